@@ -1,0 +1,257 @@
+import { normalizeId, tacticShortname } from './ids';
+import {
+  Actor,
+  Analytic,
+  AttackDataError,
+  AttackEntry,
+  Campaign,
+  COMPILED_FORMAT,
+  CompiledDomain,
+  CompiledIndex,
+  DataComponent,
+  DetectionStrategy,
+  Domain,
+  Group,
+  Mitigation,
+  Software,
+  Tactic,
+  Technique,
+} from './types';
+
+export * from './types';
+export * from './ids';
+
+const EMPTY: readonly never[] = [];
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const a = m.get(k);
+  if (a) a.push(v);
+  else m.set(k, [v]);
+}
+
+/**
+ * Lookups over a compiled ATT&CK index, for every loaded domain at once. Built once per
+ * data load; all methods are synchronous map lookups.
+ */
+export class AttackIndex {
+  private readonly byId = new Map<string, AttackEntry>();
+  private readonly byName = new Map<string, AttackEntry[]>();
+  private readonly tacticsByShortname = new Map<string, Tactic[]>();
+  private readonly subsOf = new Map<string, Technique[]>();
+  private readonly usersOf = new Map<string, Actor[]>();
+  private readonly mitigationsOf = new Map<string, Mitigation[]>();
+  private readonly strategiesOf = new Map<string, DetectionStrategy[]>();
+
+  static fromCompiled(compiled: CompiledIndex): AttackIndex {
+    if (!compiled || compiled.format !== COMPILED_FORMAT || !Array.isArray(compiled.domains)) {
+      throw new AttackDataError(`unsupported compiled index (format ${String(compiled?.format)}, expected ${COMPILED_FORMAT})`);
+    }
+    return new AttackIndex(compiled.domains);
+  }
+
+  static fromJson(text: string, source?: string): AttackIndex {
+    let parsed: CompiledIndex;
+    try {
+      parsed = JSON.parse(text) as CompiledIndex;
+    } catch (e) {
+      throw new AttackDataError(`compiled index is not valid JSON (${(e as Error).message})`, source);
+    }
+    return AttackIndex.fromCompiled(parsed);
+  }
+
+  constructor(readonly domains: readonly CompiledDomain[]) {
+    for (const d of domains) {
+      for (const t of d.tactics) {
+        this.add(t);
+        if (!t.deprecated) push(this.tacticsByShortname, t.shortname, t);
+      }
+      for (const t of d.techniques) {
+        this.add(t);
+        if (t.parent) push(this.subsOf, t.parent, t);
+      }
+      for (const list of [d.groups, d.software, d.campaigns] as readonly (readonly Actor[])[]) {
+        for (const a of list) {
+          this.add(a);
+          if (!a.revoked && !a.deprecated) for (const tid of a.techniques) push(this.usersOf, tid, a);
+        }
+      }
+      for (const m of d.mitigations) {
+        this.add(m);
+        if (!m.revoked && !m.deprecated) for (const tid of m.techniques) push(this.mitigationsOf, tid, m);
+      }
+      for (const s of d.detectionStrategies) {
+        this.add(s);
+        if (!s.revoked && !s.deprecated) for (const tid of s.techniques) push(this.strategiesOf, tid, s);
+      }
+      for (const a of d.analytics) this.add(a);
+      for (const c of d.dataComponents) this.add(c);
+    }
+  }
+
+  private add(e: AttackEntry): void {
+    const existing = this.byId.get(e.id);
+    // Groups and software recur across domains: keep the first (Enterprise) record but the
+    // union of what each domain says they use.
+    if (existing && 'techniques' in existing && 'techniques' in e && existing.kind === e.kind) {
+      const techniques = [...new Set([...existing.techniques, ...e.techniques])].sort();
+      this.byId.set(e.id, { ...existing, techniques } as AttackEntry);
+      return;
+    }
+    if (existing) return;
+    this.byId.set(e.id, e);
+    const names = [e.name];
+    if (e.kind === 'technique' && e.parent) {
+      const parent = this.byId.get(e.parent);
+      if (parent) names.push(`${parent.name}: ${e.name}`);
+    }
+    if ('aliases' in e) names.push(...e.aliases);
+    for (const n of new Set(names.map((x) => x.toLowerCase()))) push(this.byName, n, e);
+  }
+
+  /** The domain the extension treats as default: Enterprise when loaded. */
+  get primary(): CompiledDomain | undefined {
+    return this.domain('enterprise-attack') ?? this.domains[0];
+  }
+
+  /** "ATT&CK v18.1", or with several versions loaded, the primary domain's. */
+  get versionLabel(): string {
+    return `ATT&CK v${this.primary?.version ?? '?'}`;
+  }
+
+  domain(d: Domain): CompiledDomain | undefined {
+    return this.domains.find((x) => x.domain === d);
+  }
+
+  /** Any entry by ID in any spelling (`t1059.001`, `attack.t1059.001`, `T1059/001`). */
+  get(idOrRef: string): AttackEntry | undefined {
+    const id = normalizeId(idOrRef);
+    return id ? this.byId.get(id) : undefined;
+  }
+
+  technique(id: string): Technique | undefined {
+    const e = this.get(id);
+    return e?.kind === 'technique' ? e : undefined;
+  }
+
+  group(id: string): Group | undefined {
+    const e = this.get(id);
+    return e?.kind === 'group' ? e : undefined;
+  }
+
+  software(id: string): Software | undefined {
+    const e = this.get(id);
+    return e?.kind === 'software' ? e : undefined;
+  }
+
+  campaign(id: string): Campaign | undefined {
+    const e = this.get(id);
+    return e?.kind === 'campaign' ? e : undefined;
+  }
+
+  /**
+   * A tactic by TA ID, shortname (`defense-evasion`), display name (`Defense Evasion`) or
+   * Sentinel spelling (`DefenseEvasion`). Shortnames repeat across domains (`execution`),
+   * so the domain picks one; without it the primary domain's wins.
+   */
+  tactic(text: string, domain?: Domain): Tactic | undefined {
+    const byId = this.get(text);
+    if (byId) return byId.kind === 'tactic' ? byId : undefined;
+    const candidates = this.tacticsByShortname.get(tacticShortname(text));
+    if (!candidates) return undefined;
+    const want = domain ?? this.primary?.domain;
+    return candidates.find((t) => t.domain === want) ?? candidates[0];
+  }
+
+  /** Tactics in matrix order for one domain (active ones only). */
+  tactics(domain: Domain = this.primary?.domain ?? 'enterprise-attack'): readonly Tactic[] {
+    return this.domain(domain)?.tactics.filter((t) => !t.deprecated) ?? EMPTY;
+  }
+
+  /** Exact, case-insensitive name or alias: `PowerShell`, `Command and Scripting Interpreter: PowerShell`, `Cozy Bear`. */
+  byExactName(name: string): readonly AttackEntry[] {
+    return this.byName.get(name.trim().toLowerCase()) ?? EMPTY;
+  }
+
+  /** Follows `revoked-by` to the active entry at the end of the chain; the entry itself when active. */
+  resolve(idOrRef: string): AttackEntry | undefined {
+    let e = this.get(idOrRef);
+    const seen = new Set<string>();
+    while (e && e.revoked && e.revokedBy && !seen.has(e.id)) {
+      seen.add(e.id);
+      e = this.byId.get(e.revokedBy);
+    }
+    return e;
+  }
+
+  /** The active ID that replaces a revoked one, or undefined when not revoked or no replacement is known. */
+  replacementOf(idOrRef: string): string | undefined {
+    const e = this.get(idOrRef);
+    if (!e?.revoked) return undefined;
+    const end = this.resolve(e.id);
+    return end && !end.revoked && end.id !== e.id ? end.id : undefined;
+  }
+
+  isActive(e: AttackEntry): boolean {
+    return !e.revoked && !e.deprecated;
+  }
+
+  subtechniques(parentId: string, includeInactive = false): readonly Technique[] {
+    const subs = this.subsOf.get(parentId) ?? EMPTY;
+    return includeInactive ? subs : subs.filter((t) => this.isActive(t));
+  }
+
+  /** Active techniques (parents and sub-techniques) of one domain, sorted by ID. */
+  activeTechniques(domain: Domain = this.primary?.domain ?? 'enterprise-attack'): readonly Technique[] {
+    return this.domain(domain)?.techniques.filter((t) => this.isActive(t)) ?? EMPTY;
+  }
+
+  /** Active techniques of a tactic; parents only unless sub-techniques are asked for. */
+  techniquesForTactic(shortname: string, domain: Domain = this.primary?.domain ?? 'enterprise-attack', withSubtechniques = false): readonly Technique[] {
+    return this.activeTechniques(domain).filter((t) => t.tactics.includes(shortname) && (withSubtechniques || !t.isSubtechnique));
+  }
+
+  /** Groups, software and campaigns whose `uses` relationships name this technique. */
+  actorsUsing(techniqueId: string): readonly Actor[] {
+    return this.usersOf.get(techniqueId) ?? EMPTY;
+  }
+
+  groupsUsing(techniqueId: string): readonly Group[] {
+    return this.actorsUsing(techniqueId).filter((a): a is Group => a.kind === 'group');
+  }
+
+  mitigationsFor(techniqueId: string): readonly Mitigation[] {
+    return this.mitigationsOf.get(techniqueId) ?? EMPTY;
+  }
+
+  detectionStrategiesFor(techniqueId: string): readonly DetectionStrategy[] {
+    return this.strategiesOf.get(techniqueId) ?? EMPTY;
+  }
+
+  analyticsFor(techniqueId: string): readonly Analytic[] {
+    const out: Analytic[] = [];
+    for (const s of this.detectionStrategiesFor(techniqueId)) {
+      for (const id of s.analytics) {
+        const a = this.byId.get(id);
+        if (a?.kind === 'analytic') out.push(a);
+      }
+    }
+    return out;
+  }
+
+  /** Data components the technique's detection strategies read, most-used first. */
+  dataComponentsFor(techniqueId: string): readonly DataComponent[] {
+    const counts = new Map<string, number>();
+    for (const a of this.analyticsFor(techniqueId)) {
+      for (const ls of a.logSources) counts.set(ls.dataComponent, (counts.get(ls.dataComponent) ?? 0) + 1);
+    }
+    return [...counts.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([id]) => this.byId.get(id))
+      .filter((e): e is DataComponent => e?.kind === 'data-component');
+  }
+
+  /** Every entry, each once (merged across domains). */
+  entries(): IterableIterator<AttackEntry> {
+    return this.byId.values();
+  }
+}

@@ -1,0 +1,153 @@
+import Fuse from 'fuse.js';
+import { AttackIndex } from './index';
+import { normalizeId } from './ids';
+import { AttackEntry, EntryKind } from './types';
+
+// Fuzzy search over names and aliases (fuse.js), with exact-ID and ID-prefix matches first.
+// The Fuse index is built lazily on the first search, so loading ATT&CK stays cheap.
+
+export interface SearchOptions {
+  readonly kinds?: readonly EntryKind[];
+  readonly limit?: number;
+  /** Include revoked and deprecated entries (off by default: nobody should be offered them). */
+  readonly includeInactive?: boolean;
+}
+
+export interface SearchHit {
+  readonly entry: AttackEntry;
+  /** 0 is a perfect match, 1 no match (fuse.js scale). */
+  readonly score: number;
+}
+
+const DEFAULT_KINDS: readonly EntryKind[] = ['technique', 'tactic', 'group', 'software', 'campaign', 'mitigation'];
+
+// Ties between kinds go to what rules are tagged with most: techniques, then tactics, then actors.
+const KIND_PENALTY: Record<EntryKind, number> = {
+  technique: 0,
+  tactic: 0.01,
+  group: 0.02,
+  campaign: 0.03,
+  software: 0.04,
+  mitigation: 0.05,
+  'detection-strategy': 0.06,
+  analytic: 0.07,
+  'data-component': 0.07,
+};
+
+/** Whether a name or alias starts with the query, or has a word that does. */
+function startsWord(doc: Doc, q: string): boolean {
+  return [doc.name, ...doc.aliases].some((n) => {
+    const l = n.toLowerCase();
+    return l.startsWith(q) || l.includes(' ' + q);
+  });
+}
+
+interface Doc {
+  readonly entry: AttackEntry;
+  readonly name: string;
+  readonly fullName: string;
+  readonly aliases: readonly string[];
+}
+
+export class AttackSearch {
+  private fuse?: Fuse<Doc>;
+  private docs?: Doc[];
+  private sortedIds?: AttackEntry[];
+
+  constructor(private readonly index: AttackIndex) {}
+
+  private build(): Fuse<Doc> {
+    if (this.fuse) return this.fuse;
+    const docs: Doc[] = [];
+    for (const e of this.index.entries()) {
+      if (!DEFAULT_KINDS.includes(e.kind) && e.kind !== 'detection-strategy' && e.kind !== 'data-component') continue;
+      const parent = e.kind === 'technique' && e.parent ? this.index.get(e.parent) : undefined;
+      docs.push({
+        entry: e,
+        name: e.name,
+        fullName: parent ? `${parent.name}: ${e.name}` : e.name,
+        aliases: 'aliases' in e ? e.aliases.filter((a) => a !== e.name) : [],
+      });
+    }
+    this.docs = docs;
+    this.sortedIds = docs.map((d) => d.entry).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    this.fuse = new Fuse(docs, {
+      keys: [
+        { name: 'name', weight: 3 },
+        { name: 'aliases', weight: 2 },
+        { name: 'fullName', weight: 1 },
+      ],
+      includeScore: true,
+      ignoreLocation: true,
+      threshold: 0.35,
+      minMatchCharLength: 2,
+    });
+    return this.fuse;
+  }
+
+  private accepts(e: AttackEntry, opts: SearchOptions): boolean {
+    const kinds = opts.kinds ?? DEFAULT_KINDS;
+    return kinds.includes(e.kind) && (opts.includeInactive || this.index.isActive(e));
+  }
+
+  /**
+   * Entries whose ID starts with the text (`T1059` → T1059, T1059.001, …), parents before
+   * their sub-techniques, in ID order.
+   */
+  byIdPrefix(text: string, opts: SearchOptions = {}): AttackEntry[] {
+    let prefix = text.trim().toUpperCase();
+    if (prefix.startsWith('ATTACK.')) prefix = prefix.slice(7);
+    if (!/^(T|TA|G|S|C|M|DET|DC)\d{0,4}(\.\d{0,3})?$/.test(prefix)) return [];
+    this.build();
+    const ids = this.sortedIds!;
+    let lo = 0;
+    let hi = ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ids[mid].id < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: AttackEntry[] = [];
+    const limit = opts.limit ?? Infinity;
+    for (let i = lo; i < ids.length && ids[i].id.startsWith(prefix) && out.length < limit; i++) {
+      const e = ids[i];
+      // `T10` must not offer tactics (TA…) just because both start with T.
+      if (prefix.startsWith('T') && !prefix.startsWith('TA') && e.id.startsWith('TA')) continue;
+      if (this.accepts(e, opts)) out.push(e);
+    }
+    return out;
+  }
+
+  /** Best matches first: the exact ID, ID-prefix matches, exact names, then fuzzy name/alias matches. */
+  search(text: string, opts: SearchOptions = {}): SearchHit[] {
+    const query = text.trim();
+    if (!query) return [];
+    const limit = opts.limit ?? 20;
+    const hits: SearchHit[] = [];
+    const seen = new Set<string>();
+    const take = (entry: AttackEntry, score: number) => {
+      if (seen.has(entry.id) || !this.accepts(entry, opts)) return;
+      seen.add(entry.id);
+      hits.push({ entry, score });
+    };
+    const id = normalizeId(query);
+    if (id) {
+      const e = this.index.get(id);
+      if (e) take(e, 0);
+    }
+    for (const e of this.byIdPrefix(query, { ...opts, limit })) take(e, 0.001);
+    for (const e of this.index.byExactName(query)) take(e, 0.002);
+    if (hits.length < limit && query.length >= 2) {
+      const q = query.toLowerCase();
+      const ranked = this.build()
+        .search(query, { limit: limit * 3 })
+        .map((r) => ({ entry: r.item.entry, score: (r.score ?? 1) * (startsWord(r.item, q) ? 0.5 : 1) + KIND_PENALTY[r.item.entry.kind] }))
+        .sort((a, b) => a.score - b.score);
+      for (const r of ranked) {
+        take(r.entry, r.score);
+        if (hits.length >= limit) break;
+      }
+    }
+    return hits.slice(0, limit);
+  }
+}

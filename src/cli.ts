@@ -1,0 +1,53 @@
+import { UsageError } from './cli/args';
+import { CliCommand, processContext } from './cli/context';
+import { AttackDataError } from './attack/types';
+import { SEARCH_USAGE, searchCommand } from './cli/search';
+import { SHOW_USAGE, showCommand } from './cli/show';
+import { STATS_USAGE, statsCommand } from './cli/stats';
+
+// attack-lens: the ATT&CK Lens engine on the command line. Exit codes: 0 success,
+// 1 a gate failed (coverage --fail-under), 2 bad usage, unknown ID or unusable input.
+
+const COMMANDS: Record<string, { run: CliCommand; usage: string }> = {
+  show: { run: showCommand, usage: SHOW_USAGE },
+  search: { run: searchCommand, usage: SEARCH_USAGE },
+  stats: { run: statsCommand, usage: STATS_USAGE },
+};
+
+function usage(): string {
+  return ['usage:', ...Object.values(COMMANDS).map((c) => '  ' + c.usage)].join('\n');
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const ctx = processContext();
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    (name ? ctx.out : ctx.err)(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    ctx.err(`attack-lens: unknown command "${name}"\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, ctx);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof AttackDataError) {
+      ctx.err(`attack-lens: ${e.message}`);
+      return 2;
+    }
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      ctx.err(`attack-lens: ${(e as Error).message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
+    console.error(e);
+    process.exit(70);
+  });
+}

@@ -1,0 +1,23 @@
+import { AttackIndex } from '../attack/index';
+import { loadIndexForCli } from '../node/loadIndex';
+
+/** What a CLI command gets: output streams and the ATT&CK index (loaded on first use). */
+export interface CliContext {
+  out(text: string): void;
+  err(text: string): void;
+  readonly isTty: boolean;
+  index(stix?: string): AttackIndex;
+}
+
+export function processContext(): CliContext {
+  let cached: AttackIndex | undefined;
+  const err = (t: string) => process.stderr.write(t.endsWith('\n') ? t : t + '\n');
+  return {
+    out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
+    err,
+    isTty: !!process.stderr.isTTY,
+    index: (stix) => (cached ??= loadIndexForCli(stix, (f, why) => err(`attack-lens: skipping ${f}: ${why}`))),
+  };
+}
+
+export type CliCommand = (argv: readonly string[], ctx: CliContext) => number | Promise<number>;

@@ -1,0 +1,37 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { compileNewestPerDomain, defaultStixLocation, findStixBundleFiles } from './bundles';
+
+// Build step: compile the STIX bundles found for this build into dist/attack-index.json,
+// the index the extension and the CLI load. Skips the work when the inputs have not changed.
+
+const HELP = `No ATT&CK STIX bundles found. Do one of:
+  - set ATTACK_LENS_STIX to a folder of bundles (e.g. ../shared/attack) or to one bundle file;
+  - put bundles such as enterprise-attack-18.1.json in ./data/;
+  - run \`npm run fetch-attack\` to download the pinned release into ./data/ (needs network).`;
+
+export function buildIndex(projectRoot: string, outFile: string, log: (s: string) => void = console.log): boolean {
+  const location = defaultStixLocation(projectRoot);
+  if (!location) {
+    console.error(HELP);
+    return false;
+  }
+  const files = findStixBundleFiles(location);
+  const stamp = JSON.stringify(files.map((f) => [path.resolve(f), fs.statSync(f).size, fs.statSync(f).mtimeMs]));
+  const stampFile = outFile + '.stamp';
+  if (fs.existsSync(outFile) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp) return true;
+  const started = Date.now();
+  const index = compileNewestPerDomain(files, (file, why) => log(`attack-lens: skipping ${file}: ${why}`));
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, JSON.stringify(index));
+  fs.writeFileSync(stampFile, stamp);
+  const summary = index.domains.map((d) => `${d.domain} ${d.version}`).join(', ');
+  log(`attack-lens: compiled ${summary} from ${location} in ${Date.now() - started} ms → ${path.relative(projectRoot, outFile)} (${(fs.statSync(outFile).size / 1e6).toFixed(1)} MB)`);
+  return true;
+}
+
+if (require.main === module) {
+  const root = process.argv[2] ?? process.cwd();
+  const ok = buildIndex(root, path.join(root, 'dist', 'attack-index.json'));
+  process.exit(ok ? 0 : 1);
+}
