@@ -1,1 +1,44 @@
-export function activate() {} export function deactivate() {}
+import * as vscode from 'vscode';
+import { LensContext } from './context';
+import { loadAttackData } from './data/loadAttackData';
+import { registerStatusBar } from './views/statusBar';
+
+// activate() only wires: it loads the ATT&CK data once into the shared LensContext and
+// registers each feature, pushing every disposable. Features live in their own files.
+
+export interface AttackLensApi {
+  readonly lens: LensContext;
+  /** Resolves when the first workspace scan has finished (tests and other extensions wait on it). */
+  readonly ready: Promise<void>;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<AttackLensApi> {
+  const started = Date.now();
+  const problems: string[] = [];
+  const loaded = await loadAttackData(context.extensionUri, context.globalStorageUri, vscode.workspace.getConfiguration('attackLens').get<string[]>('stixBundles', []), (m) => problems.push(m));
+  const lens = new LensContext(context, loaded.index, loaded.source);
+  context.subscriptions.push(lens);
+  for (const p of problems) {
+    lens.log.warn(p);
+    void vscode.window.showWarningMessage(p);
+  }
+
+  const pending: Promise<unknown>[] = [];
+  const register = (d: vscode.Disposable | { disposable: vscode.Disposable; ready?: Promise<unknown> }) => {
+    if ('disposable' in d) {
+      context.subscriptions.push(d.disposable);
+      if (d.ready) pending.push(d.ready);
+    } else context.subscriptions.push(d);
+  };
+
+  // --- features (one line each) ---
+  register(registerStatusBar(lens));
+  // --- end features ---
+
+  lens.log.info(`Activated with ${lens.index.versionLabel} (${lens.indexSource}) in ${Date.now() - started} ms`);
+  return { lens, ready: Promise.all(pending).then(() => undefined) };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

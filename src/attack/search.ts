@@ -51,7 +51,6 @@ interface Doc {
 
 export class AttackSearch {
   private fuse?: Fuse<Doc>;
-  private docs?: Doc[];
   private sortedIds?: AttackEntry[];
 
   constructor(private readonly index: AttackIndex) {}
@@ -69,7 +68,6 @@ export class AttackSearch {
         aliases: 'aliases' in e ? e.aliases.filter((a) => a !== e.name) : [],
       });
     }
-    this.docs = docs;
     this.sortedIds = docs.map((d) => d.entry).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     this.fuse = new Fuse(docs, {
       keys: [

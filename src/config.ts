@@ -1,0 +1,71 @@
+import * as vscode from 'vscode';
+import { Domain } from './attack/types';
+
+// Every attackLens.* setting, read in one place with its default. Features ask Config, never
+// vscode.workspace.getConfiguration directly, so names and defaults live only here and in package.json.
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint' | 'off';
+export type FileTreatment = 'auto' | 'sigma' | 'splunk' | 'elastic' | 'sentinel' | 'yaral' | 'generic' | 'off';
+
+export interface ThreatProfileSetting {
+  readonly name?: string;
+  readonly actors?: readonly string[];
+  readonly techniques?: Readonly<Record<string, number>>;
+  readonly source?: string;
+}
+
+export const SECTION = 'attackLens';
+
+export class Config {
+  private get raw(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration(SECTION);
+  }
+
+  get stixBundles(): readonly string[] {
+    return this.raw.get<string[]>('stixBundles', []);
+  }
+  get updateBaseUrl(): string {
+    return this.raw.get<string>('updateBaseUrl', 'https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master');
+  }
+  get siteBaseUrl(): string {
+    return this.raw.get<string>('siteBaseUrl', 'https://attack.mitre.org');
+  }
+  get domains(): readonly Domain[] {
+    return this.raw.get<Domain[]>('domains', ['enterprise-attack']);
+  }
+  get platforms(): readonly string[] {
+    return this.raw.get<string[]>('platforms', []);
+  }
+  get hoverFullDescription(): boolean {
+    return this.raw.get<boolean>('hover.fullDescription', false);
+  }
+  get files(): Readonly<Record<string, FileTreatment>> {
+    return this.raw.get<Record<string, FileTreatment>>('files', {});
+  }
+  get genericIdPattern(): string {
+    return this.raw.get<string>('generic.idPattern', '');
+  }
+  get coverageExclude(): readonly string[] {
+    return this.raw.get<string[]>('coverage.exclude', []);
+  }
+  get includeDeprecatedRules(): boolean {
+    return this.raw.get<boolean>('coverage.includeDeprecatedRules', false);
+  }
+  /** Severity for a diagnostic code, or the fallback when the user has not overridden it. */
+  severity(code: string, fallback: Severity): Severity {
+    return this.raw.get<Record<string, Severity>>('diagnostics.severity', {})[code] ?? fallback;
+  }
+  get threatProfile(): ThreatProfileSetting {
+    return this.raw.get<ThreatProfileSetting>('threatProfile', {});
+  }
+  get atomicsIndex(): string {
+    return this.raw.get<string>('atomicsIndex', '');
+  }
+
+  /** Fires when any attackLens.* setting changes; `affects('hover.fullDescription')` narrows it. */
+  onDidChange(listener: (affects: (key: string) => boolean) => void): vscode.Disposable {
+    return vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(SECTION)) listener((key) => e.affectsConfiguration(`${SECTION}.${key}`));
+    });
+  }
+}

@@ -1,0 +1,60 @@
+import * as vscode from 'vscode';
+import { AttackIndex } from './attack/index';
+import { AttackSearch } from './attack/search';
+import { Config } from './config';
+
+/**
+ * The long-lived state every feature shares: the ATT&CK index (and its search), the typed
+ * configuration and the log. One object owns it; features receive it and subscribe to changes.
+ */
+export class LensContext implements vscode.Disposable {
+  readonly config = new Config();
+  readonly log: vscode.LogOutputChannel;
+  private readonly indexChanged = new vscode.EventEmitter<AttackIndex>();
+  /** Fires after new ATT&CK data replaced the old (update command, settings change). */
+  readonly onDidChangeIndex = this.indexChanged.event;
+  private current: AttackIndex;
+  private currentSearch?: AttackSearch;
+  private source: string;
+
+  constructor(
+    readonly extension: vscode.ExtensionContext,
+    index: AttackIndex,
+    source: string,
+  ) {
+    this.current = index;
+    this.source = source;
+    this.log = vscode.window.createOutputChannel('ATT&CK Lens', { log: true });
+  }
+
+  get index(): AttackIndex {
+    return this.current;
+  }
+
+  /** Fuzzy search over the current index; its Fuse index is built on first use. */
+  get search(): AttackSearch {
+    return (this.currentSearch ??= new AttackSearch(this.current));
+  }
+
+  /** Where the current data came from: "built-in", a settings path, or the downloaded cache. */
+  get indexSource(): string {
+    return this.source;
+  }
+
+  setIndex(index: AttackIndex, source: string): void {
+    this.current = index;
+    this.currentSearch = undefined;
+    this.source = source;
+    this.log.info(`Loaded ${describeIndex(index)} from ${source}`);
+    this.indexChanged.fire(index);
+  }
+
+  dispose(): void {
+    this.indexChanged.dispose();
+    this.log.dispose();
+  }
+}
+
+export function describeIndex(index: AttackIndex): string {
+  return index.domains.map((d) => `${d.name} ${d.version}`).join(', ');
+}

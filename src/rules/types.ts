@@ -1,0 +1,84 @@
+// What a rule file says about ATT&CK: the rules in it and every ATT&CK reference with its
+// position. Produced by the parsers in src/rules/, read by the editor features, the coverage
+// model and the CLI. Positions are 0-based; `character` counts UTF-16 code units like VS Code.
+
+export type RuleFormat = 'sigma' | 'splunk' | 'elastic' | 'sentinel' | 'yaral' | 'generic';
+
+export interface Position {
+  readonly line: number;
+  readonly character: number;
+}
+
+export interface Span {
+  readonly start: Position;
+  readonly end: Position;
+}
+
+export type ReferenceKind = 'technique' | 'tactic' | 'group' | 'software' | 'campaign' | 'mitigation';
+
+export interface AttackReference {
+  /** The text exactly as written in the file: `attack.t1059.001`, `DefenseEvasion`, `PowerShell`. */
+  readonly text: string;
+  /** What the slot holds (a Sigma `attack.execution` tag is a tactic, `attack.g0016` a group). */
+  readonly kind: ReferenceKind;
+  /**
+   * The canonical ATT&CK ID it names (`T1059.001`, `TA0002`, `G0016`), when the text is
+   * ID-shaped or a name the index resolves; undefined when it cannot be resolved.
+   */
+  readonly id?: string;
+  /** Where the text is. */
+  readonly span: Span;
+  /** The field it sits in, format-specific: `tags`, `tags.mitre_attack_id`, `relevantTechniques`, `threat.technique.id`, `meta.mitre_attack_technique`. */
+  readonly field: string;
+  /** Which rule of the file (multi-document YAML, several YARA-L rules) it belongs to. */
+  readonly ruleIndex: number;
+  /**
+   * Format context the checks need: the Elastic technique's sibling `name`/`reference`, the
+   * tactic block it sits under, the parent technique of a sub-technique entry.
+   */
+  readonly context?: {
+    readonly name?: { readonly text: string; readonly span: Span };
+    readonly reference?: { readonly text: string; readonly span: Span };
+    /** Elastic: the TA id of the enclosing `[rule.threat.tactic]`. */
+    readonly tacticId?: string;
+    /** Elastic: the id of the enclosing `[[rule.threat.technique]]` for a sub-technique. */
+    readonly parentTechniqueId?: string;
+  };
+}
+
+export interface DetectionRule {
+  readonly index: number;
+  readonly id?: string;
+  readonly title: string;
+  readonly status?: string;
+  /** Sigma `level`, Splunk/Elastic/Sentinel severity. */
+  readonly level?: string;
+  readonly deprecated: boolean;
+  /** Where the rule starts (its title line, or the document start). */
+  readonly span: Span;
+  /** Platforms or log sources the format states (Sigma logsource product/service, Elastic index, Sentinel data connectors). */
+  readonly platforms: readonly string[];
+  readonly references: readonly AttackReference[];
+}
+
+/** A problem with the file a user can fix: broken YAML/TOML, a missing field. */
+export interface RuleProblem {
+  readonly message: string;
+  readonly span: Span;
+  readonly severity: 'error' | 'warning';
+}
+
+export interface ParsedRuleFile {
+  readonly path: string;
+  readonly format: RuleFormat;
+  readonly rules: readonly DetectionRule[];
+  readonly problems: readonly RuleProblem[];
+}
+
+export function pos(line: number, character: number): Position {
+  return { line, character };
+}
+
+export function span(startLine: number, startChar: number, endLine: number, endChar: number): Span {
+  return { start: { line: startLine, character: startChar }, end: { line: endLine, character: endChar } };
+}
