@@ -1,0 +1,227 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { BrowserContext } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath, CodeServer, copyWorkspace, projectRoot, remoteUri, startCodeServer, tempDir, workbenchUrl } from './codeServer';
+import { codeServerEntry } from './installCodeServer';
+import type { SuiteResults } from './suiteIndex';
+import { ensureVsix, installVsix, writeHarnessExtension } from './vsix';
+
+// `node out/test/host/runCodeServer.js [suite...] [--vsix | --no-vsix]`
+// Runs each integration suite (out/test/integration/<suite>/) in a fresh code-server opened by
+// headless Chromium, then (by default, or alone with --vsix) the packaged-extension check.
+// Prints mocha's lines per suite and, last, "N passed, N failed"; exits non-zero on any failure
+// or when no test ran.
+
+const integrationOut = path.join(projectRoot, 'out', 'test', 'integration');
+const suiteIndex = path.join(projectRoot, 'out', 'test', 'host', 'suiteIndex.js');
+const resultsDir = path.join(projectRoot, 'test-results');
+const timeoutMs = Number(process.env.ATTACK_LENS_SUITE_TIMEOUT_MS) || 5 * 60_000;
+const verbose = !!process.env.ATTACK_LENS_VERBOSE;
+
+interface SuiteRun {
+  readonly name: string;
+  /** Folder of compiled *.test.js files. */
+  readonly testsDir: string;
+  /** Fixture workspace to copy (missing: an empty folder). */
+  readonly fixture: string;
+  /** Installs the extension from the .vsix instead of loading it from the repository. */
+  readonly vsix?: boolean;
+}
+
+interface Totals {
+  passed: number;
+  failed: number;
+  pending: number;
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+
+async function cleanupAll(): Promise<void> {
+  while (cleanups.length) {
+    try {
+      await cleanups.pop()!();
+    } catch {
+      // best effort
+    }
+  }
+}
+
+function listSuites(): string[] {
+  if (!fs.existsSync(integrationOut)) return [];
+  return fs
+    .readdirSync(integrationOut, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+}
+
+function readResults(file: string): SuiteResults | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as SuiteResults;
+  } catch {
+    return undefined;
+  }
+}
+
+async function runSuite(run: SuiteRun): Promise<Totals> {
+  const started = Date.now();
+  console.log(`\n## ${run.name}`);
+  const workspace = copyWorkspace(run.fixture, run.name);
+  cleanups.push(() => fs.rmSync(path.dirname(workspace), { recursive: true, force: true }));
+  const scratch = tempDir('run');
+  cleanups.push(() => fs.rmSync(scratch, { recursive: true, force: true }));
+  const resultsFile = path.join(scratch, 'results.json');
+
+  let developmentPath = projectRoot;
+  let extensionsDir: string | undefined;
+  if (run.vsix) {
+    const vsix = ensureVsix();
+    extensionsDir = tempDir('extensions');
+    cleanups.push(() => fs.rmSync(extensionsDir!, { recursive: true, force: true }));
+    installVsix(codeServerEntry(), vsix, extensionsDir, path.join(scratch, 'install-user-data'));
+    // VS Code runs extension tests only with a development extension: a tiny harness stands
+    // in, so the extension under test is the installed one.
+    developmentPath = writeHarnessExtension(path.join(scratch, 'harness'));
+  }
+
+  const server: CodeServer = await startCodeServer({
+    extensionsDir,
+    env: {
+      ATTACK_LENS_SUITE: run.name,
+      ATTACK_LENS_TESTS_DIR: run.testsDir,
+      ATTACK_LENS_RESULTS: resultsFile,
+      ATTACK_LENS_EXPECT_INSTALLED: run.vsix ? extensionsDir : '',
+    },
+  });
+  cleanups.push(() => server.stop());
+
+  const { chromium } = require('playwright-core') as typeof import('playwright-core');
+  const browserData = tempDir('chromium');
+  cleanups.push(() => fs.rmSync(browserData, { recursive: true, force: true }));
+  const context: BrowserContext = await chromium.launchPersistentContext(browserData, {
+    executablePath: chromiumPath(),
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1400, height: 900 },
+  });
+  cleanups.push(() => context.close());
+  const page = context.pages()[0] ?? (await context.newPage());
+
+  let exitCode: number | undefined;
+  const exited = new Promise<number>((resolve) => {
+    void page.exposeFunction('codeAutomationExit', (code: number) => {
+      exitCode = code;
+      resolve(code);
+    });
+  });
+  await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+    const offlineNoise = (args ?? []).some((a) => typeof a === 'string' && /ENOTFOUND|open-vsx\.org|marketplace/.test(a));
+    if ((type === 'error' && !offlineNoise) || verbose) console.log(`  [host ${type}] ${(args ?? []).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
+  });
+  page.on('pageerror', (e) => verbose && console.log(`  [page error] ${e.message}`));
+
+  const payload: [string, string][] = [
+    ['extensionDevelopmentPath', remoteUri(server.port, developmentPath)],
+    ['extensionTestsPath', remoteUri(server.port, suiteIndex)],
+  ];
+  await page.goto(workbenchUrl(server.origin, workspace, payload));
+
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  const outcome = await Promise.race([exited, timedOut]);
+  clearTimeout(timer);
+
+  const results = readResults(resultsFile);
+  for (const line of results?.lines ?? []) console.log(`  ${line}`);
+  const totals: Totals = { passed: results?.passed ?? 0, failed: results?.failed ?? 0, pending: results?.pending ?? 0 };
+  const problems: string[] = [];
+  if (outcome === 'timeout') {
+    problems.push(`suite "${run.name}" timed out after ${timeoutMs / 1000} s${results ? ` (last results: ${results.passed} passed, ${results.failed} failed${results.done ? '' : ', still running'})` : ' before any test reported'}`);
+  } else if (!results) {
+    problems.push(`suite "${run.name}" exited with code ${exitCode} without running mocha (the extension host could not load ${suiteIndex})`);
+  } else if (exitCode !== 0 && results.failed === 0) {
+    problems.push(`suite "${run.name}": the extension host exited with code ${exitCode}`);
+  }
+  if (problems.length) totals.failed++;
+  if (results?.failures.length) {
+    console.log('');
+    for (const f of results.failures) console.log(f.replace(/^/gm, '  '));
+  }
+  for (const p of problems) console.log(`  ✖ ${p}`);
+  if (totals.failed > 0) {
+    fs.mkdirSync(resultsDir, { recursive: true });
+    const shot = path.join(resultsDir, `${run.name}-failure.png`);
+    try {
+      await page.screenshot({ path: shot });
+      console.log(`  screenshot: ${path.relative(process.cwd(), shot)}`);
+    } catch (e) {
+      console.log(`  (no screenshot: ${(e as Error).message})`);
+    }
+    if (verbose) console.log(server.output());
+  }
+  console.log(`  ${totals.passed} passing, ${totals.failed} failing${totals.pending ? `, ${totals.pending} pending` : ''} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  await cleanupAll();
+  return totals;
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const named = args.filter((a) => !a.startsWith('--'));
+  const vsixOnly = args.includes('--vsix') && named.length === 0;
+  const withVsix = !args.includes('--no-vsix') && (args.includes('--vsix') || named.length === 0);
+  const available = listSuites();
+  const unknown = named.filter((n) => !available.includes(n));
+  if (unknown.length) {
+    console.error(`unknown suite(s): ${unknown.join(', ')} (have: ${available.join(', ') || 'none — run `npm run build` first'})`);
+    return 1;
+  }
+  if (!fs.existsSync(suiteIndex)) {
+    console.error(`${suiteIndex} is missing: run \`npm run build\` first`);
+    return 1;
+  }
+  const runs: SuiteRun[] = (vsixOnly ? [] : named.length ? named : available).map((name) => ({
+    name,
+    testsDir: path.join(integrationOut, name),
+    fixture: path.join(projectRoot, 'test', 'fixtures', 'workspaces', name),
+  }));
+  if (withVsix) {
+    runs.push({ name: 'vsix', testsDir: path.join(projectRoot, 'out', 'test', 'host', 'vsix'), fixture: path.join(projectRoot, 'test', 'fixtures', 'workspaces', 'foundation'), vsix: true });
+  }
+  const total: Totals = { passed: 0, failed: 0, pending: 0 };
+  for (const run of runs) {
+    let t: Totals;
+    try {
+      t = await runSuite(run);
+    } catch (e) {
+      console.log(`  ✖ suite "${run.name}" could not run: ${(e as Error).stack ?? e}`);
+      await cleanupAll();
+      t = { passed: 0, failed: 1, pending: 0 };
+    }
+    total.passed += t.passed;
+    total.failed += t.failed;
+    total.pending += t.pending;
+  }
+  console.log('');
+  if (total.passed + total.failed === 0) console.log('no integration test ran');
+  console.log(`${total.passed} passed, ${total.failed} failed${total.pending ? `, ${total.pending} skipped` : ''}`);
+  return total.failed > 0 || total.passed === 0 ? 1 : 0;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    console.log(`\n${signal}: stopping code-server and Chromium`);
+    void cleanupAll().then(() => process.exit(130));
+  });
+}
+
+main()
+  .then(async (code) => {
+    await cleanupAll();
+    process.exit(code);
+  })
+  .catch(async (e) => {
+    console.error(e);
+    await cleanupAll();
+    process.exit(1);
+  });
+
