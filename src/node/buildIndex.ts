@@ -10,6 +10,14 @@ const HELP = `No ATT&CK STIX bundles found. Do one of:
   - put bundles such as enterprise-attack-18.1.json in ./data/;
   - run \`npm run fetch-attack\` to download the pinned release into ./data/ (needs network).`;
 
+/**
+ * JSON with every non-ASCII character escaped: the file decodes on the fast one-byte path,
+ * which halves the time to read it at activation.
+ */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
 export function buildIndex(projectRoot: string, outFile: string, log: (s: string) => void = console.log): boolean {
   const location = defaultStixLocation(projectRoot);
   if (!location) {
@@ -17,13 +25,15 @@ export function buildIndex(projectRoot: string, outFile: string, log: (s: string
     return false;
   }
   const files = findStixBundleFiles(location);
-  const stamp = JSON.stringify(files.map((f) => [path.resolve(f), fs.statSync(f).size, fs.statSync(f).mtimeMs]));
+  // The compiler is bundled into this very script: a change to it must rebuild the index too.
+  const compiler = fs.statSync(__filename);
+  const stamp = JSON.stringify([compiler.size, compiler.mtimeMs, ...files.map((f) => [path.resolve(f), fs.statSync(f).size, fs.statSync(f).mtimeMs])]);
   const stampFile = outFile + '.stamp';
   if (fs.existsSync(outFile) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp) return true;
   const started = Date.now();
   const index = compileNewestPerDomain(files, (file, why) => log(`attack-lens: skipping ${file}: ${why}`));
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
-  fs.writeFileSync(outFile, JSON.stringify(index));
+  fs.writeFileSync(outFile, asciiJson(index));
   fs.writeFileSync(stampFile, stamp);
   const summary = index.domains.map((d) => `${d.domain} ${d.version}`).join(', ');
   log(`attack-lens: compiled ${summary} from ${location} in ${Date.now() - started} ms → ${path.relative(projectRoot, outFile)} (${(fs.statSync(outFile).size / 1e6).toFixed(1)} MB)`);
