@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { compileNewestPerDomain, defaultStixLocation, findStixBundleFiles } from './bundles';
@@ -26,8 +27,8 @@ export function buildIndex(projectRoot: string, outFile: string, log: (s: string
   }
   const files = findStixBundleFiles(location);
   // The compiler is bundled into this very script: a change to it must rebuild the index too.
-  const compiler = fs.statSync(__filename);
-  const stamp = JSON.stringify([compiler.size, compiler.mtimeMs, ...files.map((f) => [path.resolve(f), fs.statSync(f).size, fs.statSync(f).mtimeMs])]);
+  const compiler = createHash('sha256').update(fs.readFileSync(__filename)).digest('hex');
+  const stamp = JSON.stringify([compiler, ...files.map((f) => [path.resolve(f), fs.statSync(f).size, fs.statSync(f).mtimeMs])]);
   const stampFile = outFile + '.stamp';
   if (fs.existsSync(outFile) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp) return true;
   const started = Date.now();
