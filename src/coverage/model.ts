@@ -1,0 +1,293 @@
+import { AttackIndex } from '../attack/index';
+import { normalizeId, parentOf } from '../attack/ids';
+import { Domain, Tactic, Technique } from '../attack/types';
+import { AttackReference, DetectionRule, ParsedRuleFile, RuleFormat, Span } from '../rules/types';
+
+// What a set of parsed rule files covers in ATT&CK. A pure function of (files, index, options):
+// the extension's RuleStore, the CLI and the exports all build it the same way.
+//
+// Semantics: a rule covers each technique ID it names (each once per rule, however often it is
+// written). A rule on T1059.001 also counts for T1059 "via sub-technique"; a rule on T1059 does
+// not cover T1059.001. A revoked ID counts for its replacement and is listed in `revoked`. IDs
+// and names the index does not know are listed in `unknown`, never dropped. Deprecated rules are
+// left out unless `includeDeprecated`.
+
+/** One rule's reference to one technique (or unknown ID): where to open it. */
+export interface RuleRef {
+  /** The ParsedRuleFile path: a URI string in the extension, a file system path in the CLI. */
+  readonly path: string;
+  readonly ruleIndex: number;
+  readonly title: string;
+  readonly ruleId?: string;
+  readonly format: RuleFormat;
+  /** The reference as written (`attack.t1059.001`), and where (the tag line). */
+  readonly text: string;
+  readonly span: Span;
+}
+
+export interface Count {
+  readonly covered: number;
+  readonly total: number;
+}
+
+export interface TechniqueCoverage {
+  readonly technique: Technique;
+  /** Rules naming this technique (or a revoked ID it replaces) directly. */
+  readonly rules: readonly RuleRef[];
+  /** Rules naming one of its sub-techniques (empty for sub-techniques). */
+  readonly viaSubtechniques: readonly RuleRef[];
+  /** Directly or via a sub-technique. */
+  readonly covered: boolean;
+  /** Distinct rules in `rules` ∪ `viaSubtechniques`. */
+  readonly ruleCount: number;
+  /** In-scope (active, platform-filtered) sub-techniques, by ID; empty for sub-techniques. */
+  readonly subtechniques: readonly TechniqueCoverage[];
+}
+
+export interface TacticCoverage {
+  readonly tactic: Tactic;
+  /** Parent techniques of the tactic: covered (directly or via a sub-technique) / in scope. */
+  readonly techniques: Count;
+  /** Sub-techniques of the tactic, counted separately. */
+  readonly subtechniques: Count;
+  /** Parent techniques by ID, each with its in-scope sub-techniques. */
+  readonly items: readonly TechniqueCoverage[];
+}
+
+export interface RevokedReference {
+  readonly ref: RuleRef;
+  /** The revoked ID as written, canonical. */
+  readonly id: string;
+  /** The ID it counts for; undefined when ATT&CK names no replacement (then it counts for nothing). */
+  readonly replacement?: string;
+}
+
+export interface CoverageProblem {
+  readonly path: string;
+  /** 0-based. */
+  readonly line: number;
+  readonly character: number;
+  readonly message: string;
+}
+
+export interface SkippedFile {
+  readonly path: string;
+  /** "larger than 1 MB", "binary", "unreadable: …", "symlink loop". */
+  readonly reason: string;
+}
+
+export interface CoverageOptions {
+  /** Domains in the order tactics are listed; default: the index's primary domain. */
+  readonly domains?: readonly Domain[];
+  /** Platforms (case-insensitive); empty = all. */
+  readonly platforms?: readonly string[];
+  readonly includeDeprecated?: boolean;
+  /** Files the scan could not read, carried along so the model is the whole picture. */
+  readonly skipped?: readonly SkippedFile[];
+}
+
+interface MutableEntry {
+  readonly rules: RuleRef[];
+  readonly via: RuleRef[];
+}
+
+export class CoverageModel {
+  /** Domains in scope, in listing order. */
+  readonly domains: readonly Domain[];
+  readonly platforms: readonly string[];
+  readonly includeDeprecated: boolean;
+  /** Rules counted (deprecated ones excluded unless asked for). */
+  readonly ruleCount: number;
+  /** Deprecated rules left out. */
+  readonly deprecatedRuleCount: number;
+  /** Files that contributed at least one counted rule, or a problem. */
+  readonly fileCount: number;
+  /** Unknown reference (canonical ID, or the text when not ID-shaped) → the rules naming it. */
+  readonly unknown: ReadonlyMap<string, readonly RuleRef[]>;
+  readonly revoked: readonly RevokedReference[];
+  /** Parse errors, in path order. */
+  readonly problems: readonly CoverageProblem[];
+  readonly skipped: readonly SkippedFile[];
+
+  private readonly byTechnique = new Map<string, MutableEntry>();
+  private readonly techniqueCache = new Map<string, TechniqueCoverage | undefined>();
+  private tacticsCache?: readonly TacticCoverage[];
+  private totalCache?: { readonly techniques: Count; readonly subtechniques: Count };
+  private readonly platformSet: ReadonlySet<string>;
+
+  /** Builds the model; cost is linear in the number of references plus the matrix size. */
+  static build(files: readonly ParsedRuleFile[], index: AttackIndex, options: CoverageOptions = {}): CoverageModel {
+    return new CoverageModel(files, index, options);
+  }
+
+  private constructor(
+    files: readonly ParsedRuleFile[],
+    readonly index: AttackIndex,
+    options: CoverageOptions,
+  ) {
+    this.domains = options.domains?.length ? [...options.domains] : [index.primary?.domain ?? 'enterprise-attack'];
+    this.platforms = options.platforms ?? [];
+    this.platformSet = new Set(this.platforms.map((p) => p.toLowerCase()));
+    this.includeDeprecated = options.includeDeprecated ?? false;
+    this.skipped = options.skipped ?? [];
+    const unknown = new Map<string, RuleRef[]>();
+    const revoked: RevokedReference[] = [];
+    const problems: CoverageProblem[] = [];
+    let ruleCount = 0;
+    let deprecatedCount = 0;
+    let fileCount = 0;
+    for (const file of files) {
+      let counted = false;
+      for (const p of file.problems) {
+        if (p.severity !== 'error') continue;
+        problems.push({ path: file.path, line: p.span.start.line, character: p.span.start.character, message: p.message });
+        counted = true;
+      }
+      for (const rule of file.rules) {
+        if (rule.deprecated && !this.includeDeprecated) {
+          deprecatedCount++;
+          continue;
+        }
+        ruleCount++;
+        counted = true;
+        this.addRule(file, rule, unknown, revoked);
+      }
+      if (counted) fileCount++;
+    }
+    this.unknown = unknown;
+    this.revoked = revoked;
+    this.problems = problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+    this.ruleCount = ruleCount;
+    this.deprecatedRuleCount = deprecatedCount;
+    this.fileCount = fileCount;
+  }
+
+  private addRule(file: ParsedRuleFile, rule: DetectionRule, unknown: Map<string, RuleRef[]>, revoked: RevokedReference[]): void {
+    const seen = new Set<string>();
+    const viaSeen = new Set<string>();
+    const refOf = (r: AttackReference): RuleRef => ({ path: file.path, ruleIndex: rule.index, title: rule.title, ruleId: rule.id, format: file.format, text: r.text, span: r.span });
+    for (const r of rule.references) {
+      const id = r.id ?? normalizeId(r.text);
+      const entry = id ? this.index.get(id) : undefined;
+      if (!entry) {
+        const key = id ?? r.text;
+        if (seen.has('?' + key)) continue;
+        seen.add('?' + key);
+        const list = unknown.get(key);
+        if (list) list.push(refOf(r));
+        else unknown.set(key, [refOf(r)]);
+        continue;
+      }
+      if (entry.kind !== 'technique') continue;
+      let target = entry.id;
+      if (entry.revoked) {
+        const replacement = this.index.replacementOf(entry.id);
+        revoked.push({ ref: refOf(r), id: entry.id, replacement });
+        if (!replacement) continue;
+        target = replacement;
+      }
+      if (seen.has(target)) continue;
+      seen.add(target);
+      const ref = refOf(r);
+      this.entry(target).rules.push(ref);
+      const parent = parentOf(target);
+      if (parent && !viaSeen.has(parent)) {
+        viaSeen.add(parent);
+        this.entry(parent).via.push(ref);
+      }
+    }
+  }
+
+  private entry(id: string): MutableEntry {
+    let e = this.byTechnique.get(id);
+    if (!e) this.byTechnique.set(id, (e = { rules: [], via: [] }));
+    return e;
+  }
+
+  /** Whether a technique is in scope: active, in a selected domain, on a selected platform. */
+  inScope(t: Technique): boolean {
+    if (!this.index.isActive(t) || !this.domains.includes(t.domain)) return false;
+    return this.platformSet.size === 0 || t.platforms.some((p) => this.platformSet.has(p.toLowerCase()));
+  }
+
+  /** Coverage of any known technique (in scope or not); undefined for IDs the index does not know. */
+  forTechnique(id: string): TechniqueCoverage | undefined {
+    const canonical = normalizeId(id) ?? id;
+    if (this.techniqueCache.has(canonical)) return this.techniqueCache.get(canonical);
+    const technique = this.index.technique(canonical);
+    let result: TechniqueCoverage | undefined;
+    if (technique) {
+      const e = this.byTechnique.get(technique.id);
+      const rules = e?.rules ?? [];
+      const via = e?.via ?? [];
+      const subtechniques = technique.isSubtechnique ? [] : this.index.subtechniques(technique.id).filter((s) => this.inScope(s)).map((s) => this.forTechnique(s.id)!);
+      result = { technique, rules, viaSubtechniques: via, covered: rules.length + via.length > 0, ruleCount: distinctRules(rules, via), subtechniques };
+    }
+    this.techniqueCache.set(canonical, result);
+    return result;
+  }
+
+  /** Every technique ID some counted rule names directly (after revoked → replacement), sorted. */
+  referencedTechniques(): readonly string[] {
+    return [...this.byTechnique.entries()].filter(([, e]) => e.rules.length > 0).map(([id]) => id).sort();
+  }
+
+  /** Tactics of the selected domains in matrix order (domains in `domains` order). */
+  tactics(): readonly TacticCoverage[] {
+    if (this.tacticsCache) return this.tacticsCache;
+    const out: TacticCoverage[] = [];
+    for (const domain of this.domains) {
+      for (const tactic of this.index.tactics(domain)) out.push(this.computeTactic(tactic));
+    }
+    return (this.tacticsCache = out);
+  }
+
+  /** One tactic by shortname; the domain disambiguates shortnames shared across domains (`execution`). */
+  forTactic(shortname: string, domain?: Domain): TacticCoverage | undefined {
+    return this.tactics().find((t) => t.tactic.shortname === shortname && (!domain || t.tactic.domain === domain));
+  }
+
+  /** Distinct in-scope techniques across all selected tactics (a technique in two tactics counts once). */
+  get total(): { readonly techniques: Count; readonly subtechniques: Count } {
+    if (this.totalCache) return this.totalCache;
+    const parents = new Map<string, boolean>();
+    const subs = new Map<string, boolean>();
+    for (const t of this.tactics()) {
+      for (const item of t.items) {
+        parents.set(item.technique.id, item.covered);
+        for (const s of item.subtechniques) subs.set(s.technique.id, s.covered);
+      }
+    }
+    const count = (m: Map<string, boolean>): Count => ({ covered: [...m.values()].filter(Boolean).length, total: m.size });
+    return (this.totalCache = { techniques: count(parents), subtechniques: count(subs) });
+  }
+
+  /** Parent-technique coverage in percent (0–100, one decimal); 0 when nothing is in scope. */
+  get percent(): number {
+    return percentOf(this.total.techniques);
+  }
+
+  private computeTactic(tactic: Tactic): TacticCoverage {
+    const all = this.index.techniquesForTactic(tactic.shortname, tactic.domain, true).filter((t) => this.inScope(t));
+    const items = all.filter((t) => !t.isSubtechnique).map((t) => this.forTechnique(t.id)!);
+    const subs = all.filter((t) => t.isSubtechnique).map((t) => this.forTechnique(t.id)!);
+    return {
+      tactic,
+      techniques: { covered: items.filter((i) => i.covered).length, total: items.length },
+      subtechniques: { covered: subs.filter((s) => s.covered).length, total: subs.length },
+      items,
+    };
+  }
+}
+
+export function percentOf(c: Count): number {
+  return c.total === 0 ? 0 : Math.round((c.covered / c.total) * 1000) / 10;
+}
+
+function distinctRules(a: readonly RuleRef[], b: readonly RuleRef[]): number {
+  if (b.length === 0) return a.length;
+  const keys = new Set<string>();
+  for (const r of a) keys.add(`${r.path}#${r.ruleIndex}`);
+  for (const r of b) keys.add(`${r.path}#${r.ruleIndex}`);
+  return keys.size;
+}

@@ -1,0 +1,75 @@
+import { ParsedRuleFile } from '../rules/types';
+import { SkippedFile } from './model';
+
+// The parts of a coverage scan that are the same in the extension and the CLI: which bytes are
+// refused, how they become text, and parsing in batches that yield to the event loop.
+
+/** Files above this size are skipped (rule files are a few KB; 1 MB is a generated artefact). */
+export const MAX_RULE_FILE_BYTES = 1024 * 1024;
+
+/** Text of a rule file, or why it is skipped (binary = has a NUL byte; invalid UTF-8 is replaced, not refused). */
+export function decodeRuleText(bytes: Uint8Array): { readonly text: string } | { readonly skipped: string } {
+  if (bytes.byteLength > MAX_RULE_FILE_BYTES) return { skipped: 'larger than 1 MB' };
+  if (bytes.indexOf(0) >= 0) return { skipped: 'binary' };
+  return { text: decoder.decode(bytes) };
+}
+
+const decoder = new TextDecoder('utf-8');
+
+export interface ScanInput<T> {
+  /** Files to read, in order. */
+  readonly items: readonly T[];
+  readonly pathOf: (item: T) => string;
+  readonly read: (item: T) => Promise<{ readonly text: string } | { readonly skipped: string }>;
+  readonly parse: (text: string, item: T) => ParsedRuleFile;
+  /** Files read concurrently per batch; the event loop gets a turn between batches. */
+  readonly batchSize?: number;
+  readonly isCancelled?: () => boolean;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface ScanResult {
+  readonly files: ParsedRuleFile[];
+  readonly skipped: SkippedFile[];
+  readonly cancelled: boolean;
+}
+
+/**
+ * Reads and parses every item in batches. A parser that throws is a bug, but one file must not
+ * stop the scan: the file is reported as a problem at its first line instead.
+ */
+export async function scanRuleFiles<T>(input: ScanInput<T>): Promise<ScanResult> {
+  const files: ParsedRuleFile[] = [];
+  const skipped: SkippedFile[] = [];
+  const size = input.batchSize ?? 64;
+  for (let start = 0; start < input.items.length; start += size) {
+    if (input.isCancelled?.()) return { files, skipped, cancelled: true };
+    const batch = input.items.slice(start, start + size);
+    const texts = await Promise.all(batch.map((item) => input.read(item)));
+    texts.forEach((r, i) => {
+      const item = batch[i];
+      if ('skipped' in r) skipped.push({ path: input.pathOf(item), reason: r.skipped });
+      else files.push(parseSafely(input.parse, r.text, item, input.pathOf(item)));
+    });
+    input.onProgress?.(Math.min(start + size, input.items.length), input.items.length);
+    await yieldToEventLoop();
+  }
+  return { files, skipped, cancelled: false };
+}
+
+export function parseSafely<T>(parse: (text: string, item: T) => ParsedRuleFile, text: string, item: T, path: string): ParsedRuleFile {
+  try {
+    return parse(text, item);
+  } catch (e) {
+    return {
+      path,
+      format: 'generic',
+      rules: [],
+      problems: [{ message: `could not be read as a rule file: ${(e as Error)?.message ?? String(e)}`, severity: 'error', span: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }],
+    };
+  }
+}
+
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}

@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+import { decodeRuleText, MAX_RULE_FILE_BYTES } from '../coverage/scan';
+
+// Reads one rule file through vscode.workspace.fs (so remote and virtual workspaces work),
+// refusing what the coverage scan must not parse: large, binary, unreadable files, symlink loops.
+
+export type ReadResult = { readonly text: string } | { readonly skipped: string };
+
+export async function readRuleFile(uri: vscode.Uri): Promise<ReadResult> {
+  try {
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (stat.type & vscode.FileType.Directory) return { skipped: 'a directory' };
+    if (stat.size > MAX_RULE_FILE_BYTES) return { skipped: 'larger than 1 MB' };
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    return decodeRuleText(bytes);
+  } catch (e) {
+    return { skipped: describeReadError(e) };
+  }
+}
+
+function describeReadError(e: unknown): string {
+  const text = String((e as Error)?.message ?? e);
+  if (/ELOOP|too many (levels of )?symbolic links/i.test(text)) return 'symlink loop';
+  if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') return 'unreadable: not found';
+  if (e instanceof vscode.FileSystemError && e.code === 'NoPermissions') return 'unreadable: permission denied';
+  return `unreadable: ${text}`;
+}

@@ -1,0 +1,240 @@
+import * as vscode from 'vscode';
+import { FileTreatment } from '../config';
+import { LensContext } from '../context';
+import { CoverageModel, SkippedFile } from '../coverage/model';
+import { parseSafely, scanRuleFiles } from '../coverage/scan';
+import { ParsedRuleFile } from '../rules/types';
+import { readRuleFile } from './readRuleFile';
+import { currentSelection, findRuleFiles, FoundRuleFile, relativeToWorkspace, RuleFileSelection, treatmentOf } from './ruleFiles';
+
+/** Parses one file's text; `path` is the file's URI string, `treatment` its `attackLens.files` entry. */
+export type RuleParser = (text: string, path: string, treatment: Exclude<FileTreatment, 'off'>) => ParsedRuleFile;
+
+export interface RuleStoreChange {
+  /** `scan`: a full (re)scan finished; `files`: the listed files changed; `settings`: only the model's scope changed. */
+  readonly kind: 'scan' | 'files' | 'settings';
+  /** Files re-parsed, created or removed (for `files`). */
+  readonly uris: readonly vscode.Uri[];
+}
+
+export interface ScanSummary {
+  readonly files: number;
+  readonly skipped: number;
+  readonly durationMs: number;
+  readonly cancelled: boolean;
+}
+
+const DEBOUNCE_MS = 150;
+
+/**
+ * The workspace's rule files, parsed, and the coverage they add up to. Owns the only copy:
+ * every view, command and export asks the store. A first scan starts on construction; a file
+ * watcher then re-parses only the files that change (debounced), and settings or ATT&CK data
+ * changes trigger a rescan (or just a model rebuild when only the scope changed).
+ *
+ * Paths: each ParsedRuleFile's `path` (and so each RuleRef's) is the file's URI string; turn
+ * it back with `uriOf`.
+ */
+export class RuleStore implements vscode.Disposable {
+  private readonly parsed = new Map<string, ParsedRuleFile>();
+  private skippedFiles = new Map<string, SkippedFile>();
+  private currentModel?: CoverageModel;
+  private selection: RuleFileSelection;
+  private scanSource?: vscode.CancellationTokenSource;
+  private scanRunning: Promise<void> = Promise.resolve();
+  private summary?: ScanSummary;
+  private readonly pending = new Map<string, vscode.Uri>();
+  private debounce?: ReturnType<typeof setTimeout>;
+  private watchers: vscode.Disposable[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<RuleStoreChange>();
+
+  /** Fires after the files or the model changed; read `model` then. */
+  readonly onDidChange = this.changed.event;
+  /** Resolves when the first scan has finished (or was cancelled). */
+  readonly ready: Promise<void>;
+
+  constructor(
+    private readonly lens: LensContext,
+    private readonly parse: RuleParser,
+  ) {
+    this.selection = currentSelection(lens.config.files, lens.config.coverageExclude);
+    this.disposables.push(
+      this.changed,
+      lens.onDidChangeIndex(() => void this.rescan()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescan()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (['files', 'coverage.exclude', 'generic.idPattern'].some((k) => e.affectsConfiguration(`attackLens.${k}`)) || e.affectsConfiguration('files.exclude')) void this.rescan();
+        else if (['domains', 'platforms', 'coverage.includeDeprecatedRules'].some((k) => e.affectsConfiguration(`attackLens.${k}`))) {
+          this.currentModel = undefined;
+          this.changed.fire({ kind: 'settings', uris: [] });
+        }
+      }),
+    );
+    this.ready = this.rescan();
+  }
+
+  /** The coverage of the current files under the current settings; rebuilt lazily after a change. */
+  get model(): CoverageModel {
+    return (this.currentModel ??= CoverageModel.build([...this.parsed.values()], this.lens.index, {
+      domains: this.lens.config.domains,
+      platforms: this.lens.config.platforms,
+      includeDeprecated: this.lens.config.includeDeprecatedRules,
+      skipped: [...this.skippedFiles.values()],
+    }));
+  }
+
+  /** Every parsed rule file (including files that failed to parse: they carry problems). */
+  files(): readonly ParsedRuleFile[] {
+    return [...this.parsed.values()];
+  }
+
+  file(uri: vscode.Uri): ParsedRuleFile | undefined {
+    return this.parsed.get(uri.toString());
+  }
+
+  get skipped(): readonly SkippedFile[] {
+    return [...this.skippedFiles.values()];
+  }
+
+  /** True while a full scan runs. */
+  get scanning(): boolean {
+    return this.scanSource !== undefined;
+  }
+
+  /** The last full scan: how many files, how long. */
+  get lastScan(): ScanSummary | undefined {
+    return this.summary;
+  }
+
+  /** A ParsedRuleFile/RuleRef path back to its URI. */
+  uriOf(path: string): vscode.Uri {
+    return vscode.Uri.parse(path, true);
+  }
+
+  /** Finds and parses every rule file again, cancelling a scan in progress. */
+  rescan(): Promise<void> {
+    this.scanSource?.cancel();
+    const source = new vscode.CancellationTokenSource();
+    this.scanSource = source;
+    this.selection = currentSelection(this.lens.config.files, this.lens.config.coverageExclude);
+    this.rewatch();
+    const run = Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ATT&CK Lens: scanning rules' }, (progress) => this.scan(source.token, progress)));
+    this.scanRunning = run.finally(() => {
+      if (this.scanSource === source) this.scanSource = undefined;
+      source.dispose();
+    });
+    return this.scanRunning;
+  }
+
+  /** Stops a running scan; what was parsed so far stays. */
+  cancelScan(): void {
+    this.scanSource?.cancel();
+  }
+
+  private async scan(token: vscode.CancellationToken, progress: vscode.Progress<{ message?: string }>): Promise<void> {
+    const started = Date.now();
+    const found = await findRuleFiles(this.selection, token);
+    if (token.isCancellationRequested) return;
+    progress.report({ message: `0/${found.length}` });
+    const result = await scanRuleFiles<FoundRuleFile>({
+      items: found,
+      pathOf: (f) => f.uri.toString(),
+      read: (f) => readRuleFile(f.uri),
+      parse: (text, f) => this.parse(text, f.uri.toString(), f.treatment),
+      isCancelled: () => token.isCancellationRequested,
+      onProgress: (done, total) => progress.report({ message: `${done}/${total}` }),
+    });
+    if (result.cancelled) {
+      this.summary = { files: result.files.length, skipped: result.skipped.length, durationMs: Date.now() - started, cancelled: true };
+      this.lens.log.info(`Coverage scan cancelled after ${result.files.length} of ${found.length} files`);
+      return;
+    }
+    this.parsed.clear();
+    for (const f of result.files) this.parsed.set(f.path, f);
+    this.skippedFiles = new Map(result.skipped.map((s) => [s.path, s]));
+    this.currentModel = undefined;
+    this.summary = { files: result.files.length, skipped: result.skipped.length, durationMs: Date.now() - started, cancelled: false };
+    this.lens.log.info(`Coverage scan: ${result.files.length} rule files, ${result.skipped.length} skipped, in ${this.summary.durationMs} ms`);
+    for (const s of result.skipped) this.lens.log.info(`Skipped ${s.path}: ${s.reason}`);
+    this.changed.fire({ kind: 'scan', uris: [] });
+  }
+
+  private rewatch(): void {
+    for (const w of this.watchers) w.dispose();
+    this.watchers = [];
+    const queue = (uri: vscode.Uri) => this.queue(uri);
+    for (const [glob, treatment] of Object.entries(this.selection.files)) {
+      if (treatment === 'off') continue;
+      const w = vscode.workspace.createFileSystemWatcher(glob);
+      this.watchers.push(w, w.onDidCreate(queue), w.onDidChange(queue), w.onDidDelete(queue));
+    }
+    // A deleted or renamed folder reports only the folder: forget the files that were in it.
+    const folders = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
+    this.watchers.push(folders, folders.onDidDelete(queue));
+  }
+
+  private queue(uri: vscode.Uri): void {
+    this.pending.set(uri.toString(), uri);
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined;
+      void this.applyPending();
+    }, DEBOUNCE_MS);
+  }
+
+  private async applyPending(): Promise<void> {
+    await this.scanRunning;
+    const uris = [...this.pending.values()];
+    this.pending.clear();
+    const touched: vscode.Uri[] = [];
+    for (const uri of uris) if (await this.update(uri)) touched.push(uri);
+    if (touched.length) {
+      this.currentModel = undefined;
+      this.changed.fire({ kind: 'files', uris: touched });
+    }
+  }
+
+  /** Re-reads one file (or forgets it and everything under it when gone); true when something changed. */
+  private async update(uri: vscode.Uri): Promise<boolean> {
+    const key = uri.toString();
+    const rel = relativeToWorkspace(uri);
+    const treatment = rel === undefined ? undefined : treatmentOf(this.selection, rel);
+    const read = treatment ? await readRuleFile(uri) : undefined;
+    if (read && 'text' in read) {
+      this.parsed.set(key, parseSafely((text) => this.parse(text, key, treatment!), read.text, uri, key));
+      this.skippedFiles.delete(key);
+      return true;
+    }
+    let changed = this.parsed.delete(key);
+    if (read && 'skipped' in read && read.skipped !== 'unreadable: not found') {
+      this.skippedFiles.set(key, { path: key, reason: read.skipped });
+      changed = true;
+    } else changed = this.skippedFiles.delete(key) || changed;
+    const prefix = key + '/';
+    for (const map of [this.parsed, this.skippedFiles] as Map<string, unknown>[]) {
+      for (const k of [...map.keys()]) {
+        if (k.startsWith(prefix)) {
+          map.delete(k);
+          changed = true;
+        }
+      }
+    }
+    return changed;
+  }
+
+  /** Applies queued watcher events now instead of after the debounce (tests, refresh). */
+  async flush(): Promise<void> {
+    if (this.debounce) {
+      clearTimeout(this.debounce);
+      this.debounce = undefined;
+    }
+    await this.applyPending();
+  }
+
+  dispose(): void {
+    this.scanSource?.cancel();
+    if (this.debounce) clearTimeout(this.debounce);
+    for (const d of [...this.watchers, ...this.disposables]) d.dispose();
+  }
+}

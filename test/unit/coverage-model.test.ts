@@ -1,0 +1,109 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { AttackIndex } from '../../src/attack/index';
+import { CoverageModel } from '../../src/coverage/model';
+import { AttackReference, DetectionRule, ParsedRuleFile, span } from '../../src/rules/types';
+
+// The model's semantics on hand-built parser output, against the real ATT&CK index.
+
+const root = path.resolve(__dirname, '..', '..', '..');
+let index: AttackIndex;
+
+function ref(text: string, line: number, ruleIndex = 0, kind: AttackReference['kind'] = 'technique'): AttackReference {
+  const m = /t(\d{4}(?:\.\d{3})?)$/i.exec(text);
+  return { text, kind, id: m ? 'T' + m[1] : undefined, span: span(line, 4, line, 4 + text.length), field: 'tags', ruleIndex };
+}
+
+function rule(index: number, title: string, refs: readonly AttackReference[], deprecated = false): DetectionRule {
+  return { index, title, deprecated, span: span(0, 0, 0, 0), platforms: [], references: refs };
+}
+
+function file(p: string, rules: readonly DetectionRule[], problems: ParsedRuleFile['problems'] = []): ParsedRuleFile {
+  return { path: p, format: 'sigma', rules, problems };
+}
+
+describe('coverage model', () => {
+  before(() => {
+    index = AttackIndex.fromJson(fs.readFileSync(path.join(root, 'dist', 'attack-index.json'), 'utf8'));
+  });
+
+  it('counts a sub-technique rule for its parent via sub-technique, not the other way round', () => {
+    const m = CoverageModel.build([file('a.yml', [rule(0, 'PS', [ref('attack.t1059.001', 3)])]), file('b.yml', [rule(0, 'CSI', [ref('attack.t1059', 5)])])], index);
+    const parent = m.forTechnique('T1059')!;
+    assert.deepStrictEqual(parent.rules.map((r) => r.path), ['b.yml']);
+    assert.deepStrictEqual(parent.viaSubtechniques.map((r) => r.path), ['a.yml']);
+    assert.strictEqual(parent.ruleCount, 2);
+    assert.ok(parent.covered);
+    const sub = m.forTechnique('t1059.001')!;
+    assert.deepStrictEqual(sub.rules.map((r) => [r.path, r.span.start.line, r.text]), [['a.yml', 3, 'attack.t1059.001']]);
+    assert.strictEqual(m.forTechnique('T1059.003')!.covered, false, 'a rule on T1059 does not cover its sub-techniques');
+    assert.strictEqual(m.ruleCount, 2);
+  });
+
+  it('counts a rule once per technique however often it names it', () => {
+    const m = CoverageModel.build([file('a.yml', [rule(0, 'x', [ref('attack.t1003', 1), ref('T1003', 9), ref('attack.t1003.001', 2), ref('attack.t1003.002', 3)])])], index);
+    assert.strictEqual(m.forTechnique('T1003')!.rules.length, 1);
+    assert.strictEqual(m.forTechnique('T1003')!.viaSubtechniques.length, 1);
+    assert.strictEqual(m.forTechnique('T1003')!.ruleCount, 1);
+  });
+
+  it('lists unknown IDs and unresolved names instead of dropping them', () => {
+    const m = CoverageModel.build([file('a.yml', [rule(0, 'x', [ref('attack.t9999', 1), { ...ref('attack.stealthy', 2, 0, 'tactic'), id: undefined }, ref('attack.t1059', 3)])])], index);
+    assert.deepStrictEqual([...m.unknown.keys()].sort(), ['T9999', 'attack.stealthy']);
+    assert.strictEqual(m.unknown.get('T9999')![0].span.start.line, 1);
+    assert.ok(m.forTechnique('T1059')!.covered);
+  });
+
+  it('counts revoked references for their replacement and flags them', () => {
+    const revoked = [...index.entries()].find((e) => e.kind === 'technique' && e.revoked && index.replacementOf(e.id))!;
+    const replacement = index.replacementOf(revoked.id)!;
+    const m = CoverageModel.build([file('r.yml', [rule(0, 'old', [ref(`attack.${revoked.id.toLowerCase()}`, 4)])])], index);
+    assert.deepStrictEqual(m.revoked.map((r) => [r.id, r.replacement, r.ref.span.start.line]), [[revoked.id, replacement, 4]]);
+    assert.strictEqual(m.forTechnique(replacement)!.rules.length, 1);
+    assert.strictEqual(m.forTechnique(revoked.id)!.rules.length, 0);
+    assert.strictEqual(m.unknown.size, 0);
+  });
+
+  it('leaves deprecated rules out unless asked', () => {
+    const files = [file('d.yml', [rule(0, 'old', [ref('attack.t1059.001', 1)], true), rule(1, 'new', [ref('attack.t1003', 1)])])];
+    const m = CoverageModel.build(files, index);
+    assert.strictEqual(m.forTechnique('T1059.001')!.covered, false);
+    assert.strictEqual(m.ruleCount, 1);
+    assert.strictEqual(m.deprecatedRuleCount, 1);
+    const all = CoverageModel.build(files, index, { includeDeprecated: true });
+    assert.strictEqual(all.forTechnique('T1059.001')!.covered, true);
+    assert.strictEqual(all.ruleCount, 2);
+  });
+
+  it('totals each tactic against the index, in matrix order, sub-techniques separately', () => {
+    const m = CoverageModel.build([file('a.yml', [rule(0, 'PS', [ref('attack.t1059.001', 3)])])], index);
+    const tactics = m.tactics();
+    assert.deepStrictEqual(tactics.map((t) => t.tactic.shortname), index.tactics('enterprise-attack').map((t) => t.shortname));
+    const execution = m.forTactic('execution')!;
+    const expectedParents = index.techniquesForTactic('execution', 'enterprise-attack').length;
+    const expectedSubs = index.techniquesForTactic('execution', 'enterprise-attack', true).length - expectedParents;
+    assert.deepStrictEqual(execution.techniques, { covered: 1, total: expectedParents });
+    assert.deepStrictEqual(execution.subtechniques, { covered: 1, total: expectedSubs });
+    assert.strictEqual(m.forTactic('persistence')!.techniques.covered, 0);
+    const activeParents = index.activeTechniques('enterprise-attack').filter((t) => !t.isSubtechnique).length;
+    assert.deepStrictEqual(m.total.techniques, { covered: 1, total: activeParents });
+  });
+
+  it('filters by platform and domain', () => {
+    const files = [file('a.yml', [rule(0, 'PS', [ref('attack.t1059.001', 3)])])];
+    const linux = CoverageModel.build(files, index, { platforms: ['linux'] });
+    const expected = index.techniquesForTactic('execution', 'enterprise-attack').filter((t) => t.platforms.includes('Linux')).length;
+    assert.strictEqual(linux.forTactic('execution')!.techniques.total, expected);
+    assert.ok(expected < index.techniquesForTactic('execution', 'enterprise-attack').length);
+    const both = CoverageModel.build(files, index, { domains: ['enterprise-attack', 'ics-attack'] });
+    assert.strictEqual(both.tactics().length, index.tactics('enterprise-attack').length + index.tactics('ics-attack').length);
+    assert.strictEqual(both.forTactic('execution', 'ics-attack')!.tactic.domain, 'ics-attack');
+    assert.strictEqual(both.forTactic('execution', 'ics-attack')!.techniques.covered, 0);
+  });
+
+  it('keeps parse errors as problems with their line', () => {
+    const m = CoverageModel.build([file('bad.yml', [], [{ message: 'bad indentation', severity: 'error', span: span(7, 2, 7, 3) }])], index);
+    assert.deepStrictEqual(m.problems, [{ path: 'bad.yml', line: 7, character: 2, message: 'bad indentation' }]);
+  });
+});
