@@ -1,20 +1,50 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
-import type { AttackLensApi } from '../../../src/extension';
-
-const EXTENSION_ID = 'attack-lens.attack-lens';
-
-async function api(): Promise<AttackLensApi> {
-  const ext = vscode.extensions.getExtension<AttackLensApi>(EXTENSION_ID);
-  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
-  const a = await ext.activate();
-  await a.ready;
-  return a;
-}
+import { activateApi, EXTENSION_ID, info, projectRoot, stixCounts, stixDir } from './helpers';
 
 describe('foundation: activation', () => {
-  it('activates and loads ATT&CK v18.1', async () => {
-    const a = await api();
-    assert.strictEqual(a.lens.index.versionLabel, 'ATT&CK v18.1');
+  it('activates in the real host and loads the built-in ATT&CK v18.1', async () => {
+    const api = await activateApi();
+    assert.strictEqual(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, true);
+    assert.strictEqual(api.lens.index.versionLabel, 'ATT&CK v18.1');
+    assert.strictEqual(api.lens.indexSource, 'built-in data');
+    assert.deepStrictEqual(
+      api.lens.index.domains.map((d) => `${d.domain} ${d.version}`),
+      ['enterprise-attack 18.1', 'mobile-attack 18.1', 'ics-attack 18.1'],
+    );
+  });
+
+  it('registers every command the manifest declares', async () => {
+    await activateApi();
+    const manifest = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { contributes: { commands: { command: string }[] } };
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const declared = manifest.contributes.commands.map((c) => c.command);
+    for (const id of ['attackLens.showAttackInfo', 'attackLens.updateAttackData']) assert.ok(declared.includes(id), `${id} is declared`);
+    const missing = ['attackLens.showAttackInfo', 'attackLens.updateAttackData'].filter((c) => !registered.has(c));
+    assert.deepStrictEqual(missing, []);
+  });
+
+  it('"Show loaded ATT&CK data" reports versions, source and counts that match the STIX bundle', async () => {
+    await activateApi();
+    const shown = await info();
+    assert.strictEqual(shown.versionLabel, 'ATT&CK v18.1');
+    assert.strictEqual(shown.source, 'built-in data');
+    const enterprise = shown.domains.find((d) => d.domain === 'enterprise-attack');
+    assert.ok(enterprise, 'enterprise domain listed');
+    assert.strictEqual(enterprise.version, '18.1');
+    const expected = stixCounts(path.join(stixDir, 'enterprise-attack-18.1.json'));
+    assert.strictEqual(enterprise.counts.techniques, expected.techniques);
+    assert.strictEqual(enterprise.counts['sub-techniques'], expected.subtechniques);
+    assert.strictEqual(enterprise.counts.groups, expected.groups);
+    assert.ok(expected.techniques > 150, `sanity: ${expected.techniques} techniques`);
+  });
+
+  it('"Show loaded ATT&CK data" opens its quick pick from the command palette path', async () => {
+    await activateApi();
+    const shown = await vscode.commands.executeCommand<{ versionLabel: string }>('attackLens.showAttackInfo');
+    assert.strictEqual(shown?.versionLabel, 'ATT&CK v18.1');
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
   });
 });

@@ -1,0 +1,119 @@
+import * as vscode from 'vscode';
+import { AttackIndex } from '../attack/index';
+import { AttackDataError, CompiledIndex, DOMAINS } from '../attack/types';
+import { describeIndex, LensContext } from '../context';
+import { recordAttackDataEvent } from '../data/attackDataEvents';
+import { download, downloadReleases, latestReleases, Release, trimBase } from '../data/downloadAttackData';
+import { cachedIndexUri } from '../data/loadAttackData';
+
+// "ATT&CK Lens: Update ATT&CK data": reads index.json at attackLens.updateBaseUrl, downloads the
+// newest Enterprise, Mobile and ICS bundles, verifies and compiles them, saves the compiled index
+// to global storage (used at the next start too) and swaps it in. Any failure keeps the old data.
+
+export const DOWNLOADED_SOURCE = 'downloaded data (ATT&CK Lens: Update ATT&CK data)';
+
+export interface UpdateOutcome {
+  readonly status: 'updated' | 'saved' | 'up-to-date' | 'failed' | 'cancelled';
+  readonly message: string;
+  readonly versions: Readonly<Record<string, string>>;
+}
+
+const DOMAIN_TITLES: Readonly<Record<string, string>> = { 'enterprise-attack': 'Enterprise', 'mobile-attack': 'Mobile', 'ics-attack': 'ICS' };
+
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+function upToDate(lens: LensContext, releases: readonly Release[]): boolean {
+  if (lens.config.stixBundles.length > 0) return false;
+  const loaded = new Map(lens.index.domains.map((d) => [d.domain, d.version]));
+  return releases.length === loaded.size && releases.every((r) => loaded.get(r.domain) === r.version);
+}
+
+async function saveCache(lens: LensContext, compiled: CompiledIndex): Promise<vscode.Uri> {
+  const storage = lens.extension.globalStorageUri;
+  await vscode.workspace.fs.createDirectory(storage);
+  const target = cachedIndexUri(storage);
+  const partial = vscode.Uri.joinPath(storage, 'attack-index.json.partial');
+  await vscode.workspace.fs.writeFile(partial, new TextEncoder().encode(asciiJson(compiled)));
+  await vscode.workspace.fs.rename(partial, target, { overwrite: true });
+  return target;
+}
+
+async function update(lens: LensContext, progress: vscode.Progress<{ message?: string; increment?: number }>, signal: AbortSignal): Promise<UpdateOutcome> {
+  const base = trimBase(lens.config.updateBaseUrl);
+  progress.report({ message: `reading ${base}/index.json` });
+  const indexBytes = await download(`${base}/index.json`, signal);
+  const releases = latestReleases(new TextDecoder().decode(indexBytes), base, `${base}/index.json`).filter((r) => DOMAINS.includes(r.domain));
+  const versions = Object.fromEntries(releases.map((r) => [r.domain, r.version]));
+  if (upToDate(lens, releases)) {
+    return { status: 'up-to-date', message: `ATT&CK data is up to date (${describeIndex(lens.index)}).`, versions };
+  }
+  const share = 100 / releases.length;
+  const reported = new Map<string, number>();
+  const compiled = await downloadReleases(releases, signal, ({ domain, received, total }) => {
+    const fraction = total ? Math.min(1, received / total) : 0;
+    const increment = fraction * share - (reported.get(domain) ?? 0);
+    reported.set(domain, fraction * share);
+    const mb = (received / 1e6).toFixed(1);
+    progress.report({ message: `${DOMAIN_TITLES[domain] ?? domain} ${versions[domain]} (${mb}${total ? ` of ${(total / 1e6).toFixed(1)}` : ''} MB)`, increment });
+  });
+  progress.report({ message: 'saving' });
+  const index = AttackIndex.fromCompiled(compiled);
+  const saved = await saveCache(lens, compiled);
+  lens.log.info(`Update ATT&CK data: saved ${describeIndex(index)} to ${saved.fsPath}`);
+  if (lens.config.stixBundles.length > 0) {
+    return {
+      status: 'saved',
+      message: `Downloaded ${describeIndex(index)}, but attackLens.stixBundles is set and takes precedence. Clear that setting to use the downloaded data.`,
+      versions,
+    };
+  }
+  lens.setIndex(index, DOWNLOADED_SOURCE);
+  return { status: 'updated', message: `ATT&CK Lens now uses ${describeIndex(index)}.`, versions };
+}
+
+export function registerUpdateAttackDataCommand(lens: LensContext): vscode.Disposable {
+  let running: Promise<UpdateOutcome> | undefined;
+  const run = async (): Promise<UpdateOutcome> => {
+    const before = lens.index.versionLabel;
+    const controller = new AbortController();
+    let outcome: UpdateOutcome;
+    try {
+      outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'ATT&CK Lens: updating ATT&CK data', cancellable: true },
+        (progress, token) => {
+          token.onCancellationRequested(() => controller.abort());
+          return update(lens, progress, controller.signal);
+        },
+      );
+    } catch (e) {
+      const cancelled = controller.signal.aborted;
+      const reason = e instanceof AttackDataError ? e.message : `unexpected error: ${(e as Error).message}`;
+      outcome = {
+        status: cancelled ? 'cancelled' : 'failed',
+        message: cancelled ? `Update cancelled; ATT&CK Lens kept ${before}.` : `Could not update ATT&CK data; kept ${before}. ${reason}`,
+        versions: {},
+      };
+      if (!(e instanceof AttackDataError) && !cancelled) lens.log.error((e as Error).stack ?? String(e));
+    }
+    recordAttackDataEvent('update', outcome.status === 'updated' ? 'loaded' : outcome.status === 'failed' ? 'failed' : 'unchanged', outcome.message);
+    if (outcome.status === 'failed') {
+      lens.log.error(outcome.message);
+      void vscode.window.showErrorMessage(outcome.message, 'Retry', 'Open Settings').then((choice) => {
+        if (choice === 'Retry') void vscode.commands.executeCommand('attackLens.updateAttackData');
+        if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'attackLens.updateBaseUrl');
+      });
+    } else if (outcome.status === 'saved') {
+      void vscode.window.showWarningMessage(outcome.message);
+    } else {
+      lens.log.info(outcome.message);
+      void vscode.window.showInformationMessage(outcome.message);
+    }
+    return outcome;
+  };
+  return vscode.commands.registerCommand('attackLens.updateAttackData', () => {
+    running ??= run().finally(() => (running = undefined));
+    return running;
+  });
+}

@@ -1,0 +1,43 @@
+import * as vscode from 'vscode';
+import { AttackDataError } from '../attack/types';
+import { LensContext } from '../context';
+import { recordAttackDataEvent } from './attackDataEvents';
+import { compileBundleUris, loadAttackData, resolveSettingPath } from './loadAttackData';
+
+/**
+ * Reloads the ATT&CK data when `attackLens.stixBundles` changes. Reloads run one at a time in
+ * the order of the changes; a bundle that cannot be used leaves the current data in place and
+ * says why.
+ */
+export function registerAttackDataSettingsWatcher(lens: LensContext): vscode.Disposable {
+  let queue: Promise<void> = Promise.resolve();
+  return lens.config.onDidChange((affects) => {
+    if (!affects('stixBundles')) return;
+    queue = queue.then(() => reload(lens));
+  });
+}
+
+async function reload(lens: LensContext): Promise<void> {
+  const bundles = lens.config.stixBundles;
+  const before = lens.index.versionLabel;
+  try {
+    if (bundles.length > 0) {
+      const index = await compileBundleUris(bundles.map(resolveSettingPath));
+      lens.setIndex(index, `attackLens.stixBundles (${bundles.join(', ')})`);
+    } else {
+      const problems: string[] = [];
+      const loaded = await loadAttackData(lens.extension.extensionUri, lens.extension.globalStorageUri, [], (m) => problems.push(m));
+      for (const p of problems) lens.log.warn(p);
+      lens.setIndex(loaded.index, loaded.source);
+    }
+    recordAttackDataEvent('settings', 'loaded', `${before} → ${lens.index.versionLabel} from ${lens.indexSource}`);
+  } catch (e) {
+    const reason = e instanceof AttackDataError ? e.message : `unexpected error: ${(e as Error).stack ?? e}`;
+    const message = `ATT&CK Lens could not use attackLens.stixBundles and kept ${before}: ${reason}`;
+    lens.log.error(message);
+    recordAttackDataEvent('settings', 'failed', message);
+    void vscode.window.showErrorMessage(message, 'Open Settings').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'attackLens.stixBundles');
+    });
+  }
+}

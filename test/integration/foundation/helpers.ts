@@ -1,0 +1,51 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { AttackDataInfo } from '../../../src/commands/showAttackInfo';
+import type { AttackLensApi } from '../../../src/extension';
+
+export const EXTENSION_ID = 'attack-lens.attack-lens';
+export const projectRoot = path.resolve(__dirname, '..', '..', '..', '..');
+/** The shared ATT&CK bundles (the runner passes ATTACK_LENS_STIX through to the extension host). */
+export const stixDir = process.env.ATTACK_LENS_STIX || path.resolve(projectRoot, '..', 'shared', 'attack');
+
+export async function activateApi(): Promise<AttackLensApi> {
+  const ext = vscode.extensions.getExtension<AttackLensApi>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
+  const api = await ext.activate();
+  await api.ready;
+  return api;
+}
+
+export function info(): Promise<AttackDataInfo> {
+  return vscode.commands.executeCommand<AttackDataInfo>('attackLens.showAttackInfo', { quiet: true }) as Promise<AttackDataInfo>;
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function workspaceFolder(): vscode.WorkspaceFolder {
+  const f = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(f, 'the suite runs with a workspace folder');
+  return f;
+}
+
+/** Counts in a STIX bundle read straight from disk: the independent check for the index. */
+export function stixCounts(file: string): { techniques: number; subtechniques: number; groups: number } {
+  const bundle = JSON.parse(fs.readFileSync(file, 'utf8')) as { objects: Record<string, unknown>[] };
+  const live = bundle.objects.filter((o) => !o.revoked && !o.x_mitre_deprecated);
+  const patterns = live.filter((o) => o.type === 'attack-pattern');
+  return {
+    techniques: patterns.filter((o) => !o.x_mitre_is_subtechnique).length,
+    subtechniques: patterns.filter((o) => o.x_mitre_is_subtechnique).length,
+    groups: live.filter((o) => o.type === 'intrusion-set').length,
+  };
+}

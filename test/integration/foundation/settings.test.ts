@@ -1,0 +1,67 @@
+import * as assert from 'assert';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { activateApi, info, stixDir, waitFor } from './helpers';
+
+// attackLens.stixBundles is watched: a good bundle replaces the data, a bad one is reported and
+// the data the extension had stays.
+
+async function setBundles(value: string[] | undefined): Promise<string> {
+  const before = (await info()).events.length;
+  await vscode.workspace.getConfiguration('attackLens').update('stixBundles', value, vscode.ConfigurationTarget.Workspace);
+  const events = await waitFor('the settings reload to finish', async () => {
+    const e = (await info()).events;
+    return e.length > before ? e : undefined;
+  });
+  const last = events[events.length - 1];
+  assert.strictEqual(last.origin, 'settings');
+  return `${last.outcome}: ${last.message}`;
+}
+
+describe('foundation: attackLens.stixBundles', () => {
+  afterEach(async () => {
+    // Reset and wait for that reload too, so the next test sees only its own.
+    if (vscode.workspace.getConfiguration('attackLens').inspect('stixBundles')?.workspaceValue !== undefined) await setBundles(undefined);
+  });
+
+  it('keeps the loaded data and reports the file when the bundle is not JSON', async () => {
+    const api = await activateApi();
+    const outcome = await setBundles(['broken.json']);
+    assert.match(outcome, /^failed: /);
+    assert.match(outcome, /broken\.json/);
+    assert.match(outcome, /not valid JSON/);
+    assert.strictEqual(api.lens.index.versionLabel, 'ATT&CK v18.1');
+    assert.strictEqual(api.lens.indexSource, 'built-in data');
+  });
+
+  it('keeps the loaded data when the bundle is STIX but not ATT&CK', async () => {
+    const api = await activateApi();
+    const outcome = await setBundles(['foreign-stix.json']);
+    assert.match(outcome, /^failed: /);
+    assert.match(outcome, /not MITRE ATT&CK data/);
+    assert.strictEqual(api.lens.index.versionLabel, 'ATT&CK v18.1');
+  });
+
+  it('switches to a real bundle (Enterprise 17.1), then back to the built-in data when reset', async () => {
+    const api = await activateApi();
+    const changes: string[] = [];
+    const sub = api.lens.onDidChangeIndex((index) => changes.push(index.versionLabel));
+    try {
+      const bundle = path.join(stixDir, 'enterprise-attack-17.1.json');
+      const outcome = await setBundles([bundle]);
+      assert.match(outcome, /^loaded: ATT&CK v18\.1 → ATT&CK v17\.1/);
+      assert.strictEqual(api.lens.index.versionLabel, 'ATT&CK v17.1');
+      assert.deepStrictEqual(api.lens.index.domains.map((d) => d.domain), ['enterprise-attack']);
+      assert.match(api.lens.indexSource, /attackLens\.stixBundles/);
+      // A technique that 17.1 and 18.1 both have resolves in the new data.
+      assert.strictEqual(api.lens.index.technique('T1059.001')?.name, 'PowerShell');
+
+      const reset = await setBundles(undefined);
+      assert.match(reset, /^loaded: ATT&CK v17\.1 → ATT&CK v18\.1/);
+      assert.strictEqual(api.lens.indexSource, 'built-in data');
+      assert.deepStrictEqual(changes, ['ATT&CK v17.1', 'ATT&CK v18.1']);
+    } finally {
+      sub.dispose();
+    }
+  });
+});
