@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import { LensContext } from './context';
 import { loadAttackData } from './data/loadAttackData';
 import { registerStatusBar } from './views/statusBar';
+import { registerAttackDataSettingsWatcher } from './data/watchAttackDataSettings';
+import { registerShowAttackInfoCommand } from './commands/showAttackInfo';
+import { registerUpdateAttackDataCommand } from './commands/updateAttackData';
 
 // activate() only wires: it loads the ATT&CK data once into the shared LensContext and
 // registers each feature, pushing every disposable. Features live in their own files.
@@ -33,6 +36,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Attack
 
   // --- features (one line each) ---
   register(registerStatusBar(lens));
+  register(registerAttackDataSettingsWatcher(lens));
+  register(registerShowAttackInfoCommand(lens));
+  register(registerUpdateAttackDataCommand(lens));
   // --- end features ---
 
   lens.log.info(`Activated with ${lens.index.versionLabel} (${lens.indexSource}) in ${Date.now() - started} ms`);
