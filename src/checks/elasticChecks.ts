@@ -1,0 +1,89 @@
+import { AttackIndex } from '../attack/index';
+import { attackUrl, parentOf } from '../attack/ids';
+import { AttackEntry } from '../attack/types';
+import { AttackReference } from '../rules/types';
+import { label } from './entryChecks';
+import { finding, Finding, replaceFix, TextEdit } from './findings';
+import { canonicalIdSpelling } from './spelling';
+import { TextLines } from './textLines';
+
+// Elastic `[[rule.threat]]` blocks: each technique/tactic ID comes with a name and a reference
+// URL that must agree with it, sub-techniques sit under their parent, techniques under their tactics.
+
+const SITE = 'https://attack.mitre.org';
+
+function sameUrl(a: string, b: string): boolean {
+  const norm = (u: string) => u.trim().replace(/^http:/i, 'https:').replace(/\/+$/, '').toLowerCase();
+  return norm(a) === norm(b);
+}
+
+function isSubtechniqueSlot(ref: AttackReference): boolean {
+  return ref.context?.parentTechniqueId !== undefined || /subtechnique/i.test(ref.field);
+}
+
+/** Edits that make this reference name `newId`: the ID, and its sibling name and URL when present. */
+export function elasticRewrite(index: AttackIndex, ref: AttackReference, lines: TextLines, newId: string): TextEdit[] {
+  const to = index.get(newId);
+  const parent = to?.kind === 'technique' ? parentOf(to.id) : undefined;
+  // A technique slot revoked into a sub-technique: keep the parent in the slot and add the
+  // sub-technique as its own table below, the way Elastic writes it.
+  if (to && parent && !isSubtechniqueSlot(ref) && /^\s*id\s*=/.test(lines.line(ref.span.start.line))) {
+    const p = index.get(parent);
+    if (p) {
+      const edits = slotEdits(ref, p);
+      const last = [ref.span, ref.context?.name?.span, ref.context?.reference?.span].filter((s) => s !== undefined).sort((a, b) => b!.end.line - a!.end.line)[0]!;
+      const end = { line: last.end.line, character: lines.line(last.end.line).length };
+      const eol = lines.eol;
+      edits.push({ span: { start: end, end }, newText: `${eol}${eol}[[rule.threat.technique.subtechnique]]${eol}id = "${to.id}"${eol}name = "${to.name}"${eol}reference = "${attackUrl(to.id, SITE)}"` });
+      return edits;
+    }
+  }
+  return to ? slotEdits(ref, to) : [{ span: ref.span, newText: newId }];
+}
+
+function slotEdits(ref: AttackReference, to: AttackEntry): TextEdit[] {
+  const edits: TextEdit[] = [{ span: ref.span, newText: to.id }];
+  if (ref.context?.name) edits.push({ span: ref.context.name.span, newText: to.name });
+  if (ref.context?.reference) edits.push({ span: ref.context.reference.span, newText: attackUrl(to.id, SITE) });
+  return edits;
+}
+
+/** Name, URL, parent and tactic agreement for one Elastic ID whose entry is known and current. */
+export function checkElasticSlot(index: AttackIndex, ref: AttackReference, entry: AttackEntry, out: Finding[]): void {
+  const ctx = ref.context;
+  if (!ctx) return;
+  const what = entry.kind === 'tactic' ? 'tactic' : 'technique';
+  if (ctx.name && ctx.name.text !== entry.name) {
+    out.push(
+      finding('attack-lens/name-mismatch', `${entry.id} is "${entry.name}" in ${index.versionLabel}, not "${ctx.name.text}"`, ctx.name.span, [replaceFix(`Change ${what} name to "${entry.name}"`, ctx.name.span, entry.name, true)], {
+        ref,
+        related: [{ message: `the ${what} ID`, span: ref.span }],
+      }),
+    );
+  }
+  const url = attackUrl(entry.id, SITE);
+  if (ctx.reference && !sameUrl(ctx.reference.text, url)) {
+    out.push(
+      finding('attack-lens/reference-mismatch', `The reference for ${entry.id} should be ${url}`, ctx.reference.span, [replaceFix(`Change reference to ${url}`, ctx.reference.span, url, true)], {
+        ref,
+        related: [{ message: `the ${what} ID`, span: ref.span }],
+      }),
+    );
+  }
+  if (entry.kind !== 'technique') return;
+  const declaredParent = ctx.parentTechniqueId ? canonicalIdSpelling(ctx.parentTechniqueId) : undefined;
+  const realParent = entry.parent ?? parentOf(entry.id);
+  if (declaredParent && realParent && declaredParent !== realParent) {
+    const p = index.get(realParent);
+    out.push(finding('attack-lens/wrong-parent', `${label(entry)} is a sub-technique of ${p ? label(p) : realParent}, not of ${declaredParent}`, ref.span, [], { ref }));
+  }
+  const tactic = ctx.tacticId ? index.tactic(ctx.tacticId) : undefined;
+  if (!tactic || entry.tactics.length === 0 || entry.tactics.includes(tactic.shortname)) return;
+  if (isSubtechniqueSlot(ref)) {
+    // Reported on the parent when the parent is out of place too.
+    const parent = index.technique(declaredParent ?? realParent ?? '');
+    if (!parent || !parent.tactics.includes(tactic.shortname)) return;
+  }
+  const names = entry.tactics.map((s) => index.tactic(s, entry.domain)?.name ?? s).join(', ');
+  out.push(finding('attack-lens/wrong-tactic', `${label(entry)} is not a ${tactic.name} technique; its tactics: ${names}`, ref.span, [], { ref }));
+}

@@ -1,0 +1,45 @@
+import { AttackIndex } from '../attack/index';
+import { AttackEntry } from '../attack/types';
+import { AttackReference } from '../rules/types';
+import { finding, Finding, Fix, TextEdit } from './findings';
+import { closestIds, deprecationReplacements } from './suggestions';
+
+// Whether the ID a reference names exists and is current: unknown, revoked, deprecated.
+// Format-specific spelling of replacements comes from `rewrite`, which turns a new ID into the
+// edits for this reference (Sigma writes attack.t1059.001; Elastic also updates name and URL).
+
+export type Rewrite = (newId: string) => readonly TextEdit[];
+
+export function label(e: AttackEntry): string {
+  return `${e.id} (${e.name})`;
+}
+
+export function checkEntry(index: AttackIndex, ref: AttackReference, id: string, rewrite: Rewrite, out: Finding[]): AttackEntry | undefined {
+  const entry = index.get(id);
+  if (!entry) {
+    const fixes: Fix[] = closestIds(index, id, ref.context?.name?.text).map((s) => ({
+      title: `Change to ${s.id} (${s.why})`,
+      edits: rewrite(s.id),
+      ...(s.strong ? { isPreferred: true } : {}),
+    }));
+    out.push(finding('attack-lens/unknown-id', `${id} is not in ${index.versionLabel}; your data may be older than your rules`, ref.span, fixes, { ref }));
+    return undefined;
+  }
+  if (entry.revoked) {
+    const replacement = index.replacementOf(entry.id);
+    const to = replacement ? index.get(replacement) : undefined;
+    const message = to
+      ? `${label(entry)} was revoked in ATT&CK; it is now ${label(to)}`
+      : `${label(entry)} was revoked in ATT&CK and has no replacement`;
+    const fixes: Fix[] = to ? [{ title: `Replace with ${label(to)}`, edits: rewrite(to.id), isPreferred: true }] : [];
+    out.push(finding('attack-lens/revoked', message, ref.span, fixes, { ref, retired: true }));
+    return entry;
+  }
+  if (entry.deprecated) {
+    const instead = deprecationReplacements(index, entry);
+    const fixes: Fix[] = instead.map((r) => ({ title: `Replace with ${label(index.get(r)!)}`, edits: rewrite(r) }));
+    const hint = instead.length ? `; ATT&CK suggests ${instead.join(', ')}` : '';
+    out.push(finding('attack-lens/deprecated', `${label(entry)} is deprecated in ${index.versionLabel}${hint}`, ref.span, fixes, { ref, retired: true }));
+  }
+  return entry;
+}

@@ -1,0 +1,70 @@
+import { AttackReference, Span } from '../rules/types';
+
+// What the ATT&CK checks report: a Finding per problem, with its stable code, default
+// severity, where it is and the edits that fix it. Plain data shared by the editor
+// (diagnostics, quick fixes), the "Check rules" command and the CLI.
+
+export type FindingSeverity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface TextEdit {
+  readonly span: Span;
+  readonly newText: string;
+}
+
+export interface Fix {
+  readonly title: string;
+  readonly edits: readonly TextEdit[];
+  /** The single obvious fix: applied by "fix all" and offered first. */
+  readonly isPreferred?: boolean;
+}
+
+export interface RelatedLocation {
+  readonly message: string;
+  readonly span: Span;
+}
+
+export interface Finding {
+  readonly code: FindingCode;
+  readonly defaultSeverity: FindingSeverity;
+  readonly message: string;
+  readonly span: Span;
+  readonly fixes: readonly Fix[];
+  readonly ref?: AttackReference;
+  /** Other places in the same file that explain the finding (the parent technique, the tactic block). */
+  readonly related?: readonly RelatedLocation[];
+  /** The reference names something ATT&CK retired (revoked or deprecated): editors strike it through. */
+  readonly retired?: boolean;
+}
+
+export interface FindingCodeInfo {
+  readonly severity: FindingSeverity;
+  readonly meaning: string;
+  readonly fix: string;
+}
+
+/** Every code the checks emit. Codes are stable: users key severity overrides on them. */
+export const FINDING_CODES = {
+  'attack-lens/parse-error': { severity: 'error', meaning: 'The YAML/TOML does not parse, so the rule cannot be checked.', fix: '—' },
+  'attack-lens/rule-problem': { severity: 'warning', meaning: 'The parser found a structural problem (a field of the wrong type, a missing field).', fix: '—' },
+  'attack-lens/unknown-id': { severity: 'error', meaning: 'The ATT&CK ID is not in the loaded ATT&CK data (a typo, or data older than the rule).', fix: 'The closest known ID when one is close (same name, parent technique, one digit off).' },
+  'attack-lens/revoked': { severity: 'warning', meaning: 'The entry was revoked by MITRE and replaced by another.', fix: 'Replace with the replacement (revocation chains followed), in the format\'s spelling.' },
+  'attack-lens/deprecated': { severity: 'warning', meaning: 'The entry is deprecated.', fix: 'The techniques its description recommends, when it names any.' },
+  'attack-lens/malformed-id': { severity: 'warning', meaning: 'An ID or tactic is not spelled the way the format expects (T1059.1, t1059, T1059-001, Defense Evasion in Sentinel).', fix: 'The canonical spelling.' },
+  'attack-lens/tag-format': { severity: 'warning', meaning: 'A Sigma ATT&CK tag is not in canonical form (attack.T1059, attack.t1059.1, attack.defense_evasion, attack.ta0002).', fix: 'The canonical tag (lowercase, .001, hyphenated tactic shortname).' },
+  'attack-lens/unknown-tactic': { severity: 'error', meaning: 'The tactic name is not an ATT&CK tactic.', fix: 'The closest tactic name.' },
+  'attack-lens/missing-tactic': { severity: 'information', meaning: 'A Sigma technique tag has none of its tactics among the rule\'s tactic tags.', fix: 'Add the tactic tag (one fix per tactic of the technique).' },
+  'attack-lens/name-mismatch': { severity: 'warning', meaning: 'Elastic: the technique/tactic name does not match its ID.', fix: 'The name from the ATT&CK data.' },
+  'attack-lens/reference-mismatch': { severity: 'warning', meaning: 'Elastic: the reference URL does not match the ID.', fix: 'The canonical URL (https://attack.mitre.org/techniques/T1059/001/).' },
+  'attack-lens/wrong-parent': { severity: 'warning', meaning: 'Elastic: a sub-technique sits under a technique that is not its parent.', fix: '—' },
+  'attack-lens/wrong-tactic': { severity: 'warning', meaning: 'Elastic: a technique is listed under a tactic it does not belong to.', fix: '—' },
+} as const satisfies Record<string, FindingCodeInfo>;
+
+export type FindingCode = keyof typeof FINDING_CODES;
+
+export function finding(code: FindingCode, message: string, span: Span, fixes: readonly Fix[] = [], extra: Partial<Pick<Finding, 'ref' | 'related' | 'retired'>> = {}): Finding {
+  return { code, defaultSeverity: FINDING_CODES[code].severity, message, span, fixes, ...extra };
+}
+
+export function replaceFix(title: string, span: Span, newText: string, isPreferred = false): Fix {
+  return { title, edits: [{ span, newText }], ...(isPreferred ? { isPreferred } : {}) };
+}

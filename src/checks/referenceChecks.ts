@@ -1,0 +1,67 @@
+import { AttackIndex } from '../attack/index';
+import { AttackReference, ParsedRuleFile, RuleFormat, RuleProblem } from '../rules/types';
+import { checkElasticSlot, elasticRewrite } from './elasticChecks';
+import { checkEntry } from './entryChecks';
+import { finding, Finding, replaceFix } from './findings';
+import { checkSigmaRule } from './sigmaChecks';
+import { canonicalIdSpelling, sentinelTacticName } from './spelling';
+import { closestTactics } from './suggestions';
+import { TextLines } from './textLines';
+
+export * from './findings';
+
+// The ATT&CK checks for one parsed rule file: every reference against the loaded ATT&CK data
+// and the format's conventions. No vscode here: the editor, the "Check rules" command and the
+// CLI all call checkRuleFile. Findings come back sorted by position.
+
+export function checkRuleFile(file: ParsedRuleFile, text: string, index: AttackIndex): Finding[] {
+  const out: Finding[] = file.problems.map(problemFinding);
+  const lines = new TextLines(text);
+  for (const rule of file.rules) {
+    if (file.format === 'sigma') {
+      checkSigmaRule(index, rule, lines, out);
+      continue;
+    }
+    for (const ref of rule.references) checkReference(index, file.format, ref, lines, out);
+  }
+  return out.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.character - b.span.start.character);
+}
+
+function problemFinding(p: RuleProblem): Finding {
+  return { ...finding(p.severity === 'error' ? 'attack-lens/parse-error' : 'attack-lens/rule-problem', p.message, p.span), defaultSeverity: p.severity };
+}
+
+function checkReference(index: AttackIndex, format: RuleFormat, ref: AttackReference, lines: TextLines, out: Finding[]): void {
+  const spelled = canonicalIdSpelling(ref.text);
+  if (!spelled) {
+    if (ref.kind === 'tactic') checkTacticName(index, format, ref, out);
+    // A name the parser resolved (YARA-L meta may say "PowerShell"): only its status matters.
+    else if (ref.id) checkEntry(index, ref, ref.id, () => [], out);
+    return;
+  }
+  if (spelled !== ref.text) {
+    out.push(finding('attack-lens/malformed-id', `ATT&CK IDs are written ${spelled}`, ref.span, [replaceFix(`Change to ${spelled}`, ref.span, spelled, true)], { ref }));
+  }
+  const rewrite = format === 'elastic' ? (id: string) => elasticRewrite(index, ref, lines, id) : (id: string) => [{ span: ref.span, newText: id }];
+  const entry = checkEntry(index, ref, spelled, rewrite, out);
+  if (format === 'elastic' && entry && !entry.revoked) checkElasticSlot(index, ref, entry, out);
+}
+
+/** Tactics written as names: Sentinel's `DefenseEvasion`, YARA-L's `Defense Evasion`. */
+function checkTacticName(index: AttackIndex, format: RuleFormat, ref: AttackReference, out: Finding[]): void {
+  const sentinel = format === 'sentinel';
+  if (sentinel && ref.text === 'PreAttack') return; // Sentinel's own tactic for pre-compromise activity.
+  const spell = sentinel ? (name: string) => sentinelTacticName(name) : (name: string) => name;
+  const tactic = index.tactic(ref.text);
+  if (tactic) {
+    const want = spell(tactic.name);
+    if (sentinel && ref.text !== want) {
+      out.push(finding('attack-lens/malformed-id', `Sentinel writes this tactic as ${want}`, ref.span, [replaceFix(`Change to ${want}`, ref.span, want, true)], { ref }));
+    }
+    if (tactic.deprecated || tactic.revoked) checkEntry(index, ref, tactic.id, () => [], out);
+    return;
+  }
+  const close = closestTactics(index, ref.text.replace(/[\s_-]+/g, sentinel ? '' : ' '), (t) => spell(t.name));
+  const fixes = close.map((t) => replaceFix(`Change to ${spell(t.name)}`, ref.span, spell(t.name), close.length === 1));
+  out.push(finding('attack-lens/unknown-tactic', `"${ref.text}" is not an ATT&CK tactic`, ref.span, fixes, { ref }));
+}

@@ -1,0 +1,85 @@
+import { AttackIndex } from '../attack/index';
+import { Technique } from '../attack/types';
+import { AttackReference, DetectionRule, Span } from '../rules/types';
+import { checkEntry, label } from './entryChecks';
+import { finding, Finding, Fix, replaceFix } from './findings';
+import { readSigmaTag, sigmaTagFor } from './spelling';
+import { closestTactics } from './suggestions';
+import { TextLines } from './textLines';
+
+// Sigma `tags`: canonical tag spelling (attack.t1059.001, attack.defense-evasion), tactic names,
+// the IDs' status, and every technique tag having one of its tactics tagged too.
+
+export function checkSigmaRule(index: AttackIndex, rule: DetectionRule, lines: TextLines, out: Finding[]): void {
+  const tactics = new Set<string>();
+  const techniques: { ref: AttackReference; technique: Technique }[] = [];
+  const tagRefs = rule.references.filter((r) => r.field.startsWith('tags'));
+  for (const ref of rule.references) {
+    const tag = readSigmaTag(ref.text);
+    if (!tag || tag.kind === 'other') continue;
+    if (tag.kind === 'tactic') {
+      const t = index.tactic(tag.shortname);
+      if (!t) {
+        const close = closestTactics(index, tag.shortname, (x) => x.shortname);
+        const fixes = close.map((c) => replaceFix(`Change to attack.${c.shortname}`, ref.span, `attack.${c.shortname}`, close.length === 1));
+        out.push(finding('attack-lens/unknown-tactic', `"${ref.text.replace(/^attack./i, '')}" is not an ATT&CK tactic`, ref.span, fixes, { ref }));
+        continue;
+      }
+      tactics.add(t.shortname);
+      const canonical = `attack.${t.shortname}`;
+      if (ref.text !== canonical) out.push(tagFormat(ref, canonical));
+      continue;
+    }
+    if (tag.id.startsWith('TA')) {
+      const t = index.tactic(tag.id);
+      if (!t) {
+        out.push(finding('attack-lens/unknown-id', `${tag.id} is not in ${index.versionLabel}; your data may be older than your rules`, ref.span, [], { ref }));
+        continue;
+      }
+      tactics.add(t.shortname);
+      out.push(tagFormat(ref, `attack.${t.shortname}`, `Sigma names tactics by shortname: attack.${t.shortname}`));
+      continue;
+    }
+    if (ref.text !== tag.canonical) out.push(tagFormat(ref, tag.canonical));
+    const entry = checkEntry(index, ref, tag.id, (id) => [{ span: ref.span, newText: sigmaTagFor(id) }], out);
+    if (entry?.kind === 'technique' && index.isActive(entry)) techniques.push({ ref, technique: entry });
+  }
+  if (techniques.length === 0) return;
+  const insertAt = techniques.map((t) => t.ref).concat(tagRefs.filter((r) => readSigmaTag(r.text)?.kind === 'id')).sort(byPosition)[0];
+  for (const { ref, technique } of techniques) {
+    if (technique.tactics.length === 0 || technique.tactics.some((t) => tactics.has(t))) continue;
+    const names = technique.tactics.map((s) => index.tactic(s, technique.domain)?.name ?? s);
+    const fixes: Fix[] = technique.tactics.map((s, i) => ({
+      title: `Add tag attack.${s} (${names[i]})`,
+      edits: [addTagEdit(lines, insertAt.span, `attack.${s}`)],
+      ...(technique.tactics.length === 1 ? { isPreferred: true } : {}),
+    }));
+    const message = `${label(technique)} belongs to ${names.join(', ')}, but the rule has no tag for ${technique.tactics.length === 1 ? 'it' : 'any of them'}`;
+    out.push(finding('attack-lens/missing-tactic', message, ref.span, fixes, { ref }));
+  }
+}
+
+function tagFormat(ref: AttackReference, canonical: string, message = `Sigma ATT&CK tags are written ${canonical}`): Finding {
+  return finding('attack-lens/tag-format', message, ref.span, [replaceFix(`Change to ${canonical}`, ref.span, canonical, true)], { ref });
+}
+
+function byPosition(a: AttackReference, b: AttackReference): number {
+  return a.span.start.line - b.span.start.line || a.span.start.character - b.span.start.character;
+}
+
+/**
+ * An edit adding `tag` just before the tag at `before`: a new `- tag` line with the list's
+ * indentation and quoting in a block list, or `tag, ` inside a flow list (`tags: [a, b]`).
+ */
+export function addTagEdit(lines: TextLines, before: Span, tag: string): { span: Span; newText: string } {
+  const line = lines.line(before.start.line);
+  const prefix = line.slice(0, before.start.character);
+  const block = /^(\s*-\s*)(['"]?)$/.exec(prefix);
+  if (block) {
+    const at = { line: before.start.line, character: 0 };
+    return { span: { start: at, end: at }, newText: `${block[1]}${block[2]}${tag}${block[2]}${lines.eol}` };
+  }
+  const quote = /['"]$/.exec(prefix)?.[0] ?? '';
+  const at = { line: before.start.line, character: before.start.character - quote.length };
+  return { span: { start: at, end: at }, newText: `${quote}${tag}${quote}, ` };
+}

@@ -1,0 +1,16 @@
+/** A document's lines, split once on demand (the checks only need a few of them). */
+export class TextLines {
+  private split?: string[];
+
+  constructor(private readonly text: string) {}
+
+  /** The file's line ending, so inserted lines match it. */
+  get eol(): string {
+    return this.text.includes('\r\n') ? '\r\n' : '\n';
+  }
+
+  line(n: number): string {
+    this.split ??= this.text.split(/\r?\n/);
+    return this.split[n] ?? '';
+  }
+}
