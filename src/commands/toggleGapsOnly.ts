@@ -1,0 +1,12 @@
+import * as vscode from 'vscode';
+import { CoverageTreeProvider } from '../views/coverageTree';
+
+// "Toggle gaps only": the Coverage view shows only techniques no rule names. An optional
+// boolean argument sets the state instead of toggling it; returns the new state.
+
+export function registerToggleGapsOnlyCommand(tree: CoverageTreeProvider): vscode.Disposable {
+  return vscode.commands.registerCommand('attackLens.toggleGapsOnly', (on?: unknown) => {
+    tree.gapsOnly = typeof on === 'boolean' ? on : !tree.gapsOnly;
+    return tree.gapsOnly;
+  });
+}

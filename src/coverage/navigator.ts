@@ -1,0 +1,139 @@
+import { Domain } from '../attack/types';
+import { CoverageModel, RuleRef } from './model';
+
+// Coverage as an ATT&CK Navigator layer, format 4.5 (mitre-attack/attack-navigator,
+// layers/spec/v4.5). One technique entry per technique ID rules name directly, scored with the
+// number of rules naming it (the SigmaHQ heatmap's "count" semantics). Entries carry no `tactic`,
+// so Navigator shows each annotation under every tactic of the technique, as the rule means it.
+// Parents covered only through sub-techniques get no entry of their own; Navigator's aggregate
+// scores (enabled in the layout) show them.
+
+export const LAYER_FORMAT_VERSION = '4.5';
+export const NAVIGATOR_VERSION = '5.1.0';
+/** Rule titles listed per technique; the rest is summarised ("+ 120 more"). */
+export const MAX_TITLES = 25;
+
+export interface NavigatorMetadata {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface NavigatorTechnique {
+  readonly techniqueID: string;
+  readonly score: number;
+  readonly comment: string;
+  readonly enabled: boolean;
+  readonly metadata: readonly NavigatorMetadata[];
+  readonly showSubtechniques?: boolean;
+}
+
+export interface NavigatorLayer {
+  readonly name: string;
+  readonly versions: { readonly attack: string; readonly navigator: string; readonly layer: string };
+  readonly domain: Domain;
+  readonly description: string;
+  readonly filters?: { readonly platforms: readonly string[] };
+  readonly sorting: number;
+  readonly layout: {
+    readonly layout: 'side';
+    readonly showID: boolean;
+    readonly showName: boolean;
+    readonly showAggregateScores: boolean;
+    readonly countUnscored: boolean;
+    readonly aggregateFunction: 'max';
+    readonly expandedSubtechniques: 'annotated';
+  };
+  readonly hideDisabled: boolean;
+  readonly techniques: readonly NavigatorTechnique[];
+  readonly gradient: { readonly colors: readonly string[]; readonly minValue: number; readonly maxValue: number };
+  readonly legendItems: readonly { readonly label: string; readonly color: string }[];
+  readonly metadata: readonly NavigatorMetadata[];
+  readonly showTacticRowBackground: boolean;
+  readonly tacticRowBackground: string;
+  readonly selectTechniquesAcrossTactics: boolean;
+  readonly selectSubtechniquesWithParent: boolean;
+  readonly selectVisibleTechniques: boolean;
+}
+
+export interface LayerOptions {
+  /** The layer's domain; default: the model's first domain. */
+  readonly domain?: Domain;
+  readonly name?: string;
+  readonly description?: string;
+  /** Timestamp written into the layer's metadata; default now. */
+  readonly generated?: Date;
+}
+
+/** Light yellow (one rule) to dark green (the most rules). */
+export const GRADIENT_COLORS: readonly string[] = ['#fff7bc', '#addd8e', '#238443'];
+
+export function navigatorLayer(model: CoverageModel, options: LayerOptions = {}): NavigatorLayer {
+  const domain = options.domain ?? model.domains[0];
+  const version = model.index.domain(domain)?.version ?? '';
+  const techniques: NavigatorTechnique[] = [];
+  for (const id of model.referencedTechniques()) {
+    const c = model.forTechnique(id);
+    if (!c || c.technique.domain !== domain) continue;
+    const titles = distinctTitles(c.rules);
+    const entry: NavigatorTechnique = {
+      techniqueID: id,
+      score: c.rules.length,
+      comment: `${c.rules.length} rule${c.rules.length === 1 ? '' : 's'}: ${titles.slice(0, MAX_TITLES).join('; ')}${titles.length > MAX_TITLES ? `; + ${titles.length - MAX_TITLES} more` : ''}`,
+      enabled: true,
+      metadata: [
+        ...titles.slice(0, MAX_TITLES).map((t) => ({ name: 'rule', value: t })),
+        ...(titles.length > MAX_TITLES ? [{ name: 'rules', value: `+ ${titles.length - MAX_TITLES} more` }] : []),
+      ],
+    };
+    techniques.push(c.viaSubtechniques.length ? { ...entry, showSubtechniques: true } : entry);
+  }
+  const maxScore = Math.max(1, ...techniques.map((t) => t.score));
+  const minValue = 0;
+  return {
+    name: options.name ?? 'ATT&CK Lens coverage',
+    versions: { attack: version.split('.')[0] || version, navigator: NAVIGATOR_VERSION, layer: LAYER_FORMAT_VERSION },
+    domain,
+    description: options.description ?? `Detection coverage of ${model.ruleCount} rule${model.ruleCount === 1 ? '' : 's'}: score = number of rules naming the technique.`,
+    ...(model.platforms.length ? { filters: { platforms: [...model.platforms] } } : {}),
+    sorting: 3,
+    layout: { layout: 'side', showID: true, showName: true, showAggregateScores: true, countUnscored: false, aggregateFunction: 'max', expandedSubtechniques: 'annotated' },
+    hideDisabled: false,
+    techniques,
+    gradient: { colors: [...GRADIENT_COLORS], minValue, maxValue: maxScore },
+    legendItems: legend(minValue, maxScore),
+    metadata: [
+      { name: 'generator', value: 'ATT&CK Lens' },
+      { name: 'generated', value: (options.generated ?? new Date()).toISOString() },
+      { name: 'rules', value: String(model.ruleCount) },
+      { name: 'ATT&CK', value: `${domain} ${version}` },
+    ],
+    showTacticRowBackground: false,
+    tacticRowBackground: '#dddddd',
+    selectTechniquesAcrossTactics: true,
+    selectSubtechniquesWithParent: false,
+    selectVisibleTechniques: false,
+  };
+}
+
+function distinctTitles(rules: readonly RuleRef[]): string[] {
+  return [...new Set(rules.map((r) => r.title))];
+}
+
+function legend(min: number, max: number): { label: string; color: string }[] {
+  const points = [...new Set([1, Math.round((1 + max) / 2), max])].filter((v) => v >= 1 && v <= max);
+  return points.map((v) => ({ label: `${v} rule${v === 1 ? '' : 's'}`, color: gradientColor(v, min, max) }));
+}
+
+/** The colour Navigator gives a score: linear interpolation between the gradient's stops. */
+export function gradientColor(score: number, min: number, max: number, colors: readonly string[] = GRADIENT_COLORS): string {
+  const t = max > min ? Math.min(1, Math.max(0, (score - min) / (max - min))) : 1;
+  const pos = t * (colors.length - 1);
+  const i = Math.min(colors.length - 2, Math.floor(pos));
+  const f = pos - i;
+  const [a, b] = [hex(colors[i]), hex(colors[i + 1])];
+  return '#' + a.map((x, k) => Math.round(x + (b[k] - x) * f).toString(16).padStart(2, '0')).join('');
+}
+
+function hex(c: string): number[] {
+  return [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
+}

@@ -1,0 +1,204 @@
+import { Technique } from '../attack/types';
+import { CoverageModel, percentOf, TacticCoverage, TechniqueCoverage } from './model';
+
+// Coverage reports for people (markdown, the CLI's summary table) and machines (json, csv).
+// `displayPath` turns a RuleRef path (a URI string in the extension) into what the reader
+// should see (a workspace-relative path).
+
+export type ReportFormat = 'json' | 'markdown' | 'csv';
+
+export interface ReportOptions {
+  readonly displayPath?: (path: string) => string;
+  /** How many uncovered techniques the markdown "Top gaps" lists. */
+  readonly topGaps?: number;
+}
+
+export interface JsonReport {
+  readonly attackVersion: string;
+  readonly domains: readonly string[];
+  readonly platforms: readonly string[];
+  readonly rules: number;
+  readonly deprecatedRulesExcluded: number;
+  readonly skipped: readonly { readonly file: string; readonly reason: string }[];
+  readonly problems: readonly { readonly file: string; readonly line: number; readonly message: string }[];
+  readonly total: { readonly techniques: CountJson; readonly subtechniques: CountJson };
+  readonly tactics: Readonly<Record<string, CountJson & { readonly domain: string; readonly name: string; readonly subtechniques: CountJson }>>;
+  readonly techniques: Readonly<Record<string, { readonly rules: number; readonly viaSubtechniques: number; readonly files: readonly string[] }>>;
+  readonly unknown: Readonly<Record<string, number>>;
+  readonly revoked: readonly { readonly file: string; readonly line: number; readonly id: string; readonly replacement: string | null }[];
+}
+
+interface CountJson {
+  readonly covered: number;
+  readonly total: number;
+  readonly percent: number;
+}
+
+export function renderReport(model: CoverageModel, format: ReportFormat, options: ReportOptions = {}): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify(jsonReport(model, options), null, 2) + '\n';
+    case 'csv':
+      return csvReport(model, options);
+    case 'markdown':
+      return markdownReport(model, options);
+  }
+}
+
+/** Tactic keys: the shortname, prefixed with the domain when two selected domains share it. */
+export function tacticKey(model: CoverageModel, t: TacticCoverage): string {
+  const shared = model.tactics().filter((x) => x.tactic.shortname === t.tactic.shortname).length > 1;
+  return shared && t.tactic.domain !== model.domains[0] ? `${t.tactic.domain}:${t.tactic.shortname}` : t.tactic.shortname;
+}
+
+export function jsonReport(model: CoverageModel, options: ReportOptions = {}): JsonReport {
+  const show = options.displayPath ?? ((p: string) => p);
+  const count = (c: { covered: number; total: number }): CountJson => ({ covered: c.covered, total: c.total, percent: percentOf(c) });
+  const tactics: Record<string, JsonReport['tactics'][string]> = {};
+  for (const t of model.tactics()) tactics[tacticKey(model, t)] = { ...count(t.techniques), domain: t.tactic.domain, name: t.tactic.name, subtechniques: count(t.subtechniques) };
+  const techniques: Record<string, JsonReport['techniques'][string]> = {};
+  for (const c of coveredTechniques(model)) {
+    techniques[c.technique.id] = { rules: c.rules.length, viaSubtechniques: c.viaSubtechniques.length, files: [...new Set(c.rules.map((r) => show(r.path)))].sort() };
+  }
+  const unknown: Record<string, number> = {};
+  for (const [id, refs] of [...model.unknown.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) unknown[id] = refs.length;
+  return {
+    attackVersion: model.domains.map((d) => model.index.domain(d)?.version ?? '?').join(', '),
+    domains: model.domains,
+    platforms: model.platforms,
+    rules: model.ruleCount,
+    deprecatedRulesExcluded: model.deprecatedRuleCount,
+    skipped: model.skipped.map((s) => ({ file: show(s.path), reason: s.reason })),
+    problems: model.problems.map((p) => ({ file: show(p.path), line: p.line + 1, message: p.message })),
+    total: { techniques: count(model.total.techniques), subtechniques: count(model.total.subtechniques) },
+    tactics,
+    techniques,
+    unknown,
+    revoked: model.revoked.map((r) => ({ file: show(r.ref.path), line: r.ref.span.start.line + 1, id: r.id, replacement: r.replacement ?? null })),
+  };
+}
+
+/** Every known technique with at least one rule, directly or via a sub-technique, by ID. */
+export function coveredTechniques(model: CoverageModel): TechniqueCoverage[] {
+  const ids = new Set<string>();
+  for (const id of model.referencedTechniques()) {
+    ids.add(id);
+    const parent = model.index.technique(id)?.parent;
+    if (parent) ids.add(parent);
+  }
+  return [...ids].sort().map((id) => model.forTechnique(id)).filter((c): c is TechniqueCoverage => !!c?.covered);
+}
+
+/** Uncovered in-scope techniques and sub-techniques, most-used by ATT&CK groups first. */
+export function topGaps(model: CoverageModel, limit: number): { technique: Technique; groups: number }[] {
+  const seen = new Map<string, Technique>();
+  for (const t of model.tactics()) {
+    for (const item of t.items) {
+      if (!item.covered) seen.set(item.technique.id, item.technique);
+      for (const s of item.subtechniques) if (!s.covered) seen.set(s.technique.id, s.technique);
+    }
+  }
+  return [...seen.values()]
+    .map((technique) => ({ technique, groups: model.index.groupsUsing(technique.id).length }))
+    .sort((a, b) => b.groups - a.groups || (a.technique.id < b.technique.id ? -1 : 1))
+    .slice(0, limit);
+}
+
+function mdCell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/([*_`[\]<>])/g, '\\$1');
+}
+
+function markdownReport(model: CoverageModel, options: ReportOptions): string {
+  const show = options.displayPath ?? ((p: string) => p);
+  const out: string[] = [];
+  const total = model.total;
+  out.push('# ATT&CK coverage', '');
+  out.push(`${model.ruleCount} rules against ${model.domains.map((d) => `${d} ${model.index.domain(d)?.version ?? '?'}`).join(', ')}${model.platforms.length ? ` (platforms: ${model.platforms.join(', ')})` : ''}.`);
+  out.push(`Techniques covered: **${total.techniques.covered}/${total.techniques.total} (${percentOf(total.techniques)}%)**; sub-techniques: **${total.subtechniques.covered}/${total.subtechniques.total} (${percentOf(total.subtechniques)}%)**.`, '');
+  out.push('| Tactic | Techniques | % | Sub-techniques | % |', '| --- | ---: | ---: | ---: | ---: |');
+  for (const t of model.tactics()) {
+    const name = model.domains.length > 1 ? `${t.tactic.name} (${t.tactic.domain})` : t.tactic.name;
+    out.push(`| ${mdCell(name)} | ${t.techniques.covered}/${t.techniques.total} | ${percentOf(t.techniques)} | ${t.subtechniques.covered}/${t.subtechniques.total} | ${percentOf(t.subtechniques)} |`);
+  }
+  const gaps = topGaps(model, options.topGaps ?? 20);
+  if (gaps.length) {
+    out.push('', '## Top gaps', '', 'Uncovered techniques, ranked by the number of ATT&CK groups known to use them.', '');
+    out.push('| Technique | Name | Tactics | Groups |', '| --- | --- | --- | ---: |');
+    for (const g of gaps) {
+      const name = g.technique.parent ? `${model.index.get(g.technique.parent)?.name ?? g.technique.parent}: ${g.technique.name}` : g.technique.name;
+      out.push(`| ${g.technique.id} | ${mdCell(name)} | ${g.technique.tactics.join(', ')} | ${g.groups} |`);
+    }
+  }
+  if (model.unknown.size) {
+    out.push('', '## Unknown references', '', `Not in the loaded ATT&CK data (newer ATT&CK, or a typo).`, '');
+    out.push('| Reference | Rules | First seen |', '| --- | ---: | --- |');
+    for (const [id, refs] of model.unknown) out.push(`| ${mdCell(id)} | ${refs.length} | ${mdCell(show(refs[0].path))}:${refs[0].span.start.line + 1} |`);
+  }
+  if (model.revoked.length) {
+    out.push('', '## Revoked references', '', '| Reference | Counted as | File |', '| --- | --- | --- |');
+    for (const r of model.revoked) out.push(`| ${r.id} | ${r.replacement ?? '(no replacement)'} | ${mdCell(show(r.ref.path))}:${r.ref.span.start.line + 1} |`);
+  }
+  if (model.problems.length) {
+    out.push('', '## Files that could not be parsed', '');
+    for (const p of model.problems) out.push(`- ${mdCell(show(p.path))}:${p.line + 1}: ${mdCell(p.message)}`);
+  }
+  if (model.skipped.length) {
+    out.push('', '## Skipped files', '');
+    for (const s of model.skipped) out.push(`- ${mdCell(show(s.path))}: ${mdCell(s.reason)}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function csvField(v: string | number | boolean): string {
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** One row per in-scope technique and sub-technique (each once, with all its tactics). */
+function csvReport(model: CoverageModel, options: ReportOptions): string {
+  const show = options.displayPath ?? ((p: string) => p);
+  const rows: string[] = ['domain,tactics,technique_id,name,subtechnique,covered,rules,via_subtechniques,files'];
+  const seen = new Set<string>();
+  const add = (c: TechniqueCoverage) => {
+    if (seen.has(c.technique.id)) return;
+    seen.add(c.technique.id);
+    const files = [...new Set(c.rules.map((r) => show(r.path)))].sort().join(';');
+    rows.push([c.technique.domain, c.technique.tactics.join(';'), c.technique.id, c.technique.name, c.technique.isSubtechnique, c.covered, c.rules.length, c.viaSubtechniques.length, files].map(csvField).join(','));
+  };
+  for (const t of model.tactics()) {
+    for (const item of t.items) {
+      add(item);
+      item.subtechniques.forEach(add);
+    }
+  }
+  return rows.join('\r\n') + '\r\n';
+}
+
+/** The CLI's default output: one line per tactic with a bar, then the totals. */
+export function summaryTable(model: CoverageModel): string {
+  const lines: string[] = [];
+  const width = Math.max(8, ...model.tactics().map((t) => t.tactic.name.length));
+  lines.push(`${'Tactic'.padEnd(width)}  Techniques       Sub-techniques`);
+  for (const t of model.tactics()) {
+    const c = t.techniques;
+    const s = t.subtechniques;
+    lines.push(`${t.tactic.name.padEnd(width)}  ${`${c.covered}/${c.total}`.padStart(7)} ${`${percentOf(c)}%`.padStart(6)}   ${`${s.covered}/${s.total}`.padStart(7)} ${`${percentOf(s)}%`.padStart(6)}  ${bar(percentOf(c))}`);
+  }
+  const total = model.total;
+  lines.push('');
+  lines.push(`${model.ruleCount} rules · techniques ${total.techniques.covered}/${total.techniques.total} (${percentOf(total.techniques)}%) · sub-techniques ${total.subtechniques.covered}/${total.subtechniques.total} (${percentOf(total.subtechniques)}%)`);
+  const notes = [
+    model.unknown.size ? `${model.unknown.size} unknown reference${model.unknown.size === 1 ? '' : 's'}` : '',
+    model.revoked.length ? `${model.revoked.length} revoked reference${model.revoked.length === 1 ? '' : 's'}` : '',
+    model.problems.length ? `${model.problems.length} parse problem${model.problems.length === 1 ? '' : 's'}` : '',
+    model.skipped.length ? `${model.skipped.length} skipped file${model.skipped.length === 1 ? '' : 's'}` : '',
+    model.deprecatedRuleCount ? `${model.deprecatedRuleCount} deprecated rule${model.deprecatedRuleCount === 1 ? '' : 's'} left out` : '',
+  ].filter(Boolean);
+  if (notes.length) lines.push(notes.join(' · '));
+  return lines.join('\n');
+}
+
+function bar(percent: number): string {
+  const n = Math.round(percent / 5);
+  return '█'.repeat(n) + '░'.repeat(20 - n);
+}

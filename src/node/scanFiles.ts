@@ -1,0 +1,108 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { SkippedFile } from '../coverage/model';
+import { decodeRuleText, MAX_RULE_FILE_BYTES } from '../coverage/scan';
+
+// The CLI's file walk: what the extension gets from findFiles + workspace.fs, done with Node's
+// fs. Follows symlinks, but visits each real directory once (a loop is reported, not followed).
+
+/** Extensions picked up when walking a directory; a file named explicitly is always taken. */
+export const RULE_EXTENSIONS: readonly string[] = ['.yml', '.yaml', '.toml', '.yaral', '.yara-l', '.yaraL'];
+/** Directory names never descended into (the defaults of attackLens.coverage.exclude). */
+export const SKIPPED_DIRECTORIES: readonly string[] = ['node_modules', '.git'];
+
+export interface FoundFile {
+  readonly path: string;
+  /** `yaral` for YARA-L extensions, otherwise `auto` (the parser recognises the format). */
+  readonly treatment: 'auto' | 'yaral';
+}
+
+export interface WalkResult {
+  readonly files: FoundFile[];
+  readonly skipped: SkippedFile[];
+  /** Paths given that do not exist. */
+  readonly missing: string[];
+}
+
+export function treatmentForPath(p: string): FoundFile['treatment'] {
+  return /\.(yaral|yara-l|yaraL)$/.test(p) ? 'yaral' : 'auto';
+}
+
+/** Every rule file under the given paths, each once, in a stable (sorted) order. */
+export function walkRuleFiles(paths: readonly string[]): WalkResult {
+  const files = new Map<string, FoundFile>();
+  const skipped: SkippedFile[] = [];
+  const missing: string[] = [];
+  const visitedDirs = new Set<string>();
+
+  const visitDir = (dir: string, real: string): void => {
+    if (visitedDirs.has(real)) {
+      skipped.push({ path: dir, reason: 'symlink loop' });
+      return;
+    }
+    visitedDirs.add(real);
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      skipped.push({ path: dir, reason: `unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRECTORIES.includes(entry.name)) visitDir(p, path.join(real, entry.name));
+      } else if (entry.isFile()) {
+        if (RULE_EXTENSIONS.some((x) => entry.name.endsWith(x))) files.set(p, { path: p, treatment: treatmentForPath(p) });
+      } else if (entry.isSymbolicLink()) {
+        visitLink(p, false);
+      }
+    }
+  };
+
+  const visitLink = (p: string, explicit: boolean): void => {
+    let real: string;
+    let stat: fs.Stats;
+    try {
+      real = fs.realpathSync(p);
+      stat = fs.statSync(real);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      skipped.push({ path: p, reason: code === 'ELOOP' ? 'symlink loop' : `unreadable: ${code === 'ENOENT' ? 'broken symlink' : code ?? (e as Error).message}` });
+      return;
+    }
+    if (stat.isDirectory()) visitDir(p, real);
+    else if (stat.isFile() && (explicit || RULE_EXTENSIONS.some((x) => p.endsWith(x)))) files.set(p, { path: p, treatment: treatmentForPath(p) });
+  };
+
+  for (const given of paths) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(given);
+    } catch {
+      missing.push(given);
+      continue;
+    }
+    if (stat.isSymbolicLink()) visitLink(given, true);
+    else if (stat.isDirectory()) visitDir(given, fs.realpathSync(given));
+    else files.set(given, { path: given, treatment: treatmentForPath(given) });
+  }
+  return { files: [...files.values()], skipped, missing };
+}
+
+/** Reads a file for the scan: refuses large, binary and unreadable files with a reason. Sync: many small reads are faster so. */
+export function readRuleFileFromDisk(p: string): { readonly text: string } | { readonly skipped: string } {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(p, 'r');
+    const { size } = fs.fstatSync(fd);
+    if (size > MAX_RULE_FILE_BYTES) return { skipped: 'larger than 1 MB' };
+    return decodeRuleText(fs.readFileSync(fd));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { skipped: code === 'ELOOP' ? 'symlink loop' : `unreadable: ${code ?? (e as Error).message}` };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,151 @@
+import * as vscode from 'vscode';
+import { CoverageProblem, percentOf, RuleRef, SkippedFile, TacticCoverage, TechniqueCoverage } from '../coverage/model';
+
+// The coverage tree's node kinds and how each looks. Colours by number of rules:
+//   0 → circle-outline, disabled colour · 1 → charts.yellow · 2–3 → charts.blue · 4+ → charts.green.
+// Tactics are coloured the same way by their share of covered techniques: 0 %, < 34 %, < 67 %, ≥ 67 %.
+
+export type CoverageNode =
+  | { readonly kind: 'tactic'; readonly coverage: TacticCoverage }
+  | { readonly kind: 'technique'; readonly coverage: TechniqueCoverage; readonly key: string }
+  | { readonly kind: 'rule'; readonly ref: RuleRef; readonly key: string }
+  | { readonly kind: 'problems'; readonly problems: readonly CoverageProblem[] }
+  | { readonly kind: 'problem'; readonly problem: CoverageProblem }
+  | { readonly kind: 'unknownRoot'; readonly unknown: ReadonlyMap<string, readonly RuleRef[]> }
+  | { readonly kind: 'unknown'; readonly id: string; readonly refs: readonly RuleRef[] }
+  | { readonly kind: 'skippedRoot'; readonly skipped: readonly SkippedFile[] }
+  | { readonly kind: 'skipped'; readonly file: SkippedFile };
+
+export interface NodeContext {
+  readonly uriOf: (path: string) => vscode.Uri;
+  readonly relativePath: (path: string) => string;
+  readonly attackUrl: (id: string) => string;
+}
+
+export function countColor(rules: number): vscode.ThemeColor {
+  if (rules >= 4) return new vscode.ThemeColor('charts.green');
+  if (rules >= 2) return new vscode.ThemeColor('charts.blue');
+  if (rules === 1) return new vscode.ThemeColor('charts.yellow');
+  return new vscode.ThemeColor('disabledForeground');
+}
+
+function percentColor(percent: number): vscode.ThemeColor {
+  if (percent >= 67) return new vscode.ThemeColor('charts.green');
+  if (percent >= 34) return new vscode.ThemeColor('charts.blue');
+  if (percent > 0) return new vscode.ThemeColor('charts.yellow');
+  return new vscode.ThemeColor('disabledForeground');
+}
+
+const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
+
+function firstSentences(text: string, max = 280): string {
+  const para = text.split(/\n\s*\n/)[0].trim();
+  return para.length > max ? para.slice(0, max).replace(/\s+\S*$/, '') + '…' : para;
+}
+
+export function tacticItem(c: TacticCoverage, showDomain: boolean): vscode.TreeItem {
+  const pct = percentOf(c.techniques);
+  const item = new vscode.TreeItem(showDomain ? `${c.tactic.name} (${c.tactic.domain.replace('-attack', '')})` : c.tactic.name, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `tactic:${c.tactic.domain}:${c.tactic.shortname}`;
+  item.description = `${c.techniques.covered}/${c.techniques.total} techniques · ${Math.round(pct)}%`;
+  item.iconPath = new vscode.ThemeIcon(pct > 0 ? 'shield' : 'circle-outline', percentColor(pct));
+  item.contextValue = 'tactic';
+  const md = new vscode.MarkdownString(undefined, false);
+  md.isTrusted = false;
+  md.appendMarkdown('**').appendText(`${c.tactic.id} ${c.tactic.name}`).appendMarkdown('**\n\n');
+  md.appendText(firstSentences(c.tactic.description)).appendMarkdown('\n\n');
+  md.appendText(`Techniques: ${c.techniques.covered}/${c.techniques.total} (${pct}%) · Sub-techniques: ${c.subtechniques.covered}/${c.subtechniques.total} (${percentOf(c.subtechniques)}%)`);
+  item.tooltip = md;
+  return item;
+}
+
+export function techniqueItem(c: TechniqueCoverage, key: string, hasChildren: boolean, ctx: NodeContext): vscode.TreeItem {
+  const t = c.technique;
+  const item = new vscode.TreeItem(`${t.id} ${t.name}`, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.id = key;
+  const direct = c.rules.length;
+  const via = c.viaSubtechniques.length;
+  item.description = direct ? plural(direct, 'rule') + (via ? ` · ${via} via sub-techniques` : '') : via ? `${plural(via, 'rule')} via sub-techniques` : 'no rules';
+  item.iconPath = new vscode.ThemeIcon(c.covered ? (direct ? 'pass-filled' : 'pass') : 'circle-outline', countColor(c.ruleCount));
+  item.contextValue = c.covered ? 'technique.covered' : 'technique.gap';
+  const md = new vscode.MarkdownString(undefined, false);
+  md.isTrusted = false;
+  md.appendMarkdown('**').appendText(`${t.id} ${t.name}`).appendMarkdown('**\n\n');
+  md.appendText(firstSentences(t.description)).appendMarkdown('\n\n');
+  md.appendText(`Rules naming it: ${direct}` + (t.isSubtechnique ? '' : ` · via sub-techniques: ${via}`) + (t.platforms.length ? ` · Platforms: ${t.platforms.join(', ')}` : ''));
+  md.appendMarkdown(`\n\n[${t.id} on ATT&CK](${encodeURI(ctx.attackUrl(t.id))})`);
+  item.tooltip = md;
+  return item;
+}
+
+export function ruleItem(ref: RuleRef, key: string, ctx: NodeContext): vscode.TreeItem {
+  const item = new vscode.TreeItem(ref.title || ctx.relativePath(ref.path), vscode.TreeItemCollapsibleState.None);
+  item.id = key;
+  const line = ref.span.start.line;
+  item.description = `${ctx.relativePath(ref.path)}:${line + 1}`;
+  item.iconPath = new vscode.ThemeIcon('file-code');
+  item.contextValue = 'rule';
+  item.resourceUri = ctx.uriOf(ref.path);
+  const range = new vscode.Range(line, ref.span.start.character, ref.span.end.line, ref.span.end.character);
+  item.command = { command: 'vscode.open', title: 'Open rule', arguments: [ctx.uriOf(ref.path), { selection: range, preview: true }] };
+  const md = new vscode.MarkdownString(undefined, false);
+  md.isTrusted = false;
+  md.appendMarkdown('**').appendText(ref.title).appendMarkdown('**\n\n');
+  md.appendText(`${ref.format} rule${ref.ruleId ? ` ${ref.ruleId}` : ''}\n${ctx.relativePath(ref.path)}:${line + 1} — ${ref.text}`);
+  item.tooltip = md;
+  return item;
+}
+
+export function problemsItem(count: number): vscode.TreeItem {
+  const item = new vscode.TreeItem('Problems', vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = 'problems';
+  item.description = plural(count, 'file');
+  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+  item.tooltip = 'Rule files that could not be parsed: they add nothing to the coverage until fixed.';
+  return item;
+}
+
+export function problemItem(p: CoverageProblem, ctx: NodeContext): vscode.TreeItem {
+  const item = new vscode.TreeItem(ctx.relativePath(p.path), vscode.TreeItemCollapsibleState.None);
+  item.id = `problem:${p.path}:${p.line}:${p.message}`;
+  item.description = `${p.line + 1}: ${p.message}`;
+  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+  item.tooltip = `${ctx.relativePath(p.path)}:${p.line + 1}\n${p.message}`;
+  const pos = new vscode.Position(p.line, p.character);
+  item.command = { command: 'vscode.open', title: 'Open file', arguments: [ctx.uriOf(p.path), { selection: new vscode.Range(pos, pos) }] };
+  return item;
+}
+
+export function unknownRootItem(count: number): vscode.TreeItem {
+  const item = new vscode.TreeItem('Unknown references', vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = 'unknown';
+  item.description = plural(count, 'reference');
+  item.iconPath = new vscode.ThemeIcon('question', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+  item.tooltip = 'References the loaded ATT&CK data does not know: a newer ATT&CK version than the data, or a typo. They count for nothing.';
+  return item;
+}
+
+export function unknownItem(id: string, refs: readonly RuleRef[]): vscode.TreeItem {
+  const item = new vscode.TreeItem(id, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `unknown:${id}`;
+  item.description = plural(new Set(refs.map((r) => `${r.path}#${r.ruleIndex}`)).size, 'rule');
+  item.iconPath = new vscode.ThemeIcon('question', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+  return item;
+}
+
+export function skippedRootItem(count: number): vscode.TreeItem {
+  const item = new vscode.TreeItem('Skipped files', vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = 'skipped';
+  item.description = plural(count, 'file');
+  item.iconPath = new vscode.ThemeIcon('circle-slash');
+  item.tooltip = 'Files left out of the scan: larger than 1 MB, binary, unreadable, or a symlink loop.';
+  return item;
+}
+
+export function skippedItem(s: SkippedFile, ctx: NodeContext): vscode.TreeItem {
+  const item = new vscode.TreeItem(ctx.relativePath(s.path), vscode.TreeItemCollapsibleState.None);
+  item.id = `skipped:${s.path}`;
+  item.description = s.reason;
+  item.iconPath = new vscode.ThemeIcon('circle-slash');
+  return item;
+}

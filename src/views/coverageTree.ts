@@ -1,0 +1,197 @@
+import * as vscode from 'vscode';
+import { attackUrl } from '../attack/ids';
+import { LensContext } from '../context';
+import { CoverageModel, percentOf, RuleRef, TacticCoverage, TechniqueCoverage } from '../coverage/model';
+import { RuleStore } from '../workspace/ruleStore';
+import {
+  CoverageNode,
+  NodeContext,
+  problemItem,
+  problemsItem,
+  ruleItem,
+  skippedItem,
+  skippedRootItem,
+  tacticItem,
+  techniqueItem,
+  unknownItem,
+  unknownRootItem,
+} from './coverageNodes';
+
+// The Coverage view (attackLens.coverage): tactics in matrix order → techniques → their
+// sub-techniques and the rules naming them, plus "Problems", "Unknown references" and
+// "Skipped files" nodes. Everything comes from the RuleStore's model; the tree only arranges it.
+
+export type CoverageSort = 'matrix' | 'coverage';
+
+export const VIEW_ID = 'attackLens.coverage';
+
+export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<CoverageNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private gaps = false;
+  private order: CoverageSort = 'matrix';
+  private view?: vscode.TreeView<CoverageNode>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly nodeContext: NodeContext;
+
+  constructor(
+    lens: LensContext,
+    private readonly store: RuleStore,
+  ) {
+    this.nodeContext = {
+      uriOf: (p) => store.uriOf(p),
+      relativePath: (p) => vscode.workspace.asRelativePath(store.uriOf(p), vscode.workspace.workspaceFolders !== undefined && vscode.workspace.workspaceFolders.length > 1),
+      attackUrl: (id) => attackUrl(id, lens.config.siteBaseUrl),
+    };
+    this.disposables.push(this.changed, store.onDidChange(() => this.refresh()));
+  }
+
+  /** Attaches the TreeView whose message, description and badge this provider keeps current. */
+  attach(view: vscode.TreeView<CoverageNode>): void {
+    this.view = view;
+    this.updateView();
+  }
+
+  get gapsOnly(): boolean {
+    return this.gaps;
+  }
+
+  set gapsOnly(on: boolean) {
+    this.gaps = on;
+    void vscode.commands.executeCommand('setContext', 'attackLens.coverage.gapsOnly', on);
+    this.refresh();
+  }
+
+  get sort(): CoverageSort {
+    return this.order;
+  }
+
+  set sort(order: CoverageSort) {
+    this.order = order;
+    void vscode.commands.executeCommand('setContext', 'attackLens.coverage.sort', order);
+    this.refresh();
+  }
+
+  refresh(): void {
+    this.updateView();
+    this.changed.fire(undefined);
+  }
+
+  private get model(): CoverageModel {
+    return this.store.model;
+  }
+
+  getTreeItem(node: CoverageNode): vscode.TreeItem {
+    const ctx = this.nodeContext;
+    switch (node.kind) {
+      case 'tactic':
+        return tacticItem(node.coverage, this.model.domains.length > 1);
+      case 'technique':
+        return techniqueItem(node.coverage, node.key, this.techniqueChildren(node.coverage, node.key).length > 0, ctx);
+      case 'rule':
+        return ruleItem(node.ref, node.key, ctx);
+      case 'problems':
+        return problemsItem(new Set(node.problems.map((p) => p.path)).size);
+      case 'problem':
+        return problemItem(node.problem, ctx);
+      case 'unknownRoot':
+        return unknownRootItem(node.unknown.size);
+      case 'unknown':
+        return unknownItem(node.id, node.refs);
+      case 'skippedRoot':
+        return skippedRootItem(node.skipped.length);
+      case 'skipped':
+        return skippedItem(node.file, ctx);
+    }
+  }
+
+  getChildren(node?: CoverageNode): CoverageNode[] {
+    if (!this.store.lastScan && !node) return [];
+    const model = this.model;
+    if (!node) return this.roots(model);
+    switch (node.kind) {
+      case 'tactic':
+        return this.sortTechniques(node.coverage.items.filter((i) => !this.gaps || !i.covered)).map((c) => ({ kind: 'technique', coverage: c, key: `technique:${node.coverage.tactic.domain}:${node.coverage.tactic.shortname}:${c.technique.id}` }));
+      case 'technique':
+        return this.techniqueChildren(node.coverage, node.key);
+      case 'problems':
+        return node.problems.map((problem) => ({ kind: 'problem', problem }));
+      case 'unknownRoot':
+        return [...node.unknown.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([id, refs]) => ({ kind: 'unknown', id, refs }));
+      case 'unknown':
+        return node.refs.map((ref) => ({ kind: 'rule', ref, key: `unknown:${node.id}/${ruleKey(ref)}` }));
+      case 'skippedRoot':
+        return node.skipped.map((file) => ({ kind: 'skipped', file }));
+      default:
+        return [];
+    }
+  }
+
+  getParent(): undefined {
+    return undefined;
+  }
+
+  private roots(model: CoverageModel): CoverageNode[] {
+    const tactics: TacticCoverage[] = [...model.tactics()];
+    if (this.order === 'coverage') tactics.sort((a, b) => percentOf(a.techniques) - percentOf(b.techniques));
+    const roots: CoverageNode[] = tactics.map((coverage) => ({ kind: 'tactic', coverage }));
+    if (model.problems.length) roots.push({ kind: 'problems', problems: model.problems });
+    if (model.unknown.size) roots.push({ kind: 'unknownRoot', unknown: model.unknown });
+    if (model.skipped.length) roots.push({ kind: 'skippedRoot', skipped: model.skipped });
+    return roots;
+  }
+
+  private techniqueChildren(c: TechniqueCoverage, key: string): CoverageNode[] {
+    const subs = this.sortTechniques(c.subtechniques.filter((s) => !this.gaps || !s.covered)).map((s): CoverageNode => ({ kind: 'technique', coverage: s, key: `${key}/${s.technique.id}` }));
+    const rules = this.gaps ? [] : c.rules.map((ref): CoverageNode => ({ kind: 'rule', ref, key: `${key}/${ruleKey(ref)}` }));
+    return [...subs, ...rules];
+  }
+
+  /** Matrix order: by name, as the ATT&CK matrix lists them. Coverage: fewest rules first. */
+  private sortTechniques(items: readonly TechniqueCoverage[]): TechniqueCoverage[] {
+    const byName = (a: TechniqueCoverage, b: TechniqueCoverage) => a.technique.name.localeCompare(b.technique.name);
+    return [...items].sort(this.order === 'coverage' ? (a, b) => a.ruleCount - b.ruleCount || byName(a, b) : byName);
+  }
+
+  private updateView(): void {
+    const view = this.view;
+    if (!view) return;
+    if (!this.store.lastScan) {
+      view.message = 'Scanning the workspace for rule files…';
+      view.description = undefined;
+      view.badge = undefined;
+      return;
+    }
+    const model = this.model;
+    view.message =
+      model.ruleCount === 0 && model.problems.length === 0
+        ? 'No detection rules found in this workspace. Sigma, Splunk ESCU, Elastic, Sentinel and YARA-L rules are picked up by the attackLens.files globs.'
+        : this.gaps
+          ? 'Showing gaps only (techniques no rule names).'
+          : undefined;
+    const total = model.total.techniques;
+    view.description = `${percentOf(total)}% · ${model.ruleCount} rules`;
+    const attention = new Set(model.problems.map((p) => p.path)).size + model.unknown.size;
+    view.badge = attention
+      ? { value: attention, tooltip: `${model.problems.length ? `${new Set(model.problems.map((p) => p.path)).size} file(s) with problems` : ''}${model.problems.length && model.unknown.size ? ', ' : ''}${model.unknown.size ? `${model.unknown.size} unknown reference(s)` : ''}` }
+      : undefined;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function ruleKey(ref: RuleRef): string {
+  return `rule:${ref.path}#${ref.ruleIndex}`;
+}
+
+/** Creates the provider and its TreeView. */
+export function registerCoverageTree(lens: LensContext, store: RuleStore): { provider: CoverageTreeProvider; disposable: vscode.Disposable } {
+  const provider = new CoverageTreeProvider(lens, store);
+  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+  provider.attach(view);
+  void vscode.commands.executeCommand('setContext', 'attackLens.coverage.gapsOnly', false);
+  void vscode.commands.executeCommand('setContext', 'attackLens.coverage.sort', 'matrix');
+  return { provider, disposable: vscode.Disposable.from(view, provider) };
+}
