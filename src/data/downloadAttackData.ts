@@ -92,7 +92,7 @@ function describeFetchError(url: string, e: unknown): AttackDataError {
   const err = e as Error & { cause?: { code?: string; message?: string } };
   if (err.name === 'AbortError' || err.name === 'TimeoutError') return new AttackDataError(err.name === 'TimeoutError' ? 'download timed out' : 'download cancelled', url);
   const detail = err.cause?.code ?? err.cause?.message ?? err.message;
-  return new AttackDataError(`cannot download (${detail}); check the network or attackLens.updateBaseUrl`, url);
+  return new AttackDataError(`cannot download (${detail}); check the network and the base URL (attackLens.updateBaseUrl, or ATTACK_LENS_STIX_BASE_URL for fetch-attack)`, url);
 }
 
 /** GETs a URL as bytes, reporting progress; HTTP errors and network failures become AttackDataError. */
