@@ -107,7 +107,7 @@ export async function startCodeServer(options: StartOptions = {}): Promise<CodeS
 }
 
 /** Quiet, offline-friendly defaults: no gallery checks, no welcome page, no telemetry. */
-function writeUserSettings(userDataDir: string): void {
+export function writeUserSettings(userDataDir: string): void {
   const settings = {
     'telemetry.telemetryLevel': 'off',
     'extensions.autoCheckUpdates': false,
@@ -117,9 +117,12 @@ function writeUserSettings(userDataDir: string): void {
     'workbench.enableExperiments': false,
     'update.mode': 'none',
     'security.workspace.trust.enabled': false,
+    'git.openRepositoryInParentFolders': 'never',
   };
-  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  const file = path.join(userDataDir, 'User', 'settings.json');
+  if (fs.existsSync(file)) return; // a persistent profile (npm start) keeps the user's own settings
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(settings, null, 2));
 }
 
 /** code-server forks its extension host and file watchers: signal the whole process group. */
