@@ -42,7 +42,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Attack
   // --- end features ---
 
   lens.log.info(`Activated with ${lens.index.versionLabel} (${lens.indexSource}) in ${Date.now() - started} ms`);
-  return { lens, ready: Promise.all(pending).then(() => undefined) };
+  // `npm run bench` reads this line from the log of a real code-server to time activation to ready.
+  const ready = Promise.all(pending).then(() => lens.log.info(`Ready in ${Date.now() - started} ms`));
+  return { lens, ready };
 }
 
 export function deactivate(): void {
