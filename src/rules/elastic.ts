@@ -1,0 +1,170 @@
+import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
+import { AttackIndex } from '../attack/index';
+import { lenientId, tacticId } from './refIds';
+import { baseName, inDeprecatedFolder, LineMap, problemAt } from './text';
+import { scanToml, TomlLine, TomlString } from './tomlScan';
+import { AttackReference, ParsedRuleFile, Span } from './types';
+
+// Elastic detection rules (elastic/detection-rules `rules/**.toml`): one rule per file.
+// ATT&CK is in `[[rule.threat]]` blocks: `[rule.threat.tactic]`, `[[rule.threat.technique]]`
+// and `[[rule.threat.technique.subtechnique]]`, each with id/name/reference. The tactic
+// table usually comes after the techniques, so tactic context is filled in per block.
+
+// smol-toml ships an ESM entry and a CommonJS one (`require` condition); this file is CommonJS.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parse: parseTomlText } = require('smol-toml') as typeof SmolToml;
+
+interface Slot {
+  id?: TomlString;
+  name?: TomlString;
+  reference?: TomlString;
+}
+
+interface ThreatBlock {
+  framework?: string;
+  tactic?: Slot;
+  techniques: { slot: Slot; subs: Slot[] }[];
+}
+
+export function parseElastic(text: string, path: string, index: AttackIndex | undefined, lines: LineMap): ParsedRuleFile {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parseTomlText(text) as Record<string, unknown>;
+  } catch (e) {
+    const err = e as { message?: string; line?: number; column?: number };
+    const message = `Invalid TOML: ${String(err?.message ?? e).split('\n')[0].replace(/^Invalid TOML document:\s*/, '')}`;
+    return { path, format: 'elastic', rules: [], problems: [problemAt(lines, Math.max(0, (err?.line ?? 1) - 1), Math.max(0, (err?.column ?? 1) - 1), message)] };
+  }
+  const rule = record(doc.rule);
+  const metadata = record(doc.metadata);
+  const maturity = stringOf(metadata?.maturity);
+  const scan = scanToml(text);
+  const references = threatReferences(threatBlocks(scan.strings), index, lines);
+  const nameLine = scan.strings.find((s) => s.table === 'rule' && s.key === 'name');
+  const ruleHeader = scan.headers.find((h) => h.table === 'rule');
+  const ruleSpan: Span = nameLine
+    ? lines.span(nameLine.value.start, nameLine.value.end)
+    : ruleHeader
+      ? lines.span(ruleHeader.start, ruleHeader.end)
+      : lines.span(0, 0);
+  if (!rule) {
+    return { path, format: 'elastic', rules: [], problems: [{ message: 'Not an Elastic detection rule: no [rule] table', severity: 'warning', span: lines.span(0, lines.lineEnd(0)) }] };
+  }
+  const indices = Array.isArray(rule.index) ? rule.index.filter((x): x is string => typeof x === 'string') : [];
+  const language = stringOf(rule.language);
+  return {
+    path,
+    format: 'elastic',
+    rules: [
+      {
+        index: 0,
+        id: stringOf(rule.rule_id),
+        title: stringOf(rule.name) ?? baseName(path),
+        status: maturity,
+        level: stringOf(rule.severity),
+        deprecated: maturity?.toLowerCase() === 'deprecated' || inDeprecatedFolder(path),
+        span: ruleSpan,
+        platforms: indices.length > 0 ? indices : language ? [language] : [],
+        references,
+      },
+    ],
+    problems: [],
+  };
+}
+
+function record(v: unknown): Record<string, unknown> | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+function stringOf(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+function threatBlocks(strings: readonly TomlLine[]): ThreatBlock[] {
+  const blocks: ThreatBlock[] = [];
+  let lastSerial = -1;
+  let slot: Slot | undefined;
+  for (const s of strings) {
+    if (!s.table.startsWith('rule.threat')) continue;
+    if (s.tableSerial !== lastSerial) {
+      lastSerial = s.tableSerial;
+      slot = openSlot(blocks, s.table);
+    }
+    if (s.table === 'rule.threat') {
+      if (s.key === 'framework') current(blocks).framework = s.value.text;
+      continue;
+    }
+    if (slot && (s.key === 'id' || s.key === 'name' || s.key === 'reference')) slot[s.key] = s.value;
+  }
+  return blocks;
+}
+
+function current(blocks: ThreatBlock[]): ThreatBlock {
+  if (blocks.length === 0) blocks.push({ techniques: [] });
+  return blocks[blocks.length - 1];
+}
+
+/** The slot a new table header opens; `[[rule.threat]]` itself starts a new block. */
+function openSlot(blocks: ThreatBlock[], table: string): Slot | undefined {
+  switch (table) {
+    case 'rule.threat':
+      blocks.push({ techniques: [] });
+      return undefined;
+    case 'rule.threat.tactic': {
+      const b = current(blocks);
+      return (b.tactic = b.tactic ?? {});
+    }
+    case 'rule.threat.technique': {
+      const slot: Slot = {};
+      current(blocks).techniques.push({ slot, subs: [] });
+      return slot;
+    }
+    case 'rule.threat.technique.subtechnique': {
+      const b = current(blocks);
+      if (b.techniques.length === 0) b.techniques.push({ slot: {}, subs: [] });
+      const slot: Slot = {};
+      b.techniques[b.techniques.length - 1].subs.push(slot);
+      return slot;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function threatReferences(blocks: readonly ThreatBlock[], index: AttackIndex | undefined, lines: LineMap): AttackReference[] {
+  const refs: AttackReference[] = [];
+  const ctx = (slot: Slot) => ({
+    ...(slot.name ? { name: { text: slot.name.text, span: lines.span(slot.name.start, slot.name.end) } } : {}),
+    ...(slot.reference ? { reference: { text: slot.reference.text, span: lines.span(slot.reference.start, slot.reference.end) } } : {}),
+  });
+  for (const block of blocks) {
+    if (block.framework !== undefined && !/^mitre att&ck$/i.test(block.framework.trim())) continue;
+    const tacticText = block.tactic?.id?.text;
+    const tactic = tacticText !== undefined ? tacticId(tacticText, index) : block.tactic?.name ? tacticId(block.tactic.name.text, index) : undefined;
+    if (block.tactic?.id) {
+      refs.push(reference(block.tactic.id, 'tactic', tactic, 'threat.tactic.id', lines, ctx(block.tactic)));
+    }
+    for (const t of block.techniques) {
+      const parentId = t.slot.id ? lenientId(t.slot.id.text) : undefined;
+      if (t.slot.id) refs.push(reference(t.slot.id, 'technique', parentId, 'threat.technique.id', lines, { ...ctx(t.slot), ...(tactic ? { tacticId: tactic } : {}) }));
+      for (const sub of t.subs) {
+        if (!sub.id) continue;
+        const context = { ...ctx(sub), ...(tactic ? { tacticId: tactic } : {}), ...(parentId ? { parentTechniqueId: parentId } : {}) };
+        refs.push(reference(sub.id, 'technique', lenientId(sub.id.text), 'threat.technique.subtechnique.id', lines, context));
+      }
+    }
+  }
+  return refs;
+}
+
+function reference(value: TomlString, kind: 'tactic' | 'technique', id: string | undefined, field: string, lines: LineMap, context: AttackReference['context']): AttackReference {
+  return {
+    text: value.text,
+    kind,
+    ...(id ? { id } : {}),
+    span: lines.span(value.start, value.end),
+    field,
+    ruleIndex: 0,
+    ...(context && Object.keys(context).length > 0 ? { context } : {}),
+  };
+}

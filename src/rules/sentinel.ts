@@ -1,0 +1,67 @@
+import { AttackIndex } from '../attack/index';
+import { tacticId } from './refIds';
+import { idReferences } from './splunk';
+import { baseName, inDeprecatedFolder, LineMap } from './text';
+import { AttackReference, DetectionRule, ParsedRuleFile } from './types';
+import { get, keyNode, parseYaml, scalars, str, YNode } from './yamlTree';
+
+// Microsoft Sentinel analytics rules (Azure/Azure-Sentinel `Detections/**.yaml`): tactics by
+// name (`DefenseEvasion`), techniques by ID in `relevantTechniques` (and `subTechniques`).
+
+export function parseSentinel(text: string, path: string, index: AttackIndex | undefined, lines: LineMap): ParsedRuleFile {
+  const yaml = parseYaml(text, lines);
+  if (yaml.problem) return { path, format: 'sentinel', rules: [], problems: [yaml.problem] };
+  const rules: DetectionRule[] = [];
+  for (const doc of yaml.documents) {
+    const root = doc.root;
+    if (!root || root.kind !== 'map') continue;
+    const ruleIndex = rules.length;
+    const name = str(get(root, 'name')) ?? str(get(root, 'displayName'));
+    const status = str(get(root, 'status'));
+    const nameKey = keyNode(root, 'name');
+    const nameValue = get(root, 'name');
+    const start = nameKey?.start ?? root.start;
+    const end = nameValue?.kind === 'scalar' && nameValue.end >= 0 ? nameValue.end : start;
+    const references: AttackReference[] = [
+      ...tacticReferences(get(root, 'tactics'), ruleIndex, index, lines),
+      ...idReferences(get(root, 'relevantTechniques'), 'relevantTechniques', ruleIndex, index, lines),
+      ...idReferences(get(root, 'subTechniques'), 'subTechniques', ruleIndex, index, lines),
+    ];
+    rules.push({
+      index: ruleIndex,
+      id: str(get(root, 'id')),
+      title: name ?? baseName(path),
+      status,
+      level: str(get(root, 'severity')),
+      deprecated: inDeprecatedFolder(path) || /^\s*\[deprecated\]/i.test(name ?? '') || status?.toLowerCase() === 'deprecated',
+      span: lines.span(start, end),
+      platforms: connectorIds(get(root, 'requiredDataConnectors')),
+      references,
+    });
+  }
+  return { path, format: 'sentinel', rules, problems: [] };
+}
+
+function tacticReferences(node: YNode | undefined, ruleIndex: number, index: AttackIndex | undefined, lines: LineMap): AttackReference[] {
+  return scalars(node).map((s) => {
+    const id = tacticId(s.value, index);
+    return {
+      text: lines.text.slice(s.start, s.end),
+      kind: 'tactic' as const,
+      ...(id ? { id } : {}),
+      span: lines.span(s.start, s.end),
+      field: 'tactics',
+      ruleIndex,
+    };
+  });
+}
+
+function connectorIds(node: YNode | undefined): string[] {
+  const out: string[] = [];
+  if (node?.kind !== 'seq') return out;
+  for (const item of node.items) {
+    const id = str(get(item, 'connectorId')) ?? str(item);
+    if (id && !out.includes(id)) out.push(id);
+  }
+  return out;
+}

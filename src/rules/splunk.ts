@@ -1,0 +1,69 @@
+import { AttackIndex } from '../attack/index';
+import { kindOfReference, lenientId, tacticId } from './refIds';
+import { baseName, inDeprecatedFolder, LineMap } from './text';
+import { AttackReference, DetectionRule, ParsedRuleFile } from './types';
+import { get, keyNode, parseYaml, scalars, str, YNode } from './yamlTree';
+
+// Splunk ESCU detections (splunk/security_content): one rule per file, ATT&CK IDs in
+// `tags.mitre_attack_id`; `status: deprecated` or a `deprecated/` folder marks retired ones.
+
+export function parseSplunk(text: string, path: string, index: AttackIndex | undefined, lines: LineMap): ParsedRuleFile {
+  const yaml = parseYaml(text, lines);
+  if (yaml.problem) return { path, format: 'splunk', rules: [], problems: [yaml.problem] };
+  const rules: DetectionRule[] = [];
+  for (const doc of yaml.documents) {
+    const root = doc.root;
+    if (!root || root.kind !== 'map') continue;
+    const ruleIndex = rules.length;
+    const status = str(get(root, 'status'));
+    const tags = get(root, 'tags');
+    const nameKey = keyNode(root, 'name');
+    const nameValue = get(root, 'name');
+    const start = nameKey?.start ?? root.start;
+    const end = nameValue?.kind === 'scalar' && nameValue.end >= 0 ? nameValue.end : start;
+    const references = [
+      ...idReferences(get(tags, 'mitre_attack_id'), 'tags.mitre_attack_id', ruleIndex, index, lines),
+    ];
+    rules.push({
+      index: ruleIndex,
+      id: str(get(root, 'id')),
+      title: str(nameValue) ?? baseName(path),
+      status,
+      level: severityOf(root, tags),
+      deprecated: inDeprecatedFolder(path) || status?.toLowerCase() === 'deprecated',
+      span: lines.span(start, end),
+      platforms: dataSources(root),
+      references,
+    });
+  }
+  return { path, format: 'splunk', rules, problems: [] };
+}
+
+function dataSources(root: YNode): string[] {
+  const out: string[] = [];
+  for (const key of ['data_source', 'data_sources']) for (const s of scalars(get(root, key))) if (!out.includes(s.value.trim())) out.push(s.value.trim());
+  return out;
+}
+
+/** ESCU has no severity field of its own; honour one when a file states it. */
+function severityOf(root: YNode, tags: YNode | undefined): string | undefined {
+  return str(get(root, 'severity')) ?? str(get(tags, 'severity'));
+}
+
+export function idReferences(node: YNode | undefined, field: string, ruleIndex: number, index: AttackIndex | undefined, lines: LineMap): AttackReference[] {
+  const refs: AttackReference[] = [];
+  for (const s of scalars(node)) {
+    const text = lines.text.slice(s.start, s.end);
+    const id = lenientId(s.value);
+    const kind = id ? kindOfReference(id) : undefined;
+    refs.push({
+      text,
+      kind: kind ?? 'technique',
+      ...(id && kind ? { id: kind === 'tactic' ? tacticId(id, index) ?? id : id } : {}),
+      span: lines.span(s.start, s.end),
+      field,
+      ruleIndex,
+    });
+  }
+  return refs;
+}

@@ -1,0 +1,95 @@
+import { Position, RuleProblem, Span } from './types';
+
+// Offsets → 0-based line/character (UTF-16 code units, as VS Code counts), with `\n`, `\r\n`
+// and a lone `\r` all ending a line. Line starts are computed once per file, lookups are a
+// binary search.
+
+export class LineMap {
+  private starts: number[] | undefined;
+
+  constructor(readonly text: string) {}
+
+  private lineStarts(): number[] {
+    if (this.starts) return this.starts;
+    const t = this.text;
+    const starts = [0];
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (t.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    return (this.starts = starts);
+  }
+
+  position(offset: number): Position {
+    const starts = this.lineStarts();
+    const at = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: at - starts[lo] };
+  }
+
+  span(start: number, end: number): Span {
+    return { start: this.position(start), end: this.position(end) };
+  }
+
+  /** Offset of a 0-based line/character (clamped to the text). */
+  offset(line: number, character: number): number {
+    const starts = this.lineStarts();
+    if (line < 0) return 0;
+    if (line >= starts.length) return this.text.length;
+    return Math.min(starts[line] + Math.max(0, character), this.text.length);
+  }
+
+  /** Offset just before the line break that ends the line holding `offset`. */
+  lineEnd(offset: number): number {
+    const t = this.text;
+    let i = Math.max(0, Math.min(offset, t.length));
+    while (i < t.length) {
+      const c = t.charCodeAt(i);
+      if (c === 10 || c === 13) break;
+      i++;
+    }
+    return i;
+  }
+}
+
+/** Largest file the parsers look at; detection rules are a few KB. */
+export const MAX_RULE_FILE_CHARS = 8 * 1024 * 1024;
+
+/** A problem spanning from a line/column to the end of that line (at least one character when the line has one). */
+export function problemAt(lines: LineMap, line: number, column: number, message: string, severity: RuleProblem['severity'] = 'error'): RuleProblem {
+  const start = lines.offset(line, column);
+  const end = Math.max(lines.lineEnd(start), start);
+  return { message, severity, span: lines.span(start, end) };
+}
+
+/** Why the text can't be a rule file at all (binary, too large), or undefined when it may be one. */
+export function unreadableReason(text: string): string | undefined {
+  if (text.length > MAX_RULE_FILE_CHARS) return `File is too large to be a detection rule (${Math.round(text.length / 1048576)} MB)`;
+  const head = text.length > 8192 ? text.slice(0, 8192) : text;
+  if (head.indexOf('\u0000') >= 0) return 'File looks binary (it contains NUL characters)';
+  return undefined;
+}
+
+/** The file name without folders and extension. */
+export function baseName(path: string): string {
+  const name = path.split(/[\\/]/).pop() ?? path;
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(0, dot) : name;
+}
+
+/** True when a folder of the path is named like `deprecated` or `_deprecated`. */
+export function inDeprecatedFolder(path: string): boolean {
+  const parts = path.split(/[\\/]/);
+  parts.pop();
+  return parts.some((p) => /^_?deprecated$/i.test(p));
+}

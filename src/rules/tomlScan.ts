@@ -1,0 +1,89 @@
+// A line scanner over TOML source that finds where `key = "value"` strings sit under each
+// table header, so the Elastic parser can point at them. Validation is smol-toml's job;
+// this only needs to be right for files that parse. Multi-line strings are skipped so a
+// query containing `[rule.threat]` is never read as a header.
+
+export interface TomlString {
+  /** The string's content as written (without the quotes). */
+  readonly text: string;
+  /** Offsets of that content. */
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface TomlLine {
+  /** Header of the table the key is in: `rule.threat.technique`. */
+  readonly table: string;
+  /** True when the header was an array-of-tables `[[...]]` (each occurrence a new element). */
+  readonly arrayTable: boolean;
+  /** Counts headers seen so far, so keys of different `[[x]]` elements can be told apart. */
+  readonly tableSerial: number;
+  readonly key: string;
+  readonly value: TomlString;
+}
+
+export interface TomlHeader {
+  readonly table: string;
+  readonly arrayTable: boolean;
+  readonly serial: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface TomlScan {
+  readonly headers: TomlHeader[];
+  readonly strings: TomlLine[];
+}
+
+const HEADER = /^[ \t]*(\[\[?)[ \t]*([A-Za-z0-9_.\- "']+?)[ \t]*\]\]?[ \t]*(?:#.*)?$/;
+const KEY_STRING = /^[ \t]*([A-Za-z0-9_-]+|"[^"]*")[ \t]*=[ \t]*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')[ \t]*(?:#.*)?$/;
+const MULTILINE_OPEN = /=[ \t]*("""|''')/;
+
+export function scanToml(text: string): TomlScan {
+  const headers: TomlHeader[] = [];
+  const strings: TomlLine[] = [];
+  let table = '';
+  let arrayTable = false;
+  let serial = 0;
+  let lineStart = 0;
+  let closing: string | undefined;
+  while (lineStart <= text.length) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = text.length;
+    const next = lineEnd + 1;
+    const contentEnd = lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
+    const line = text.slice(lineStart, contentEnd);
+    if (closing) {
+      if (line.includes(closing)) closing = undefined;
+    } else if (line.length > 0) {
+      const first = line.trimStart()[0];
+      if (first === '[') {
+        const h = HEADER.exec(line);
+        if (h) {
+          table = h[2].replace(/[ \t]*\.[ \t]*/g, '.').replace(/["']/g, '');
+          arrayTable = h[1] === '[[';
+          serial++;
+          headers.push({ table, arrayTable, serial, start: lineStart + line.indexOf('['), end: lineStart + line.length });
+        }
+      } else if (first !== '#') {
+        const kv = KEY_STRING.exec(line);
+        if (kv) {
+          const raw = kv[2] ?? kv[3] ?? '';
+          const quote = kv[2] !== undefined ? '"' : "'";
+          const eq = line.indexOf('=', kv[1].length);
+          const open = line.indexOf(quote, eq);
+          const start = lineStart + open + 1;
+          strings.push({ table, arrayTable, tableSerial: serial, key: kv[1].replace(/"/g, ''), value: { text: raw, start, end: start + raw.length } });
+        } else {
+          const ml = MULTILINE_OPEN.exec(line);
+          if (ml) {
+            const rest = line.slice(ml.index + ml[0].length);
+            if (!rest.includes(ml[1])) closing = ml[1];
+          }
+        }
+      }
+    }
+    lineStart = next;
+  }
+  return { headers, strings };
+}

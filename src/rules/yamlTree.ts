@@ -1,0 +1,151 @@
+import { constructFromEvents, EVENT_ID, getScalarValue, parseEvents, ScalarEvent } from 'js-yaml';
+import { LineMap, problemAt } from './text';
+import { RuleProblem } from './types';
+
+// YAML as a small tree that remembers where every scalar is, built from js-yaml's event
+// stream (one parse); the same events are then constructed once to validate the documents
+// (duplicate keys, bad tags) exactly as `loadAll` would.
+
+export interface YScalar {
+  readonly kind: 'scalar';
+  readonly value: string;
+  /** Offsets of the scalar's text, inside the quotes when it is quoted. */
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface YSeq {
+  readonly kind: 'seq';
+  readonly start: number;
+  readonly items: YNode[];
+}
+
+export interface YMap {
+  readonly kind: 'map';
+  readonly start: number;
+  readonly keys: YNode[];
+  readonly values: YNode[];
+}
+
+export interface YAlias {
+  readonly kind: 'alias';
+  readonly start: number;
+}
+
+export type YNode = YScalar | YSeq | YMap | YAlias;
+
+export interface YamlDocument {
+  /** The document's top node; undefined for an empty document. */
+  readonly root?: YNode;
+}
+
+export interface YamlFile {
+  readonly documents: readonly YamlDocument[];
+  /** Set when the text is not valid YAML; `documents` is then empty. */
+  readonly problem?: RuleProblem;
+}
+
+export function parseYaml(text: string, lines: LineMap): YamlFile {
+  let events;
+  try {
+    events = parseEvents(text, {});
+    constructFromEvents(events, { source: text });
+  } catch (e) {
+    return { documents: [], problem: yamlProblem(e, lines) };
+  }
+  const documents: YamlDocument[] = [];
+  const stack: (YSeq | YMap)[] = [];
+  let root: YNode | undefined;
+  let inDocument = false;
+  const attach = (node: YNode): void => {
+    const parent = stack[stack.length - 1];
+    if (!parent) root = node;
+    else if (parent.kind === 'seq') parent.items.push(node);
+    else if (parent.keys.length === parent.values.length) parent.keys.push(node);
+    else parent.values.push(node);
+  };
+  for (const ev of events) {
+    switch (ev.type) {
+      case EVENT_ID.DOCUMENT:
+        inDocument = true;
+        root = undefined;
+        break;
+      case EVENT_ID.MAPPING: {
+        const node: YMap = { kind: 'map', start: ev.start, keys: [], values: [] };
+        attach(node);
+        stack.push(node);
+        break;
+      }
+      case EVENT_ID.SEQUENCE: {
+        const node: YSeq = { kind: 'seq', start: ev.start, items: [] };
+        attach(node);
+        stack.push(node);
+        break;
+      }
+      case EVENT_ID.SCALAR:
+        attach({ kind: 'scalar', value: scalarValue(text, ev), start: ev.valueStart, end: ev.valueEnd });
+        break;
+      case EVENT_ID.ALIAS:
+        attach({ kind: 'alias', start: ev.anchorStart });
+        break;
+      case EVENT_ID.POP:
+        if (stack.length > 0) stack.pop();
+        else if (inDocument) {
+          documents.push({ root });
+          inDocument = false;
+        }
+        break;
+    }
+  }
+  return { documents };
+}
+
+function scalarValue(text: string, ev: ScalarEvent): string {
+  if (ev.valueStart < 0) return '';
+  return ev.fast ? text.slice(ev.valueStart, ev.valueEnd) : getScalarValue(text, ev);
+}
+
+function yamlProblem(e: unknown, lines: LineMap): RuleProblem {
+  const err = e as { reason?: string; message?: string; mark?: { line?: number; column?: number } };
+  const message = `Invalid YAML: ${err?.reason ?? err?.message ?? String(e)}`;
+  const line = typeof err?.mark?.line === 'number' ? err.mark.line : 0;
+  const column = typeof err?.mark?.column === 'number' ? err.mark.column : 0;
+  return problemAt(lines, line, column, message);
+}
+
+/** The value under a mapping key (first match), or undefined. */
+export function get(node: YNode | undefined, key: string): YNode | undefined {
+  if (!node || node.kind !== 'map') return undefined;
+  for (let i = 0; i < node.keys.length; i++) {
+    const k = node.keys[i];
+    if (k.kind === 'scalar' && k.value === key) return node.values[i];
+  }
+  return undefined;
+}
+
+/** The key node of a mapping entry, for spans that start at the key. */
+export function keyNode(node: YNode | undefined, key: string): YScalar | undefined {
+  if (!node || node.kind !== 'map') return undefined;
+  for (const k of node.keys) if (k.kind === 'scalar' && k.value === key) return k;
+  return undefined;
+}
+
+/** A scalar's text, or undefined for anything else (also for empty values). */
+export function str(node: YNode | undefined): string | undefined {
+  if (node?.kind !== 'scalar') return undefined;
+  const v = node.value.trim();
+  return v === '' || v === '~' || v === 'null' ? undefined : v;
+}
+
+/** The scalars of a sequence, or the scalar itself as a one-item list. */
+export function scalars(node: YNode | undefined): YScalar[] {
+  if (!node) return [];
+  if (node.kind === 'scalar') return str(node) === undefined ? [] : [node];
+  if (node.kind === 'seq') return node.items.filter((n): n is YScalar => n.kind === 'scalar' && str(n) !== undefined);
+  return [];
+}
+
+/** Start offset of any node. */
+export function startOf(node: YNode): number {
+  return node.start;
+}
