@@ -71,7 +71,10 @@ export function locateSequenceValue(lines: LineSource, position: Position): Loca
   if (here.blank || here.documentMarker) return undefined;
   // Flow sequence on the key's own line: `tags: [attack.t1059, attack.ex|]`.
   const flow = here.key !== undefined && !here.item ? flowElement(text, position) : undefined;
-  if (flow) return { path: [...ancestors(lines, position.line, here.keyIndent), here.key!], keyLine: position.line, slot: flow };
+  if (flow) {
+    const above = ancestors(lines, position.line, here.keyIndent);
+    return above && { path: [...above, here.key!], keyLine: position.line, slot: flow };
+  }
   if (!here.item || here.key !== undefined) return undefined;
   const valueStart = here.keyIndent;
   if (position.character < valueStart) return undefined;
@@ -81,7 +84,8 @@ export function locateSequenceValue(lines: LineSource, position: Position): Loca
   const slot = text.length === here.indent + 1 ? { ...scalar, wrap: { before: ' ', after: '' } } : scalar;
   const parent = parentKey(lines, position.line, here.indent);
   if (!parent) return undefined;
-  return { path: [...ancestors(lines, parent.line, parent.indent), parent.key], keyLine: parent.line, slot };
+  const above = ancestors(lines, parent.line, parent.indent);
+  return above && { path: [...above, parent.key], keyLine: parent.line, slot };
 }
 
 /** The scalar value of an item starting at `start` (quotes and trailing comments excluded). */
@@ -132,21 +136,24 @@ function parentKey(lines: LineSource, line: number, itemIndent: number): { line:
   return undefined;
 }
 
-/** Keys enclosing a line whose key sits at `indent`, outermost first. */
-function ancestors(lines: LineSource, line: number, indent: number): string[] {
+/**
+ * Keys enclosing a line whose key sits at `indent`, outermost first; undefined when a shallower
+ * line is not a key opening a block (the line is inside a block scalar or broken YAML).
+ */
+function ancestors(lines: LineSource, line: number, indent: number): string[] | undefined {
   const out: string[] = [];
   let want = indent;
-  for (let l = line - 1; l >= 0 && want > 0 && line - l <= MAX_SCAN_LINES; l--) {
+  for (let l = line - 1; l >= 0 && want > 0; l--) {
+    if (line - l > MAX_SCAN_LINES) return undefined;
     const s = shape(lines.lineAt(l));
     if (s.blank) continue;
-    if (s.documentMarker) break;
-    if (s.keyIndent < want && s.key !== undefined && s.value === '') {
+    if (s.documentMarker) return undefined;
+    if (s.indent >= want) continue;
+    if (s.key !== undefined && s.value === '' && s.keyIndent < want) {
       out.unshift(s.key);
       want = s.item ? s.indent : s.keyIndent;
-    } else if (s.indent < want) {
-      if (!s.item) break;
-      want = s.indent;
-    }
+    } else if (s.item) want = s.indent;
+    else return undefined;
   }
   return out;
 }
