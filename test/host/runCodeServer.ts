@@ -108,11 +108,11 @@ async function runSuite(run: SuiteRun): Promise<Totals> {
   const page = context.pages()[0] ?? (await context.newPage());
 
   let exitCode: number | undefined;
-  const exited = new Promise<number>((resolve) => {
-    void page.exposeFunction('codeAutomationExit', (code: number) => {
-      exitCode = code;
-      resolve(code);
-    });
+  let onExit: (code: number) => void = () => undefined;
+  const exited = new Promise<number>((resolve) => (onExit = resolve));
+  await page.exposeFunction('codeAutomationExit', (code: number) => {
+    exitCode = code;
+    onExit(code);
   });
   await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
     const offlineNoise = (args ?? []).some((a) => typeof a === 'string' && /ENOTFOUND|open-vsx\.org|marketplace/.test(a));
