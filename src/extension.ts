@@ -5,6 +5,9 @@ import { registerStatusBar } from './views/statusBar';
 import { registerAttackDataSettingsWatcher } from './data/watchAttackDataSettings';
 import { registerShowAttackInfoCommand } from './commands/showAttackInfo';
 import { registerUpdateAttackDataCommand } from './commands/updateAttackData';
+import { registerCoverage } from './views/coverageFeature';
+import type { CoverageTreeProvider } from './views/coverageTree';
+import type { RuleStore } from './workspace/ruleStore';
 
 // activate() only wires: it loads the ATT&CK data once into the shared LensContext and
 // registers each feature, pushing every disposable. Features live in their own files.
@@ -13,6 +16,10 @@ export interface AttackLensApi {
   readonly lens: LensContext;
   /** Resolves when the first workspace scan has finished (tests and other extensions wait on it). */
   readonly ready: Promise<void>;
+  /** The workspace's parsed rule files and their coverage (src/workspace/ruleStore.ts). */
+  readonly rules: RuleStore;
+  /** The Coverage view's data provider (nodes and items as the sidebar shows them). */
+  readonly coverageTree: CoverageTreeProvider;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<AttackLensApi> {
@@ -39,12 +46,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Attack
   register(registerAttackDataSettingsWatcher(lens));
   register(registerShowAttackInfoCommand(lens));
   register(registerUpdateAttackDataCommand(lens));
+  const coverage = registerCoverage(lens); register(coverage);
   // --- end features ---
 
   lens.log.info(`Activated with ${lens.index.versionLabel} (${lens.indexSource}) in ${Date.now() - started} ms`);
   // `npm run bench` reads this line from the log of a real code-server to time activation to ready.
   const ready = Promise.all(pending).then(() => lens.log.info(`Ready in ${Date.now() - started} ms`));
-  return { lens, ready };
+  return { lens, ready, rules: coverage.store, coverageTree: coverage.tree };
 }
 
 export function deactivate(): void {

@@ -115,6 +115,10 @@ export class RuleStore implements vscode.Disposable {
   /** Finds and parses every rule file again, cancelling a scan in progress. */
   rescan(): Promise<void> {
     this.scanSource?.cancel();
+    // The scan reads every file as it is now: watcher events queued so far are covered by it.
+    this.pending.clear();
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = undefined;
     const source = new vscode.CancellationTokenSource();
     this.scanSource = source;
     this.selection = currentSelection(this.lens.config.files, this.lens.config.coverageExclude);

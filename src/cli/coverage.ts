@@ -1,0 +1,99 @@
+import * as fs from 'fs';
+import { DOMAINS, Domain } from '../attack/types';
+import { CoverageModel } from '../coverage/model';
+import { navigatorLayer } from '../coverage/navigator';
+import { renderReport, summaryTable } from '../coverage/report';
+import { scanRuleFiles } from '../coverage/scan';
+import { readRuleFileFromDisk, walkRuleFiles } from '../node/scanFiles';
+import { parseRuleFile } from '../rules/index';
+import { ParsedArgs, parseArgs, stringFlag, UsageError } from './args';
+import { CliContext } from './context';
+
+export const COVERAGE_USAGE =
+  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--stix PATH]';
+
+const FORMATS = ['summary', 'navigator', 'json', 'markdown', 'csv'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** Repeatable flags (`--platform Windows --platform Linux`) and comma lists (`--platform Windows,Linux`). */
+function listFlag(argv: readonly string[], name: string): { rest: string[]; values: string[] } {
+  const rest: string[] = [];
+  const values: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (a === `--${name}` || a.startsWith(`--${name}=`)) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (v === undefined || v === '') throw new UsageError(`--${name} needs a value`);
+      values.push(...v.split(',').map((x) => x.trim()).filter(Boolean));
+    } else rest.push(a);
+  }
+  return { rest, values };
+}
+
+function percentFlag(args: ParsedArgs): number | undefined {
+  const v = stringFlag(args, 'fail-under');
+  if (v === undefined) return undefined;
+  const n = Number(v.replace(/%$/, ''));
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new UsageError(`--fail-under takes a percentage 0–100, not "${v}"`);
+  return n;
+}
+
+/**
+ * `attack-lens coverage`: walks the paths, parses every rule file with the extension's parsers
+ * and prints the coverage. Exit 1 when total technique coverage is below --fail-under, 2 on bad
+ * usage or when a path does not exist.
+ */
+export async function coverageCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const platformFlag = listFlag(argv, 'platform');
+  const domainFlag = listFlag(platformFlag.rest, 'domain');
+  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix'], ['include-deprecated']);
+  if (!args.positionals.length) throw new UsageError(`usage: ${COVERAGE_USAGE}`);
+  const format = (stringFlag(args, 'format') ?? 'summary') as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
+  const domains = domainFlag.values.map((d) => (d.endsWith('-attack') ? d : `${d}-attack`));
+  for (const d of domains) if (!DOMAINS.includes(d as Domain)) throw new UsageError(`--domain must be one of ${DOMAINS.join(', ')} (or enterprise, mobile, ics), not "${d}"`);
+  const failUnder = percentFlag(args);
+  const out = stringFlag(args, 'out');
+
+  const walked = walkRuleFiles(args.positionals);
+  if (walked.missing.length) {
+    ctx.err(`attack-lens: no such file or directory: ${walked.missing.join(', ')}`);
+    return 2;
+  }
+  const index = ctx.index(stringFlag(args, 'stix'));
+  for (const d of domains) if (!index.domain(d as Domain)) throw new UsageError(`the loaded ATT&CK data has no ${d} domain`);
+
+  const progress = ctx.isTty;
+  const scanned = await scanRuleFiles({
+    items: walked.files,
+    pathOf: (f) => f.path,
+    read: async (f) => readRuleFileFromDisk(f.path),
+    parse: (text, f) => parseRuleFile(text, f.path, index, f.treatment === 'yaral' ? { format: 'yaral' } : undefined),
+    batchSize: 256,
+    onProgress: progress ? (done, total) => process.stderr.write(`\rattack-lens: parsed ${done}/${total} files`) : undefined,
+  });
+  if (progress) process.stderr.write('\r\x1b[K');
+
+  const model = CoverageModel.build(scanned.files, index, {
+    domains: domains.length ? (domains as Domain[]) : undefined,
+    platforms: platformFlag.values,
+    includeDeprecated: args.flags.has('include-deprecated'),
+    skipped: [...walked.skipped, ...scanned.skipped],
+  });
+
+  const text =
+    format === 'summary' ? summaryTable(model) + '\n' : format === 'navigator' ? JSON.stringify(navigatorLayer(model), null, 2) + '\n' : renderReport(model, format);
+  if (out) fs.writeFileSync(out, text);
+  // Waits for the pipe to take everything: the caller exits the process right after.
+  else await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
+
+  if (failUnder !== undefined && model.percent < failUnder) {
+    ctx.err(`attack-lens: technique coverage ${model.percent}% is below --fail-under ${failUnder}%`);
+    return 1;
+  }
+  return 0;
+}

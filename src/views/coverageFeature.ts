@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import { registerExportNavigatorLayerCommand } from '../commands/exportNavigatorLayer';
+import { registerExportReportCommand } from '../commands/exportReport';
+import { registerFilterCoverageCommand } from '../commands/filterCoverage';
+import { registerRefreshCoverageCommand } from '../commands/refreshCoverage';
+import { registerToggleCoverageSortCommand } from '../commands/toggleCoverageSort';
+import { registerToggleGapsOnlyCommand } from '../commands/toggleGapsOnly';
+import { LensContext } from '../context';
+import { parseRuleFile } from '../rules/index';
+import { RuleStore } from '../workspace/ruleStore';
+import { CoverageTreeProvider, registerCoverageTree } from './coverageTree';
+
+// Workspace coverage, wired: the RuleStore (scan + watch), the Coverage view and its commands.
+// `ready` is the store's first scan; `store` and `tree` are handed to the extension's API.
+
+export interface CoverageFeature {
+  readonly disposable: vscode.Disposable;
+  readonly ready: Promise<void>;
+  readonly store: RuleStore;
+  readonly tree: CoverageTreeProvider;
+}
+
+/** attackLens.generic.idPattern as a RegExp; an invalid pattern falls back to the parser's default. */
+function genericPattern(lens: LensContext): RegExp | undefined {
+  const source = lens.config.genericIdPattern;
+  if (!source) return undefined;
+  try {
+    return new RegExp(source, 'g');
+  } catch {
+    lens.log.warn(`attackLens.generic.idPattern is not a valid regular expression: ${source}`);
+    return undefined;
+  }
+}
+
+export function registerCoverage(lens: LensContext): CoverageFeature {
+  const store = new RuleStore(lens, (text, path, treatment) =>
+    parseRuleFile(text, path, lens.index, treatment === 'auto' ? undefined : treatment === 'generic' ? { format: 'generic', genericPattern: genericPattern(lens) } : { format: treatment }),
+  );
+  const tree = registerCoverageTree(lens, store);
+  const disposable = vscode.Disposable.from(
+    store,
+    tree.disposable,
+    registerRefreshCoverageCommand(store),
+    registerFilterCoverageCommand(lens),
+    registerToggleGapsOnlyCommand(tree.provider),
+    registerToggleCoverageSortCommand(tree.provider),
+    registerExportNavigatorLayerCommand(store),
+    registerExportReportCommand(store),
+  );
+  return { disposable, ready: store.ready, store, tree: tree.provider };
+}

@@ -1,0 +1,91 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { AttackIndex } from '../../src/attack/index';
+import { CoverageModel } from '../../src/coverage/model';
+import { scanRuleFiles } from '../../src/coverage/scan';
+import { readRuleFileFromDisk, walkRuleFiles } from '../../src/node/scanFiles';
+import { parseRuleFile } from '../../src/rules/index';
+import { ParsedRuleFile } from '../../src/rules/types';
+import { BenchReport, projectRoot, sharedRoot, time } from './bench';
+
+// Coverage budgets:
+//   CLI over the whole SigmaHQ corpus, whole process        ≤ 0.8 s (median)
+//   heap for index + parsed corpus + model (after gc)        ≤ 150 MB
+//   re-parse one changed file + rebuild the model            ≤ 20 ms (median)
+//   first scan in the real host (3 133 Sigma files)          ≤ 3 s: written by the coverage
+//     integration suite to test-results/coverage-host-scan.json and reported here when present.
+
+const sigma = path.join(sharedRoot, 'corpora', 'sigma', 'rules');
+const cli = path.join(projectRoot, 'dist', 'cli.js');
+
+function loadIndex(): AttackIndex {
+  return AttackIndex.fromJson(fs.readFileSync(path.join(projectRoot, 'dist', 'attack-index.json'), 'utf8'));
+}
+
+async function parseCorpus(index: AttackIndex): Promise<ParsedRuleFile[]> {
+  const walked = walkRuleFiles([sigma]);
+  const scanned = await scanRuleFiles({ items: walked.files, pathOf: (f) => f.path, read: async (f) => readRuleFileFromDisk(f.path), parse: (text, f) => parseRuleFile(text, f.path, index), batchSize: 256 });
+  return scanned.files;
+}
+
+/** Child mode (`--heap`): index + corpus + model held, gc, print heapUsed in bytes. */
+async function heapChild(): Promise<void> {
+  const index = loadIndex();
+  const files = await parseCorpus(index);
+  const model = CoverageModel.build(files, index);
+  model.tactics();
+  (globalThis as { gc?: () => void }).gc?.();
+  (globalThis as { gc?: () => void }).gc?.();
+  const used = process.memoryUsage().heapUsed;
+  process.stdout.write(JSON.stringify({ heapUsed: used, rules: model.ruleCount }));
+}
+
+export async function run(report: BenchReport): Promise<void> {
+  const samples: number[] = [];
+  for (let i = 0; i < 8; i++) {
+    const t = process.hrtime.bigint();
+    const r = spawnSync(process.execPath, [cli, 'coverage', sigma, '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const ms = Number(process.hrtime.bigint() - t) / 1e6;
+    if (r.status !== 0) throw new Error(`attack-lens coverage failed: ${r.stderr}`);
+    if (i > 0) samples.push(ms);
+  }
+  report.series('coverage: CLI over SigmaHQ (3 133 files), whole process', samples, { max: 800, stat: 'median' });
+
+  const heap = spawnSync(process.execPath, ['--expose-gc', __filename, '--heap'], { encoding: 'utf8' });
+  if (heap.status !== 0) throw new Error(heap.stderr);
+  const { heapUsed } = JSON.parse(heap.stdout) as { heapUsed: number };
+  report.figure('coverage: heap, index + SigmaHQ parsed + model (after gc)', heapUsed / 1024 / 1024, 'MB', 150);
+
+  const index = loadIndex();
+  const files = await parseCorpus(index);
+  const texts = files.map((f) => fs.readFileSync(f.path, 'utf8'));
+  const current = [...files];
+  const changed = time(40, (i) => {
+    const k = (i * 97) % files.length;
+    current[k] = parseRuleFile(texts[k], files[k].path, index);
+    const model = CoverageModel.build(current, index);
+    model.tactics();
+    void model.total;
+  });
+  report.series('coverage: one file changed → re-parse + model rebuild', changed, { max: 20, stat: 'median' });
+
+  const model = CoverageModel.build(files, index);
+  report.series('coverage: model build only (SigmaHQ)', time(20, () => void CoverageModel.build(files, index).tactics()));
+  void model;
+
+  const hostFile = path.join(projectRoot, 'test-results', 'coverage-host-scan.json');
+  if (fs.existsSync(hostFile)) {
+    const host = JSON.parse(fs.readFileSync(hostFile, 'utf8')) as { files: number; durationsMs: number[]; measuredAt: string };
+    report.series(`coverage: first scan in the real host (${host.files} files, ${host.measuredAt})`, host.durationsMs, { max: 3000, stat: 'median' });
+  } else {
+    console.log('coverage: no host scan figure yet (run `node out/test/host/runCodeServer.js coverage` to measure it)');
+  }
+}
+
+if (require.main === module && process.argv.includes('--heap')) {
+  heapChild().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

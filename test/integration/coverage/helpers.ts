@@ -1,0 +1,91 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { AttackLensApi } from '../../../src/extension';
+import type { CoverageNode } from '../../../src/views/coverageNodes';
+import type { CoverageTreeProvider } from '../../../src/views/coverageTree';
+import type { RuleStore } from '../../../src/workspace/ruleStore';
+
+export const EXTENSION_ID = 'attack-lens.attack-lens';
+
+export interface CoverageApi extends AttackLensApi {
+  readonly rules: RuleStore;
+  readonly coverageTree: CoverageTreeProvider;
+}
+
+export async function activateApi(): Promise<CoverageApi> {
+  const ext = vscode.extensions.getExtension<AttackLensApi>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
+  const api = (await ext.activate()) as CoverageApi;
+  await api.ready;
+  assert.ok(api.rules, 'the API exposes the rule store');
+  assert.ok(api.coverageTree, 'the API exposes the coverage tree');
+  return api;
+}
+
+export function workspaceUri(...segments: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the suite runs with a workspace folder');
+  return vscode.Uri.joinPath(folder.uri, ...segments);
+}
+
+/** Resolves on the store's next onDidChange (after `action` ran), or rejects after the timeout. */
+export function nextChange(store: RuleStore, action: () => Thenable<unknown> | void, timeoutMs = 15_000): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no coverage change within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const sub = store.onDidChange(() => {
+      clearTimeout(timer);
+      sub.dispose();
+      resolve();
+    });
+    Promise.resolve(action()).catch((e) => {
+      clearTimeout(timer);
+      sub.dispose();
+      reject(e);
+    });
+  });
+}
+
+export async function write(uri: vscode.Uri, text: string | Uint8Array): Promise<void> {
+  await vscode.workspace.fs.writeFile(uri, typeof text === 'string' ? new TextEncoder().encode(text) : text);
+}
+
+/** A node's TreeItem label as text. */
+export function label(tree: CoverageTreeProvider, node: CoverageNode): string {
+  const l = tree.getTreeItem(node).label;
+  return typeof l === 'string' ? l : l?.label ?? '';
+}
+
+export function description(tree: CoverageTreeProvider, node: CoverageNode): string {
+  return String(tree.getTreeItem(node).description ?? '');
+}
+
+/** The tactic root node with this shortname. */
+export function tacticNode(tree: CoverageTreeProvider, shortname: string): CoverageNode {
+  const node = tree.getChildren().find((n) => n.kind === 'tactic' && n.coverage.tactic.shortname === shortname);
+  assert.ok(node, `tactic ${shortname} in the tree`);
+  return node;
+}
+
+/** A technique node below a tactic (parents, then their sub-techniques), by ID. */
+export function techniqueNode(tree: CoverageTreeProvider, shortname: string, id: string): CoverageNode | undefined {
+  const parents = tree.getChildren(tacticNode(tree, shortname));
+  const parent = parents.find((n) => n.kind === 'technique' && n.coverage.technique.id === id.split('.')[0]);
+  if (!parent || !id.includes('.')) return parent;
+  return tree.getChildren(parent).find((n) => n.kind === 'technique' && n.coverage.technique.id === id);
+}
+
+export function ruleChildren(tree: CoverageTreeProvider, node: CoverageNode): Extract<CoverageNode, { kind: 'rule' }>[] {
+  return tree.getChildren(node).filter((n): n is Extract<CoverageNode, { kind: 'rule' }> => n.kind === 'rule');
+}
+
+/** Polls until `probe` is true (the watcher may report a rename as two events at different times). */
+export async function waitFor(what: string, probe: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,122 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { activateApi, description, nextChange, techniqueNode, waitFor, workspaceUri, write } from './helpers';
+
+// Live updates (create, change, delete, rename, folder delete), skipped files and the exports,
+// in the real host against a temporary copy of the fixture workspace.
+
+const rule = (title: string, ...ids: string[]) =>
+  ['title: ' + title, 'id: 6a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d', 'status: test', 'tags:', ...ids.map((id) => `    - attack.${id.toLowerCase()}`), 'logsource:', '    product: windows', 'detection:', '    selection:', '        EventID: 4625', '    condition: selection', 'level: low', ''].join('\n');
+
+describe('coverage: live updates', () => {
+  it('picks up a created file, re-parses it on change and forgets it on delete', async () => {
+    const api = await activateApi();
+    const store = api.rules;
+    const uri = workspaceUri('rules', 'sigma', 'live_brute_force.yml');
+    assert.strictEqual(store.model.forTechnique('T1110.001')!.covered, false);
+
+    await nextChange(store, () => write(uri, rule('Live Brute Force', 'T1110.001')));
+    assert.strictEqual(store.model.forTechnique('T1110.001')!.rules.length, 1);
+    assert.strictEqual(description(api.coverageTree, techniqueNode(api.coverageTree, 'credential-access', 'T1110')!), '1 rule via sub-techniques');
+
+    await nextChange(store, () => write(uri, rule('Live Brute Force', 'T1110.003')));
+    assert.strictEqual(store.model.forTechnique('T1110.001')!.covered, false);
+    assert.strictEqual(store.model.forTechnique('T1110.003')!.rules.length, 1);
+
+    await nextChange(store, () => vscode.workspace.fs.delete(uri));
+    assert.strictEqual(store.model.forTechnique('T1110.003')!.covered, false);
+    assert.strictEqual(store.file(uri), undefined);
+  });
+
+  it('follows a rename and a deleted folder', async () => {
+    const api = await activateApi();
+    const store = api.rules;
+    const folder = workspaceUri('rules', 'moved');
+    const from = workspaceUri('rules', 'moved', 'a.yml');
+    const to = workspaceUri('rules', 'moved', 'b.yml');
+    await nextChange(store, () => write(from, rule('Moving Rule', 'T1021.001')));
+    assert.ok(store.file(from));
+    await vscode.workspace.fs.rename(from, to);
+    await waitFor('the rename', () => !store.file(from) && !!store.file(to));
+    assert.strictEqual(store.model.forTechnique('T1021.001')!.rules.length, 1);
+    await vscode.workspace.fs.delete(folder, { recursive: true });
+    await waitFor('the folder delete', () => !store.file(to));
+    assert.strictEqual(store.model.forTechnique('T1021.001')!.covered, false);
+  });
+
+  it('ignores new files in excluded folders', async () => {
+    const api = await activateApi();
+    const store = api.rules;
+    const excluded = workspaceUri('node_modules', 'pkg', 'rule.yml');
+    const marker = workspaceUri('rules', 'sigma', 'marker.yml');
+    await write(excluded, rule('Excluded', 'T1046'));
+    await nextChange(store, () => write(marker, rule('Marker', 'T1047')));
+    await store.flush();
+    assert.strictEqual(store.model.forTechnique('T1046')!.covered, false);
+    assert.strictEqual(store.file(excluded), undefined);
+    await nextChange(store, () => vscode.workspace.fs.delete(marker));
+  });
+
+  it('skips binary and oversized files and says why', async () => {
+    const api = await activateApi();
+    const store = api.rules;
+    const binary = workspaceUri('rules', 'binary.yml');
+    const large = workspaceUri('rules', 'large.yml');
+    await nextChange(store, () => write(binary, new Uint8Array([0x74, 0x69, 0x74, 0x6c, 0x65, 0x00, 0x01, 0x02])));
+    await write(large, 'title: big\n' + '# padding\n'.repeat(110_000));
+    await store.rescan();
+    const reasons = new Map(store.model.skipped.map((s) => [vscode.workspace.asRelativePath(store.uriOf(s.path)), s.reason]));
+    assert.strictEqual(reasons.get('rules/binary.yml'), 'binary');
+    assert.strictEqual(reasons.get('rules/large.yml'), 'larger than 1 MB');
+    const skippedRoot = api.coverageTree.getChildren().find((n) => n.kind === 'skippedRoot');
+    assert.ok(skippedRoot, 'a Skipped files node');
+    await vscode.workspace.fs.delete(binary);
+    await vscode.workspace.fs.delete(large);
+    await store.rescan();
+    assert.strictEqual(store.model.skipped.length, 0);
+  });
+});
+
+describe('coverage: exports', () => {
+  it('exports a Navigator layer to a given file', async () => {
+    await activateApi();
+    const target = workspaceUri('out', 'layer.json');
+    const written = await vscode.commands.executeCommand<vscode.Uri>('attackLens.exportNavigatorLayer', target);
+    assert.strictEqual(written?.toString(), target.toString());
+    const layer = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(target))) as {
+      versions: { layer: string; attack: string; navigator: string };
+      domain: string;
+      techniques: { techniqueID: string; score: number; metadata: { name: string; value: string }[] }[];
+    };
+    assert.deepStrictEqual(layer.versions, { layer: '4.5', attack: '18', navigator: '5.1.0' });
+    assert.strictEqual(layer.domain, 'enterprise-attack');
+    const scores = Object.fromEntries(layer.techniques.map((t) => [t.techniqueID, t.score]));
+    assert.strictEqual(scores['T1059.001'], 2);
+    assert.strictEqual(scores['T1027'], 1);
+    assert.strictEqual(scores['T1110'], undefined);
+    assert.strictEqual(scores['T1053.005'], undefined, 'the deprecated rule is left out');
+    const ps = layer.techniques.find((t) => t.techniqueID === 'T1059.001')!;
+    assert.deepStrictEqual(ps.metadata.map((m) => m.value).sort(), ['Old Revoked Mapping', 'Suspicious PowerShell Encoded Command']);
+  });
+
+  it('exports a json report with workspace-relative paths', async () => {
+    const api = await activateApi();
+    const target = workspaceUri('out', 'coverage.json');
+    await vscode.commands.executeCommand('attackLens.exportReport', 'json', target);
+    const report = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(target))) as {
+      rules: number;
+      techniques: Record<string, { rules: number; files: string[] }>;
+      unknown: Record<string, number>;
+      problems: { file: string }[];
+    };
+    assert.strictEqual(report.rules, api.rules.model.ruleCount);
+    assert.deepStrictEqual(report.techniques['T1027'].files, ['rules/sigma/ps_encoded.yml']);
+    assert.strictEqual(report.unknown['T1999'], 1);
+    assert.deepStrictEqual([...new Set(report.problems.map((p) => p.file))], ['rules/sigma/broken.yml']);
+    const md = workspaceUri('out', 'coverage.md');
+    await vscode.commands.executeCommand('attackLens.exportReport', 'markdown', md);
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(md));
+    assert.match(text, /^# ATT&CK coverage/);
+    assert.match(text, /## Top gaps/);
+  });
+});

@@ -1,0 +1,139 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { activateApi, description, label, ruleChildren, tacticNode, techniqueNode, workspaceUri } from './helpers';
+
+// The Coverage view for the fixture workspace (test/fixtures/workspaces/coverage). The expected
+// numbers come from the technique IDs written in the fixture files, listed here by hand, and
+// from the ATT&CK index's own tactic membership: not from the parsers or the model.
+
+/** Techniques each counted (non-deprecated) rule names, as written in the fixture files (T1086 → T1059.001 revoked). */
+const FIXTURE_TECHNIQUES: Record<string, readonly string[]> = {
+  'rules/sigma/ps_encoded.yml#0': ['T1059.001', 'T1027'],
+  'rules/sigma/cred_dump.yml#0': ['T1003.001', 'T1003'],
+  'rules/sigma/cred_dump.yml#1': ['T1059.001'],
+  'rules/splunk/service_temp_path.yml#0': ['T1543.003', 'T1569.002'],
+  'rules/elastic/office_cmd.toml#0': ['T1059', 'T1059.003', 'T1566', 'T1566.001'],
+  'rules/sentinel/sharepoint_download.yaml#0': ['T1530', 'T1567'],
+  'rules/chronicle/rundll32_network.yaral#0': ['T1218.011'],
+};
+
+describe('coverage: tree', () => {
+  it('lists the tactics in matrix order with covered/total counts from the fixture rules', async () => {
+    const api = await activateApi();
+    const tree = api.coverageTree;
+    const index = api.lens.index;
+    const roots = tree.getChildren();
+    const tactics = roots.filter((n) => n.kind === 'tactic');
+    assert.deepStrictEqual(
+      tactics.map((n) => label(tree, n)),
+      index.tactics('enterprise-attack').map((t) => t.name),
+    );
+    const named = new Set(Object.values(FIXTURE_TECHNIQUES).flat());
+    for (const t of index.tactics('enterprise-attack')) {
+      const parents = index.techniquesForTactic(t.shortname, 'enterprise-attack');
+      const covered = parents.filter((p) => named.has(p.id) || [...named].some((id) => id.startsWith(p.id + '.'))).length;
+      const percent = Math.round((covered / parents.length) * 100);
+      assert.strictEqual(description(tree, tacticNode(tree, t.shortname)), `${covered}/${parents.length} techniques · ${percent}%`, t.shortname);
+    }
+  });
+
+  it('shows techniques with their sub-techniques and the rules that name them', async () => {
+    const api = await activateApi();
+    const tree = api.coverageTree;
+    const t1059 = techniqueNode(tree, 'execution', 'T1059');
+    assert.ok(t1059 && t1059.kind === 'technique');
+    assert.strictEqual(ruleChildren(tree, t1059).length, 1, 'only the Elastic rule names T1059 itself');
+    assert.strictEqual(t1059.coverage.viaSubtechniques.length, 3, 'two sub-technique rules (PowerShell ×2, cmd ×1)');
+    const ps = techniqueNode(tree, 'execution', 'T1059.001')!;
+    const psRules = ruleChildren(tree, ps).map((r) => vscode.workspace.asRelativePath(api.rules.uriOf(r.ref.path)) + '#' + r.ref.ruleIndex).sort();
+    const expected = Object.entries(FIXTURE_TECHNIQUES).filter(([, ids]) => ids.includes('T1059.001')).map(([k]) => k).sort();
+    assert.deepStrictEqual(psRules, expected);
+    const t1110 = techniqueNode(tree, 'credential-access', 'T1110')!;
+    assert.strictEqual(description(tree, t1110), 'no rules', 'the vendor folder is excluded by attackLens.coverage.exclude');
+  });
+
+  it('lists broken files under Problems and unknown IDs under Unknown references', async () => {
+    const api = await activateApi();
+    const tree = api.coverageTree;
+    const roots = tree.getChildren();
+    const problems = roots.find((n) => n.kind === 'problems');
+    assert.ok(problems, 'a Problems node');
+    const files = tree.getChildren(problems).map((n) => (n.kind === 'problem' ? vscode.workspace.asRelativePath(api.rules.uriOf(n.problem.path)) : ''));
+    assert.deepStrictEqual([...new Set(files)], ['rules/sigma/broken.yml']);
+    const unknown = roots.find((n) => n.kind === 'unknownRoot');
+    assert.ok(unknown, 'an Unknown references node');
+    const ids = tree.getChildren(unknown).map((n) => label(tree, n));
+    assert.ok(ids.includes('T1999'), `T1999 listed (got ${ids.join(', ')})`);
+    const t1999 = tree.getChildren(unknown).find((n) => label(tree, n) === 'T1999')!;
+    const refs = tree.getChildren(t1999);
+    assert.strictEqual(refs.length, 1);
+    assert.strictEqual(refs[0].kind === 'rule' && refs[0].ref.title, 'Old Revoked Mapping');
+  });
+
+  it('leaves the deprecated rule out and counts the revoked T1086 for T1059.001', async () => {
+    const api = await activateApi();
+    const model = api.rules.model;
+    assert.strictEqual(model.forTechnique('T1053.005')!.covered, false);
+    assert.strictEqual(model.deprecatedRuleCount, 1);
+    assert.strictEqual(model.ruleCount, Object.keys(FIXTURE_TECHNIQUES).length);
+    assert.deepStrictEqual(model.revoked.map((r) => [r.id, r.replacement]), [['T1086', 'T1059.001']]);
+  });
+
+  it('opens a rule at its tag line from the tree', async () => {
+    const api = await activateApi();
+    const tree = api.coverageTree;
+    const node = techniqueNode(tree, 'defense-evasion', 'T1027')!;
+    const [rule] = ruleChildren(tree, node);
+    const item = tree.getTreeItem(rule);
+    assert.ok(item.command, 'a rule item has a command');
+    await vscode.commands.executeCommand(item.command.command, ...(item.command.arguments ?? []));
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'an editor opened');
+    assert.strictEqual(editor.document.uri.toString(), workspaceUri('rules', 'sigma', 'ps_encoded.yml').toString());
+    const tagLine = editor.document.getText().split(/\r?\n/).findIndex((l) => /^\s*-\s*attack\.t1027\s*$/.test(l));
+    assert.ok(tagLine > 0);
+    assert.strictEqual(editor.selection.start.line, tagLine);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('filters to gaps only and sorts by coverage', async () => {
+    const api = await activateApi();
+    const tree = api.coverageTree;
+    try {
+      assert.strictEqual(await vscode.commands.executeCommand('attackLens.toggleGapsOnly', true), true);
+      const execution = tree.getChildren(tacticNode(tree, 'execution'));
+      assert.ok(execution.length > 0);
+      assert.ok(execution.every((n) => n.kind === 'technique' && !n.coverage.covered), 'only uncovered techniques');
+      assert.ok(!execution.some((n) => n.kind === 'technique' && n.coverage.technique.id === 'T1059'));
+      await vscode.commands.executeCommand('attackLens.toggleGapsOnly', false);
+      assert.strictEqual(await vscode.commands.executeCommand('attackLens.toggleCoverageSort', 'coverage'), 'coverage');
+      const percents = tree.getChildren().filter((n) => n.kind === 'tactic').map((n) => (n.kind === 'tactic' ? n.coverage.techniques.covered / n.coverage.techniques.total : 0));
+      assert.deepStrictEqual(percents, [...percents].sort((a, b) => a - b));
+    } finally {
+      await vscode.commands.executeCommand('attackLens.toggleGapsOnly', false);
+      await vscode.commands.executeCommand('attackLens.toggleCoverageSort', 'matrix');
+    }
+  });
+
+  it('narrows the totals when a platform filter is set', async () => {
+    const api = await activateApi();
+    const tree = api.coverageTree;
+    const before = api.rules.model.forTactic('execution')!.techniques.total;
+    const changed = new Promise<void>((resolve) => {
+      const sub = api.rules.onDidChange(() => {
+        sub.dispose();
+        resolve();
+      });
+    });
+    await vscode.commands.executeCommand('attackLens.filterCoverage', { platforms: ['Linux'] });
+    await changed;
+    try {
+      const expected = api.lens.index.techniquesForTactic('execution', 'enterprise-attack').filter((t) => t.platforms.includes('Linux')).length;
+      assert.strictEqual(api.rules.model.forTactic('execution')!.techniques.total, expected);
+      assert.ok(expected < before);
+      assert.match(description(tree, tacticNode(tree, 'execution')), new RegExp(`/${expected} techniques`));
+    } finally {
+      await vscode.commands.executeCommand('attackLens.filterCoverage', { platforms: [] });
+    }
+  });
+});

@@ -1,0 +1,128 @@
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { AttackIndex } from '../../src/attack/index';
+import { expectedCoverage, filesUnder, layerViolations, loadIndex, projectRoot, sigmaRules, sigmaTechniquesByRegex } from './coverage-helpers';
+
+// `attack-lens coverage` as a user runs it: dist/cli.js in a child process.
+
+const cli = path.join(projectRoot, 'dist', 'cli.js');
+const formats = path.join(projectRoot, 'test', 'fixtures', 'coverage', 'formats');
+
+function run(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, 'coverage', ...args], { cwd: projectRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface CoverageJson {
+  attackVersion: string;
+  domains: string[];
+  rules: number;
+  skipped: { file: string; reason: string }[];
+  problems: { file: string; line: number; message: string }[];
+  total: { techniques: { covered: number; total: number; percent: number } };
+  tactics: Record<string, { covered: number; total: number }>;
+  techniques: Record<string, { rules: number; viaSubtechniques: number; files: string[] }>;
+  unknown: Record<string, number>;
+}
+
+describe('attack-lens coverage', function () {
+  this.timeout(60_000);
+  let index: AttackIndex;
+  before(() => {
+    index = loadIndex();
+  });
+
+  it('--format json: the documented shape, counts from the fixture files', () => {
+    const r = run(formats, '--format', 'json');
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.strictEqual(r.stderr, '', 'no progress on a non-TTY stderr');
+    const j = JSON.parse(r.stdout) as CoverageJson;
+    assert.strictEqual(j.attackVersion, index.domain('enterprise-attack')!.version);
+    assert.deepStrictEqual(j.domains, ['enterprise-attack']);
+    assert.strictEqual(j.rules, 7);
+    assert.deepStrictEqual(j.techniques['T1059.001'], { rules: 2, viaSubtechniques: 0, files: [path.join(formats, 'sigma_multi.yml'), path.join(formats, 'sigma_powershell.yml')].sort() });
+    assert.deepStrictEqual(j.techniques['T1059'], { rules: 1, viaSubtechniques: 3, files: [path.join(formats, 'elastic_rule.toml')] });
+    assert.deepStrictEqual(j.unknown, { T1999: 1 });
+    assert.deepStrictEqual(j.problems.map((p) => path.basename(p.file)), ['broken.yml']);
+    assert.ok(j.problems[0].line >= 1, '1-based line');
+    assert.deepStrictEqual(Object.keys(j.tactics), index.tactics('enterprise-attack').map((t) => t.shortname));
+    assert.strictEqual(j.tactics['execution'].total, index.techniquesForTactic('execution', 'enterprise-attack').length);
+  });
+
+  it('--fail-under exits 1 below the threshold and 0 at or above it', () => {
+    const j = JSON.parse(run(formats, '--format', 'json').stdout) as CoverageJson;
+    const pct = j.total.techniques.percent;
+    assert.ok(pct > 0 && pct < 50);
+    const below = run(formats, '--fail-under', String(Math.ceil(pct + 1)));
+    assert.strictEqual(below.code, 1);
+    assert.match(below.stderr, /below --fail-under/);
+    assert.strictEqual(run(formats, '--fail-under', String(Math.floor(pct))).code, 0);
+    assert.strictEqual(run(formats, '--fail-under', '0%').code, 0);
+  });
+
+  it('exits 2 on bad usage and missing paths', () => {
+    for (const args of [[], [formats, '--format', 'xml'], [formats, '--fail-under', 'lots'], [formats, '--fail-under', '101'], [formats, '--bogus'], [formats, '--domain', 'cloud'], [path.join(formats, 'does-not-exist')]]) {
+      const r = run(...args);
+      assert.strictEqual(r.code, 2, `${args.join(' ')} → ${r.code} ${r.stderr}`);
+      assert.ok(r.stderr.length > 0);
+      assert.strictEqual(r.stdout, '');
+    }
+  });
+
+  it('--out writes the file and prints nothing', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attack-lens-cov-'));
+    try {
+      const out = path.join(dir, 'layer.json');
+      const r = run(formats, '--format', 'navigator', '--out', out);
+      assert.strictEqual(r.code, 0, r.stderr);
+      assert.strictEqual(r.stdout, '');
+      const layer = JSON.parse(fs.readFileSync(out, 'utf8')) as { techniques: { techniqueID: string; score: number }[] };
+      assert.deepStrictEqual(layerViolations(layer), []);
+      assert.strictEqual(layer.techniques.find((t) => t.techniqueID === 'T1059.001')?.score, 2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('markdown, csv and the default summary', () => {
+    const md = run(formats, '--format', 'markdown');
+    assert.strictEqual(md.code, 0);
+    assert.match(md.stdout, /\| Tactic \| Techniques \| % \| Sub-techniques \| % \|/);
+    assert.match(md.stdout, /## Top gaps/);
+    assert.match(md.stdout, /## Unknown references[\s\S]*T1999/);
+    const csv = run(formats, '--format', 'csv');
+    assert.match(csv.stdout, /^domain,tactics,technique_id,name,subtechnique,covered,rules,via_subtechniques,files\r\n/);
+    const summary = run(formats);
+    assert.strictEqual(summary.code, 0);
+    for (const t of index.tactics('enterprise-attack')) assert.ok(summary.stdout.includes(t.name), t.name);
+    assert.match(summary.stdout, /7 rules · techniques \d+\/\d+/);
+  });
+
+  it('--platform, --domain and --include-deprecated change the scope', () => {
+    const all = JSON.parse(run(formats, '--format', 'json').stdout) as CoverageJson;
+    const linux = JSON.parse(run(formats, '--format', 'json', '--platform', 'Linux').stdout) as CoverageJson;
+    const expectedLinux = index.techniquesForTactic('execution', 'enterprise-attack').filter((t) => t.platforms.includes('Linux')).length;
+    assert.strictEqual(linux.tactics['execution'].total, expectedLinux);
+    assert.ok(linux.total.techniques.total < all.total.techniques.total);
+    const ics = JSON.parse(run(formats, '--format', 'json', '--domain', 'ics').stdout) as CoverageJson;
+    assert.deepStrictEqual(ics.domains, ['ics-attack']);
+    assert.deepStrictEqual(Object.keys(ics.tactics), index.tactics('ics-attack').map((t) => t.shortname));
+    const dep = JSON.parse(run(formats, '--format', 'json', '--include-deprecated').stdout) as CoverageJson;
+    assert.strictEqual(dep.rules, all.rules + 1);
+    assert.strictEqual(dep.techniques['T1053.005'].rules, 1);
+  });
+
+  it('SigmaHQ corpus: json technique counts equal a regex count of the tag lines', () => {
+    const r = run(sigmaRules, '--format', 'json');
+    assert.strictEqual(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as CoverageJson;
+    const expected = expectedCoverage(sigmaTechniquesByRegex(filesUnder(sigmaRules, /\.ya?ml$/)), index);
+    assert.strictEqual(j.rules, expected.rules);
+    const got = Object.fromEntries(Object.entries(j.techniques).filter(([, v]) => v.rules > 0).map(([k, v]) => [k, v.rules]));
+    assert.deepStrictEqual(got, Object.fromEntries([...expected.direct.entries()].sort()));
+    for (const [id, n] of expected.via) assert.strictEqual(j.techniques[id].viaSubtechniques, n, id);
+  });
+});

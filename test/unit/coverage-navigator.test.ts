@@ -1,0 +1,67 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { AttackIndex } from '../../src/attack/index';
+import { CoverageModel } from '../../src/coverage/model';
+import { gradientColor, MAX_TITLES, NavigatorLayer, navigatorLayer } from '../../src/coverage/navigator';
+import { AttackReference, DetectionRule, ParsedRuleFile, span } from '../../src/rules/types';
+import { layerViolations } from './coverage-helpers';
+
+// The exported layer against the Navigator layer format 4.5 (mitre-attack/attack-navigator,
+// layers/spec/v4.5/layerformat.md): field names, types, required fields, value ranges.
+
+const root = path.resolve(__dirname, '..', '..', '..');
+
+function rule(i: number, title: string, ids: readonly string[]): DetectionRule {
+  const refs: AttackReference[] = ids.map((id, k) => ({ text: `attack.${id.toLowerCase()}`, kind: 'technique', id, span: span(k + 3, 4, k + 3, 14), field: 'tags', ruleIndex: i }));
+  return { index: i, title, deprecated: false, span: span(0, 0, 0, 0), platforms: [], references: refs };
+}
+
+describe('coverage navigator layer', () => {
+  let index: AttackIndex;
+  before(() => {
+    index = AttackIndex.fromJson(fs.readFileSync(path.join(root, 'dist', 'attack-index.json'), 'utf8'));
+  });
+
+  it('scores each directly named technique with its rule count and lists the titles', () => {
+    const files: ParsedRuleFile[] = [
+      { path: 'a.yml', format: 'sigma', problems: [], rules: [rule(0, 'PowerShell A', ['T1059.001', 'T1027'])] },
+      { path: 'b.yml', format: 'sigma', problems: [], rules: [rule(0, 'PowerShell B', ['T1059.001']), rule(1, 'ICS thing', ['T0807'])] },
+    ];
+    const model = CoverageModel.build(files, index);
+    const layer = navigatorLayer(model, { generated: new Date('2026-01-01T00:00:00Z') });
+    assert.deepStrictEqual(layerViolations(layer), []);
+    assert.strictEqual(layer.domain, 'enterprise-attack');
+    assert.strictEqual(layer.versions.attack, index.domain('enterprise-attack')!.version.split('.')[0]);
+    assert.deepStrictEqual(layer.techniques.map((t) => [t.techniqueID, t.score]), [['T1027', 1], ['T1059.001', 2]], 'T1059 (via sub-technique only) and the ICS technique get no entry');
+    const ps = layer.techniques.find((t) => t.techniqueID === 'T1059.001')!;
+    assert.deepStrictEqual(ps.metadata, [{ name: 'rule', value: 'PowerShell A' }, { name: 'rule', value: 'PowerShell B' }]);
+    assert.match(ps.comment, /PowerShell A; PowerShell B/);
+    assert.strictEqual(layer.gradient.maxValue, 2);
+    const ics = navigatorLayer(CoverageModel.build(files, index, { domains: ['ics-attack'] }));
+    assert.deepStrictEqual(ics.techniques.map((t) => t.techniqueID), ['T0807']);
+    assert.strictEqual(ics.domain, 'ics-attack');
+  });
+
+  it('caps the titles listed per technique and keeps the full count as the score', () => {
+    const rules = Array.from({ length: MAX_TITLES + 7 }, (_, i) => rule(i, `Rule ${i}`, ['T1003.001']));
+    const layer: NavigatorLayer = navigatorLayer(CoverageModel.build([{ path: 'x.yml', format: 'sigma', problems: [], rules }], index));
+    const t = layer.techniques[0];
+    assert.strictEqual(t.score, MAX_TITLES + 7);
+    assert.strictEqual(t.metadata.filter((m) => m.name === 'rule').length, MAX_TITLES);
+    assert.deepStrictEqual(t.metadata[t.metadata.length - 1], { name: 'rules', value: '+ 7 more' });
+  });
+
+  it('keeps a valid gradient for an empty workspace and writes the platform filter', () => {
+    const layer = navigatorLayer(CoverageModel.build([], index, { platforms: ['Windows'] }));
+    assert.deepStrictEqual(layerViolations(layer), []);
+    assert.deepStrictEqual(layer.filters, { platforms: ['Windows'] });
+    assert.strictEqual(layer.techniques.length, 0);
+  });
+
+  it('interpolates gradient colours like Navigator', () => {
+    assert.strictEqual(gradientColor(0, 0, 10, ['#000000', '#ffffff']), '#000000');
+    assert.strictEqual(gradientColor(10, 0, 10, ['#000000', '#ffffff']), '#ffffff');
+    assert.strictEqual(gradientColor(5, 0, 10, ['#000000', '#ff0000', '#ffffff']), '#ff0000');
+  });
+});
