@@ -67,7 +67,7 @@ function items(lens: LensContext, info: AttackDataInfo): ActionItem[] {
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${n.toLocaleString('en-US')} ${k}`)
       .join(' · ');
-    out.push({ label: `$(shield) ${d.name} v${d.version}`, description: d.modified ? `modified ${d.modified.slice(0, 10)}` : undefined, detail: counts });
+    out.push({ label: `$(shield) ${/att&ck/i.test(d.name) ? d.name : `${d.name} ATT&CK`} v${d.version}`, description: d.modified ? `modified ${d.modified.slice(0, 10)}` : undefined, detail: counts });
   }
   out.push({ label: 'Source', kind: vscode.QuickPickItemKind.Separator });
   out.push({ label: `$(database) ${info.source}` });

@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath, CodeServer, copyWorkspace, projectRoot, remoteUri, startCodeServer, tempDir, workbenchUrl } from './codeServer';
 import { codeServerEntry } from './installCodeServer';
 import type { SuiteResults } from './suiteIndex';
+import type { UiRequest, UiResponse } from './uiProbe';
 import { ensureVsix, installVsix, writeHarnessExtension } from './vsix';
 
 // `node out/test/host/runCodeServer.js [suite...] [--vsix | --no-vsix]`
@@ -71,6 +72,8 @@ async function runSuite(run: SuiteRun): Promise<Totals> {
   const scratch = tempDir('run');
   cleanups.push(() => fs.rmSync(scratch, { recursive: true, force: true }));
   const resultsFile = path.join(scratch, 'results.json');
+  const uiDir = path.join(scratch, 'ui');
+  fs.mkdirSync(uiDir);
 
   let developmentPath = projectRoot;
   let extensionsDir: string | undefined;
@@ -90,6 +93,7 @@ async function runSuite(run: SuiteRun): Promise<Totals> {
       ATTACK_LENS_SUITE: run.name,
       ATTACK_LENS_TESTS_DIR: run.testsDir,
       ATTACK_LENS_RESULTS: resultsFile,
+      ATTACK_LENS_UI_DIR: uiDir,
       ATTACK_LENS_EXPECT_INSTALLED: run.vsix ? extensionsDir : '',
     },
   });
@@ -124,6 +128,8 @@ async function runSuite(run: SuiteRun): Promise<Totals> {
     ['extensionDevelopmentPath', remoteUri(server.port, developmentPath)],
     ['extensionTestsPath', remoteUri(server.port, suiteIndex)],
   ];
+  const stopProbes = answerUiProbes(page, uiDir, run.name);
+  cleanups.push(stopProbes);
   await page.goto(workbenchUrl(server.origin, workspace, payload));
 
   let timer: NodeJS.Timeout | undefined;
@@ -162,6 +168,53 @@ async function runSuite(run: SuiteRun): Promise<Totals> {
   console.log(`  ${totals.passed} passing, ${totals.failed} failing${totals.pending ? `, ${totals.pending} pending` : ''} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   await cleanupAll();
   return totals;
+}
+
+async function answerUiProbe(page: Page, req: UiRequest, suite: string): Promise<UiResponse> {
+  if (req.kind === 'screenshot') {
+    fs.mkdirSync(resultsDir, { recursive: true });
+    const file = path.join(resultsDir, `${suite}-${(req.name ?? 'screenshot').replace(/[^\w.-]+/g, '_')}.png`);
+    await page.screenshot({ path: file });
+    return { ok: true, file };
+  }
+  const selector = req.selector ?? 'body';
+  const frames = req.frames ? page.frames() : [page.mainFrame()];
+  const texts: string[] = [];
+  for (const frame of frames) {
+    try {
+      texts.push(...(await frame.$$eval(selector, (els) => els.map((e) => (e as unknown as { innerText: string }).innerText))));
+    } catch {
+      // a frame that navigated away meanwhile
+    }
+  }
+  return { ok: true, text: texts.join('\n') };
+}
+
+/** Answers UI probe requests (see uiProbe.ts) from the live page until stopped. */
+function answerUiProbes(page: Page, dir: string, suite: string): () => void {
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      for (const f of fs.readdirSync(dir).filter((n) => n.startsWith('request-') && n.endsWith('.json'))) {
+        const req = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as UiRequest;
+        fs.rmSync(path.join(dir, f), { force: true });
+        let res: UiResponse;
+        try {
+          res = await answerUiProbe(page, req, suite);
+        } catch (e) {
+          res = { ok: false, error: (e as Error).message };
+        }
+        const out = path.join(dir, `response-${req.id}.json`);
+        fs.writeFileSync(`${out}.tmp`, JSON.stringify(res));
+        fs.renameSync(`${out}.tmp`, out);
+      }
+    } finally {
+      busy = false;
+    }
+  }, 50);
+  return () => clearInterval(timer);
 }
 
 async function main(): Promise<number> {

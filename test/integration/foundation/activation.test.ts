@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { uiScreenshot, waitForUiText } from '../../host/uiProbe';
 import { activateApi, EXTENSION_ID, info, projectRoot, stixCounts, stixDir } from './helpers';
 
 describe('foundation: activation', () => {
@@ -14,6 +15,12 @@ describe('foundation: activation', () => {
       api.lens.index.domains.map((d) => `${d.domain} ${d.version}`),
       ['enterprise-attack 18.1', 'mobile-attack 18.1', 'ics-attack 18.1'],
     );
+  });
+
+  it('shows the loaded version in the status bar', async () => {
+    await activateApi();
+    const text = await waitForUiText('.statusbar', /ATT&CK v18\.1/);
+    assert.match(text, /ATT&CK v18\.1/);
   });
 
   it('registers every command the manifest declares', async () => {
@@ -41,10 +48,14 @@ describe('foundation: activation', () => {
     assert.ok(expected.techniques > 150, `sanity: ${expected.techniques} techniques`);
   });
 
-  it('"Show loaded ATT&CK data" opens its quick pick from the command palette path', async () => {
+  it('"Show loaded ATT&CK data" opens a quick pick with versions, counts, source and actions', async () => {
     await activateApi();
     const shown = await vscode.commands.executeCommand<{ versionLabel: string }>('attackLens.showAttackInfo');
     assert.strictEqual(shown?.versionLabel, 'ATT&CK v18.1');
+    const picker = await waitForUiText('.quick-input-widget', /Enterprise ATT&CK v18\.1/);
+    assert.match(picker, /built-in data/);
+    assert.match(picker, /Update ATT&CK data/);
+    await uiScreenshot('show-attack-info');
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
   });
 });

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { waitForUiText } from '../../host/uiProbe';
 import { activateApi, info, stixDir, waitFor } from './helpers';
 
 // attackLens.stixBundles is watched: a good bundle replaces the data, a bad one is reported and
@@ -51,6 +52,7 @@ describe('foundation: attackLens.stixBundles', () => {
       const outcome = await setBundles([bundle]);
       assert.match(outcome, /^loaded: ATT&CK v18\.1 → ATT&CK v17\.1/);
       assert.strictEqual(api.lens.index.versionLabel, 'ATT&CK v17.1');
+      await waitForUiText('.statusbar', /ATT&CK v17\.1/);
       assert.deepStrictEqual(api.lens.index.domains.map((d) => d.domain), ['enterprise-attack']);
       assert.match(api.lens.indexSource, /attackLens\.stixBundles/);
       // A technique that 17.1 and 18.1 both have resolves in the new data.
@@ -59,6 +61,7 @@ describe('foundation: attackLens.stixBundles', () => {
       const reset = await setBundles(undefined);
       assert.match(reset, /^loaded: ATT&CK v17\.1 → ATT&CK v18\.1/);
       assert.strictEqual(api.lens.indexSource, 'built-in data');
+      await waitForUiText('.statusbar', /ATT&CK v18\.1/);
       assert.deepStrictEqual(changes, ['ATT&CK v17.1', 'ATT&CK v18.1']);
     } finally {
       sub.dispose();
