@@ -41,6 +41,10 @@ export interface ElasticContext {
   readonly headerLine: number;
   /** Last line of the table (before the next header or the end of the text). */
   readonly lastLine: number;
+  /** Whether the table runs to the end of the text (nothing follows `lastLine`). */
+  readonly endsText: boolean;
+  /** Length of the cursor's line (where lines after it are appended when it is the last). */
+  readonly lineLength: number;
   readonly fields: { readonly id?: TomlField; readonly name?: TomlField; readonly reference?: TomlField };
   /** Indentation of the table's key lines. */
   readonly indent: string;

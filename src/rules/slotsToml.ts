@@ -88,7 +88,7 @@ export function elasticSlotAt(lines: LineSource, position: Position): Slot | und
 
   const next = headers[curIndex + 1];
   const lastLine = (next ? next.line : Math.min(lines.lineCount, MAX_TOML_LINES)) - 1;
-  const elastic = threatContext(lines, headers, curIndex, table, lastLine, key[1]);
+  const elastic = { ...threatContext(lines, headers, curIndex, table, lastLine, key[1]), lineLength: text.length };
   return {
     format: 'elastic',
     slot: `elastic-${table}-${key[2]}` as SlotKind,
@@ -100,7 +100,7 @@ export function elasticSlotAt(lines: LineSource, position: Position): Slot | und
 }
 
 /** What the `[[rule.threat]]` entry around header `curIndex` says. */
-function threatContext(lines: LineSource, headers: readonly Header[], curIndex: number, table: ElasticContext['table'], lastLine: number, indent: string): ElasticContext {
+function threatContext(lines: LineSource, headers: readonly Header[], curIndex: number, table: ElasticContext['table'], lastLine: number, indent: string): Omit<ElasticContext, 'lineLength'> {
   let start = curIndex;
   while (start > 0 && headers[start].name !== 'rule.threat' && headers[start].name.startsWith('rule.threat.')) start--;
   let end = curIndex + 1;
@@ -123,6 +123,7 @@ function threatContext(lines: LineSource, headers: readonly Header[], curIndex: 
     table,
     headerLine: headers[curIndex].line,
     lastLine,
+    endsText: curIndex + 1 >= headers.length && lastLine >= lines.lineCount - 1,
     fields: fieldsOf(lines, headers[curIndex].line + 1, lastLine),
     indent,
     tacticId,
