@@ -6,6 +6,9 @@ import { registerAttackDataSettingsWatcher } from './data/watchAttackDataSetting
 import { registerShowAttackInfoCommand } from './commands/showAttackInfo';
 import { registerUpdateAttackDataCommand } from './commands/updateAttackData';
 import { registerCoverage } from './views/coverageFeature';
+import { registerDiagnostics } from './editor/diagnostics';
+import { registerCodeActions } from './editor/codeActions';
+import { registerFixAllRevoked } from './commands/fixAllRevoked';
 import type { CoverageTreeProvider } from './views/coverageTree';
 import type { RuleStore } from './workspace/ruleStore';
 
@@ -47,6 +50,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Attack
   register(registerShowAttackInfoCommand(lens));
   register(registerUpdateAttackDataCommand(lens));
   const coverage = registerCoverage(lens); register(coverage);
+  register(registerDiagnostics(lens));
+  register(registerCodeActions(lens));
+  register(registerFixAllRevoked(lens));
   // --- end features ---
 
   lens.log.info(`Activated with ${lens.index.versionLabel} (${lens.indexSource}) in ${Date.now() - started} ms`);

@@ -10,7 +10,7 @@ export class TextLines {
   }
 
   line(n: number): string {
-    this.split ??= this.text.split(/\r?\n/);
+    this.split ??= this.text.split(/\r\n|\r|\n/);
     return this.split[n] ?? '';
   }
 }

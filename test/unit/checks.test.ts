@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { applyEdits, fixAllEdits } from '../../src/checks/fixAll';
 import { checkRuleFile, Finding, FINDING_CODES } from '../../src/checks/referenceChecks';
+import { parseRuleFile } from '../../src/rules/index';
 import { RuleFormat } from '../../src/rules/types';
 import { stubParse } from './checks/stubParser';
 import { index18, projectRoot } from './helpers/attackData';
@@ -226,6 +227,29 @@ describe('ATT&CK reference checks', () => {
       const findings = checkRuleFile({ path: 'x.yml', format: 'sigma', rules: [], problems: [problem] }, 'a\nb\n    c: [', index18());
       assert.deepStrictEqual(findings, [{ code: 'attack-lens/parse-error', defaultSeverity: 'error', message: problem.message, span: problem.span, fixes: [] }]);
     });
+  });
+
+  describe('with the real parsers', () => {
+    const cases: [string, RuleFormat][] = [
+      ['sigma/tags.yml', 'sigma'],
+      ['sigma/status.yml', 'sigma'],
+      ['sigma/missing-tactic.yml', 'sigma'],
+      ['sigma/crlf.yml', 'sigma'],
+      ['splunk/malformed.yml', 'splunk'],
+      ['sentinel/tactics.yaml', 'sentinel'],
+      ['elastic/threat.toml', 'elastic'],
+      ['yaral/meta.yaral', 'yaral'],
+    ];
+    for (const [rel, format] of cases) {
+      it(`gives the same findings on ${rel} as the contract fixtures`, () => {
+        const { text, findings } = check(rel, format);
+        const parsed = parseRuleFile(text, rel, index18());
+        assert.strictEqual(parsed.format, format, 'format detected from content');
+        const real = checkRuleFile(parsed, text, index18());
+        const strip = (fs: readonly Finding[]) => fs.map((f) => ({ code: f.code, message: f.message, span: f.span, fixes: f.fixes }));
+        assert.deepStrictEqual(strip(real), strip(findings));
+      });
+    }
   });
 
   it('documents every code it emits', () => {

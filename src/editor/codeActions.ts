@@ -1,0 +1,78 @@
+import * as vscode from 'vscode';
+import { fixAllEdits } from '../checks/fixAll';
+import { Finding, TextEdit } from '../checks/findings';
+import { LensContext } from '../context';
+import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import { documentFindings, toRange } from './documentFindings';
+import { registerForAttackDocuments } from './documentSelector';
+
+// Quick fixes for the ATT&CK diagnostics, and "Fix all ATT&CK issues in this file" as a
+// source.fixAll action (so `editor.codeActionsOnSave: { "source.fixAll.attackLens": … }` works).
+
+export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('attackLens');
+
+function sameRange(f: Finding, d: vscode.Diagnostic): boolean {
+  return toRange(f.span).isEqual(d.range);
+}
+
+function codeOf(d: vscode.Diagnostic): string | undefined {
+  const c = d.code;
+  return typeof c === 'object' && c !== null ? String(c.value) : c === undefined ? undefined : String(c);
+}
+
+function workspaceEdit(uri: vscode.Uri, edits: readonly TextEdit[]): vscode.WorkspaceEdit {
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of edits) edit.replace(uri, toRange(e.span), e.newText);
+  return edit;
+}
+
+export class AttackCodeActions implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = {
+    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND],
+  };
+
+  constructor(private readonly lens: LensContext) {}
+
+  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext, token: vscode.CancellationToken): vscode.CodeAction[] {
+    try {
+      const findings = documentFindings(this.lens).get(document);
+      if (!findings || token.isCancellationRequested) return [];
+      const actions: vscode.CodeAction[] = [];
+      const wantsQuickFix = !context.only || context.only.contains(vscode.CodeActionKind.QuickFix);
+      if (wantsQuickFix) {
+        for (const d of context.diagnostics) {
+          if (d.source !== DIAGNOSTIC_SOURCE) continue;
+          const f = findings.find((x) => x.code === codeOf(d) && x.message === d.message && sameRange(x, d));
+          for (const fix of f?.fixes ?? []) {
+            const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+            action.edit = workspaceEdit(document.uri, fix.edits);
+            action.diagnostics = [d];
+            action.isPreferred = fix.isPreferred === true;
+            actions.push(action);
+          }
+        }
+      }
+      if (!context.only || context.only.contains(FIX_ALL_KIND)) {
+        const all = this.fixAll(document, findings);
+        if (all) actions.push(all);
+      }
+      return actions;
+    } catch (e) {
+      this.lens.log.error(`ATT&CK code actions failed for ${document.uri.toString(true)}: ${(e as Error)?.stack ?? String(e)}`);
+      return [];
+    }
+  }
+
+  private fixAll(document: vscode.TextDocument, findings: readonly Finding[]): vscode.CodeAction | undefined {
+    const { edits, fixed } = fixAllEdits(findings, (f) => this.lens.config.severity(f.code, f.defaultSeverity) !== 'off');
+    if (edits.length === 0) return undefined;
+    const action = new vscode.CodeAction(`Fix all ATT&CK issues in this file (${fixed.length})`, FIX_ALL_KIND);
+    action.edit = workspaceEdit(document.uri, edits);
+    return action;
+  }
+}
+
+export function registerCodeActions(lens: LensContext): vscode.Disposable {
+  const provider = new AttackCodeActions(lens);
+  return registerForAttackDocuments((selector) => vscode.languages.registerCodeActionsProvider(selector, provider, AttackCodeActions.metadata));
+}

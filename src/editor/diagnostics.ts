@@ -1,0 +1,99 @@
+import * as vscode from 'vscode';
+import { Finding } from '../checks/findings';
+import { Severity } from '../config';
+import { LensContext } from '../context';
+import { documentFindings, toRange } from './documentFindings';
+
+// Live ATT&CK diagnostics for open rule documents: immediately on open, debounced while typing,
+// again when the ATT&CK data or the settings change; cleared on close.
+
+export const DIAGNOSTIC_SOURCE = 'ATT&CK Lens';
+const DEBOUNCE_MS = 200;
+const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs']);
+
+const SEVERITY: Record<Exclude<Severity, 'off'>, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  information: vscode.DiagnosticSeverity.Information,
+  hint: vscode.DiagnosticSeverity.Hint,
+};
+
+/** Where a code is explained: the README's diagnostics table. */
+export function codeTarget(lens: LensContext): vscode.Uri {
+  return vscode.Uri.joinPath(lens.extension.extensionUri, 'README.md').with({ fragment: 'diagnostics' });
+}
+
+export function toDiagnostic(lens: LensContext, uri: vscode.Uri, f: Finding): vscode.Diagnostic | undefined {
+  const severity = lens.config.severity(f.code, f.defaultSeverity);
+  if (severity === 'off' || !(severity in SEVERITY)) return undefined;
+  const d = new vscode.Diagnostic(toRange(f.span), f.message, SEVERITY[severity as Exclude<Severity, 'off'>]);
+  d.source = DIAGNOSTIC_SOURCE;
+  d.code = { value: f.code, target: codeTarget(lens) };
+  if (f.related?.length) d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toRange(r.span)), r.message));
+  if (f.retired) d.tags = [vscode.DiagnosticTag.Deprecated];
+  return d;
+}
+
+export function registerDiagnostics(lens: LensContext): { disposable: vscode.Disposable; ready: Promise<void> } {
+  const collection = vscode.languages.createDiagnosticCollection('attack-lens');
+  const findings = documentFindings(lens);
+  const pending = new Map<string, ReturnType<typeof setTimeout>>();
+
+  const cancel = (key: string) => {
+    const t = pending.get(key);
+    if (t !== undefined) clearTimeout(t);
+    pending.delete(key);
+  };
+
+  const update = (document: vscode.TextDocument) => {
+    cancel(document.uri.toString());
+    if (document.isClosed || !SCHEMES.has(document.uri.scheme)) return;
+    try {
+      const found = findings.get(document);
+      if (!found) {
+        collection.delete(document.uri);
+        return;
+      }
+      const diagnostics: vscode.Diagnostic[] = [];
+      for (const f of found) {
+        const d = toDiagnostic(lens, document.uri, f);
+        if (d) diagnostics.push(d);
+      }
+      collection.set(document.uri, diagnostics);
+    } catch (e) {
+      lens.log.error(`ATT&CK diagnostics failed for ${document.uri.toString(true)}: ${(e as Error)?.stack ?? String(e)}`);
+    }
+  };
+
+  const schedule = (document: vscode.TextDocument) => {
+    const key = document.uri.toString();
+    cancel(key);
+    pending.set(key, setTimeout(() => update(document), DEBOUNCE_MS));
+  };
+
+  const updateAll = () => {
+    findings.clear();
+    for (const d of vscode.workspace.textDocuments) update(d);
+  };
+
+  const disposable = vscode.Disposable.from(
+    collection,
+    vscode.workspace.onDidOpenTextDocument(update),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length) schedule(e.document);
+    }),
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      cancel(d.uri.toString());
+      findings.forget(d);
+      collection.delete(d.uri);
+    }),
+    lens.onDidChangeIndex(updateAll),
+    lens.config.onDidChange(updateAll),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('files.associations')) updateAll();
+    }),
+    { dispose: () => [...pending.keys()].forEach(cancel) },
+  );
+  updateAll();
+  return { disposable, ready: Promise.resolve() };
+}

@@ -1,0 +1,89 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { codeOf, diagnosticsOf, extensionApi, waitFor, workspaceUri } from './helpers';
+
+// Each test edits its own copy of the Sigma fixture (the fix-all-revoked test counts the originals).
+
+async function copyOf(rel: string, name: string): Promise<string> {
+  const bytes = await vscode.workspace.fs.readFile(workspaceUri(rel));
+  const copy = `scratch/${name}`;
+  await vscode.workspace.fs.writeFile(workspaceUri(copy), bytes);
+  return copy;
+}
+
+async function quickFixes(uri: vscode.Uri, d: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
+  const all = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value);
+  return all.filter((a) => a.diagnostics?.some((x) => codeOf(x) === codeOf(d)));
+}
+
+async function closeAll(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.files.saveAll');
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+describe('ATT&CK quick fixes', () => {
+  before(async () => {
+    await extensionApi();
+  });
+  after(async () => {
+    await closeAll();
+    await vscode.workspace.fs.delete(workspaceUri('scratch'), { recursive: true, useTrash: false }).then(undefined, () => undefined);
+  });
+
+  it('replaces a revoked tag with its replacement (preferred fix, diagnostic attached)', async () => {
+    const rel = await copyOf('sigma/proc_creation_win_problems.yml', 'revoked.yml');
+    const { doc, diagnostics } = await diagnosticsOf(rel, (ds) => ds.length >= 5);
+    const revoked = diagnostics.find((d) => codeOf(d) === 'attack-lens/revoked')!;
+    const actions = await quickFixes(doc.uri, revoked);
+    assert.deepStrictEqual(actions.map((a) => [a.title, a.isPreferred, a.kind?.value]), [['Replace with T1059.001 (PowerShell)', true, 'quickfix']]);
+    assert.ok(await vscode.workspace.applyEdit(actions[0].edit!));
+    assert.strictEqual(doc.lineAt(8).text, '    - attack.t1059.001');
+    await waitFor('revoked diagnostic gone', () => (vscode.languages.getDiagnostics(doc.uri).some((d) => codeOf(d) === 'attack-lens/revoked') ? undefined : true));
+  });
+
+  it('adds the missing tactic tag and fixes an unknown tactic name', async () => {
+    const rel = await copyOf('sigma/proc_creation_win_problems.yml', 'tactics.yml');
+    const { doc, diagnostics } = await diagnosticsOf(rel, (ds) => ds.length >= 5);
+    const missing = diagnostics.find((d) => codeOf(d) === 'attack-lens/missing-tactic')!;
+    const add = await quickFixes(doc.uri, missing);
+    assert.deepStrictEqual(add.map((a) => a.title), ['Add tag attack.credential-access (Credential Access)']);
+    assert.ok(await vscode.workspace.applyEdit(add[0].edit!));
+    assert.deepStrictEqual([7, 8, 9].map((l) => doc.lineAt(l).text), ['    - attack.execution', '    - attack.credential-access', '    - attack.t1086']);
+
+    const { diagnostics: after } = await diagnosticsOf(rel, (ds) => ds.length === 4 && !ds.some((d) => codeOf(d) === 'attack-lens/missing-tactic'));
+    const tactic = after.find((d) => codeOf(d) === 'attack-lens/unknown-tactic')!;
+    assert.strictEqual(tactic.range.start.line, 13);
+    const rename = await quickFixes(doc.uri, tactic);
+    assert.deepStrictEqual(rename.map((a) => [a.title, a.isPreferred]), [['Change to attack.defense-evasion', true]]);
+    assert.ok(await vscode.workspace.applyEdit(rename[0].edit!));
+    assert.strictEqual(doc.lineAt(13).text, '    - attack.defense-evasion');
+  });
+
+  it('offers "Fix all ATT&CK issues in this file" as source.fixAll.attackLens', async () => {
+    const rel = await copyOf('sigma/proc_creation_win_problems.yml', 'fixall.yml');
+    const { doc } = await diagnosticsOf(rel, (ds) => ds.length >= 5);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(0, 0, 0, 0), 'source.fixAll.attackLens');
+    const fixAll = actions.filter((a) => a.kind?.value === 'source.fixAll.attackLens');
+    assert.strictEqual(fixAll.length, 1);
+    assert.strictEqual(fixAll[0].title, 'Fix all ATT&CK issues in this file (4)');
+    assert.ok(await vscode.workspace.applyEdit(fixAll[0].edit!));
+    assert.deepStrictEqual(
+      doc.getText().split('\n').slice(6, 14),
+      ['tags:', '    - attack.execution', '    - attack.credential-access', '    - attack.t1059.001', '    - attack.t1059.003', '    - attack.t1003.001', '    - attack.t1685', '    - attack.defense-evasion'],
+    );
+    const { diagnostics } = await diagnosticsOf(rel, (ds) => ds.length === 1);
+    assert.deepStrictEqual(diagnostics.map(codeOf), ['attack-lens/unknown-id'], 'T1685 has no close match: left for a person');
+  });
+
+  it('fixes Elastic names and references from the ATT&CK data', async () => {
+    const rel = await copyOf('elastic/execution_problems.toml', 'elastic.toml');
+    const { doc, diagnostics } = await diagnosticsOf(rel, (ds) => ds.length >= 5);
+    for (const code of ['attack-lens/name-mismatch', 'attack-lens/reference-mismatch']) {
+      const d = diagnostics.find((x) => codeOf(x) === code)!;
+      const [fix] = await quickFixes(doc.uri, d);
+      assert.ok(await vscode.workspace.applyEdit(fix.edit!));
+    }
+    assert.strictEqual(doc.lineAt(26).text, 'name = "Command and Scripting Interpreter"');
+    assert.strictEqual(doc.lineAt(31).text, 'reference = "https://attack.mitre.org/techniques/T1059/001/"');
+  });
+});

@@ -1,0 +1,139 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { codeOf, diagnosticsOf, extensionApi, ours, sleep, summary, waitFor, workspaceUri } from './helpers';
+
+describe('ATT&CK diagnostics', () => {
+  before(async () => {
+    await extensionApi();
+  });
+
+  it('reports Sigma tag problems with codes, severities, messages and exact ranges', async () => {
+    const { diagnostics } = await diagnosticsOf('sigma/proc_creation_win_problems.yml', (ds) => ds.length >= 5);
+    assert.deepStrictEqual(summary(diagnostics), [
+      '8:6-8:18 warning attack-lens/revoked',
+      '9:6-9:22 warning attack-lens/tag-format',
+      '10:6-10:22 information attack-lens/missing-tactic',
+      '11:6-11:18 error attack-lens/unknown-id',
+      '12:6-12:28 error attack-lens/unknown-tactic',
+    ]);
+    const byCode = new Map(diagnostics.map((d) => [codeOf(d), d]));
+    assert.strictEqual(byCode.get('attack-lens/unknown-id')!.message, 'T1685 is not in ATT&CK v18.1; your data may be older than your rules');
+    assert.strictEqual(byCode.get('attack-lens/revoked')!.message, 'T1086 (PowerShell) was revoked in ATT&CK; it is now T1059.001 (PowerShell)');
+    assert.match(byCode.get('attack-lens/missing-tactic')!.message, /^T1003\.001 \(LSASS Memory\) belongs to Credential Access/);
+    assert.deepStrictEqual(byCode.get('attack-lens/revoked')!.tags, [vscode.DiagnosticTag.Deprecated]);
+    for (const d of diagnostics) {
+      assert.strictEqual(d.source, 'ATT&CK Lens');
+      const code = d.code as { value: string; target: vscode.Uri };
+      assert.ok(code.target instanceof vscode.Uri && code.target.fragment === 'diagnostics', 'code links to the docs');
+    }
+  });
+
+  it('reports nothing for a clean rule', async () => {
+    const doc = await vscode.workspace.openTextDocument(workspaceUri('sigma/proc_creation_win_clean.yml'));
+    await sleep(800);
+    assert.deepStrictEqual(ours(doc.uri), []);
+  });
+
+  it('reports malformed and revoked IDs in Splunk ESCU', async () => {
+    const { diagnostics } = await diagnosticsOf('splunk/malformed_ids.yml', (ds) => ds.length >= 2);
+    assert.deepStrictEqual(summary(diagnostics), ['19:4-19:11 warning attack-lens/malformed-id', '20:4-20:9 warning attack-lens/revoked']);
+    assert.strictEqual(diagnostics.find((d) => codeOf(d) === 'attack-lens/malformed-id')!.message, 'ATT&CK IDs are written T1059.001');
+  });
+
+  it('reports Elastic name, reference, parent, tactic and revocation problems', async () => {
+    const { diagnostics } = await diagnosticsOf('elastic/execution_problems.toml', (ds) => ds.length >= 5);
+    assert.deepStrictEqual(summary(diagnostics), [
+      '26:8-26:27 warning attack-lens/name-mismatch',
+      '31:13-31:59 warning attack-lens/reference-mismatch',
+      '34:6-34:11 warning attack-lens/wrong-tactic',
+      '38:6-38:15 warning attack-lens/wrong-parent',
+      '43:6-43:11 warning attack-lens/revoked',
+    ]);
+    const mismatch = diagnostics.find((d) => codeOf(d) === 'attack-lens/name-mismatch')!;
+    assert.strictEqual(mismatch.relatedInformation?.[0]?.location.range.start.line, 25, 'points at the technique ID');
+  });
+
+  it('reports unknown Sentinel tactics and revoked techniques', async () => {
+    const { diagnostics } = await diagnosticsOf('sentinel/tactic_names.yaml', (ds) => ds.length >= 2);
+    assert.deepStrictEqual(summary(diagnostics), ['15:4-15:18 error attack-lens/unknown-tactic', '18:4-18:9 warning attack-lens/revoked']);
+    assert.strictEqual(diagnostics[0].message, '"DefenceEvasion" is not an ATT&CK tactic');
+  });
+
+  it('reports revoked techniques in YARA-L meta', async () => {
+    const { diagnostics } = await diagnosticsOf('yaral/powershell_encoded.yaral');
+    assert.deepStrictEqual(summary(diagnostics), ['5:30-5:35 warning attack-lens/revoked']);
+  });
+
+  it('reports broken YAML and TOML as one parse error at the error position', async () => {
+    const yaml = await diagnosticsOf('broken/broken_sigma.yml');
+    await sleep(300);
+    assert.deepStrictEqual(ours(yaml.doc.uri).map(codeOf), ['attack-lens/parse-error']);
+    assert.ok(yaml.diagnostics[0].range.start.line >= 6 && yaml.diagnostics[0].range.start.line <= 8, `YAML error near line 7, got ${yaml.diagnostics[0].range.start.line}`);
+    assert.strictEqual(yaml.diagnostics[0].severity, vscode.DiagnosticSeverity.Error);
+    const toml = await diagnosticsOf('broken/broken_elastic.toml');
+    await sleep(300);
+    assert.deepStrictEqual(ours(toml.doc.uri).map(codeOf), ['attack-lens/parse-error']);
+    assert.strictEqual(toml.diagnostics[0].range.start.line, 3);
+  });
+
+  it('updates while typing and clears on close', async () => {
+    const uri = workspaceUri('scratch/typing.yml');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('title: Typing\nlogsource:\n    product: windows\ndetection:\n    sel:\n        EventID: 1\n    condition: sel\ntags:\n    - attack.execution\n    - attack.t1059.001\n'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    await sleep(500);
+    assert.deepStrictEqual(ours(uri), []);
+    await editor.edit((b) => b.replace(new vscode.Range(9, 6, 9, 22), 'attack.t1086'));
+    const ds = await waitFor('revoked after typing', () => (ours(uri).some((d) => codeOf(d) === 'attack-lens/revoked') ? ours(uri) : undefined));
+    assert.deepStrictEqual(summary(ds), ['9:6-9:18 warning attack-lens/revoked']);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await waitFor('diagnostics cleared on close', () => (ours(uri).length === 0 ? true : undefined));
+    await vscode.workspace.fs.delete(uri);
+  });
+
+  it('honours severity overrides, including off', async () => {
+    const config = vscode.workspace.getConfiguration('attackLens');
+    const rel = 'sigma/proc_creation_win_problems.yml';
+    await diagnosticsOf(rel, (ds) => ds.length >= 5);
+    try {
+      await config.update('diagnostics.severity', { 'attack-lens/missing-tactic': 'off', 'attack-lens/tag-format': 'error' }, vscode.ConfigurationTarget.Workspace);
+      const { diagnostics } = await diagnosticsOf(rel, (ds) => !ds.some((d) => codeOf(d) === 'attack-lens/missing-tactic'));
+      assert.deepStrictEqual(summary(diagnostics), [
+        '8:6-8:18 warning attack-lens/revoked',
+        '9:6-9:22 error attack-lens/tag-format',
+        '11:6-11:18 error attack-lens/unknown-id',
+        '12:6-12:28 error attack-lens/unknown-tactic',
+      ]);
+    } finally {
+      await config.update('diagnostics.severity', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await diagnosticsOf(rel, (ds) => ds.some((d) => codeOf(d) === 'attack-lens/missing-tactic'));
+  });
+
+  it('survives bad input: empty, random bytes, a 2 MB line, binary', async () => {
+    const random = new Uint8Array(4096).map((_, i) => (i * 7919 + 13) % 251);
+    const files: [string, Uint8Array][] = [
+      ['bad/empty.yml', new Uint8Array(0)],
+      ['bad/random.yml', random.map((b) => (b === 0 ? 1 : b))],
+      ['bad/long.yml', new TextEncoder().encode(`title: ${'x'.repeat(2 * 1024 * 1024)}`)],
+      ['bad/binary.toml', random],
+      ['bad/tags.yml', new TextEncoder().encode(`tags: [${'attack.t1059, '.repeat(200)}\n`)],
+    ];
+    for (const [rel, bytes] of files) {
+      const uri = workspaceUri(rel);
+      await vscode.workspace.fs.writeFile(uri, bytes);
+      let doc: vscode.TextDocument | undefined;
+      try {
+        doc = await vscode.workspace.openTextDocument(uri);
+      } catch {
+        continue; // VS Code refuses to open some binary files as text: nothing to check.
+      }
+      await sleep(600);
+      const ds = ours(doc.uri);
+      assert.ok(ds.length <= 1 && ds.every((d) => codeOf(d) === 'attack-lens/parse-error'), `${rel}: ${summary(ds).join('; ')}`);
+    }
+    // Still working afterwards.
+    const { diagnostics } = await diagnosticsOf('sigma/proc_creation_win_problems.yml', (ds) => ds.length >= 5);
+    assert.strictEqual(diagnostics.length, 5);
+  });
+});

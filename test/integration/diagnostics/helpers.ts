@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import type { AttackLensApi } from '../../../src/extension';
+
+// Shared by the diagnostics suite: the activated extension, workspace paths and polling.
+
+export async function extensionApi(): Promise<AttackLensApi> {
+  const ext = vscode.extensions.getExtension<AttackLensApi>('attack-lens.attack-lens');
+  if (!ext) throw new Error('extension attack-lens.attack-lens is not installed');
+  const api = await ext.activate();
+  await api.ready;
+  return api;
+}
+
+export function workspaceUri(rel: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('no workspace folder');
+  return vscode.Uri.joinPath(folder.uri, ...rel.split('/'));
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export function ours(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'ATT&CK Lens');
+}
+
+/** Opens the document and waits until its ATT&CK diagnostics satisfy `ready` (by default: any). */
+export async function diagnosticsOf(rel: string, ready: (ds: vscode.Diagnostic[]) => boolean = (ds) => ds.length > 0): Promise<{ doc: vscode.TextDocument; diagnostics: vscode.Diagnostic[] }> {
+  const doc = await vscode.workspace.openTextDocument(workspaceUri(rel));
+  const diagnostics = await waitFor(`diagnostics of ${rel}`, () => {
+    const ds = ours(doc.uri);
+    return ready(ds) ? ds : undefined;
+  });
+  return { doc, diagnostics };
+}
+
+export function codeOf(d: vscode.Diagnostic): string {
+  return typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+}
+
+export function summary(ds: readonly vscode.Diagnostic[]): string[] {
+  const sev = ['error', 'warning', 'information', 'hint'];
+  return ds
+    .slice()
+    .sort((a, b) => a.range.start.compareTo(b.range.start))
+    .map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${sev[d.severity]} ${codeOf(d)}`);
+}
