@@ -65,11 +65,19 @@ export class LineMap {
 /** Largest file the parsers look at; detection rules are a few KB. */
 export const MAX_RULE_FILE_CHARS = 8 * 1024 * 1024;
 
-/** A problem spanning from a line/column to the end of that line (at least one character when the line has one). */
+/**
+ * A problem from a line/column to the end of that line; when the column is at the end of the
+ * line (a parser that ran out of input), the line's text instead, so the squiggle is visible.
+ */
 export function problemAt(lines: LineMap, line: number, column: number, message: string, severity: RuleProblem['severity'] = 'error'): RuleProblem {
-  const start = lines.offset(line, column);
-  const end = Math.max(lines.lineEnd(start), start);
-  return { message, severity, span: lines.span(start, end) };
+  let start = lines.offset(line, column);
+  const end = lines.lineEnd(start);
+  if (end <= start) {
+    const lineStart = lines.offset(lines.position(start).line, 0);
+    const text = lines.text.slice(lineStart, end);
+    start = lineStart + (text.length - text.trimStart().length);
+  }
+  return { message, severity, span: lines.span(Math.min(start, end), end) };
 }
 
 /** Why the text can't be a rule file at all (binary, too large), or undefined when it may be one. */
