@@ -1,34 +1,40 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { AttackCodeActions } from '../../../src/editor/codeActions';
 import { codeOf, diagnosticsOf, extensionApi, waitFor, workspaceUri } from './helpers';
 
 // Each test edits its own copy of the Sigma fixture (the fix-all-revoked test counts the originals).
+
+const copies: vscode.Uri[] = [];
 
 async function copyOf(rel: string, name: string): Promise<string> {
   const bytes = await vscode.workspace.fs.readFile(workspaceUri(rel));
   const copy = `scratch/${name}`;
   await vscode.workspace.fs.writeFile(workspaceUri(copy), bytes);
+  copies.push(workspaceUri(copy));
   return copy;
 }
 
-async function quickFixes(uri: vscode.Uri, d: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
-  const all = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value);
-  return all.filter((a) => a.diagnostics?.some((x) => codeOf(x) === codeOf(d)));
+/** Saves (so nothing is left dirty) and deletes the copies a test made. */
+async function removeCopies(): Promise<void> {
+  for (const uri of copies.splice(0)) {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (doc?.isDirty) await doc.save();
+    await vscode.workspace.fs.delete(uri, { useTrash: false });
+  }
 }
 
-async function closeAll(): Promise<void> {
-  await vscode.commands.executeCommand('workbench.action.files.saveAll');
-  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+/** The quick fixes VS Code offers at the diagnostic's range (the command does not return `diagnostics`). */
+async function quickFixes(uri: vscode.Uri, d: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
+  const all = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value);
+  return all.filter((a) => a.kind?.value === 'quickfix');
 }
 
 describe('ATT&CK quick fixes', () => {
   before(async () => {
     await extensionApi();
   });
-  after(async () => {
-    await closeAll();
-    await vscode.workspace.fs.delete(workspaceUri('scratch'), { recursive: true, useTrash: false }).then(undefined, () => undefined);
-  });
+  afterEach(removeCopies);
 
   it('replaces a revoked tag with its replacement (preferred fix, diagnostic attached)', async () => {
     const rel = await copyOf('sigma/proc_creation_win_problems.yml', 'revoked.yml');
@@ -36,6 +42,8 @@ describe('ATT&CK quick fixes', () => {
     const revoked = diagnostics.find((d) => codeOf(d) === 'attack-lens/revoked')!;
     const actions = await quickFixes(doc.uri, revoked);
     assert.deepStrictEqual(actions.map((a) => [a.title, a.isPreferred, a.kind?.value]), [['Replace with T1059.001 (PowerShell)', true, 'quickfix']]);
+    const direct = new AttackCodeActions((await extensionApi()).lens).provideCodeActions(doc, revoked.range, { diagnostics: [revoked], only: undefined, triggerKind: vscode.CodeActionTriggerKind.Invoke }, new vscode.CancellationTokenSource().token);
+    assert.deepStrictEqual(direct.filter((a) => a.kind?.value === 'quickfix').map((a) => a.diagnostics), [[revoked]], 'the fix names the diagnostic it fixes');
     assert.ok(await vscode.workspace.applyEdit(actions[0].edit!));
     assert.strictEqual(doc.lineAt(8).text, '    - attack.t1059.001');
     await waitFor('revoked diagnostic gone', () => (vscode.languages.getDiagnostics(doc.uri).some((d) => codeOf(d) === 'attack-lens/revoked') ? undefined : true));
