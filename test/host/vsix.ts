@@ -23,7 +23,12 @@ export function ensureVsix(): string {
   const inputs = ['package.json', 'dist/extension.js', 'dist/attack-index.json', '.vscodeignore'].map((f) => mtime(path.join(projectRoot, f)));
   if (mtime(defaultVsix) <= Math.max(...inputs)) {
     console.log('  packaging dist/attack-lens.vsix (npm run package)');
-    execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', 'package'], { cwd: projectRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+    try {
+      execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', 'package'], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    } catch (e) {
+      const err = e as { stdout?: string; stderr?: string; message: string };
+      throw new Error(`npm run package failed:\n${err.stdout ?? ''}${err.stderr ?? err.message}`);
+    }
   }
   if (!fs.existsSync(defaultVsix)) throw new Error(`${defaultVsix} was not produced by npm run package`);
   return defaultVsix;
