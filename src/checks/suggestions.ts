@@ -43,13 +43,22 @@ export function closestIds(index: AttackIndex, unknownId: string, siblingName?: 
   return out;
 }
 
+/** Active entries whose ID differs from `id` by one digit or one adjacent swap of digits. */
 function digitNeighbours(index: AttackIndex, id: string): AttackEntry[] {
-  const shape = id.replace(/\d/g, '9');
-  const digits = id.replace(/\D/g, '');
+  const candidates = new Set<string>();
+  const digitAt = [...id].map((c, i) => (/\d/.test(c) ? i : -1)).filter((i) => i >= 0);
+  for (const i of digitAt) {
+    for (let d = 0; d <= 9; d++) candidates.add(id.slice(0, i) + d + id.slice(i + 1));
+  }
+  for (let k = 0; k + 1 < digitAt.length; k++) {
+    const [i, j] = [digitAt[k], digitAt[k + 1]];
+    if (j === i + 1) candidates.add(id.slice(0, i) + id[j] + id[i] + id.slice(j + 1));
+  }
+  candidates.delete(id);
   const out: AttackEntry[] = [];
-  for (const e of index.entries()) {
-    if (e.id.length !== id.length || e.id.replace(/\d/g, '9') !== shape || !index.isActive(e)) continue;
-    if (editDistance(digits, e.id.replace(/\D/g, ''), 1) === 1) out.push(e);
+  for (const c of candidates) {
+    const e = index.get(c);
+    if (e && e.id === c && index.isActive(e)) out.push(e);
   }
   return out.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
