@@ -77,8 +77,9 @@ async function runSuite(run: SuiteRun): Promise<Totals> {
 
   let developmentPath = projectRoot;
   let extensionsDir: string | undefined;
+  let vsix = '';
   if (run.vsix) {
-    const vsix = ensureVsix();
+    vsix = ensureVsix();
     extensionsDir = tempDir('extensions');
     cleanups.push(() => fs.rmSync(extensionsDir!, { recursive: true, force: true }));
     installVsix(codeServerEntry(), vsix, extensionsDir, path.join(scratch, 'install-user-data'));
@@ -95,6 +96,7 @@ async function runSuite(run: SuiteRun): Promise<Totals> {
       ATTACK_LENS_RESULTS: resultsFile,
       ATTACK_LENS_UI_DIR: uiDir,
       ATTACK_LENS_EXPECT_INSTALLED: run.vsix ? extensionsDir : '',
+      ATTACK_LENS_VSIX_FILE: vsix,
     },
   });
   cleanups.push(() => server.stop());

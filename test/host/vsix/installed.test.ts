@@ -28,6 +28,13 @@ describe('packaged extension (.vsix)', () => {
     assert.ok(!fs.existsSync(path.join(ext.extensionPath, 'dist', 'extension.js.map')), 'source maps are not packaged');
   });
 
+  it('is at most 5 MB', () => {
+    const file = process.env.ATTACK_LENS_VSIX_FILE;
+    assert.ok(file && fs.existsSync(file), 'the runner names the .vsix');
+    const mb = fs.statSync(file).size / 1e6;
+    assert.ok(mb <= 5, `${path.basename(file)} is ${mb.toFixed(2)} MB`);
+  });
+
   it('activates with its bundled ATT&CK v18.1 index', async () => {
     const { ext, api } = await installed();
     assert.strictEqual(ext.isActive, true);
