@@ -133,7 +133,7 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
 
   private roots(model: CoverageModel): CoverageNode[] {
     const tactics: TacticCoverage[] = [...model.tactics()];
-    if (this.order === 'coverage') tactics.sort((a, b) => percentOf(a.techniques) - percentOf(b.techniques));
+    if (this.order === 'coverage') tactics.sort((a, b) => ratio(a) - ratio(b));
     const roots: CoverageNode[] = tactics.map((coverage) => ({ kind: 'tactic', coverage }));
     if (model.problems.length) roots.push({ kind: 'problems', problems: model.problems });
     if (model.unknown.size) roots.push({ kind: 'unknownRoot', unknown: model.unknown });
@@ -180,6 +180,10 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function ratio(t: TacticCoverage): number {
+  return t.techniques.total ? t.techniques.covered / t.techniques.total : 0;
 }
 
 function ruleKey(ref: RuleRef): string {

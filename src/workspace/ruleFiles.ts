@@ -54,13 +54,16 @@ export interface FoundRuleFile {
   readonly treatment: Exclude<FileTreatment, 'off'>;
 }
 
-/** Every rule file in the workspace, each once, in path order. */
-export async function findRuleFiles(selection: RuleFileSelection, token?: vscode.CancellationToken): Promise<FoundRuleFile[]> {
+/** Every rule file in the workspace (or below `folder`), each once, in path order. */
+export async function findRuleFiles(selection: RuleFileSelection, token?: vscode.CancellationToken, folder?: vscode.Uri): Promise<FoundRuleFile[]> {
   const found = new Map<string, FoundRuleFile>();
-  for (const [glob, treatment] of Object.entries(selection.files)) {
+  // Below a folder the workspace-relative globs cannot be re-anchored: list everything there
+  // and let treatmentOf decide.
+  const globs: [string, FileTreatment][] = folder ? [['**/*', 'auto']] : Object.entries(selection.files);
+  for (const [glob, treatment] of globs) {
     if (treatment === 'off' || token?.isCancellationRequested) continue;
     // undefined exclude = files.exclude applies; coverage.exclude is applied by treatmentOf.
-    const uris = await vscode.workspace.findFiles(glob, undefined, undefined, token);
+    const uris = await vscode.workspace.findFiles(folder ? new vscode.RelativePattern(folder, glob) : glob, undefined, undefined, token);
     for (const uri of uris) {
       const key = uri.toString();
       if (found.has(key)) continue;

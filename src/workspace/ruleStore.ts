@@ -5,6 +5,7 @@ import { CoverageModel, SkippedFile } from '../coverage/model';
 import { parseSafely, scanRuleFiles } from '../coverage/scan';
 import { ParsedRuleFile } from '../rules/types';
 import { readRuleFile } from './readRuleFile';
+import { matchesPathOrAncestor } from './glob';
 import { currentSelection, findRuleFiles, FoundRuleFile, relativeToWorkspace, RuleFileSelection, treatmentOf } from './ruleFiles';
 
 /** Parses one file's text; `path` is the file's URI string, `treatment` its `attackLens.files` entry. */
@@ -25,6 +26,8 @@ export interface ScanSummary {
 }
 
 const DEBOUNCE_MS = 150;
+/** Watcher updates read this many files at once. */
+const UPDATE_BATCH = 32;
 
 /**
  * The workspace's rule files, parsed, and the coverage they add up to. Owns the only copy:
@@ -174,8 +177,9 @@ export class RuleStore implements vscode.Disposable {
       this.watchers.push(w, w.onDidCreate(queue), w.onDidChange(queue), w.onDidDelete(queue));
     }
     // A deleted or renamed folder reports only the folder: forget the files that were in it.
-    const folders = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
-    this.watchers.push(folders, folders.onDidDelete(queue));
+    // A created folder may be reported without its files: look inside it.
+    const folders = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
+    this.watchers.push(folders, folders.onDidCreate(queue), folders.onDidDelete(queue));
   }
 
   private queue(uri: vscode.Uri): void {
@@ -192,39 +196,74 @@ export class RuleStore implements vscode.Disposable {
     const uris = [...this.pending.values()];
     this.pending.clear();
     const touched: vscode.Uri[] = [];
-    for (const uri of uris) if (await this.update(uri)) touched.push(uri);
+    const files = new Map<string, FoundRuleFile>();
+    const folders: vscode.Uri[] = [];
+    for (const uri of uris) {
+      const rel = relativeToWorkspace(uri);
+      const treatment = rel === undefined ? undefined : treatmentOf(this.selection, rel);
+      if (treatment) {
+        files.set(uri.toString(), { uri, treatment });
+        continue;
+      }
+      // Not a rule file: a folder that went away (forget what was in it) or that appeared with
+      // its files (a copy or an unpacked archive may be reported as the folder alone).
+      touched.push(...this.forgetUnder(uri.toString()));
+      if (rel !== undefined && !this.selection.exclude.some((g) => matchesPathOrAncestor(g, rel))) folders.push(uri);
+    }
+    for (const folder of await this.createdFolders(folders)) {
+      for (const found of await findRuleFiles(this.selection, undefined, folder)) files.set(found.uri.toString(), found);
+    }
+    const list = [...files.values()];
+    for (let i = 0; i < list.length; i += UPDATE_BATCH) {
+      const batch = list.slice(i, i + UPDATE_BATCH);
+      const changed = await Promise.all(batch.map((f) => this.updateFile(f.uri, f.treatment)));
+      batch.forEach((f, k) => changed[k] && touched.push(f.uri));
+    }
     if (touched.length) {
       this.currentModel = undefined;
       this.changed.fire({ kind: 'files', uris: touched });
     }
   }
 
-  /** Re-reads one file (or forgets it and everything under it when gone); true when something changed. */
-  private async update(uri: vscode.Uri): Promise<boolean> {
+  /** The candidates that are existing directories, without those inside another one. */
+  private async createdFolders(candidates: readonly vscode.Uri[]): Promise<vscode.Uri[]> {
+    const stats = await Promise.all(candidates.map((uri) => Promise.resolve(vscode.workspace.fs.stat(uri)).then((s) => s, () => undefined)));
+    const dirs = candidates.filter((_, i) => stats[i] && stats[i].type & vscode.FileType.Directory).sort((a, b) => a.path.length - b.path.length);
+    const top: vscode.Uri[] = [];
+    for (const d of dirs) if (!top.some((t) => d.path.startsWith(t.path.replace(/\/?$/, '/')))) top.push(d);
+    return top;
+  }
+
+  /** Re-reads one rule file, or forgets it when it is gone; true when something changed. */
+  private async updateFile(uri: vscode.Uri, treatment: Exclude<FileTreatment, 'off'>): Promise<boolean> {
     const key = uri.toString();
-    const rel = relativeToWorkspace(uri);
-    const treatment = rel === undefined ? undefined : treatmentOf(this.selection, rel);
-    const read = treatment ? await readRuleFile(uri) : undefined;
-    if (read && 'text' in read) {
-      this.parsed.set(key, parseSafely((text) => this.parse(text, key, treatment!), read.text, uri, key));
+    const read = await readRuleFile(uri);
+    this.currentModel = undefined;
+    if ('text' in read) {
+      this.parsed.set(key, parseSafely((text) => this.parse(text, key, treatment), read.text, uri, key));
       this.skippedFiles.delete(key);
       return true;
     }
-    let changed = this.parsed.delete(key);
-    if (read && 'skipped' in read && read.skipped !== 'unreadable: not found') {
-      this.skippedFiles.set(key, { path: key, reason: read.skipped });
-      changed = true;
-    } else changed = this.skippedFiles.delete(key) || changed;
+    const removed = this.parsed.delete(key);
+    if (read.skipped === 'unreadable: not found') return this.skippedFiles.delete(key) || removed;
+    this.skippedFiles.set(key, { path: key, reason: read.skipped });
+    return true;
+  }
+
+  /** Forgets `key` and everything below it; returns what was forgotten. */
+  private forgetUnder(key: string): vscode.Uri[] {
+    const gone: vscode.Uri[] = [];
     const prefix = key + '/';
     for (const map of [this.parsed, this.skippedFiles] as Map<string, unknown>[]) {
       for (const k of [...map.keys()]) {
-        if (k.startsWith(prefix)) {
+        if (k === key || k.startsWith(prefix)) {
           map.delete(k);
-          changed = true;
+          this.currentModel = undefined;
+          gone.push(vscode.Uri.parse(k, true));
         }
       }
     }
-    return changed;
+    return gone;
   }
 
   /** Applies queued watcher events now instead of after the debounce (tests, refresh). */

@@ -1,9 +1,13 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { activateApi, description, nextChange, techniqueNode, waitFor, workspaceUri, write } from './helpers';
 
 // Live updates (create, change, delete, rename, folder delete), skipped files and the exports,
 // in the real host against a temporary copy of the fixture workspace.
+
+const projectRoot = path.resolve(__dirname, '..', '..', '..', '..');
 
 const rule = (title: string, ...ids: string[]) =>
   ['title: ' + title, 'id: 6a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d', 'status: test', 'tags:', ...ids.map((id) => `    - attack.${id.toLowerCase()}`), 'logsource:', '    product: windows', 'detection:', '    selection:', '        EventID: 4625', '    condition: selection', 'level: low', ''].join('\n');
@@ -42,6 +46,23 @@ describe('coverage: live updates', () => {
     await vscode.workspace.fs.delete(folder, { recursive: true });
     await waitFor('the folder delete', () => !store.file(to));
     assert.strictEqual(store.model.forTechnique('T1021.001')!.covered, false);
+  });
+
+  it('picks up a folder of rules copied in at once, and forgets it when deleted', async () => {
+    const api = await activateApi();
+    const store = api.rules;
+    const source = path.join(projectRoot, 'test', 'fixtures', 'coverage', 'formats');
+    const target = workspaceUri('copied');
+    const names = fs.readdirSync(source);
+    fs.cpSync(source, target.fsPath, { recursive: true });
+    try {
+      await waitFor('the copied rules', () => names.every((n) => store.file(vscode.Uri.joinPath(target, n))));
+      assert.strictEqual(store.model.forTechnique('T1218.011')!.rules.length, 2);
+    } finally {
+      fs.rmSync(target.fsPath, { recursive: true, force: true });
+    }
+    await waitFor('the copied rules to go', () => names.every((n) => !store.file(vscode.Uri.joinPath(target, n))));
+    assert.strictEqual(store.model.forTechnique('T1218.011')!.rules.length, 1);
   });
 
   it('ignores new files in excluded folders', async () => {
