@@ -46,7 +46,7 @@ export interface FindingCodeInfo {
 export const FINDING_CODES = {
   'attack-lens/parse-error': { severity: 'error', meaning: 'The YAML/TOML does not parse, so the rule cannot be checked.', fix: '—' },
   'attack-lens/rule-problem': { severity: 'warning', meaning: 'The parser found a structural problem (a field of the wrong type, a missing field).', fix: '—' },
-  'attack-lens/unknown-id': { severity: 'error', meaning: 'The ATT&CK ID is not in the loaded ATT&CK data (a typo, or data older than the rule).', fix: 'The closest known ID when one is close (same name, parent technique, one digit off).' },
+  'attack-lens/unknown-id': { severity: 'error', meaning: 'The ATT&CK ID is not in the loaded ATT&CK data (a typo, or data older than the rule). Information only in generic files (bare IDs in prose).', fix: 'The closest known ID when one is close (same name, parent technique, one digit off).' },
   'attack-lens/revoked': { severity: 'warning', meaning: 'The entry was revoked by MITRE and replaced by another.', fix: 'Replace with the replacement (revocation chains followed), in the format\'s spelling.' },
   'attack-lens/deprecated': { severity: 'warning', meaning: 'The entry is deprecated.', fix: 'The techniques its description recommends, when it names any.' },
   'attack-lens/malformed-id': { severity: 'warning', meaning: 'An ID or tactic is not spelled the way the format expects (T1059.1, t1059, T1059-001, Defense Evasion in Sentinel).', fix: 'The canonical spelling.' },

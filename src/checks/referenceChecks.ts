@@ -24,7 +24,9 @@ export function checkRuleFile(file: ParsedRuleFile, text: string, index: AttackI
     }
     for (const ref of rule.references) checkReference(index, file.format, ref, lines, out);
   }
-  return out.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.character - b.span.start.character);
+  // Bare IDs in prose (generic files) can be part numbers or tickets: an unknown one is a note, not an error.
+  const findings = file.format === 'generic' ? out.map((f) => (f.code === 'attack-lens/unknown-id' ? { ...f, defaultSeverity: 'information' as const } : f)) : out;
+  return findings.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.character - b.span.start.character);
 }
 
 function problemFinding(p: RuleProblem): Finding {

@@ -132,3 +132,38 @@ describe('ATT&CK checks over the SigmaHQ corpus', () => {
     assert.strictEqual(count(findings, 'attack-lens/missing-tactic'), missingTactic);
   });
 });
+
+describe('ATT&CK checks over the Splunk ESCU corpus', () => {
+  const SPLUNK = path.join(sharedRoot, 'corpora', 'splunk', 'detections');
+
+  it('finds exactly the revoked and unknown mitre_attack_id entries a direct index lookup finds', () => {
+    const index = index18();
+    let unknown = 0;
+    let revoked = 0;
+    let ids = 0;
+    const findings: Finding[] = [];
+    for (const f of fs.readdirSync(SPLUNK, { recursive: true }).map(String).filter((x) => x.endsWith('.yml'))) {
+      const text = fs.readFileSync(path.join(SPLUNK, f), 'utf8');
+      findings.push(...checkRuleFile(parseRuleFile(text, f, index), text, index));
+      let inList = false;
+      for (const line of text.split(/\r?\n/)) {
+        if (/^\s*mitre_attack_id:\s*$/.test(line)) inList = true;
+        else if (!/^\s*-\s/.test(line)) inList = false;
+        const m = inList ? /^\s*-\s+['"]?(T\d{4}(?:\.\d{3})?)['"]?\s*$/.exec(line) : null;
+        if (!m) continue;
+        ids++;
+        const e = index.get(m[1]);
+        if (!e) unknown++;
+        else if (e.revoked) revoked++;
+      }
+    }
+    if (process.env.ATTACK_LENS_VERBOSE) console.log('splunk', { ids, unknown, revoked });
+    assert.ok(ids > 1500, `${ids} IDs`);
+    assert.ok(revoked > 0, 'ESCU still tags T1574.002, revoked in ATT&CK 18');
+    assert.strictEqual(findings.filter((x) => x.code === 'attack-lens/unknown-id').length, unknown);
+    assert.strictEqual(findings.filter((x) => x.code === 'attack-lens/revoked').length, revoked);
+    for (const x of findings.filter((y) => y.code === 'attack-lens/revoked')) {
+      assert.strictEqual(x.fixes[0].edits[0].newText, index.replacementOf(x.ref!.text));
+    }
+  });
+});

@@ -221,6 +221,18 @@ describe('ATT&CK reference checks', () => {
     });
   });
 
+  describe('generic files', () => {
+    it('flags revoked bare IDs and notes unknown ones as information only', () => {
+      const text = 'Detects T1086 usage.\nSee also T1999 and T1059.001.\n';
+      const findings = checkRuleFile(parseRuleFile(text, 'notes.md', index18(), { format: 'generic' }), text, index18());
+      assert.deepStrictEqual(findings.map((f) => [f.code, f.defaultSeverity, f.span.start.line, f.span.start.character]), [
+        ['attack-lens/revoked', 'warning', 0, 8],
+        ['attack-lens/unknown-id', 'information', 1, 9],
+      ]);
+      assert.strictEqual(applyEdits(text, findings[0].fixes[0].edits), 'Detects T1059.001 usage.\nSee also T1999 and T1059.001.\n');
+    });
+  });
+
   describe('parse problems', () => {
     it('turns each parser problem into one finding at its position', () => {
       const problem = { message: 'bad indentation of a mapping entry (3:5)', span: { start: { line: 2, character: 4 }, end: { line: 2, character: 5 } }, severity: 'error' as const };
