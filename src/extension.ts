@@ -9,6 +9,7 @@ import { registerCoverage } from './views/coverageFeature';
 import { registerDiagnostics } from './editor/diagnostics';
 import { registerCodeActions } from './editor/codeActions';
 import { registerFixAllRevoked } from './commands/fixAllRevoked';
+import { registerCoverageMatrix } from './commands/showCoverageMatrix';
 import type { CoverageTreeProvider } from './views/coverageTree';
 import type { RuleStore } from './workspace/ruleStore';
 
@@ -53,6 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Attack
   register(registerDiagnostics(lens));
   register(registerCodeActions(lens));
   register(registerFixAllRevoked(lens));
+  register(registerCoverageMatrix(lens, coverage.store));
   // --- end features ---
 
   lens.log.info(`Activated with ${lens.index.versionLabel} (${lens.indexSource}) in ${Date.now() - started} ms`);

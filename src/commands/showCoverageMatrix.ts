@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { LensContext } from '../context';
-import { buildMatrix } from '../coverage/matrixData';
+import { buildMatrix, MatrixGapInput } from '../coverage/matrixData';
+import { profileFromSetting, ThreatProfile, ThreatProfileJson, weights } from '../coverage/profile';
 import { renderMatrixHtml, renderMatrixSvg } from '../coverage/matrixReport';
 import { MatrixFilters, MatrixInputs, MatrixPanel } from '../views/matrixPanel';
 import { RuleStore } from '../workspace/ruleStore';
@@ -18,9 +19,11 @@ const FORMATS: readonly { format: MatrixExportFormat; label: string; detail: str
   { format: 'png', label: 'PNG', detail: 'The matrix as a bitmap (2× scale) for slides' },
 ];
 
-export function registerCoverageMatrix(lens: LensContext, store: RuleStore, inputs: MatrixInputs): vscode.Disposable {
+export function registerCoverageMatrix(lens: LensContext, store: RuleStore, inputs: MatrixInputs & Partial<vscode.Disposable> = settingsMatrixInputs(lens)): vscode.Disposable {
   const show = () => MatrixPanel.show(lens, store, inputs);
   return vscode.Disposable.from(
+    { dispose: () => MatrixPanel.active?.dispose() },
+    { dispose: () => inputs.dispose?.() },
     vscode.commands.registerCommand('attackLens.showCoverageMatrix', () => {
       show();
     }),
@@ -59,4 +62,31 @@ export function registerCoverageMatrix(lens: LensContext, store: RuleStore, inpu
       return uri;
     }),
   );
+}
+
+/**
+ * The threat profile of `attackLens.threatProfile` (src/coverage/profile.ts), kept current as
+ * the setting or the ATT&CK data change. Ranked gaps: the priority ranking when it is passed in.
+ */
+export function settingsMatrixInputs(lens: LensContext, rank?: (profile: ThreatProfile | undefined) => readonly MatrixGapInput[] | undefined): MatrixInputs & vscode.Disposable {
+  const changed = new vscode.EventEmitter<void>();
+  let cached: { profile?: ThreatProfile } | undefined;
+  const invalidate = () => {
+    cached = undefined;
+    changed.fire();
+  };
+  const current = () => (cached ??= { profile: profileFromSetting(lens.config.threatProfile as ThreatProfileJson, lens.index) }).profile;
+  const listeners = [lens.config.onDidChange((affects) => affects('threatProfile') && invalidate()), lens.onDidChangeIndex(invalidate)];
+  return {
+    profile() {
+      const p = current();
+      return p ? { name: p.name, weights: weights(p) } : undefined;
+    },
+    gaps: () => rank?.(current()),
+    onDidChange: changed.event,
+    dispose: () => {
+      for (const l of listeners) l.dispose();
+      changed.dispose();
+    },
+  };
 }
