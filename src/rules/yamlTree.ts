@@ -107,8 +107,8 @@ export function parseYaml(text: string, lines: LineMap): YamlFile {
     }
   }
   if (duplicate) {
-    const at = lines.position(duplicate.start);
-    return { documents: [], problem: problemAt(lines, at.line, at.character, `Invalid YAML: duplicated mapping key "${duplicate.value}"`) };
+    const problem: RuleProblem = { message: `Invalid YAML: duplicated mapping key "${duplicate.value}"`, severity: 'error', span: lines.span(duplicate.start, duplicate.end) };
+    return { documents: [], problem };
   }
   return { documents };
 }
