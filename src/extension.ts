@@ -10,6 +10,11 @@ import { registerDiagnostics } from './editor/diagnostics';
 import { registerCodeActions } from './editor/codeActions';
 import { registerFixAllRevoked } from './commands/fixAllRevoked';
 import { registerCoverageMatrix } from './commands/showCoverageMatrix';
+import { registerCompletion } from './editor/completion';
+import { registerHover } from './editor/hover';
+import { registerDocumentLinks } from './editor/documentLinks';
+import { registerSearchAttackCommand } from './commands/searchAttack';
+import { registerOpenTechniqueCommand } from './commands/openTechnique';
 import type { CoverageTreeProvider } from './views/coverageTree';
 import type { RuleStore } from './workspace/ruleStore';
 
@@ -55,6 +60,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Attack
   register(registerCodeActions(lens));
   register(registerFixAllRevoked(lens));
   register(registerCoverageMatrix(lens, coverage.store));
+  register(registerCompletion(lens));
+  register(registerHover(lens));
+  register(registerDocumentLinks(lens));
+  register(registerSearchAttackCommand(lens));
+  register(registerOpenTechniqueCommand(lens));
   // --- end features ---
 
   lens.log.info(`Activated with ${lens.index.versionLabel} (${lens.indexSource}) in ${Date.now() - started} ms`);

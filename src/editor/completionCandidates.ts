@@ -111,6 +111,14 @@ export function completionCandidates(index: AttackIndex, search: AttackSearch, s
   return { items, incomplete: !tacticsOnly || ranked.length > limit };
 }
 
+/** The candidate for one chosen entry (Search ATT&CK), or undefined when the slot cannot hold it. */
+export function completionCandidateFor(index: AttackIndex, slot: Slot, entry: AttackEntry, eol = '\n'): Candidate | undefined {
+  const accepts = acceptor(index, slot, SLOT_KINDS[slot.slot], [entry.domain]);
+  if (!accepts(entry)) return undefined;
+  const { lead, query } = queryOf(slot);
+  return candidate(index, slot, entry, lead, undefined, 0, query, eol);
+}
+
 /** Which entries a slot can hold: active, of the slot's kinds and domains, parents or sub-techniques where Elastic separates them. */
 function acceptor(index: AttackIndex, slot: Slot, kinds: readonly EntryKind[], domains: readonly Domain[]): (e: AttackEntry) => boolean {
   return (e) => {

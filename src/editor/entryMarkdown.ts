@@ -1,0 +1,143 @@
+import { AttackIndex } from '../attack/index';
+import { attackUrl } from '../attack/ids';
+import { AttackEntry, Technique } from '../attack/types';
+
+// An ATT&CK entry as Markdown, for hovers and the Open technique view. No vscode import.
+// Everything from ATT&CK or from a rule file is escaped: the only Markdown syntax in the output
+// is what this module writes itself (emphasis, lists, code spans, the one link to the site).
+
+export interface EntryMarkdownOptions {
+  readonly siteBaseUrl: string;
+  /** The whole description instead of its first paragraph. */
+  readonly fullDescription?: boolean;
+  /** The reference as written in the file, shown when it differs from the ID. */
+  readonly written?: string;
+  /** How many related entries each list shows before "and N more". */
+  readonly listLimit?: number;
+}
+
+/** Backslash-escapes every ASCII punctuation character (CommonMark), so no text becomes syntax. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[!-/:-@[-`{-~]/g, '\\$&').replace(/\r?\n/g, ' ');
+}
+
+/** Text as an inline code span: nothing inside is interpreted, whatever it contains. */
+export function codeSpan(text: string): string {
+  const flat = text.replace(/[\r\n]+/g, ' ');
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence} ${flat} ${fence}`;
+}
+
+/** A link to the site; the URL is percent-encoded so it cannot close the link early. */
+function siteLink(label: string, url: string): string {
+  const safe = encodeURI(url).replace(/[()<>[\]]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  return /^https?:\/\//i.test(url) ? `[${escapeMarkdown(label)}](${safe})` : escapeMarkdown(url);
+}
+
+/**
+ * An ATT&CK description as Markdown: `<code>` becomes a code span, ATT&CK's own links keep
+ * only their text, everything else is escaped. Paragraphs stay paragraphs.
+ */
+export function descriptionMarkdown(description: string, full: boolean): string {
+  const paragraphs = description.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  return (full ? paragraphs : paragraphs.slice(0, 1))
+    .map((p) =>
+      p
+        .split(/(<code>[\s\S]*?<\/code>)/)
+        .map((part) => (part.startsWith('<code>') ? codeSpan(part.slice(6, -7)) : escapeMarkdown(part.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1'))))
+        .join(''),
+    )
+    .join('\n\n');
+}
+
+function kindLabel(e: AttackEntry): string {
+  switch (e.kind) {
+    case 'technique':
+      return e.isSubtechnique ? 'Sub-technique' : 'Technique';
+    case 'software':
+      return e.softwareType === 'tool' ? 'Software (tool)' : 'Software (malware)';
+    case 'detection-strategy':
+      return 'Detection strategy';
+    case 'data-component':
+      return 'Data component';
+    default:
+      return e.kind[0].toUpperCase() + e.kind.slice(1);
+  }
+}
+
+function named(index: AttackIndex, id: string): string {
+  const e = index.get(id);
+  return e ? `${escapeMarkdown(e.id)} ${escapeMarkdown(e.name)}` : escapeMarkdown(id);
+}
+
+function list(items: readonly string[], limit: number): string {
+  const shown = items.slice(0, limit).join(', ');
+  return items.length > limit ? `${shown} and ${items.length - limit} more` : shown;
+}
+
+function tacticNames(index: AttackIndex, t: Technique): string {
+  return t.tactics.map((s) => escapeMarkdown(index.tactic(s, t.domain)?.name ?? s)).join(', ');
+}
+
+/** The entry as Markdown: heading, status, facts, description, related entries, link. */
+export function entryMarkdown(index: AttackIndex, e: AttackEntry, options: EntryMarkdownOptions): string {
+  const limit = options.listLimit ?? 8;
+  const out: string[] = [];
+  out.push(`**${escapeMarkdown(e.id)} ${escapeMarkdown(e.name)}** — ${kindLabel(e)}`);
+  if (options.written && options.written !== e.id) out.push(`Written as ${codeSpan(options.written)}`);
+  if (e.revoked) {
+    const to = index.replacementOf(e.id);
+    out.push(to ? `**Revoked**: replaced by ${named(index, to)}` : '**Revoked** (no replacement named)');
+  } else if (e.deprecated) out.push('**Deprecated**: no longer part of ATT&CK');
+  out.push(facts(index, e, limit).join('  \n'));
+  const description = descriptionMarkdown(e.description, options.fullDescription ?? false);
+  if (description) out.push(description);
+  const related = relatedLines(index, e, limit);
+  if (related.length) out.push(related.map((l) => `- ${l}`).join('\n'));
+  out.push(`${siteLink(`Open ${e.id} on the ATT&CK site`, attackUrl(e.id, options.siteBaseUrl))} · ${escapeMarkdown(`${e.domain} ${e.version ? `v${e.version}` : ''}`.trim())}`);
+  return out.filter(Boolean).join('\n\n');
+}
+
+function facts(index: AttackIndex, e: AttackEntry, limit: number): string[] {
+  const out: string[] = [];
+  if (e.kind === 'technique') {
+    if (e.tactics.length) out.push(`Tactics: ${tacticNames(index, e)}`);
+    if (e.platforms.length) out.push(`Platforms: ${e.platforms.map(escapeMarkdown).join(', ')}`);
+    if (e.parent) out.push(`Sub-technique of ${named(index, e.parent)}`);
+  } else if (e.kind === 'tactic') {
+    out.push(`Shortname: ${codeSpan(e.shortname)} · ${index.techniquesForTactic(e.shortname, e.domain).length} techniques`);
+  } else if (e.kind === 'group' || e.kind === 'campaign' || e.kind === 'software') {
+    const aliases = e.aliases.filter((a) => a !== e.name);
+    if (aliases.length) out.push(`Aliases: ${list(aliases.map(escapeMarkdown), limit * 2)}`);
+    if (e.kind === 'software' && e.platforms.length) out.push(`Platforms: ${e.platforms.map(escapeMarkdown).join(', ')}`);
+    out.push(`Uses ${e.techniques.length} techniques${e.kind !== 'software' ? ` and ${e.software.length} software` : ''}`);
+  } else if (e.kind === 'mitigation') {
+    out.push(`Mitigates ${e.techniques.length} techniques`);
+  }
+  return out;
+}
+
+function relatedLines(index: AttackIndex, e: AttackEntry, limit: number): string[] {
+  if (e.kind !== 'technique' || e.revoked) return [];
+  const out: string[] = [];
+  const subs = index.subtechniques(e.id);
+  if (subs.length) out.push(`Sub-techniques: ${list(subs.map((s) => named(index, s.id)), limit)}`);
+  const strategies = index.detectionStrategiesFor(e.id);
+  if (strategies.length) out.push(`Detection strategies: ${list(strategies.map((s) => named(index, s.id)), limit)}`);
+  const components = index.dataComponentsFor(e.id);
+  if (components.length) out.push(`Data components: ${list(components.map((c) => escapeMarkdown(c.name)), limit)}`);
+  const mitigations = index.mitigationsFor(e.id);
+  if (mitigations.length) out.push(`Mitigations: ${list(mitigations.map((m) => named(index, m.id)), Math.min(limit, 5))}`);
+  const groups = index.groupsUsing(e.id).length;
+  const actors = index.actorsUsing(e.id).length;
+  if (actors) out.push(`Used by ${groups} group${groups === 1 ? '' : 's'} (${actors} groups, software and campaigns)`);
+  return out;
+}
+
+/** A reference the index does not know (or text no entry is named by), escaped. */
+export function unknownReferenceMarkdown(index: AttackIndex, written: string, kind: string | undefined, id?: string): string {
+  const what = kind ? `${kind[0].toUpperCase()}${kind.slice(1)}` : 'Reference';
+  const name = id && id !== written ? `${codeSpan(written)} (${escapeMarkdown(id)})` : codeSpan(written);
+  return `**${escapeMarkdown(what)} not in ATT&CK**: ${name} is not in ${escapeMarkdown(index.versionLabel)}.`;
+}
