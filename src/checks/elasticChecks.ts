@@ -48,8 +48,14 @@ function slotEdits(ref: AttackReference, to: AttackEntry): TextEdit[] {
   return edits;
 }
 
+function nearestBefore(refs: readonly AttackReference[], ref: AttackReference, match: (r: AttackReference) => boolean): AttackReference | undefined {
+  let best: AttackReference | undefined;
+  for (const r of refs) if (r !== ref && r.span.start.line < ref.span.start.line && match(r) && (!best || r.span.start.line > best.span.start.line)) best = r;
+  return best;
+}
+
 /** Name, URL, parent and tactic agreement for one Elastic ID whose entry is known and current. */
-export function checkElasticSlot(index: AttackIndex, ref: AttackReference, entry: AttackEntry, out: Finding[]): void {
+export function checkElasticSlot(index: AttackIndex, ref: AttackReference, entry: AttackEntry, siblings: readonly AttackReference[], out: Finding[]): void {
   const ctx = ref.context;
   if (!ctx) return;
   const what = entry.kind === 'tactic' ? 'tactic' : 'technique';
@@ -75,7 +81,9 @@ export function checkElasticSlot(index: AttackIndex, ref: AttackReference, entry
   const realParent = entry.parent ?? parentOf(entry.id);
   if (declaredParent && realParent && declaredParent !== realParent) {
     const p = index.get(realParent);
-    out.push(finding('attack-lens/wrong-parent', `${label(entry)} is a sub-technique of ${p ? label(p) : realParent}, not of ${declaredParent}`, ref.span, [], { ref }));
+    const under = nearestBefore(siblings, ref, (r) => r.kind === 'technique' && canonicalIdSpelling(r.text) === declaredParent);
+    const related = under ? [{ message: `the technique it is listed under, ${declaredParent}`, span: under.span }] : undefined;
+    out.push(finding('attack-lens/wrong-parent', `${label(entry)} is a sub-technique of ${p ? label(p) : realParent}, not of ${declaredParent}`, ref.span, [], { ref, related }));
   }
   const tactic = ctx.tacticId ? index.tactic(ctx.tacticId) : undefined;
   if (!tactic || entry.tactics.length === 0 || entry.tactics.includes(tactic.shortname)) return;
@@ -85,5 +93,7 @@ export function checkElasticSlot(index: AttackIndex, ref: AttackReference, entry
     if (!parent || !parent.tactics.includes(tactic.shortname)) return;
   }
   const names = entry.tactics.map((s) => index.tactic(s, entry.domain)?.name ?? s).join(', ');
-  out.push(finding('attack-lens/wrong-tactic', `${label(entry)} is not a ${tactic.name} technique; its tactics: ${names}`, ref.span, [], { ref }));
+  const block = siblings.find((r) => r.kind === 'tactic' && canonicalIdSpelling(r.text) === tactic.id && r.span.start.line > ref.span.start.line) ?? nearestBefore(siblings, ref, (r) => r.kind === 'tactic' && canonicalIdSpelling(r.text) === tactic.id);
+  const related = block ? [{ message: `the tactic of this threat block, ${tactic.id} (${tactic.name})`, span: block.span }] : undefined;
+  out.push(finding('attack-lens/wrong-tactic', `${label(entry)} is not a ${tactic.name} technique; its tactics: ${names}`, ref.span, [], { ref, related }));
 }

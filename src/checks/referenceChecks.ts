@@ -22,7 +22,7 @@ export function checkRuleFile(file: ParsedRuleFile, text: string, index: AttackI
       checkSigmaRule(index, rule, lines, out);
       continue;
     }
-    for (const ref of rule.references) checkReference(index, file.format, ref, lines, out);
+    for (const ref of rule.references) checkReference(index, file.format, ref, rule.references, lines, out);
   }
   // Bare IDs in prose (generic files) can be part numbers or tickets: an unknown one is a note, not an error.
   const findings = file.format === 'generic' ? out.map((f) => (f.code === 'attack-lens/unknown-id' ? { ...f, defaultSeverity: 'information' as const } : f)) : out;
@@ -33,7 +33,7 @@ function problemFinding(p: RuleProblem): Finding {
   return { ...finding(p.severity === 'error' ? 'attack-lens/parse-error' : 'attack-lens/rule-problem', p.message, p.span), defaultSeverity: p.severity };
 }
 
-function checkReference(index: AttackIndex, format: RuleFormat, ref: AttackReference, lines: TextLines, out: Finding[]): void {
+function checkReference(index: AttackIndex, format: RuleFormat, ref: AttackReference, siblings: readonly AttackReference[], lines: TextLines, out: Finding[]): void {
   const spelled = canonicalIdSpelling(ref.text);
   if (!spelled) {
     if (ref.kind === 'tactic') checkTacticName(index, format, ref, out);
@@ -46,7 +46,7 @@ function checkReference(index: AttackIndex, format: RuleFormat, ref: AttackRefer
   }
   const rewrite = format === 'elastic' ? (id: string) => elasticRewrite(index, ref, lines, id) : (id: string) => [{ span: ref.span, newText: id }];
   const entry = checkEntry(index, ref, spelled, rewrite, out);
-  if (format === 'elastic' && entry && !entry.revoked) checkElasticSlot(index, ref, entry, out);
+  if (format === 'elastic' && entry && !entry.revoked) checkElasticSlot(index, ref, entry, siblings, out);
 }
 
 /** Tactics written as names: Sentinel's `DefenseEvasion`, YARA-L's `Defense Evasion`. */

@@ -2,7 +2,7 @@ import { AttackIndex } from '../attack/index';
 import { Technique } from '../attack/types';
 import { AttackReference, DetectionRule, Span } from '../rules/types';
 import { checkEntry, label } from './entryChecks';
-import { finding, Finding, Fix, replaceFix } from './findings';
+import { finding, Finding, Fix, replaceFix, TextEdit } from './findings';
 import { readSigmaTag, sigmaTagFor } from './spelling';
 import { closestTactics } from './suggestions';
 import { TextLines } from './textLines';
@@ -41,7 +41,7 @@ export function checkSigmaRule(index: AttackIndex, rule: DetectionRule, lines: T
       continue;
     }
     if (ref.text !== tag.canonical) out.push(tagFormat(ref, tag.canonical));
-    const entry = checkEntry(index, ref, tag.id, (id) => [{ span: ref.span, newText: sigmaTagFor(id) }], out);
+    const entry = checkEntry(index, ref, tag.id, (id) => rewriteTag(lines, rule, ref, id), out);
     if (entry?.kind === 'technique' && index.isActive(entry)) techniques.push({ ref, technique: entry });
   }
   if (techniques.length === 0) return;
@@ -57,6 +57,16 @@ export function checkSigmaRule(index: AttackIndex, rule: DetectionRule, lines: T
     const message = `${label(technique)} belongs to ${names.join(', ')}, but the rule has no tag for ${technique.tactics.length === 1 ? 'it' : 'any of them'}`;
     out.push(finding('attack-lens/missing-tactic', message, ref.span, fixes, { ref }));
   }
+}
+
+/** Edits that make a tag name `id`; when the rule already has that tag, the line goes instead of doubling it. */
+function rewriteTag(lines: TextLines, rule: DetectionRule, ref: AttackReference, id: string): TextEdit[] {
+  const tagged = rule.references.some((r) => r !== ref && readSigmaTag(r.text)?.kind === 'id' && (readSigmaTag(r.text) as { id: string }).id === id);
+  const line = lines.line(ref.span.start.line);
+  if (tagged && ref.span.start.line === ref.span.end.line && /^\s*-\s*['"]?$/.test(line.slice(0, ref.span.start.character)) && /^['"]?\s*(#.*)?$/.test(line.slice(ref.span.end.character))) {
+    return [{ span: { start: { line: ref.span.start.line, character: 0 }, end: { line: ref.span.start.line + 1, character: 0 } }, newText: '' }];
+  }
+  return [{ span: ref.span, newText: sigmaTagFor(id) }];
 }
 
 function tagFormat(ref: AttackReference, canonical: string, message = `Sigma ATT&CK tags are written ${canonical}`): Finding {

@@ -78,6 +78,12 @@ describe('ATT&CK reference checks', () => {
       assert.ok(tactic.fixes[0].isPreferred);
     });
 
+    it('removes a revoked tag whose replacement is already tagged instead of doubling it', () => {
+      const { text, findings } = check('sigma/already-tagged.yml', 'sigma');
+      const revoked = one(findings, 'attack-lens/revoked', 'attack.t1086');
+      assert.ok(fixed(text, revoked).endsWith('tags:\n    - attack.execution\n    - attack.t1059.001\n'));
+    });
+
     it('suggests only close IDs for unknown ones', () => {
       const index = index18();
       const { findings } = check('sigma/status.yml', 'sigma');
@@ -176,9 +182,11 @@ describe('ATT&CK reference checks', () => {
       const parent = one(findings, 'attack-lens/wrong-parent', 'T1059.003');
       assert.strictEqual(parent.defaultSeverity, 'warning');
       assert.match(parent.message, /sub-technique of T1059 .*not of T1003/);
+      assert.deepStrictEqual(parent.related?.map((r) => r.span.start.line), [lineOf('id = "T1003"')]);
 
       const tactic = one(findings, 'attack-lens/wrong-tactic', 'T1003');
       assert.match(tactic.message, /not a Execution technique; its tactics: Credential Access/);
+      assert.deepStrictEqual(tactic.related?.map((r) => r.span.start.line), [lineOf('id = "TA0002"')]);
       assert.strictEqual(findings.filter((f) => f.code === 'attack-lens/wrong-tactic').length, 1, 'T1059.003 is an Execution technique');
 
       const tacticName = findings.find((f) => f.code === 'attack-lens/name-mismatch' && f.ref?.text === 'TA0002')!;
@@ -247,6 +255,7 @@ describe('ATT&CK reference checks', () => {
       ['sigma/status.yml', 'sigma'],
       ['sigma/missing-tactic.yml', 'sigma'],
       ['sigma/crlf.yml', 'sigma'],
+      ['sigma/already-tagged.yml', 'sigma'],
       ['splunk/malformed.yml', 'splunk'],
       ['sentinel/tactics.yaml', 'sentinel'],
       ['elastic/threat.toml', 'elastic'],

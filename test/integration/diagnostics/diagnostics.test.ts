@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { AttackIndex } from '../../../src/attack/index';
 import { codeOf, diagnosticsOf, extensionApi, ours, sleep, summary, waitFor, workspaceUri } from './helpers';
 
 describe('ATT&CK diagnostics', () => {
@@ -32,6 +33,25 @@ describe('ATT&CK diagnostics', () => {
     const doc = await vscode.workspace.openTextDocument(workspaceUri('sigma/proc_creation_win_clean.yml'));
     await sleep(800);
     assert.deepStrictEqual(ours(doc.uri), []);
+  });
+
+  it('re-checks open documents when the ATT&CK data changes', async () => {
+    const { lens } = await extensionApi();
+    const original = lens.index;
+    const source = lens.indexSource;
+    const rel = 'sigma/proc_creation_win_clean.yml';
+    const doc = await vscode.workspace.openTextDocument(workspaceUri(rel));
+    await sleep(500);
+    assert.deepStrictEqual(ours(doc.uri), []);
+    const withoutPowerShell = new AttackIndex(original.domains.map((d) => ({ ...d, techniques: d.techniques.filter((t) => t.id !== 'T1059.001') })));
+    try {
+      lens.setIndex(withoutPowerShell, 'test data without T1059.001');
+      const { diagnostics } = await diagnosticsOf(rel);
+      assert.deepStrictEqual(summary(diagnostics), ['8:6-8:22 error attack-lens/unknown-id']);
+    } finally {
+      lens.setIndex(original, source);
+    }
+    await waitFor('diagnostics gone with the full data', () => (ours(doc.uri).length === 0 ? true : undefined));
   });
 
   it('reports malformed and revoked IDs in Splunk ESCU', async () => {
