@@ -55,6 +55,7 @@ export const FINDING_CODES = {
   'attack-lens/missing-tactic': { severity: 'information', meaning: 'A Sigma technique tag has none of its tactics among the rule\'s tactic tags.', fix: 'Add the tactic tag (one fix per tactic of the technique).' },
   'attack-lens/name-mismatch': { severity: 'warning', meaning: 'Elastic: the technique/tactic name does not match its ID.', fix: 'The name from the ATT&CK data.' },
   'attack-lens/reference-mismatch': { severity: 'warning', meaning: 'Elastic: the reference URL does not match the ID.', fix: 'The canonical URL (https://attack.mitre.org/techniques/T1059/001/).' },
+  'attack-lens/wrong-kind': { severity: 'error', meaning: 'A slot for one kind of entry holds another (a tactic ID where a technique belongs, a group ID in mitre_attack_id).', fix: '—' },
   'attack-lens/wrong-parent': { severity: 'warning', meaning: 'Elastic: a sub-technique sits under a technique that is not its parent.', fix: '—' },
   'attack-lens/wrong-tactic': { severity: 'warning', meaning: 'Elastic: a technique is listed under a tactic it does not belong to.', fix: '—' },
 } as const satisfies Record<string, FindingCodeInfo>;

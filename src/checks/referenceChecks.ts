@@ -46,7 +46,15 @@ function checkReference(index: AttackIndex, format: RuleFormat, ref: AttackRefer
   }
   const rewrite = format === 'elastic' ? (id: string) => elasticRewrite(index, ref, lines, id) : (id: string) => [{ span: ref.span, newText: id }];
   const entry = checkEntry(index, ref, spelled, rewrite, out);
+  if (entry && entry.kind !== ref.kind) {
+    out.push(finding('attack-lens/wrong-kind', `${entry.id} is ${article(entry.kind)} ${entry.kind} (${entry.name}), but this field takes ${article(ref.kind)} ${ref.kind}`, ref.span, [], { ref }));
+    return;
+  }
   if (format === 'elastic' && entry && !entry.revoked) checkElasticSlot(index, ref, entry, siblings, out);
+}
+
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? 'an' : 'a';
 }
 
 /** Tactics written as names: Sentinel's `DefenseEvasion`, YARA-L's `Defense Evasion`. */

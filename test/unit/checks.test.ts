@@ -219,6 +219,12 @@ describe('ATT&CK reference checks', () => {
     });
   });
 
+  it('flags an ID of the wrong kind in a technique slot', () => {
+    const text = '[rule]\nname = "x"\nrule_id = "x"\ntype = "query"\n\n[[rule.threat]]\nframework = "MITRE ATT&CK"\n[[rule.threat.technique]]\nid = "TA0002"\nname = "Execution"\nreference = "https://attack.mitre.org/tactics/TA0002/"\n\n[rule.threat.tactic]\nid = "TA0002"\nname = "Execution"\nreference = "https://attack.mitre.org/tactics/TA0002/"\n';
+    const findings = checkRuleFile(parseRuleFile(text, 'x.toml', index18(), { format: 'elastic' }), text, index18());
+    assert.deepStrictEqual(findings.map((f) => [f.code, f.span.start.line, f.message]), [['attack-lens/wrong-kind', 8, 'TA0002 is a tactic (Execution), but this field takes a technique']]);
+  });
+
   describe('YARA-L meta', () => {
     it('checks IDs in meta fields', () => {
       const { findings } = check('yaral/meta.yaral', 'yaral');
