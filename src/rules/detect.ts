@@ -27,16 +27,23 @@ function extensionOf(path: string): string {
   return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
 }
 
+const keyPatterns = new Map<string, RegExp>();
+
 /** A top-level YAML key (at column 0), quoted or not. */
 function hasKey(text: string, key: string): boolean {
-  return new RegExp(`^['"]?${key}['"]?[ \\t]*:`, 'm').test(text);
+  let re = keyPatterns.get(key);
+  if (!re) keyPatterns.set(key, (re = new RegExp(`^['"]?${key}['"]?[ \\t]*:`, 'm')));
+  return re.test(text);
 }
 
+const SPLUNK_ATTACK_IDS = /^[ \t]+mitre_attack_id[ \t]*:/m;
+
 function yamlFormat(text: string): RuleFormat | undefined {
-  if (hasKey(text, 'relevantTechniques') || (hasKey(text, 'tactics') && (hasKey(text, 'query') || hasKey(text, 'queryFrequency')))) return 'sentinel';
+  // Sigma first: by far the most common, and neither Splunk nor Sentinel rules have `title:`.
   if (hasKey(text, 'title') && (hasKey(text, 'detection') || hasKey(text, 'logsource') || hasKey(text, 'correlation'))) return 'sigma';
   if (hasKey(text, 'correlation') && hasKey(text, 'rules')) return 'sigma';
-  if (hasKey(text, 'search') && hasKey(text, 'name') && (/^[ \t]+mitre_attack_id[ \t]*:/m.test(text) || hasKey(text, 'how_to_implement') || hasKey(text, 'analytic_story') || hasKey(text, 'known_false_positives'))) return 'splunk';
+  if (hasKey(text, 'relevantTechniques') || (hasKey(text, 'tactics') && (hasKey(text, 'query') || hasKey(text, 'queryFrequency')))) return 'sentinel';
+  if (hasKey(text, 'search') && hasKey(text, 'name') && (SPLUNK_ATTACK_IDS.test(text) || hasKey(text, 'how_to_implement') || hasKey(text, 'analytic_story') || hasKey(text, 'known_false_positives'))) return 'splunk';
   if (hasKey(text, 'queryFrequency') && hasKey(text, 'query') && hasKey(text, 'severity')) return 'sentinel';
   return undefined;
 }

@@ -6,8 +6,16 @@ import { Position, RuleProblem, Span } from './types';
 
 export class LineMap {
   private starts: number[] | undefined;
+  private readonly hasCR: boolean;
+  // Forward cursor for the common case (no `\r`, offsets asked in increasing order): only the
+  // part of the file up to the last reference is ever scanned.
+  private cursorOffset = 0;
+  private cursorLine = 0;
+  private cursorLineStart = 0;
 
-  constructor(readonly text: string) {}
+  constructor(readonly text: string) {
+    this.hasCR = text.indexOf('\r') >= 0;
+  }
 
   private lineStarts(): number[] {
     if (this.starts) return this.starts;
@@ -25,8 +33,22 @@ export class LineMap {
   }
 
   position(offset: number): Position {
-    const starts = this.lineStarts();
     const at = Math.max(0, Math.min(offset, this.text.length));
+    if (!this.hasCR && !this.starts) {
+      if (at < this.cursorOffset) {
+        this.cursorOffset = this.cursorLine = this.cursorLineStart = 0;
+      }
+      const t = this.text;
+      let nl = t.indexOf('\n', this.cursorOffset);
+      while (nl >= 0 && nl < at) {
+        this.cursorLine++;
+        this.cursorLineStart = nl + 1;
+        nl = t.indexOf('\n', nl + 1);
+      }
+      this.cursorOffset = at;
+      return { line: this.cursorLine, character: at - this.cursorLineStart };
+    }
+    const starts = this.lineStarts();
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -83,8 +105,7 @@ export function problemAt(lines: LineMap, line: number, column: number, message:
 /** Why the text can't be a rule file at all (binary, too large), or undefined when it may be one. */
 export function unreadableReason(text: string): string | undefined {
   if (text.length > MAX_RULE_FILE_CHARS) return `File is too large to be a detection rule (${Math.round(text.length / 1048576)} MB)`;
-  const head = text.length > 8192 ? text.slice(0, 8192) : text;
-  if (head.indexOf('\u0000') >= 0) return 'File looks binary (it contains NUL characters)';
+  if (text.lastIndexOf('\u0000', 8192) >= 0) return 'File looks binary (it contains NUL characters)';
   return undefined;
 }
 

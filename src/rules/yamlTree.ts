@@ -92,7 +92,7 @@ export function parseYaml(text: string, lines: LineMap): YamlFile {
         break;
       }
       case EVENT_ID.SCALAR:
-        attach({ kind: 'scalar', value: scalarValue(text, ev), start: ev.valueStart, end: ev.valueEnd });
+        attach(new LazyScalar(text, ev));
         break;
       case EVENT_ID.ALIAS:
         attach({ kind: 'alias', start: ev.anchorStart });
@@ -113,9 +113,28 @@ export function parseYaml(text: string, lines: LineMap): YamlFile {
   return { documents };
 }
 
-function scalarValue(text: string, ev: ScalarEvent): string {
-  if (ev.valueStart < 0) return '';
-  return ev.fast ? text.slice(ev.valueStart, ev.valueEnd) : getScalarValue(text, ev);
+/** Decodes its value on first use: most scalars of a rule (its detection logic) are never read. */
+class LazyScalar implements YScalar {
+  readonly kind = 'scalar';
+  readonly start: number;
+  readonly end: number;
+  private decoded: string | undefined;
+
+  constructor(
+    private readonly text: string,
+    private readonly event: ScalarEvent,
+  ) {
+    this.start = event.valueStart;
+    this.end = event.valueEnd;
+  }
+
+  get value(): string {
+    if (this.decoded === undefined) {
+      const ev = this.event;
+      this.decoded = ev.valueStart < 0 ? '' : ev.fast ? this.text.slice(ev.valueStart, ev.valueEnd) : getScalarValue(this.text, ev);
+    }
+    return this.decoded;
+  }
 }
 
 function yamlProblem(e: unknown, lines: LineMap): RuleProblem {
