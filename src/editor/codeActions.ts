@@ -38,23 +38,10 @@ export class AttackCodeActions implements vscode.CodeActionProvider {
       const findings = documentFindings(this.lens).get(document);
       if (!findings || token.isCancellationRequested) return [];
       const actions: vscode.CodeAction[] = [];
-      const wantsQuickFix = !context.only || context.only.contains(vscode.CodeActionKind.QuickFix);
-      if (wantsQuickFix) {
-        for (const d of context.diagnostics) {
-          if (d.source !== DIAGNOSTIC_SOURCE) continue;
-          const f = findings.find((x) => x.code === codeOf(d) && x.message === d.message && sameRange(x, d));
-          for (const fix of f?.fixes ?? []) {
-            const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-            action.edit = workspaceEdit(document.uri, fix.edits);
-            action.diagnostics = [d];
-            action.isPreferred = fix.isPreferred === true;
-            actions.push(action);
-          }
-        }
-      }
-      if (!context.only || context.only.contains(FIX_ALL_KIND)) {
-        const all = this.fixAll(document, findings);
-        if (all) actions.push(all);
+      if (!context.only || context.only.contains(vscode.CodeActionKind.QuickFix)) actions.push(...this.quickFixes(document, findings, context.diagnostics));
+      if (context.only?.contains(FIX_ALL_KIND)) {
+        const all = this.fixAll(document, findings, FIX_ALL_KIND);
+        if (all) actions.push(all.action);
       }
       return actions;
     } catch (e) {
@@ -63,12 +50,41 @@ export class AttackCodeActions implements vscode.CodeActionProvider {
     }
   }
 
-  private fixAll(document: vscode.TextDocument, findings: readonly Finding[]): vscode.CodeAction | undefined {
+  private quickFixes(document: vscode.TextDocument, findings: readonly Finding[], diagnostics: readonly vscode.Diagnostic[]): vscode.CodeAction[] {
+    const actions: vscode.CodeAction[] = [];
+    let ours = false;
+    let revoked = false;
+    for (const d of diagnostics) {
+      if (d.source !== DIAGNOSTIC_SOURCE) continue;
+      ours = true;
+      const f = findings.find((x) => x.code === codeOf(d) && x.message === d.message && sameRange(x, d));
+      if (f?.code === 'attack-lens/revoked') revoked = true;
+      for (const fix of f?.fixes ?? []) {
+        const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+        action.edit = workspaceEdit(document.uri, fix.edits);
+        action.diagnostics = [d];
+        action.isPreferred = fix.isPreferred === true;
+        actions.push(action);
+      }
+    }
+    if (!ours) return actions;
+    // With the lightbulb open, the file-wide and workspace-wide fixes are one click away too.
+    const all = this.fixAll(document, findings, vscode.CodeActionKind.QuickFix);
+    if (all && all.count > 1) actions.push(all.action);
+    if (revoked) {
+      const workspaceWide = new vscode.CodeAction('Fix all revoked ATT&CK references in the workspace…', vscode.CodeActionKind.QuickFix);
+      workspaceWide.command = { command: 'attackLens.fixAllRevoked', title: workspaceWide.title };
+      actions.push(workspaceWide);
+    }
+    return actions;
+  }
+
+  private fixAll(document: vscode.TextDocument, findings: readonly Finding[], kind: vscode.CodeActionKind): { action: vscode.CodeAction; count: number } | undefined {
     const { edits, fixed } = fixAllEdits(findings, (f) => this.lens.config.severity(f.code, f.defaultSeverity) !== 'off');
     if (edits.length === 0) return undefined;
-    const action = new vscode.CodeAction(`Fix all ATT&CK issues in this file (${fixed.length})`, FIX_ALL_KIND);
+    const action = new vscode.CodeAction(`Fix all ATT&CK issues in this file (${fixed.length})`, kind);
     action.edit = workspaceEdit(document.uri, edits);
-    return action;
+    return { action, count: fixed.length };
   }
 }
 

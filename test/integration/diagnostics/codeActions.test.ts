@@ -24,10 +24,15 @@ async function removeCopies(): Promise<void> {
   }
 }
 
-/** The quick fixes VS Code offers at the diagnostic's range (the command does not return `diagnostics`). */
-async function quickFixes(uri: vscode.Uri, d: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
+/** Every quick fix VS Code offers at the diagnostic's range (the command does not return `diagnostics`). */
+async function allQuickFixes(uri: vscode.Uri, d: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
   const all = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, d.range, vscode.CodeActionKind.QuickFix.value);
   return all.filter((a) => a.kind?.value === 'quickfix');
+}
+
+/** The fixes for the diagnostic itself, without the file-wide and workspace-wide ones. */
+async function quickFixes(uri: vscode.Uri, d: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
+  return (await allQuickFixes(uri, d)).filter((a) => !a.title.startsWith('Fix all'));
 }
 
 describe('ATT&CK quick fixes', () => {
@@ -40,10 +45,18 @@ describe('ATT&CK quick fixes', () => {
     const rel = await copyOf('sigma/proc_creation_win_problems.yml', 'revoked.yml');
     const { doc, diagnostics } = await diagnosticsOf(rel, (ds) => ds.length >= 5);
     const revoked = diagnostics.find((d) => codeOf(d) === 'attack-lens/revoked')!;
-    const actions = await quickFixes(doc.uri, revoked);
-    assert.deepStrictEqual(actions.map((a) => [a.title, a.isPreferred, a.kind?.value]), [['Replace with T1059.001 (PowerShell)', true, 'quickfix']]);
+    const offered = await allQuickFixes(doc.uri, revoked);
+    assert.deepStrictEqual(
+      offered.map((a) => [a.title, a.isPreferred ?? false, a.command?.command ?? (a.edit ? 'edit' : undefined)]),
+      [
+        ['Replace with T1059.001 (PowerShell)', true, 'edit'],
+        ['Fix all ATT&CK issues in this file (4)', false, 'edit'],
+        ['Fix all revoked ATT&CK references in the workspace…', false, 'attackLens.fixAllRevoked'],
+      ],
+    );
+    const actions = offered.slice(0, 1);
     const direct = new AttackCodeActions((await extensionApi()).lens).provideCodeActions(doc, revoked.range, { diagnostics: [revoked], only: undefined, triggerKind: vscode.CodeActionTriggerKind.Invoke }, new vscode.CancellationTokenSource().token);
-    assert.deepStrictEqual(direct.filter((a) => a.kind?.value === 'quickfix').map((a) => a.diagnostics), [[revoked]], 'the fix names the diagnostic it fixes');
+    assert.deepStrictEqual(direct.filter((a) => a.title.startsWith('Replace')).map((a) => a.diagnostics), [[revoked]], 'the fix names the diagnostic it fixes');
     assert.ok(await vscode.workspace.applyEdit(actions[0].edit!));
     assert.strictEqual(doc.lineAt(8).text, '    - attack.t1059.001');
     await waitFor('revoked diagnostic gone', () => (vscode.languages.getDiagnostics(doc.uri).some((d) => codeOf(d) === 'attack-lens/revoked') ? undefined : true));
