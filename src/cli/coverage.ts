@@ -4,6 +4,7 @@ import { CoverageModel } from '../coverage/model';
 import { navigatorLayer } from '../coverage/navigator';
 import { renderReport, summaryTable } from '../coverage/report';
 import { scanRuleFiles } from '../coverage/scan';
+import { parseInParallel, workerCount } from '../node/parallelParse';
 import { readRuleFileFromDisk, walkRuleFiles } from '../node/scanFiles';
 import { parseRuleFile } from '../rules/index';
 import { ParsedArgs, parseArgs, stringFlag, UsageError } from './args';
@@ -68,14 +69,20 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
   for (const d of domains) if (!index.domain(d as Domain)) throw new UsageError(`the loaded ATT&CK data has no ${d} domain`);
 
   const progress = ctx.isTty;
-  const scanned = await scanRuleFiles({
-    items: walked.files,
-    pathOf: (f) => f.path,
-    read: async (f) => readRuleFileFromDisk(f.path),
-    parse: (text, f) => parseRuleFile(text, f.path, index, f.treatment === 'yaral' ? { format: 'yaral' } : undefined),
-    batchSize: 256,
-    onProgress: progress ? (done, total) => process.stderr.write(`\rattack-lens: parsed ${done}/${total} files`) : undefined,
-  });
+  const onProgress = progress ? (done: number, total: number) => void process.stderr.write(`\rattack-lens: parsed ${done}/${total} files`) : undefined;
+  // Worker threads re-run this bundle, so only when it is the program (dist/cli.js), and they
+  // load the shipped index, so not with --stix.
+  const workers = !stringFlag(args, 'stix') && require.main?.filename === __filename ? workerCount(walked.files.length) : 0;
+  const scanned = workers
+    ? await parseInParallel(walked.files, index, workers, __filename, onProgress)
+    : await scanRuleFiles({
+        items: walked.files,
+        pathOf: (f) => f.path,
+        read: async (f) => readRuleFileFromDisk(f.path),
+        parse: (text, f) => parseRuleFile(text, f.path, index, f.treatment === 'yaral' ? { format: 'yaral' } : undefined),
+        batchSize: 256,
+        onProgress,
+      });
   if (progress) process.stderr.write('\r\x1b[K');
 
   const model = CoverageModel.build(scanned.files, index, {

@@ -86,6 +86,8 @@ export interface CoverageOptions {
   readonly skipped?: readonly SkippedFile[];
 }
 
+type Resolution = { readonly kind: 'unknown'; readonly key: string } | { readonly kind: 'other' } | { readonly kind: 'technique'; readonly target?: string; readonly revoked?: string };
+
 interface MutableEntry {
   readonly rules: RuleRef[];
   readonly via: RuleRef[];
@@ -110,6 +112,7 @@ export class CoverageModel {
   readonly skipped: readonly SkippedFile[];
 
   private readonly byTechnique = new Map<string, MutableEntry>();
+  private readonly resolutions = new Map<string, Resolution>();
   private readonly techniqueCache = new Map<string, TechniqueCoverage | undefined>();
   private tacticsCache?: readonly TacticCoverage[];
   private totalCache?: { readonly techniques: Count; readonly subtechniques: Count };
@@ -167,26 +170,19 @@ export class CoverageModel {
     const viaSeen = new Set<string>();
     const refOf = (r: AttackReference): RuleRef => ({ path: file.path, ruleIndex: rule.index, title: rule.title, ruleId: rule.id, format: file.format, text: r.text, span: r.span });
     for (const r of rule.references) {
-      const id = r.id ?? normalizeId(r.text);
-      const entry = id ? this.index.get(id) : undefined;
-      if (!entry) {
-        const key = id ?? r.text;
-        if (seen.has('?' + key)) continue;
-        seen.add('?' + key);
-        const list = unknown.get(key);
+      const res = this.resolveReference(r);
+      if (res.kind === 'other') continue;
+      if (res.kind === 'unknown') {
+        if (seen.has('?' + res.key)) continue;
+        seen.add('?' + res.key);
+        const list = unknown.get(res.key);
         if (list) list.push(refOf(r));
-        else unknown.set(key, [refOf(r)]);
+        else unknown.set(res.key, [refOf(r)]);
         continue;
       }
-      if (entry.kind !== 'technique') continue;
-      let target = entry.id;
-      if (entry.revoked) {
-        const replacement = this.index.replacementOf(entry.id);
-        revoked.push({ ref: refOf(r), id: entry.id, replacement });
-        if (!replacement) continue;
-        target = replacement;
-      }
-      if (seen.has(target)) continue;
+      if (res.revoked) revoked.push({ ref: refOf(r), id: res.revoked, replacement: res.target });
+      const target = res.target;
+      if (!target || seen.has(target)) continue;
       seen.add(target);
       const ref = refOf(r);
       this.entry(target).rules.push(ref);
@@ -196,6 +192,22 @@ export class CoverageModel {
         this.entry(parent).via.push(ref);
       }
     }
+  }
+
+  /** What a reference counts for; memoised per spelling (a corpus repeats the same few hundred IDs). */
+  private resolveReference(r: AttackReference): Resolution {
+    const spelling = r.id ?? r.text;
+    let res = this.resolutions.get(spelling);
+    if (!res) {
+      const id = r.id ?? normalizeId(r.text);
+      const entry = id ? this.index.get(id) : undefined;
+      if (!entry) res = { kind: 'unknown', key: id ?? r.text };
+      else if (entry.kind !== 'technique') res = { kind: 'other' };
+      else if (entry.revoked) res = { kind: 'technique', target: this.index.replacementOf(entry.id), revoked: entry.id };
+      else res = { kind: 'technique', target: entry.id };
+      this.resolutions.set(spelling, res);
+    }
+    return res;
   }
 
   private entry(id: string): MutableEntry {

@@ -29,18 +29,6 @@ async function parseCorpus(index: AttackIndex): Promise<ParsedRuleFile[]> {
   return scanned.files;
 }
 
-/** Child mode (`--heap`): index + corpus + model held, gc, print heapUsed in bytes. */
-async function heapChild(): Promise<void> {
-  const index = loadIndex();
-  const files = await parseCorpus(index);
-  const model = CoverageModel.build(files, index);
-  model.tactics();
-  (globalThis as { gc?: () => void }).gc?.();
-  (globalThis as { gc?: () => void }).gc?.();
-  const used = process.memoryUsage().heapUsed;
-  process.stdout.write(JSON.stringify({ heapUsed: used, rules: model.ruleCount }));
-}
-
 export async function run(report: BenchReport): Promise<void> {
   const samples: number[] = [];
   for (let i = 0; i < 8; i++) {
@@ -52,7 +40,7 @@ export async function run(report: BenchReport): Promise<void> {
   }
   report.series('coverage: CLI over SigmaHQ (3 133 files), whole process', samples, { max: 800, stat: 'median' });
 
-  const heap = spawnSync(process.execPath, ['--expose-gc', __filename, '--heap'], { encoding: 'utf8' });
+  const heap = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'coverage-heap.js'), projectRoot, sigma], { encoding: 'utf8' });
   if (heap.status !== 0) throw new Error(heap.stderr);
   const { heapUsed } = JSON.parse(heap.stdout) as { heapUsed: number };
   report.figure('coverage: heap, index + SigmaHQ parsed + model (after gc)', heapUsed / 1024 / 1024, 'MB', 150);
@@ -81,11 +69,4 @@ export async function run(report: BenchReport): Promise<void> {
   } else {
     console.log('coverage: no host scan figure yet (run `node out/test/host/runCodeServer.js coverage` to measure it)');
   }
-}
-
-if (require.main === module && process.argv.includes('--heap')) {
-  heapChild().catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
 }
