@@ -1,0 +1,244 @@
+import { AttackIndex } from '../attack/index';
+import { attackUrl } from '../attack/ids';
+import { Tactic, Technique } from '../attack/types';
+import { sentinelTacticName } from '../checks/spelling';
+import { ParsedRuleFile, RuleFormat } from '../rules/types';
+
+// Rule skeletons for a priority gap, in the format the workspace mostly uses, pre-tagged with
+// the technique and its tactics in that format's spelling. The detection logic is a TODO the
+// engineer fills in; the ATT&CK part parses back (parseRuleFile) to the same technique and
+// tactics. Splunk ESCU has no tactic field (ESCU derives tactics from the technique), so its
+// skeleton names the tactics in a comment only.
+
+export type SkeletonFormat = Exclude<RuleFormat, 'generic'>;
+export const SKELETON_FORMATS: readonly SkeletonFormat[] = ['sigma', 'splunk', 'elastic', 'sentinel', 'yaral'];
+
+export interface RuleSkeleton {
+  readonly format: SkeletonFormat;
+  /** A file name: `t1059_001_powershell.yml`. */
+  readonly fileName: string;
+  readonly text: string;
+}
+
+export interface SkeletonOptions {
+  /** The rule's UUID (default: a random one). */
+  readonly id?: string;
+  /** ISO date (default: today). */
+  readonly date?: string;
+  readonly author?: string;
+}
+
+/** The format most of the workspace's rule files use (ties: the order of SKELETON_FORMATS); Sigma when there are none. */
+export function dominantFormat(files: readonly ParsedRuleFile[]): SkeletonFormat {
+  const counts = new Map<SkeletonFormat, number>();
+  for (const f of files) if (f.format !== 'generic' && f.rules.length) counts.set(f.format, (counts.get(f.format) ?? 0) + 1);
+  let best: SkeletonFormat = 'sigma';
+  let bestCount = 0;
+  for (const format of SKELETON_FORMATS) {
+    const n = counts.get(format) ?? 0;
+    if (n > bestCount) [best, bestCount] = [format, n];
+  }
+  return best;
+}
+
+/** Formats present in the workspace with their file counts, most used first. */
+export function formatCounts(files: readonly ParsedRuleFile[]): { format: SkeletonFormat; files: number }[] {
+  const counts = new Map<SkeletonFormat, number>();
+  for (const f of files) if (f.format !== 'generic' && f.rules.length) counts.set(f.format, (counts.get(f.format) ?? 0) + 1);
+  return SKELETON_FORMATS.map((format) => ({ format, files: counts.get(format) ?? 0 })).sort((a, b) => b.files - a.files);
+}
+
+export function ruleSkeleton(index: AttackIndex, techniqueId: string, format: SkeletonFormat, options: SkeletonOptions = {}): RuleSkeleton | undefined {
+  const technique = index.technique(techniqueId);
+  if (!technique) return undefined;
+  const parent = technique.parent ? index.technique(technique.parent) : undefined;
+  const tactics = index.tactics(technique.domain).filter((t) => technique.tactics.includes(t.shortname));
+  const ctx: Ctx = {
+    index,
+    technique,
+    parent,
+    tactics,
+    fullName: parent ? `${parent.name}: ${technique.name}` : technique.name,
+    id: options.id ?? randomUuid(),
+    date: options.date ?? new Date().toISOString().slice(0, 10),
+    author: options.author ?? 'TODO',
+    telemetry: index.dataComponentsFor(technique.id).slice(0, 5).map((d) => d.name),
+  };
+  const slug = `${technique.id.toLowerCase().replace('.', '_')}_${technique.name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')}`;
+  switch (format) {
+    case 'sigma':
+      return { format, fileName: `${slug}.yml`, text: sigma(ctx) };
+    case 'splunk':
+      return { format, fileName: `${slug}.yml`, text: splunk(ctx) };
+    case 'elastic':
+      return { format, fileName: `${slug}.toml`, text: elastic(ctx) };
+    case 'sentinel':
+      return { format, fileName: `${slug}.yaml`, text: sentinel(ctx) };
+    case 'yaral':
+      return { format, fileName: `${slug}.yaral`, text: yaral(ctx, slug) };
+  }
+}
+
+interface Ctx {
+  readonly index: AttackIndex;
+  readonly technique: Technique;
+  readonly parent?: Technique;
+  readonly tactics: readonly Tactic[];
+  readonly fullName: string;
+  readonly id: string;
+  readonly date: string;
+  readonly author: string;
+  readonly telemetry: readonly string[];
+}
+
+const yamlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const tomlString = (s: string) => JSON.stringify(s);
+const telemetryLine = (c: Ctx) => (c.telemetry.length ? `Telemetry ATT&CK suggests: ${c.telemetry.join(', ')}.` : 'ATT&CK lists no data components for it.');
+
+function sigma(c: Ctx): string {
+  const windows = c.technique.platforms.includes('Windows');
+  const product = windows ? 'windows' : (c.technique.platforms[0] ?? 'windows').toLowerCase().replace(/\s+/g, '_');
+  return [
+    `title: ${yamlString(`TODO ${c.fullName}`)}`,
+    `id: ${c.id}`,
+    'status: experimental',
+    `description: ${yamlString(`Detects ${c.fullName} (${c.technique.id}). TODO: describe the behaviour. ${telemetryLine(c)}`)}`,
+    'references:',
+    `    - ${attackUrl(c.technique.id)}`,
+    `author: ${yamlString(c.author)}`,
+    `date: ${c.date}`,
+    'tags:',
+    ...c.tactics.map((t) => `    - attack.${t.shortname}`),
+    `    - attack.${c.technique.id.toLowerCase()}`,
+    'logsource:',
+    `    product: ${product}`,
+    '    category: process_creation # TODO',
+    'detection:',
+    '    selection:',
+    "        CommandLine|contains: 'TODO'",
+    '    condition: selection',
+    'falsepositives:',
+    '    - Unknown',
+    'level: medium',
+    '',
+  ].join('\n');
+}
+
+function splunk(c: Ctx): string {
+  return [
+    `name: ${yamlString(`TODO ${c.fullName}`)}`,
+    `id: ${c.id}`,
+    'version: 1',
+    `date: '${c.date}'`,
+    `author: ${yamlString(c.author)}`,
+    'status: experimental',
+    'type: TTP',
+    `description: ${yamlString(`Detects ${c.fullName} (${c.technique.id}). TODO: describe the behaviour. ${telemetryLine(c)}`)}`,
+    'data_source: []',
+    "search: '| tstats count from datamodel=Endpoint.Processes where Processes.process=\"*TODO*\" by Processes.dest'",
+    'how_to_implement: TODO',
+    'known_false_positives: Unknown',
+    'references:',
+    `- ${attackUrl(c.technique.id)}`,
+    'tags:',
+    '  analytic_story:',
+    '  - TODO',
+    '  asset_type: Endpoint',
+    `  # ATT&CK tactics (ESCU derives them from the technique): ${c.tactics.map((t) => `${t.name} (${t.id})`).join(', ')}`,
+    '  mitre_attack_id:',
+    `  - ${c.technique.id}`,
+    '  product:',
+    '  - Splunk Enterprise',
+    '  security_domain: endpoint',
+    '',
+  ].join('\n');
+}
+
+function elastic(c: Ctx): string {
+  const top = c.parent ?? c.technique;
+  const out = [
+    '[metadata]',
+    `creation_date = "${c.date.replace(/-/g, '/')}"`,
+    'maturity = "development"',
+    `updated_date = "${c.date.replace(/-/g, '/')}"`,
+    '',
+    '[rule]',
+    `author = [${tomlString(c.author)}]`,
+    `description = ${tomlString(`Detects ${c.fullName} (${c.technique.id}). TODO: describe the behaviour. ${telemetryLine(c)}`)}`,
+    'from = "now-9m"',
+    'index = ["logs-endpoint.events.*"]',
+    'language = "eql"',
+    'license = "Elastic License v2"',
+    `name = ${tomlString(`TODO ${c.fullName}`)}`,
+    'risk_score = 47',
+    `rule_id = "${c.id}"`,
+    'severity = "medium"',
+    'type = "eql"',
+    "query = '''",
+    'process where process.name : "TODO"',
+    "'''",
+  ];
+  for (const tactic of c.tactics) {
+    out.push('', '[[rule.threat]]', 'framework = "MITRE ATT&CK"', '', '[[rule.threat.technique]]', `id = "${top.id}"`, `name = ${tomlString(top.name)}`, `reference = "${attackUrl(top.id)}"`);
+    if (c.parent) out.push('', '[[rule.threat.technique.subtechnique]]', `id = "${c.technique.id}"`, `name = ${tomlString(c.technique.name)}`, `reference = "${attackUrl(c.technique.id)}"`);
+    out.push('', '[rule.threat.tactic]', `id = "${tactic.id}"`, `name = ${tomlString(tactic.name)}`, `reference = "${attackUrl(tactic.id)}"`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function sentinel(c: Ctx): string {
+  return [
+    `id: ${c.id}`,
+    `name: ${yamlString(`TODO ${c.fullName}`)}`,
+    'description: |',
+    `  Detects ${c.fullName} (${c.technique.id}). TODO: describe the behaviour.`,
+    `  ${telemetryLine(c)}`,
+    'severity: Medium',
+    'requiredDataConnectors: []',
+    'queryFrequency: 1h',
+    'queryPeriod: 1h',
+    'triggerOperator: gt',
+    'triggerThreshold: 0',
+    'tactics:',
+    ...c.tactics.map((t) => `  - ${sentinelTacticName(t.name)}`),
+    'relevantTechniques:',
+    `  - ${c.technique.id}`,
+    'query: |',
+    '  // TODO',
+    '  SecurityEvent',
+    '  | where CommandLine has "TODO"',
+    'kind: Scheduled',
+    'version: 1.0.0',
+    '',
+  ].join('\n');
+}
+
+function yaral(c: Ctx, slug: string): string {
+  const name = /^[A-Za-z_]/.test(slug) ? slug : `rule_${slug}`;
+  return [
+    `rule ${name} {`,
+    '  meta:',
+    `    author = ${JSON.stringify(c.author)}`,
+    `    description = ${JSON.stringify(`Detects ${c.fullName} (${c.technique.id}). TODO: describe the behaviour.`)}`,
+    `    mitre_attack_tactic = ${JSON.stringify(c.tactics.map((t) => t.name).join(', '))}`,
+    `    mitre_attack_technique = "${c.technique.id}"`,
+    `    reference = "${attackUrl(c.technique.id)}"`,
+    '    severity = "Medium"',
+    '',
+    '  events:',
+    '    $e.metadata.event_type = "PROCESS_LAUNCH"',
+    '    $e.target.process.command_line = /TODO/ nocase',
+    '',
+    '  condition:',
+    '    $e',
+    '}',
+    '',
+  ].join('\n');
+}
+
+function randomUuid(): string {
+  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  if (c?.randomUUID) return c.randomUUID();
+  const hex = () => Math.floor(Math.random() * 16).toString(16);
+  return 'xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx'.replace(/x/g, hex);
+}
