@@ -17,6 +17,10 @@ export function checkSigmaRule(index: AttackIndex, rule: DetectionRule, lines: T
   for (const ref of rule.references) {
     const tag = readSigmaTag(ref.text);
     if (!tag || tag.kind === 'other') continue;
+    if (tag.kind === 'bad-id') {
+      out.push(finding('attack-lens/tag-format', `${ref.text} is not a technique ID (attack.t1234 or attack.t1234.001)`, ref.span, [], { ref }));
+      continue;
+    }
     if (tag.kind === 'tactic') {
       const t = index.tactic(tag.shortname);
       if (!t) {

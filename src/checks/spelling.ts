@@ -20,7 +20,9 @@ export type SigmaTag =
   | { readonly kind: 'id'; readonly id: string; readonly canonical: string }
   | { readonly kind: 'tactic'; readonly shortname: string }
   /** ID-shaped but of a kind ATT&CK no longer has (`attack.ds0005`, old data sources). */
-  | { readonly kind: 'other' };
+  | { readonly kind: 'other' }
+  /** Starts like a technique ID but is none (`attack.t1059.0001`, `attack.t105`). */
+  | { readonly kind: 'bad-id' };
 
 /** Reads a Sigma `attack.*` tag; `canonical` is the tag as SigmaHQ writes it for IDs. */
 export function readSigmaTag(tag: string): SigmaTag | undefined {
@@ -30,6 +32,7 @@ export function readSigmaTag(tag: string): SigmaTag | undefined {
   const id = canonicalIdSpelling(rest);
   if (id && !id.startsWith('TA')) return { kind: 'id', id, canonical: sigmaTagFor(id) };
   if (id) return { kind: 'id', id, canonical: `attack.${id.toLowerCase()}` };
+  if (/^t\d/i.test(rest)) return { kind: 'bad-id' };
   if (/^[a-z]{1,3}\d+$/i.test(rest)) return { kind: 'other' };
   return { kind: 'tactic', shortname: tacticShortnameOf(rest) };
 }

@@ -219,6 +219,12 @@ describe('ATT&CK reference checks', () => {
     });
   });
 
+  it('says a broken technique tag is not an ID rather than an unknown tactic', () => {
+    const text = 'title: x\nlogsource:\n    product: windows\ndetection:\n    sel:\n        EventID: 1\n    condition: sel\ntags:\n    - attack.execution\n    - attack.t1059.0001\n';
+    const findings = checkRuleFile(parseRuleFile(text, 'x.yml', index18(), { format: 'sigma' }), text, index18());
+    assert.deepStrictEqual(findings.map((f) => [f.code, f.span.start.line, f.fixes.length]), [['attack-lens/tag-format', 9, 0]]);
+  });
+
   it('flags an ID of the wrong kind in a technique slot', () => {
     const text = '[rule]\nname = "x"\nrule_id = "x"\ntype = "query"\n\n[[rule.threat]]\nframework = "MITRE ATT&CK"\n[[rule.threat.technique]]\nid = "TA0002"\nname = "Execution"\nreference = "https://attack.mitre.org/tactics/TA0002/"\n\n[rule.threat.tactic]\nid = "TA0002"\nname = "Execution"\nreference = "https://attack.mitre.org/tactics/TA0002/"\n';
     const findings = checkRuleFile(parseRuleFile(text, 'x.toml', index18(), { format: 'elastic' }), text, index18());
