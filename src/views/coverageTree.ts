@@ -164,7 +164,9 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
     }
     const model = this.model;
     view.message =
-      model.ruleCount === 0 && model.problems.length === 0
+      this.store.lastScan.cancelled && !this.store.scanning
+        ? 'The rule scan was cancelled: coverage may be incomplete. Run "Refresh coverage" to scan again.'
+        : model.ruleCount === 0 && model.problems.length === 0
         ? 'No detection rules found in this workspace. Sigma, Splunk ESCU, Elastic, Sentinel and YARA-L rules are picked up by the attackLens.files globs.'
         : this.gaps
           ? 'Showing gaps only (techniques no rule names).'

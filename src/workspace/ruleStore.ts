@@ -26,6 +26,8 @@ export interface ScanSummary {
 }
 
 const DEBOUNCE_MS = 150;
+/** Scans of at least this many files also show a cancellable notification. */
+const LARGE_SCAN = 5000;
 /** Watcher updates read this many files at once. */
 const UPDATE_BATCH = 32;
 
@@ -144,17 +146,38 @@ export class RuleStore implements vscode.Disposable {
     const found = await findRuleFiles(this.selection, token);
     if (token.isCancellationRequested) return;
     progress.report({ message: `0/${found.length}` });
+    // The status bar spinner cannot be cancelled: a large workspace also gets a notification
+    // with a Cancel button (what was parsed before cancelling is dropped; Refresh starts over).
+    let userCancelled = false;
+    let notify: ((done: number) => void) | undefined;
+    let closeNotification = () => {};
+    if (found.length >= LARGE_SCAN) {
+      const finished = new Promise<void>((resolve) => (closeNotification = resolve));
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ATT&CK Lens: reading ${found.length} rule files`, cancellable: true }, (p, userToken) => {
+        userToken.onCancellationRequested(() => (userCancelled = true));
+        let last = 0;
+        notify = (done) => {
+          p.report({ increment: ((done - last) / found.length) * 100 });
+          last = done;
+        };
+        return finished;
+      });
+    }
     const result = await scanRuleFiles<FoundRuleFile>({
       items: found,
       pathOf: (f) => f.uri.toString(),
       read: (f) => readRuleFile(f.uri),
       parse: (text, f) => this.parse(text, f.uri.toString(), f.treatment),
-      isCancelled: () => token.isCancellationRequested,
-      onProgress: (done, total) => progress.report({ message: `${done}/${total}` }),
-    });
+      isCancelled: () => token.isCancellationRequested || userCancelled,
+      onProgress: (done, total) => {
+        progress.report({ message: `${done}/${total}` });
+        notify?.(done);
+      },
+    }).finally(() => closeNotification());
     if (result.cancelled) {
       this.summary = { files: result.files.length, skipped: result.skipped.length, durationMs: Date.now() - started, cancelled: true };
       this.lens.log.info(`Coverage scan cancelled after ${result.files.length} of ${found.length} files`);
+      this.changed.fire({ kind: 'scan', uris: [] });
       return;
     }
     this.parsed.clear();
