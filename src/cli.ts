@@ -5,6 +5,7 @@ import { SEARCH_USAGE, searchCommand } from './cli/search';
 import { SHOW_USAGE, showCommand } from './cli/show';
 import { STATS_USAGE, statsCommand } from './cli/stats';
 import { COVERAGE_USAGE, coverageCommand } from './cli/coverage';
+import { MIGRATE_USAGE, migrateCommand } from './cli/migrate';
 
 // attack-lens: the ATT&CK Lens engine on the command line. Exit codes: 0 success,
 // 1 a gate failed (coverage --fail-under), 2 bad usage, unknown ID or unusable input.
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, { run: CliCommand; usage: string }> = {
   search: { run: searchCommand, usage: SEARCH_USAGE },
   stats: { run: statsCommand, usage: STATS_USAGE },
   coverage: { run: coverageCommand, usage: COVERAGE_USAGE },
+  migrate: { run: migrateCommand, usage: MIGRATE_USAGE },
 };
 
 function usage(): string {
