@@ -180,6 +180,10 @@ async function answerUiProbe(page: Page, req: UiRequest, suite: string): Promise
     return { ok: true, file };
   }
   const selector = req.selector ?? 'body';
+  if (req.kind === 'click') {
+    await page.locator(selector).first().click({ timeout: 10_000 });
+    return { ok: true };
+  }
   const frames = req.frames ? page.frames() : [page.mainFrame()];
   const texts: string[] = [];
   for (const frame of frames) {

@@ -7,8 +7,8 @@ import * as path from 'path';
 
 export interface UiRequest {
   readonly id: string;
-  readonly kind: 'text' | 'screenshot';
-  /** CSS selector (kind "text"): the innerText of every match, joined by newlines. */
+  readonly kind: 'text' | 'screenshot' | 'click';
+  /** Playwright selector: kind "text" reads the innerText of every match (joined by newlines), kind "click" clicks the first. */
   readonly selector?: string;
   /** Also look inside iframes (webviews). */
   readonly frames?: boolean;
@@ -66,6 +66,11 @@ export async function waitForUiText(selector: string, pattern: RegExp, options: 
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`"${selector}" never matched ${pattern}; last text: ${JSON.stringify(last)}`);
+}
+
+/** Clicks the first element matching a Playwright selector, e.g. `.notifications-toasts .monaco-button:has-text("Cancel")`. */
+export async function uiClick(selector: string): Promise<void> {
+  await ask({ kind: 'click', selector });
 }
 
 /** Saves a screenshot of the page to test-results/<name>.png; returns its path. */

@@ -6,6 +6,7 @@ import { AddressInfo } from 'net';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { UpdateOutcome } from '../../../src/commands/updateAttackData';
+import { uiClick, uiScreenshot, waitForUiText } from '../../host/uiProbe';
 import { activateApi, stixDir } from './helpers';
 
 // "Update ATT&CK data" against a local mirror of attack-stix-data on 127.0.0.1: an index.json in
@@ -19,7 +20,7 @@ interface Listed {
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 const bundle = (domain: string, version: string) => path.join(stixDir, `${domain}-${version}.json`);
 
-function indexJson(enterprise: readonly Listed[], others: Listed = { version: '18.1' }): string {
+function indexJson(enterprise: readonly Listed[], others: Listed | null = { version: '18.1' }): string {
   const collection = (name: string, domain: string, versions: readonly Listed[]) => ({
     id: `x-mitre-collection--${domain}`,
     name,
@@ -35,8 +36,7 @@ function indexJson(enterprise: readonly Listed[], others: Listed = { version: '1
     name: 'MITRE ATT&CK',
     collections: [
       collection('Enterprise ATT&CK', 'enterprise-attack', enterprise),
-      collection('Mobile ATT&CK', 'mobile-attack', [others]),
-      collection('ICS ATT&CK', 'ics-attack', [others]),
+      ...(others ? [collection('Mobile ATT&CK', 'mobile-attack', [others]), collection('ICS ATT&CK', 'ics-attack', [others])] : []),
     ],
   });
 }
@@ -48,7 +48,25 @@ const scenarios: Record<string, string> = {
   'bad-hash': indexJson([{ version: '18.1', sha256: '0'.repeat(64) }]),
   missing: indexJson([{ version: '19.0' }]),
   'wrong-domain': indexJson([{ version: '18.1' }]),
+  // Enterprise only: never "up to date" against three loaded domains.
+  slow: indexJson([{ version: '18.1' }], null),
 };
+
+/** Serves a file slowly (64 KB every 100 ms) until the client goes away. */
+function trickle(file: string, res: http.ServerResponse): void {
+  const data = fs.readFileSync(file);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': data.length });
+  let at = 0;
+  const timer = setInterval(() => {
+    if (res.destroyed || at >= data.length) {
+      clearInterval(timer);
+      res.end();
+      return;
+    }
+    res.write(data.subarray(at, (at += 64 * 1024)));
+  }, 100);
+  res.on('close', () => clearInterval(timer));
+}
 
 let requests: string[] = [];
 const server = http.createServer((req, res) => {
@@ -62,6 +80,10 @@ const server = http.createServer((req, res) => {
   const m = /^(enterprise-attack|mobile-attack|ics-attack)\/\1-(\d+\.\d+)\.json$/.exec(file);
   let served = m ? bundle(m[1], m[2]) : '';
   if (scenario === 'wrong-domain' && m?.[1] === 'enterprise-attack') served = bundle('mobile-attack', '18.1');
+  if (scenario === 'slow' && served) {
+    trickle(served, res);
+    return;
+  }
   if (!served || !fs.existsSync(served)) {
     res.writeHead(404).end('not found');
     return;
@@ -139,6 +161,23 @@ describe('foundation: Update ATT&CK data (local mirror on 127.0.0.1)', () => {
     assert.strictEqual(outcome.status, 'failed');
     assert.match(outcome.message, /cannot download \(ECONNREFUSED\)/);
     assert.strictEqual(api.lens.index.versionLabel, 'ATT&CK v17.1');
+  });
+
+  it('can be cancelled from its progress notification, keeping the data', async () => {
+    const api = await activateApi();
+    const before = api.lens.index;
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const pending = update('slow');
+    try {
+      await waitForUiText('.notifications-toasts', /updating ATT&CK data: Enterprise 18\.1 \([\d.]+ of 33\.4 MB\)/);
+    } finally {
+      await uiScreenshot('update-progress');
+    }
+    await uiClick('.notifications-toasts .monaco-button:has-text("Cancel")');
+    const outcome = await pending;
+    assert.strictEqual(outcome.status, 'cancelled', outcome.message);
+    assert.strictEqual(outcome.message, `Update cancelled; ATT&CK Lens kept ${before.versionLabel}.`);
+    assert.strictEqual(api.lens.index, before);
   });
 
   it('updates back to 18.1 from the mirror', async () => {
