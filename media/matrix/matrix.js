@@ -194,9 +194,12 @@
         const tech = el('div', 'technique');
         tech.setAttribute('role', 'row');
         const line = el('div', 'line');
-        line.append(cellButton(cell, false));
+        const button = cellButton(cell, false);
+        line.append(button);
         if (cell.subtechniques.length) {
           const open = state.expanded.has(cell.id);
+          button.setAttribute('aria-expanded', String(open));
+          button.setAttribute('aria-keyshortcuts', '+ -');
           const t = el('button', 'toggle', open ? '▾' : '▸');
           t.type = 'button';
           t.tabIndex = -1;
@@ -359,7 +362,8 @@
     }
   });
 
-  // Arrow keys move between cells (up/down in a column, left/right across columns); Home/End.
+  // Arrow keys move between cells (up/down in a column, left/right across columns), Home/End to
+  // the column's ends; + and - show and hide a technique's sub-techniques.
   function moveFocus(to) {
     for (const b of matrix.querySelectorAll('button[tabindex="0"]')) b.tabIndex = -1;
     to.tabIndex = 0;
@@ -369,8 +373,17 @@
   matrix.addEventListener('keydown', (e) => {
     const current = e.target instanceof HTMLElement ? e.target : null;
     if (!current || current.tagName !== 'BUTTON') return;
+    if ((e.key === '+' || e.key === '-') && current.dataset.id && current.hasAttribute('aria-expanded')) {
+      e.preventDefault();
+      const id = current.dataset.id;
+      if (e.key === '+') state.expanded.add(id);
+      else state.expanded.delete(id);
+      save();
+      renderMatrix();
+      return;
+    }
     const column = current.closest('.column');
-    const inColumn = [...column.querySelectorAll('button')];
+    const inColumn = [...column.querySelectorAll('.cell')];
     const i = inColumn.indexOf(current);
     let next;
     if (e.key === 'ArrowDown') next = inColumn[i + 1];

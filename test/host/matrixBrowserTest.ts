@@ -1,0 +1,270 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath, CodeServer, copyWorkspace, projectRoot, remoteUri, startCodeServer, tempDir, workbenchUrl } from './codeServer';
+
+// `node out/test/host/matrixBrowserTest.js [--update-screenshot]`
+// The coverage matrix as a user meets it: code-server in headless Chromium with ATT&CK Lens
+// loaded from this repository and test/fixtures/workspaces/matrix open. Runs "ATT&CK Lens: Show
+// coverage matrix" from the command palette, finds the webview (nested iframes: the inner
+// `active-frame`), clicks a covered cell, a rule, a gap, and moves with the keyboard. Saves
+// test-results/matrix.png (and media/screenshots/matrix.png with --update-screenshot). Prints a
+// line per check and "N passed, N failed"; exits non-zero on any failure.
+
+const resultsDir = path.join(projectRoot, 'test-results');
+const fixture = path.join(projectRoot, 'test', 'fixtures', 'workspaces', 'matrix');
+const verbose = !!process.env.ATTACK_LENS_VERBOSE;
+const showcase = process.argv.includes('--update-screenshot');
+const sharedRoot = process.env.ATTACK_LENS_SHARED || path.resolve(projectRoot, '..', 'shared');
+const cleanups: (() => Promise<void> | void)[] = [];
+let passed = 0;
+let failed = 0;
+
+async function check(name: string, fn: () => Promise<void>): Promise<boolean> {
+  const started = Date.now();
+  try {
+    await fn();
+    passed++;
+    console.log(`  ✔ ${name} (${Date.now() - started} ms)`);
+    return true;
+  } catch (e) {
+    failed++;
+    console.log(`  ✖ ${name}\n${String((e as Error).stack ?? e).replace(/^/gm, '      ')}`);
+    return false;
+  }
+}
+
+function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+/** The webview's content frame: the nested iframe whose document has the matrix. */
+async function matrixFrame(page: Page, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (frame.name() !== 'active-frame' && !frame.url().includes('fake.html')) continue;
+      try {
+        if (await frame.$('.matrix .cell')) return frame;
+      } catch {
+        // the frame navigated meanwhile
+      }
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no webview frame with the matrix after ${timeoutMs / 1000} s (frames: ${page.frames().map((f) => f.name() || f.url()).join(', ')})`);
+}
+
+async function sideText(frame: Frame): Promise<string> {
+  return frame.locator('.side').innerText();
+}
+
+async function run(page: Page, server: CodeServer, workspace: string): Promise<void> {
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  const payload: [string, string][] = [['extensionDevelopmentPath', remoteUri(server.port, projectRoot)]];
+  await page.goto(workbenchUrl(server.origin, workspace, payload));
+
+  await check('the workbench loads ATT&CK Lens (status bar shows ATT&CK v18.1)', async () => {
+    await page.locator('.statusbar').getByText(/ATT&CK v18\.1/).first().waitFor({ timeout: 90_000 });
+  });
+
+  let frame!: Frame;
+  const opened = await check('F1 → "ATT&CK Lens: Show coverage matrix" opens the webview', async () => {
+    await page.locator('.monaco-workbench').click({ position: { x: 600, y: 400 } }).catch(() => undefined);
+    await runCommand(page, 'ATT&CK Lens: Show coverage matrix');
+    await page.locator('.tabs-container .tab').getByText('ATT&CK Coverage Matrix').waitFor({ timeout: 20_000 });
+    frame = await matrixFrame(page);
+    await frame.locator('.summary').getByText(/5 rules/).waitFor({ timeout: 20_000 });
+    const columns = await frame.locator('.column-head h2').allInnerTexts();
+    assert(columns.length === 14 && columns[0] === 'Reconnaissance' && columns[13] === 'Impact', `columns: ${columns.join(', ')}`);
+  });
+  if (!opened) return;
+
+  await check('a covered cell lists its covering rule in the side panel', async () => {
+    await frame.locator('.technique:has(.cell[data-id="T1003"]) .toggle').first().click();
+    const sub = frame.locator('.cell[data-id="T1003.001"]');
+    await sub.waitFor();
+    assert((await sub.locator('.count').innerText()) === '1', 'T1003.001 shows 1 rule');
+    await sub.click();
+    await frame.locator('.side .covering').getByText('LSASS Memory Dump via Comsvcs MiniDump').waitFor({ timeout: 10_000 });
+    const text = await sideText(frame);
+    assert(/T1003\.001\s+LSASS Memory/.test(text) && /Covering rules \(1\)/.test(text), `side panel: ${text}`);
+    assert(/lsass_memory_dump\.yml:9 · attack\.t1003\.001/.test(text), `rule location: ${text}`);
+  });
+
+  await check('clicking the rule opens it at its tag', async () => {
+    await frame.locator('.side .rule').first().click();
+    await page.locator('.tabs-container .tab.active').getByText('lsass_memory_dump.yml').waitFor({ timeout: 15_000 });
+    const deadline = Date.now() + 10_000;
+    let status = '';
+    while (Date.now() < deadline && !/Ln 9, Col 23 \(16 selected\)/.test(status)) {
+      status = await page.locator('.statusbar').innerText();
+      await page.waitForTimeout(200);
+    }
+    assert(/Ln 9, Col 23 \(16 selected\)/.test(status), `the selection is not attack.t1003.001 on line 9: status bar ${JSON.stringify(status)}`);
+    await page.locator('.tabs-container .tab').getByText('ATT&CK Coverage Matrix').first().click();
+    frame = await matrixFrame(page);
+  });
+
+  await check('a rule title that is markup shows as text (no element, no script)', async () => {
+    await frame.locator('.cell[data-id="T1547"]').first().click();
+    const item = frame.locator('.side .rule-title').getByText('<img src=x onerror=alert(1)>', { exact: true });
+    await item.waitFor({ timeout: 10_000 });
+    assert((await frame.locator('.side img').count()) === 0, 'an <img> element reached the side panel');
+    assert(dialogs.length === 0, `dialogs: ${dialogs.join(', ')}`);
+  });
+
+  await check('a gap lists detection strategies and data components', async () => {
+    const gap = frame.locator('.cell[data-id="T1001"]');
+    assert((await gap.locator('.count').innerText()) === '0', 'T1001 is a gap');
+    await gap.click();
+    await frame.locator('.side .strategies details').first().waitFor({ timeout: 10_000 });
+    const text = await sideText(frame);
+    assert(/No rule covers this technique/.test(text), `gap note: ${text}`);
+    assert(/Detection strategies \([1-9]\d*\)/.test(text) && /DET\d{4}/.test(text), `strategies: ${text}`);
+    assert((await frame.locator('.side .analytics li').count()) > 0, 'analytics listed');
+    assert(/Data components/.test(text), 'data components listed');
+  });
+
+  await check('cells are labelled buttons: arrow keys move, + and - expand, Enter selects', async () => {
+    const cell = frame.locator('.cell[data-id="T1001"]');
+    const label = (await cell.getAttribute('aria-label')) ?? '';
+    assert(/^T1001 Data Obfuscation: 0 rules, gap$/.test(label), `aria-label: ${label}`);
+    await cell.press('ArrowDown');
+    const below = await frame.evaluate(() => { const a = (globalThis as any).document.activeElement; return a.getAttribute('data-id') ?? a.outerHTML.slice(0, 200); });
+    assert(below && below !== 'T1001', `focus after ArrowDown: ${below}`);
+    await frame.locator(`.cell[data-id="${below}"]`).first().press('ArrowUp');
+    await frame.locator('.cell[data-id="T1001"]').press('+');
+    await frame.locator('.cell[data-id="T1001.001"]').waitFor({ timeout: 5_000 });
+    await frame.locator('.cell[data-id="T1001"]').press('-');
+    await frame.locator('.cell[data-id="T1001.001"]').waitFor({ state: 'detached', timeout: 5_000 });
+    await frame.locator('.cell[data-id="T1001"]').press('Enter');
+    await frame.locator('.side .detail-id').getByText('T1001', { exact: true }).waitFor({ timeout: 10_000 });
+  });
+
+  await check('filters: platform and profile only', async () => {
+    const all = await frame.locator('.cell').count();
+    await frame.locator('select.platform').selectOption('macOS');
+    const mac = await frame.locator('.cell').count();
+    assert(mac > 0 && mac < all, `macOS: ${mac} of ${all}`);
+    await frame.locator('select.platform').selectOption('');
+    assert((await frame.locator('#profile-only').isDisabled()) === true, 'profile only is off without a profile');
+  });
+
+  await check('screenshot test-results/matrix.png', async () => {
+    // Matrix alone: one editor group, no side bar.
+    await runCommand(page, 'View: Single Column Editor Layout');
+    await page.locator('.tabs-container .tab').getByText('ATT&CK Coverage Matrix').first().click();
+    await runCommand(page, 'View: Close Primary Side Bar');
+    const file = await screenshot(page, 'T1059.001');
+    assert(fs.statSync(file).size > 50_000, 'screenshot written');
+  });
+}
+
+/** Expands T1059, selects a cell, and saves test-results/matrix.png. */
+async function screenshot(page: Page, select: string): Promise<string> {
+  const frame = await matrixFrame(page);
+  const parent = select.split('.')[0];
+  if (select.includes('.') && !(await frame.locator(`.cell[data-id="${select}"]`).count())) await frame.locator(`.technique:has(.cell[data-id="${parent}"]) .toggle`).first().click();
+  await frame.locator(`.cell[data-id="${select}"]`).first().click();
+  await frame.locator('.side .detail-title').first().waitFor();
+  await frame.locator(`.cell[data-id="${select}"]`).first().blur();
+  await page.mouse.move(5, 600);
+  await page.waitForTimeout(500);
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, 'matrix.png');
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/**
+ * `--update-screenshot`: the README picture. The fixture plus SigmaHQ's Windows rules and a
+ * two-group threat profile, the matrix alone in the window, T1059.001 selected.
+ */
+async function showcaseRun(page: Page, server: CodeServer, workspace: string): Promise<void> {
+  fs.cpSync(path.join(sharedRoot, 'corpora', 'sigma', 'rules', 'windows'), path.join(workspace, 'sigma', 'windows'), { recursive: true });
+  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'attackLens.threatProfile': { name: 'APT29 + FIN7', actors: ['G0016', 'G0046'] } }, null, 2));
+  await page.goto(workbenchUrl(server.origin, workspace, [['extensionDevelopmentPath', remoteUri(server.port, projectRoot)]]));
+  await check('showcase: the matrix with SigmaHQ Windows rules and a threat profile', async () => {
+    await page.locator('.statusbar').getByText(/ATT&CK v18\.1/).first().waitFor({ timeout: 90_000 });
+    await page.locator('.monaco-workbench').click({ position: { x: 600, y: 400 } }).catch(() => undefined);
+    await runCommand(page, 'View: Close Primary Side Bar');
+    await runCommand(page, 'ATT&CK Lens: Show coverage matrix');
+    const frame = await matrixFrame(page, 60_000);
+    await frame.locator('.summary').getByText(/\d{4} rules .*threat profile: APT29 \+ FIN7/).waitFor({ timeout: 60_000 });
+    const file = await screenshot(page, 'T1059.001');
+    fs.mkdirSync(path.join(projectRoot, 'media', 'screenshots'), { recursive: true });
+    fs.copyFileSync(file, path.join(projectRoot, 'media', 'screenshots', 'matrix.png'));
+    console.log('    copied to media/screenshots/matrix.png');
+  });
+}
+
+async function runCommand(page: Page, label: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 10_000 });
+  await input.fill('>' + label);
+  await page.locator('.quick-input-list .monaco-list-row.focused').getByText(label.replace(/^.*?: /, '')).waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(300);
+}
+
+async function cleanupAll(): Promise<void> {
+  while (cleanups.length) {
+    try {
+      await cleanups.pop()!();
+    } catch {
+      // best effort
+    }
+  }
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  console.log('\n## matrix (browser)');
+  const workspace = copyWorkspace(fixture, 'matrix');
+  cleanups.push(() => fs.rmSync(path.dirname(workspace), { recursive: true, force: true }));
+  const server = await startCodeServer();
+  cleanups.push(() => server.stop());
+  const { chromium } = require('playwright-core') as typeof import('playwright-core');
+  const browserData = tempDir('chromium');
+  cleanups.push(() => fs.rmSync(browserData, { recursive: true, force: true }));
+  const context: BrowserContext = await chromium.launchPersistentContext(browserData, { executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS, viewport: showcase ? { width: 1920, height: 1080 } : { width: 1600, height: 1000 } });
+  cleanups.push(() => context.close());
+  const page = context.pages()[0] ?? (await context.newPage());
+  if (verbose) page.on('console', (m) => console.log(`  [page ${m.type()}] ${m.text()}`));
+  try {
+    await (showcase ? showcaseRun : run)(page, server, workspace);
+  } catch (e) {
+    failed++;
+    console.log(`  ✖ the browser test could not run: ${(e as Error).stack ?? e}`);
+  }
+  if (failed) {
+    fs.mkdirSync(resultsDir, { recursive: true });
+    await page.screenshot({ path: path.join(resultsDir, 'matrix-failure.png') }).catch(() => undefined);
+    console.log('  screenshot: test-results/matrix-failure.png');
+    if (verbose) console.log(server.output());
+  }
+  console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)\n\n${passed} passed, ${failed} failed`);
+  return failed > 0 || passed === 0 ? 1 : 0;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => void cleanupAll().then(() => process.exit(130)));
+}
+
+main()
+  .then(async (code) => {
+    await cleanupAll();
+    process.exit(code);
+  })
+  .catch(async (e) => {
+    console.error(e);
+    await cleanupAll();
+    process.exit(1);
+  });
