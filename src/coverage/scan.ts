@@ -16,6 +16,9 @@ export function decodeRuleText(bytes: Uint8Array): { readonly text: string } | {
 
 const decoder = new TextDecoder('utf-8');
 
+/** Longest stretch of parsing without giving the event loop a turn. */
+const SLICE_MS = 12;
+
 export interface ScanInput<T> {
   /** Files to read, in order. */
   readonly items: readonly T[];
@@ -46,11 +49,17 @@ export async function scanRuleFiles<T>(input: ScanInput<T>): Promise<ScanResult>
     if (input.isCancelled?.()) return { files, skipped, cancelled: true };
     const batch = input.items.slice(start, start + size);
     const texts = await Promise.all(batch.map((item) => input.read(item)));
-    texts.forEach((r, i) => {
+    let sliceStart = Date.now();
+    for (let i = 0; i < batch.length; i++) {
+      const r = texts[i];
       const item = batch[i];
       if ('skipped' in r) skipped.push({ path: input.pathOf(item), reason: r.skipped });
       else files.push(parseSafely(input.parse, r.text, item, input.pathOf(item)));
-    });
+      if (Date.now() - sliceStart > SLICE_MS) {
+        await yieldToEventLoop();
+        sliceStart = Date.now();
+      }
+    }
     input.onProgress?.(Math.min(start + size, input.items.length), input.items.length);
     await yieldToEventLoop();
   }
