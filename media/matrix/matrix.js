@@ -248,10 +248,31 @@
     return ul;
   }
 
+  function topGaps() {
+    const s = section('Top ranked gaps');
+    s.classList.add('top-gaps');
+    const gaps = state.model ? state.model.topGaps : [];
+    if (!gaps.length) s.append(el('p', 'hint', state.model ? 'No uncovered techniques.' : ''));
+    const ol = el('ol', 'gaps');
+    for (const g of gaps) {
+      const li = el('li');
+      const b = el('button', 'rule');
+      b.type = 'button';
+      const title = el('span', 'rule-title');
+      title.append(el('span', 'detail-id', g.id), document.createTextNode(' ' + g.name));
+      b.append(title, el('span', 'rule-where', g.tactics.join(', ') + ' · ' + g.reason));
+      b.addEventListener('click', () => select(g.id, true));
+      li.append(b);
+      ol.append(li);
+    }
+    s.append(ol);
+    return s;
+  }
+
   function renderDetail() {
     const d = state.detail;
     if (!state.selected) {
-      side.replaceChildren(el('p', 'hint', 'Select a technique to see the rules that cover it, or for a gap, how ATT&CK suggests detecting it.'));
+      side.replaceChildren(el('p', 'hint', 'Select a technique to see the rules that cover it, or for a gap, how ATT&CK suggests detecting it.'), topGaps());
       return;
     }
     if (!d || d.id !== state.selected) {
@@ -267,6 +288,11 @@
     parts.push(el('p', 'detail-meta', facts.join(' · ')));
     if (d.platforms.length) parts.push(el('p', 'detail-meta', 'Platforms: ' + d.platforms.join(', ')));
     const actions = el('div', 'detail-actions');
+    const back = el('button', 'secondary', 'Top gaps');
+    back.type = 'button';
+    back.title = 'Clear the selection and list the top ranked gaps';
+    back.addEventListener('click', () => select(''));
+    actions.append(back);
     const attack = el('button', 'secondary', 'Open on ATT&CK');
     attack.type = 'button';
     attack.addEventListener('click', () => vscode.postMessage({ type: 'openAttack', id: d.id }));
@@ -329,20 +355,26 @@
     side.replaceChildren(...parts);
   }
 
-  function select(id) {
+  function select(id, reveal) {
     state.selected = id;
+    const parent = id.split('.')[0];
+    if (reveal && id.includes('.') && !state.expanded.has(parent)) {
+      state.expanded.add(parent);
+      renderMatrix();
+    }
     save();
     for (const b of matrix.querySelectorAll('.cell.selected')) {
       b.classList.remove('selected');
       b.setAttribute('aria-pressed', 'false');
     }
-    const b = matrix.querySelector('.cell[data-id="' + CSS.escape(id) + '"]');
+    const b = id ? matrix.querySelector('.cell[data-id="' + CSS.escape(id) + '"]') : null;
     if (b) {
       b.classList.add('selected');
       b.setAttribute('aria-pressed', 'true');
+      if (reveal) b.scrollIntoView({ block: 'nearest', inline: 'nearest' });
     }
     renderDetail();
-    vscode.postMessage({ type: 'select', id });
+    if (id) vscode.postMessage({ type: 'select', id });
   }
 
   matrix.addEventListener('click', (e) => {

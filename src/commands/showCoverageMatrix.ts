@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { LensContext } from '../context';
 import { buildMatrix, MatrixGapInput } from '../coverage/matrixData';
+import { matrixGaps, rankGaps } from '../coverage/priorities';
 import { profileFromSetting, ThreatProfile, ThreatProfileJson, weights } from '../coverage/profile';
 import { renderMatrixHtml, renderMatrixSvg } from '../coverage/matrixReport';
 import { MatrixFilters, MatrixInputs, MatrixPanel } from '../views/matrixPanel';
@@ -19,7 +20,11 @@ const FORMATS: readonly { format: MatrixExportFormat; label: string; detail: str
   { format: 'png', label: 'PNG', detail: 'The matrix as a bitmap (2× scale) for slides' },
 ];
 
-export function registerCoverageMatrix(lens: LensContext, store: RuleStore, inputs: MatrixInputs & Partial<vscode.Disposable> = settingsMatrixInputs(lens)): vscode.Disposable {
+export function registerCoverageMatrix(
+  lens: LensContext,
+  store: RuleStore,
+  inputs: MatrixInputs & Partial<vscode.Disposable> = settingsMatrixInputs(lens, (profile) => matrixGaps(rankGaps(store.model, profile))),
+): vscode.Disposable {
   const show = () => MatrixPanel.show(lens, store, inputs);
   return vscode.Disposable.from(
     { dispose: () => MatrixPanel.active?.dispose() },
@@ -66,7 +71,7 @@ export function registerCoverageMatrix(lens: LensContext, store: RuleStore, inpu
 
 /**
  * The threat profile of `attackLens.threatProfile` (src/coverage/profile.ts), kept current as
- * the setting or the ATT&CK data change. Ranked gaps: the priority ranking when it is passed in.
+ * the setting or the ATT&CK data change. Ranked gaps: `rank` (the priority ranking), given the profile.
  */
 export function settingsMatrixInputs(lens: LensContext, rank?: (profile: ThreatProfile | undefined) => readonly MatrixGapInput[] | undefined): MatrixInputs & vscode.Disposable {
   const changed = new vscode.EventEmitter<void>();

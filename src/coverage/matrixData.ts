@@ -197,7 +197,9 @@ function rankedGaps(model: CoverageModel, domain: Domain, options: MatrixOptions
     const out: MatrixGap[] = [];
     for (const g of options.gaps) {
       const c = model.forTechnique(g.id);
-      if (!c || c.technique.domain !== domain || c.covered) continue;
+      // The ranking decides what a gap is (a parent covered only through sub-techniques is a
+      // partial gap there); a technique with rules of its own never is.
+      if (!c || c.technique.domain !== domain || c.rules.length > 0) continue;
       out.push({ id: c.technique.id, name: c.technique.name, tactics: tacticNames(c.technique), score: g.score, reason: g.reason ?? `score ${g.score}` });
       if (out.length >= limit) break;
     }

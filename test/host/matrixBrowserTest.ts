@@ -84,6 +84,17 @@ async function run(page: Page, server: CodeServer, workspace: string): Promise<v
   });
   if (!opened) return;
 
+  await check('with nothing selected, the side panel ranks the top gaps; a click selects one', async () => {
+    const first = frame.locator('.side .top-gaps li .rule').first();
+    await first.waitFor({ timeout: 10_000 });
+    assert((await frame.locator('.side .top-gaps li').count()) === 10, 'ten gaps listed');
+    const id = await first.locator('.detail-id').innerText();
+    await first.click();
+    await frame.locator('.side .detail-title .detail-id').getByText(id, { exact: true }).waitFor({ timeout: 10_000 });
+    assert((await frame.locator(`.cell.selected[data-id="${id}"]`).count()) > 0, `${id} is selected in the matrix`);
+    assert(/No rule covers this technique/.test(await sideText(frame)), 'a gap');
+  });
+
   await check('a covered cell lists its covering rule in the side panel', async () => {
     await frame.locator('.technique:has(.cell[data-id="T1003"]) .toggle').first().click();
     const sub = frame.locator('.cell[data-id="T1003.001"]');

@@ -172,9 +172,10 @@ describe('coverage matrix data', () => {
     assert.ok(byGroups.every((g) => !model.forTechnique(g.id)!.covered));
     const best = Math.max(...model.tactics().flatMap((t) => t.items.flatMap((i) => [i, ...i.subtechniques])).filter((i) => !i.covered).map((i) => index.groupsUsing(i.technique.id).length));
     assert.strictEqual(groups[0], best);
-    const ranked = buildMatrix(model, { gaps: [{ id: 'T1003.001', score: 9 }, { id: 'T1566', score: 8, reason: 'phishing first' }, { id: 'T1486', score: 7 }], topGaps: 2 }).topGaps;
-    assert.deepStrictEqual(ranked.map((g) => [g.id, g.score, g.reason]), [['T1566', 8, 'phishing first'], ['T1486', 7, 'score 7']], 'covered T1003.001 is skipped, the limit holds');
-    assert.deepStrictEqual(ranked[0].tactics, ['Initial Access']);
+    const gaps = [{ id: 'T1003.001', score: 9 }, { id: 'T1059', score: 8, reason: 'partial' }, { id: 'T1566', score: 7, reason: 'phishing' }, { id: 'T1486', score: 6 }];
+    const ranked = buildMatrix(model, { gaps, topGaps: 3 }).topGaps;
+    assert.deepStrictEqual(ranked.map((g) => [g.id, g.score, g.reason]), [['T1059', 8, 'partial'], ['T1566', 7, 'phishing'], ['T1486', 6, 'score 6']], 'T1003.001 has rules of its own: skipped; T1059 only via sub-techniques: kept; the limit holds');
+    assert.deepStrictEqual(ranked[1].tactics, ['Initial Access']);
   });
 
   it('offers every platform the cells list and buckets counts for the legend', () => {
