@@ -121,7 +121,8 @@ async function runSuite(run: SuiteRun): Promise<Totals> {
     onExit(code);
   });
   await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
-    const offlineNoise = (args ?? []).some((a) => typeof a === 'string' && /ENOTFOUND|open-vsx\.org|marketplace/.test(a));
+    // Gallery lookups fail offline, and suiteIndex's own rejection repeats what the results show.
+    const offlineNoise = (args ?? []).some((a) => typeof a === 'string' && /ENOTFOUND|open-vsx\.org|marketplace|^Error: \d+ test\(s\) failed/.test(a));
     if ((type === 'error' && !offlineNoise) || verbose) console.log(`  [host ${type}] ${(args ?? []).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')}`);
   });
   page.on('pageerror', (e) => verbose && console.log(`  [page error] ${e.message}`));

@@ -31,6 +31,8 @@ describe('foundation: attackLens.stixBundles', () => {
     assert.match(outcome, /^failed: /);
     assert.match(outcome, /broken\.json/);
     assert.match(outcome, /not valid JSON/);
+    const toast = await waitForUiText('.notifications-toasts', /could not use attackLens\.stixBundles and kept ATT&CK v18\.1: .*broken\.json/);
+    assert.match(toast, /Open Settings/);
     assert.strictEqual(api.lens.index.versionLabel, 'ATT&CK v18.1');
     assert.strictEqual(api.lens.indexSource, 'built-in data');
   });
