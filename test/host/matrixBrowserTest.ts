@@ -216,9 +216,20 @@ async function showcaseRun(page: Page, server: CodeServer, workspace: string): P
 }
 
 async function runCommand(page: Page, label: string): Promise<void> {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ timeout: 10_000 });
+  // A key pressed while the webview has focus may never reach the workbench, so take focus back
+  // to the top document first, and press again if the palette does not open.
+  for (let attempt = 0; ; attempt++) {
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ timeout: 3_000 });
+      break;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
   await input.fill('>' + label);
   await page.locator('.quick-input-list .monaco-list-row.focused').getByText(label.replace(/^.*?: /, '')).waitFor({ timeout: 10_000 });
   await page.keyboard.press('Enter');
