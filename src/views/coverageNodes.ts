@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { escapeMarkdown } from '../editor/entryMarkdown';
 import { CoverageProblem, percentOf, RuleRef, SkippedFile, TacticCoverage, TechniqueCoverage } from '../coverage/model';
 
 // The coverage tree's node kinds and how each looks. Colours by number of rules:
@@ -52,9 +53,9 @@ export function tacticItem(c: TacticCoverage, showDomain: boolean): vscode.TreeI
   item.contextValue = 'tactic';
   const md = new vscode.MarkdownString(undefined, false);
   md.isTrusted = false;
-  md.appendMarkdown('**').appendText(`${c.tactic.id} ${c.tactic.name}`).appendMarkdown('**\n\n');
-  md.appendText(firstSentences(c.tactic.description)).appendMarkdown('\n\n');
-  md.appendText(`Techniques: ${c.techniques.covered}/${c.techniques.total} (${pct}%) · Sub-techniques: ${c.subtechniques.covered}/${c.subtechniques.total} (${percentOf(c.subtechniques)}%)`);
+  md.appendMarkdown(`**${escapeMarkdown(`${c.tactic.id} ${c.tactic.name}`)}**\n\n`);
+  md.appendMarkdown(escapeMarkdown(firstSentences(c.tactic.description)) + '\n\n');
+  md.appendMarkdown(escapeMarkdown(`Techniques: ${c.techniques.covered}/${c.techniques.total} (${pct}%) · Sub-techniques: ${c.subtechniques.covered}/${c.subtechniques.total} (${percentOf(c.subtechniques)}%)`));
   item.tooltip = md;
   return item;
 }
@@ -70,9 +71,9 @@ export function techniqueItem(c: TechniqueCoverage, key: string, hasChildren: bo
   item.contextValue = c.covered ? 'technique.covered' : 'technique.gap';
   const md = new vscode.MarkdownString(undefined, false);
   md.isTrusted = false;
-  md.appendMarkdown('**').appendText(`${t.id} ${t.name}`).appendMarkdown('**\n\n');
-  md.appendText(firstSentences(t.description)).appendMarkdown('\n\n');
-  md.appendText(`Rules naming it: ${direct}` + (t.isSubtechnique ? '' : ` · via sub-techniques: ${via}`) + (t.platforms.length ? ` · Platforms: ${t.platforms.join(', ')}` : ''));
+  md.appendMarkdown(`**${escapeMarkdown(`${t.id} ${t.name}`)}**\n\n`);
+  md.appendMarkdown(escapeMarkdown(firstSentences(t.description)) + '\n\n');
+  md.appendMarkdown(escapeMarkdown(`Rules naming it: ${direct}` + (t.isSubtechnique ? '' : ` · via sub-techniques: ${via}`) + (t.platforms.length ? ` · Platforms: ${t.platforms.join(', ')}` : '')));
   md.appendMarkdown(`\n\n[${t.id} on ATT&CK](${encodeURI(ctx.attackUrl(t.id))})`);
   item.tooltip = md;
   return item;
@@ -90,8 +91,8 @@ export function ruleItem(ref: RuleRef, key: string, ctx: NodeContext): vscode.Tr
   item.command = { command: 'vscode.open', title: 'Open rule', arguments: [ctx.uriOf(ref.path), { selection: range, preview: true }] };
   const md = new vscode.MarkdownString(undefined, false);
   md.isTrusted = false;
-  md.appendMarkdown('**').appendText(ref.title).appendMarkdown('**\n\n');
-  md.appendText(`${ref.format} rule${ref.ruleId ? ` ${ref.ruleId}` : ''}\n${ctx.relativePath(ref.path)}:${line + 1} — ${ref.text}`);
+  md.appendMarkdown(`**${escapeMarkdown(ref.title)}**\n\n`);
+  md.appendMarkdown(escapeMarkdown(`${ref.format} rule${ref.ruleId ? ` ${ref.ruleId}` : ''}`) + '\n\n' + escapeMarkdown(`${ctx.relativePath(ref.path)}:${line + 1} — ${ref.text}`));
   item.tooltip = md;
   return item;
 }
