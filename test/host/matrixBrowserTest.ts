@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath, CodeServer, copyWorkspace, projectRoot, remoteUri, startCodeServer, tempDir, workbenchUrl } from './codeServer';
+import { Cleanup, runCommand, runMain } from './workbench';
 
 // `node out/test/host/matrixBrowserTest.js [--update-screenshot]`
 // The coverage matrix as a user meets it: code-server in headless Chromium with ATT&CK Lens
@@ -16,7 +17,7 @@ const fixture = path.join(projectRoot, 'test', 'fixtures', 'workspaces', 'matrix
 const verbose = !!process.env.ATTACK_LENS_VERBOSE;
 const showcase = process.argv.includes('--update-screenshot');
 const sharedRoot = process.env.ATTACK_LENS_SHARED || path.resolve(projectRoot, '..', 'shared');
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups: Cleanup[] = [];
 let passed = 0;
 let failed = 0;
 
@@ -215,37 +216,6 @@ async function showcaseRun(page: Page, server: CodeServer, workspace: string): P
   });
 }
 
-async function runCommand(page: Page, label: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  // A key pressed while the webview has focus may never reach the workbench, so take focus back
-  // to the top document first, and press again if the palette does not open.
-  for (let attempt = 0; ; attempt++) {
-    await page.evaluate('document.activeElement && document.activeElement.blur()');
-    await page.keyboard.press('F1');
-    try {
-      await input.waitFor({ timeout: 3_000 });
-      break;
-    } catch (e) {
-      if (attempt >= 3) throw e;
-      await page.keyboard.press('Escape');
-    }
-  }
-  await input.fill('>' + label);
-  await page.locator('.quick-input-list .monaco-list-row.focused').getByText(label.replace(/^.*?: /, '')).waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
-  await page.waitForTimeout(300);
-}
-
-async function cleanupAll(): Promise<void> {
-  while (cleanups.length) {
-    try {
-      await cleanups.pop()!();
-    } catch {
-      // best effort
-    }
-  }
-}
-
 async function main(): Promise<number> {
   const started = Date.now();
   console.log('\n## matrix (browser)');
@@ -276,17 +246,4 @@ async function main(): Promise<number> {
   return failed > 0 || passed === 0 ? 1 : 0;
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => void cleanupAll().then(() => process.exit(130)));
-}
-
-main()
-  .then(async (code) => {
-    await cleanupAll();
-    process.exit(code);
-  })
-  .catch(async (e) => {
-    console.error(e);
-    await cleanupAll();
-    process.exit(1);
-  });
+runMain(main, cleanups);

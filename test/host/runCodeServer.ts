@@ -6,6 +6,7 @@ import { codeServerEntry } from './installCodeServer';
 import type { SuiteResults } from './suiteIndex';
 import type { UiRequest, UiResponse } from './uiProbe';
 import { ensureVsix, installVsix, writeHarnessExtension } from './vsix';
+import { cleanUp, Cleanup, runMain } from './workbench';
 
 // `node out/test/host/runCodeServer.js [suite...] [--vsix | --no-vsix]`
 // Runs each integration suite (out/test/integration/<suite>/) in a fresh code-server opened by
@@ -35,17 +36,8 @@ interface Totals {
   pending: number;
 }
 
-const cleanups: (() => Promise<void> | void)[] = [];
-
-async function cleanupAll(): Promise<void> {
-  while (cleanups.length) {
-    try {
-      await cleanups.pop()!();
-    } catch {
-      // best effort
-    }
-  }
-}
+const cleanups: Cleanup[] = [];
+const cleanupAll = () => cleanUp(cleanups);
 
 function listSuites(): string[] {
   if (!fs.existsSync(integrationOut)) return [];
@@ -267,21 +259,4 @@ async function main(): Promise<number> {
   return total.failed > 0 || total.passed === 0 ? 1 : 0;
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    console.log(`\n${signal}: stopping code-server and Chromium`);
-    void cleanupAll().then(() => process.exit(130));
-  });
-}
-
-main()
-  .then(async (code) => {
-    await cleanupAll();
-    process.exit(code);
-  })
-  .catch(async (e) => {
-    console.error(e);
-    await cleanupAll();
-    process.exit(1);
-  });
-
+runMain(main, cleanups);

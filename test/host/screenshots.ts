@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { runCommand, quickInput, runMain, Cleanup } from './workbench';
 import { CHROMIUM_ARGS, chromiumPath, copyWorkspace, projectRoot, remoteUri, startCodeServer, tempDir, workbenchUrl } from './codeServer';
 
 // `npm run screenshots`: the README pictures, taken from the real extension in code-server.
@@ -36,27 +37,6 @@ async function reset(page: Page): Promise<void> {
   for (let i = 0; i < 3; i++) await page.keyboard.press('Escape');
 }
 
-async function quickInput(page: Page, key: string, text: string, pick?: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  for (let attempt = 0; ; attempt++) {
-    await page.evaluate('document.activeElement && document.activeElement.blur()');
-    await page.keyboard.press(key);
-    try {
-      await input.waitFor({ timeout: 3_000 });
-      break;
-    } catch (e) {
-      if (attempt >= 3) throw e;
-      await page.keyboard.press('Escape');
-    }
-  }
-  await input.fill(text);
-  if (pick) await page.locator('.quick-input-list .monaco-list-row.focused').getByText(pick).first().waitFor({ timeout: 10_000 });
-  else await page.waitForTimeout(300);
-  await page.keyboard.press('Enter');
-  await page.waitForTimeout(300);
-}
-
-const command = (page: Page, label: string) => quickInput(page, 'F1', '>' + label, label.replace(/^.*?: /, ''));
 
 /** Opens a workspace file and puts the cursor at line:column (1-based). */
 async function openAt(page: Page, file: string, line: number, column: number): Promise<void> {
@@ -93,62 +73,61 @@ function prepareWorkspace(): string {
   return workspace;
 }
 
+const cleanups: Cleanup[] = [];
+
 async function main(): Promise<number> {
   const workspace = prepareWorkspace();
+  cleanups.push(() => fs.rmSync(path.dirname(workspace), { recursive: true, force: true }));
   const server = await startCodeServer();
+  cleanups.push(() => server.stop());
   const { chromium } = require('playwright-core') as typeof import('playwright-core');
   const browserData = tempDir('chromium');
+  cleanups.push(() => fs.rmSync(browserData, { recursive: true, force: true }));
   const context: BrowserContext = await chromium.launchPersistentContext(browserData, { executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS, viewport: { width: 1440, height: 900 } });
-  try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(workbenchUrl(server.origin, workspace, [['extensionDevelopmentPath', remoteUri(server.port, projectRoot)]]));
-    await page.locator('.statusbar').getByText(/ATT&CK v18\.1/).first().waitFor({ timeout: 120_000 });
-    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => undefined);
-    await command(page, 'View: Close Primary Side Bar');
+  cleanups.push(() => context.close());
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(workbenchUrl(server.origin, workspace, [['extensionDevelopmentPath', remoteUri(server.port, projectRoot)]]));
+  await page.locator('.statusbar').getByText(/ATT&CK v18\.1/).first().waitFor({ timeout: 120_000 });
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } }).catch(() => undefined);
+  await runCommand(page, 'View: Close Primary Side Bar');
 
-    const sigma = 'sigma/proc_creation_win_powershell_encoded_cmd.yml';
-    await shot(page, 'hover', async () => {
-      await openAt(page, sigma, 14, 17);
-      await command(page, 'Show or Focus Hover');
-      await page.locator('.monaco-hover').getByText('PowerShell').first().waitFor({ timeout: 10_000 });
-    });
+  const sigma = 'sigma/proc_creation_win_powershell_encoded_cmd.yml';
+  await shot(page, 'hover', async () => {
+    await openAt(page, sigma, 14, 17);
+    await runCommand(page, 'Show or Focus Hover');
+    await page.locator('.monaco-hover').getByText('PowerShell').first().waitFor({ timeout: 10_000 });
+  });
 
-    await shot(page, 'completion', async () => {
-      await openAt(page, 'sigma/new_rule.yml', 5, 100);
-      await page.keyboard.press('End');
-      await page.keyboard.press('Enter');
-      await page.keyboard.type('- attack.powersh', { delay: 40 });
-      await page.keyboard.press('Control+Space');
-      await page.locator('.suggest-widget .monaco-list-row').getByText('PowerShell').first().waitFor({ timeout: 10_000 });
-      await page.waitForTimeout(500);
-    });
+  await shot(page, 'completion', async () => {
+    await openAt(page, 'sigma/new_rule.yml', 5, 100);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('- attack.powersh', { delay: 40 });
+    await page.keyboard.press('Control+Space');
+    await page.locator('.suggest-widget .monaco-list-row').getByText('PowerShell').first().waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(500);
+  });
 
-    await shot(page, 'diagnostics', async () => {
-      await openAt(page, 'sigma/proc_creation_win_powershell_download_cradle.yml', 1, 1);
-      await command(page, 'View: Focus Problems (Errors, Warnings, Infos)');
-      await page.locator('.markers-panel').getByText(/T1086/).first().waitFor({ timeout: 15_000 });
-      const line = revokedTagLine();
-      await openAt(page, 'sigma/proc_creation_win_powershell_download_cradle.yml', line, 17);
-      await page.keyboard.press('Control+.');
-      await page.locator('.action-widget').getByText(/T1059\.001/).first().waitFor({ timeout: 10_000 });
-    });
+  await shot(page, 'diagnostics', async () => {
+    await openAt(page, 'sigma/proc_creation_win_powershell_download_cradle.yml', 1, 1);
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    await page.locator('.markers-panel').getByText(/T1086/).first().waitFor({ timeout: 15_000 });
+    const line = revokedTagLine();
+    await openAt(page, 'sigma/proc_creation_win_powershell_download_cradle.yml', line, 17);
+    await page.keyboard.press('Control+.');
+    await page.locator('.action-widget').getByText(/T1059\.001/).first().waitFor({ timeout: 10_000 });
+  });
 
-    await shot(page, 'coverage-tree', async () => {
-      await command(page, 'View: Hide Panel').catch(() => page.keyboard.press('Escape'));
-      await command(page, 'ATT&CK Lens: Focus on Coverage View');
-      await widenSideBar(page, 480);
-      const tree = page.locator('.pane-body .monaco-list[aria-label*="Coverage"]').first();
-      await tree.locator('.monaco-list-row').getByText('Execution', { exact: true }).first().click();
-      await tree.locator('.monaco-list-row').getByText(/Command and Scripting Interpreter/).first().click();
-      await tree.locator('.monaco-list-row').getByText(/T1059\.001 PowerShell/).first().hover();
-      await page.getByText(/Rules naming it: \d+/).first().waitFor({ timeout: 10_000 });
-    });
-  } finally {
-    await context.close().catch(() => undefined);
-    await server.stop();
-    fs.rmSync(browserData, { recursive: true, force: true });
-    fs.rmSync(path.dirname(workspace), { recursive: true, force: true });
-  }
+  await shot(page, 'coverage-tree', async () => {
+    await runCommand(page, 'View: Hide Panel').catch(() => page.keyboard.press('Escape'));
+    await runCommand(page, 'ATT&CK Lens: Focus on Coverage View');
+    await widenSideBar(page, 480);
+    const tree = page.locator('.pane-body .monaco-list[aria-label*="Coverage"]').first();
+    await tree.locator('.monaco-list-row').getByText('Execution', { exact: true }).first().click();
+    await tree.locator('.monaco-list-row').getByText(/Command and Scripting Interpreter/).first().click();
+    await tree.locator('.monaco-list-row').getByText(/T1059\.001 PowerShell/).first().hover();
+    await page.getByText(/Rules naming it: \d+/).first().waitFor({ timeout: 10_000 });
+  });
   return failures ? 1 : 0;
 }
 
@@ -171,10 +150,4 @@ function revokedTagLine(): number {
   return index + 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runMain(main, cleanups);
