@@ -79,7 +79,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
         items: walked.files,
         pathOf: (f) => f.path,
         read: async (f) => readRuleFileFromDisk(f.path),
-        parse: (text, f) => parseRuleFile(text, f.path, index, f.treatment === 'yaral' ? { format: 'yaral' } : undefined),
+        parse: (text, f) => parseRuleFile(text, f.path, index, { format: f.treatment, root: f.root }),
         batchSize: 256,
         onProgress,
       });

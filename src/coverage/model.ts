@@ -23,6 +23,8 @@ export interface RuleRef {
   /** The reference as written (`attack.t1059.001`), and where (the tag line). */
   readonly text: string;
   readonly span: Span;
+  /** Set when the reference names a revoked ID (canonical) and counts for its replacement instead. */
+  readonly revoked?: string;
 }
 
 export interface Count {
@@ -168,7 +170,16 @@ export class CoverageModel {
   private addRule(file: ParsedRuleFile, rule: DetectionRule, unknown: Map<string, RuleRef[]>, revoked: RevokedReference[]): void {
     const seen = new Set<string>();
     const viaSeen = new Set<string>();
-    const refOf = (r: AttackReference): RuleRef => ({ path: file.path, ruleIndex: rule.index, title: rule.title, ruleId: rule.id, format: file.format, text: r.text, span: r.span });
+    const refOf = (r: AttackReference, revokedId?: string): RuleRef => ({
+      path: file.path,
+      ruleIndex: rule.index,
+      title: rule.title,
+      ruleId: rule.id,
+      format: file.format,
+      text: r.text,
+      span: r.span,
+      ...(revokedId ? { revoked: revokedId } : {}),
+    });
     for (const r of rule.references) {
       const res = this.resolveReference(r);
       if (res.kind === 'other') continue;
@@ -180,11 +191,11 @@ export class CoverageModel {
         else unknown.set(res.key, [refOf(r)]);
         continue;
       }
-      if (res.revoked) revoked.push({ ref: refOf(r), id: res.revoked, replacement: res.target });
+      if (res.revoked) revoked.push({ ref: refOf(r, res.revoked), id: res.revoked, replacement: res.target });
       const target = res.target;
       if (!target || seen.has(target)) continue;
       seen.add(target);
-      const ref = refOf(r);
+      const ref = refOf(r, res.revoked);
       this.entry(target).rules.push(ref);
       const parent = parentOf(target);
       if (parent && !viaSeen.has(parent)) {

@@ -88,13 +88,14 @@ export function navigatorLayer(model: CoverageModel, options: LayerOptions = {})
     techniques.push(c.viaSubtechniques.length ? { ...entry, showSubtechniques: true } : entry);
   }
   const maxScore = Math.max(1, ...techniques.map((t) => t.score));
+  const platforms = layerPlatforms(model, domain);
   const minValue = 0;
   return {
     name: options.name ?? 'ATT&CK Lens coverage',
     versions: { attack: version.split('.')[0] || version, navigator: NAVIGATOR_VERSION, layer: LAYER_FORMAT_VERSION },
     domain,
     description: options.description ?? `Detection coverage of ${model.ruleCount} rule${model.ruleCount === 1 ? '' : 's'}: score = number of rules naming the technique.`,
-    ...(model.platforms.length ? { filters: { platforms: [...model.platforms] } } : {}),
+    ...(platforms.length ? { filters: { platforms } } : {}),
     sorting: 3,
     layout: { layout: 'side', showID: true, showName: true, showAggregateScores: true, countUnscored: false, aggregateFunction: 'max', expandedSubtechniques: 'annotated' },
     hideDisabled: false,
@@ -113,6 +114,14 @@ export function navigatorLayer(model: CoverageModel, options: LayerOptions = {})
     selectSubtechniquesWithParent: false,
     selectVisibleTechniques: false,
   };
+}
+
+/** The platform filter as Navigator spells the names (the setting is case-insensitive), only those of the domain. */
+function layerPlatforms(model: CoverageModel, domain: Domain): string[] {
+  if (!model.platforms.length) return [];
+  const canonical = new Map<string, string>();
+  for (const t of model.index.activeTechniques(domain)) for (const p of t.platforms) canonical.set(p.toLowerCase(), p);
+  return [...new Set(model.platforms.map((p) => canonical.get(p.toLowerCase())).filter((p): p is string => !!p))];
 }
 
 function distinctTitles(rules: readonly RuleRef[]): string[] {

@@ -13,18 +13,22 @@ export interface ReportOptions {
   readonly topGaps?: number;
 }
 
+/**
+ * `attack-lens coverage --format json`. The keys the issue documents come first, in its order
+ * (attackVersion … unknown); the rest add detail without changing those.
+ */
 export interface JsonReport {
   readonly attackVersion: string;
   readonly domains: readonly string[];
-  readonly platforms: readonly string[];
   readonly rules: number;
-  readonly deprecatedRulesExcluded: number;
   readonly skipped: readonly { readonly file: string; readonly reason: string }[];
   readonly problems: readonly { readonly file: string; readonly line: number; readonly message: string }[];
-  readonly total: { readonly techniques: CountJson; readonly subtechniques: CountJson };
-  readonly tactics: Readonly<Record<string, CountJson & { readonly domain: string; readonly name: string; readonly subtechniques: CountJson }>>;
+  readonly tactics: Readonly<Record<string, { readonly covered: number; readonly total: number; readonly percent: number; readonly domain: string; readonly name: string; readonly subtechniques: CountJson }>>;
   readonly techniques: Readonly<Record<string, { readonly rules: number; readonly viaSubtechniques: number; readonly files: readonly string[] }>>;
   readonly unknown: Readonly<Record<string, number>>;
+  readonly platforms: readonly string[];
+  readonly deprecatedRulesExcluded: number;
+  readonly total: { readonly techniques: CountJson; readonly subtechniques: CountJson };
   readonly revoked: readonly { readonly file: string; readonly line: number; readonly id: string; readonly replacement: string | null }[];
 }
 
@@ -55,7 +59,7 @@ export function jsonReport(model: CoverageModel, options: ReportOptions = {}): J
   const show = options.displayPath ?? ((p: string) => p);
   const count = (c: { covered: number; total: number }): CountJson => ({ covered: c.covered, total: c.total, percent: percentOf(c) });
   const tactics: Record<string, JsonReport['tactics'][string]> = {};
-  for (const t of model.tactics()) tactics[tacticKey(model, t)] = { ...count(t.techniques), domain: t.tactic.domain, name: t.tactic.name, subtechniques: count(t.subtechniques) };
+  for (const t of model.tactics()) tactics[tacticKey(model, t)] = { covered: t.techniques.covered, total: t.techniques.total, percent: percentOf(t.techniques), domain: t.tactic.domain, name: t.tactic.name, subtechniques: count(t.subtechniques) };
   const techniques: Record<string, JsonReport['techniques'][string]> = {};
   for (const c of coveredTechniques(model)) {
     techniques[c.technique.id] = { rules: c.rules.length, viaSubtechniques: c.viaSubtechniques.length, files: [...new Set(c.rules.map((r) => show(r.path)))].sort() };
@@ -65,15 +69,15 @@ export function jsonReport(model: CoverageModel, options: ReportOptions = {}): J
   return {
     attackVersion: model.domains.map((d) => model.index.domain(d)?.version ?? '?').join(', '),
     domains: model.domains,
-    platforms: model.platforms,
     rules: model.ruleCount,
-    deprecatedRulesExcluded: model.deprecatedRuleCount,
     skipped: model.skipped.map((s) => ({ file: show(s.path), reason: s.reason })),
     problems: model.problems.map((p) => ({ file: show(p.path), line: p.line + 1, message: p.message })),
-    total: { techniques: count(model.total.techniques), subtechniques: count(model.total.subtechniques) },
     tactics,
     techniques,
     unknown,
+    platforms: model.platforms,
+    deprecatedRulesExcluded: model.deprecatedRuleCount,
+    total: { techniques: count(model.total.techniques), subtechniques: count(model.total.subtechniques) },
     revoked: model.revoked.map((r) => ({ file: show(r.ref.path), line: r.ref.span.start.line + 1, id: r.id, replacement: r.replacement ?? null })),
   };
 }

@@ -26,7 +26,7 @@ type Parsed = { readonly file: ParsedRuleFile } | { readonly skipped: SkippedFil
 export function parseFile(f: FoundFile, index: AttackIndex): Parsed {
   const read = readRuleFileFromDisk(f.path);
   if ('skipped' in read) return { skipped: { path: f.path, reason: read.skipped } };
-  return { file: parseRuleFile(read.text, f.path, index, f.treatment === 'yaral' ? { format: 'yaral' } : undefined) };
+  return { file: parseRuleFile(read.text, f.path, index, { format: f.treatment, root: f.root }) };
 }
 
 /** How many worker threads are worth starting for this many files (ATTACK_LENS_WORKERS overrides). */

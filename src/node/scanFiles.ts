@@ -15,6 +15,8 @@ export interface FoundFile {
   readonly path: string;
   /** `yaral` for YARA-L extensions, otherwise `auto` (the parser recognises the format). */
   readonly treatment: 'auto' | 'yaral';
+  /** The parent of the path given on the command line it was found under (with a trailing separator). */
+  readonly root?: string;
 }
 
 export interface WalkResult {
@@ -35,6 +37,7 @@ export function walkRuleFiles(paths: readonly string[]): WalkResult {
   const missing: string[] = [];
   const visitedDirs = new Set<string>();
 
+  let root: string | undefined;
   const visitDir = (dir: string, real: string): void => {
     if (visitedDirs.has(real)) {
       skipped.push({ path: dir, reason: 'symlink loop' });
@@ -54,7 +57,7 @@ export function walkRuleFiles(paths: readonly string[]): WalkResult {
       if (entry.isDirectory()) {
         if (!SKIPPED_DIRECTORIES.includes(entry.name)) visitDir(p, path.join(real, entry.name));
       } else if (entry.isFile()) {
-        if (RULE_EXTENSIONS.some((x) => entry.name.endsWith(x))) files.set(p, { path: p, treatment: treatmentForPath(p) });
+        if (RULE_EXTENSIONS.some((x) => entry.name.endsWith(x))) files.set(p, { path: p, treatment: treatmentForPath(p), root });
       } else if (entry.isSymbolicLink()) {
         visitLink(p, false);
       }
@@ -73,7 +76,7 @@ export function walkRuleFiles(paths: readonly string[]): WalkResult {
       return;
     }
     if (stat.isDirectory()) visitDir(p, real);
-    else if (stat.isFile() && (explicit || RULE_EXTENSIONS.some((x) => p.endsWith(x)))) files.set(p, { path: p, treatment: treatmentForPath(p) });
+    else if (stat.isFile() && (explicit || RULE_EXTENSIONS.some((x) => p.endsWith(x)))) files.set(p, { path: p, treatment: treatmentForPath(p), root });
   };
 
   for (const given of paths) {
@@ -84,9 +87,12 @@ export function walkRuleFiles(paths: readonly string[]): WalkResult {
       missing.push(given);
       continue;
     }
+    // Folder names above the path given count for nothing (a checkout under ~/deprecated/);
+    // its own name does (`attack-lens coverage detections/deprecated`).
+    root = path.dirname(given.replace(/[\\/]+$/, '')) + path.sep;
     if (stat.isSymbolicLink()) visitLink(given, true);
     else if (stat.isDirectory()) visitDir(given, fs.realpathSync(given));
-    else files.set(given, { path: given, treatment: treatmentForPath(given) });
+    else files.set(given, { path: given, treatment: treatmentForPath(given), root });
   }
   return { files: [...files.values()], skipped, missing };
 }

@@ -19,6 +19,11 @@ export interface ParseOptions {
   readonly format?: RuleFormat | 'auto' | (string & {});
   /** Bare-ID pattern for the generic matcher; also makes non-rule files parse as generic. */
   readonly genericPattern?: RegExp;
+  /**
+   * The folder the rules live in (a prefix of `path`): only folders below it make a rule
+   * deprecated (`deprecated/`, `_deprecated/`), so a checkout under ~/deprecated/ is not.
+   */
+  readonly root?: string;
 }
 
 const FORMATS: ReadonlySet<string> = new Set<RuleFormat>(['sigma', 'splunk', 'elastic', 'sentinel', 'yaral', 'generic']);
@@ -35,7 +40,9 @@ export function parseRuleFile(text: string, path: string, index?: AttackIndex, o
     }
     format = format ?? detectRuleFormat(safeText, path) ?? (options?.genericPattern ? 'generic' : undefined);
     if (!format) return { path, format: 'generic', rules: [], problems: [] };
-    return parseAs(format, safeText, path, index, lines, options?.genericPattern);
+    const local = options?.root && path.startsWith(options.root) ? path.slice(options.root.length) : path;
+    const parsed = parseAs(format, safeText, local, index, lines, options?.genericPattern);
+    return local === path ? parsed : { ...parsed, path };
   } catch (e) {
     // A parser bug must not stop a workspace scan: report it as the file's problem.
     const message = `ATT&CK Lens could not read this file: ${(e as Error)?.message ?? String(e)}`;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerCancelCoverageScanCommand } from '../commands/cancelCoverageScan';
 import { registerExportNavigatorLayerCommand } from '../commands/exportNavigatorLayer';
 import { registerExportReportCommand } from '../commands/exportReport';
 import { registerFilterCoverageCommand } from '../commands/filterCoverage';
@@ -32,15 +33,23 @@ function genericPattern(lens: LensContext): RegExp | undefined {
   }
 }
 
+/** The URI string of the folder above the file's workspace folder: folder names above the workspace do not make rules deprecated. */
+function folderParent(path: string): string | undefined {
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(path, true))?.uri.toString();
+  return folder ? folder.replace(/\/+$/, '').replace(/[^/]*$/, '') : undefined;
+}
+
 export function registerCoverage(lens: LensContext): CoverageFeature {
-  const store = new RuleStore(lens, (text, path, treatment) =>
-    parseRuleFile(text, path, lens.index, treatment === 'auto' ? undefined : treatment === 'generic' ? { format: 'generic', genericPattern: genericPattern(lens) } : { format: treatment }),
-  );
+  const store = new RuleStore(lens, (text, path, treatment) => {
+    const root = folderParent(path);
+    return parseRuleFile(text, path, lens.index, treatment === 'generic' ? { format: 'generic', genericPattern: genericPattern(lens), root } : { format: treatment, root });
+  });
   const tree = registerCoverageTree(lens, store);
   const disposable = vscode.Disposable.from(
     store,
     tree.disposable,
     registerRefreshCoverageCommand(store),
+    registerCancelCoverageScanCommand(store),
     registerFilterCoverageCommand(lens),
     registerToggleGapsOnlyCommand(tree.provider),
     registerToggleCoverageSortCommand(tree.provider),

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { escapeMarkdown } from '../editor/entryMarkdown';
-import { CoverageProblem, percentOf, RuleRef, SkippedFile, TacticCoverage, TechniqueCoverage } from '../coverage/model';
+import { CoverageProblem, percentOf, RevokedReference, RuleRef, SkippedFile, TacticCoverage, TechniqueCoverage } from '../coverage/model';
 
 // The coverage tree's node kinds and how each looks. Colours by number of rules:
 //   0 → circle-outline, disabled colour · 1 → charts.yellow · 2–3 → charts.blue · 4+ → charts.green.
@@ -14,6 +14,7 @@ export type CoverageNode =
   | { readonly kind: 'problem'; readonly problem: CoverageProblem }
   | { readonly kind: 'unknownRoot'; readonly unknown: ReadonlyMap<string, readonly RuleRef[]> }
   | { readonly kind: 'unknown'; readonly id: string; readonly refs: readonly RuleRef[] }
+  | { readonly kind: 'revokedRoot'; readonly revoked: readonly RevokedReference[] }
   | { readonly kind: 'skippedRoot'; readonly skipped: readonly SkippedFile[] }
   | { readonly kind: 'skipped'; readonly file: SkippedFile };
 
@@ -83,9 +84,9 @@ export function ruleItem(ref: RuleRef, key: string, ctx: NodeContext): vscode.Tr
   const item = new vscode.TreeItem(ref.title || ctx.relativePath(ref.path), vscode.TreeItemCollapsibleState.None);
   item.id = key;
   const line = ref.span.start.line;
-  item.description = `${ctx.relativePath(ref.path)}:${line + 1}`;
-  item.iconPath = new vscode.ThemeIcon('file-code');
-  item.contextValue = 'rule';
+  item.description = `${ctx.relativePath(ref.path)}:${line + 1}` + (ref.revoked ? ` · ${ref.revoked} is revoked` : '');
+  item.iconPath = ref.revoked ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon('file-code');
+  item.contextValue = ref.revoked ? 'rule.revoked' : 'rule';
   item.resourceUri = ctx.uriOf(ref.path);
   const range = new vscode.Range(line, ref.span.start.character, ref.span.end.line, ref.span.end.character);
   item.command = { command: 'vscode.open', title: 'Open rule', arguments: [ctx.uriOf(ref.path), { selection: range, preview: true }] };
@@ -93,6 +94,7 @@ export function ruleItem(ref: RuleRef, key: string, ctx: NodeContext): vscode.Tr
   md.isTrusted = false;
   md.appendMarkdown(`**${escapeMarkdown(ref.title)}**\n\n`);
   md.appendMarkdown(escapeMarkdown(`${ref.format} rule${ref.ruleId ? ` ${ref.ruleId}` : ''}`) + '\n\n' + escapeMarkdown(`${ctx.relativePath(ref.path)}:${line + 1} — ${ref.text}`));
+  if (ref.revoked) md.appendMarkdown('\n\n' + escapeMarkdown(`${ref.revoked} is revoked in ATT&CK: the rule counts for its replacement. "Fix all revoked references in workspace" updates the tag.`));
   item.tooltip = md;
   return item;
 }
@@ -131,6 +133,15 @@ export function unknownItem(id: string, refs: readonly RuleRef[]): vscode.TreeIt
   item.id = `unknown:${id}`;
   item.description = plural(new Set(refs.map((r) => `${r.path}#${r.ruleIndex}`)).size, 'rule');
   item.iconPath = new vscode.ThemeIcon('question', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+  return item;
+}
+
+export function revokedRootItem(count: number): vscode.TreeItem {
+  const item = new vscode.TreeItem('Revoked references', vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = 'revoked';
+  item.description = plural(count, 'reference');
+  item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+  item.tooltip = 'References to techniques ATT&CK revoked. Each counts for its replacement; "Fix all revoked references in workspace" rewrites them.';
   return item;
 }
 

@@ -8,6 +8,7 @@ import {
   NodeContext,
   problemItem,
   problemsItem,
+  revokedRootItem,
   ruleItem,
   skippedItem,
   skippedRootItem,
@@ -52,7 +53,12 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
     this.updateView();
   }
 
-  get gapsOnly(): boolean {
+  /** What the view shows above and on the tree: its message, description and badge (tests). */
+  get viewState(): { readonly message?: string; readonly description?: string; readonly badge?: vscode.ViewBadge } {
+    return { message: this.view?.message, description: this.view?.description, badge: this.view?.badge };
+  }
+
+    get gapsOnly(): boolean {
     return this.gaps;
   }
 
@@ -98,6 +104,8 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
         return unknownRootItem(node.unknown.size);
       case 'unknown':
         return unknownItem(node.id, node.refs);
+      case 'revokedRoot':
+        return revokedRootItem(node.revoked.length);
       case 'skippedRoot':
         return skippedRootItem(node.skipped.length);
       case 'skipped':
@@ -120,6 +128,8 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
         return [...node.unknown.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([id, refs]) => ({ kind: 'unknown', id, refs }));
       case 'unknown':
         return node.refs.map((ref) => ({ kind: 'rule', ref, key: `unknown:${node.id}/${ruleKey(ref)}` }));
+      case 'revokedRoot':
+        return node.revoked.map((r) => ({ kind: 'rule', ref: r.ref, key: `revoked:${r.id}/${ruleKey(r.ref)}:${r.ref.span.start.line}` }));
       case 'skippedRoot':
         return node.skipped.map((file) => ({ kind: 'skipped', file }));
       default:
@@ -137,6 +147,7 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
     const roots: CoverageNode[] = tactics.map((coverage) => ({ kind: 'tactic', coverage }));
     if (model.problems.length) roots.push({ kind: 'problems', problems: model.problems });
     if (model.unknown.size) roots.push({ kind: 'unknownRoot', unknown: model.unknown });
+    if (model.revoked.length) roots.push({ kind: 'revokedRoot', revoked: model.revoked });
     if (model.skipped.length) roots.push({ kind: 'skippedRoot', skipped: model.skipped });
     return roots;
   }
@@ -172,17 +183,24 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
           ? 'Showing gaps only (techniques no rule names).'
           : undefined;
     const total = model.total.techniques;
-    view.description = `${percentOf(total)}% · ${model.ruleCount} rules`;
-    const attention = new Set(model.problems.map((p) => p.path)).size + model.unknown.size;
-    view.badge = attention
-      ? { value: attention, tooltip: `${model.problems.length ? `${new Set(model.problems.map((p) => p.path)).size} file(s) with problems` : ''}${model.problems.length && model.unknown.size ? ', ' : ''}${model.unknown.size ? `${model.unknown.size} unknown reference(s)` : ''}` }
-      : undefined;
+    view.description = `${percentOf(total)}% · ${plural(model.ruleCount, 'rule')}` + (model.skipped.length ? ` · ${model.skipped.length} skipped` : '');
+    // The badge counts what needs a look: files that do not parse, unknown and revoked references.
+    const problemFiles = new Set(model.problems.map((p) => p.path)).size;
+    const parts = [
+      problemFiles ? plural(problemFiles, 'file') + ' with problems' : '',
+      model.unknown.size ? plural(model.unknown.size, 'unknown reference') : '',
+      model.revoked.length ? plural(model.revoked.length, 'revoked reference') : '',
+    ].filter(Boolean);
+    const attention = problemFiles + model.unknown.size + model.revoked.length;
+    view.badge = attention ? { value: attention, tooltip: `ATT&CK Lens: ${parts.join(', ')}` } : undefined;
   }
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
 }
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 function ratio(t: TacticCoverage): number {
   return t.techniques.total ? t.techniques.covered / t.techniques.total : 0;

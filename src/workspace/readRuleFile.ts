@@ -14,14 +14,28 @@ export async function readRuleFile(uri: vscode.Uri): Promise<ReadResult> {
     const bytes = await vscode.workspace.fs.readFile(uri);
     return decodeRuleText(bytes);
   } catch (e) {
-    return { skipped: describeReadError(e) };
+    const reason = describeReadError(e);
+    return { skipped: reason === NOT_FOUND && (await isBrokenLink(uri)) ? 'unreadable: broken symlink' : reason };
+  }
+}
+
+const NOT_FOUND = 'unreadable: not found';
+
+/** A name that stat cannot follow but its folder still lists is a link to nothing (gone files are not listed). */
+async function isBrokenLink(uri: vscode.Uri): Promise<boolean> {
+  try {
+    const name = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+    const entries = await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(uri, '..'));
+    return entries.some(([n, t]) => n === name && (t & vscode.FileType.SymbolicLink) !== 0);
+  } catch {
+    return false;
   }
 }
 
 function describeReadError(e: unknown): string {
   const text = String((e as Error)?.message ?? e);
   if (/ELOOP|too many (levels of )?symbolic links/i.test(text)) return 'symlink loop';
-  if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') return 'unreadable: not found';
+  if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') return NOT_FOUND;
   if (e instanceof vscode.FileSystemError && e.code === 'NoPermissions') return 'unreadable: permission denied';
   return `unreadable: ${text}`;
 }

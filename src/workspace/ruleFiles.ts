@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { FileTreatment } from '../config';
-import { enabledGlobs, matchesPathOrAncestor } from './glob';
+import { SkippedFile } from '../coverage/model';
+import { enabledGlobs, globToRegExp, matchesPathOrAncestor } from './glob';
+import { walkFolder } from './walkFolder';
 
 // Which workspace files are rule files, and how each is treated, from `attackLens.files`
 // (glob → treatment), `files.exclude` and `attackLens.coverage.exclude`.
@@ -54,23 +56,46 @@ export interface FoundRuleFile {
   readonly treatment: Exclude<FileTreatment, 'off'>;
 }
 
+/** Whether a folder (relative path) is excluded, so that nothing below it can be a rule file. */
+export function folderExcluded(selection: RuleFileSelection, relativePath: string): boolean {
+  // `**/node_modules/**` matches the folder's contents, not the folder: test `folder/` too.
+  return selection.exclude.some((g) => matchesPathOrAncestor(g, relativePath) || globToRegExp(g).test(relativePath + '/'));
+}
+
+/**
+ * Every rule file in the workspace (or below `folder`), each once, in path order, and the
+ * entries the scan had to leave out (symlink loops, broken links, unreadable folders).
+ */
+export async function discoverRuleFiles(selection: RuleFileSelection, token?: vscode.CancellationToken, folder?: vscode.Uri): Promise<{ files: FoundRuleFile[]; skipped: SkippedFile[] }> {
+  const found = new Map<string, FoundRuleFile>();
+  const skipped = new Map<string, SkippedFile>();
+  const roots: [vscode.Uri, string, vscode.Uri[]][] = [];
+  if (folder) {
+    const rel = relativeToWorkspace(folder);
+    const base = vscode.workspace.getWorkspaceFolder(folder)?.uri;
+    if (rel !== undefined && base) {
+      const parts = rel.split('/').slice(0, -1);
+      roots.push([folder, rel, [base, ...parts.map((_, i) => vscode.Uri.joinPath(base, ...parts.slice(0, i + 1)))]]);
+    }
+  } else for (const f of vscode.workspace.workspaceFolders ?? []) roots.push([f.uri, '', []]);
+  const followSymlinks = vscode.workspace.getConfiguration('search').get<boolean>('followSymlinks', true);
+  for (const [root, rootRel, rootAncestors] of roots) {
+    if (token?.isCancellationRequested) break;
+    const walked = await walkFolder(root, rootRel, {
+      classify: (rel) => treatmentOf(selection, rel),
+      excludedFolder: (rel) => folderExcluded(selection, rel),
+      followSymlinks,
+      token,
+      rootAncestors,
+    });
+    for (const f of walked.files) if (!found.has(f.uri.toString())) found.set(f.uri.toString(), f);
+    for (const s of walked.skipped) skipped.set(s.path, s);
+  }
+  const files = [...found.values()].sort((a, b) => (a.uri.path < b.uri.path ? -1 : a.uri.path > b.uri.path ? 1 : 0));
+  return { files, skipped: [...skipped.values()].sort((a, b) => (a.path < b.path ? -1 : 1)) };
+}
+
 /** Every rule file in the workspace (or below `folder`), each once, in path order. */
 export async function findRuleFiles(selection: RuleFileSelection, token?: vscode.CancellationToken, folder?: vscode.Uri): Promise<FoundRuleFile[]> {
-  const found = new Map<string, FoundRuleFile>();
-  // Below a folder the workspace-relative globs cannot be re-anchored: list everything there
-  // and let treatmentOf decide.
-  const globs: [string, FileTreatment][] = folder ? [['**/*', 'auto']] : Object.entries(selection.files);
-  for (const [glob, treatment] of globs) {
-    if (treatment === 'off' || token?.isCancellationRequested) continue;
-    // undefined exclude = files.exclude applies; coverage.exclude is applied by treatmentOf.
-    const uris = await vscode.workspace.findFiles(folder ? new vscode.RelativePattern(folder, glob) : glob, undefined, undefined, token);
-    for (const uri of uris) {
-      const key = uri.toString();
-      if (found.has(key)) continue;
-      const rel = relativeToWorkspace(uri);
-      const t = rel === undefined ? undefined : treatmentOf(selection, rel);
-      if (t) found.set(key, { uri, treatment: t });
-    }
-  }
-  return [...found.values()].sort((a, b) => (a.uri.path < b.uri.path ? -1 : a.uri.path > b.uri.path ? 1 : 0));
+  return (await discoverRuleFiles(selection, token, folder)).files;
 }

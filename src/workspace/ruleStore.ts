@@ -5,8 +5,8 @@ import { CoverageModel, SkippedFile } from '../coverage/model';
 import { parseSafely, scanRuleFiles } from '../coverage/scan';
 import { ParsedRuleFile } from '../rules/types';
 import { readRuleFile } from './readRuleFile';
-import { matchesPathOrAncestor } from './glob';
-import { currentSelection, findRuleFiles, FoundRuleFile, relativeToWorkspace, RuleFileSelection, treatmentOf } from './ruleFiles';
+import { ScanStatus } from './scanStatus';
+import { currentSelection, discoverRuleFiles, folderExcluded, FoundRuleFile, relativeToWorkspace, RuleFileSelection, treatmentOf } from './ruleFiles';
 
 /** Parses one file's text; `path` is the file's URI string, `treatment` its `attackLens.files` entry. */
 export type RuleParser = (text: string, path: string, treatment: Exclude<FileTreatment, 'off'>) => ParsedRuleFile;
@@ -48,11 +48,13 @@ export class RuleStore implements vscode.Disposable {
   private scanSource?: vscode.CancellationTokenSource;
   private scanRunning: Promise<void> = Promise.resolve();
   private summary?: ScanSummary;
+  private update?: { readonly files: number; readonly durationMs: number };
   private readonly pending = new Map<string, vscode.Uri>();
   private debounce?: ReturnType<typeof setTimeout>;
   private watchers: vscode.Disposable[] = [];
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<RuleStoreChange>();
+  private readonly status = new ScanStatus();
 
   /** Fires after the files or the model changed; read `model` then. */
   readonly onDidChange = this.changed.event;
@@ -66,6 +68,7 @@ export class RuleStore implements vscode.Disposable {
     this.selection = currentSelection(lens.config.files, lens.config.coverageExclude);
     this.disposables.push(
       this.changed,
+      this.status,
       lens.onDidChangeIndex(() => void this.rescan()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescan()),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -107,6 +110,11 @@ export class RuleStore implements vscode.Disposable {
     return this.scanSource !== undefined;
   }
 
+  /** The last watcher update: how many files were re-read, and how long reading, parsing and notifying took. */
+  get lastUpdate(): { readonly files: number; readonly durationMs: number } | undefined {
+    return this.update;
+  }
+
   /** The last full scan: how many files, how long. */
   get lastScan(): ScanSummary | undefined {
     return this.summary;
@@ -128,33 +136,42 @@ export class RuleStore implements vscode.Disposable {
     this.scanSource = source;
     this.selection = currentSelection(this.lens.config.files, this.lens.config.coverageExclude);
     this.rewatch();
-    const run = Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ATT&CK Lens: scanning rules' }, (progress) => this.scan(source.token, progress)));
+    const end = this.status.begin();
+    const run = this.scan(source);
     this.scanRunning = run.finally(() => {
+      end();
       if (this.scanSource === source) this.scanSource = undefined;
       source.dispose();
     });
     return this.scanRunning;
   }
 
-  /** Stops a running scan; what was parsed so far stays. */
+  /** The status bar text while a scan runs (tests); undefined otherwise. */
+  get statusText(): string | undefined {
+    return this.status.text;
+  }
+
+  /** Stops a running scan (the status bar item and the notification do this); what it read so far is kept. */
   cancelScan(): void {
     this.scanSource?.cancel();
   }
 
-  private async scan(token: vscode.CancellationToken, progress: vscode.Progress<{ message?: string }>): Promise<void> {
+  private async scan(source: vscode.CancellationTokenSource): Promise<void> {
+    const token = source.token;
     const started = Date.now();
-    const found = await findRuleFiles(this.selection, token);
-    if (token.isCancellationRequested) return;
-    progress.report({ message: `0/${found.length}` });
-    // The status bar spinner cannot be cancelled: a large workspace also gets a notification
-    // with a Cancel button (what was parsed before cancelling is dropped; Refresh starts over).
-    let userCancelled = false;
+    // Cancelled by a newer rescan: that one reports. Cancelled by the user: keep what was read.
+    const superseded = () => this.scanSource !== source;
+    const discovered = await discoverRuleFiles(this.selection, token);
+    if (superseded()) return;
+    const found = token.isCancellationRequested ? [] : discovered.files;
+    this.status.report(0, found.length);
+    // Large workspaces also get a notification with a Cancel button and a progress bar.
     let notify: ((done: number) => void) | undefined;
     let closeNotification = () => {};
     if (found.length >= LARGE_SCAN) {
       const finished = new Promise<void>((resolve) => (closeNotification = resolve));
       void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ATT&CK Lens: reading ${found.length} rule files`, cancellable: true }, (p, userToken) => {
-        userToken.onCancellationRequested(() => (userCancelled = true));
+        userToken.onCancellationRequested(() => source.cancel());
         let last = 0;
         notify = (done) => {
           p.report({ increment: ((done - last) / found.length) * 100 });
@@ -168,25 +185,31 @@ export class RuleStore implements vscode.Disposable {
       pathOf: (f) => f.uri.toString(),
       read: (f) => readRuleFile(f.uri),
       parse: (text, f) => this.parse(text, f.uri.toString(), f.treatment),
-      isCancelled: () => token.isCancellationRequested || userCancelled,
+      isCancelled: () => token.isCancellationRequested,
       onProgress: (done, total) => {
-        progress.report({ message: `${done}/${total}` });
+        this.status.report(done, total);
         notify?.(done);
       },
     }).finally(() => closeNotification());
-    if (result.cancelled) {
-      this.summary = { files: result.files.length, skipped: result.skipped.length, durationMs: Date.now() - started, cancelled: true };
-      this.lens.log.info(`Coverage scan cancelled after ${result.files.length} of ${found.length} files`);
-      this.changed.fire({ kind: 'scan', uris: [] });
-      return;
+    if (superseded()) return;
+    const skipped = [...discovered.skipped, ...result.skipped];
+    const cancelled = result.cancelled || token.isCancellationRequested;
+    if (cancelled) {
+      // Files not reached keep what an earlier scan read (nothing, for the first scan).
+      for (const f of result.files) this.parsed.set(f.path, f);
+      for (const s of skipped) this.skippedFiles.set(s.path, s);
+    } else {
+      this.parsed.clear();
+      for (const f of result.files) this.parsed.set(f.path, f);
+      this.skippedFiles = new Map(skipped.map((s) => [s.path, s]));
     }
-    this.parsed.clear();
-    for (const f of result.files) this.parsed.set(f.path, f);
-    this.skippedFiles = new Map(result.skipped.map((s) => [s.path, s]));
     this.currentModel = undefined;
-    this.summary = { files: result.files.length, skipped: result.skipped.length, durationMs: Date.now() - started, cancelled: false };
-    this.lens.log.info(`Coverage scan: ${result.files.length} rule files, ${result.skipped.length} skipped, in ${this.summary.durationMs} ms`);
-    for (const s of result.skipped) this.lens.log.info(`Skipped ${s.path}: ${s.reason}`);
+    this.summary = { files: result.files.length, skipped: skipped.length, durationMs: Date.now() - started, cancelled };
+    // Listeners asking `scanning` now must hear false: the scan is over.
+    this.scanSource = undefined;
+    if (cancelled) this.lens.log.info(`Coverage scan cancelled after ${result.files.length} of ${found.length} files`);
+    else this.lens.log.info(`Coverage scan: ${result.files.length} rule files, ${skipped.length} skipped, in ${this.summary.durationMs} ms`);
+    for (const s of skipped) this.lens.log.info(`Skipped ${s.path}: ${s.reason}`);
     this.changed.fire({ kind: 'scan', uris: [] });
   }
 
@@ -218,6 +241,7 @@ export class RuleStore implements vscode.Disposable {
     await this.scanRunning;
     const uris = [...this.pending.values()];
     this.pending.clear();
+    const started = performance.now();
     const touched: vscode.Uri[] = [];
     const files = new Map<string, FoundRuleFile>();
     const folders: vscode.Uri[] = [];
@@ -231,10 +255,15 @@ export class RuleStore implements vscode.Disposable {
       // Not a rule file: a folder that went away (forget what was in it) or that appeared with
       // its files (a copy or an unpacked archive may be reported as the folder alone).
       touched.push(...this.forgetUnder(uri.toString()));
-      if (rel !== undefined && !this.selection.exclude.some((g) => matchesPathOrAncestor(g, rel))) folders.push(uri);
+      if (rel !== undefined && !folderExcluded(this.selection, rel)) folders.push(uri);
     }
     for (const folder of await this.createdFolders(folders)) {
-      for (const found of await findRuleFiles(this.selection, undefined, folder)) files.set(found.uri.toString(), found);
+      const discovered = await discoverRuleFiles(this.selection, undefined, folder);
+      for (const found of discovered.files) files.set(found.uri.toString(), found);
+      for (const s of discovered.skipped) {
+        this.skippedFiles.set(s.path, s);
+        touched.push(this.uriOf(s.path));
+      }
     }
     const list = [...files.values()];
     for (let i = 0; i < list.length; i += UPDATE_BATCH) {
@@ -244,7 +273,9 @@ export class RuleStore implements vscode.Disposable {
     }
     if (touched.length) {
       this.currentModel = undefined;
+      // Listeners (the tree, the matrix) rebuild the model here: part of the update's cost.
       this.changed.fire({ kind: 'files', uris: touched });
+      this.update = { files: list.length, durationMs: performance.now() - started };
     }
   }
 
@@ -287,6 +318,12 @@ export class RuleStore implements vscode.Disposable {
       }
     }
     return gone;
+  }
+
+  /** Re-reads these files now, as if the watcher had reported them (tests, the bench); resolves after listeners ran. */
+  async reread(uris: readonly vscode.Uri[]): Promise<void> {
+    for (const uri of uris) this.pending.set(uri.toString(), uri);
+    await this.flush();
   }
 
   /** Applies queued watcher events now instead of after the debounce (tests, refresh). */

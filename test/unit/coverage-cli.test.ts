@@ -52,6 +52,43 @@ describe('attack-lens coverage', function () {
     assert.strictEqual(j.tactics['execution'].total, index.techniquesForTactic('execution', 'enterprise-attack').length);
   });
 
+  it('--format json: the keys the issue documents, in its order, before any extra detail', () => {
+    const j = JSON.parse(run(formats, '--format', 'json').stdout) as Record<string, unknown> & CoverageJson;
+    // From issue 4: {"attackVersion","domains","rules":N,"skipped":[…],"problems":[{file,line,message}],
+    // "tactics":{shortname:{"covered":n,"total":n}},"techniques":{"T1059.001":{"rules":n,"viaSubtechniques":n,"files":[…]}},"unknown":{"T1685":n}}
+    assert.deepStrictEqual(Object.keys(j).slice(0, 8), ['attackVersion', 'domains', 'rules', 'skipped', 'problems', 'tactics', 'techniques', 'unknown']);
+    assert.strictEqual(typeof j.attackVersion, 'string');
+    assert.ok(Number.isInteger(j.rules));
+    assert.ok(Array.isArray(j.skipped));
+    assert.deepStrictEqual(Object.keys(j.problems[0]), ['file', 'line', 'message']);
+    for (const t of Object.values(j.tactics)) {
+      assert.deepStrictEqual(Object.keys(t).slice(0, 2), ['covered', 'total']);
+      assert.ok(Number.isInteger(t.covered) && Number.isInteger(t.total));
+    }
+    for (const t of Object.values(j.techniques)) assert.deepStrictEqual(Object.keys(t), ['rules', 'viaSubtechniques', 'files']);
+    for (const n of Object.values(j.unknown)) assert.ok(Number.isInteger(n));
+  });
+
+  it('folder names above the path given do not make rules deprecated; deprecated/ folders below it do', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attack-lens-cov-'));
+    try {
+      const checkout = path.join(dir, 'deprecated', 'detections');
+      fs.cpSync(formats, checkout, { recursive: true });
+      fs.mkdirSync(path.join(checkout, '_deprecated'));
+      fs.copyFileSync(path.join(formats, 'sigma_powershell.yml'), path.join(checkout, '_deprecated', 'old_powershell.yml'));
+      const j = JSON.parse(run(checkout, '--format', 'json').stdout) as CoverageJson & { deprecatedRulesExcluded: number };
+      assert.strictEqual(j.rules, 7, 'the same rules as the fixture folder itself');
+      assert.strictEqual(j.deprecatedRulesExcluded, 2, 'the status: deprecated rule and the copy in _deprecated/');
+      assert.strictEqual(j.techniques['T1059.001'].rules, 2);
+      const relative = JSON.parse(spawnSync(process.execPath, [cli, 'coverage', path.join('deprecated', 'detections'), '--format', 'json'], { cwd: dir, encoding: 'utf8' }).stdout) as CoverageJson;
+      assert.strictEqual(relative.rules, 7, 'a relative path below a deprecated/ folder');
+      const only = JSON.parse(run(path.join(checkout, '_deprecated'), '--format', 'json').stdout) as CoverageJson;
+      assert.strictEqual(only.rules, 0, 'a deprecated folder given itself is still deprecated');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('--fail-under exits 1 below the threshold and 0 at or above it', () => {
     const j = JSON.parse(run(formats, '--format', 'json').stdout) as CoverageJson;
     const pct = j.total.techniques.percent;

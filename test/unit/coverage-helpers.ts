@@ -1,6 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AttackIndex } from '../../src/attack/index';
+import { scanRuleFiles } from '../../src/coverage/scan';
+import { readRuleFileFromDisk, walkRuleFiles } from '../../src/node/scanFiles';
+import { parseRuleFile } from '../../src/rules/index';
+import { ParsedRuleFile } from '../../src/rules/types';
 
 // Shared by the coverage unit tests: a checker for Navigator layer format 4.5 (from
 // mitre-attack/attack-navigator layers/spec/v4.5/layerformat.md) and independent counters.
@@ -25,7 +29,14 @@ export function layerViolations(layer: unknown): string[] {
   if (versions.layer !== '4.5') v.push('versions.layer must be "4.5"');
   const nav = String(versions.navigator).split('.').map(Number);
   if (!(nav[0] > 4 || (nav[0] === 4 && nav[1] >= 9))) v.push('versions.navigator must be at least 4.9.0');
-  if (typeof versions.attack !== 'string') v.push('versions.attack must be a string');
+  if (versions.attack !== undefined && typeof versions.attack !== 'string') v.push('versions.attack must be a string');
+  if (l.description !== undefined && typeof l.description !== 'string') v.push('description must be a string');
+  const filters = l.filters as Record<string, unknown> | undefined;
+  if (filters !== undefined && (!Array.isArray(filters.platforms) || !filters.platforms.every((p) => typeof p === 'string'))) v.push('filters.platforms must be strings');
+  for (const k of ['hideDisabled', 'showTacticRowBackground', 'selectTechniquesAcrossTactics', 'selectSubtechniquesWithParent', 'selectVisibleTechniques']) {
+    if (l[k] !== undefined && typeof l[k] !== 'boolean') v.push(`${k} must be a boolean`);
+  }
+  if (l.tacticRowBackground !== undefined && !HEX.test(l.tacticRowBackground as string)) v.push('tacticRowBackground');
   if (l.sorting !== undefined && ![0, 1, 2, 3].includes(l.sorting as number)) v.push('sorting must be 0–3');
   const layout = l.layout as Record<string, unknown>;
   for (const k of Object.keys(layout)) if (!LAYOUT_FIELDS.has(k)) v.push(`unknown layout field ${k}`);
@@ -35,6 +46,10 @@ export function layerViolations(layer: unknown): string[] {
   for (const t of l.techniques as Record<string, unknown>[]) {
     for (const k of Object.keys(t)) if (!TECHNIQUE_FIELDS.has(k)) v.push(`unknown technique field ${k}`);
     if (!/^T\d{4}(\.\d{3})?$/.test(t.techniqueID as string)) v.push(`bad techniqueID ${String(t.techniqueID)}`);
+    if (t.tactic !== undefined && typeof t.tactic !== 'string') v.push('tactic must be a string');
+    if (t.enabled !== undefined && typeof t.enabled !== 'boolean') v.push('enabled must be a boolean');
+    if (t.showSubtechniques !== undefined && typeof t.showSubtechniques !== 'boolean') v.push('showSubtechniques must be a boolean');
+    if (t.color !== undefined && t.color !== '' && !HEX.test(t.color as string)) v.push('color');
     if (t.score !== undefined && typeof t.score !== 'number') v.push('score must be a number');
     if (t.comment !== undefined && typeof t.comment !== 'string') v.push('comment must be a string');
     for (const m of (t.metadata as Record<string, unknown>[]) ?? []) if (!('divider' in m) && (typeof m.name !== 'string' || typeof m.value !== 'string')) v.push('metadata needs name and value strings');
@@ -42,8 +57,9 @@ export function layerViolations(layer: unknown): string[] {
   const g = l.gradient as Record<string, unknown>;
   if (!Array.isArray(g.colors) || g.colors.length < 2 || !g.colors.every((c) => HEX.test(c))) v.push('gradient.colors');
   if (typeof g.minValue !== 'number' || typeof g.maxValue !== 'number' || !(g.maxValue > g.minValue)) v.push('gradient maxValue must be > minValue');
+  for (const k of ['showID', 'showName', 'showAggregateScores', 'countUnscored']) if (layout[k] !== undefined && typeof layout[k] !== 'boolean') v.push(`layout.${k} must be a boolean`);
   for (const li of l.legendItems as Record<string, unknown>[]) if (typeof li.label !== 'string' || !HEX.test(li.color as string)) v.push('legendItems need label and color');
-  for (const m of l.metadata as Record<string, unknown>[]) if (typeof m.name !== 'string' || typeof m.value !== 'string') v.push('layer metadata');
+  for (const m of l.metadata as Record<string, unknown>[]) if (!('divider' in m) && typeof m.name !== 'string' || typeof m.value !== 'string') v.push('layer metadata');
   return v;
 }
 
@@ -55,6 +71,13 @@ export const splunkDetections = path.join(sharedRoot, 'corpora', 'splunk', 'dete
 
 export function loadIndex(): AttackIndex {
   return AttackIndex.fromJson(fs.readFileSync(path.join(projectRoot, 'dist', 'attack-index.json'), 'utf8'));
+}
+
+/** Every SigmaHQ rule file, parsed as the CLI does. */
+export async function parseCorpusForTest(index: AttackIndex, dir = sigmaRules): Promise<ParsedRuleFile[]> {
+  const walked = walkRuleFiles([dir]);
+  const scanned = await scanRuleFiles({ items: walked.files, pathOf: (f) => f.path, read: async (f) => readRuleFileFromDisk(f.path), parse: (text, f) => parseRuleFile(text, f.path, index, { root: f.root }), batchSize: 256 });
+  return scanned.files;
 }
 
 export function filesUnder(dir: string, ext: RegExp): string[] {

@@ -5,7 +5,7 @@ import { AttackIndex } from '../../src/attack/index';
 import { CoverageModel } from '../../src/coverage/model';
 import { gradientColor, MAX_TITLES, NavigatorLayer, navigatorLayer } from '../../src/coverage/navigator';
 import { AttackReference, DetectionRule, ParsedRuleFile, span } from '../../src/rules/types';
-import { layerViolations } from './coverage-helpers';
+import { layerViolations, parseCorpusForTest } from './coverage-helpers';
 
 // The exported layer against the Navigator layer format 4.5 (mitre-attack/attack-navigator,
 // layers/spec/v4.5/layerformat.md): field names, types, required fields, value ranges.
@@ -56,7 +56,33 @@ describe('coverage navigator layer', () => {
     const layer = navigatorLayer(CoverageModel.build([], index, { platforms: ['Windows'] }));
     assert.deepStrictEqual(layerViolations(layer), []);
     assert.deepStrictEqual(layer.filters, { platforms: ['Windows'] });
-    assert.strictEqual(layer.techniques.length, 0);
+    assert.strictEqual(layer.techniques.length, 0);    // The checker itself catches what Navigator would refuse.
+    const broken = { ...layer, versions: { ...layer.versions, layer: '4.4', navigator: '4.8.0' }, gradient: { colors: ['red'], minValue: 1, maxValue: 1 }, techniques: [{ techniqueID: 'T59', score: '3', extra: 1 }], surprise: true };
+    assert.deepStrictEqual(layerViolations(broken).sort(), [
+      'bad techniqueID T59', 'gradient maxValue must be > minValue', 'gradient.colors', 'score must be a number', 'unknown layer field surprise', 'unknown technique field extra', 'versions.layer must be "4.5"', 'versions.navigator must be at least 4.9.0',
+    ]);
+  });
+
+  it('writes the platform filter as Navigator spells it, only platforms of the layer\'s domain', () => {
+    const layer = navigatorLayer(CoverageModel.build([], index, { platforms: ['windows', 'LINUX', 'Android'] }));
+    assert.deepStrictEqual(layer.filters, { platforms: ['Windows', 'Linux'] });
+    const mobile = navigatorLayer(CoverageModel.build([], index, { domains: ['mobile-attack'], platforms: ['android'] }));
+    assert.deepStrictEqual(mobile.filters, { platforms: ['Android'] });
+    assert.strictEqual(navigatorLayer(CoverageModel.build([], index, { platforms: ['Android'] })).filters, undefined, 'no enterprise platform left: no filter');
+  });
+
+  it('the SigmaHQ corpus as a layer: valid 4.5, one entry per named technique, showSubtechniques only on parents', async () => {
+    const model = CoverageModel.build(await parseCorpusForTest(index), index);
+    const layer = navigatorLayer(model);
+    assert.deepStrictEqual(layerViolations(layer), []);
+    assert.deepStrictEqual(layer.techniques.map((t) => t.techniqueID), model.referencedTechniques().filter((id) => index.technique(id)!.domain === 'enterprise-attack'));
+    for (const t of layer.techniques) {
+      assert.strictEqual(t.score, model.forTechnique(t.techniqueID)!.rules.length, t.techniqueID);
+      if (t.showSubtechniques) assert.ok(index.subtechniques(t.techniqueID).length > 0, `${t.techniqueID} has sub-techniques`);
+      assert.ok(t.score >= layer.gradient.minValue && t.score <= layer.gradient.maxValue);
+    }
+    assert.strictEqual(layer.gradient.maxValue, Math.max(...layer.techniques.map((t) => t.score)));
+    assert.strictEqual(layer.legendItems[layer.legendItems.length - 1].color, layer.gradient.colors[layer.gradient.colors.length - 1], 'the top legend entry has the gradient\'s top colour');
   });
 
   it('interpolates gradient colours like Navigator', () => {

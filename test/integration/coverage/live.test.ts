@@ -96,6 +96,32 @@ describe('coverage: live updates', () => {
     await store.rescan();
     assert.strictEqual(store.model.skipped.length, 0);
   });
+
+  it('skips a symlink loop and a broken link, counts them, and does not follow the loop', async () => {
+    const api = await activateApi();
+    const store = api.rules;
+    const dir = workspaceUri('rules', 'links');
+    fs.mkdirSync(dir.fsPath, { recursive: true });
+    fs.writeFileSync(path.join(dir.fsPath, 'linked.yml'), rule('Linked Rule', 'T1071.004'));
+    fs.symlinkSync('..', path.join(dir.fsPath, 'up'));
+    fs.symlinkSync('missing.yml', path.join(dir.fsPath, 'dangling.yml'));
+    try {
+      await store.rescan();
+      const reasons = new Map(store.model.skipped.map((s) => [vscode.workspace.asRelativePath(store.uriOf(s.path)), s.reason]));
+      assert.strictEqual(reasons.get('rules/links/up'), 'symlink loop');
+      assert.strictEqual(reasons.get('rules/links/dangling.yml'), 'unreadable: broken symlink');
+      assert.strictEqual(store.model.forTechnique('T1071.004')!.rules.length, 1, 'read once, not again through the loop');
+      assert.ok(!store.files().some((f) => f.path.includes('/up/')), 'nothing read through the loop');
+      assert.match(api.coverageTree.viewState.description ?? '', / · 2 skipped$/);
+      const skippedRoot = api.coverageTree.getChildren().find((n) => n.kind === 'skippedRoot');
+      assert.ok(skippedRoot);
+      assert.match(description(api.coverageTree, skippedRoot), /^2 files$/);
+    } finally {
+      fs.rmSync(dir.fsPath, { recursive: true, force: true });
+      await store.rescan();
+    }
+    assert.strictEqual(store.model.skipped.length, 0);
+  });
 });
 
 describe('coverage: exports', () => {

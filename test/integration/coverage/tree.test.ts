@@ -70,6 +70,33 @@ describe('coverage: tree', () => {
     assert.strictEqual(refs[0].kind === 'rule' && refs[0].ref.title, 'Old Revoked Mapping');
   });
 
+  it('flags the revoked reference in the tree and counts what needs a look in the badge', async () => {
+    const api = await activateApi();
+    const tree = api.coverageTree;
+    const revokedRoot = tree.getChildren().find((n) => n.kind === 'revokedRoot');
+    assert.ok(revokedRoot, 'a Revoked references node');
+    const [flagged] = tree.getChildren(revokedRoot);
+    assert.ok(flagged.kind === 'rule');
+    assert.strictEqual(flagged.ref.title, 'Old Revoked Mapping');
+    assert.match(description(tree, flagged), /T1086 is revoked/);
+    // Under T1059.001 the same rule carries the flag; the one naming T1059.001 itself does not.
+    const ps = ruleChildren(tree, techniqueNode(tree, 'execution', 'T1059.001')!);
+    assert.deepStrictEqual(ps.map((r) => [r.ref.title, /revoked/.test(description(tree, r))]).sort(), [['Old Revoked Mapping', true], ['Suspicious PowerShell Encoded Command', false]]);
+    const item = tree.getTreeItem(flagged);
+    assert.strictEqual((item.iconPath as vscode.ThemeIcon).id, 'warning');
+    // Badge: 1 file with problems (broken.yml) + 1 unknown reference (T1999) + 1 revoked (T1086).
+    const state = tree.viewState;
+    assert.strictEqual(state.badge?.value, 3);
+    assert.match(state.badge?.tooltip ?? '', /1 file with problems, 1 unknown reference, 1 revoked reference/);
+    assert.match(state.description ?? '', /^\d+(\.\d)?% · 7 rules$/);
+  });
+
+  it('honours files.exclude: the archive folder the fixture hides adds nothing', async () => {
+    const api = await activateApi();
+    assert.strictEqual(api.rules.file(workspaceUri('archive', 'email_collection.yml')), undefined);
+    assert.strictEqual(api.rules.model.forTechnique('T1114.001')!.covered, false);
+  });
+
   it('leaves the deprecated rule out and counts the revoked T1086 for T1059.001', async () => {
     const api = await activateApi();
     const model = api.rules.model;

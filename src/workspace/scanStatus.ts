@@ -1,0 +1,47 @@
+import * as vscode from 'vscode';
+
+// The rule scan's progress in the status bar: "$(sync~spin) ATT&CK rules 1200/3140". Unlike a
+// window progress indicator it can be clicked, and a click cancels the scan (the command is
+// attackLens.cancelCoverageScan). The context key attackLens.coverage.scanning is true meanwhile.
+
+export const CANCEL_SCAN_COMMAND = 'attackLens.cancelCoverageScan';
+
+export class ScanStatus implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('attackLens.coverageScan', vscode.StatusBarAlignment.Left, 10);
+  private active = 0;
+
+  constructor() {
+    this.item.name = 'ATT&CK Lens rule scan';
+    this.item.command = { command: CANCEL_SCAN_COMMAND, title: 'Cancel the rule scan' };
+    this.item.tooltip = 'ATT&CK Lens is reading the workspace\'s rule files for coverage. Click to cancel.';
+  }
+
+  /** Shows the item; returns a function that hides it again (scans may overlap while one is cancelled). */
+  begin(): () => void {
+    this.active++;
+    this.item.text = '$(sync~spin) ATT&CK rules';
+    this.item.show();
+    void vscode.commands.executeCommand('setContext', 'attackLens.coverage.scanning', true);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      if (--this.active > 0) return;
+      this.item.hide();
+      void vscode.commands.executeCommand('setContext', 'attackLens.coverage.scanning', false);
+    };
+  }
+
+  report(done: number, total: number): void {
+    this.item.text = `$(sync~spin) ATT&CK rules ${done}/${total}`;
+  }
+
+  /** What the status bar shows now (tests). */
+  get text(): string | undefined {
+    return this.active > 0 ? this.item.text : undefined;
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,143 @@
+import * as vscode from 'vscode';
+import { FileTreatment } from '../config';
+import { SkippedFile } from '../coverage/model';
+
+// The coverage scan's walk of a workspace folder through vscode.workspace.fs (so remote and
+// virtual workspaces work). findFiles would be simpler, but ripgrep drops symlink loops and
+// broken links without a word; the issue wants them counted. Excluded folders are never entered.
+//
+// A symlinked folder is followed unless it leads back to a folder on the way to it (a loop),
+// which is reported. workspace.fs has no realpath: a folder is recognised by its stat (ctime,
+// mtime, size) and its listing, which only the same folder reached twice shares.
+
+export interface WalkOptions {
+  /** How a file is treated, from its path relative to the workspace folder; undefined = not a rule file. */
+  readonly classify: (relativePath: string) => Exclude<FileTreatment, 'off'> | undefined;
+  /** Whether a folder (relative path) is excluded: nothing below it is visited. */
+  readonly excludedFolder: (relativePath: string) => boolean;
+  /** search.followSymlinks: when false, symlinked folders are not entered. */
+  readonly followSymlinks: boolean;
+  readonly token?: vscode.CancellationToken;
+  /** The folders above `root` (outermost first): a root that is a symlink back to one of them is a loop. */
+  readonly rootAncestors?: readonly vscode.Uri[];
+}
+
+export interface WalkedFile {
+  readonly uri: vscode.Uri;
+  readonly treatment: Exclude<FileTreatment, 'off'>;
+}
+
+export interface WalkResult {
+  readonly files: WalkedFile[];
+  readonly skipped: SkippedFile[];
+}
+
+/** Folders listed at once; the extension host's fs calls are cheap but not free. */
+const CONCURRENCY = 16;
+
+interface Visit {
+  readonly uri: vscode.Uri;
+  readonly rel: string;
+  /** The folders on the way here (outermost first), for the loop check. */
+  readonly ancestors: readonly Folder[];
+  /** Reached through a symlink: checked for a loop before it is entered. */
+  readonly link?: boolean;
+}
+
+class Folder {
+  private fingerprint?: Promise<string>;
+  constructor(
+    readonly uri: vscode.Uri,
+    readonly names: string,
+  ) {}
+  /** The folder's identity as far as workspace.fs can tell; computed only when a link needs it. */
+  identity(): Promise<string> {
+    return (this.fingerprint ??= Promise.resolve(vscode.workspace.fs.stat(this.uri)).then(
+      (s) => `${s.ctime}:${s.mtime}:${s.size}:${this.names}`,
+      () => `?${this.uri.toString()}`,
+    ));
+  }
+}
+
+async function listing(uri: vscode.Uri): Promise<Folder | undefined> {
+  try {
+    const entries = await vscode.workspace.fs.readDirectory(uri);
+    return new Folder(uri, entries.map(([n, t]) => `${n}/${t}`).sort().join('|'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The walk's first folder; when it is a symlink (a link created in the workspace), its ancestors are known for the loop check. */
+async function rootVisit(root: vscode.Uri, rel: string, above: readonly vscode.Uri[]): Promise<Visit> {
+  if (!above.length) return { uri: root, rel, ancestors: [] };
+  const stat = await Promise.resolve(vscode.workspace.fs.stat(root)).then((s) => s, () => undefined);
+  if (!stat || !(stat.type & vscode.FileType.SymbolicLink)) return { uri: root, rel, ancestors: [] };
+  const ancestors = (await Promise.all(above.map(listing))).filter((f): f is Folder => !!f);
+  return { uri: root, rel, ancestors, link: true };
+}
+
+/** Every rule file below `root` (whose path relative to its workspace folder is `rootRel`). */
+export async function walkFolder(root: vscode.Uri, rootRel: string, options: WalkOptions): Promise<WalkResult> {
+  const files: WalkedFile[] = [];
+  const skipped: SkippedFile[] = [];
+  const queue: Visit[] = [await rootVisit(root, rootRel, options.rootAncestors ?? [])];
+  let running = 0;
+
+  const visit = async (v: Visit): Promise<void> => {
+    let entries: [string, vscode.FileType][];
+    try {
+      entries = await vscode.workspace.fs.readDirectory(v.uri);
+    } catch (e) {
+      skipped.push({ path: v.uri.toString(), reason: `unreadable: ${(e as Error)?.message ?? String(e)}` });
+      return;
+    }
+    const folder = new Folder(v.uri, entries.map(([n, t]) => `${n}/${t}`).sort().join('|'));
+    const ancestors = [...v.ancestors, folder];
+    for (const [name, type] of entries) {
+      const rel = v.rel ? `${v.rel}/${name}` : name;
+      const uri = vscode.Uri.joinPath(v.uri, name);
+      const link = (type & vscode.FileType.SymbolicLink) !== 0;
+      if (type & vscode.FileType.Directory) {
+        if (options.excludedFolder(rel) || (link && !options.followSymlinks)) continue;
+        queue.push({ uri, rel, ancestors, link });
+      } else if (type & vscode.FileType.File) {
+        const treatment = options.classify(rel);
+        if (treatment) files.push({ uri, treatment });
+      } else if (link && options.classify(rel)) {
+        // A link to nothing: workspace.fs reports it without a file type.
+        skipped.push({ path: uri.toString(), reason: 'unreadable: broken symlink' });
+      }
+    }
+  };
+
+  /** A symlinked folder that is one of the folders on the way to it is a loop. */
+  const isLoop = async (v: Visit): Promise<boolean> => {
+    const target = await listing(v.uri);
+    if (!target) return false;
+    const self = await target.identity();
+    for (const a of v.ancestors) if ((await a.identity()) === self) return true;
+    return false;
+  };
+
+  const run = async (v: Visit): Promise<void> => {
+    if (v.link && (await isLoop(v))) skipped.push({ path: v.uri.toString(), reason: 'symlink loop' });
+    else await visit(v);
+  };
+
+  await new Promise<void>((resolve) => {
+    const pump = () => {
+      while (running < CONCURRENCY && queue.length && !options.token?.isCancellationRequested) {
+        const v = queue.shift()!;
+        running++;
+        void run(v).finally(() => {
+          running--;
+          pump();
+        });
+      }
+      if (running === 0 && (queue.length === 0 || options.token?.isCancellationRequested)) resolve();
+    };
+    pump();
+  });
+  return { files, skipped };
+}
