@@ -43,6 +43,12 @@ function percentFlag(args: ParsedArgs): number | undefined {
   return n;
 }
 
+/** One layer per domain; several domains make a list of layers, which Navigator 4.5 opens as one tab each. */
+function navigatorText(model: CoverageModel): string {
+  const layers = model.domains.map((domain) => navigatorLayer(model, { domain, name: model.domains.length > 1 ? `ATT&CK Lens coverage (${domain})` : undefined }));
+  return JSON.stringify(layers.length === 1 ? layers[0] : layers, null, 2) + '\n';
+}
+
 /**
  * `attack-lens coverage`: walks the paths, parses every rule file with the extension's parsers
  * and prints the coverage. Exit 1 when total technique coverage is below --fail-under, 2 on bad
@@ -92,8 +98,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
     skipped: [...walked.skipped, ...scanned.skipped],
   });
 
-  const text =
-    format === 'summary' ? summaryTable(model) + '\n' : format === 'navigator' ? JSON.stringify(navigatorLayer(model), null, 2) + '\n' : renderReport(model, format);
+  const text = format === 'summary' ? summaryTable(model) + '\n' : format === 'navigator' ? navigatorText(model) : renderReport(model, format);
   if (out) fs.writeFileSync(out, text);
   // Waits for the pipe to take everything: the caller exits the process right after.
   else await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));

@@ -124,6 +124,34 @@ describe('attack-lens coverage', function () {
     }
   });
 
+  it('--format navigator with several domains writes a list of layers, one per domain', () => {
+    const r = run(formats, '--format', 'navigator', '--domain', 'enterprise,ics');
+    assert.strictEqual(r.code, 0, r.stderr);
+    const layers = JSON.parse(r.stdout) as { domain: string; techniques: { techniqueID: string }[] }[];
+    assert.ok(Array.isArray(layers));
+    assert.deepStrictEqual(layers.map((l) => l.domain), ['enterprise-attack', 'ics-attack']);
+    for (const l of layers) assert.deepStrictEqual(layerViolations(l), []);
+    assert.ok(layers[0].techniques.some((t) => t.techniqueID === 'T1059.001'));
+    assert.deepStrictEqual(layers[1].techniques, [], 'no fixture rule names an ICS technique');
+  });
+
+  it('shows progress on stderr only when it is a terminal', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attack-lens-cov-'));
+    try {
+      const out = path.join(dir, 'report.json');
+      // `script` runs the CLI on a pseudo-terminal; with --out, all it prints is stderr.
+      const r = spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} coverage ${JSON.stringify(formats)} --format json --out ${JSON.stringify(out)}`, '/dev/null'], { encoding: 'utf8' });
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.match(r.stdout, /attack-lens: parsed 8\/8 files/);
+      assert.ok(r.stdout.endsWith('\r\x1b[K'), 'the progress line is cleared at the end');
+      assert.strictEqual((JSON.parse(fs.readFileSync(out, 'utf8')) as CoverageJson).rules, 7);
+      const piped = run(formats, '--format', 'json');
+      assert.strictEqual(piped.stderr, '', 'nothing on a piped stderr');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('markdown, csv and the default summary', () => {
     const md = run(formats, '--format', 'markdown');
     assert.strictEqual(md.code, 0);
