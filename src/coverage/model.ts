@@ -17,6 +17,8 @@ export interface RuleRef {
   /** The ParsedRuleFile path: a URI string in the extension, a file system path in the CLI. */
   readonly path: string;
   readonly ruleIndex: number;
+  /** The rule's serial number in this model: the same for every reference of one rule. */
+  readonly rule: number;
   readonly title: string;
   readonly ruleId?: string;
   readonly format: RuleFormat;
@@ -88,7 +90,10 @@ export interface CoverageOptions {
   readonly skipped?: readonly SkippedFile[];
 }
 
-type Resolution = { readonly kind: 'unknown'; readonly key: string } | { readonly kind: 'other' } | { readonly kind: 'technique'; readonly target?: string; readonly revoked?: string };
+type Resolution =
+  | { readonly kind: 'unknown'; readonly key: string }
+  | { readonly kind: 'other' }
+  | { readonly kind: 'technique'; readonly target?: string; readonly parent?: string; readonly revoked?: string };
 
 interface MutableEntry {
   readonly rules: RuleRef[];
@@ -153,9 +158,8 @@ export class CoverageModel {
           deprecatedCount++;
           continue;
         }
-        ruleCount++;
         counted = true;
-        this.addRule(file, rule, unknown, revoked);
+        this.addRule(file, rule, ruleCount++, unknown, revoked);
       }
       if (counted) fileCount++;
     }
@@ -167,25 +171,21 @@ export class CoverageModel {
     this.fileCount = fileCount;
   }
 
-  private addRule(file: ParsedRuleFile, rule: DetectionRule, unknown: Map<string, RuleRef[]>, revoked: RevokedReference[]): void {
-    const seen = new Set<string>();
-    const viaSeen = new Set<string>();
-    const refOf = (r: AttackReference, revokedId?: string): RuleRef => ({
-      path: file.path,
-      ruleIndex: rule.index,
-      title: rule.title,
-      ruleId: rule.id,
-      format: file.format,
-      text: r.text,
-      span: r.span,
-      ...(revokedId ? { revoked: revokedId } : {}),
-    });
+  private addRule(file: ParsedRuleFile, rule: DetectionRule, serial: number, unknown: Map<string, RuleRef[]>, revoked: RevokedReference[]): void {
+    // A rule names a handful of IDs: arrays beat sets here, and this runs for every rule on every change.
+    const seen: string[] = [];
+    const viaSeen: string[] = [];
+    const refOf = (r: AttackReference, revokedId?: string): RuleRef => {
+      const ref = { path: file.path, ruleIndex: rule.index, rule: serial, title: rule.title, ruleId: rule.id, format: file.format, text: r.text, span: r.span };
+      return revokedId ? { ...ref, revoked: revokedId } : ref;
+    };
     for (const r of rule.references) {
       const res = this.resolveReference(r);
       if (res.kind === 'other') continue;
       if (res.kind === 'unknown') {
-        if (seen.has('?' + res.key)) continue;
-        seen.add('?' + res.key);
+        const key = '?' + res.key;
+        if (seen.includes(key)) continue;
+        seen.push(key);
         const list = unknown.get(res.key);
         if (list) list.push(refOf(r));
         else unknown.set(res.key, [refOf(r)]);
@@ -193,13 +193,13 @@ export class CoverageModel {
       }
       if (res.revoked) revoked.push({ ref: refOf(r, res.revoked), id: res.revoked, replacement: res.target });
       const target = res.target;
-      if (!target || seen.has(target)) continue;
-      seen.add(target);
+      if (!target || seen.includes(target)) continue;
+      seen.push(target);
       const ref = refOf(r, res.revoked);
       this.entry(target).rules.push(ref);
-      const parent = parentOf(target);
-      if (parent && !viaSeen.has(parent)) {
-        viaSeen.add(parent);
+      const parent = res.parent;
+      if (parent && !viaSeen.includes(parent)) {
+        viaSeen.push(parent);
         this.entry(parent).via.push(ref);
       }
     }
@@ -214,8 +214,10 @@ export class CoverageModel {
       const entry = id ? this.index.get(id) : undefined;
       if (!entry) res = { kind: 'unknown', key: id ?? r.text };
       else if (entry.kind !== 'technique') res = { kind: 'other' };
-      else if (entry.revoked) res = { kind: 'technique', target: this.index.replacementOf(entry.id), revoked: entry.id };
-      else res = { kind: 'technique', target: entry.id };
+      else {
+        const target = entry.revoked ? this.index.replacementOf(entry.id) : entry.id;
+        res = { kind: 'technique', target, parent: target ? parentOf(target) : undefined, revoked: entry.revoked ? entry.id : undefined };
+      }
       this.resolutions.set(spelling, res);
     }
     return res;
@@ -309,8 +311,8 @@ export function percentOf(c: Count): number {
 
 function distinctRules(a: readonly RuleRef[], b: readonly RuleRef[]): number {
   if (b.length === 0) return a.length;
-  const keys = new Set<string>();
-  for (const r of a) keys.add(`${r.path}#${r.ruleIndex}`);
-  for (const r of b) keys.add(`${r.path}#${r.ruleIndex}`);
-  return keys.size;
+  const rules = new Set<number>();
+  for (const r of a) rules.add(r.rule);
+  for (const r of b) rules.add(r.rule);
+  return rules.size;
 }
