@@ -99,3 +99,12 @@ export async function discoverRuleFiles(selection: RuleFileSelection, token?: vs
 export async function findRuleFiles(selection: RuleFileSelection, token?: vscode.CancellationToken, folder?: vscode.Uri): Promise<FoundRuleFile[]> {
   return (await discoverRuleFiles(selection, token, folder)).files;
 }
+
+/** The candidates that are existing folders, without those inside another one. */
+export async function topmostFolders(candidates: readonly vscode.Uri[]): Promise<vscode.Uri[]> {
+  const stats = await Promise.all(candidates.map((uri) => Promise.resolve(vscode.workspace.fs.stat(uri)).then((s) => s, () => undefined)));
+  const dirs = candidates.filter((_, i) => stats[i] && stats[i].type & vscode.FileType.Directory).sort((a, b) => a.path.length - b.path.length);
+  const top: vscode.Uri[] = [];
+  for (const d of dirs) if (!top.some((t) => d.path.startsWith(t.path.replace(/\/?$/, '/')))) top.push(d);
+  return top;
+}

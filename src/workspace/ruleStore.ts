@@ -6,7 +6,7 @@ import { parseSafely, scanRuleFiles } from '../coverage/scan';
 import { ParsedRuleFile } from '../rules/types';
 import { readRuleFile } from './readRuleFile';
 import { ScanStatus } from './scanStatus';
-import { currentSelection, discoverRuleFiles, folderExcluded, FoundRuleFile, relativeToWorkspace, RuleFileSelection, treatmentOf } from './ruleFiles';
+import { currentSelection, discoverRuleFiles, folderExcluded, FoundRuleFile, topmostFolders, relativeToWorkspace, RuleFileSelection, treatmentOf } from './ruleFiles';
 
 /** Parses one file's text; `path` is the file's URI string, `treatment` its `attackLens.files` entry. */
 export type RuleParser = (text: string, path: string, treatment: Exclude<FileTreatment, 'off'>) => ParsedRuleFile;
@@ -166,20 +166,7 @@ export class RuleStore implements vscode.Disposable {
     const found = token.isCancellationRequested ? [] : discovered.files;
     this.status.report(0, found.length);
     // Large workspaces also get a notification with a Cancel button and a progress bar.
-    let notify: ((done: number) => void) | undefined;
-    let closeNotification = () => {};
-    if (found.length >= LARGE_SCAN) {
-      const finished = new Promise<void>((resolve) => (closeNotification = resolve));
-      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ATT&CK Lens: reading ${found.length} rule files`, cancellable: true }, (p, userToken) => {
-        userToken.onCancellationRequested(() => source.cancel());
-        let last = 0;
-        notify = (done) => {
-          p.report({ increment: ((done - last) / found.length) * 100 });
-          last = done;
-        };
-        return finished;
-      });
-    }
+    const notification = found.length >= LARGE_SCAN ? this.status.notify(found.length, () => source.cancel()) : undefined;
     const result = await scanRuleFiles<FoundRuleFile>({
       items: found,
       pathOf: (f) => f.uri.toString(),
@@ -188,9 +175,9 @@ export class RuleStore implements vscode.Disposable {
       isCancelled: () => token.isCancellationRequested,
       onProgress: (done, total) => {
         this.status.report(done, total);
-        notify?.(done);
+        notification?.report(done);
       },
-    }).finally(() => closeNotification());
+    }).finally(() => notification?.close());
     if (superseded()) return;
     const skipped = [...discovered.skipped, ...result.skipped];
     const cancelled = result.cancelled || token.isCancellationRequested;
@@ -257,7 +244,7 @@ export class RuleStore implements vscode.Disposable {
       touched.push(...this.forgetUnder(uri.toString()));
       if (rel !== undefined && !folderExcluded(this.selection, rel)) folders.push(uri);
     }
-    for (const folder of await this.createdFolders(folders)) {
+    for (const folder of await topmostFolders(folders)) {
       const discovered = await discoverRuleFiles(this.selection, undefined, folder);
       for (const found of discovered.files) files.set(found.uri.toString(), found);
       for (const s of discovered.skipped) {
@@ -277,15 +264,6 @@ export class RuleStore implements vscode.Disposable {
       this.changed.fire({ kind: 'files', uris: touched });
       this.update = { files: list.length, durationMs: performance.now() - started };
     }
-  }
-
-  /** The candidates that are existing directories, without those inside another one. */
-  private async createdFolders(candidates: readonly vscode.Uri[]): Promise<vscode.Uri[]> {
-    const stats = await Promise.all(candidates.map((uri) => Promise.resolve(vscode.workspace.fs.stat(uri)).then((s) => s, () => undefined)));
-    const dirs = candidates.filter((_, i) => stats[i] && stats[i].type & vscode.FileType.Directory).sort((a, b) => a.path.length - b.path.length);
-    const top: vscode.Uri[] = [];
-    for (const d of dirs) if (!top.some((t) => d.path.startsWith(t.path.replace(/\/?$/, '/')))) top.push(d);
-    return top;
   }
 
   /** Re-reads one rule file, or forgets it when it is gone; true when something changed. */

@@ -36,6 +36,23 @@ export class ScanStatus implements vscode.Disposable {
     this.item.text = `$(sync~spin) ATT&CK rules ${done}/${total}`;
   }
 
+  /** A notification with a progress bar and a Cancel button, for scans long enough to deserve one. */
+  notify(total: number, onCancel: () => void): { report(done: number): void; close(): void } {
+    let close = () => {};
+    let report = (_done: number) => {};
+    const finished = new Promise<void>((resolve) => (close = resolve));
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ATT&CK Lens: reading ${total} rule files`, cancellable: true }, (progress, token) => {
+      token.onCancellationRequested(onCancel);
+      let last = 0;
+      report = (done) => {
+        progress.report({ increment: ((done - last) / total) * 100 });
+        last = done;
+      };
+      return finished;
+    });
+    return { report: (done) => report(done), close: () => close() };
+  }
+
   /** What the status bar shows now (tests). */
   get text(): string | undefined {
     return this.active > 0 ? this.item.text : undefined;

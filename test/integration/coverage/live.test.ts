@@ -124,6 +124,45 @@ describe('coverage: live updates', () => {
   });
 });
 
+describe('coverage: settings', () => {
+  const config = () => vscode.workspace.getConfiguration('attackLens');
+
+  it('counts deprecated rules when attackLens.coverage.includeDeprecatedRules is on', async () => {
+    const api = await activateApi();
+    const store = api.rules;
+    assert.strictEqual(store.model.forTechnique('T1053.005')!.covered, false);
+    try {
+      await nextChange(store, () => config().update('coverage.includeDeprecatedRules', true, vscode.ConfigurationTarget.Workspace));
+      assert.strictEqual(store.model.forTechnique('T1053.005')!.rules.length, 1, 'the status: deprecated Sigma rule');
+      assert.strictEqual(store.model.deprecatedRuleCount, 0);
+    } finally {
+      await nextChange(store, () => config().update('coverage.includeDeprecatedRules', undefined, vscode.ConfigurationTarget.Workspace));
+    }
+    assert.strictEqual(store.model.forTechnique('T1053.005')!.covered, false);
+  });
+
+  it('reads other files with the generic matcher when attackLens.files names a glob for it', async () => {
+    const api = await activateApi();
+    const store = api.rules;
+    const notes = workspaceUri('notes', 'hunting.md');
+    await write(notes, '# Hunting notes\n\nPassword spraying (T1110.003) against the VPN; see also TA0006.\n');
+    try {
+      assert.strictEqual(store.model.forTechnique('T1110.003')!.covered, false, 'markdown is not a rule file by default');
+      await config().update('files', { '**/*.{yml,yaml}': 'auto', '**/*.toml': 'auto', '**/*.{yaral,yara-l,yaraL}': 'yaral', 'notes/**/*.md': 'generic' }, vscode.ConfigurationTarget.Workspace);
+      await waitFor('the rescan with the generic glob', () => store.model.forTechnique('T1110.003')!.covered);
+      const [ref] = store.model.forTechnique('T1110.003')!.rules;
+      assert.strictEqual(ref.format, 'generic');
+      assert.strictEqual(ref.title, 'hunting');
+      assert.deepStrictEqual([ref.span.start.line, ref.span.start.character], [2, 19], 'the ID in the text');
+    } finally {
+      await config().update('files', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.workspace.fs.delete(notes);
+      await store.rescan();
+    }
+    assert.strictEqual(store.model.forTechnique('T1110.003')!.covered, false);
+  });
+});
+
 describe('coverage: exports', () => {
   it('exports a Navigator layer to a given file', async () => {
     await activateApi();
