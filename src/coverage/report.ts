@@ -67,7 +67,7 @@ export function jsonReport(model: CoverageModel, options: ReportOptions = {}): J
   const unknown: Record<string, number> = {};
   for (const [id, refs] of [...model.unknown.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) unknown[id] = refs.length;
   return {
-    attackVersion: model.domains.map((d) => model.index.domain(d)?.version ?? '?').join(', '),
+    attackVersion: [...new Set(model.domains.map((d) => model.index.domain(d)?.version ?? '?'))].join(', '),
     domains: model.domains,
     rules: model.ruleCount,
     skipped: model.skipped.map((s) => ({ file: show(s.path), reason: s.reason })),

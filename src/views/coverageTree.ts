@@ -119,7 +119,7 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
     if (!node) return this.roots(model);
     switch (node.kind) {
       case 'tactic':
-        return this.sortTechniques(node.coverage.items.filter((i) => !this.gaps || !i.covered)).map((c) => ({ kind: 'technique', coverage: c, key: `technique:${node.coverage.tactic.domain}:${node.coverage.tactic.shortname}:${c.technique.id}` }));
+        return this.sortTechniques(node.coverage.items.filter((i) => !this.gaps || hasGap(i))).map((c) => ({ kind: 'technique', coverage: c, key: `technique:${node.coverage.tactic.domain}:${node.coverage.tactic.shortname}:${c.technique.id}` }));
       case 'technique':
         return this.techniqueChildren(node.coverage, node.key);
       case 'problems':
@@ -180,7 +180,7 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
         : model.ruleCount === 0 && model.problems.length === 0
         ? 'No detection rules found in this workspace. Sigma, Splunk ESCU, Elastic, Sentinel and YARA-L rules are picked up by the attackLens.files globs.'
         : this.gaps
-          ? 'Showing gaps only (techniques no rule names).'
+          ? 'Showing gaps only: techniques no rule names, and the uncovered sub-techniques of the others.'
           : undefined;
     const total = model.total.techniques;
     view.description = `${percentOf(total)}% · ${plural(model.ruleCount, 'rule')}` + (model.skipped.length ? ` · ${model.skipped.length} skipped` : '');
@@ -201,6 +201,11 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
 }
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** Uncovered itself, or a parent with an uncovered sub-technique (kept in "gaps only" to hold it). */
+function hasGap(c: TechniqueCoverage): boolean {
+  return !c.covered || c.subtechniques.some((s) => !s.covered);
+}
 
 function ratio(t: TacticCoverage): number {
   return t.techniques.total ? t.techniques.covered / t.techniques.total : 0;

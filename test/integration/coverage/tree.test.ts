@@ -129,9 +129,24 @@ describe('coverage: tree', () => {
     try {
       assert.strictEqual(await vscode.commands.executeCommand('attackLens.toggleGapsOnly', true), true);
       const execution = tree.getChildren(tacticNode(tree, 'execution'));
-      assert.ok(execution.length > 0);
-      assert.ok(execution.every((n) => n.kind === 'technique' && !n.coverage.covered), 'only uncovered techniques');
-      assert.ok(!execution.some((n) => n.kind === 'technique' && n.coverage.technique.id === 'T1059'));
+      const index = api.lens.index;
+      // Expected from the index and the IDs the fixture rules name.
+      const named = new Set(Object.values(FIXTURE_TECHNIQUES).flat());
+      const expected = index
+        .techniquesForTactic('execution', 'enterprise-attack')
+        .filter((t) => {
+          const subs = index.subtechniques(t.id);
+          const covered = named.has(t.id) || subs.some((s) => named.has(s.id));
+          return !covered || subs.some((s) => !named.has(s.id));
+        })
+        .map((t) => t.id)
+        .sort();
+      assert.deepStrictEqual(execution.map((n) => (n.kind === 'technique' ? n.coverage.technique.id : '')).sort(), expected);
+      const t1059 = execution.find((n) => n.kind === 'technique' && n.coverage.technique.id === 'T1059')!;
+      assert.ok(t1059, 'T1059 stays, holding its uncovered sub-techniques');
+      const subs = tree.getChildren(t1059);
+      assert.ok(subs.length > 0 && subs.every((n) => n.kind === 'technique' && !n.coverage.covered), 'only uncovered sub-techniques, no rules');
+      assert.ok(!subs.some((n) => n.kind === 'technique' && n.coverage.technique.id === 'T1059.001'));
       await vscode.commands.executeCommand('attackLens.toggleGapsOnly', false);
       assert.strictEqual(await vscode.commands.executeCommand('attackLens.toggleCoverageSort', 'coverage'), 'coverage');
       const percents = tree.getChildren().filter((n) => n.kind === 'tactic').map((n) => (n.kind === 'tactic' ? n.coverage.techniques.covered / n.coverage.techniques.total : 0));
