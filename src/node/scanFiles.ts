@@ -30,19 +30,33 @@ export function treatmentForPath(p: string): FoundFile['treatment'] {
   return /\.(yaral|yara-l|yaraL)$/.test(p) ? 'yaral' : 'auto';
 }
 
-/** Every rule file under the given paths, each once, in a stable (sorted) order. */
+interface LinkedFolder {
+  readonly path: string;
+  readonly real: string;
+  /** The real path of the folder the link sits in. */
+  readonly parentReal: string;
+  readonly root: string;
+}
+
+/**
+ * Every rule file under the given paths, each once, in a stable (sorted) order. Symlinked
+ * folders are entered after every real folder, unless they lead back up (a loop) or to a folder
+ * scanned already (its rules would count twice): both are reported as skipped.
+ */
 export function walkRuleFiles(paths: readonly string[]): WalkResult {
   const files = new Map<string, FoundFile>();
   const skipped: SkippedFile[] = [];
   const missing: string[] = [];
   const visitedDirs = new Set<string>();
+  const links: LinkedFolder[] = [];
+  let root = '';
 
-  let root: string | undefined;
+  const addFile = (p: string, explicit: boolean) => {
+    if (explicit || RULE_EXTENSIONS.some((x) => p.endsWith(x))) files.set(p, { path: p, treatment: treatmentForPath(p), root });
+  };
+
   const visitDir = (dir: string, real: string): void => {
-    if (visitedDirs.has(real)) {
-      skipped.push({ path: dir, reason: 'symlink loop' });
-      return;
-    }
+    if (visitedDirs.has(real)) return;
     visitedDirs.add(real);
     let entries: fs.Dirent[];
     try {
@@ -56,15 +70,13 @@ export function walkRuleFiles(paths: readonly string[]): WalkResult {
       const p = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!SKIPPED_DIRECTORIES.includes(entry.name)) visitDir(p, path.join(real, entry.name));
-      } else if (entry.isFile()) {
-        if (RULE_EXTENSIONS.some((x) => entry.name.endsWith(x))) files.set(p, { path: p, treatment: treatmentForPath(p), root });
-      } else if (entry.isSymbolicLink()) {
-        visitLink(p, false);
-      }
+      } else if (entry.isFile()) addFile(p, false);
+      else if (entry.isSymbolicLink()) followLink(p, real, false);
     }
   };
 
-  const visitLink = (p: string, explicit: boolean): void => {
+  /** A file link is read now; a folder link waits until the real folders are done. */
+  const followLink = (p: string, parentReal: string, explicit: boolean): void => {
     let real: string;
     let stat: fs.Stats;
     try {
@@ -75,8 +87,10 @@ export function walkRuleFiles(paths: readonly string[]): WalkResult {
       skipped.push({ path: p, reason: code === 'ELOOP' ? 'symlink loop' : `unreadable: ${code === 'ENOENT' ? 'broken symlink' : code ?? (e as Error).message}` });
       return;
     }
-    if (stat.isDirectory()) visitDir(p, real);
-    else if (stat.isFile() && (explicit || RULE_EXTENSIONS.some((x) => p.endsWith(x)))) files.set(p, { path: p, treatment: treatmentForPath(p), root });
+    if (stat.isDirectory()) {
+      if (explicit) visitDir(p, real);
+      else links.push({ path: p, real, parentReal, root });
+    } else if (stat.isFile()) addFile(p, explicit);
   };
 
   for (const given of paths) {
@@ -90,9 +104,17 @@ export function walkRuleFiles(paths: readonly string[]): WalkResult {
     // Folder names above the path given count for nothing (a checkout under ~/deprecated/);
     // its own name does (`attack-lens coverage detections/deprecated`).
     root = path.dirname(given.replace(/[\\/]+$/, '')) + path.sep;
-    if (stat.isSymbolicLink()) visitLink(given, true);
+    if (stat.isSymbolicLink()) followLink(given, '', true);
     else if (stat.isDirectory()) visitDir(given, fs.realpathSync(given));
-    else files.set(given, { path: given, treatment: treatmentForPath(given), root });
+    else addFile(given, true);
+  }
+  for (let link = links.shift(); link; link = links.shift()) {
+    if (link.parentReal === link.real || link.parentReal.startsWith(link.real + path.sep)) skipped.push({ path: link.path, reason: 'symlink loop' });
+    else if (visitedDirs.has(link.real)) skipped.push({ path: link.path, reason: 'symlink to a folder scanned already' });
+    else {
+      root = link.root;
+      visitDir(link.path, link.real);
+    }
   }
   return { files: [...files.values()], skipped, missing };
 }

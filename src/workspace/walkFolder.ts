@@ -6,9 +6,10 @@ import { SkippedFile } from '../coverage/model';
 // virtual workspaces work). findFiles would be simpler, but ripgrep drops symlink loops and
 // broken links without a word; the issue wants them counted. Excluded folders are never entered.
 //
-// A symlinked folder is followed unless it leads back to a folder on the way to it (a loop),
-// which is reported. workspace.fs has no realpath: a folder is recognised by its stat (ctime,
-// mtime, size) and its listing, which only the same folder reached twice shares.
+// A symlinked folder is followed unless it leads back to a folder on the way to it (a loop) or
+// to a folder scanned anyway (its rules would count twice); both are reported. workspace.fs has
+// no realpath: a folder is recognised by its stat (ctime, mtime, size) and its listing, which
+// only the same folder reached twice shares.
 
 export interface WalkOptions {
   /** How a file is treated, from its path relative to the workspace folder; undefined = not a rule file. */
@@ -81,8 +82,13 @@ async function rootVisit(root: vscode.Uri, rel: string, above: readonly vscode.U
 export async function walkFolder(root: vscode.Uri, rootRel: string, options: WalkOptions): Promise<WalkResult> {
   const files: WalkedFile[] = [];
   const skipped: SkippedFile[] = [];
-  const queue: Visit[] = [await rootVisit(root, rootRel, options.rootAncestors ?? [])];
-  let running = 0;
+  const cancelled = () => options.token?.isCancellationRequested === true;
+  // Real folders first, symlinked ones after: a link to a folder scanned anyway is then known.
+  const queue: Visit[] = [];
+  const links: Visit[] = [];
+  const visited: Folder[] = [];
+  const first = await rootVisit(root, rootRel, options.rootAncestors ?? []);
+  (first.link ? links : queue).push(first);
 
   const visit = async (v: Visit): Promise<void> => {
     let entries: [string, vscode.FileType][];
@@ -93,6 +99,7 @@ export async function walkFolder(root: vscode.Uri, rootRel: string, options: Wal
       return;
     }
     const folder = new Folder(v.uri, entries.map(([n, t]) => `${n}/${t}`).sort().join('|'));
+    visited.push(folder);
     const ancestors = [...v.ancestors, folder];
     for (const [name, type] of entries) {
       const rel = v.rel ? `${v.rel}/${name}` : name;
@@ -100,7 +107,7 @@ export async function walkFolder(root: vscode.Uri, rootRel: string, options: Wal
       const link = (type & vscode.FileType.SymbolicLink) !== 0;
       if (type & vscode.FileType.Directory) {
         if (options.excludedFolder(rel) || (link && !options.followSymlinks)) continue;
-        queue.push({ uri, rel, ancestors, link });
+        (link ? links : queue).push({ uri, rel, ancestors, link });
       } else if (type & vscode.FileType.File) {
         const treatment = options.classify(rel);
         if (treatment) files.push({ uri, treatment });
@@ -111,33 +118,39 @@ export async function walkFolder(root: vscode.Uri, rootRel: string, options: Wal
     }
   };
 
-  /** A symlinked folder that is one of the folders on the way to it is a loop. */
-  const isLoop = async (v: Visit): Promise<boolean> => {
+  /** Why a symlinked folder is not entered: it leads back up (a loop), or its folder was scanned already. */
+  const linkVerdict = async (v: Visit): Promise<string | undefined> => {
     const target = await listing(v.uri);
-    if (!target) return false;
+    if (!target) return undefined;
     const self = await target.identity();
-    for (const a of v.ancestors) if ((await a.identity()) === self) return true;
-    return false;
+    for (const a of v.ancestors) if ((await a.identity()) === self) return 'symlink loop';
+    const seen = await Promise.all(visited.map((f) => f.identity()));
+    return seen.includes(self) ? 'symlink to a folder scanned already' : undefined;
   };
 
-  const run = async (v: Visit): Promise<void> => {
-    if (v.link && (await isLoop(v))) skipped.push({ path: v.uri.toString(), reason: 'symlink loop' });
-    else await visit(v);
-  };
+  const drain = () =>
+    new Promise<void>((resolve) => {
+      let running = 0;
+      const pump = () => {
+        while (running < CONCURRENCY && queue.length && !cancelled()) {
+          running++;
+          void visit(queue.shift()!).finally(() => {
+            running--;
+            pump();
+          });
+        }
+        if (running === 0 && (queue.length === 0 || cancelled())) resolve();
+      };
+      pump();
+    });
 
-  await new Promise<void>((resolve) => {
-    const pump = () => {
-      while (running < CONCURRENCY && queue.length && !options.token?.isCancellationRequested) {
-        const v = queue.shift()!;
-        running++;
-        void run(v).finally(() => {
-          running--;
-          pump();
-        });
-      }
-      if (running === 0 && (queue.length === 0 || options.token?.isCancellationRequested)) resolve();
-    };
-    pump();
-  });
+  for (;;) {
+    await drain();
+    const link = links.shift();
+    if (!link || cancelled()) break;
+    const verdict = await linkVerdict(link);
+    if (verdict) skipped.push({ path: link.uri.toString(), reason: verdict });
+    else queue.push(link);
+  }
   return { files, skipped };
 }

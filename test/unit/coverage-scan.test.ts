@@ -28,16 +28,22 @@ describe('coverage scan', () => {
     fs.symlinkSync(path.join(dir, 'missing.yml'), path.join(dir, 'rules', 'dangling.yml'));
     w('outside/e.yml', 'title: e\n');
     fs.symlinkSync(path.join(dir, 'outside'), path.join(dir, 'rules', 'linked'));
+    // Sorts before the folder it points to: the folder must still be read as itself, once.
+    w('rules/sub/f.yml', 'title: f\n');
+    fs.symlinkSync(path.join(dir, 'rules', 'sub'), path.join(dir, 'rules', 'alias'));
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('walks rule extensions, follows symlinks once, reports loops and dangling links', () => {
     const walked = walkRuleFiles([path.join(dir, 'rules')]);
     const rel = (p: string) => path.relative(dir, p);
-    assert.deepStrictEqual(walked.files.map((f) => rel(f.path)).sort(), ['rules/a.yml', 'rules/b.yaml', 'rules/binary.yml', 'rules/c.toml', 'rules/d.yaral', 'rules/large.yml', 'rules/linked/e.yml'].sort());
+    assert.deepStrictEqual(walked.files.map((f) => rel(f.path)).sort(), ['rules/a.yml', 'rules/b.yaml', 'rules/binary.yml', 'rules/c.toml', 'rules/d.yaral', 'rules/large.yml', 'rules/linked/e.yml', 'rules/sub/f.yml'].sort());
     assert.strictEqual(walked.files.find((f) => f.path.endsWith('d.yaral'))!.treatment, 'yaral');
     const skipped = Object.fromEntries(walked.skipped.map((s) => [rel(s.path), s.reason]));
-    assert.deepStrictEqual(skipped, { 'rules/loop': 'symlink loop', 'rules/dangling.yml': 'unreadable: broken symlink' });
+    assert.deepStrictEqual(skipped, { 'rules/loop': 'symlink loop', 'rules/dangling.yml': 'unreadable: broken symlink', 'rules/alias': 'symlink to a folder scanned already' });
+    const twice = walkRuleFiles([path.join(dir, 'rules', 'sub'), path.join(dir, 'rules')]);
+    assert.strictEqual(twice.files.filter((f) => f.path.endsWith('f.yml')).length, 1, 'a folder given inside another is read once');
+    assert.ok(!twice.skipped.some((s) => s.reason === 'symlink loop' && !s.path.endsWith('loop')), 'and is no loop');
     assert.deepStrictEqual(walkRuleFiles([path.join(dir, 'nope')]).missing, [path.join(dir, 'nope')]);
     assert.deepStrictEqual(walkRuleFiles([path.join(dir, 'rules', 'readme.md')]).files.map((f) => rel(f.path)), ['rules/readme.md'], 'a file named explicitly is taken');
   });

@@ -97,7 +97,7 @@ describe('coverage: live updates', () => {
     assert.strictEqual(store.model.skipped.length, 0);
   });
 
-  it('skips a symlink loop and a broken link, counts them, and does not follow the loop', async () => {
+  it('skips a symlink loop, a broken link and a link to a folder read anyway, and counts them', async () => {
     const api = await activateApi();
     const store = api.rules;
     const dir = workspaceUri('rules', 'links');
@@ -105,17 +105,23 @@ describe('coverage: live updates', () => {
     fs.writeFileSync(path.join(dir.fsPath, 'linked.yml'), rule('Linked Rule', 'T1071.004'));
     fs.symlinkSync('..', path.join(dir.fsPath, 'up'));
     fs.symlinkSync('missing.yml', path.join(dir.fsPath, 'dangling.yml'));
+    // A link to a folder the scan reads anyway (sorts first, so the real folder must win).
+    fs.mkdirSync(path.join(dir.fsPath, 'sub'));
+    fs.writeFileSync(path.join(dir.fsPath, 'sub', 'sub.yml'), rule('Sub Rule', 'T1071.001'));
+    fs.symlinkSync('sub', path.join(dir.fsPath, 'alias'));
     try {
       await store.rescan();
       const reasons = new Map(store.model.skipped.map((s) => [vscode.workspace.asRelativePath(store.uriOf(s.path)), s.reason]));
       assert.strictEqual(reasons.get('rules/links/up'), 'symlink loop');
       assert.strictEqual(reasons.get('rules/links/dangling.yml'), 'unreadable: broken symlink');
+      assert.strictEqual(reasons.get('rules/links/alias'), 'symlink to a folder scanned already');
+      assert.deepStrictEqual(store.model.forTechnique('T1071.001')!.rules.map((r) => vscode.workspace.asRelativePath(store.uriOf(r.path))), ['rules/links/sub/sub.yml'], 'counted once, as itself');
       assert.strictEqual(store.model.forTechnique('T1071.004')!.rules.length, 1, 'read once, not again through the loop');
       assert.ok(!store.files().some((f) => f.path.includes('/up/')), 'nothing read through the loop');
-      assert.match(api.coverageTree.viewState.description ?? '', / · 2 skipped$/);
+      assert.match(api.coverageTree.viewState.description ?? '', / · 3 skipped$/);
       const skippedRoot = api.coverageTree.getChildren().find((n) => n.kind === 'skippedRoot');
       assert.ok(skippedRoot);
-      assert.match(description(api.coverageTree, skippedRoot), /^2 files$/);
+      assert.match(description(api.coverageTree, skippedRoot), /^3 files$/);
     } finally {
       fs.rmSync(dir.fsPath, { recursive: true, force: true });
       await store.rescan();
