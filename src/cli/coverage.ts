@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { DOMAINS, Domain } from '../attack/types';
+import { atomicsCsv, AtomicsIndex, atomicsJson, atomicsMarkdown, crossReferenceAtomics, parseAtomicsCsv } from '../coverage/atomics';
 import { CoverageModel } from '../coverage/model';
 import { navigatorLayer } from '../coverage/navigator';
 import { renderReport, summaryTable } from '../coverage/report';
@@ -11,7 +12,7 @@ import { ParsedArgs, parseArgs, stringFlag, UsageError } from './args';
 import { CliContext } from './context';
 
 export const COVERAGE_USAGE =
-  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--stix PATH]';
+  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--stix PATH]';
 
 const FORMATS = ['summary', 'navigator', 'json', 'markdown', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
@@ -43,6 +44,33 @@ function percentFlag(args: ParsedArgs): number | undefined {
   return n;
 }
 
+/** The Atomic Red Team index CSV; a file that cannot be read is bad usage. */
+function readAtomics(file: string, ctx: CliContext): AtomicsIndex {
+  let index: AtomicsIndex;
+  try {
+    index = parseAtomicsCsv(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--atomics ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  for (const p of index.problems.slice(0, 5)) ctx.err(`attack-lens: ${file}:${p.line}: ${p.message} (line skipped)`);
+  if (index.problems.length > 5) ctx.err(`attack-lens: ${file}: ${index.problems.length - 5} more lines skipped`);
+  return index;
+}
+
+/** The purple-team cross-reference, added to the report in its format (json: an `atomics` key). */
+function withAtomics(text: string, format: Format, model: CoverageModel, atomics: AtomicsIndex | undefined): string {
+  if (!atomics) return text;
+  const x = crossReferenceAtomics(model, atomics);
+  switch (format) {
+    case 'json':
+      return JSON.stringify({ ...(JSON.parse(text) as object), atomics: atomicsJson(x) }, null, 2) + '\n';
+    case 'csv':
+      return text + '\r\n' + atomicsCsv(x).replace(/\n/g, '\r\n');
+    default:
+      return text + '\n' + atomicsMarkdown(x) + '\n';
+  }
+}
+
 /** One layer per domain; several domains make a list of layers, which Navigator 4.5 opens as one tab each. */
 function navigatorText(model: CoverageModel): string {
   const layers = model.domains.map((domain) => navigatorLayer(model, { domain, name: model.domains.length > 1 ? `ATT&CK Lens coverage (${domain})` : undefined }));
@@ -57,7 +85,7 @@ function navigatorText(model: CoverageModel): string {
 export async function coverageCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
   const platformFlag = listFlag(argv, 'platform');
   const domainFlag = listFlag(platformFlag.rest, 'domain');
-  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix'], ['include-deprecated']);
+  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix', 'atomics'], ['include-deprecated']);
   if (!args.positionals.length) throw new UsageError(`usage: ${COVERAGE_USAGE}`);
   const format = (stringFlag(args, 'format') ?? 'summary') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
@@ -65,6 +93,9 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
   for (const d of domains) if (!DOMAINS.includes(d as Domain)) throw new UsageError(`--domain must be one of ${DOMAINS.join(', ')} (or enterprise, mobile, ics), not "${d}"`);
   const failUnder = percentFlag(args);
   const out = stringFlag(args, 'out');
+  const atomicsFile = stringFlag(args, 'atomics');
+  if (atomicsFile && format === 'navigator') throw new UsageError('--atomics adds a section to the summary, json, markdown and csv formats, not to a Navigator layer');
+  const atomics = atomicsFile ? readAtomics(atomicsFile, ctx) : undefined;
 
   const walked = walkRuleFiles(args.positionals);
   if (walked.missing.length) {
@@ -98,7 +129,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
     skipped: [...walked.skipped, ...scanned.skipped],
   });
 
-  const text = format === 'summary' ? summaryTable(model) + '\n' : format === 'navigator' ? navigatorText(model) : renderReport(model, format);
+  const text = withAtomics(format === 'summary' ? summaryTable(model) + '\n' : format === 'navigator' ? navigatorText(model) : renderReport(model, format), format, model, atomics);
   if (out) fs.writeFileSync(out, text);
   // Waits for the pipe to take everything: the caller exits the process right after.
   else await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { AttackIndex } from '../../src/attack/index';
-import { expectedCoverage, filesUnder, layerViolations, loadIndex, projectRoot, sigmaRules, sigmaTechniquesByRegex } from './coverage-helpers';
+import { expectedCoverage, filesUnder, layerViolations, loadIndex, projectRoot, sharedRoot, sigmaRules, sigmaTechniquesByRegex } from './coverage-helpers';
 
 // `attack-lens coverage` as a user runs it: dist/cli.js in a child process.
 
@@ -178,6 +178,39 @@ describe('attack-lens coverage', function () {
     const dep = JSON.parse(run(formats, '--format', 'json', '--include-deprecated').stdout) as CoverageJson;
     assert.strictEqual(dep.rules, all.rules + 1);
     assert.strictEqual(dep.techniques['T1053.005'].rules, 1);
+  });
+
+  it('--atomics adds the Atomic Red Team cross-reference, checked against the CSV read by hand', () => {
+    const csv = path.join(sharedRoot, 'atomic-red-team', 'index.csv');
+    const r = run(formats, '--format', 'json', '--atomics', csv);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as CoverageJson & { atomics: { testedNotDetected: { id: string; tests: number }[]; detectedNotTested: { id: string; rules: number }[]; unknown: string[] } };
+    // Independent reading: the "Technique #" column, tests counted once per GUID.
+    const guids = new Map<string, Set<string>>();
+    for (const line of fs.readFileSync(csv, 'utf8').split(/\r?\n/).slice(1)) {
+      const m = /^[^,]*,(T\d{4}(?:\.\d{3})?),.*,([0-9a-f-]{36}),[^,]*$/i.exec(line);
+      if (m) guids.set(m[1], (guids.get(m[1]) ?? new Set()).add(m[2]));
+    }
+    const testsOf = (id: string) => [...guids].filter(([k]) => k === id || k.startsWith(id + '.')).reduce((n, [, g]) => n + g.size, 0);
+    const detected = new Set(Object.keys(j.techniques));
+    assert.ok(j.atomics.testedNotDetected.length > 100);
+    for (const e of j.atomics.testedNotDetected) {
+      assert.ok(guids.has(e.id), `${e.id} has tests`);
+      assert.ok(!detected.has(e.id), `${e.id} has no rule`);
+      assert.strictEqual(e.tests, testsOf(e.id), e.id);
+    }
+    for (const e of j.atomics.detectedNotTested) {
+      assert.strictEqual(testsOf(e.id), 0, `${e.id} has no test`);
+      assert.ok(j.techniques[e.id].rules > 0);
+    }
+    // T1218.011 (Rundll32) is named by the YARA-L fixture and has atomic tests: in neither list.
+    assert.ok(guids.has('T1218.011'));
+    assert.ok(![...j.atomics.testedNotDetected, ...j.atomics.detectedNotTested].some((e) => e.id === 'T1218.011'));
+    const md = run(formats, '--format', 'markdown', '--atomics', csv);
+    assert.match(md.stdout, /## Atomic Red Team cross-reference[\s\S]*### Tested but not detected/);
+    assert.match(run(formats, '--format', 'csv', '--atomics', csv).stdout, /\r\natomics,technique,name,count\r\ntested-not-detected,T\d{4}/);
+    assert.strictEqual(run(formats, '--format', 'navigator', '--atomics', csv).code, 2);
+    assert.strictEqual(run(formats, '--atomics', path.join(formats, 'nope.csv')).code, 2);
   });
 
   it('SigmaHQ corpus: json technique counts equal a regex count of the tag lines', () => {
