@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { AttackIndex } from '../attack/index';
 import { DOMAINS, Domain } from '../attack/types';
 import { atomicsCsv, AtomicsIndex, atomicsJson, atomicsMarkdown, crossReferenceAtomics, parseAtomicsCsv } from '../coverage/atomics';
 import { CoverageModel } from '../coverage/model';
@@ -42,6 +43,16 @@ function percentFlag(args: ParsedArgs): number | undefined {
   const n = Number(v.replace(/%$/, ''));
   if (!Number.isFinite(n) || n < 0 || n > 100) throw new UsageError(`--fail-under takes a percentage 0–100, not "${v}"`);
   return n;
+}
+
+/** A platform no technique of the domains names is a typo, not an empty scope. */
+function checkPlatforms(platforms: readonly string[], domains: readonly Domain[], index: AttackIndex): void {
+  if (!platforms.length) return;
+  const known = new Set<string>();
+  for (const d of domains) for (const t of index.activeTechniques(d)) for (const p of t.platforms) known.add(p);
+  const lower = new Set([...known].map((p) => p.toLowerCase()));
+  const bad = platforms.filter((p) => !lower.has(p.toLowerCase()));
+  if (bad.length) throw new UsageError(`--platform ${bad.join(', ')}: not a platform of ${domains.join(', ')} (known: ${[...known].sort().join(', ')})`);
 }
 
 /** The Atomic Red Team index CSV; a file that cannot be read is bad usage. */
@@ -104,6 +115,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
   }
   const index = ctx.index(stringFlag(args, 'stix'));
   for (const d of domains) if (!index.domain(d as Domain)) throw new UsageError(`the loaded ATT&CK data has no ${d} domain`);
+  checkPlatforms(platformFlag.values, domains.length ? (domains as Domain[]) : [index.primary?.domain ?? 'enterprise-attack'], index);
 
   const progress = ctx.isTty;
   const onProgress = progress ? (done: number, total: number) => void process.stderr.write(`\rattack-lens: parsed ${done}/${total} files`) : undefined;

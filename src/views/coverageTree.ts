@@ -177,6 +177,8 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
     view.message =
       this.store.lastScan.cancelled && !this.store.scanning
         ? 'The rule scan was cancelled: coverage may be incomplete. Run "Refresh coverage" to scan again.'
+        : model.total.techniques.total === 0 && model.platforms.length
+        ? `No active ${model.domains.join(', ')} technique is on ${model.platforms.join(', ')}: check attackLens.platforms ("Filter coverage by platform and domain").`
         : model.ruleCount === 0 && model.problems.length === 0
         ? 'No detection rules found in this workspace. Sigma, Splunk ESCU, Elastic, Sentinel and YARA-L rules are picked up by the attackLens.files globs.'
         : this.gaps

@@ -101,7 +101,7 @@ describe('attack-lens coverage', function () {
   });
 
   it('exits 2 on bad usage and missing paths', () => {
-    for (const args of [[], [formats, '--format', 'xml'], [formats, '--fail-under', 'lots'], [formats, '--fail-under', '101'], [formats, '--bogus'], [formats, '--domain', 'cloud'], [path.join(formats, 'does-not-exist')]]) {
+    for (const args of [[], [formats, '--format', 'xml'], [formats, '--fail-under', 'lots'], [formats, '--fail-under', '101'], [formats, '--bogus'], [formats, '--domain', 'cloud'], [formats, '--platform', 'Windwos'], [formats, '--domain', 'mobile', '--platform', 'Windows'], [path.join(formats, 'does-not-exist')]]) {
       const r = run(...args);
       assert.strictEqual(r.code, 2, `${args.join(' ')} → ${r.code} ${r.stderr}`);
       assert.ok(r.stderr.length > 0);
@@ -168,7 +168,7 @@ describe('attack-lens coverage', function () {
 
   it('--platform, --domain and --include-deprecated change the scope', () => {
     const all = JSON.parse(run(formats, '--format', 'json').stdout) as CoverageJson;
-    const linux = JSON.parse(run(formats, '--format', 'json', '--platform', 'Linux').stdout) as CoverageJson;
+    const linux = JSON.parse(run(formats, '--format', 'json', '--platform', 'linux').stdout) as CoverageJson;
     const expectedLinux = index.techniquesForTactic('execution', 'enterprise-attack').filter((t) => t.platforms.includes('Linux')).length;
     assert.strictEqual(linux.tactics['execution'].total, expectedLinux);
     assert.ok(linux.total.techniques.total < all.total.techniques.total);
