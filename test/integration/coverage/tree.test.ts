@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { activateApi, description, label, ruleChildren, tacticNode, techniqueNode, workspaceUri } from './helpers';
+import { activateApi, description, label, nextChange, ruleChildren, tacticNode, techniqueNode, workspaceUri } from './helpers';
 
 // The Coverage view for the fixture workspace (test/fixtures/workspaces/coverage). The expected
 // numbers come from the technique IDs written in the fixture files, listed here by hand, and
@@ -174,6 +174,9 @@ describe('coverage: tree', () => {
       assert.strictEqual(api.rules.model.forTactic('execution')!.techniques.total, expected);
       assert.ok(expected < before);
       assert.match(description(tree, tacticNode(tree, 'execution')), new RegExp(`/${expected} techniques`));
+      await nextChange(api.rules, () => vscode.commands.executeCommand('attackLens.filterCoverage', { platforms: ['Windwos'] }));
+      assert.strictEqual(api.rules.model.total.techniques.total, 0);
+      assert.match(tree.viewState.message ?? '', /No active enterprise-attack technique is on Windwos: check attackLens\.platforms/);
     } finally {
       await vscode.commands.executeCommand('attackLens.filterCoverage', { platforms: [] });
     }
