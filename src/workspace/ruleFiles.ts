@@ -69,24 +69,19 @@ export function folderExcluded(selection: RuleFileSelection, relativePath: strin
 export async function discoverRuleFiles(selection: RuleFileSelection, token?: vscode.CancellationToken, folder?: vscode.Uri): Promise<{ files: FoundRuleFile[]; skipped: SkippedFile[] }> {
   const found = new Map<string, FoundRuleFile>();
   const skipped = new Map<string, SkippedFile>();
-  const roots: [vscode.Uri, string, vscode.Uri[]][] = [];
+  const roots: [vscode.Uri, string][] = [];
   if (folder) {
     const rel = relativeToWorkspace(folder);
-    const base = vscode.workspace.getWorkspaceFolder(folder)?.uri;
-    if (rel !== undefined && base) {
-      const parts = rel.split('/').slice(0, -1);
-      roots.push([folder, rel, [base, ...parts.map((_, i) => vscode.Uri.joinPath(base, ...parts.slice(0, i + 1)))]]);
-    }
-  } else for (const f of vscode.workspace.workspaceFolders ?? []) roots.push([f.uri, '', []]);
+    if (rel !== undefined) roots.push([folder, rel]);
+  } else for (const f of vscode.workspace.workspaceFolders ?? []) roots.push([f.uri, '']);
   const followSymlinks = vscode.workspace.getConfiguration('search').get<boolean>('followSymlinks', true);
-  for (const [root, rootRel, rootAncestors] of roots) {
+  for (const [root, rootRel] of roots) {
     if (token?.isCancellationRequested) break;
     const walked = await walkFolder(root, rootRel, {
       classify: (rel) => treatmentOf(selection, rel),
       excludedFolder: (rel) => folderExcluded(selection, rel),
       followSymlinks,
       token,
-      rootAncestors,
     });
     for (const f of walked.files) if (!found.has(f.uri.toString())) found.set(f.uri.toString(), f);
     for (const s of walked.skipped) skipped.set(s.path, s);
@@ -100,11 +95,14 @@ export async function findRuleFiles(selection: RuleFileSelection, token?: vscode
   return (await discoverRuleFiles(selection, token, folder)).files;
 }
 
-/** The candidates that are existing folders, without those inside another one. */
-export async function topmostFolders(candidates: readonly vscode.Uri[]): Promise<vscode.Uri[]> {
+/** The candidates that are existing folders, without those inside another one, and whether each is a symlink. */
+export async function topmostFolders(candidates: readonly vscode.Uri[]): Promise<{ uri: vscode.Uri; link: boolean }[]> {
   const stats = await Promise.all(candidates.map((uri) => Promise.resolve(vscode.workspace.fs.stat(uri)).then((s) => s, () => undefined)));
-  const dirs = candidates.filter((_, i) => stats[i] && stats[i].type & vscode.FileType.Directory).sort((a, b) => a.path.length - b.path.length);
-  const top: vscode.Uri[] = [];
-  for (const d of dirs) if (!top.some((t) => d.path.startsWith(t.path.replace(/\/?$/, '/')))) top.push(d);
+  const dirs = candidates
+    .map((uri, i) => ({ uri, type: stats[i]?.type ?? vscode.FileType.Unknown }))
+    .filter((d) => d.type & vscode.FileType.Directory)
+    .sort((a, b) => a.uri.path.length - b.uri.path.length);
+  const top: { uri: vscode.Uri; link: boolean }[] = [];
+  for (const d of dirs) if (!top.some((t) => d.uri.path.startsWith(t.uri.path.replace(/\/?$/, '/')))) top.push({ uri: d.uri, link: (d.type & vscode.FileType.SymbolicLink) !== 0 });
   return top;
 }

@@ -244,7 +244,10 @@ export class RuleStore implements vscode.Disposable {
       touched.push(...this.forgetUnder(uri.toString()));
       if (rel !== undefined && !folderExcluded(this.selection, rel)) folders.push(uri);
     }
-    for (const folder of await topmostFolders(folders)) {
+    const created = await topmostFolders(folders);
+    // A symlinked folder may lead back up or to rules read already: only a full scan can tell.
+    if (created.some((f) => f.link)) return void this.rescan();
+    for (const { uri: folder } of created) {
       const discovered = await discoverRuleFiles(this.selection, undefined, folder);
       for (const found of discovered.files) files.set(found.uri.toString(), found);
       for (const s of discovered.skipped) {

@@ -19,8 +19,6 @@ export interface WalkOptions {
   /** search.followSymlinks: when false, symlinked folders are not entered. */
   readonly followSymlinks: boolean;
   readonly token?: vscode.CancellationToken;
-  /** The folders above `root` (outermost first): a root that is a symlink back to one of them is a loop. */
-  readonly rootAncestors?: readonly vscode.Uri[];
 }
 
 export interface WalkedFile {
@@ -69,15 +67,6 @@ async function listing(uri: vscode.Uri): Promise<Folder | undefined> {
   }
 }
 
-/** The walk's first folder; when it is a symlink (a link created in the workspace), its ancestors are known for the loop check. */
-async function rootVisit(root: vscode.Uri, rel: string, above: readonly vscode.Uri[]): Promise<Visit> {
-  if (!above.length) return { uri: root, rel, ancestors: [] };
-  const stat = await Promise.resolve(vscode.workspace.fs.stat(root)).then((s) => s, () => undefined);
-  if (!stat || !(stat.type & vscode.FileType.SymbolicLink)) return { uri: root, rel, ancestors: [] };
-  const ancestors = (await Promise.all(above.map(listing))).filter((f): f is Folder => !!f);
-  return { uri: root, rel, ancestors, link: true };
-}
-
 /** Every rule file below `root` (whose path relative to its workspace folder is `rootRel`). */
 export async function walkFolder(root: vscode.Uri, rootRel: string, options: WalkOptions): Promise<WalkResult> {
   const files: WalkedFile[] = [];
@@ -87,8 +76,7 @@ export async function walkFolder(root: vscode.Uri, rootRel: string, options: Wal
   const queue: Visit[] = [];
   const links: Visit[] = [];
   const visited: Folder[] = [];
-  const first = await rootVisit(root, rootRel, options.rootAncestors ?? []);
-  (first.link ? links : queue).push(first);
+  queue.push({ uri: root, rel: rootRel, ancestors: [] });
 
   const visit = async (v: Visit): Promise<void> => {
     let entries: [string, vscode.FileType][];

@@ -128,6 +128,22 @@ describe('coverage: live updates', () => {
     }
     assert.strictEqual(store.model.skipped.length, 0);
   });
+
+  it('a symlinked folder created while watching is checked by a full scan: no rule counts twice', async () => {
+    const api = await activateApi();
+    const store = api.rules;
+    const before = store.model.forTechnique('T1059.001')!.rules.length;
+    const link = workspaceUri('rules', 'sigma-again');
+    fs.symlinkSync('sigma', link.fsPath);
+    try {
+      await waitFor('the link to be reported', () => store.model.skipped.some((s) => s.path === link.toString()));
+      assert.strictEqual(store.model.skipped.find((s) => s.path === link.toString())!.reason, 'symlink to a folder scanned already');
+      assert.strictEqual(store.model.forTechnique('T1059.001')!.rules.length, before);
+    } finally {
+      fs.unlinkSync(link.fsPath);
+      await store.rescan();
+    }
+  });
 });
 
 describe('coverage: settings', () => {
