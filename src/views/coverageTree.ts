@@ -185,7 +185,7 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
           ? 'Showing gaps only: techniques no rule names, and the uncovered sub-techniques of the others.'
           : undefined;
     const total = model.total.techniques;
-    view.description = `${percentOf(total)}% · ${plural(model.ruleCount, 'rule')}` + (model.skipped.length ? ` · ${model.skipped.length} skipped` : '');
+    view.description = [`${percentOf(total)}%`, plural(model.ruleCount, 'rule'), model.skipped.length ? `${model.skipped.length} skipped` : '', this.order === 'coverage' ? 'least covered first' : ''].filter(Boolean).join(' · ');
     // The badge counts what needs a look: files that do not parse, unknown and revoked references.
     const problemFiles = new Set(model.problems.map((p) => p.path)).size;
     const parts = [

@@ -151,6 +151,7 @@ describe('coverage: tree', () => {
       assert.strictEqual(await vscode.commands.executeCommand('attackLens.toggleCoverageSort', 'coverage'), 'coverage');
       const percents = tree.getChildren().filter((n) => n.kind === 'tactic').map((n) => (n.kind === 'tactic' ? n.coverage.techniques.covered / n.coverage.techniques.total : 0));
       assert.deepStrictEqual(percents, [...percents].sort((a, b) => a - b));
+      assert.match(tree.viewState.description ?? '', / · least covered first$/);
     } finally {
       await vscode.commands.executeCommand('attackLens.toggleGapsOnly', false);
       await vscode.commands.executeCommand('attackLens.toggleCoverageSort', 'matrix');
