@@ -40,7 +40,7 @@ export async function run(report: BenchReport): Promise<void> {
     if (r.status !== 0) throw new Error(`attack-lens coverage failed: ${r.stderr}`);
     if (i > 0) samples.push(ms);
   }
-  report.series('coverage: CLI over SigmaHQ (3 133 files), whole process', samples, { max: 800, stat: 'median' });
+  report.series(`coverage: CLI over SigmaHQ (${walkRuleFiles([sigma]).files.length} files), whole process`, samples, { max: 800, stat: 'median' });
 
   const heap = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'coverage-heap.js'), projectRoot, sigma], { encoding: 'utf8' });
   if (heap.status !== 0) throw new Error(heap.stderr);
