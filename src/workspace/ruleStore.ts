@@ -72,7 +72,7 @@ export class RuleStore implements vscode.Disposable {
       lens.onDidChangeIndex(() => void this.rescan()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescan()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (['files', 'coverage.exclude', 'generic.idPattern'].some((k) => e.affectsConfiguration(`attackLens.${k}`)) || e.affectsConfiguration('files.exclude')) void this.rescan();
+        if (['files', 'coverage.exclude', 'generic.idPattern'].some((k) => e.affectsConfiguration(`attackLens.${k}`)) || e.affectsConfiguration('files.exclude') || e.affectsConfiguration('search.followSymlinks')) void this.rescan();
         else if (['domains', 'platforms', 'coverage.includeDeprecatedRules'].some((k) => e.affectsConfiguration(`attackLens.${k}`))) {
           this.currentModel = undefined;
           this.changed.fire({ kind: 'settings', uris: [] });

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { scanRuleFiles } from '../../src/coverage/scan';
+import { decodeRuleText, scanRuleFiles } from '../../src/coverage/scan';
 import { readRuleFileFromDisk, walkRuleFiles } from '../../src/node/scanFiles';
 import { ParsedRuleFile } from '../../src/rules/types';
 
@@ -53,6 +53,19 @@ describe('coverage scan', () => {
     assert.deepStrictEqual(readRuleFileFromDisk(path.join(dir, 'rules', 'large.yml')), { skipped: 'larger than 1 MB' });
     assert.deepStrictEqual(readRuleFileFromDisk(path.join(dir, 'none.yml')), { skipped: 'unreadable: ENOENT' });
     assert.deepStrictEqual(readRuleFileFromDisk(path.join(dir, 'rules', 'a.yml')), { text: 'title: a\n' });
+  });
+
+  it('reads UTF-16 files with a byte order mark (Windows PowerShell output) and drops a UTF-8 BOM', () => {
+    const text = 'title: Über Rule\r\ntags:\r\n    - attack.t1059.001\r\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le);
+    for (let i = 2; i < be.length; i += 2) [be[i], be[i + 1]] = [le[i + 1], le[i]];
+    be[0] = 0xfe;
+    be[1] = 0xff;
+    assert.deepStrictEqual(decodeRuleText(le), { text });
+    assert.deepStrictEqual(decodeRuleText(be), { text });
+    assert.deepStrictEqual(decodeRuleText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)])), { text });
+    assert.deepStrictEqual(decodeRuleText(Buffer.from(text, 'utf16le')), { skipped: 'binary' }, 'UTF-16 without a BOM cannot be told from binary');
   });
 
   it('scans in batches, keeps going past a parser that throws, and can be cancelled', async () => {
