@@ -154,7 +154,8 @@ function markdownReport(model: CoverageModel, options: ReportOptions): string {
 }
 
 function csvField(v: string | number | boolean): string {
-  const s = String(v);
+  // A text cell starting like a formula is defused (OWASP CSV injection): a file may be named so.
+  const s = typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -65,6 +65,8 @@ describe('coverage reports', () => {
     // No ATT&CK 18.1 technique name has a comma, but the file list does: a path with one is quoted.
     const quoted = renderReport(CoverageModel.build([{ path: 'x,y.yml', format: 'sigma', problems: [], rules: [rule(0, 'r', ['T1003'])] }], index), 'csv').split('\r\n');
     assert.ok(quoted.some((l) => l.endsWith(',"x,y.yml"') && l.includes(',T1003,')), 'a field with a comma is quoted');
+    const formula = renderReport(CoverageModel.build([{ path: '=HYPERLINK("http://x").yml', format: 'sigma', problems: [], rules: [rule(0, 'r', ['T1003'])] }], index), 'csv').split('\r\n');
+    assert.ok(formula.some((l) => l.endsWith(`,"'=HYPERLINK(""http://x"").yml"`)), 'a cell that would be a spreadsheet formula is defused');
     assert.strictEqual(csv[0], 'domain,tactics,technique_id,name,subtechnique,covered,rules,via_subtechniques,files');
     const text = summaryTable(model);
     for (const t of index.tactics('enterprise-attack')) assert.ok(text.includes(t.name));
