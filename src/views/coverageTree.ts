@@ -19,8 +19,10 @@ import {
 } from './coverageNodes';
 
 // The Coverage view (attackLens.coverage): tactics in matrix order → techniques → their
-// sub-techniques and the rules naming them, plus "Problems", "Unknown references" and
-// "Skipped files" nodes. Everything comes from the RuleStore's model; the tree only arranges it.
+// sub-techniques and the rules naming them, plus "Problems", "Unknown references", "Revoked
+// references" and "Skipped files" nodes. The view's description carries the total and the rule
+// count, its badge what needs a look. Everything comes from the RuleStore's model; the tree only
+// arranges it.
 
 export type CoverageSort = 'matrix' | 'coverage';
 

@@ -33,9 +33,10 @@ const UPDATE_BATCH = 32;
 
 /**
  * The workspace's rule files, parsed, and the coverage they add up to. Owns the only copy:
- * every view, command and export asks the store. A first scan starts on construction; a file
- * watcher then re-parses only the files that change (debounced), and settings or ATT&CK data
- * changes trigger a rescan (or just a model rebuild when only the scope changed).
+ * every view, command and export asks the store. A first scan starts on construction, with its
+ * progress in the status bar (a click cancels it); a file watcher then re-parses only the files
+ * that change (debounced), and settings or ATT&CK data changes trigger a rescan (or just a model
+ * rebuild when only the scope changed).
  *
  * Paths: each ParsedRuleFile's `path` (and so each RuleRef's) is the file's URI string; turn
  * it back with `uriOf`.
