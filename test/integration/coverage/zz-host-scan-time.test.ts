@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RuleStore } from '../../../src/workspace/ruleStore';
+import { uiClick, waitForUiText } from '../../host/uiProbe';
 import { activateApi, waitFor, workspaceUri } from './helpers';
 
 // Measures the RuleStore in the real host over the SigmaHQ corpus copied into the workspace
@@ -144,6 +145,14 @@ describe('coverage: the SigmaHQ corpus and 10 000 rule files in the host', funct
     assert.strictEqual(store.lastScan?.files, LARGE);
     const updateMs = await measureUpdates(store, added, 8);
     results.large = { files: LARGE, ...scans, updateMs };
+    // In the page: the status bar item shows the progress, and a click on it cancels the scan.
+    const scan = store.rescan();
+    await waitForUiText('.part.statusbar .statusbar-item', /ATT&CK rules [1-9]\d*\/10000/, { timeoutMs: 20_000 });
+    await uiClick('.part.statusbar .statusbar-item:has-text("ATT&CK rules")');
+    await scan;
+    assert.strictEqual(store.lastScan?.cancelled, true, 'cancelled by the click');
+    await store.rescan();
+    assert.strictEqual(store.lastScan?.cancelled, false);
     const dir = path.join(projectRoot, 'test-results');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'coverage-host-scan.json'), JSON.stringify({ ...results, measuredAt: new Date().toISOString(), vscode: vscode.version }));

@@ -1,0 +1,26 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { uiScreenshot, uiText, waitForUiText } from '../../host/uiProbe';
+import { activateApi } from './helpers';
+
+// What the workbench really renders for the Coverage view, read from the page through the
+// runner's UI probe: the tactic rows with their `covered/total techniques · %` descriptions and
+// the activity-bar badge.
+
+describe('coverage: the view as rendered', function () {
+  this.timeout(60_000);
+
+  it('shows the tactic rows with their counts and the badge on the activity bar', async () => {
+    const api = await activateApi();
+    await vscode.commands.executeCommand('attackLens.coverage.focus');
+    const model = api.rules.model;
+    const execution = model.forTactic('execution')!;
+    const expected = `${execution.techniques.covered}/${execution.techniques.total} techniques · ${Math.round((execution.techniques.covered / execution.techniques.total) * 100)}%`;
+    const rows = await waitForUiText('.part.sidebar .monaco-list-row', new RegExp(`Execution\\s*${expected.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`), { timeoutMs: 20_000 });
+    for (const t of model.tactics().slice(0, 5)) assert.ok(rows.includes(t.tactic.name), `${t.tactic.name} row`);
+    assert.ok(rows.includes('Problems') || rows.includes('Unknown references'), 'the Problems / Unknown references nodes are rendered');
+    const badge = await uiText('.part.activitybar .action-item:has([aria-label*="ATT&CK Lens"]) .badge-content, .part.activitybar [aria-label*="ATT&CK Lens"] .badge-content');
+    assert.strictEqual(badge.trim(), String(api.coverageTree.viewState.badge?.value), `badge text ${JSON.stringify(badge)}`);
+    await uiScreenshot('coverage-view');
+  });
+});
