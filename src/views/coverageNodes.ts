@@ -22,6 +22,8 @@ export interface NodeContext {
   readonly uriOf: (path: string) => vscode.Uri;
   readonly relativePath: (path: string) => string;
   readonly attackUrl: (id: string) => string;
+  /** The loaded data, as `ATT&CK v18.1`. */
+  readonly attackVersion: string;
 }
 
 export function countColor(rules: number): vscode.ThemeColor {
@@ -128,11 +130,14 @@ export function unknownRootItem(count: number): vscode.TreeItem {
   return item;
 }
 
-export function unknownItem(id: string, refs: readonly RuleRef[]): vscode.TreeItem {
+export function unknownItem(id: string, refs: readonly RuleRef[], ctx: NodeContext): vscode.TreeItem {
   const item = new vscode.TreeItem(id, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `unknown:${id}`;
-  item.description = plural(new Set(refs.map((r) => `${r.path}#${r.ruleIndex}`)).size, 'rule');
+  const rules = plural(new Set(refs.map((r) => r.rule)).size, 'rule');
+  item.description = rules;
   item.iconPath = new vscode.ThemeIcon('question', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+  // A plain string: the reference is rule text and is shown as such.
+  item.tooltip = `${id} is not in the loaded ${ctx.attackVersion}: ATT&CK newer than the data, or a typo. ${rules} name it; it counts for nothing.`;
   return item;
 }
 

@@ -45,6 +45,9 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
       uriOf: (p) => store.uriOf(p),
       relativePath: (p) => vscode.workspace.asRelativePath(store.uriOf(p), vscode.workspace.workspaceFolders !== undefined && vscode.workspace.workspaceFolders.length > 1),
       attackUrl: (id) => attackUrl(id, lens.config.siteBaseUrl),
+      get attackVersion() {
+        return lens.index.versionLabel;
+      },
     };
     this.disposables.push(this.changed, store.onDidChange(() => this.refresh()));
   }
@@ -105,7 +108,7 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
       case 'unknownRoot':
         return unknownRootItem(node.unknown.size);
       case 'unknown':
-        return unknownItem(node.id, node.refs);
+        return unknownItem(node.id, node.refs, ctx);
       case 'revokedRoot':
         return revokedRootItem(node.revoked.length);
       case 'skippedRoot':

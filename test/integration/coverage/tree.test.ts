@@ -65,6 +65,7 @@ describe('coverage: tree', () => {
     const ids = tree.getChildren(unknown).map((n) => label(tree, n));
     assert.ok(ids.includes('T1999'), `T1999 listed (got ${ids.join(', ')})`);
     const t1999 = tree.getChildren(unknown).find((n) => label(tree, n) === 'T1999')!;
+    assert.match(String(tree.getTreeItem(t1999).tooltip), /^T1999 is not in the loaded ATT&CK v18\.1: .*1 rule name it/);
     const refs = tree.getChildren(t1999);
     assert.strictEqual(refs.length, 1);
     assert.strictEqual(refs[0].kind === 'rule' && refs[0].ref.title, 'Old Revoked Mapping');
