@@ -50,7 +50,8 @@ export class RuleStore implements vscode.Disposable {
   private scanRunning: Promise<void> = Promise.resolve();
   private summary?: ScanSummary;
   private update?: { readonly files: number; readonly durationMs: number };
-  private readonly pending = new Map<string, vscode.Uri>();
+  /** Watcher events waiting for the debounce: the URI and whether its last event was a delete. */
+  private readonly pending = new Map<string, { readonly uri: vscode.Uri; readonly deleted: boolean }>();
   private debounce?: ReturnType<typeof setTimeout>;
   private watchers: vscode.Disposable[] = [];
   private readonly disposables: vscode.Disposable[] = [];
@@ -204,20 +205,21 @@ export class RuleStore implements vscode.Disposable {
   private rewatch(): void {
     for (const w of this.watchers) w.dispose();
     this.watchers = [];
-    const queue = (uri: vscode.Uri) => this.queue(uri);
+    const changed = (uri: vscode.Uri) => this.queue(uri, false);
+    const deleted = (uri: vscode.Uri) => this.queue(uri, true);
     for (const [glob, treatment] of Object.entries(this.selection.files)) {
       if (treatment === 'off') continue;
       const w = vscode.workspace.createFileSystemWatcher(glob);
-      this.watchers.push(w, w.onDidCreate(queue), w.onDidChange(queue), w.onDidDelete(queue));
+      this.watchers.push(w, w.onDidCreate(changed), w.onDidChange(changed), w.onDidDelete(deleted));
     }
     // A deleted or renamed folder reports only the folder: forget the files that were in it.
     // A created folder may be reported without its files: look inside it.
     const folders = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
-    this.watchers.push(folders, folders.onDidCreate(queue), folders.onDidDelete(queue));
+    this.watchers.push(folders, folders.onDidCreate(changed), folders.onDidDelete(deleted));
   }
 
-  private queue(uri: vscode.Uri): void {
-    this.pending.set(uri.toString(), uri);
+  private queue(uri: vscode.Uri, deleted: boolean): void {
+    this.pending.set(uri.toString(), { uri, deleted });
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = setTimeout(() => {
       this.debounce = undefined;
@@ -227,23 +229,21 @@ export class RuleStore implements vscode.Disposable {
 
   private async applyPending(): Promise<void> {
     await this.scanRunning;
-    const uris = [...this.pending.values()];
+    const events = [...this.pending.values()];
     this.pending.clear();
     const started = performance.now();
     const touched: vscode.Uri[] = [];
     const files = new Map<string, FoundRuleFile>();
     const folders: vscode.Uri[] = [];
-    for (const uri of uris) {
+    for (const { uri, deleted } of events) {
       const rel = relativeToWorkspace(uri);
       const treatment = rel === undefined ? undefined : treatmentOf(this.selection, rel);
-      if (treatment) {
-        files.set(uri.toString(), { uri, treatment });
-        continue;
-      }
+      // A rule file is read again whatever the event said: the file system has the last word.
+      if (treatment) files.set(uri.toString(), { uri, treatment });
       // Not a rule file: a folder that went away (forget what was in it) or that appeared with
       // its files (a copy or an unpacked archive may be reported as the folder alone).
-      touched.push(...this.forgetUnder(uri.toString()));
-      if (rel !== undefined && !folderExcluded(this.selection, rel)) folders.push(uri);
+      else if (deleted) touched.push(...this.forgetUnder(uri.toString()));
+      else if (rel !== undefined && !folderExcluded(this.selection, rel)) folders.push(uri);
     }
     const created = await topmostFolders(folders);
     // A symlinked folder may lead back up or to rules read already: only a full scan can tell.
@@ -280,8 +280,9 @@ export class RuleStore implements vscode.Disposable {
       this.skippedFiles.delete(key);
       return true;
     }
-    const removed = this.parsed.delete(key);
-    if (read.skipped === 'unreadable: not found') return this.skippedFiles.delete(key) || removed;
+    // Gone (a folder named like a rule file takes what was below it along), or a folder after all.
+    if (read.skipped === 'unreadable: not found' || read.skipped === 'a directory') return this.forgetUnder(key).length > 0;
+    this.parsed.delete(key);
     this.skippedFiles.set(key, { path: key, reason: read.skipped });
     return true;
   }
@@ -304,7 +305,7 @@ export class RuleStore implements vscode.Disposable {
 
   /** Re-reads these files now, as if the watcher had reported them (tests, the bench); resolves after listeners ran. */
   async reread(uris: readonly vscode.Uri[]): Promise<void> {
-    for (const uri of uris) this.pending.set(uri.toString(), uri);
+    for (const uri of uris) this.pending.set(uri.toString(), { uri, deleted: false });
     await this.flush();
   }
 
