@@ -4,35 +4,42 @@ import { navigatorLayer } from '../coverage/navigator';
 import { RuleStore } from '../workspace/ruleStore';
 
 // "Export coverage as ATT&CK Navigator layer": the current coverage as a layer file (format 4.5)
-// for one domain. Asks for the domain when several are selected, then where to save (default:
-// attack-lens-coverage-<domain>.json in the first workspace folder). Called with a target URI
-// (and optionally a domain) it writes there without asking; returns the URI written.
+// for one domain, or all selected domains as a list of layers in one file. Asks for the domain
+// when several are selected, then where to save (default: attack-lens-coverage-<domain>.json in
+// the first workspace folder). Called with a target URI (and optionally a domain, or 'all') it
+// writes there without asking; returns the URI written.
 
 export function registerExportNavigatorLayerCommand(store: RuleStore): vscode.Disposable {
   return vscode.commands.registerCommand('attackLens.exportNavigatorLayer', async (target?: unknown, domainArg?: unknown) => {
     await store.ready;
     const model = store.model;
-    let domain = typeof domainArg === 'string' && model.domains.includes(domainArg as Domain) ? (domainArg as Domain) : undefined;
-    if (!domain && model.domains.length > 1 && !(target instanceof vscode.Uri)) {
+    let domains: Domain[] | undefined =
+      domainArg === 'all' ? [...model.domains] : typeof domainArg === 'string' && model.domains.includes(domainArg as Domain) ? [domainArg as Domain] : undefined;
+    if (!domains && model.domains.length > 1 && !(target instanceof vscode.Uri)) {
       const pick = await vscode.window.showQuickPick(
-        model.domains.map((d) => ({ label: model.index.domain(d)?.name ?? d, description: d, domain: d })),
+        [
+          ...model.domains.map((d) => ({ label: model.index.domain(d)?.name ?? d, description: d, domains: [d] })),
+          { label: 'All of them', description: 'one file with a layer per domain (Navigator opens each as a tab)', domains: [...model.domains] },
+        ],
         { title: 'Export Navigator layer', placeHolder: 'A Navigator layer covers one domain: which one?' },
       );
       if (!pick) return undefined;
-      domain = pick.domain;
+      domains = pick.domains;
     }
-    domain ??= model.domains[0];
+    domains ??= [model.domains[0]];
     const uri = target instanceof vscode.Uri ? target : await vscode.window.showSaveDialog({
       title: 'Export ATT&CK Navigator layer',
-      defaultUri: defaultTarget(`attack-lens-coverage-${domain.replace('-attack', '')}.json`),
+      defaultUri: defaultTarget(`attack-lens-coverage-${domains.length > 1 ? 'all' : domains[0].replace('-attack', '')}.json`),
       filters: { 'Navigator layer': ['json'] },
     });
     if (!uri) return undefined;
     const folder = vscode.workspace.workspaceFolders?.[0]?.name;
-    const layer = navigatorLayer(model, { domain, name: folder ? `${folder} coverage` : undefined });
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(layer, null, 2) + '\n'));
+    const layers = domains.map((domain) => navigatorLayer(model, { domain, name: folder ? `${folder} coverage${domains.length > 1 ? ` (${domain})` : ''}` : undefined }));
+    const json = layers.length === 1 ? layers[0] : layers;
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(json, null, 2) + '\n'));
     if (!(target instanceof vscode.Uri)) {
-      void vscode.window.showInformationMessage(`Exported ${layer.techniques.length} techniques to ${vscode.workspace.asRelativePath(uri)}. Open it in ATT&CK Navigator with "Open Existing Layer".`, 'Open file').then((a) => {
+      const count = layers.reduce((n, l) => n + l.techniques.length, 0);
+      void vscode.window.showInformationMessage(`Exported ${count} techniques to ${vscode.workspace.asRelativePath(uri)}. Open it in ATT&CK Navigator with "Open Existing Layer".`, 'Open file').then((a) => {
         if (a) void vscode.window.showTextDocument(uri);
       });
     }

@@ -207,6 +207,21 @@ describe('coverage: exports', () => {
     assert.deepStrictEqual(ps.metadata.map((m) => m.value).sort(), ['Old Revoked Mapping', 'Suspicious PowerShell Encoded Command']);
   });
 
+  it('exports every selected domain as a list of layers when asked for all', async () => {
+    const api = await activateApi();
+    const target = workspaceUri('out', 'layers.json');
+    await nextChange(api.rules, () => vscode.commands.executeCommand('attackLens.filterCoverage', { domains: ['enterprise-attack', 'ics-attack'] }));
+    try {
+      await vscode.commands.executeCommand('attackLens.exportNavigatorLayer', target, 'all');
+      const layers = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(target))) as { domain: string; versions: { layer: string }; techniques: { techniqueID: string }[] }[];
+      assert.deepStrictEqual(layers.map((l) => [l.domain, l.versions.layer]), [['enterprise-attack', '4.5'], ['ics-attack', '4.5']]);
+      assert.ok(layers[0].techniques.some((t) => t.techniqueID === 'T1059.001'));
+      assert.deepStrictEqual(layers[1].techniques, []);
+    } finally {
+      await nextChange(api.rules, () => vscode.commands.executeCommand('attackLens.filterCoverage', { domains: [] }));
+    }
+  });
+
   it('exports a json report with workspace-relative paths', async () => {
     const api = await activateApi();
     const target = workspaceUri('out', 'coverage.json');
