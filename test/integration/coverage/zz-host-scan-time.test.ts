@@ -1,7 +1,9 @@
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { CoverageModel } from '../../../src/coverage/model';
 import { parseRuleFile } from '../../../src/rules/index';
 import { RuleStore } from '../../../src/workspace/ruleStore';
 import { uiClick, waitForUiText } from '../../host/uiProbe';
@@ -110,6 +112,15 @@ describe('coverage: the SigmaHQ corpus and 10 000 rule files in the host', funct
     const scans = await measureScans(store, 3);
     assert.strictEqual(store.lastScan?.files, base + names.length);
     assert.ok(store.model.ruleCount > 2900, `${store.model.ruleCount} rules`);
+    // The same engine: the extension's counts for the corpus equal `attack-lens coverage --format json`.
+    const cli = JSON.parse(
+      execFileSync(process.execPath, [path.join(projectRoot, 'dist', 'cli.js'), 'coverage', target.fsPath, '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }),
+    ) as { rules: number; techniques: Record<string, { rules: number; viaSubtechniques: number }> };
+    const corpus = CoverageModel.build(store.files().filter((f) => f.path.startsWith(target.toString() + '/')), api.lens.index);
+    assert.strictEqual(corpus.ruleCount, cli.rules);
+    const differences = Object.entries(cli.techniques).filter(([id, c]) => corpus.forTechnique(id)?.rules.length !== c.rules || corpus.forTechnique(id)?.viaSubtechniques.length !== c.viaSubtechniques);
+    assert.deepStrictEqual(differences, []);
+    assert.strictEqual(corpus.referencedTechniques().length, Object.values(cli.techniques).filter((c) => c.rules > 0).length);
     const updateMs = await measureUpdates(store, names.map((n) => vscode.Uri.joinPath(target, n)), 12);
     Object.assign(results, { files: store.lastScan!.files, firstScanMs, ...scans, updateMs });
   });
