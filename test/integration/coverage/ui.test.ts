@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { uiScreenshot, uiText, waitForUiText } from '../../host/uiProbe';
-import { activateApi } from './helpers';
+import { uiClick, uiScreenshot, uiText, waitForUiText } from '../../host/uiProbe';
+import { activateApi, waitFor } from './helpers';
 
 // What the workbench really renders for the Coverage view, read from the page through the
 // runner's UI probe: the tactic rows with their `covered/total techniques · %` descriptions and
@@ -24,5 +24,26 @@ describe('coverage: the view as rendered', function () {
     const ours = api.coverageTree.viewState.badge?.value ?? 0;
     assert.ok(ours > 0 && /^\d+$/.test(badge.trim()) && Number(badge.trim()) >= ours, `badge text ${JSON.stringify(badge)}, the Coverage view's badge ${ours}`);
     await uiScreenshot('coverage-view');
+  });
+
+  it('toolbar buttons toggle gaps only and the sort, and show which state is on', async () => {
+    const api = await activateApi();
+    const tree = api.coverageTree;
+    await vscode.commands.executeCommand('attackLens.coverage.focus');
+    const button = (label: string) => `.part.sidebar .pane-header .action-label[aria-label^="${label}"]`;
+    try {
+      await uiClick(button('Toggle gaps only'));
+      await waitFor('gaps only on', () => tree.gapsOnly);
+      await waitForUiText('.part.sidebar .monaco-list-row', /Execution/);
+      await uiClick(button('Show all techniques'));
+      await waitFor('gaps only off', () => !tree.gapsOnly);
+      await uiClick(button('Sort by matrix order or coverage'));
+      await waitFor('sorted by coverage', () => tree.sort === 'coverage');
+      await uiClick(button('Sort by matrix order (least covered first now)'));
+      await waitFor('matrix order again', () => tree.sort === 'matrix');
+    } finally {
+      await vscode.commands.executeCommand('attackLens.toggleGapsOnly', false);
+      await vscode.commands.executeCommand('attackLens.toggleCoverageSort', 'matrix');
+    }
   });
 });
