@@ -17,6 +17,9 @@ import { registerSearchAttackCommand } from './commands/searchAttack';
 import { registerOpenTechniqueCommand } from './commands/openTechnique';
 import type { CoverageTreeProvider } from './views/coverageTree';
 import type { RuleStore } from './workspace/ruleStore';
+import { registerPriorityGaps } from './views/priorityGapsFeature';
+import type { PriorityGapsProvider } from './views/priorityGapsTree';
+import type { ThreatProfileState } from './views/threatProfileState';
 
 // activate() only wires: it loads the ATT&CK data once into the shared LensContext and
 // registers each feature, pushing every disposable. Features live in their own files.
@@ -29,6 +32,9 @@ export interface AttackLensApi {
   readonly rules: RuleStore;
   /** The Coverage view's data provider (nodes and items as the sidebar shows them). */
   readonly coverageTree: CoverageTreeProvider;
+  /** The Priority gaps view's data provider, and the threat profile / baseline / atomics state it shows. */
+  readonly priorityGaps: PriorityGapsProvider;
+  readonly threatProfile: ThreatProfileState;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<AttackLensApi> {
@@ -65,12 +71,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Attack
   register(registerDocumentLinks(lens));
   register(registerSearchAttackCommand(lens));
   register(registerOpenTechniqueCommand(lens));
+  const priorities = registerPriorityGaps(lens, coverage.store); register(priorities);
   // --- end features ---
 
   lens.log.info(`Activated with ${lens.index.versionLabel} (${lens.indexSource}) in ${Date.now() - started} ms`);
   // `npm run bench` reads this line from the log of a real code-server to time activation to ready.
   const ready = Promise.all(pending).then(() => lens.log.info(`Ready in ${Date.now() - started} ms`));
-  return { lens, ready, rules: coverage.store, coverageTree: coverage.tree };
+  return { lens, ready, rules: coverage.store, coverageTree: coverage.tree, priorityGaps: priorities.tree, threatProfile: priorities.state };
 }
 
 export function deactivate(): void {

@@ -1,0 +1,136 @@
+import * as vscode from 'vscode';
+import { AttackIndex } from '../attack/index';
+import { parentOf } from '../attack/ids';
+import { Technique } from '../attack/types';
+import { LensContext } from '../context';
+import { dominantFormat, ruleSkeleton, SkeletonFormat } from '../coverage/skeletons';
+import { ParsedRuleFile } from '../rules/types';
+import { ThreatProfileState } from '../views/threatProfileState';
+
+// "Create rule for this gap": a rule skeleton (src/coverage/skeletons.ts) in the format most of
+// the workspace's rule files use, pre-tagged with the technique and its tactics, opened as an
+// UNTITLED editor whose path is already chosen: next to the existing rules of that format that
+// are closest to the technique (same technique family, then same tactic, then most rules).
+// Ctrl+S writes it there without a dialog. It stays untitled until then on purpose: a skeleton
+// written to disk would count as coverage at once (its tags parse) and hide the gap before
+// the rule has any detection logic.
+// Argument: a Priority gaps node, a technique ID, or nothing (asks with a QuickPick).
+
+export const CREATE_RULE_FOR_GAP_COMMAND = 'attackLens.createRuleForGap';
+
+export interface CreatedRule {
+  readonly document: vscode.TextDocument;
+  readonly format: SkeletonFormat;
+  readonly techniqueId: string;
+}
+
+type GapArgument = string | { readonly kind?: string; readonly gap?: { readonly technique: Technique }; readonly id?: string } | undefined;
+
+function techniqueIdOf(arg: GapArgument): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (arg?.gap) return arg.gap.technique.id;
+  if (arg?.kind === 'entry' || arg?.kind === 'attack') return arg.id;
+  return undefined;
+}
+
+interface TechniqueItem extends vscode.QuickPickItem {
+  readonly id?: string;
+}
+
+async function pickTechnique(lens: LensContext, state: ThreatProfileState): Promise<string | undefined> {
+  const index = lens.index;
+  const gaps = state.ranking.gaps;
+  const inGaps = new Set(gaps.map((g) => g.technique.id));
+  const tactics = (t: Technique) => t.tactics.map((s) => index.tactic(s, t.domain)?.name ?? s).join(', ');
+  const items: TechniqueItem[] = [{ label: 'Priority gaps', kind: vscode.QuickPickItemKind.Separator }];
+  for (const g of gaps) items.push({ id: g.technique.id, label: `${g.technique.id} ${fullName(index, g.technique)}`, description: g.reason, detail: tactics(g.technique) });
+  items.push({ label: 'All techniques', kind: vscode.QuickPickItemKind.Separator });
+  for (const domain of state.store.model.domains) {
+    for (const t of index.activeTechniques(domain)) {
+      if (!inGaps.has(t.id)) items.push({ id: t.id, label: `${t.id} ${fullName(index, t)}`, detail: tactics(t) });
+    }
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: 'Create rule for a technique', placeHolder: 'Type a technique ID or name (priority gaps first)', matchOnDescription: true });
+  return picked?.id;
+}
+
+function fullName(index: AttackIndex, t: Technique): string {
+  const parent = t.parent ? index.technique(t.parent) : undefined;
+  return parent ? `${parent.name}: ${t.name}` : t.name;
+}
+
+/** The folder holding the rule files of `format` closest to the technique, or undefined when there are none. */
+export function folderForRule(files: readonly ParsedRuleFile[], format: SkeletonFormat, technique: Technique, index: AttackIndex): string | undefined {
+  const family = parentOf(technique.id) ?? technique.id;
+  const scores = new Map<string, number>();
+  for (const f of files) {
+    if (f.format !== format || !f.rules.length) continue;
+    const folder = f.path.slice(0, f.path.lastIndexOf('/'));
+    let score = 1;
+    const ids = f.rules.flatMap((r) => r.references.filter((x) => x.kind === 'technique' && x.id).map((x) => x.id!));
+    if (ids.some((id) => (parentOf(id) ?? id) === family)) score += 100;
+    else if (ids.some((id) => index.technique(id)?.tactics.some((s) => technique.tactics.includes(s)))) score += 10;
+    scores.set(folder, (scores.get(folder) ?? 0) + score);
+  }
+  let best: string | undefined;
+  let bestScore = 0;
+  for (const [folder, score] of scores) {
+    if (score > bestScore || (score === bestScore && best !== undefined && folder < best)) [best, bestScore] = [folder, score];
+  }
+  return best;
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  if (vscode.workspace.textDocuments.some((d) => d.uri.path === uri.path)) return true;
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `folder/name`, or `folder/name_2…` when taken on disk or by an open editor. */
+async function freeUri(folder: vscode.Uri, fileName: string): Promise<vscode.Uri> {
+  const dot = fileName.lastIndexOf('.');
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? fileName : `${fileName.slice(0, dot)}_${n}${fileName.slice(dot)}`;
+    const uri = vscode.Uri.joinPath(folder, name);
+    if (!(await exists(uri))) return uri;
+  }
+}
+
+export async function createRuleForGap(lens: LensContext, state: ThreatProfileState, arg?: GapArgument): Promise<CreatedRule | undefined> {
+  const id = techniqueIdOf(arg) ?? (await pickTechnique(lens, state));
+  if (!id) return undefined;
+  const technique = lens.index.technique(id);
+  if (!technique) {
+    void vscode.window.showErrorMessage(`${id} is not a technique in the loaded ${lens.index.versionLabel}.`);
+    return undefined;
+  }
+  const files = state.store.files();
+  const format = dominantFormat(files);
+  const skeleton = ruleSkeleton(lens.index, technique.id, format);
+  if (!skeleton) return undefined;
+  const near = folderForRule(files, format, technique, lens.index);
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const folder = near ? state.store.uriOf(near) : root;
+  let document: vscode.TextDocument;
+  if (folder) {
+    const target = await freeUri(folder, skeleton.fileName);
+    document = await vscode.workspace.openTextDocument(target.with({ scheme: 'untitled' }));
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((b) => b.insert(new vscode.Position(0, 0), skeleton.text));
+    const todo = document.getText().indexOf('TODO');
+    if (todo >= 0) editor.selection = new vscode.Selection(document.positionAt(todo), document.positionAt(todo + 4));
+  } else {
+    document = await vscode.workspace.openTextDocument({ content: skeleton.text, language: format === 'elastic' ? 'toml' : format === 'yaral' ? 'yaral' : 'yaml' });
+    await vscode.window.showTextDocument(document);
+  }
+  lens.log.info(`Rule skeleton for ${technique.id} (${format}) at ${document.uri.toString(true)}`);
+  return { document, format, techniqueId: technique.id };
+}
+
+export function registerCreateRuleForGapCommand(lens: LensContext, state: ThreatProfileState): vscode.Disposable {
+  return vscode.commands.registerCommand(CREATE_RULE_FOR_GAP_COMMAND, (arg?: GapArgument) => createRuleForGap(lens, state, arg));
+}

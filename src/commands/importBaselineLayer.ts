@@ -1,0 +1,53 @@
+import * as vscode from 'vscode';
+import { isLayerError, layerTechniqueIds, parseLayerText } from '../coverage/layerImport';
+import { Baseline, ThreatProfileState } from '../views/threatProfileState';
+
+// "Compare with a Navigator layer (baseline)": reads an ATT&CK Navigator 4.x layer (another
+// team's coverage, a layer of Atomic Red Team tests, a vendor's mapping) and keeps its
+// techniques in workspace state; the Priority gaps view then lists "Baseline covers, we
+// don't". A malformed layer is an error message naming the field at fault.
+// Argument: the layer's URI (explorer context, tests); otherwise an open dialog.
+
+export const IMPORT_BASELINE_COMMAND = 'attackLens.importBaselineLayer';
+
+export type BaselineImport = { readonly baseline: Baseline } | { readonly error: string; readonly field?: string };
+
+export async function importBaselineLayer(state: ThreatProfileState, uri?: vscode.Uri): Promise<BaselineImport | undefined> {
+  const file =
+    uri ??
+    (
+      await vscode.window.showOpenDialog({
+        title: 'Compare with a Navigator layer (baseline)',
+        openLabel: 'Compare',
+        canSelectMany: false,
+        filters: { 'Navigator layer': ['json'], 'All files': ['*'] },
+        defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+      })
+    )?.[0];
+  if (!file) return undefined;
+  const name = file.path.replace(/^.*\//, '');
+  let text: string;
+  try {
+    text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+  } catch (e) {
+    const error = `Cannot read ${name}: ${(e as Error)?.message ?? String(e)}`;
+    void vscode.window.showErrorMessage(error);
+    return { error };
+  }
+  const layer = parseLayerText(text);
+  if (isLayerError(layer)) {
+    const error = `${name} is not a usable Navigator layer: ${layer.message}`;
+    void vscode.window.showErrorMessage(error);
+    return { error, ...(layer.field ? { field: layer.field } : {}) };
+  }
+  const baseline: Baseline = { name: layer.name, source: file.toString(), techniques: layerTechniqueIds(layer), domain: layer.domain, importedAt: new Date().toISOString() };
+  await state.setBaseline(baseline);
+  const missing = state.baselineComparison?.gaps.length ?? 0;
+  void vscode.commands.executeCommand('attackLens.priorityGaps.focus').then(undefined, () => undefined);
+  void vscode.window.showInformationMessage(`Baseline “${layer.name}”: ${baseline.techniques.length} techniques, ${missing} of them without a rule of ours (Priority gaps view).`);
+  return { baseline };
+}
+
+export function registerImportBaselineLayerCommand(state: ThreatProfileState): vscode.Disposable {
+  return vscode.commands.registerCommand(IMPORT_BASELINE_COMMAND, (uri?: unknown) => importBaselineLayer(state, uri instanceof vscode.Uri ? uri : undefined));
+}

@@ -1,0 +1,162 @@
+import * as vscode from 'vscode';
+import { AtomicTest } from '../coverage/atomics';
+import { gapStatusText, PriorityGap } from '../coverage/priorities';
+import { escapeMarkdown } from '../editor/entryMarkdown';
+import { Actor, DataComponent, DetectionStrategy, Tactic, Technique } from '../attack/types';
+
+// The Priority gaps view's node kinds and how each looks. A gap (or a technique listed under one
+// of the cross-reference sections) expands into what a rule for it needs: who uses it, its
+// tactics, ATT&CK v18 detection strategies and data components, uncovered sub-techniques and
+// atomic tests. Every tooltip is an untrusted MarkdownString with all text escaped.
+
+export type SectionKind = 'testedNotDetected' | 'detectedNotTested' | 'baseline';
+export type DetailKind = 'actors' | 'strategies' | 'dataComponents' | 'subtechniques' | 'atomics';
+
+export type GapNode =
+  | { readonly kind: 'gap'; readonly gap: PriorityGap; readonly rank: number }
+  | { readonly kind: 'section'; readonly section: SectionKind }
+  | { readonly kind: 'entry'; readonly section: SectionKind; readonly id: string; readonly detail: string }
+  | { readonly kind: 'detail'; readonly detail: DetailKind; readonly techniqueId: string; readonly key: string }
+  | { readonly kind: 'tactics'; readonly tactics: readonly Tactic[]; readonly key: string }
+  | { readonly kind: 'attack'; readonly id: string; readonly label: string; readonly description: string; readonly key: string }
+  | { readonly kind: 'atomic'; readonly test: AtomicTest; readonly key: string };
+
+/** What a gap's tooltip and children show about its technique. */
+export interface TechniqueFacts {
+  readonly technique: Technique;
+  readonly fullName: string;
+  readonly actors: readonly Actor[];
+  readonly tactics: readonly Tactic[];
+  readonly strategies: readonly DetectionStrategy[];
+  readonly dataComponents: readonly DataComponent[];
+  /** Sub-techniques no rule names (parents only). */
+  readonly uncoveredSubtechniques: readonly Technique[];
+  /** Atomic tests, when an atomics index is configured. */
+  readonly atomicTests?: readonly AtomicTest[];
+  readonly attackUrl: string;
+}
+
+const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
+
+function firstSentences(text: string, max = 280): string {
+  const para = text.split(/\n\s*\n/)[0].trim();
+  return para.length > max ? para.slice(0, max).replace(/\s+\S*$/, '') + '…' : para;
+}
+
+function names(items: readonly { readonly id: string; readonly name: string }[], limit = 12): string {
+  const shown = items.slice(0, limit).map((a) => `${a.name} (${a.id})`);
+  return shown.join(', ') + (items.length > limit ? ` and ${items.length - limit} more` : '');
+}
+
+/** The tooltip every technique node (gap or section entry) carries. */
+export function techniqueTooltip(f: TechniqueFacts, headline: string): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, false);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  md.appendMarkdown(`**${escapeMarkdown(`${f.technique.id} ${f.fullName}`)}**\n\n`);
+  md.appendMarkdown(escapeMarkdown(headline) + '\n\n');
+  md.appendMarkdown(escapeMarkdown(firstSentences(f.technique.description)) + '\n\n');
+  const line = (label: string, text: string) => md.appendMarkdown(`**${escapeMarkdown(label)}:** ${escapeMarkdown(text)}\n\n`);
+  if (f.actors.length) line(`Used by ${f.actors.length}`, names(f.actors));
+  if (f.tactics.length) line('Tactics', f.tactics.map((t) => `${t.name} (${t.id})`).join(', '));
+  line('Detection strategies', f.strategies.length ? names(f.strategies, 8) : 'none in the loaded ATT&CK data');
+  line('Data components (telemetry a rule needs)', f.dataComponents.length ? f.dataComponents.map((d) => d.name).join(', ') : 'none listed');
+  if (f.uncoveredSubtechniques.length) line('Sub-techniques without rules', names(f.uncoveredSubtechniques, 10));
+  if (f.atomicTests) line('Atomic Red Team tests', String(f.atomicTests.length));
+  md.appendMarkdown(`[${escapeMarkdown(f.technique.id)} on ATT&CK](${encodeURI(f.attackUrl)})`);
+  return md;
+}
+
+export function gapDescription(gap: PriorityGap, atomicTests: number | undefined): string {
+  const parts = [gap.reason];
+  if (gap.status === 'partial') parts.push(gapStatusText(gap));
+  else if (gap.parentRules > 0) parts.push(gapStatusText(gap));
+  if (atomicTests !== undefined) parts.push(plural(atomicTests, 'atomic test'));
+  return parts.join(' · ');
+}
+
+export function gapItem(node: Extract<GapNode, { kind: 'gap' }>, f: TechniqueFacts, atomicTests: number | undefined, topWeight: number): vscode.TreeItem {
+  const { gap } = node;
+  const item = new vscode.TreeItem(`${gap.technique.id} ${gap.technique.name}`, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `gap:${gap.technique.id}`;
+  item.description = gapDescription(gap, atomicTests);
+  const hot = gap.weight >= topWeight * 0.75;
+  item.iconPath = new vscode.ThemeIcon(gap.status === 'partial' ? 'pass' : 'circle-outline', new vscode.ThemeColor(hot ? 'charts.red' : gap.status === 'partial' ? 'charts.yellow' : 'charts.orange'));
+  item.contextValue = 'gap';
+  item.tooltip = techniqueTooltip(f, `#${node.rank} · weight ${gap.weight}: ${gap.reason} · ${gapStatusText(gap)}`);
+  return item;
+}
+
+const SECTION_LABELS: Readonly<Record<SectionKind, string>> = {
+  testedNotDetected: 'Tested but not detected',
+  detectedNotTested: 'Detected but never tested',
+  baseline: "Baseline covers, we don't",
+};
+
+export function sectionItem(section: SectionKind, count: number, tooltip: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(SECTION_LABELS[section], vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `section:${section}`;
+  item.description = plural(count, 'technique');
+  item.iconPath = new vscode.ThemeIcon(section === 'baseline' ? 'layers' : section === 'testedNotDetected' ? 'beaker' : 'debug-disconnect');
+  item.contextValue = `section.${section}`;
+  item.tooltip = tooltip;
+  return item;
+}
+
+export function entryItem(node: Extract<GapNode, { kind: 'entry' }>, f: TechniqueFacts): vscode.TreeItem {
+  const item = new vscode.TreeItem(`${f.technique.id} ${f.fullName}`, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `section:${node.section}/${node.id}`;
+  item.description = node.detail;
+  item.iconPath = new vscode.ThemeIcon(node.section === 'detectedNotTested' ? 'pass-filled' : 'circle-outline');
+  // Tested-not-detected and baseline entries are gaps: a rule can be created for them.
+  item.contextValue = node.section === 'detectedNotTested' ? 'technique' : 'gap';
+  item.tooltip = techniqueTooltip(f, `${SECTION_LABELS[node.section]}: ${node.detail}`);
+  return item;
+}
+
+const DETAIL_LABELS: Readonly<Record<DetailKind, [string, string]>> = {
+  actors: ['Used by', 'organization'],
+  strategies: ['Detection strategies', 'telescope'],
+  dataComponents: ['Data components', 'database'],
+  subtechniques: ['Sub-techniques without rules', 'circle-outline'],
+  atomics: ['Atomic tests', 'beaker'],
+};
+
+export function detailItem(node: Extract<GapNode, { kind: 'detail' }>, count: number, summary: string): vscode.TreeItem {
+  const [label, icon] = DETAIL_LABELS[node.detail];
+  const item = new vscode.TreeItem(`${label} (${count})`, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = node.key;
+  item.description = summary;
+  item.iconPath = new vscode.ThemeIcon(icon);
+  item.contextValue = `detail.${node.detail}`;
+  return item;
+}
+
+export function tacticsItem(node: Extract<GapNode, { kind: 'tactics' }>): vscode.TreeItem {
+  const item = new vscode.TreeItem('Tactics', vscode.TreeItemCollapsibleState.None);
+  item.id = node.key;
+  item.description = node.tactics.map((t) => t.name).join(', ');
+  item.tooltip = node.tactics.map((t) => `${t.id} ${t.name}`).join('\n');
+  item.iconPath = new vscode.ThemeIcon('symbol-enum');
+  return item;
+}
+
+export function attackItem(node: Extract<GapNode, { kind: 'attack' }>): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+  item.id = node.key;
+  item.description = node.description;
+  item.contextValue = 'attackEntry';
+  item.command = { command: 'attackLens.openTechnique', title: 'Open in ATT&CK Lens', arguments: [node.id] };
+  return item;
+}
+
+export function atomicItem(node: Extract<GapNode, { kind: 'atomic' }>): vscode.TreeItem {
+  const t = node.test;
+  const item = new vscode.TreeItem(`#${t.number} ${t.name}`, vscode.TreeItemCollapsibleState.None);
+  item.id = node.key;
+  item.description = [t.technique, t.executor].filter(Boolean).join(' · ');
+  item.tooltip = `${t.technique} test #${t.number}: ${t.name}\nExecutor: ${t.executor || 'unknown'}\nGUID: ${t.guid}`;
+  item.iconPath = new vscode.ThemeIcon('beaker');
+  item.contextValue = 'atomicTest';
+  return item;
+}

@@ -1,0 +1,90 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { AttackLensApi } from '../../../src/extension';
+import type { GapNode } from '../../../src/views/priorityGapsNodes';
+import type { PriorityGapsProvider } from '../../../src/views/priorityGapsTree';
+
+export const projectRoot = path.resolve(__dirname, '..', '..', '..', '..');
+/** ../shared (ATTACK_LENS_SHARED overrides; the runner passes the environment through to the host). */
+export const sharedRoot = process.env.ATTACK_LENS_SHARED || path.resolve(projectRoot, '..', 'shared');
+export const atomicsCsv = path.join(sharedRoot, 'atomic-red-team', 'index.csv');
+
+export async function activateApi(): Promise<AttackLensApi> {
+  const ext = vscode.extensions.getExtension<AttackLensApi>('attack-lens.attack-lens');
+  assert.ok(ext, 'the extension is loaded');
+  const api = await ext.activate();
+  await api.ready;
+  assert.ok(api.priorityGaps, 'the API exposes the Priority gaps provider');
+  return api;
+}
+
+export function workspaceUri(...segments: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the suite runs with a workspace folder');
+  return vscode.Uri.joinPath(folder.uri, ...segments);
+}
+
+export async function write(uri: vscode.Uri, text: string): Promise<void> {
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const config = () => vscode.workspace.getConfiguration('attackLens');
+
+/** Sets a workspace setting and waits until the view has redrawn for it. */
+export async function setSetting(api: AttackLensApi, key: string, value: unknown): Promise<void> {
+  const changed = new Promise<void>((resolve) => {
+    const sub = api.threatProfile.onDidChange(() => {
+      sub.dispose();
+      resolve();
+    });
+  });
+  await config().update(key, value, vscode.ConfigurationTarget.Workspace);
+  await Promise.race([changed, new Promise((r) => setTimeout(r, 10_000))]);
+  await api.threatProfile.ready;
+}
+
+export const gapNodes = (tree: PriorityGapsProvider): Extract<GapNode, { kind: 'gap' }>[] => tree.getChildren().filter((n): n is Extract<GapNode, { kind: 'gap' }> => n.kind === 'gap');
+export const sectionNode = (tree: PriorityGapsProvider, section: string) => tree.getChildren().find((n): n is Extract<GapNode, { kind: 'section' }> => n.kind === 'section' && n.section === section);
+
+export function label(tree: PriorityGapsProvider, node: GapNode): string {
+  const l = tree.getTreeItem(node).label;
+  return typeof l === 'string' ? l : (l?.label ?? '');
+}
+
+export const description = (tree: PriorityGapsProvider, node: GapNode) => String(tree.getTreeItem(node).description ?? '');
+
+/** Rows of a CSV file (quoted fields with commas and doubled quotes), read here independently of src/coverage/atomics.ts. */
+export function readCsv(file: string): string[][] {
+  const rows: string[][] = [];
+  for (const line of fs.readFileSync(file, 'utf8').split(/\r?\n/)) {
+    if (!line) continue;
+    const fields: string[] = [];
+    let cur = '';
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i];
+      if (quoted) {
+        if (c === '"' && line[i + 1] === '"') (cur += '"'), i++;
+        else if (c === '"') quoted = false;
+        else cur += c;
+      } else if (c === '"') quoted = true;
+      else if (c === ',') fields.push(cur), (cur = '');
+      else cur += c;
+    }
+    fields.push(cur);
+    rows.push(fields);
+  }
+  return rows;
+}
