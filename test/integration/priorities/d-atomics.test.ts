@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import { parentOf } from '../../../src/attack/ids';
 import type { GapNode } from '../../../src/views/priorityGapsNodes';
-import { activateApi, atomicsCsv, description, gapNodes, readCsv, sectionNode, setSetting, waitFor } from './helpers';
+import { activateApi, atomicsCsv, description, gapNodes, readCsv, sectionNode, setSetting, waitFor, workspaceUri, write } from './helpers';
 
 // attackLens.atomicsIndex with the real Atomic Red Team index: the "Tested but not detected" and
 // "Detected but never tested" sections and the atomic test counts on gaps, checked against the
@@ -74,6 +74,29 @@ describe('priority gaps: Atomic Red Team cross-reference', () => {
       assert.ok(atomics, 'the gap lists its atomic tests');
       assert.strictEqual(tree.getChildren(atomics).length, n);
     }
+  });
+
+  it('a path relative to the workspace, re-read when the file changes', async () => {
+    const api = await activateApi();
+    const tree = api.priorityGaps;
+    const uri = workspaceUri('atomics', 'index.csv');
+    const header = 'Tactic,Technique #,Technique Name,Test #,Test Name,Test GUID,Executor Name\n';
+    const lsass = 'credential-access,T1003.001,OS Credential Dumping: LSASS Memory,1,"Dump LSASS, with ""procdump""",0b1f2c3d-0000-4000-8000-000000000001,command_prompt\n';
+    await write(uri, header + lsass);
+    await setSetting(api, 'atomicsIndex', 'atomics/index.csv');
+    await waitFor('the workspace index', () => {
+      const s = api.threatProfile.atomicsState;
+      return s && 'index' in s && s.index.testCount === 1;
+    });
+    const entries = (section: string) => (tree.getChildren(sectionNode(tree, section)) as Extract<GapNode, { kind: 'entry' }>[]).map((e) => e.id);
+    assert.ok(entries('detectedNotTested').includes('T1190'));
+    assert.ok(!entries('detectedNotTested').includes('T1003.001'), 'T1003.001 has the one test');
+    assert.deepStrictEqual(entries('testedNotDetected'), []);
+
+    await write(uri, header + lsass + 'initial-access,T1190,Exploit Public-Facing Application,1,Exploit a web app,0b1f2c3d-0000-4000-8000-000000000002,sh\nexecution,T1047,Windows Management Instrumentation,1,WMI process,0b1f2c3d-0000-4000-8000-000000000003,powershell\n');
+    await waitFor('the changed file to be re-read', () => !entries('detectedNotTested').includes('T1190'));
+    assert.deepStrictEqual(entries('testedNotDetected'), ['T1047']);
+    assert.strictEqual(description(tree, tree.getChildren(sectionNode(tree, 'testedNotDetected'))[0]), '1 atomic test');
   });
 
   it('an unreadable index is reported in the view and the sections go away', async () => {
