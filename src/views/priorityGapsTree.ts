@@ -3,7 +3,6 @@ import { attackUrl } from '../attack/ids';
 import { Actor, Technique } from '../attack/types';
 import { atomicTestCount } from '../coverage/atomics';
 import { actorsFor, gapTelemetry } from '../coverage/priorities';
-import { describeProfile } from '../coverage/profile';
 import { LensContext } from '../context';
 import { atomicItem, attackItem, detailItem, entryItem, gapItem, GapNode, sectionItem, SectionKind, tacticsItem, TechniqueFacts } from './priorityGapsNodes';
 import { ThreatProfileState } from './threatProfileState';
@@ -197,12 +196,14 @@ export class PriorityGapsProvider implements vscode.TreeDataProvider<GapNode>, v
     const weighting = ranking.mode === 'prevalence' ? 'prevalence' : ranking.profile.name;
     view.description = `${weighting} · ${plural(gaps, 'gap')}`;
     const lines: string[] = [];
+    const profile = ranking.profile;
     if (ranking.mode === 'prevalence') {
-      lines.push(`No threat profile: ranked by prevalence, the number of ATT&CK groups using each technique (${ranking.profile.detail ?? ''}). "Choose threat profile" ranks for your adversaries.`);
+      lines.push(`No threat profile: ranked by prevalence, the number of ATT&CK groups using each technique (${profile.detail ?? 'all groups'}). "Choose threat profile" ranks for your adversaries.`);
+      lines.push(`${ranking.covered} of ${ranking.interest} techniques some group uses have rules.`);
     } else {
-      lines.push(`${describeProfile(ranking.profile)}. Ranked by weight (${ranking.profile.source === 'actors' ? 'how many of its actors use each technique' : ranking.profile.source === 'layer' ? 'the layer score' : 'as listed'}).`);
+      const by = profile.source === 'actors' ? 'how many of its actors use each technique' : profile.source === 'layer' ? 'layer score' : 'weight';
+      lines.push(`Threat profile “${profile.name}”${profile.detail ? ` (${profile.detail})` : ''}: ${ranking.covered} of ${ranking.interest} techniques have rules. Ranked by ${by}.`);
     }
-    lines.push(`${ranking.covered} of ${ranking.interest} techniques of interest have rules; ${plural(gaps, 'gap')}.`);
     if (ranking.unknown.length) lines.push(`Not in the loaded ${this.lens.index.versionLabel}: ${ranking.unknown.slice(0, 5).join(', ')}${ranking.unknown.length > 5 ? ', …' : ''}.`);
     const atomics = this.state.atomicsState;
     if (atomics && 'error' in atomics) lines.push(`attackLens.atomicsIndex: cannot read ${vscode.Uri.parse(atomics.file).path}: ${atomics.error}`);
