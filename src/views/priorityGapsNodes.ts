@@ -18,7 +18,7 @@ export type GapNode =
   | { readonly kind: 'entry'; readonly section: SectionKind; readonly id: string; readonly detail: string }
   | { readonly kind: 'detail'; readonly detail: DetailKind; readonly techniqueId: string; readonly key: string }
   | { readonly kind: 'tactics'; readonly tactics: readonly Tactic[]; readonly key: string }
-  | { readonly kind: 'attack'; readonly id: string; readonly label: string; readonly description: string; readonly key: string }
+  | { readonly kind: 'attack'; readonly id: string; readonly label: string; readonly description: string; readonly key: string; readonly isGap?: boolean }
   | { readonly kind: 'atomic'; readonly test: AtomicTest; readonly key: string };
 
 /** What a gap's tooltip and children show about its technique. */
@@ -145,7 +145,8 @@ export function attackItem(node: Extract<GapNode, { kind: 'attack' }>): vscode.T
   const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
   item.id = node.key;
   item.description = node.description;
-  item.contextValue = 'attackEntry';
+  // An uncovered sub-technique listed under its parent is a gap too: a rule can be created for it.
+  item.contextValue = node.isGap ? 'gap' : 'attackEntry';
   item.command = { command: 'attackLens.openTechnique', title: 'Open in ATT&CK Lens', arguments: [node.id] };
   return item;
 }

@@ -152,7 +152,7 @@ export class PriorityGapsProvider implements vscode.TreeDataProvider<GapNode>, v
       case 'dataComponents':
         return f.dataComponents.map((d) => attack(d, 'data component'));
       case 'subtechniques':
-        return f.uncoveredSubtechniques.map((s) => attack(s, 'no rules'));
+        return f.uncoveredSubtechniques.map((s) => ({ ...attack(s, 'no rules'), isGap: true }));
       case 'atomics':
         return (f.atomicTests ?? []).map((test) => ({ kind: 'atomic', test, key: `${node.key}/${test.guid}` }));
     }

@@ -112,6 +112,7 @@ describe('priority gaps: ranking', () => {
       const uncovered = attackIds(detail('subtechniques'));
       assert.deepStrictEqual(uncovered, index.subtechniques('T1078').map((s) => s.id).filter((id) => id !== 'T1078.004'));
       assert.strictEqual(detail('atomics'), undefined, 'no atomics index configured');
+      assert.strictEqual(tree.getTreeItem(tree.getChildren(detail('subtechniques'))[0]).contextValue, 'gap', 'an uncovered sub-technique offers "Create rule for this gap"');
 
       const actorItem = tree.getTreeItem(tree.getChildren(detail('actors'))[0]);
       assert.strictEqual(actorItem.command?.command, 'attackLens.openTechnique');
