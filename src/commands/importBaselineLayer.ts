@@ -42,8 +42,13 @@ export async function importBaselineLayer(state: ThreatProfileState, uri?: vscod
   }
   const baseline: Baseline = { name: layer.name, source: file.toString(), techniques: layerTechniqueIds(layer), domain: layer.domain, importedAt: new Date().toISOString() };
   await state.setBaseline(baseline);
-  const missing = state.baselineComparison?.gaps.length ?? 0;
+  const comparison = state.baselineComparison;
+  const missing = comparison?.gaps.length ?? 0;
   void vscode.commands.executeCommand('attackLens.priorityGaps.focus').then(undefined, () => undefined);
+  if (baseline.techniques.length > 0 && comparison?.inScope === 0) {
+    void vscode.window.showWarningMessage(`Baseline “${layer.name}” (${layer.domain}): none of its ${baseline.techniques.length} techniques is in the coverage scope. Check attackLens.domains and attackLens.platforms.`);
+    return { baseline };
+  }
   void vscode.window.showInformationMessage(`Baseline “${layer.name}”: ${baseline.techniques.length} techniques, ${missing} of them without a rule of ours (Priority gaps view).`);
   return { baseline };
 }
