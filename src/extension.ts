@@ -20,6 +20,9 @@ import type { RuleStore } from './workspace/ruleStore';
 import { registerPriorityGaps } from './views/priorityGapsFeature';
 import type { PriorityGapsProvider } from './views/priorityGapsTree';
 import type { ThreatProfileState } from './views/threatProfileState';
+import { registerChooseThreatProfileCommand } from './commands/chooseThreatProfile';
+import { registerClearThreatProfileCommand } from './commands/clearThreatProfile';
+import { registerCheckRulesAgainstAttack } from './commands/checkRulesAgainstAttack';
 
 // activate() only wires: it loads the ATT&CK data once into the shared LensContext and
 // registers each feature, pushing every disposable. Features live in their own files.
@@ -72,6 +75,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Attack
   register(registerSearchAttackCommand(lens));
   register(registerOpenTechniqueCommand(lens));
   const priorities = registerPriorityGaps(lens, coverage.store); register(priorities);
+  register(registerChooseThreatProfileCommand(lens));
+  register(registerClearThreatProfileCommand(lens));
+  register(registerCheckRulesAgainstAttack(lens));
   // --- end features ---
 
   lens.log.info(`Activated with ${lens.index.versionLabel} (${lens.indexSource}) in ${Date.now() - started} ms`);

@@ -1,0 +1,185 @@
+import * as vscode from 'vscode';
+import { fixAllEdits } from '../checks/fixAll';
+import { Finding } from '../checks/findings';
+import { STALE_CATEGORIES, StaleCategory, StaleReference, staleReferences } from '../checks/staleReferences';
+import { LensContext } from '../context';
+import { parseWithTreatment, toRange } from '../editor/documentFindings';
+import { readRuleFile } from '../workspace/readRuleFile';
+import { currentSelection, findRuleFiles, FoundRuleFile } from '../workspace/ruleFiles';
+import { showStaleReferencesPicker } from './staleReferencesPicker';
+
+// "ATT&CK Lens: Check rules against ATT&CK data": every rule reference in the workspace that the
+// loaded ATT&CK data no longer backs (revoked, deprecated, unknown, renamed), grouped in a
+// picker with a fix per item and "Fix all". Diagnostics already cover open files; this is the
+// whole-workspace sweep a detection engineer runs after an ATT&CK update.
+// Arguments (tests, scripts): `{ show: false }` returns the findings without UI,
+// `{ fixAll: true }` applies every preferred fix without asking.
+
+export const CHECK_RULES_COMMAND = 'attackLens.checkRulesAgainstAttack';
+
+export interface CheckRulesOptions {
+  /** false: no picker, just the result. */
+  readonly show?: boolean;
+  /** Apply every preferred fix (one WorkspaceEdit per file, saved) before reporting what is left. */
+  readonly fixAll?: boolean;
+}
+
+export interface StaleItem {
+  readonly uri: string;
+  /** Workspace-relative path. */
+  readonly path: string;
+  /** 1-based. */
+  readonly line: number;
+  readonly character: number;
+  readonly category: StaleCategory;
+  readonly code: string;
+  /** The reference as written. */
+  readonly text: string;
+  readonly message: string;
+  /** The fix "Fix all" applies, when there is one obvious fix. */
+  readonly fix?: string;
+  /** Every fix offered for the item. */
+  readonly fixes: readonly string[];
+}
+
+export interface CheckRulesResult {
+  /** Rule files read. */
+  readonly scanned: number;
+  readonly items: readonly StaleItem[];
+  readonly fixed?: { readonly references: number; readonly files: number };
+  readonly cancelled: boolean;
+}
+
+export interface FileReport {
+  readonly file: FoundRuleFile;
+  readonly stale: readonly StaleReference[];
+}
+
+async function fileText(uri: vscode.Uri): Promise<string | undefined> {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (doc) return doc.getText();
+  const read = await readRuleFile(uri);
+  return 'text' in read ? read.text : undefined;
+}
+
+export function staleIn(lens: LensContext, file: FoundRuleFile, text: string): StaleReference[] {
+  return staleReferences(parseWithTreatment(lens, text, file.uri.fsPath, file.treatment), text, lens.index);
+}
+
+/** Every rule file of the workspace with its stale references (files without any are left out). */
+export async function scanWorkspace(lens: LensContext, token?: vscode.CancellationToken): Promise<{ reports: FileReport[]; scanned: number }> {
+  const reports: FileReport[] = [];
+  let scanned = 0;
+  for (const file of await findRuleFiles(currentSelection(lens.config.files, lens.config.coverageExclude), token)) {
+    if (token?.isCancellationRequested) break;
+    try {
+      const text = await fileText(file.uri);
+      if (text === undefined) continue;
+      scanned++;
+      const stale = staleIn(lens, file, text);
+      if (stale.length) reports.push({ file, stale });
+    } catch (e) {
+      lens.log.error(`Check rules: skipped ${file.uri.toString(true)}: ${(e as Error)?.message ?? String(e)}`);
+    }
+  }
+  return { reports, scanned };
+}
+
+export function toItems(reports: readonly FileReport[]): StaleItem[] {
+  const items: StaleItem[] = [];
+  for (const r of reports) {
+    for (const s of r.stale) {
+      const f = s.finding;
+      const preferred = f.fixes.find((x) => x.isPreferred);
+      items.push({
+        uri: r.file.uri.toString(),
+        path: vscode.workspace.asRelativePath(r.file.uri),
+        line: f.span.start.line + 1,
+        character: f.span.start.character,
+        category: s.category,
+        code: f.code,
+        text: f.ref?.text ?? '',
+        message: f.message,
+        ...(preferred ? { fix: preferred.title } : {}),
+        fixes: f.fixes.filter((x) => x.edits.length > 0).map((x) => x.title),
+      });
+    }
+  }
+  const order = (c: StaleCategory) => STALE_CATEGORIES.indexOf(c);
+  return items.sort((a, b) => order(a.category) - order(b.category) || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+}
+
+/** Applies edits to one file as its own WorkspaceEdit, saving it unless it had unsaved changes. */
+async function applyToFile(uri: vscode.Uri, edits: readonly Finding['fixes'][number]['edits'][number][], label: string): Promise<boolean> {
+  if (!edits.length) return false;
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const wasDirty = doc.isDirty;
+  const edit = new vscode.WorkspaceEdit();
+  const metadata = { label, needsConfirmation: false };
+  for (const e of edits) edit.replace(uri, toRange(e.span), e.newText, metadata);
+  if (!(await vscode.workspace.applyEdit(edit))) return false;
+  if (!wasDirty) await doc.save();
+  return true;
+}
+
+/** Every preferred fix, re-planned on each file's current text: one WorkspaceEdit per file. */
+export async function fixAllStale(lens: LensContext, reports: readonly FileReport[]): Promise<{ references: number; files: number }> {
+  let references = 0;
+  let files = 0;
+  for (const r of reports) {
+    if (!r.stale.some((s) => s.finding.fixes.some((f) => f.isPreferred))) continue;
+    const doc = await vscode.workspace.openTextDocument(r.file.uri);
+    const { edits, fixed } = fixAllEdits(staleIn(lens, r.file, doc.getText()).map((s) => s.finding));
+    const rel = vscode.workspace.asRelativePath(r.file.uri);
+    if (await applyToFile(r.file.uri, edits, `Update ATT&CK references in ${rel}`)) {
+      references += fixed.length;
+      files++;
+      lens.log.info(`Check rules: fixed ${fixed.length} reference${fixed.length === 1 ? '' : 's'} in ${rel}: ${fixed.map((f) => f.ref?.text ?? '?').join(', ')}`);
+    } else if (edits.length) lens.log.warn(`Check rules: could not edit ${rel} (changed meanwhile?)`);
+  }
+  return { references, files };
+}
+
+/** Applies one fix of one item (by its title), re-planned on the file's current text. */
+export async function fixItem(lens: LensContext, item: StaleItem, fixTitle?: string): Promise<boolean> {
+  const uri = vscode.Uri.parse(item.uri);
+  const file = (await findRuleFiles(currentSelection(lens.config.files, lens.config.coverageExclude))).find((f) => f.uri.toString() === item.uri);
+  if (!file) return false;
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const match = staleIn(lens, file, doc.getText()).find((s) => s.finding.code === item.code && s.finding.span.start.line + 1 === item.line && s.finding.span.start.character === item.character);
+  const fix = match?.finding.fixes.find((f) => (fixTitle ? f.title === fixTitle : f.isPreferred)) ?? (fixTitle ? undefined : match?.finding.fixes.find((f) => f.edits.length > 0));
+  if (!fix) return false;
+  return applyToFile(uri, fix.edits, `${fix.title} in ${item.path}`);
+}
+
+export async function checkRulesAgainstAttack(lens: LensContext, options: CheckRulesOptions = {}): Promise<CheckRulesResult> {
+  const scan = () =>
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ATT&CK Lens: checking rules against ATT&CK data', cancellable: true }, async (_p, token) => ({
+      ...(await scanWorkspace(lens, token)),
+      cancelled: token.isCancellationRequested,
+    }));
+  let scanned = await scan();
+  if (scanned.cancelled) return { scanned: scanned.scanned, items: [], cancelled: true };
+  let fixed: { references: number; files: number } | undefined;
+  if (options.fixAll) {
+    fixed = await fixAllStale(lens, scanned.reports);
+    scanned = await scan();
+  }
+  const items = toItems(scanned.reports);
+  const result: CheckRulesResult = { scanned: scanned.scanned, items, ...(fixed ? { fixed } : {}), cancelled: false };
+  if (options.show === false) return result;
+  if (!items.length) {
+    void vscode.window.showInformationMessage(`All ATT&CK references in ${scanned.scanned} rule file${scanned.scanned === 1 ? '' : 's'} are current in ${lens.index.versionLabel}.`);
+    return result;
+  }
+  void showStaleReferencesPicker(lens, items, {
+    rescan: async () => toItems((await scanWorkspace(lens)).reports),
+    fixAll: async () => fixAllStale(lens, (await scanWorkspace(lens)).reports),
+    fixItem: (item, title) => fixItem(lens, item, title),
+  });
+  return result;
+}
+
+export function registerCheckRulesAgainstAttack(lens: LensContext): vscode.Disposable {
+  return vscode.commands.registerCommand(CHECK_RULES_COMMAND, (options?: unknown) => checkRulesAgainstAttack(lens, options && typeof options === 'object' && !(options instanceof vscode.Uri) ? (options as CheckRulesOptions) : {}));
+}

@@ -1,0 +1,28 @@
+import * as vscode from 'vscode';
+import { LensContext } from '../context';
+import { describeProfile, profileFromSetting, ThreatProfileJson } from '../coverage/profile';
+
+// "ATT&CK Lens: Clear threat profile": removes `attackLens.threatProfile` from the workspace (and
+// the user settings, where a profile may have been saved without a folder open), so priority
+// gaps are ranked by prevalence again. Returns whether a profile was set.
+
+export const CLEAR_PROFILE_COMMAND = 'attackLens.clearThreatProfile';
+
+export async function clearThreatProfile(lens: LensContext, options: { readonly quiet?: boolean } = {}): Promise<boolean> {
+  const config = vscode.workspace.getConfiguration('attackLens');
+  const inspected = config.inspect<ThreatProfileJson>('threatProfile');
+  const before = profileFromSetting(lens.config.threatProfile as ThreatProfileJson, lens.index);
+  if (inspected?.workspaceValue !== undefined && vscode.workspace.workspaceFolders?.length) await config.update('threatProfile', undefined, vscode.ConfigurationTarget.Workspace);
+  if (inspected?.globalValue !== undefined) await config.update('threatProfile', undefined, vscode.ConfigurationTarget.Global);
+  const after = profileFromSetting(vscode.workspace.getConfiguration('attackLens').get<ThreatProfileJson>('threatProfile'), lens.index);
+  if (before) lens.log.info(`Cleared the threat profile (${describeProfile(before)})`);
+  if (!options.quiet) {
+    if (after) void vscode.window.showWarningMessage(`The threat profile is still set in a workspace folder's settings (${describeProfile(after)}); edit .vscode/settings.json there.`);
+    else void vscode.window.showInformationMessage(before ? `Threat profile “${before.name}” cleared: priority gaps are ranked by prevalence.` : 'No threat profile was set: priority gaps are ranked by prevalence.');
+  }
+  return before !== undefined;
+}
+
+export function registerClearThreatProfileCommand(lens: LensContext): vscode.Disposable {
+  return vscode.commands.registerCommand(CLEAR_PROFILE_COMMAND, (options?: unknown) => clearThreatProfile(lens, options && typeof options === 'object' ? (options as { quiet?: boolean }) : {}));
+}
