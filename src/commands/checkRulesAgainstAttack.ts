@@ -13,7 +13,7 @@ import { showStaleReferencesPicker } from './staleReferencesPicker';
 // picker with a fix per item and "Fix all". Diagnostics already cover open files; this is the
 // whole-workspace sweep a detection engineer runs after an ATT&CK update.
 // Arguments (tests, scripts): `{ show: false }` returns the findings without UI,
-// `{ fixAll: true }` applies every preferred fix without asking.
+// `{ fixAll: true }` applies every preferred fix, `{ fix: item }` one item's fix, without asking.
 
 export const CHECK_RULES_COMMAND = 'attackLens.checkRulesAgainstAttack';
 
@@ -22,6 +22,9 @@ export interface CheckRulesOptions {
   readonly show?: boolean;
   /** Apply every preferred fix (one WorkspaceEdit per file, saved) before reporting what is left. */
   readonly fixAll?: boolean;
+  /** Apply one item's fix first (the picker's wrench): an item of an earlier result, and the fix title (default: its preferred or first fix). */
+  readonly fix?: StaleItem;
+  readonly fixTitle?: string;
 }
 
 export interface StaleItem {
@@ -47,6 +50,8 @@ export interface CheckRulesResult {
   readonly scanned: number;
   readonly items: readonly StaleItem[];
   readonly fixed?: { readonly references: number; readonly files: number };
+  /** With `fix`: whether that fix was applied. */
+  readonly fixedItem?: boolean;
   readonly cancelled: boolean;
 }
 
@@ -158,6 +163,7 @@ export async function checkRulesAgainstAttack(lens: LensContext, options: CheckR
       ...(await scanWorkspace(lens, token)),
       cancelled: token.isCancellationRequested,
     }));
+  const fixedItem = options.fix ? await fixItem(lens, options.fix, options.fixTitle ?? options.fix.fix ?? options.fix.fixes[0]) : undefined;
   let scanned = await scan();
   if (scanned.cancelled) return { scanned: scanned.scanned, items: [], cancelled: true };
   let fixed: { references: number; files: number } | undefined;
@@ -166,7 +172,7 @@ export async function checkRulesAgainstAttack(lens: LensContext, options: CheckR
     scanned = await scan();
   }
   const items = toItems(scanned.reports);
-  const result: CheckRulesResult = { scanned: scanned.scanned, items, ...(fixed ? { fixed } : {}), cancelled: false };
+  const result: CheckRulesResult = { scanned: scanned.scanned, items, ...(fixed ? { fixed } : {}), ...(fixedItem !== undefined ? { fixedItem } : {}), cancelled: false };
   if (options.show === false) return result;
   if (!items.length) {
     void vscode.window.showInformationMessage(`All ATT&CK references in ${scanned.scanned} rule file${scanned.scanned === 1 ? '' : 's'} are current in ${lens.index.versionLabel}.`);
