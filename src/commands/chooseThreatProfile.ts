@@ -149,8 +149,8 @@ async function chooseInteractively(lens: LensContext): Promise<ChooseProfileResu
   ];
   if (current) sources.push({ source: 'clear', label: '$(close) Clear threat profile', detail: 'Rank gaps by prevalence (how many ATT&CK groups use each technique)' });
   const source = await vscode.window.showQuickPick(sources, {
-    title: 'Choose threat profile',
-    placeHolder: current ? `Current: ${describeProfile(current)}` : 'No threat profile: gaps are ranked by prevalence',
+    title: current ? `Choose threat profile (now: ${describeProfile(current)})` : 'Choose threat profile (none yet: gaps are ranked by prevalence)',
+    placeHolder: 'Where the techniques that matter come from',
   });
   if (!source) return undefined;
   if (source.source === 'clear') {

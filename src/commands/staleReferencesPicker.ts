@@ -49,7 +49,7 @@ function rows(items: readonly StaleItem[]): Row[] {
         item,
         label: `${ICONS[category]} ${item.text || item.code}`,
         description: `${item.path}:${item.line}`,
-        detail: fix ? `${item.message} — fix: ${fix}` : `${item.message} — no replacement in ATT&CK`,
+        detail: fix ? `$(arrow-right) ${fix} · ${item.message}` : `${item.message} (no replacement to offer)`,
         buttons: fix ? [FIX_BUTTON, OPEN_BUTTON] : [OPEN_BUTTON],
       });
     }

@@ -1,0 +1,59 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { uiScreenshot, uiText, waitForUiText } from '../../host/uiProbe';
+import { activateApi, disk, waitFor, workspaceProfileSetting, workspaceUri } from './helpers';
+
+// The pickers themselves, in the real workbench (the runner's page probe reads them): Choose
+// threat profile with the current actors pre-selected, and Check rules' grouped list with Fix all.
+
+const accept = () => vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+
+describe('Profile and check-rules pickers', () => {
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+  });
+
+  it('Choose threat profile: sources, then the actor picker with the current actors checked first; accepting keeps them', async () => {
+    await activateApi();
+    await vscode.commands.executeCommand('attackLens.chooseThreatProfile', { actors: ['G0016', 'C0024'], name: 'APT29 and SolarWinds' });
+    const done = vscode.commands.executeCommand('attackLens.chooseThreatProfile');
+    const sources = await waitForUiText('.quick-input-widget', /Adversaries[\s\S]*Navigator layer[\s\S]*Technique IDs[\s\S]*Clear threat profile/);
+    assert.match(sources, /now: Threat profile “APT29 and SolarWinds” \(1 group, 1 campaign\): \d+ techniques/);
+    await accept();
+    const rows = await waitForUiText('.quick-input-widget .quick-input-list', /APT29[\s\S]*SolarWinds Compromise/);
+    // The selected actors come first, before the alphabetical list of every group.
+    assert.ok(rows.indexOf('APT29') < rows.indexOf('admin@338'), rows.slice(0, 400));
+    const checked = await uiText('.quick-input-widget .quick-input-list .monaco-list-row[aria-checked="true"]');
+    assert.match(checked, /APT29/);
+    assert.match(checked, /SolarWinds Compromise/);
+    assert.match(await uiText('.quick-input-widget .quick-input-list'), /aka .*Cozy Bear/, 'aliases are shown (and matched) in the detail line');
+    await uiScreenshot('choose-actors');
+    await accept();
+    await waitForUiText('.quick-input-widget', /Threat profile name/);
+    await accept();
+    await done;
+    assert.deepStrictEqual(workspaceProfileSetting(), { name: 'APT29 and SolarWinds', actors: ['G0016', 'C0024'], source: 'actors' });
+    await vscode.commands.executeCommand('attackLens.clearThreatProfile', { quiet: true });
+  });
+
+  it('Check rules: grouped findings with Fix all; accepting Fix all fixes the file and refreshes the list', async () => {
+    await activateApi();
+    await vscode.workspace.fs.writeFile(
+      workspaceUri('rules', 'sigma', 'ui_stale.yml'),
+      new TextEncoder().encode('title: UI Stale\nstatus: test\nlogsource:\n    product: windows\n    category: process_creation\ndetection:\n    sel:\n        Image|endswith: \'\\cmd.exe\'\n    condition: sel\ntags:\n    - attack.execution\n    - attack.t1086\n'),
+    );
+    const before = await vscode.commands.executeCommand<{ items: { fix?: string }[] }>('attackLens.checkRulesAgainstAttack', { show: false });
+    const fixable = before.items.filter((i) => i.fix).length;
+    assert.ok(fixable >= 1);
+    void vscode.commands.executeCommand('attackLens.checkRulesAgainstAttack');
+    const text = await waitForUiText('.quick-input-widget', new RegExp(`Fix all: ${fixable} reference`));
+    assert.match(text, /Revoked by MITRE \(\d+\)/);
+    assert.match(text, /attack\.t1086[\s\S]*rules\/sigma\/ui_stale\.yml:12/);
+    assert.match(text, /Not in the loaded ATT&CK data \(\d+\)/);
+    await uiScreenshot('check-rules');
+    await accept();
+    await waitFor('the file to be fixed', async () => /- attack\.t1059\.001\n$/.test(await disk('rules', 'sigma', 'ui_stale.yml')));
+    await waitForUiText('.quick-input-widget', /stale references? in \d+ files?/);
+    assert.doesNotMatch(await uiText('.quick-input-widget'), /Fix all:/, 'nothing with an obvious fix is left');
+  });
+});
