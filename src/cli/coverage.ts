@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import { AttackIndex } from '../attack/index';
 import { DOMAINS, Domain } from '../attack/types';
-import { atomicsCsv, AtomicsIndex, atomicsJson, atomicsMarkdown, crossReferenceAtomics, parseAtomicsCsv } from '../coverage/atomics';
+import { atomicsCsv, AtomicsIndex, atomicsJson, atomicsMarkdown, atomicTestCount, crossReferenceAtomics, parseAtomicsCsv, testsByTechnique } from '../coverage/atomics';
+import { parentOf } from '../attack/ids';
 import { CoverageModel } from '../coverage/model';
 import { navigatorLayer } from '../coverage/navigator';
 import { renderReport, summaryTable } from '../coverage/report';
@@ -13,7 +14,9 @@ import { ParsedArgs, parseArgs, stringFlag, UsageError } from './args';
 import { CliContext } from './context';
 
 export const COVERAGE_USAGE =
-  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--stix PATH]';
+  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--stix PATH]\n' +
+  '      --atomics INDEX.csv  an Atomic Red Team index (atomics/Indexes/index.csv): adds atomic tests per technique,\n' +
+  '                           "tested but not detected" and "detected but never tested" (summary, json, markdown, csv)';
 
 const FORMATS = ['summary', 'navigator', 'json', 'markdown', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
@@ -68,17 +71,62 @@ function readAtomics(file: string, ctx: CliContext): AtomicsIndex {
   return index;
 }
 
-/** The purple-team cross-reference, added to the report in its format (json: an `atomics` key). */
+interface TestedTechnique {
+  readonly id: string;
+  readonly name: string;
+  /** Atomic tests of the ID (a parent: its own and its sub-techniques'). */
+  readonly tests: number;
+  /** Rules naming it (a parent: directly or via a sub-technique), as the coverage counts them. */
+  readonly rules: number;
+}
+
+/** Every in-scope technique with atomic tests (and every parent of one), by ID. */
+function testedTechniques(model: CoverageModel, atomics: AtomicsIndex): TestedTechnique[] {
+  const { tests } = testsByTechnique(model, atomics);
+  const ids = new Set<string>();
+  for (const id of tests.keys()) {
+    ids.add(id);
+    const parent = parentOf(id);
+    if (parent) ids.add(parent);
+  }
+  const out: TestedTechnique[] = [];
+  for (const id of [...ids].sort()) {
+    const c = model.forTechnique(id);
+    if (!c || !model.inScope(c.technique)) continue;
+    const parent = c.technique.parent ? model.index.technique(c.technique.parent) : undefined;
+    out.push({ id, name: parent ? `${parent.name}: ${c.technique.name}` : c.technique.name, tests: atomicTestCount(tests, id), rules: c.ruleCount });
+  }
+  return out;
+}
+
+const csvCell = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s).replace(/^(.*[",\r\n].*)$/s, (v) => `"${v.replace(/"/g, '""')}"`);
+
+/**
+ * The purple-team cross-reference, added to the report in its format: atomic tests per technique
+ * (json: `atomics.tests` and `atomicTests` on each covered technique; csv: `tests` rows; markdown:
+ * a table), then "tested but not detected" and "detected but never tested".
+ */
 function withAtomics(text: string, format: Format, model: CoverageModel, atomics: AtomicsIndex | undefined): string {
   if (!atomics) return text;
   const x = crossReferenceAtomics(model, atomics);
+  const tested = testedTechniques(model, atomics);
   switch (format) {
-    case 'json':
-      return JSON.stringify({ ...(JSON.parse(text) as object), atomics: atomicsJson(x) }, null, 2) + '\n';
-    case 'csv':
-      return text + '\r\n' + atomicsCsv(x).replace(/\n/g, '\r\n');
-    default:
-      return text + '\n' + atomicsMarkdown(x) + '\n';
+    case 'json': {
+      const report = JSON.parse(text) as { techniques: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+      const counts = new Map(tested.map((t) => [t.id, t.tests]));
+      for (const [id, entry] of Object.entries(report.techniques)) entry.atomicTests = counts.get(id) ?? 0;
+      const tests = Object.fromEntries(tested.map((t) => [t.id, t.tests]));
+      return JSON.stringify({ ...report, atomics: { testCount: atomics.testCount, tested: x.tested, tests, ...atomicsJson(x) } }, null, 2) + '\n';
+    }
+    case 'csv': {
+      const rows = tested.map((t) => `tests,${t.id},${csvCell(t.name)},${t.tests}`);
+      return text + '\r\n' + atomicsCsv(x).replace(/\n/g, '\r\n') + rows.join('\r\n') + (rows.length ? '\r\n' : '');
+    }
+    default: {
+      const table = [`### Atomic tests per technique (${tested.length})`, '', '| Technique | Name | Atomic tests | Rules |', '| --- | --- | ---: | ---: |'];
+      for (const t of tested) table.push(`| ${t.id} | ${t.name.replace(/\|/g, '\\|')} | ${t.tests} | ${t.rules} |`);
+      return text + '\n' + atomicsMarkdown(x) + '\n' + table.join('\n') + '\n';
+    }
   }
 }
 
