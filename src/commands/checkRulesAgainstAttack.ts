@@ -5,7 +5,7 @@ import { STALE_CATEGORIES, StaleCategory, StaleReference, staleReferences } from
 import { LensContext } from '../context';
 import { parseWithTreatment, toRange } from '../editor/documentFindings';
 import { readRuleFile } from '../workspace/readRuleFile';
-import { currentSelection, findRuleFiles, FoundRuleFile } from '../workspace/ruleFiles';
+import { currentSelection, findRuleFiles, FoundRuleFile, relativeToWorkspace, treatmentOf } from '../workspace/ruleFiles';
 import { showStaleReferencesPicker } from './staleReferencesPicker';
 
 // "ATT&CK Lens: Check rules against ATT&CK data": every rule reference in the workspace that the
@@ -148,8 +148,10 @@ export async function fixAllStale(lens: LensContext, reports: readonly FileRepor
 /** Applies one fix of one item (by its title), re-planned on the file's current text. */
 export async function fixItem(lens: LensContext, item: StaleItem, fixTitle?: string): Promise<boolean> {
   const uri = vscode.Uri.parse(item.uri);
-  const file = (await findRuleFiles(currentSelection(lens.config.files, lens.config.coverageExclude))).find((f) => f.uri.toString() === item.uri);
-  if (!file) return false;
+  const rel = relativeToWorkspace(uri);
+  const treatment = rel === undefined ? undefined : treatmentOf(currentSelection(lens.config.files, lens.config.coverageExclude), rel);
+  if (!treatment) return false;
+  const file: FoundRuleFile = { uri, treatment };
   const doc = await vscode.workspace.openTextDocument(uri);
   const match = staleIn(lens, file, doc.getText()).find((s) => s.finding.code === item.code && s.finding.span.start.line + 1 === item.line && s.finding.span.start.character === item.character);
   const fix = match?.finding.fixes.find((f) => (fixTitle ? f.title === fixTitle : f.isPreferred)) ?? (fixTitle ? undefined : match?.finding.fixes.find((f) => f.edits.length > 0));

@@ -23,6 +23,15 @@ export async function clearThreatProfile(lens: LensContext, options: { readonly 
   return before !== undefined;
 }
 
+/** Also keeps the `attackLens.hasThreatProfile` context key (menus offer Clear only when there is something to clear). */
 export function registerClearThreatProfileCommand(lens: LensContext): vscode.Disposable {
-  return vscode.commands.registerCommand(CLEAR_PROFILE_COMMAND, (options?: unknown) => clearThreatProfile(lens, options && typeof options === 'object' ? (options as { quiet?: boolean }) : {}));
+  const updateContext = () => void vscode.commands.executeCommand('setContext', 'attackLens.hasThreatProfile', profileFromSetting(lens.config.threatProfile as ThreatProfileJson, lens.index) !== undefined);
+  updateContext();
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand(CLEAR_PROFILE_COMMAND, (options?: unknown) => clearThreatProfile(lens, options && typeof options === 'object' ? (options as { quiet?: boolean }) : {})),
+    lens.config.onDidChange((affects) => {
+      if (affects('threatProfile')) updateContext();
+    }),
+    lens.onDidChangeIndex(updateContext),
+  );
 }
