@@ -16,7 +16,8 @@ import { actorDetail, allActors, readTechniqueList, searchActors, techniqueListM
 //   would break for everyone else; re-run the command to take a new version of the layer.
 // - IDs: the techniques, weight 1 each.
 // Arguments skip the UI (tests, tasks, keybindings): `{ actors: ['G0016'], name? }`,
-// `{ layer: Uri | path }`, `{ ids: ['T1059.001'] | 'T1059.001, T1003', name? }`.
+// `{ layer: Uri | path }`, `{ ids: ['T1059.001'] | 'T1059.001, T1003', name? }`; `{ query: 'cozy bear' }`
+// opens the actor picker with that search typed.
 
 export const CHOOSE_PROFILE_COMMAND = 'attackLens.chooseThreatProfile';
 
@@ -89,7 +90,7 @@ async function saveIds(lens: LensContext, ids: readonly string[] | string, name:
 }
 
 /** The multi-select actor picker, searching names and aliases as the user types; current actors pre-selected. */
-function pickActors(lens: LensContext, current: readonly string[]): Promise<Actor[] | undefined> {
+function pickActors(lens: LensContext, current: readonly string[], query = ''): Promise<Actor[] | undefined> {
   const pick = vscode.window.createQuickPick<ActorItem>();
   pick.canSelectMany = true;
   pick.title = 'Threat profile: the adversaries that target you';
@@ -123,7 +124,8 @@ function pickActors(lens: LensContext, current: readonly string[]): Promise<Acto
     }
   });
   pick.onDidChangeValue(update);
-  update('');
+  pick.value = query;
+  update(query);
   return new Promise((resolve) => {
     let accepted = false;
     pick.onDidAccept(() => {
@@ -137,6 +139,16 @@ function pickActors(lens: LensContext, current: readonly string[]): Promise<Acto
     });
     pick.show();
   });
+}
+
+/** The actor picker (optionally searching for `query` already), then the profile's name. */
+async function chooseActors(lens: LensContext, current: ThreatProfile | undefined, query = ''): Promise<ChooseProfileResult> {
+  const actors = await pickActors(lens, current?.source === 'actors' ? current.actors : [], query);
+  if (!actors?.length) return undefined;
+  const suggested = actors.map((a) => a.name).join(', ');
+  const name = await vscode.window.showInputBox({ title: 'Threat profile name', value: current?.source === 'actors' && current.actors.join() === actors.map((a) => a.id).join() ? current.name : suggested, prompt: 'Shown in the Priority gaps view and exported reports' });
+  if (name === undefined) return undefined;
+  return saveActors(lens, actors.map((a) => a.id), name.trim() || suggested, true);
 }
 
 async function chooseInteractively(lens: LensContext): Promise<ChooseProfileResult> {
@@ -157,14 +169,7 @@ async function chooseInteractively(lens: LensContext): Promise<ChooseProfileResu
     await vscode.commands.executeCommand('attackLens.clearThreatProfile');
     return undefined;
   }
-  if (source.source === 'actors') {
-    const actors = await pickActors(lens, current?.source === 'actors' ? current.actors : []);
-    if (!actors?.length) return undefined;
-    const suggested = actors.map((a) => a.name).join(', ');
-    const name = await vscode.window.showInputBox({ title: 'Threat profile name', value: current?.source === 'actors' && current.actors.join() === actors.map((a) => a.id).join() ? current.name : suggested, prompt: 'Shown in the Priority gaps view and exported reports' });
-    if (name === undefined) return undefined;
-    return saveActors(lens, actors.map((a) => a.id), name.trim() || suggested, true);
-  }
+  if (source.source === 'actors') return chooseActors(lens, current);
   if (source.source === 'layer') {
     const file = (await vscode.window.showOpenDialog({ title: 'Threat profile from a Navigator layer', openLabel: 'Use as threat profile', canSelectMany: false, filters: { 'Navigator layer': ['json'], 'All files': ['*'] }, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri }))?.[0];
     return file ? saveLayer(lens, file, true) : undefined;
@@ -189,6 +194,8 @@ export async function chooseThreatProfile(lens: LensContext, args?: unknown): Pr
     if (Array.isArray(a.actors)) return saveActors(lens, a.actors.filter((x): x is string => typeof x === 'string'), name, false);
     if (a.layer instanceof vscode.Uri || typeof a.layer === 'string') return saveLayer(lens, layerUri(a.layer), false);
     if (Array.isArray(a.ids) || typeof a.ids === 'string') return saveIds(lens, a.ids as string[] | string, name, false);
+    // The actor picker with a search already typed (a link such as "add APT29 to the threat profile").
+    if (typeof a.query === 'string') return chooseActors(lens, profileFromSetting(lens.config.threatProfile as ThreatProfileJson, lens.index), a.query);
     // A Uri from the explorer context menu: a layer file.
     if (args instanceof vscode.Uri) return saveLayer(lens, args, true);
   }

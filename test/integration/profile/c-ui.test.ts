@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { uiScreenshot, uiText, waitForUiText } from '../../host/uiProbe';
+import { uiClick, uiScreenshot, uiText, waitForUiText } from '../../host/uiProbe';
 import { activateApi, disk, waitFor, workspaceProfileSetting, workspaceUri } from './helpers';
 
 // The pickers themselves, in the real workbench (the runner's page probe reads them): Choose
@@ -33,6 +33,34 @@ describe('Profile and check-rules pickers', () => {
     await accept();
     await done;
     assert.deepStrictEqual(workspaceProfileSetting(), { name: 'APT29 and SolarWinds', actors: ['G0016', 'C0024'], source: 'actors' });
+    await vscode.commands.executeCommand('attackLens.clearThreatProfile', { quiet: true });
+  });
+
+  it('the actor picker finds groups by alias (Cozy Bear → APT29, then Fancy Bear → APT28) and keeps earlier picks checked', async () => {
+    await activateApi();
+    await vscode.commands.executeCommand('attackLens.clearThreatProfile', { quiet: true });
+    let done = vscode.commands.executeCommand('attackLens.chooseThreatProfile', { query: 'Cozy Bear' });
+    const rows = await waitForUiText('.quick-input-widget .quick-input-list', /APT29/);
+    assert.match(rows, /^\s*APT29\s*G0016/, `APT29 is the first row: ${rows.slice(0, 200)}`);
+    await uiClick('.quick-input-widget .quick-input-list .monaco-list-row:has-text("G0016")');
+    await waitForUiText('.quick-input-widget .quick-input-list .monaco-list-row[aria-checked="true"]', /APT29/);
+    await accept();
+    await waitForUiText('.quick-input-widget', /Threat profile name/);
+    await accept();
+    await done;
+    assert.deepStrictEqual(workspaceProfileSetting(), { name: 'APT29', actors: ['G0016'], source: 'actors' });
+
+    done = vscode.commands.executeCommand('attackLens.chooseThreatProfile', { query: 'Fancy Bear' });
+    const second = await waitForUiText('.quick-input-widget .quick-input-list', /APT28/);
+    assert.ok(second.indexOf('APT29') < second.indexOf('APT28'), 'the current actor stays listed first');
+    await uiClick('.quick-input-widget .quick-input-list .monaco-list-row:has-text("G0007")');
+    const checked = await waitForUiText('.quick-input-widget .quick-input-list .monaco-list-row[aria-checked="true"]', /APT28/);
+    assert.match(checked, /APT29/);
+    await accept();
+    await waitForUiText('.quick-input-widget', /Threat profile name/);
+    await accept();
+    await done;
+    assert.deepStrictEqual(workspaceProfileSetting(), { name: 'APT29, APT28', actors: ['G0016', 'G0007'], source: 'actors' });
     await vscode.commands.executeCommand('attackLens.clearThreatProfile', { quiet: true });
   });
 
