@@ -5,6 +5,7 @@ import { applyEdits, fixAllEdits } from '../../src/checks/fixAll';
 import { StaleCategory, staleReferences } from '../../src/checks/staleReferences';
 import { parseRuleFile } from '../../src/rules/index';
 import { projectRoot } from './helpers/attackData';
+import { filesUnder, sigmaRules, splunkDetections } from './coverage-helpers';
 import { enterprise18, rawStix } from './helpers/rawStix';
 
 // "Check rules against ATT&CK data" per file: the fixture workspace of the profile host suite
@@ -85,4 +86,35 @@ describe('stale references (Check rules against ATT&CK data)', () => {
     const sub = 'rule r {\n  meta:\n    mitre_attack_technique = "T1003.001 LSASS Memory, T1059.001 - Command and Scripting Interpreter: PowerShell"\n  condition:\n    $e\n}\n';
     assert.deepStrictEqual(summary('x.yaral', sub), [], 'the short and the full sub-technique name are both current');
   });
+});
+
+describe('stale references on the SigmaHQ and Splunk ESCU corpora', function () {
+  this.timeout(120_000);
+  // Sigma `- attack.tNNNN` tags and Splunk `mitre_attack_id` items (`  - TNNNN`), classified with the raw STIX.
+  const cases = [
+    { name: 'SigmaHQ', dir: sigmaRules, tag: /^\s*-\s*attack\.t(\d{4}(?:\.\d{3})?)\s*$/gim },
+    { name: 'Splunk ESCU', dir: splunkDetections, tag: /^\s*-\s*T(\d{4}(?:\.\d{3})?)\s*$/gm },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: exactly the revoked, deprecated and unknown technique references a regex finds`, () => {
+      const index = enterprise18();
+      const raw = rawStix(ENTERPRISE);
+      const files = filesUnder(c.dir, /\.ya?ml$/);
+      const expected = { revoked: 0, deprecated: 0, unknown: 0, renamed: 0 };
+      const found = { revoked: 0, deprecated: 0, unknown: 0, renamed: 0 };
+      for (const file of files) {
+        const text = fs.readFileSync(file, 'utf8');
+        for (const m of text.matchAll(c.tag)) {
+          const o = raw.byAttackId.get(`T${m[1]}`);
+          if (!o) expected.unknown++;
+          else if (o.revoked === true) expected.revoked++;
+          else if (o.x_mitre_deprecated === true) expected.deprecated++;
+        }
+        for (const s of staleReferences(parseRuleFile(text, file, index), text, index)) if (s.finding.ref?.kind === 'technique') found[s.category]++;
+      }
+      assert.ok(files.length > 1000);
+      assert.deepStrictEqual(found, expected);
+      if (c.name === 'Splunk ESCU') assert.ok(expected.revoked >= 10, 'ESCU still names revoked sub-techniques (T1574.002)');
+    });
+  }
 });
