@@ -83,5 +83,14 @@ describe('Profile and check-rules pickers', () => {
     await waitFor('the file to be fixed', async () => /- attack\.t1059\.001\n$/.test(await disk('rules', 'sigma', 'ui_stale.yml')));
     await waitForUiText('.quick-input-widget', /stale references? in \d+ files?/);
     assert.doesNotMatch(await uiText('.quick-input-widget'), /Fix all:/, 'nothing with an obvious fix is left');
+
+    // The wrench of one item applies its fix (ATT&CK's suggestion for deprecated T1064 in the Splunk rule).
+    assert.match(await disk('rules', 'splunk', 'stale_ids.yml'), /\n {2}- T1064\n/);
+    // Item buttons show on the focused row: move the focus there with the keyboard command first.
+    for (let i = 0; i < 30 && !/stale_ids\.yml:21/.test(await uiText('.quick-input-widget .monaco-list-row.focused')); i++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    await uiClick('.quick-input-widget .monaco-list-row.focused:has-text("rules/splunk/stale_ids.yml:21") .action-label[aria-label="Apply the fix"]');
+    await waitFor('the Splunk rule to be fixed', async () => /mitre_attack_id:\n {2}- T1562\.001\n {2}- T1059\n/.test(await disk('rules', 'splunk', 'stale_ids.yml')));
+    await waitForUiText('.quick-input-widget', /Rules against ATT&CK v18\.1: \d+ stale/);
+    assert.doesNotMatch(await uiText('.quick-input-widget .quick-input-list'), /stale_ids\.yml:21/);
   });
 });
