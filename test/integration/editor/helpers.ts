@@ -1,0 +1,113 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { AttackLensApi } from '../../../src/extension';
+
+// Shared by the editor suite: the activated extension, fixture documents, positions by text,
+// and the providers called through VS Code's own commands.
+
+export async function extensionApi(): Promise<AttackLensApi> {
+  const ext = vscode.extensions.getExtension<AttackLensApi>('attack-lens.attack-lens');
+  if (!ext) throw new Error('extension attack-lens.attack-lens is not installed');
+  const api = await ext.activate();
+  await api.ready;
+  return api;
+}
+
+export function workspaceUri(rel: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('no workspace folder');
+  return vscode.Uri.joinPath(folder.uri, ...rel.split('/'));
+}
+
+export async function openFixture(rel: string): Promise<vscode.TextDocument> {
+  return vscode.workspace.openTextDocument(workspaceUri(rel));
+}
+
+/** Writes a scratch file into the workspace (so globs and content detection apply) and opens it. */
+export async function scratch(name: string, text: string): Promise<vscode.TextDocument> {
+  const uri = workspaceUri(`scratch/${name}`);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  return vscode.workspace.openTextDocument(uri);
+}
+
+/** Position of `offset` characters into the first occurrence of `needle` (at or after line `from`). */
+export function positionOf(doc: vscode.TextDocument, needle: string, offset = needle.length, from = 0): vscode.Position {
+  const at = doc.getText().indexOf(needle, doc.offsetAt(new vscode.Position(from, 0)));
+  assert.ok(at >= 0, `${needle} not in ${doc.uri.path}`);
+  return doc.positionAt(at + offset);
+}
+
+/** Text with a `|` marking the cursor → a scratch document and the cursor position. */
+export async function typing(name: string, textWithCursor: string): Promise<{ doc: vscode.TextDocument; at: vscode.Position }> {
+  const offset = textWithCursor.indexOf('|');
+  assert.ok(offset >= 0 && offset === textWithCursor.lastIndexOf('|'), 'exactly one | (the cursor) in the text');
+  const doc = await scratch(name, textWithCursor.replace('|', ''));
+  return { doc, at: doc.positionAt(offset) };
+}
+
+export async function completions(doc: vscode.TextDocument, at: vscode.Position, resolve = 0): Promise<vscode.CompletionItem[]> {
+  const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, at, undefined, resolve);
+  return list.items;
+}
+
+export function labelOf(item: vscode.CompletionItem): string {
+  return typeof item.label === 'string' ? item.label : item.label.label;
+}
+
+/** Our items only (other extensions, e.g. word-based suggestions, may add their own). */
+export async function attackCompletions(doc: vscode.TextDocument, at: vscode.Position, resolve = 0): Promise<vscode.CompletionItem[]> {
+  return (await completions(doc, at, resolve)).filter((i) => typeof i.label !== 'string' && i.label.description !== undefined && i.sortText !== undefined);
+}
+
+/**
+ * What the user sees after typing `typed`: VS Code keeps the items whose filterText matches the
+ * typed word (case-insensitive, each character in order, the first at a word start) and shows
+ * equally good matches by sortText. Simplified from VS Code's fuzzy scorer: enough to prove
+ * an item survives the filter and where our ranking puts it.
+ */
+export function visible(items: readonly vscode.CompletionItem[], typed: string): vscode.CompletionItem[] {
+  const keeps = (filterText: string) => {
+    if (!typed) return true;
+    const w = filterText.toLowerCase();
+    const p = typed.toLowerCase();
+    for (let start = 0; start < w.length; start++) {
+      const wordStart = start === 0 || !/[a-z0-9]/i.test(filterText[start - 1]) || /[A-Z]/.test(filterText[start]);
+      if (w[start] !== p[0] || !wordStart) continue;
+      let i = 1;
+      for (let j = start + 1; j < w.length && i < p.length; j++) if (w[j] === p[i]) i++;
+      if (i === p.length) return true;
+    }
+    return false;
+  };
+  return items.filter((i) => keeps(i.filterText ?? labelOf(i))).sort((a, b) => (a.sortText ?? labelOf(a)).localeCompare(b.sortText ?? labelOf(b)));
+}
+
+export function insertTextOf(item: vscode.CompletionItem): string {
+  return typeof item.insertText === 'string' ? item.insertText : (item.insertText?.value ?? labelOf(item));
+}
+
+export async function hovers(doc: vscode.TextDocument, at: vscode.Position): Promise<vscode.Hover[]> {
+  return vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at);
+}
+
+export function hoverText(h: vscode.Hover): string {
+  return h.contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
+}
+
+/** Our hover at a position (the one naming ATT&CK), or undefined. */
+export async function attackHover(doc: vscode.TextDocument, at: vscode.Position): Promise<{ hover: vscode.Hover; text: string } | undefined> {
+  for (const hover of await hovers(doc, at)) {
+    const text = hoverText(hover);
+    if (/ATT&CK|ATT\\&CK|not in ATT/.test(text)) return { hover, text };
+  }
+  return undefined;
+}
+
+export async function removeScratch(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  try {
+    await vscode.workspace.fs.delete(workspaceUri('scratch'), { recursive: true, useTrash: false });
+  } catch {
+    // nothing was written
+  }
+}
