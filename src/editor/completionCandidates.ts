@@ -4,6 +4,7 @@ import { AttackEntry, Domain, EntryKind, Tactic } from '../attack/types';
 import { sentinelTacticName } from '../checks/spelling';
 import { Slot, SlotKind } from '../rules/slots';
 import { Span } from '../rules/types';
+import { fuzzyEntries } from './completionFuzzy';
 import { elasticEdits } from './elasticEdits';
 
 // What to offer in an ATT&CK slot, in that format's spelling, best first. No vscode import:
@@ -98,7 +99,7 @@ export function completionCandidates(index: AttackIndex, search: AttackSearch, s
     for (const e of search.byIdPrefix(query, { kinds, limit: limit * 4 })) add(e, 1);
   }
   if (query.length >= 2 && !/\d/.test(query)) {
-    for (const hit of search.search(query, { kinds, limit: Math.max(limit, 50) })) add(hit.entry, 2, matchedName(index, hit.entry, query));
+    for (const hit of fuzzyEntries(index, query, accepts, Math.max(limit, 50))) add(hit.entry, 2, matchedName(index, hit.entry, query));
   }
   if (options.isCancelled?.()) return { items: [], incomplete: true };
 

@@ -1,0 +1,106 @@
+import Fuse from 'fuse.js';
+import { AttackIndex } from '../attack/index';
+import { AttackEntry, EntryKind } from '../attack/types';
+
+// Fuzzy name/alias matching for completion, within the per-keystroke budget. fuse.js over the
+// whole index (AttackSearch.search, ~3 300 documents with detection strategies) takes ~20 ms
+// per query; completion only needs entries VS Code will still show after its own filter, which
+// keeps an item only when the typed text is a subsequence of its filterText (name, aliases,
+// full name, ID) starting at a word. So: that cheap test first, then fuse.js with AttackSearch's options
+// and ranking on the few documents left. fuse.js scores each document on its own, so the
+// ranking is the one the full search would give.
+
+interface Doc {
+  readonly entry: AttackEntry;
+  readonly name: string;
+  readonly fullName: string;
+  readonly aliases: readonly string[];
+  /** Name, aliases, full name, ID and tactic shortname: what VS Code's filter sees ... */
+  readonly text: string;
+  /** ... and lowercase. */
+  readonly haystack: string;
+}
+
+export interface FuzzyHit {
+  readonly entry: AttackEntry;
+  readonly score: number;
+}
+
+const KINDS: readonly EntryKind[] = ['technique', 'tactic', 'group', 'software', 'campaign', 'mitigation'];
+// As AttackSearch: ties between kinds go to what rules are tagged with most.
+const KIND_PENALTY: Partial<Record<EntryKind, number>> = { technique: 0, tactic: 0.01, group: 0.02, campaign: 0.03, software: 0.04, mitigation: 0.05 };
+
+const docsByIndex = new WeakMap<AttackIndex, readonly Doc[]>();
+
+function documents(index: AttackIndex): readonly Doc[] {
+  let docs = docsByIndex.get(index);
+  if (docs) return docs;
+  const out: Doc[] = [];
+  for (const e of index.entries()) {
+    if (!KINDS.includes(e.kind) || !index.isActive(e)) continue;
+    const parent = e.kind === 'technique' && e.parent ? index.get(e.parent) : undefined;
+    // As AttackSearch (a parent's full name is its name), so fuse.js scores documents alike.
+    const fullName = parent ? `${parent.name}: ${e.name}` : e.name;
+    const aliases = 'aliases' in e ? e.aliases.filter((a) => a !== e.name) : [];
+    const shortname = e.kind === 'tactic' ? e.shortname : '';
+    const text = [e.name, ...aliases, fullName, e.id, shortname].join(' ');
+    out.push({ entry: e, name: e.name, fullName, aliases, text, haystack: text.toLowerCase() });
+  }
+  docsByIndex.set(index, (docs = out));
+  return docs;
+}
+
+const ALNUM = /[A-Za-z0-9]/;
+const UPPER = /[A-Z]/;
+
+function wordStart(text: string, i: number): boolean {
+  return i === 0 || !ALNUM.test(text[i - 1]) || (UPPER.test(text[i]) && !UPPER.test(text[i - 1]));
+}
+
+/**
+ * Whether VS Code's completion filter can keep the document: the pattern's characters in order,
+ * the first at a word start (a separator or a camelCase hump before it, as VS Code demands of
+ * the first match). A superset of what VS Code keeps, never a subset.
+ */
+function mayShow(pattern: string, doc: Doc): boolean {
+  const { haystack, text } = doc;
+  let from = haystack.indexOf(pattern[0]);
+  while (from >= 0 && !wordStart(text, from)) from = haystack.indexOf(pattern[0], from + 1);
+  if (from < 0) return false;
+  let i = 1;
+  for (let j = from + 1; j < haystack.length && i < pattern.length; j++) if (haystack.charCodeAt(j) === pattern.charCodeAt(i)) i++;
+  return i === pattern.length;
+}
+
+function startsWord(doc: Doc, q: string): boolean {
+  return [doc.name, ...doc.aliases].some((n) => {
+    const l = n.toLowerCase();
+    return l.startsWith(q) || l.includes(' ' + q);
+  });
+}
+
+/** Active entries the query matches fuzzily by name, alias or full name, best first. */
+export function fuzzyEntries(index: AttackIndex, query: string, accepts: (e: AttackEntry) => boolean, limit: number): FuzzyHit[] {
+  const q = query.trim().toLowerCase();
+  if (q.length < 2) return [];
+  const pattern = q.replace(/\s+/g, '');
+  const docs = documents(index).filter((d) => accepts(d.entry) && mayShow(pattern, d));
+  if (!docs.length) return [];
+  const fuse = new Fuse(docs, {
+    keys: [
+      { name: 'name', weight: 3 },
+      { name: 'aliases', weight: 2 },
+      { name: 'fullName', weight: 1 },
+    ],
+    includeScore: true,
+    ignoreLocation: true,
+    threshold: 0.35,
+    minMatchCharLength: 2,
+  });
+  const exact = new Set(index.byExactName(query.trim()).map((e) => e.id));
+  return fuse
+    .search(query.trim(), { limit: limit * 3 })
+    .map((r) => ({ entry: r.item.entry, score: exact.has(r.item.entry.id) ? 0 : (r.score ?? 1) * (startsWord(r.item, q) ? 0.5 : 1) + (KIND_PENALTY[r.item.entry.kind] ?? 0.06) }))
+    .sort((a, b) => a.score - b.score)
+    .slice(0, limit);
+}
