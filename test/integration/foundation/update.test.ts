@@ -166,10 +166,13 @@ describe('foundation: Update ATT&CK data (local mirror on 127.0.0.1)', () => {
   it('can be cancelled from its progress notification, keeping the data', async () => {
     const api = await activateApi();
     const before = api.lens.index;
+    // Clearing hides the toasts container after an animation; a toast added meanwhile stays
+    // hidden (it only reaches the notification center), so wait until the container is hidden.
     await vscode.commands.executeCommand('notifications.clearAll');
+    await waitForUiText('.notifications-toasts.visible', /^$/);
     const pending = update('slow');
     try {
-      await waitForUiText('.notifications-toasts', /updating ATT&CK data: Enterprise 18\.1 \([\d.]+ of 33\.4 MB\)/);
+      await waitForUiText('.notifications-toasts.visible', /updating ATT&CK data: Enterprise 18\.1 \([\d.]+ of 33\.4 MB\)/);
     } finally {
       await uiScreenshot('update-progress');
     }
