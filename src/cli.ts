@@ -34,6 +34,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     ctx.err(`attack-lens: unknown command "${name}"\n${usage()}`);
     return 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    ctx.out(`usage:\n  ${command.usage}`);
+    return 0;
+  }
   try {
     return await command.run(rest, ctx);
   } catch (e) {

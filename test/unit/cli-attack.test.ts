@@ -78,6 +78,18 @@ describe('attack-lens show / search / stats', () => {
     assert.strictEqual(run().code, 2);
   });
 
+  it('--help prints the usage on stdout and exits 0, for the tool and for each command', () => {
+    const all = run('--help');
+    assert.strictEqual(all.code, 0, all.err);
+    for (const name of ['show', 'search', 'stats', 'coverage', 'migrate']) assert.match(all.out, new RegExp(`attack-lens ${name} `));
+    const coverage = run('coverage', '--help');
+    assert.strictEqual(coverage.code, 0, coverage.err);
+    assert.match(coverage.out, /attack-lens coverage <paths\.\.\.> .*--fail-under PERCENT/);
+    assert.match(coverage.out, /--atomics INDEX\.csv/);
+    assert.doesNotMatch(coverage.out, /attack-lens show/);
+    assert.strictEqual(run('migrate', 'rules', '-h').code, 0);
+  });
+
   it('search --json returns best matches first', () => {
     const r = run('search', 'powersh', '--json', '--limit', '3');
     assert.strictEqual(r.code, 0, r.err);
