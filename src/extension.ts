@@ -80,9 +80,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Attack
   register(registerCheckRulesAgainstAttack(lens));
   // --- end features ---
 
+  // `npm run bench` reads these two lines from the log of a real code-server. Completion, hover,
+  // diagnostics and commands answer from here on; the first coverage scan runs in the background.
   lens.log.info(`Activated with ${lens.index.versionLabel} (${lens.indexSource}) in ${Date.now() - started} ms`);
-  // `npm run bench` reads this line from the log of a real code-server to time activation to ready.
-  const ready = Promise.all(pending).then(() => lens.log.info(`Ready in ${Date.now() - started} ms`));
+  const ready = Promise.all(pending).then(() => lens.log.info(`First coverage scan done ${Date.now() - started} ms after activation`));
   return { lens, ready, rules: coverage.store, coverageTree: coverage.tree, priorityGaps: priorities.tree, threatProfile: priorities.state };
 }
 

@@ -1,15 +1,18 @@
 import * as vscode from 'vscode';
 import { Domain } from '../attack/types';
+import { LensContext } from '../context';
 import { navigatorLayer } from '../coverage/navigator';
+import { profileFromSetting, ThreatProfileJson } from '../coverage/profile';
 import { RuleStore } from '../workspace/ruleStore';
 
 // "Export coverage as ATT&CK Navigator layer": the current coverage as a layer file (format 4.5)
 // for one domain, or all selected domains as a list of layers in one file. Asks for the domain
 // when several are selected, then where to save (default: attack-lens-coverage-<domain>.json in
 // the first workspace folder). Called with a target URI (and optionally a domain, or 'all') it
-// writes there without asking; returns the URI written.
+// writes there without asking; returns the URI written. The threat profile of the workspace
+// settings, when there is one, goes into the layer as an overlay (see coverage/navigator).
 
-export function registerExportNavigatorLayerCommand(store: RuleStore): vscode.Disposable {
+export function registerExportNavigatorLayerCommand(lens: LensContext, store: RuleStore): vscode.Disposable {
   return vscode.commands.registerCommand('attackLens.exportNavigatorLayer', async (target?: unknown, domainArg?: unknown) => {
     await store.ready;
     const model = store.model;
@@ -34,12 +37,14 @@ export function registerExportNavigatorLayerCommand(store: RuleStore): vscode.Di
     });
     if (!uri) return undefined;
     const folder = vscode.workspace.workspaceFolders?.[0]?.name;
-    const layers = domains.map((domain) => navigatorLayer(model, { domain, name: folder ? `${folder} coverage${domains.length > 1 ? ` (${domain})` : ''}` : undefined }));
+    const profile = profileFromSetting(lens.config.threatProfile as ThreatProfileJson, lens.index);
+    const layers = domains.map((domain) => navigatorLayer(model, { domain, profile, name: folder ? `${folder} coverage${domains.length > 1 ? ` (${domain})` : ''}` : undefined }));
     const json = layers.length === 1 ? layers[0] : layers;
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(json, null, 2) + '\n'));
     if (!(target instanceof vscode.Uri)) {
-      const count = layers.reduce((n, l) => n + l.techniques.length, 0);
-      void vscode.window.showInformationMessage(`Exported ${count} techniques to ${vscode.workspace.asRelativePath(uri)}. Open it in ATT&CK Navigator with "Open Existing Layer".`, 'Open file').then((a) => {
+      const count = layers.reduce((n, l) => n + l.techniques.filter((t) => t.score !== undefined).length, 0);
+      const overlay = profile ? ` with the gaps of the threat profile “${profile.name}” coloured` : '';
+      void vscode.window.showInformationMessage(`Exported ${count} covered techniques${overlay} to ${vscode.workspace.asRelativePath(uri)}. Open it in ATT&CK Navigator with "Open Existing Layer".`, 'Open file').then((a) => {
         if (a) void vscode.window.showTextDocument(uri);
       });
     }

@@ -1,5 +1,7 @@
 import { Domain } from '../attack/types';
 import { CoverageModel, RuleRef } from './model';
+import { rankGaps } from './priorities';
+import { describeProfile, ThreatProfile, weights } from './profile';
 
 // Coverage as an ATT&CK Navigator layer, format 4.5 (mitre-attack/attack-navigator,
 // layers/spec/v4.5). One technique entry per technique ID rules name directly, scored with the
@@ -7,6 +9,10 @@ import { CoverageModel, RuleRef } from './model';
 // so Navigator shows each annotation under every tactic of the technique, as the rule means it.
 // Parents covered only through sub-techniques get no entry of their own; Navigator's aggregate
 // scores (enabled in the layout) show them.
+//
+// With a threat profile, the layer carries it as an overlay: covered techniques of interest say
+// so in their comment and metadata; the profile's gaps get unscored entries in a colour of their
+// own (a layer has no outlines), so scores, aggregates and the gradient still mean rule counts.
 
 export const LAYER_FORMAT_VERSION = '4.5';
 export const NAVIGATOR_VERSION = '5.1.0';
@@ -20,7 +26,9 @@ export interface NavigatorMetadata {
 
 export interface NavigatorTechnique {
   readonly techniqueID: string;
-  readonly score: number;
+  /** Rule count; absent on threat-profile gaps (they have no rules). */
+  readonly score?: number;
+  readonly color?: string;
   readonly comment: string;
   readonly enabled: boolean;
   readonly metadata: readonly NavigatorMetadata[];
@@ -62,7 +70,13 @@ export interface LayerOptions {
   readonly description?: string;
   /** Timestamp written into the layer's metadata; default now. */
   readonly generated?: Date;
+  /** A threat profile to overlay (see above). */
+  readonly profile?: ThreatProfile;
 }
+
+/** Colours of threat-profile gaps: no rule at all, or (a parent) rules on only some sub-techniques. */
+export const PROFILE_GAP_COLOR = '#fb6a4a';
+export const PROFILE_PARTIAL_COLOR = '#fdae6b';
 
 /** Light yellow (one rule) to dark green (the most rules). */
 export const GRADIENT_COLORS: readonly string[] = ['#fff7bc', '#addd8e', '#238443'];
@@ -87,32 +101,81 @@ export function navigatorLayer(model: CoverageModel, options: LayerOptions = {})
     };
     techniques.push(c.viaSubtechniques.length ? { ...entry, showSubtechniques: true } : entry);
   }
-  const maxScore = Math.max(1, ...techniques.map((t) => t.score));
+  const overlay = options.profile ? profileOverlay(model, domain, options.profile, techniques) : undefined;
+  if (overlay) techniques.splice(0, techniques.length, ...overlay.techniques);
+  const maxScore = Math.max(1, ...techniques.map((t) => t.score ?? 0));
   const platforms = layerPlatforms(model, domain);
   const minValue = 0;
   return {
     name: options.name ?? 'ATT&CK Lens coverage',
     versions: { attack: version.split('.')[0] || version, navigator: NAVIGATOR_VERSION, layer: LAYER_FORMAT_VERSION },
     domain,
-    description: options.description ?? `Detection coverage of ${model.ruleCount} rule${model.ruleCount === 1 ? '' : 's'}: score = number of rules naming the technique.`,
+    description:
+      (options.description ?? `Detection coverage of ${model.ruleCount} rule${model.ruleCount === 1 ? '' : 's'}: score = number of rules naming the technique.`) +
+      (overlay ? ` Threat profile overlay: ${overlay.summary}.` : ''),
     ...(platforms.length ? { filters: { platforms } } : {}),
     sorting: 3,
     layout: { layout: 'side', showID: true, showName: true, showAggregateScores: true, countUnscored: false, aggregateFunction: 'max', expandedSubtechniques: 'annotated' },
     hideDisabled: false,
     techniques,
     gradient: { colors: [...GRADIENT_COLORS], minValue, maxValue: maxScore },
-    legendItems: legend(minValue, maxScore),
+    legendItems: [...legend(minValue, maxScore), ...(overlay ? overlay.legend : [])],
     metadata: [
       { name: 'generator', value: 'ATT&CK Lens' },
       { name: 'generated', value: (options.generated ?? new Date()).toISOString() },
       { name: 'rules', value: String(model.ruleCount) },
       { name: 'ATT&CK', value: `${domain} ${version}` },
+      ...(options.profile ? [{ name: 'threat profile', value: describeProfile(options.profile) }] : []),
     ],
     showTacticRowBackground: false,
     tacticRowBackground: '#dddddd',
     selectTechniquesAcrossTactics: true,
     selectSubtechniquesWithParent: false,
     selectVisibleTechniques: false,
+  };
+}
+
+interface Overlay {
+  readonly techniques: NavigatorTechnique[];
+  readonly legend: { label: string; color: string }[];
+  readonly summary: string;
+}
+
+/** The coverage entries with the profile's weights added, then one coloured entry per profile gap in this domain. */
+function profileOverlay(model: CoverageModel, domain: Domain, profile: ThreatProfile, covered: readonly NavigatorTechnique[]): Overlay {
+  const w = weights(profile);
+  const label = `threat profile “${profile.name}”`;
+  const techniques = covered.map((t) => {
+    const weight = w.get(t.techniqueID);
+    if (!weight) return t;
+    return { ...t, comment: `${t.comment} | In the ${label} (weight ${weight}).`, metadata: [...t.metadata, { name: 'threat profile', value: `weight ${weight}` }] };
+  });
+  const gaps = rankGaps(model, profile).gaps.filter((g) => g.technique.domain === domain);
+  for (const gap of gaps) {
+    const actors = gap.actors.map((a) => a.name);
+    const partial = gap.status === 'partial' && gap.subtechniques ? `; rules on ${gap.subtechniques.covered} of ${gap.subtechniques.total} sub-techniques only` : '';
+    techniques.push({
+      techniqueID: gap.technique.id,
+      color: gap.status === 'partial' ? PROFILE_PARTIAL_COLOR : PROFILE_GAP_COLOR,
+      comment: `Gap in the ${label}: ${gap.reason}${partial}.`,
+      enabled: true,
+      metadata: [
+        { name: 'threat profile', value: `gap, weight ${gap.weight}` },
+        ...actors.slice(0, MAX_TITLES).map((a) => ({ name: 'used by', value: a })),
+        ...(actors.length > MAX_TITLES ? [{ name: 'used by', value: `+ ${actors.length - MAX_TITLES} more` }] : []),
+      ],
+      ...(gap.status === 'partial' ? { showSubtechniques: true } : {}),
+    });
+  }
+  techniques.sort((a, b) => (a.techniqueID < b.techniqueID ? -1 : a.techniqueID > b.techniqueID ? 1 : 0));
+  const partial = gaps.filter((g) => g.status === 'partial').length;
+  return {
+    techniques,
+    legend: [
+      { label: 'Threat profile: no rule', color: PROFILE_GAP_COLOR },
+      ...(partial ? [{ label: 'Threat profile: some sub-techniques only', color: PROFILE_PARTIAL_COLOR }] : []),
+    ],
+    summary: `${profile.name}, ${gaps.length} gap${gaps.length === 1 ? '' : 's'} coloured (${partial} partial)`,
   };
 }
 

@@ -53,7 +53,7 @@ export function registerCoverage(lens: LensContext): CoverageFeature {
     registerFilterCoverageCommand(lens),
     registerToggleGapsOnlyCommand(tree.provider),
     registerToggleCoverageSortCommand(tree.provider),
-    registerExportNavigatorLayerCommand(store),
+    registerExportNavigatorLayerCommand(lens, store),
     registerExportReportCommand(store),
   );
   return { disposable, ready: store.ready, store, tree: tree.provider };

@@ -128,6 +128,20 @@ async function main(): Promise<number> {
     await tree.locator('.monaco-list-row').getByText(/T1059\.001 PowerShell/).first().hover();
     await page.getByText(/Rules naming it: \d+/).first().waitFor({ timeout: 10_000 });
   });
+
+  await shot(page, 'priority-gaps', async () => {
+    await runCommand(page, 'ATT&CK Lens: Focus on Priority Gaps View');
+    await widenSideBar(page, 560);
+    const coverageHeader = page.locator('.pane-header[aria-expanded="true"]').filter({ hasText: /^\s*Coverage/i });
+    if (await coverageHeader.count()) await coverageHeader.first().click();
+    const gaps = page.locator('.pane-body .monaco-list[aria-label*="Priority gaps"]').first();
+    const top = gaps.locator('.monaco-list-row').filter({ hasText: /^T\d{4}/ }).first();
+    await top.click();
+    await page.keyboard.press('ArrowRight');
+    await gaps.locator('.monaco-list-row').getByText(/Detection strateg/).first().click();
+    await page.keyboard.press('ArrowRight');
+    await page.mouse.move(1000, 600);
+  });
   return failures ? 1 : 0;
 }
 

@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { AttackIndex } from '../../src/attack/index';
 import { CoverageModel } from '../../src/coverage/model';
-import { gradientColor, MAX_TITLES, NavigatorLayer, navigatorLayer } from '../../src/coverage/navigator';
+import { gradientColor, MAX_TITLES, NavigatorLayer, navigatorLayer, PROFILE_GAP_COLOR, PROFILE_PARTIAL_COLOR } from '../../src/coverage/navigator';
+import { profileFromActors, weights } from '../../src/coverage/profile';
 import { AttackReference, DetectionRule, ParsedRuleFile, span } from '../../src/rules/types';
 import { layerViolations, parseCorpusForTest } from './coverage-helpers';
 
@@ -79,10 +80,47 @@ describe('coverage navigator layer', () => {
     for (const t of layer.techniques) {
       assert.strictEqual(t.score, model.forTechnique(t.techniqueID)!.rules.length, t.techniqueID);
       if (t.showSubtechniques) assert.ok(index.subtechniques(t.techniqueID).length > 0, `${t.techniqueID} has sub-techniques`);
-      assert.ok(t.score >= layer.gradient.minValue && t.score <= layer.gradient.maxValue);
+      assert.ok(t.score! >= layer.gradient.minValue && t.score! <= layer.gradient.maxValue);
     }
-    assert.strictEqual(layer.gradient.maxValue, Math.max(...layer.techniques.map((t) => t.score)));
+    assert.strictEqual(layer.gradient.maxValue, Math.max(...layer.techniques.map((t) => t.score ?? 0)));
     assert.strictEqual(layer.legendItems[layer.legendItems.length - 1].color, layer.gradient.colors[layer.gradient.colors.length - 1], 'the top legend entry has the gradient\'s top colour');
+  });
+
+  it('overlays a threat profile: covered techniques carry their weight, every profile gap gets an unscored coloured entry', () => {
+    const files: ParsedRuleFile[] = [{ path: 'a.yml', format: 'sigma', problems: [], rules: [rule(0, 'PowerShell A', ['T1059.001', 'T1027', 'T1078.004'])] }];
+    const model = CoverageModel.build(files, index);
+    const profile = profileFromActors(index, ['G0016']);
+    const layer = navigatorLayer(model, { profile, generated: new Date('2026-01-01T00:00:00Z') });
+    assert.deepStrictEqual(layerViolations(layer), []);
+    const w = weights(profile);
+    const byId = new Map(layer.techniques.map((t) => [t.techniqueID, t]));
+    // Scored entries are exactly the covered techniques, as without a profile.
+    assert.deepStrictEqual(layer.techniques.filter((t) => t.score !== undefined).map((t) => [t.techniqueID, t.score]), [['T1027', 1], ['T1059.001', 1], ['T1078.004', 1]]);
+    assert.ok(w.get('T1059.001'), 'APT29 uses PowerShell');
+    assert.match(byId.get('T1059.001')!.comment, /In the threat profile “APT29” \(weight 1\)/);
+    assert.ok(byId.get('T1059.001')!.metadata.some((m) => m.name === 'threat profile' && m.value === 'weight 1'));
+    // Every active enterprise technique of the profile that no rule names directly is a coloured gap, and nothing else is.
+    const expectedGaps = Object.keys(profile.techniques).filter((id) => {
+      const t = index.technique(id);
+      return t && !t.revoked && !t.deprecated && t.domain === 'enterprise-attack' && model.forTechnique(id)!.rules.length === 0;
+    }).sort();
+    const gaps = layer.techniques.filter((t) => t.score === undefined);
+    assert.ok(expectedGaps.length > 20, `APT29 has many techniques (${expectedGaps.length})`);
+    assert.deepStrictEqual(gaps.map((t) => t.techniqueID), expectedGaps);
+    for (const g of gaps) {
+      assert.ok(g.metadata.some((m) => m.name === 'used by' && m.value === 'APT29'), g.techniqueID);
+      assert.ok(g.metadata.some((m) => m.name === 'threat profile' && m.value === `gap, weight ${w.get(g.techniqueID)}`), g.techniqueID);
+    }
+    const accounts = byId.get('T1078')!;
+    assert.strictEqual(accounts.color, PROFILE_PARTIAL_COLOR, 'APT29 uses T1078; a rule names one of its sub-techniques only');
+    assert.match(accounts.comment, /rules on 1 of \d+ sub-techniques only/);
+    assert.strictEqual(byId.get('T1005')?.color, PROFILE_GAP_COLOR, 'APT29 uses Data from Local System; no rule');
+    assert.ok(layer.legendItems.some((l) => l.label === 'Threat profile: no rule' && l.color === PROFILE_GAP_COLOR));
+    assert.match(layer.description, /Threat profile overlay: APT29/);
+    assert.ok(layer.metadata.some((m) => m.name === 'threat profile' && /APT29/.test(m.value)));
+    assert.strictEqual(layer.gradient.maxValue, 1, 'gap entries do not change the gradient');
+    // An ICS layer of the same model has no enterprise gaps in it.
+    assert.ok(navigatorLayer(CoverageModel.build(files, index, { domains: ['ics-attack'] }), { domain: 'ics-attack', profile }).techniques.every((t) => t.techniqueID.startsWith('T0')));
   });
 
   it('interpolates gradient colours like Navigator', () => {

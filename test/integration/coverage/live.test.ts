@@ -207,6 +207,33 @@ describe('coverage: exports', () => {
     assert.deepStrictEqual(ps.metadata.map((m) => m.value).sort(), ['Old Revoked Mapping', 'Suspicious PowerShell Encoded Command']);
   });
 
+  it('exports the threat profile of the workspace settings as an overlay: its gaps coloured, without scores', async () => {
+    await activateApi();
+    const target = workspaceUri('out', 'layer-profile.json');
+    const settings = vscode.workspace.getConfiguration('attackLens');
+    await settings.update('threatProfile', { name: 'Credential thieves', techniques: { 'T1059.001': 2, 'T1003.006': 1, T1110: 3 } }, vscode.ConfigurationTarget.Workspace);
+    try {
+      await vscode.commands.executeCommand('attackLens.exportNavigatorLayer', target);
+      const layer = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(target))) as {
+        description: string;
+        legendItems: { label: string; color: string }[];
+        techniques: { techniqueID: string; score?: number; color?: string; comment: string }[];
+      };
+      const byId = new Map(layer.techniques.map((t) => [t.techniqueID, t]));
+      assert.strictEqual(byId.get('T1059.001')?.score, 2, 'covered: still scored by rule count');
+      assert.match(byId.get('T1059.001')!.comment, /threat profile “Credential thieves” \(weight 2\)/);
+      const dcsync = byId.get('T1003.006');
+      assert.ok(dcsync && dcsync.score === undefined && /^#[0-9a-f]{6}$/.test(dcsync.color ?? ''), JSON.stringify(dcsync));
+      assert.match(dcsync.comment, /^Gap in the threat profile “Credential thieves”: /);
+      assert.strictEqual(byId.get('T1110')?.score, undefined, 'no rule names T1110 (the vendor folder is excluded)');
+      assert.ok(byId.get('T1110')?.color, 'T1110 is coloured as a profile gap');
+      assert.ok(layer.legendItems.some((l) => l.label === 'Threat profile: no rule'));
+      assert.match(layer.description, /Threat profile overlay: Credential thieves/);
+    } finally {
+      await settings.update('threatProfile', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('exports every selected domain as a list of layers when asked for all', async () => {
     const api = await activateApi();
     const target = workspaceUri('out', 'layers.json');
