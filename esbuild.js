@@ -17,7 +17,9 @@ function filesUnder(dir, suffix) {
     .map((f) => path.join(dir, f));
 }
 
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+// jsonc-parser's default (UMD) build requires its modules dynamically, which a bundle cannot
+// follow; its ES module build bundles cleanly.
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' } };
 
 const builds = [
   // What ships: the extension and the CLI, with their dependencies bundled in.

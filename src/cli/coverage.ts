@@ -5,18 +5,24 @@ import { atomicsCsv, AtomicsIndex, atomicsJson, atomicsMarkdown, atomicTestCount
 import { parentOf } from '../attack/ids';
 import { CoverageModel } from '../coverage/model';
 import { navigatorLayer } from '../coverage/navigator';
-import { renderReport, summaryTable } from '../coverage/report';
+import { rankGaps } from '../coverage/priorities';
+import { ThreatProfile } from '../coverage/profile';
+import { profileCsv, profileJson, profileMarkdown, profileSummary } from '../coverage/profileReport';
+import { jsonReport, renderReport, summaryTable } from '../coverage/report';
 import { scanRuleFiles } from '../coverage/scan';
 import { parseInParallel, workerCount } from '../node/parallelParse';
 import { readRuleFileFromDisk, walkRuleFiles } from '../node/scanFiles';
 import { parseRuleFile } from '../rules/index';
 import { ParsedArgs, parseArgs, stringFlag, UsageError } from './args';
 import { CliContext } from './context';
+import { readProfileFlag } from './profileFlag';
 
 export const COVERAGE_USAGE =
-  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--stix PATH]\n' +
+  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--profile SPEC] [--stix PATH]\n' +
   '      --atomics INDEX.csv  an Atomic Red Team index (atomics/Indexes/index.csv): adds atomic tests per technique,\n' +
-  '                           "tested but not detected" and "detected but never tested" (summary, json, markdown, csv)';
+  '                           "tested but not detected" and "detected but never tested" (summary, json, markdown, csv)\n' +
+  '      --profile SPEC       a threat profile: .vscode/settings.json (attackLens.threatProfile), a Navigator layer, or\n' +
+  '                           actors / technique IDs (G0016,FIN7 or T1059.001,T1003); adds its ranked gaps, or the overlay to a layer';
 
 const FORMATS = ['summary', 'navigator', 'json', 'markdown', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
@@ -130,9 +136,24 @@ function withAtomics(text: string, format: Format, model: CoverageModel, atomics
   }
 }
 
+/** The report in its format, with the threat profile's gaps when there is a profile. */
+function withProfile(model: CoverageModel, format: Exclude<Format, 'navigator'>, profile: ThreatProfile | undefined): string {
+  const ranking = profile ? rankGaps(model, profile) : undefined;
+  switch (format) {
+    case 'summary':
+      return summaryTable(model) + (ranking ? profileSummary(ranking) : '') + '\n';
+    case 'json':
+      return ranking ? JSON.stringify({ ...jsonReport(model), profile: profileJson(ranking) }, null, 2) + '\n' : renderReport(model, 'json');
+    case 'markdown':
+      return renderReport(model, 'markdown') + (ranking ? profileMarkdown(ranking).join('\n') + '\n' : '');
+    case 'csv':
+      return renderReport(model, 'csv') + (ranking ? '\r\n' + profileCsv(ranking) : '');
+  }
+}
+
 /** One layer per domain; several domains make a list of layers, which Navigator 4.5 opens as one tab each. */
-function navigatorText(model: CoverageModel): string {
-  const layers = model.domains.map((domain) => navigatorLayer(model, { domain, name: model.domains.length > 1 ? `ATT&CK Lens coverage (${domain})` : undefined }));
+function navigatorText(model: CoverageModel, profile: ThreatProfile | undefined): string {
+  const layers = model.domains.map((domain) => navigatorLayer(model, { domain, profile, name: model.domains.length > 1 ? `ATT&CK Lens coverage (${domain})` : undefined }));
   return JSON.stringify(layers.length === 1 ? layers[0] : layers, null, 2) + '\n';
 }
 
@@ -144,7 +165,7 @@ function navigatorText(model: CoverageModel): string {
 export async function coverageCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
   const platformFlag = listFlag(argv, 'platform');
   const domainFlag = listFlag(platformFlag.rest, 'domain');
-  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix', 'atomics'], ['include-deprecated']);
+  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix', 'atomics', 'profile'], ['include-deprecated']);
   if (!args.positionals.length) throw new UsageError(`usage: ${COVERAGE_USAGE}`);
   const format = (stringFlag(args, 'format') ?? 'summary') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
@@ -164,6 +185,8 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
   const index = ctx.index(stringFlag(args, 'stix'));
   for (const d of domains) if (!index.domain(d as Domain)) throw new UsageError(`the loaded ATT&CK data has no ${d} domain`);
   checkPlatforms(platformFlag.values, domains.length ? (domains as Domain[]) : [index.primary?.domain ?? 'enterprise-attack'], index);
+  const profileSpec = stringFlag(args, 'profile');
+  const profile = profileSpec ? readProfileFlag(profileSpec, index) : undefined;
 
   const progress = ctx.isTty;
   const onProgress = progress ? (done: number, total: number) => void process.stderr.write(`\rattack-lens: parsed ${done}/${total} files`) : undefined;
@@ -189,7 +212,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
     skipped: [...walked.skipped, ...scanned.skipped],
   });
 
-  const text = withAtomics(format === 'summary' ? summaryTable(model) + '\n' : format === 'navigator' ? navigatorText(model) : renderReport(model, format), format, model, atomics);
+  const text = withAtomics(format === 'navigator' ? navigatorText(model, profile) : withProfile(model, format, profile), format, model, atomics);
   if (out) fs.writeFileSync(out, text);
   // Waits for the pipe to take everything: the caller exits the process right after.
   else await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));

@@ -108,7 +108,7 @@ export function topGaps(model: CoverageModel, limit: number): { technique: Techn
     .slice(0, limit);
 }
 
-function mdCell(text: string): string {
+export function mdCell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/([*_`[\]<>])/g, '\\$1');
 }
 
@@ -153,7 +153,7 @@ function markdownReport(model: CoverageModel, options: ReportOptions): string {
   return out.join('\n') + '\n';
 }
 
-function csvField(v: string | number | boolean): string {
+export function csvField(v: string | number | boolean): string {
   // A text cell starting like a formula is defused (OWASP CSV injection): a file may be named so.
   const s = typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
