@@ -1,10 +1,23 @@
-import Fuse from 'fuse.js';
+import Fuse, { IFuseOptions } from 'fuse.js';
 import { AttackIndex } from './index';
 import { normalizeId } from './ids';
 import { AttackEntry, EntryKind } from './types';
 
 // Fuzzy search over names and aliases (fuse.js), with exact-ID and ID-prefix matches first.
 // The Fuse index is built lazily on the first search, so loading ATT&CK stays cheap.
+
+/** How names and aliases are matched fuzzily (here and in completion, which must rank alike). */
+export const FUZZY_OPTIONS = {
+  keys: [
+    { name: 'name', weight: 3 },
+    { name: 'aliases', weight: 2 },
+    { name: 'fullName', weight: 1 },
+  ],
+  includeScore: true,
+  ignoreLocation: true,
+  threshold: 0.35,
+  minMatchCharLength: 2,
+} as const satisfies IFuseOptions<unknown>;
 
 export interface SearchOptions {
   readonly kinds?: readonly EntryKind[];
@@ -69,17 +82,7 @@ export class AttackSearch {
       });
     }
     this.sortedIds = docs.map((d) => d.entry).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    this.fuse = new Fuse(docs, {
-      keys: [
-        { name: 'name', weight: 3 },
-        { name: 'aliases', weight: 2 },
-        { name: 'fullName', weight: 1 },
-      ],
-      includeScore: true,
-      ignoreLocation: true,
-      threshold: 0.35,
-      minMatchCharLength: 2,
-    });
+    this.fuse = new Fuse(docs, FUZZY_OPTIONS);
     return this.fuse;
   }
 

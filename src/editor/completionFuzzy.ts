@@ -1,5 +1,6 @@
 import Fuse from 'fuse.js';
 import { AttackIndex } from '../attack/index';
+import { FUZZY_OPTIONS } from '../attack/search';
 import { AttackEntry, EntryKind } from '../attack/types';
 
 // Fuzzy name/alias matching for completion, within the per-keystroke budget. fuse.js over the
@@ -86,17 +87,7 @@ export function fuzzyEntries(index: AttackIndex, query: string, accepts: (e: Att
   const pattern = q.replace(/\s+/g, '');
   const docs = documents(index).filter((d) => accepts(d.entry) && mayShow(pattern, d));
   if (!docs.length) return [];
-  const fuse = new Fuse(docs, {
-    keys: [
-      { name: 'name', weight: 3 },
-      { name: 'aliases', weight: 2 },
-      { name: 'fullName', weight: 1 },
-    ],
-    includeScore: true,
-    ignoreLocation: true,
-    threshold: 0.35,
-    minMatchCharLength: 2,
-  });
+  const fuse = new Fuse(docs, FUZZY_OPTIONS);
   const exact = new Set(index.byExactName(query.trim()).map((e) => e.id));
   return fuse
     .search(query.trim(), { limit: limit * 3 })

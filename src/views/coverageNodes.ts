@@ -102,12 +102,7 @@ export function ruleItem(ref: RuleRef, key: string, ctx: NodeContext): vscode.Tr
 }
 
 export function problemsItem(count: number): vscode.TreeItem {
-  const item = new vscode.TreeItem('Problems', vscode.TreeItemCollapsibleState.Collapsed);
-  item.id = 'problems';
-  item.description = plural(count, 'file');
-  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
-  item.tooltip = 'Rule files that could not be parsed: they add nothing to the coverage until fixed.';
-  return item;
+  return sectionItem('problems', 'Problems', plural(count, 'file'), new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')), 'Rule files that could not be parsed: they add nothing to the coverage until fixed.');
 }
 
 export function problemItem(p: CoverageProblem, ctx: NodeContext): vscode.TreeItem {
@@ -122,12 +117,7 @@ export function problemItem(p: CoverageProblem, ctx: NodeContext): vscode.TreeIt
 }
 
 export function unknownRootItem(count: number): vscode.TreeItem {
-  const item = new vscode.TreeItem('Unknown references', vscode.TreeItemCollapsibleState.Collapsed);
-  item.id = 'unknown';
-  item.description = plural(count, 'reference');
-  item.iconPath = new vscode.ThemeIcon('question', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-  item.tooltip = 'References the loaded ATT&CK data does not know: a newer ATT&CK version than the data, or a typo. They count for nothing.';
-  return item;
+  return sectionItem('unknown', 'Unknown references', plural(count, 'reference'), new vscode.ThemeIcon('question', new vscode.ThemeColor('problemsWarningIcon.foreground')), 'References the loaded ATT&CK data does not know: a newer ATT&CK version than the data, or a typo. They count for nothing.');
 }
 
 export function unknownItem(id: string, refs: readonly RuleRef[], ctx: NodeContext): vscode.TreeItem {
@@ -142,20 +132,20 @@ export function unknownItem(id: string, refs: readonly RuleRef[], ctx: NodeConte
 }
 
 export function revokedRootItem(count: number): vscode.TreeItem {
-  const item = new vscode.TreeItem('Revoked references', vscode.TreeItemCollapsibleState.Collapsed);
-  item.id = 'revoked';
-  item.description = plural(count, 'reference');
-  item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-  item.tooltip = 'References to techniques ATT&CK revoked. Each counts for its replacement; "Fix all revoked references in workspace" rewrites them.';
-  return item;
+  return sectionItem('revoked', 'Revoked references', plural(count, 'reference'), new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')), 'References to techniques ATT&CK revoked. Each counts for its replacement; "Fix all revoked references in workspace" rewrites them.');
 }
 
 export function skippedRootItem(count: number): vscode.TreeItem {
-  const item = new vscode.TreeItem('Skipped files', vscode.TreeItemCollapsibleState.Collapsed);
-  item.id = 'skipped';
-  item.description = plural(count, 'file');
-  item.iconPath = new vscode.ThemeIcon('circle-slash');
-  item.tooltip = 'Files left out of the scan: larger than 1 MB, binary, unreadable, or a symlink loop.';
+  return sectionItem('skipped', 'Skipped files', plural(count, 'file'), new vscode.ThemeIcon('circle-slash'), 'Files left out of the scan: larger than 1 MB, binary, unreadable, a broken symlink or a symlink loop.');
+}
+
+/** A collapsed root node for what needs a look (Problems, Unknown references, …). */
+function sectionItem(id: string, label: string, description: string, icon: vscode.ThemeIcon, tooltip: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = id;
+  item.description = description;
+  item.iconPath = icon;
+  item.tooltip = tooltip;
   return item;
 }
 

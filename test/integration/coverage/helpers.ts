@@ -4,8 +4,9 @@ import type { AttackLensApi } from '../../../src/extension';
 import type { CoverageNode } from '../../../src/views/coverageNodes';
 import type { CoverageTreeProvider } from '../../../src/views/coverageTree';
 import type { RuleStore } from '../../../src/workspace/ruleStore';
+import { activateApi as activateExtension } from '../../host/inHost';
 
-export const EXTENSION_ID = 'attack-lens.attack-lens';
+export { EXTENSION_ID, waitFor, workspaceUri } from '../../host/inHost';
 
 export interface CoverageApi extends AttackLensApi {
   readonly rules: RuleStore;
@@ -13,20 +14,12 @@ export interface CoverageApi extends AttackLensApi {
 }
 
 export async function activateApi(): Promise<CoverageApi> {
-  const ext = vscode.extensions.getExtension<AttackLensApi>(EXTENSION_ID);
-  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
-  const api = (await ext.activate()) as CoverageApi;
-  await api.ready;
+  const api = (await activateExtension()) as CoverageApi;
   assert.ok(api.rules, 'the API exposes the rule store');
   assert.ok(api.coverageTree, 'the API exposes the coverage tree');
   return api;
 }
 
-export function workspaceUri(...segments: string[]): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the suite runs with a workspace folder');
-  return vscode.Uri.joinPath(folder.uri, ...segments);
-}
 
 /** Resolves on the store's next onDidChange (after `action` ran), or rejects after the timeout. */
 export function nextChange(store: RuleStore, action: () => Thenable<unknown> | void, timeoutMs = 15_000): Promise<void> {
@@ -82,10 +75,3 @@ export function ruleChildren(tree: CoverageTreeProvider, node: CoverageNode): Ex
 }
 
 /** Polls until `probe` is true (the watcher may report a rename as two events at different times). */
-export async function waitFor(what: string, probe: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

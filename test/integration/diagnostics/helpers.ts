@@ -1,31 +1,10 @@
 import * as vscode from 'vscode';
-import type { AttackLensApi } from '../../../src/extension';
 
 // Shared by the diagnostics suite: the activated extension, workspace paths and polling.
 
-export async function extensionApi(): Promise<AttackLensApi> {
-  const ext = vscode.extensions.getExtension<AttackLensApi>('attack-lens.attack-lens');
-  if (!ext) throw new Error('extension attack-lens.attack-lens is not installed');
-  const api = await ext.activate();
-  await api.ready;
-  return api;
-}
+import { activateApi, waitFor, workspaceUri } from '../../host/inHost';
 
-export function workspaceUri(rel: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) throw new Error('no workspace folder');
-  return vscode.Uri.joinPath(folder.uri, ...rel.split('/'));
-}
-
-export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { activateApi as extensionApi, waitFor, workspaceUri };
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

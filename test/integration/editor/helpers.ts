@@ -1,23 +1,12 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { AttackLensApi } from '../../../src/extension';
 
 // Shared by the editor suite: the activated extension, fixture documents, positions by text,
 // and the providers called through VS Code's own commands.
 
-export async function extensionApi(): Promise<AttackLensApi> {
-  const ext = vscode.extensions.getExtension<AttackLensApi>('attack-lens.attack-lens');
-  if (!ext) throw new Error('extension attack-lens.attack-lens is not installed');
-  const api = await ext.activate();
-  await api.ready;
-  return api;
-}
+import { activateApi, workspaceUri } from '../../host/inHost';
 
-export function workspaceUri(rel: string): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder) throw new Error('no workspace folder');
-  return vscode.Uri.joinPath(folder.uri, ...rel.split('/'));
-}
+export { activateApi as extensionApi, workspaceUri };
 
 export async function openFixture(rel: string): Promise<vscode.TextDocument> {
   return vscode.workspace.openTextDocument(workspaceUri(rel));

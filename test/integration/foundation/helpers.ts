@@ -3,33 +3,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { AttackDataInfo } from '../../../src/commands/showAttackInfo';
-import type { AttackLensApi } from '../../../src/extension';
 
-export const EXTENSION_ID = 'attack-lens.attack-lens';
+export { activateApi, EXTENSION_ID, waitFor } from '../../host/inHost';
 export const projectRoot = path.resolve(__dirname, '..', '..', '..', '..');
 /** The shared ATT&CK bundles (the runner passes ATTACK_LENS_STIX through to the extension host). */
 export const stixDir = process.env.ATTACK_LENS_STIX || path.resolve(projectRoot, '..', 'shared', 'attack');
 
-export async function activateApi(): Promise<AttackLensApi> {
-  const ext = vscode.extensions.getExtension<AttackLensApi>(EXTENSION_ID);
-  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
-  const api = await ext.activate();
-  await api.ready;
-  return api;
-}
-
 export function info(): Promise<AttackDataInfo> {
   return vscode.commands.executeCommand<AttackDataInfo>('attackLens.showAttackInfo', { quiet: true }) as Promise<AttackDataInfo>;
-}
-
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 export function workspaceFolder(): vscode.WorkspaceFolder {

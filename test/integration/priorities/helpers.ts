@@ -5,39 +5,23 @@ import * as vscode from 'vscode';
 import type { AttackLensApi } from '../../../src/extension';
 import type { GapNode } from '../../../src/views/priorityGapsNodes';
 import type { PriorityGapsProvider } from '../../../src/views/priorityGapsTree';
+import { activateApi as activateExtension } from '../../host/inHost';
 
 export const projectRoot = path.resolve(__dirname, '..', '..', '..', '..');
 /** ../shared (ATTACK_LENS_SHARED overrides; the runner passes the environment through to the host). */
 export const sharedRoot = process.env.ATTACK_LENS_SHARED || path.resolve(projectRoot, '..', 'shared');
 export const atomicsCsv = path.join(sharedRoot, 'atomic-red-team', 'index.csv');
 
+export { waitFor, workspaceUri } from '../../host/inHost';
+
 export async function activateApi(): Promise<AttackLensApi> {
-  const ext = vscode.extensions.getExtension<AttackLensApi>('attack-lens.attack-lens');
-  assert.ok(ext, 'the extension is loaded');
-  const api = await ext.activate();
-  await api.ready;
+  const api = await activateExtension();
   assert.ok(api.priorityGaps, 'the API exposes the Priority gaps provider');
   return api;
 }
 
-export function workspaceUri(...segments: string[]): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the suite runs with a workspace folder');
-  return vscode.Uri.joinPath(folder.uri, ...segments);
-}
-
 export async function write(uri: vscode.Uri, text: string): Promise<void> {
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
-}
-
-export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const config = () => vscode.workspace.getConfiguration('attackLens');

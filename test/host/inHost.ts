@@ -1,0 +1,34 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import type { AttackLensApi } from '../../src/extension';
+
+// Helpers for tests that run inside the extension host (every integration suite): the activated
+// extension's API after its first scan, paths in the suite's workspace, polling.
+
+export const EXTENSION_ID = 'attack-lens.attack-lens';
+
+export async function activateApi(): Promise<AttackLensApi> {
+  const ext = vscode.extensions.getExtension<AttackLensApi>(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
+  const api = await ext.activate();
+  await api.ready;
+  return api;
+}
+
+/** A URI in the suite's workspace folder; segments may hold `/`. */
+export function workspaceUri(...segments: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the suite runs with a workspace folder');
+  return vscode.Uri.joinPath(folder.uri, ...segments.flatMap((s) => s.split('/')));
+}
+
+/** Polls `probe` until it returns something other than undefined or false, and returns that. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
