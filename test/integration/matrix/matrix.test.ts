@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { AttackLensApi } from '../../../src/extension';
+import { activateApi, waitFor, workspaceUri } from '../../host/inHost';
 import { uiText, waitForUiText } from '../../host/uiProbe';
 
 // "Show coverage matrix" and "Export coverage matrix" in the real host, on a temp copy of
@@ -8,30 +9,6 @@ import { uiText, waitForUiText } from '../../host/uiProbe';
 // the runner's UI probes (the VS Code API cannot see inside a webview).
 
 const TITLE = 'ATT&CK Coverage Matrix';
-
-async function activateApi(): Promise<AttackLensApi> {
-  const ext = vscode.extensions.getExtension<AttackLensApi>('attack-lens.attack-lens');
-  assert.ok(ext, 'the extension is loaded');
-  const api = await ext.activate();
-  await api.ready;
-  return api;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function workspaceUri(...segments: string[]): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the suite runs with a workspace folder');
-  return vscode.Uri.joinPath(folder.uri, ...segments);
-}
 
 function matrixTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.label === TITLE);
@@ -55,7 +32,7 @@ describe('coverage matrix', () => {
     const api = await activateApi();
     assert.strictEqual(api.rules.model.ruleCount, 5, 'the fixture has five rules');
     await vscode.commands.executeCommand('attackLens.showCoverageMatrix');
-    await waitFor('the matrix tab', () => matrixTabs().length === 1);
+    await waitFor('the matrix tab', () => matrixTabs().length === 1, 30_000);
     await vscode.commands.executeCommand('attackLens.showCoverageMatrix');
     await new Promise((r) => setTimeout(r, 300));
     assert.strictEqual(matrixTabs().length, 1, 'a second call reveals the same panel');
@@ -77,7 +54,7 @@ describe('coverage matrix', () => {
     const api = await activateApi();
     const uri = workspaceUri('rules', 'live_data_obfuscation.yml');
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(sigmaRule('Live Data Obfuscation', 'T1001')));
-    await waitFor('the store to see the rule', () => api.rules.model.forTechnique('T1001')?.covered);
+    await waitFor('the store to see the rule', () => api.rules.model.forTechnique('T1001')?.covered, 30_000);
     await waitForUiText('.cell[data-id="T1001"] .count', /^1$/, { frames: true });
     // The page counts the models it rendered: a reloaded page would be back at 1.
     await waitForUiText('body:not([data-renders="1"]) .summary', /6 rules/, { frames: true });
@@ -152,6 +129,6 @@ describe('coverage matrix', () => {
 
   it('closes with the tab', async () => {
     for (const tab of matrixTabs()) await vscode.window.tabGroups.close(tab);
-    await waitFor('the tab to close', () => matrixTabs().length === 0);
+    await waitFor('the tab to close', () => matrixTabs().length === 0, 30_000);
   });
 });
