@@ -6,11 +6,18 @@ import { decodeRuleText, MAX_RULE_FILE_BYTES } from '../coverage/scan';
 
 export type ReadResult = { readonly text: string } | { readonly skipped: string };
 
-export async function readRuleFile(uri: vscode.Uri): Promise<ReadResult> {
+/**
+ * `knownRuleFile`: the file was read as a rule before, so it is read straight away without a stat
+ * first (one round trip instead of two where the file system is remote; the size limit still holds
+ * after reading). A file not seen before is measured first so that a huge one is never loaded.
+ */
+export async function readRuleFile(uri: vscode.Uri, knownRuleFile = false): Promise<ReadResult> {
   try {
-    const stat = await vscode.workspace.fs.stat(uri);
-    if (stat.type & vscode.FileType.Directory) return { skipped: 'a directory' };
-    if (stat.size > MAX_RULE_FILE_BYTES) return { skipped: 'larger than 1 MB' };
+    if (!knownRuleFile) {
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.type & vscode.FileType.Directory) return { skipped: 'a directory' };
+      if (stat.size > MAX_RULE_FILE_BYTES) return { skipped: 'larger than 1 MB' };
+    }
     const bytes = await vscode.workspace.fs.readFile(uri);
     return decodeRuleText(bytes);
   } catch (e) {
@@ -36,6 +43,7 @@ function describeReadError(e: unknown): string {
   const text = String((e as Error)?.message ?? e);
   if (/ELOOP|too many (levels of )?symbolic links/i.test(text)) return 'symlink loop';
   if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') return NOT_FOUND;
+  if ((e instanceof vscode.FileSystemError && e.code === 'FileIsADirectory') || /EISDIR/.test(text)) return 'a directory';
   if (e instanceof vscode.FileSystemError && e.code === 'NoPermissions') return 'unreadable: permission denied';
   return `unreadable: ${text}`;
 }

@@ -32,6 +32,33 @@ describe('coverage: live updates', () => {
     assert.strictEqual(store.file(uri), undefined);
   });
 
+  it('re-reads a known rule file without a stat yet still skips it once it grows past 1 MB, and forgets it when a folder takes its name', async () => {
+    const api = await activateApi();
+    const store = api.rules;
+    const uri = workspaceUri('rules', 'sigma', 'live_growing.yml');
+    await nextChange(store, () => write(uri, rule('Growing Rule', 'T1110.002')));
+    assert.strictEqual(store.model.forTechnique('T1110.002')!.rules.length, 1);
+
+    fs.appendFileSync(uri.fsPath, '#'.repeat(1024 * 1024) + '\n');
+    await store.reread([uri]);
+    assert.strictEqual(store.file(uri), undefined);
+    assert.strictEqual(store.skipped.find((s) => s.path === uri.toString())?.reason, 'larger than 1 MB');
+    assert.strictEqual(store.model.forTechnique('T1110.002')!.covered, false);
+
+    await nextChange(store, () => write(uri, rule('Growing Rule', 'T1110.002')));
+    assert.strictEqual(store.model.forTechnique('T1110.002')!.rules.length, 1, 'small again, read again');
+    fs.rmSync(uri.fsPath);
+    fs.mkdirSync(uri.fsPath);
+    try {
+      await store.reread([uri]);
+      assert.strictEqual(store.file(uri), undefined);
+      assert.ok(!store.skipped.some((s) => s.path === uri.toString()), 'a folder is not a skipped file');
+      assert.strictEqual(store.model.forTechnique('T1110.002')!.covered, false);
+    } finally {
+      fs.rmSync(uri.fsPath, { recursive: true, force: true });
+    }
+  });
+
   it('follows a rename and a deleted folder', async () => {
     const api = await activateApi();
     const store = api.rules;

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { uiClick, uiScreenshot, uiText, waitForUiText } from '../../host/uiProbe';
+import { uiClick, uiScreenshot, waitForUiText } from '../../host/uiProbe';
 import { activateApi, waitFor } from './helpers';
 
 // What the workbench really renders for the Coverage view, read from the page through the
@@ -19,7 +19,8 @@ describe('coverage: the view as rendered', function () {
     const rows = await waitForUiText('.part.sidebar .monaco-list-row', new RegExp(`Execution\\s*${expected.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`), { timeoutMs: 20_000 });
     for (const t of model.tactics().slice(0, 5)) assert.ok(rows.includes(t.tactic.name), `${t.tactic.name} row`);
     assert.ok(rows.includes('Problems') || rows.includes('Unknown references'), 'the Problems / Unknown references nodes are rendered');
-    const badge = await uiText('.part.activitybar .action-item:has([aria-label*="ATT&CK Lens"]) .badge-content, .part.activitybar [aria-label*="ATT&CK Lens"] .badge-content');
+    // The badge is re-rendered whenever the view sets it: wait for a number rather than catch it mid-update.
+    const badge = await waitForUiText('.part.activitybar .action-item:has([aria-label*="ATT&CK Lens"]) .badge-content, .part.activitybar [aria-label*="ATT&CK Lens"] .badge-content', /^\s*\d+\s*$/, { timeoutMs: 10_000 }).catch(() => '');
     // The activity bar sums the number badges of the container's views (Priority gaps may add one).
     const ours = api.coverageTree.viewState.badge?.value ?? 0;
     assert.ok(ours > 0 && /^\d+$/.test(badge.trim()) && Number(badge.trim()) >= ours, `badge text ${JSON.stringify(badge)}, the Coverage view's badge ${ours}`);
