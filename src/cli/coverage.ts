@@ -217,7 +217,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
   // Waits for the pipe to take everything: the caller exits the process right after.
   else await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
 
-  if (failUnder !== undefined && model.percent < failUnder) {
+  if (failUnder !== undefined && !model.meets(failUnder)) {
     ctx.err(`attack-lens: technique coverage ${model.percent}% is below --fail-under ${failUnder}%`);
     return 1;
   }

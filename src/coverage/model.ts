@@ -97,7 +97,8 @@ type Resolution =
 
 interface MutableEntry {
   readonly rules: RuleRef[];
-  readonly via: RuleRef[];
+  /** References to sub-techniques of this technique; which count depends on the scope. */
+  readonly via: { readonly ref: RuleRef; readonly sub: string }[];
 }
 
 export class CoverageModel {
@@ -174,7 +175,6 @@ export class CoverageModel {
   private addRule(file: ParsedRuleFile, rule: DetectionRule, serial: number, unknown: Map<string, RuleRef[]>, revoked: RevokedReference[]): void {
     // A rule names a handful of IDs: arrays beat sets here, and this runs for every rule on every change.
     const seen: string[] = [];
-    const viaSeen: string[] = [];
     const refOf = (r: AttackReference, revokedId?: string): RuleRef => {
       const ref = { path: file.path, ruleIndex: rule.index, rule: serial, title: rule.title, ruleId: rule.id, format: file.format, text: r.text, span: r.span };
       return revokedId ? { ...ref, revoked: revokedId } : ref;
@@ -197,11 +197,7 @@ export class CoverageModel {
       seen.push(target);
       const ref = refOf(r, res.revoked);
       this.entry(target).rules.push(ref);
-      const parent = res.parent;
-      if (parent && !viaSeen.includes(parent)) {
-        viaSeen.push(parent);
-        this.entry(parent).via.push(ref);
-      }
+      if (res.parent) this.entry(res.parent).via.push({ ref, sub: target });
     }
   }
 
@@ -244,12 +240,23 @@ export class CoverageModel {
     if (technique) {
       const e = this.byTechnique.get(technique.id);
       const rules = e?.rules ?? [];
-      const via = e?.via ?? [];
+      const via = e ? this.viaInScope(e) : [];
       const subtechniques = technique.isSubtechnique ? [] : this.index.subtechniques(technique.id).filter((s) => this.inScope(s)).map((s) => this.forTechnique(s.id)!);
       result = { technique, rules, viaSubtechniques: via, covered: rules.length + via.length > 0, ruleCount: distinctRules(rules, via), subtechniques };
     }
     this.techniqueCache.set(canonical, result);
     return result;
+  }
+
+  /** One reference per rule naming an in-scope sub-technique: a Windows-only rule does not cover the parent on Linux. */
+  private viaInScope(e: MutableEntry): RuleRef[] {
+    const out: RuleRef[] = [];
+    for (const { ref, sub } of e.via) {
+      if (out.some((r) => r.rule === ref.rule)) continue;
+      const s = this.index.technique(sub);
+      if (s && this.inScope(s)) out.push(ref);
+    }
+    return out;
   }
 
   /** Every technique ID some counted rule names directly (after revoked → replacement), sorted. */
@@ -290,6 +297,12 @@ export class CoverageModel {
   /** Parent-technique coverage in percent (0–100, one decimal); 0 when nothing is in scope. */
   get percent(): number {
     return percentOf(this.total.techniques);
+  }
+
+  /** Whether parent-technique coverage reaches `percent`, unrounded: 79.96 % does not pass 80. */
+  meets(percent: number): boolean {
+    const { covered, total } = this.total.techniques;
+    return total === 0 ? percent <= 0 : covered * 100 >= percent * total;
   }
 
   private computeTactic(tactic: Tactic): TacticCoverage {

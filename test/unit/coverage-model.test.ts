@@ -102,6 +102,33 @@ describe('coverage model', () => {
     assert.strictEqual(both.forTactic('execution', 'ics-attack')!.techniques.covered, 0);
   });
 
+  it('counts a parent via a sub-technique only when that sub-technique is in scope', () => {
+    // A parent on Linux whose sub-technique is not: a rule on that sub-technique says nothing about Linux.
+    const parent = index.activeTechniques('enterprise-attack').find((t) => !t.isSubtechnique && t.platforms.includes('Linux') && index.subtechniques(t.id).some((s) => !s.platforms.includes('Linux') && index.isActive(s)))!;
+    const offLinux = index.subtechniques(parent.id).find((s) => !s.platforms.includes('Linux') && index.isActive(s))!;
+    const files = [file('a.yml', [rule(0, 'x', [ref('attack.' + offLinux.id.toLowerCase(), 1)])])];
+    const linux = CoverageModel.build(files, index, { platforms: ['linux'] });
+    assert.strictEqual(linux.forTechnique(parent.id)!.covered, false, `${offLinux.id} is not a Linux technique`);
+    assert.strictEqual(linux.total.techniques.covered, 0);
+    const everywhere = CoverageModel.build(files, index);
+    assert.strictEqual(everywhere.forTechnique(parent.id)!.covered, true);
+    const onLinuxToo = index.subtechniques(parent.id).find((s) => s.platforms.includes('Linux') && index.isActive(s));
+    if (onLinuxToo) {
+      const both = [file('a.yml', [rule(0, 'x', [ref('attack.' + offLinux.id.toLowerCase(), 1), ref('attack.' + onLinuxToo.id.toLowerCase(), 2)])])];
+      assert.deepStrictEqual(CoverageModel.build(both, index, { platforms: ['linux'] }).forTechnique(parent.id)!.viaSubtechniques.map((r) => r.text), ['attack.' + onLinuxToo.id.toLowerCase()]);
+    }
+  });
+
+  it('gates on unrounded coverage: just under a threshold does not meet it', () => {
+    const parents = index.activeTechniques('enterprise-attack').filter((t) => !t.isSubtechnique);
+    const m = CoverageModel.build([file('a.yml', [rule(0, 'x', parents.slice(0, 3).map((t, i) => ref('attack.' + t.id.toLowerCase(), i)))])], index);
+    const exact = (3 * 100) / parents.length;
+    assert.ok(m.meets(exact) && m.meets(Math.floor(exact * 10) / 10));
+    assert.ok(!m.meets(exact + 1e-9), `${exact}% does not meet a hair above it`);
+    assert.ok(!m.meets(m.percent) || m.percent <= exact, 'a rounded-up percent is not met');
+    assert.ok(m.meets(0) && !m.meets(100));
+  });
+
   it('keeps parse errors as problems with their line', () => {
     const m = CoverageModel.build([file('bad.yml', [], [{ message: 'bad indentation', severity: 'error', span: span(7, 2, 7, 3) }])], index);
     assert.deepStrictEqual(m.problems, [{ path: 'bad.yml', line: 7, character: 2, message: 'bad indentation' }]);
