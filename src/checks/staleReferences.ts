@@ -125,6 +125,7 @@ function yaralNames(file: ParsedRuleFile, text: string, index: AttackIndex): Sta
         continue;
       }
       if (ref.id) continue; // A name the data knows: its status is checked above.
+      if (index.byExactName(ref.text).filter((e) => e.kind === 'technique').length > 1) continue; // Ambiguous: the parser's warning lists the candidates.
       urls ??= urlTechniques(file, text);
       const linked = (urls.get(rule.index) ?? []).map((id) => index.get(id)).filter((e) => e !== undefined && e.kind === 'technique');
       const meant = linked.length === 1 ? linked[0]! : undefined;

@@ -7,7 +7,7 @@ import { AttackReference, DetectionRule, ParsedRuleFile, ReferenceKind, RuleProb
 // condition: ... }`, several rules per file. ATT&CK sits in meta strings as IDs, names or
 // `Parent: Sub` names, possibly several per string separated by commas.
 
-const RULE_HEADER = /^[ \t]*rule[ \t]+([A-Za-z_][\w]*)[ \t]*\{/gm;
+const RULE_HEADER = /^[ \t]*rule[ \t]+([A-Za-z_][\w]*)\s*\{/gm;
 const SECTION = /^[ \t]*(meta|events|match|outcome|condition|options)[ \t]*:/gm;
 const META_LINE = /^[ \t]*([A-Za-z_][\w]*)[ \t]*=[ \t]*"((?:[^"\\\r\n]|\\.)*)"/gm;
 
@@ -23,7 +23,9 @@ const TECHNIQUE_KEYS = new Set([
   'mitre_attack_techniques',
 ]);
 
-export function parseYaraL(text: string, path: string, index: AttackIndex | undefined, lines: LineMap): ParsedRuleFile {
+export function parseYaraL(source: string, path: string, index: AttackIndex | undefined, lines: LineMap): ParsedRuleFile {
+  // Comments become spaces, so a commented-out rule or meta line is not read and offsets still match the source.
+  const text = withoutComments(source);
   const headers = [...text.matchAll(RULE_HEADER)];
   const rules: DetectionRule[] = [];
   const problems: RuleProblem[] = [];
@@ -39,20 +41,28 @@ export function parseYaraL(text: string, path: string, index: AttackIndex | unde
       problems.push({ message: `Rule "${h[1]}" has no closing brace`, severity: 'error', span: lines.span(start + h[0].indexOf('rule'), headerEnd) });
     }
     const bodyEnd = close < headerEnd ? limit : close;
-    rules.push(readRule(text, h[1], start + h[0].indexOf('rule'), headerEnd, bodyEnd, rules.length, path, index, lines));
+    rules.push(readRule(text, h[1], start + h[0].indexOf('rule'), headerEnd, bodyEnd, rules.length, path, index, lines, problems));
   });
   return { path, format: 'yaral', rules, problems };
 }
 
-function readRule(text: string, name: string, start: number, bodyStart: number, bodyEnd: number, ruleIndex: number, path: string, index: AttackIndex | undefined, lines: LineMap): DetectionRule {
+function readRule(text: string, name: string, start: number, bodyStart: number, bodyEnd: number, ruleIndex: number, path: string, index: AttackIndex | undefined, lines: LineMap, problems: RuleProblem[]): DetectionRule {
   const meta = metaEntries(text, bodyStart, bodyEnd);
   const value = (k: string) => meta.find((m) => m.key.toLowerCase() === k)?.value.trim() || undefined;
   const references: AttackReference[] = [];
+  const slotOf = (key: string): ReferenceKind | undefined => (TACTIC_KEYS.has(key) ? 'tactic' : TECHNIQUE_KEYS.has(key) ? 'technique' : undefined);
   for (const m of meta) {
-    const key = m.key.toLowerCase();
-    const slot: ReferenceKind | undefined = TACTIC_KEYS.has(key) ? 'tactic' : TECHNIQUE_KEYS.has(key) ? 'technique' : undefined;
-    if (slot) for (const item of splitItems(m.value, m.start)) references.push(itemReference(item, slot, `meta.${m.key}`, ruleIndex, index, lines));
+    if (slotOf(m.key.toLowerCase()) !== 'tactic') continue;
+    for (const item of splitItems(m.value, m.start)) references.push(itemReference(item, 'tactic', `meta.${m.key}`, ruleIndex, index, lines));
   }
+  // The rule's tactics tell apart sub-techniques that share a name ("Cloud Accounts").
+  const tactics = new Set(references.map((r) => (r.id && index?.get(r.id)?.kind === 'tactic' ? index.tactic(r.id)?.shortname : undefined)).filter((t) => t !== undefined));
+  const byName = (item: Item) => techniqueByName(item, tactics, index, lines, problems);
+  for (const m of meta) {
+    if (slotOf(m.key.toLowerCase()) !== 'technique') continue;
+    for (const item of splitItems(m.value, m.start)) references.push(itemReference(item, 'technique', `meta.${m.key}`, ruleIndex, index, lines, byName));
+  }
+  references.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.character - b.span.start.character);
   const status = value('status');
   const platforms = ['platform', 'product', 'data_source', 'log_source', 'logsource'].map(value).filter((v): v is string => v !== undefined);
   return {
@@ -115,7 +125,7 @@ function splitItems(value: string, start: number): Item[] {
   return items;
 }
 
-function itemReference(item: Item, slot: ReferenceKind, field: string, ruleIndex: number, index: AttackIndex | undefined, lines: LineMap): AttackReference {
+function itemReference(item: Item, slot: ReferenceKind, field: string, ruleIndex: number, index: AttackIndex | undefined, lines: LineMap, byName?: (item: Item) => string | undefined): AttackReference {
   const base = { text: item.text, span: lines.span(item.start, item.start + item.text.length), field, ruleIndex };
   const asId = lenientId(item.text) ?? lenientId(/^\S+/.exec(item.text)?.[0] ?? '');
   if (asId) {
@@ -126,21 +136,79 @@ function itemReference(item: Item, slot: ReferenceKind, field: string, ruleIndex
     const id = tacticId(item.text, index);
     return { ...base, kind: 'tactic', ...(id ? { id } : {}) };
   }
-  const id = techniqueByName(item.text, index);
+  const id = byName?.(item);
   return { ...base, kind: 'technique', ...(id ? { id } : {}) };
 }
 
-/** `PowerShell`, `Command and Scripting Interpreter: PowerShell` → the technique's ID (active ones first). */
-function techniqueByName(name: string, index: AttackIndex | undefined): string | undefined {
+/**
+ * `PowerShell`, `Command and Scripting Interpreter: PowerShell` → the technique's ID. A bare
+ * sub-technique name several parents share ("Cloud Accounts") resolves only when the rule's
+ * tactics single one out; otherwise it stays unresolved, with a warning naming the candidates.
+ */
+function techniqueByName(item: Item, tactics: ReadonlySet<string>, index: AttackIndex | undefined, lines: LineMap, problems: RuleProblem[]): string | undefined {
   if (!index) return undefined;
-  const candidates = index.byExactName(name).filter((e) => e.kind === 'technique');
-  const pick = candidates.find((e) => index.isActive(e)) ?? candidates[0];
-  if (pick) return pick.id;
+  const name = item.text;
+  const all = index.byExactName(name).filter((e) => e.kind === 'technique');
+  const active = all.filter((e) => index.isActive(e));
+  const current = active.length ? active : all;
+  // Domains reuse names (Enterprise and Mobile both have "Obfuscated Files or Information"); rules here are for the primary domain.
+  const primary = current.filter((e) => e.domain === index.primary?.domain);
+  const candidates = primary.length ? primary : current;
+  if (candidates.length === 1) return candidates[0].id;
+  if (candidates.length > 1) {
+    const inTactics = candidates.filter((e) => index.technique(e.id)?.tactics.some((t) => tactics.has(t)));
+    if (inTactics.length === 1) return inTactics[0].id;
+    const listed = (inTactics.length ? inTactics : candidates).map((e) => `${e.id} (${fullName(index, e.id)})`).join(', ');
+    problems.push({
+      message: `"${name}" names ${candidates.length} techniques: ${listed}. Write the parent's name before it ("Parent: ${name}") or the ID`,
+      severity: 'warning',
+      span: lines.span(item.start, item.start + name.length),
+    });
+    return undefined;
+  }
   const colon = name.indexOf(':');
   if (colon > 0) {
-    const parent = techniqueByName(name.slice(0, colon), index);
+    const parent = index.byExactName(name.slice(0, colon).trim()).find((e) => e.kind === 'technique' && !index.technique(e.id)?.isSubtechnique);
     const sub = name.slice(colon + 1).trim().toLowerCase();
-    if (parent) return index.subtechniques(parent, true).find((t) => t.name.toLowerCase() === sub)?.id;
+    if (parent) return index.subtechniques(parent.id, true).find((t) => t.name.toLowerCase() === sub)?.id;
   }
   return undefined;
+}
+
+function fullName(index: AttackIndex, id: string): string {
+  const t = index.technique(id);
+  if (!t) return id;
+  const parent = t.isSubtechnique ? index.technique(t.parent ?? '') : undefined;
+  return parent ? `${parent.name}: ${t.name}` : t.name;
+}
+
+/** Blanks `//` and `/* *\/` comments outside strings, keeping every newline and offset. Escapes (`\/` in a regex literal) are skipped. */
+export function withoutComments(text: string): string {
+  if (!text.includes('/*') && !text.includes('//')) return text;
+  const out = text.split('');
+  let i = 0;
+  const blank = (from: number, to: number) => {
+    for (let k = from; k < to; k++) if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' ';
+  };
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '\\') i += 2;
+    else if (c === '"' || c === '`') {
+      // Strings do not span lines in YARA-L; an unclosed one ends at the line end.
+      let j = i + 1;
+      while (j < text.length && text[j] !== c && text[j] !== '\n') j += text[j] === '\\' && c === '"' ? 2 : 1;
+      i = j + 1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      let j = text.indexOf('\n', i);
+      if (j < 0) j = text.length;
+      blank(i, j);
+      i = j;
+    } else if (c === '/' && text[i + 1] === '*') {
+      let j = text.indexOf('*/', i + 2);
+      j = j < 0 ? text.length : j + 2;
+      blank(i, j);
+      i = j;
+    } else i++;
+  }
+  return out.join('');
 }

@@ -279,6 +279,27 @@ describe('rule parsers on fixtures', () => {
       assertSpansOnText(p);
     });
 
+    it('reads a brace on the next line, skips comments, and narrows shared sub-technique names by the rule\'s tactics', () => {
+      const p = parse('yaral/layout_and_comments.yaral');
+      assert.deepStrictEqual(p.rules.map((r) => r.title), ['brace_on_next_line', 'ambiguous_names']);
+      assert.deepStrictEqual(summary(p), [
+        '0 tactic TA0003 Persistence @meta.tactic',
+        '0 technique T1136.003 Cloud Account @meta.technique',
+        '1 technique - Spearphishing Link @meta.technique',
+        '1 technique - DNS @meta.technique',
+      ]);
+      assertSpansOnText(p);
+      assert.deepStrictEqual(
+        p.problems.map((x) => [x.severity, x.span.start]),
+        [
+          ['warning', whereIs(p.text, 'Spearphishing Link')],
+          ['warning', whereIs(p.text, 'DNS"')],
+        ],
+      );
+      assert.match(p.problems[0].message, /names 2 techniques: T1566\.002 \(Phishing: Spearphishing Link\), T1598\.003 \(Phishing for Information: Spearphishing Link\)/);
+      assert.match(p.problems[1].message, /T1071\.004 .*T1590\.002/);
+    });
+
     it('is detected by extension and by content', () => {
       assert.strictEqual(detectRuleFormat('', 'x.yaral'), 'yaral');
       assert.strictEqual(detectRuleFormat(read('yaral/powershell_rules.yaral').text, 'rules/x.txt'), 'yaral');

@@ -86,6 +86,14 @@ describe('stale references (Check rules against ATT&CK data)', () => {
     const sub = 'rule r {\n  meta:\n    mitre_attack_technique = "T1003.001 LSASS Memory, T1059.001 - Command and Scripting Interpreter: PowerShell"\n  condition:\n    $e\n}\n';
     assert.deepStrictEqual(summary('x.yaral', sub), [], 'the short and the full sub-technique name are both current');
   });
+
+  it('a YARA-L name several sub-techniques share is not called unknown: the parser warns with the candidates', () => {
+    const text = 'rule r {\n  meta:\n    mitre_attack_technique = "Spearphishing Link"\n  condition:\n    $e\n}\n';
+    assert.deepStrictEqual(summary('x.yaral', text), []);
+    const parsed = parseRuleFile(text, 'x.yaral', enterprise18());
+    assert.deepStrictEqual(parsed.problems.map((p) => p.severity), ['warning']);
+    assert.match(parsed.problems[0].message, /T1566\.002.*T1598\.003/);
+  });
 });
 
 describe('stale references on the SigmaHQ and Splunk ESCU corpora', function () {
