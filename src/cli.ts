@@ -54,6 +54,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // `attack-lens coverage … | head`: the reader leaving early is not an error; the exit code still reports the gate.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
     console.error(e);
     process.exit(70);

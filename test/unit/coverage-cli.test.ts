@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -87,6 +87,28 @@ describe('attack-lens coverage', function () {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a reader that stops early (| head) is not a crash; the exit code still reports the gate', async () => {
+    const firstLineThenClose = (...args: string[]) =>
+      new Promise<{ code: number | null; stderr: string; line: string }>((resolve) => {
+        const child = spawn(process.execPath, [cli, 'coverage', ...args], { cwd: projectRoot });
+        let stderr = '';
+        let line = '';
+        child.stderr.on('data', (d) => (stderr += d));
+        child.stdout.once('data', (d) => {
+          line = String(d).split('\n')[0];
+          child.stdout.destroy();
+        });
+        child.on('close', (code) => resolve({ code, stderr, line }));
+      });
+    const ok = await firstLineThenClose(sigmaRules, '--format', 'csv');
+    assert.strictEqual(ok.line.split(',')[0], 'domain');
+    assert.deepStrictEqual([ok.code, ok.stderr], [0, '']);
+    const gated = await firstLineThenClose(sigmaRules, '--format', 'csv', '--fail-under', '100');
+    assert.strictEqual(gated.code, 1);
+    assert.match(gated.stderr, /below --fail-under 100%/);
+    assert.doesNotMatch(gated.stderr, /EPIPE/);
   });
 
   it('--fail-under exits 1 below the threshold and 0 at or above it', () => {
