@@ -169,7 +169,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
   if (!args.positionals.length) throw new UsageError(`usage: ${COVERAGE_USAGE}`);
   const format = (stringFlag(args, 'format') ?? 'summary') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
-  const domains = domainFlag.values.map((d) => (d.endsWith('-attack') ? d : `${d}-attack`));
+  const domains = [...new Set(domainFlag.values.map((d) => (d.endsWith('-attack') ? d : `${d}-attack`)))];
   for (const d of domains) if (!DOMAINS.includes(d as Domain)) throw new UsageError(`--domain must be one of ${DOMAINS.join(', ')} (or enterprise, mobile, ics), not "${d}"`);
   const failUnder = percentFlag(args);
   const out = stringFlag(args, 'out');

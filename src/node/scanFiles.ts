@@ -51,8 +51,9 @@ export function walkRuleFiles(paths: readonly string[]): WalkResult {
   const links: LinkedFolder[] = [];
   let root = '';
 
-  const addFile = (p: string, explicit: boolean) => {
-    if (explicit || RULE_EXTENSIONS.some((x) => p.endsWith(x))) files.set(p, { path: p, treatment: treatmentForPath(p), root });
+  // Keyed by real path: `rules` and `/abs/rules/a.yml` on one command line name one file, counted once.
+  const addFile = (p: string, explicit: boolean, real: string) => {
+    if ((explicit || RULE_EXTENSIONS.some((x) => p.endsWith(x))) && !files.has(real)) files.set(real, { path: p, treatment: treatmentForPath(p), root });
   };
 
   const visitDir = (dir: string, real: string): void => {
@@ -70,7 +71,7 @@ export function walkRuleFiles(paths: readonly string[]): WalkResult {
       const p = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!SKIPPED_DIRECTORIES.includes(entry.name)) visitDir(p, path.join(real, entry.name));
-      } else if (entry.isFile()) addFile(p, false);
+      } else if (entry.isFile()) addFile(p, false, path.join(real, entry.name));
       else if (entry.isSymbolicLink()) followLink(p, real, false);
     }
   };
@@ -90,7 +91,7 @@ export function walkRuleFiles(paths: readonly string[]): WalkResult {
     if (stat.isDirectory()) {
       if (explicit) visitDir(p, real);
       else links.push({ path: p, real, parentReal, root });
-    } else if (stat.isFile()) addFile(p, explicit);
+    } else if (stat.isFile()) addFile(p, explicit, real);
   };
 
   for (const given of paths) {
@@ -106,7 +107,7 @@ export function walkRuleFiles(paths: readonly string[]): WalkResult {
     root = path.dirname(given.replace(/[\\/]+$/, '')) + path.sep;
     if (stat.isSymbolicLink()) followLink(given, '', true);
     else if (stat.isDirectory()) visitDir(given, fs.realpathSync(given));
-    else addFile(given, true);
+    else addFile(given, true, realPathOr(given));
   }
   for (let link = links.shift(); link; link = links.shift()) {
     if (link.parentReal === link.real || link.parentReal.startsWith(link.real + path.sep)) skipped.push({ path: link.path, reason: 'symlink loop' });
@@ -132,5 +133,13 @@ export function readRuleFileFromDisk(p: string): { readonly text: string } | { r
     return { skipped: code === 'ELOOP' ? 'symlink loop' : `unreadable: ${code ?? (e as Error).message}` };
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function realPathOr(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
   }
 }

@@ -155,6 +155,8 @@ describe('attack-lens coverage', function () {
     for (const l of layers) assert.deepStrictEqual(layerViolations(l), []);
     assert.ok(layers[0].techniques.some((t) => t.techniqueID === 'T1059.001'));
     assert.deepStrictEqual(layers[1].techniques, [], 'no fixture rule names an ICS technique');
+    const repeated = run(formats, '--format', 'json', '--domain', 'ics', '--domain', 'ics-attack,enterprise', '--domain', 'ics');
+    assert.deepStrictEqual((JSON.parse(repeated.stdout) as CoverageJson).domains, ['ics-attack', 'enterprise-attack'], 'a domain named twice is listed once');
   });
 
   it('shows progress on stderr only when it is a terminal', () => {

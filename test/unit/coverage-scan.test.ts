@@ -44,6 +44,9 @@ describe('coverage scan', () => {
     const twice = walkRuleFiles([path.join(dir, 'rules', 'sub'), path.join(dir, 'rules')]);
     assert.strictEqual(twice.files.filter((f) => f.path.endsWith('f.yml')).length, 1, 'a folder given inside another is read once');
     assert.ok(!twice.skipped.some((s) => s.reason === 'symlink loop' && !s.path.endsWith('loop')), 'and is no loop');
+    const spelledTwice = walkRuleFiles([path.join(dir, 'rules', 'a.yml'), path.relative(process.cwd(), path.join(dir, 'rules')), path.join(dir, 'rules', 'sub', '..', 'a.yml')]);
+    assert.strictEqual(spelledTwice.files.filter((f) => f.path.endsWith('a.yml')).length, 1, 'one file however its path is spelled');
+    assert.strictEqual(spelledTwice.files.length, walked.files.length);
     assert.deepStrictEqual(walkRuleFiles([path.join(dir, 'nope')]).missing, [path.join(dir, 'nope')]);
     assert.deepStrictEqual(walkRuleFiles([path.join(dir, 'rules', 'readme.md')]).files.map((f) => rel(f.path)), ['rules/readme.md'], 'a file named explicitly is taken');
   });
