@@ -49,7 +49,7 @@ function profileFromFile(file: string, index: AttackIndex): ThreatProfile {
     if (!profile) throw new UsageError(`--profile ${file}: attackLens.threatProfile names no actors or techniques`);
     return profile;
   }
-  const layer = parseLayer(json);
+  const layer = parseLayer(json, index.primary?.domain);
   if (isLayerError(layer)) throw new UsageError(`--profile ${file}: neither a settings file with attackLens.threatProfile nor a usable Navigator layer: ${layer.message}`);
   return profileFromLayer(layer, path.basename(file));
 }

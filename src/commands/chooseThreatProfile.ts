@@ -73,7 +73,7 @@ async function saveLayer(lens: LensContext, uri: vscode.Uri, announce: boolean):
   } catch (e) {
     return fail(`Cannot read ${shown}: ${(e as Error)?.message ?? String(e)}`);
   }
-  const layer = parseLayerText(text);
+  const layer = parseLayerText(text, lens.index.primary?.domain);
   if (isLayerError(layer)) return fail(`${shown} is not a usable Navigator layer: ${layer.message}`, layer.field);
   const profile = profileFromLayer(layer, shown);
   const n = Object.keys(profile.techniques).length;

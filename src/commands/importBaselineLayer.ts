@@ -34,7 +34,8 @@ export async function importBaselineLayer(state: ThreatProfileState, uri?: vscod
     void vscode.window.showErrorMessage(error);
     return { error };
   }
-  const layer = parseLayerText(text);
+  // From a list of layers (one per domain), the one for the coverage scope's first domain.
+  const layer = parseLayerText(text, state.store.model.domains[0]);
   if (isLayerError(layer)) {
     const error = `${name} is not a usable Navigator layer: ${layer.message}`;
     void vscode.window.showErrorMessage(error);

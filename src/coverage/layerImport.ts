@@ -64,19 +64,37 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const describe = (v: unknown) => (typeof v === 'string' ? `"${v.length > 40 ? v.slice(0, 40) + '…' : v}"` : Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v === 'object' ? 'an object' : String(v));
 
-/** Parses a layer file's text. Never throws. */
-export function parseLayerText(text: string): ImportedLayer | LayerError {
+/** Parses a layer file's text. Never throws. See parseLayer for `domain`. */
+export function parseLayerText(text: string, domain?: Domain): ImportedLayer | LayerError {
   let json: unknown;
   try {
     json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     return new LayerError(`the file is not valid JSON (${(e as Error).message})`);
   }
-  return parseLayer(json);
+  return parseLayer(json, domain);
 }
 
-/** Checks a parsed layer object. Never throws. */
-export function parseLayer(json: unknown): ImportedLayer | LayerError {
+/**
+ * Checks a parsed layer object. Never throws. A list of layers (what Navigator 4.5 and
+ * `attack-lens coverage --format navigator` write for several domains) gives the layer for
+ * `domain`, or the first when none is for it.
+ */
+export function parseLayer(json: unknown, domain?: Domain): ImportedLayer | LayerError {
+  if (Array.isArray(json)) {
+    if (json.length === 0) return new LayerError('the file is an empty list of layers');
+    const layers: ImportedLayer[] = [];
+    for (let i = 0; i < json.length; i++) {
+      const layer = parseSingleLayer(json[i]);
+      if (layer instanceof LayerError) return new LayerError(`layer ${i + 1} of ${json.length}: ${layer.message}`, `[${i}]${layer.field && !layer.field.startsWith('[') ? '.' : ''}${layer.field}`);
+      layers.push(layer);
+    }
+    return layers.find((l) => l.domain === domain) ?? layers[0];
+  }
+  return parseSingleLayer(json);
+}
+
+function parseSingleLayer(json: unknown): ImportedLayer | LayerError {
   if (!isObject(json)) return new LayerError(`a layer is a JSON object, not ${describe(json)}`);
   if (json.techniques === undefined && Array.isArray(json.layers)) {
     return new LayerError('this is a multi-layer file; export a single layer from Navigator', 'layers');

@@ -87,6 +87,18 @@ describe('attack-lens coverage --profile', function () {
     assert.match(run('--format', 'csv', '--profile', layer).stdout, /\r\nprofile_gap,technique_id,name,weight,status,reason\r\ngap,T1021\.002,/);
   });
 
+  it('takes its own multi-domain Navigator export as a profile: the primary domain\'s layer', () => {
+    const exported = path.join(dir, 'both-domains.json');
+    assert.strictEqual(run('--format', 'navigator', '--domain', 'ics,enterprise', '--out', exported).code, 0);
+    const layers = JSON.parse(fs.readFileSync(exported, 'utf8')) as { domain: string; techniques: { techniqueID: string; score?: number }[] }[];
+    const enterprise = new Set(layers.find((l) => l.domain === 'enterprise-attack')!.techniques.filter((t) => (t.score ?? 0) > 0).map((t) => t.techniqueID));
+    const r = run('--format', 'json', '--profile', exported);
+    assert.strictEqual(r.code, 0, r.stderr);
+    const profile = (JSON.parse(r.stdout) as { profile: ProfileJson }).profile;
+    assert.strictEqual(profile.name, 'ATT&CK Lens coverage (enterprise-attack)');
+    assert.ok(profile.techniques > 0 && profile.techniques <= enterprise.size, `${profile.techniques} of ${enterprise.size}`);
+  });
+
   it('--format navigator with a profile: a valid 4.5 layer with the profile gaps coloured and unscored', () => {
     const layer = JSON.parse(run('--format', 'navigator', '--profile', 'G0016').stdout) as { techniques: { techniqueID: string; score?: number; color?: string }[] };
     assert.deepStrictEqual(layerViolations(layer), []);

@@ -120,4 +120,19 @@ describe('threat profile', () => {
     assert.strictEqual(p.name, 'APT plan');
     assert.strictEqual(p.detail, 'plan.json');
   });
+
+  it('reads a list of layers (a multi-domain export): the one for the wanted domain, else the first; a bad one is named', () => {
+    const one = (domain: string, id: string) => ({ name: domain, versions: { layer: '4.5' }, domain, techniques: [{ techniqueID: id }] });
+    const list = [one('enterprise-attack', 'T1059'), one('ics-attack', 'T0807')];
+    const ics = parseLayer(list, 'ics-attack');
+    assert.ok(!isLayerError(ics), String(ics));
+    assert.deepStrictEqual([ics.domain, ics.techniques.map((t) => t.techniqueID)], ['ics-attack', ['T0807']]);
+    const fallback = parseLayer(list, 'mobile-attack');
+    assert.ok(!isLayerError(fallback) && fallback.domain === 'enterprise-attack');
+    const bad = parseLayer([one('enterprise-attack', 'T1059'), { ...one('ics-attack', 'T0807'), techniques: [{ score: 1 }] }]);
+    assert.ok(isLayerError(bad));
+    assert.strictEqual(bad.field, '[1].techniques[0].techniqueID');
+    assert.match(bad.message, /^layer 2 of 2: techniques\[0\]\.techniqueID is missing/);
+    assert.ok(isLayerError(parseLayer([])));
+  });
 });
