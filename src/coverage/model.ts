@@ -259,6 +259,13 @@ export class CoverageModel {
     return out;
   }
 
+  /** References to deprecated techniques: they count for nothing, since ATT&CK names no replacement. */
+  deprecatedReferences(): readonly RuleRef[] {
+    const out: RuleRef[] = [];
+    for (const [id, e] of this.byTechnique) if (e.rules.length && this.index.technique(id)?.deprecated) out.push(...e.rules);
+    return out;
+  }
+
   /** Every technique ID some counted rule names directly (after revoked → replacement), sorted. */
   referencedTechniques(): readonly string[] {
     return [...this.byTechnique.entries()].filter(([, e]) => e.rules.length > 0).map(([id]) => id).sort();

@@ -1,4 +1,4 @@
-import { Technique } from '../attack/types';
+import { Domain, Technique } from '../attack/types';
 import { CoverageModel, percentOf, TacticCoverage, TechniqueCoverage } from './model';
 
 // Coverage reports for people (markdown, the CLI's summary table) and machines (json, csv).
@@ -179,12 +179,21 @@ function csvReport(model: CoverageModel, options: ReportOptions): string {
   return rows.join('\r\n') + '\r\n';
 }
 
+const DOMAIN_HEADINGS: Readonly<Record<Domain, string>> = { 'enterprise-attack': 'Enterprise ATT&CK', 'mobile-attack': 'Mobile ATT&CK', 'ics-attack': 'ICS ATT&CK' };
+
 /** The CLI's default output: one line per tactic with a bar, then the totals. */
 export function summaryTable(model: CoverageModel): string {
   const lines: string[] = [];
   const width = Math.max(8, ...model.tactics().map((t) => t.tactic.name.length));
   lines.push(`${'Tactic'.padEnd(width)}  Techniques       Sub-techniques`);
+  const several = model.domains.length > 1;
+  let domain: string | undefined;
   for (const t of model.tactics()) {
+    // Several domains share tactic names (Execution, Persistence…): each domain gets a heading.
+    if (several && t.tactic.domain !== domain) {
+      domain = t.tactic.domain;
+      lines.push(`${domain === model.domains[0] ? '' : '\n'}${DOMAIN_HEADINGS[t.tactic.domain]} ${model.index.domain(t.tactic.domain)?.version ?? ''}`.trimEnd());
+    }
     const c = t.techniques;
     const s = t.subtechniques;
     lines.push(`${t.tactic.name.padEnd(width)}  ${`${c.covered}/${c.total}`.padStart(7)} ${`${percentOf(c)}%`.padStart(6)}   ${`${s.covered}/${s.total}`.padStart(7)} ${`${percentOf(s)}%`.padStart(6)}  ${bar(percentOf(c))}`);
@@ -192,9 +201,11 @@ export function summaryTable(model: CoverageModel): string {
   const total = model.total;
   lines.push('');
   lines.push(`${model.ruleCount} rules · techniques ${total.techniques.covered}/${total.techniques.total} (${percentOf(total.techniques)}%) · sub-techniques ${total.subtechniques.covered}/${total.subtechniques.total} (${percentOf(total.subtechniques)}%)`);
+  const deprecated = model.deprecatedReferences();
   const notes = [
     model.unknown.size ? `${model.unknown.size} unknown reference${model.unknown.size === 1 ? '' : 's'}` : '',
     model.revoked.length ? `${model.revoked.length} revoked reference${model.revoked.length === 1 ? '' : 's'}` : '',
+    deprecated.length ? `${deprecated.length} reference${deprecated.length === 1 ? '' : 's'} to deprecated techniques (counted for nothing)` : '',
     model.problems.length ? `${model.problems.length} parse problem${model.problems.length === 1 ? '' : 's'}` : '',
     model.skipped.length ? `${model.skipped.length} skipped file${model.skipped.length === 1 ? '' : 's'}` : '',
     model.deprecatedRuleCount ? `${model.deprecatedRuleCount} deprecated rule${model.deprecatedRuleCount === 1 ? '' : 's'} left out` : '',

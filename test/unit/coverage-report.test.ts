@@ -71,5 +71,18 @@ describe('coverage reports', () => {
     const text = summaryTable(model);
     for (const t of index.tactics('enterprise-attack')) assert.ok(text.includes(t.name));
     assert.match(text, /1 unknown reference · 1 revoked reference · 1 parse problem · 1 skipped file/);
+    assert.doesNotMatch(text, /deprecated techniques/);
+  });
+
+  it('the summary says how many references name deprecated techniques, and heads each domain', () => {
+    const deprecated = [...index.entries()].find((e) => e.kind === 'technique' && e.domain === 'enterprise-attack' && e.deprecated && !e.revoked)!;
+    assert.ok(deprecated, 'ATT&CK 18.1 has deprecated techniques');
+    const m = CoverageModel.build([{ path: 'd.yml', format: 'sigma', problems: [], rules: [rule(0, 'old', [deprecated.id, 'T1059.001']), rule(1, 'older', [deprecated.id])] }], index, { domains: ['enterprise-attack', 'ics-attack'] });
+    assert.deepStrictEqual(m.deprecatedReferences().map((r) => [r.text, r.rule]), [[deprecated.id, 0], [deprecated.id, 1]]);
+    const text = summaryTable(m);
+    assert.match(text, /2 references to deprecated techniques \(counted for nothing\)/);
+    const headings = text.split('\n').filter((l) => /ATT&CK \d/.test(l));
+    assert.deepStrictEqual(headings, [`Enterprise ATT&CK ${index.domain('enterprise-attack')!.version}`, `ICS ATT&CK ${index.domain('ics-attack')!.version}`]);
+    assert.ok(text.indexOf(headings[1]) < text.lastIndexOf('Execution'), 'ICS tactics come under their heading');
   });
 });
