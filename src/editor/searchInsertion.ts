@@ -29,5 +29,24 @@ export function insertionFor(index: AttackIndex, lines: LineSource, position: Po
     const end = { line: slot.range.start.line, character: line.length };
     return { value: fits.value, edits: [{ span: { start: end, end }, newText: `${eol}${line.slice(0, dash)}- ${fits.value}` }] };
   }
+  const flowEnd = !empty && YAML_LIST_SLOTS.has(slot.slot) ? flowElementEnd(line, slot.range.start.character, slot.range.end.character) : undefined;
+  if (flowEnd !== undefined) {
+    // `tags: [attack.t1059|]`: the same, as the next element of the flow list.
+    const at = { line: slot.range.start.line, character: flowEnd };
+    return { value: fits.value, edits: [{ span: { start: at, end: at }, newText: `, ${fits.value}` }] };
+  }
   return { value: fits.value, edits: [{ span: slot.range, newText: fits.insertText }, ...fits.additionalEdits] };
+}
+
+/** Where a filled element of a one-line YAML flow list ends (after its closing quote), or undefined when it is not one. */
+function flowElementEnd(line: string, start: number, end: number): number | undefined {
+  let before = start - 1;
+  if (before >= 0 && (line[before] === '"' || line[before] === "'")) before--;
+  while (before >= 0 && line[before] === ' ') before--;
+  if (line[before] !== '[' && line[before] !== ',') return undefined;
+  let after = end;
+  if (line[after] === '"' || line[after] === "'") after++;
+  let next = after;
+  while (line[next] === ' ') next++;
+  return line[next] === ',' || line[next] === ']' ? after : undefined;
 }

@@ -133,6 +133,14 @@ describe('Search ATT&CK insertion', () => {
     assert.strictEqual(insert('title: x\ntags:\n    - |\n', 'sigma', 'TA0005').value, 'attack.defense-evasion');
   });
 
+  it('a filled element of a flow list gets the entry as the next element, the element kept', () => {
+    const newTextAt = (t: string, id: string) => insert(t, 'sigma', id).edits.map((e) => [e.span.start.character, e.span.end.character, e.newText]);
+    assert.deepStrictEqual(newTextAt('title: x\ntags: [attack.t1059|]\n', 'G0016'), [[19, 19, ', attack.g0016']]);
+    assert.deepStrictEqual(newTextAt('title: x\ntags: [attack.execution, "attack.t10|59" ]\n', 'T1027'), [[39, 39, ', attack.t1027']]);
+    assert.deepStrictEqual(newTextAt('title: x\ntags: [attack.execution, |]\n', 'T1027'), [[25, 25, 'attack.t1027']], 'an empty element is filled');
+    assert.deepStrictEqual(insert('name: x\ntactics: [Execution|]\n', 'sentinel', 'TA0005').edits.map((e) => e.newText), [', DefenseEvasion']);
+  });
+
   it('plain ID outside slots and in formats without one; Sentinel tactic names; Elastic fills the table', () => {
     assert.deepStrictEqual(insert('title: x\ndescription: see |\n', 'sigma', 'T1059.001').edits, [{ span: { start: { line: 1, character: 17 }, end: { line: 1, character: 17 } }, newText: 'T1059.001' }]);
     assert.strictEqual(insert('# Notes |', 'generic', 'G0016').value, 'G0016');
