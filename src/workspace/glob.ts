@@ -3,15 +3,27 @@
 // findFiles applies globs while scanning; this checks single files the watcher reports.
 
 const cache = new Map<string, RegExp>();
+const invalid = new Set<string>();
+const NOTHING = /(?!)/;
 
-/** The glob as an anchored RegExp over `/`-separated relative paths. */
+/** The glob as an anchored RegExp over `/`-separated relative paths; one that matches nothing when the glob is malformed (`{a,b`, `[z-a]`). */
 export function globToRegExp(glob: string): RegExp {
   let re = cache.get(glob);
   if (!re) {
-    re = new RegExp(`^${translate(glob.replace(/^\.\//, ''))}$`);
+    try {
+      re = new RegExp(`^${translate(glob.replace(/^\.\//, ''))}$`);
+    } catch {
+      re = NOTHING;
+      invalid.add(glob);
+    }
     cache.set(glob, re);
   }
   return re;
+}
+
+/** The globs among these that are malformed (and so match nothing). */
+export function malformedGlobs(globs: Iterable<string>): string[] {
+  return [...globs].filter((g) => (globToRegExp(g), invalid.has(g)));
 }
 
 function translate(glob: string): string {

@@ -6,6 +6,7 @@ import { parseSafely, scanRuleFiles } from '../coverage/scan';
 import { ParsedRuleFile } from '../rules/types';
 import { readRuleFile } from './readRuleFile';
 import { ScanStatus } from './scanStatus';
+import { malformedGlobs } from './glob';
 import { currentSelection, discoverRuleFiles, folderExcluded, FoundRuleFile, topmostFolders, relativeToWorkspace, RuleFileSelection, treatmentOf } from './ruleFiles';
 
 /** Parses one file's text; `path` is the file's URI string, `treatment` its `attackLens.files` entry. */
@@ -52,6 +53,10 @@ export class RuleStore implements vscode.Disposable {
   private update?: { readonly files: number; readonly durationMs: number };
   /** Watcher events waiting for the debounce: the URI and whether its last event was a delete. */
   private readonly pending = new Map<string, { readonly uri: vscode.Uri; readonly deleted: boolean }>();
+  /** Watcher updates run one after another: two overlapping reads of one file could land out of order. */
+  private applying: Promise<void> = Promise.resolve();
+  private readonly warnedGlobs = new Set<string>();
+  private markReady!: () => void;
   private debounce?: ReturnType<typeof setTimeout>;
   private watchers: vscode.Disposable[] = [];
   private readonly disposables: vscode.Disposable[] = [];
@@ -60,8 +65,8 @@ export class RuleStore implements vscode.Disposable {
 
   /** Fires after the files or the model changed; read `model` then. */
   readonly onDidChange = this.changed.event;
-  /** Resolves when the first scan has finished (or was cancelled). */
-  readonly ready: Promise<void>;
+  /** Resolves when a first scan has finished or the user cancelled it; a scan superseded by a rescan does not count. */
+  readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
 
   constructor(
     private readonly lens: LensContext,
@@ -81,7 +86,7 @@ export class RuleStore implements vscode.Disposable {
         }
       }),
     );
-    this.ready = this.rescan();
+    void this.rescan();
   }
 
   /** The coverage of the current files under the current settings; rebuilt lazily after a change. */
@@ -137,11 +142,14 @@ export class RuleStore implements vscode.Disposable {
     const source = new vscode.CancellationTokenSource();
     this.scanSource = source;
     this.selection = currentSelection(this.lens.config.files, this.lens.config.coverageExclude);
+    this.warnAboutMalformedGlobs();
     this.rewatch();
     const end = this.status.begin();
-    const run = this.scan(source);
+    const run = this.scan(source).catch((e) => this.lens.log.error(`Coverage scan failed: ${(e as Error)?.stack ?? String(e)}`));
     this.scanRunning = run.finally(() => {
       end();
+      // Finished, failed or cancelled by the user, not replaced by a newer scan.
+      if (this.scanSource === source || this.scanSource === undefined) this.markReady();
       if (this.scanSource === source) this.scanSource = undefined;
       source.dispose();
     });
@@ -209,7 +217,7 @@ export class RuleStore implements vscode.Disposable {
     const changed = (uri: vscode.Uri) => this.queue(uri, false);
     const deleted = (uri: vscode.Uri) => this.queue(uri, true);
     for (const [glob, treatment] of Object.entries(this.selection.files)) {
-      if (treatment === 'off') continue;
+      if (treatment === 'off' || malformedGlobs([glob]).length) continue;
       const w = vscode.workspace.createFileSystemWatcher(glob);
       this.watchers.push(w, w.onDidCreate(changed), w.onDidChange(changed), w.onDidDelete(deleted));
     }
@@ -224,8 +232,25 @@ export class RuleStore implements vscode.Disposable {
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = setTimeout(() => {
       this.debounce = undefined;
-      void this.applyPending();
+      this.applying = this.applying.then(() => this.applyPending()).catch((e) => this.lens.log.error(`Coverage update failed: ${(e as Error)?.stack ?? String(e)}`));
     }, DEBOUNCE_MS);
+  }
+
+  /** A malformed glob in the settings matches nothing; say so once per glob, naming the setting. */
+  private warnAboutMalformedGlobs(): void {
+    const settings: [string, readonly string[]][] = [
+      ['attackLens.files', Object.keys(this.selection.files)],
+      ['files.exclude / attackLens.coverage.exclude', this.selection.exclude],
+    ];
+    for (const [setting, globs] of settings) {
+      for (const glob of malformedGlobs(globs)) {
+        if (this.warnedGlobs.has(glob)) continue;
+        this.warnedGlobs.add(glob);
+        const message = `ATT&CK Lens: the glob "${glob}" in ${setting} is malformed (an unclosed { or a bad [range]) and matches nothing.`;
+        this.lens.log.warn(message);
+        void vscode.window.showWarningMessage(message);
+      }
+    }
   }
 
   private async applyPending(): Promise<void> {

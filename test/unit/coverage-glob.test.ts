@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { globToRegExp, matchesPathOrAncestor } from '../../src/workspace/glob';
+import { globToRegExp, malformedGlobs, matchesPathOrAncestor } from '../../src/workspace/glob';
 
 describe('coverage globs', () => {
   const cases: [string, string, boolean][] = [
@@ -26,5 +26,13 @@ describe('coverage globs', () => {
     assert.ok(matchesPathOrAncestor('**/.git', '.git/config.yml'));
     assert.ok(!matchesPathOrAncestor('**/.git', 'git/config.yml'));
     assert.ok(matchesPathOrAncestor('**/node_modules/**', 'node_modules/a/b.yml'));
+  });
+
+  it('a malformed glob matches nothing instead of throwing, and is reported as malformed', () => {
+    for (const glob of ['rules/{a,b', '[z-a].yml', '**/*.(yml']) {
+      assert.doesNotThrow(() => globToRegExp(glob));
+      assert.ok(!matchesPathOrAncestor(glob, 'rules/a.yml'), glob);
+    }
+    assert.deepStrictEqual(malformedGlobs(['**/*.yml', 'rules/{a,b', '[z-a].yml', '**/*.(yml']), ['rules/{a,b', '[z-a].yml']);
   });
 });

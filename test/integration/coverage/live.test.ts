@@ -210,6 +210,25 @@ describe('coverage: settings', () => {
     }
     assert.strictEqual(store.model.forTechnique('T1110.003')!.covered, false);
   });
+
+  it('a malformed glob in attackLens.files matches nothing; the other globs still scan', async () => {
+    const api = await activateApi();
+    const store = api.rules;
+    const notes = workspaceUri('notes', 'spraying.md');
+    await write(notes, '# Notes\n\nPassword spraying (T1110.003).\n');
+    const rulesBefore = store.model.ruleCount;
+    try {
+      await config().update('files', { '**/*.{yml,yaml}': 'auto', '**/*.toml': 'auto', '**/*.{yaral,yara-l,yaraL}': 'yaral', 'rules/{sigma,splunk/*.yml': 'sigma', 'notes/[z-a]*.md': 'generic', 'notes/**/*.md': 'generic' }, vscode.ConfigurationTarget.Workspace);
+      await waitFor('the rescan with a malformed glob among good ones', () => store.model.forTechnique('T1110.003')!.covered);
+      assert.strictEqual(store.scanning, false);
+      assert.strictEqual(store.model.ruleCount, rulesBefore + 1, 'every rule file is still read, plus the notes');
+    } finally {
+      await config().update('files', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.workspace.fs.delete(notes);
+      await store.rescan();
+    }
+    assert.strictEqual(store.model.forTechnique('T1110.003')!.covered, false);
+  });
 });
 
 describe('coverage: exports', () => {
