@@ -15,6 +15,8 @@ export const MAX_DOCUMENT_CHARS = 2_000_000;
 
 interface Entry {
   readonly version: number;
+  /** attackLens.files can change a document's format without changing the document. */
+  readonly format: RuleFormat;
   readonly index: AttackIndex;
   readonly pattern: string;
   readonly parsed: ParsedRuleFile;
@@ -53,7 +55,7 @@ export class DocumentReferences {
     if (!format) return undefined;
     const pattern = this.lens.config.genericIdPattern;
     const hit = this.cache.get(document);
-    if (hit && hit.version === document.version && hit.index === this.lens.index && hit.pattern === pattern) return { format, parsed: hit.parsed };
+    if (hit && hit.version === document.version && hit.format === format && hit.index === this.lens.index && hit.pattern === pattern) return { format, parsed: hit.parsed };
     const text = document.getText();
     if (text.length > MAX_DOCUMENT_CHARS) return undefined;
     let parsed: ParsedRuleFile;
@@ -63,7 +65,7 @@ export class DocumentReferences {
       this.lens.log.error(`ATT&CK references could not be read for ${document.uri.toString(true)}: ${(e as Error)?.stack ?? String(e)}`);
       return undefined;
     }
-    this.cache.set(document, { version: document.version, index: this.lens.index, pattern, parsed });
+    this.cache.set(document, { version: document.version, format, index: this.lens.index, pattern, parsed });
     return { format, parsed };
   }
 }

@@ -68,6 +68,21 @@ describe('ATT&CK editor features per format', () => {
     assert.deepStrictEqual(ours(doc.uri).map(where), [], 'nothing left to report');
   });
 
+  it('an open document is read in its new format when attackLens.files changes it', async () => {
+    const doc = await scratch('format_switch.yml', 'title: Switch\nlogsource:\n    product: windows\ndetection:\n    sel:\n        a: b\n    condition: sel\ntags:\n    - attack.execution\n');
+    const at = positionOf(doc, 'attack.exec');
+    assert.ok((await attackHover(doc, at))?.text.includes('TA0002 Execution'), 'a Sigma tactic tag');
+    const config = vscode.workspace.getConfiguration('attackLens');
+    try {
+      await config.update('files', { '**/*.{yml,yaml}': 'auto', '**/format_switch.yml': 'generic' }, vscode.ConfigurationTarget.Workspace);
+      // As plain text, only bare IDs are ATT&CK references: the tag is just a word now.
+      assert.strictEqual(await attackHover(doc, at), undefined);
+    } finally {
+      await config.update('files', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    assert.ok((await attackHover(doc, at))?.text.includes('TA0002 Execution'), 'Sigma again');
+  });
+
   it('YARA-L: hover on a technique ID and a tactic name; a revoked ID in a comma-separated list fixed in place', async () => {
     const fixture = await openFixture('yaral/powershell_encoded.yaral');
     const id = await attackHover(fixture, positionOf(fixture, ', T1027', 4));
