@@ -4,7 +4,8 @@ import { Domain } from './attack/types';
 // Every attackLens.* setting, read in one place with its default. Features ask Config, never
 // vscode.workspace.getConfiguration directly, so names and defaults live only here and in package.json.
 
-export type Severity = 'error' | 'warning' | 'information' | 'hint' | 'off';
+export const SEVERITIES = ['error', 'warning', 'information', 'hint', 'off'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 export type FileTreatment = 'auto' | 'sigma' | 'splunk' | 'elastic' | 'sentinel' | 'yaral' | 'generic' | 'off';
 
 export interface ThreatProfileSetting {
@@ -51,9 +52,11 @@ export class Config {
   get includeDeprecatedRules(): boolean {
     return this.raw.get<boolean>('coverage.includeDeprecatedRules', false);
   }
-  /** Severity for a diagnostic code, or the fallback when the user has not overridden it. */
+  /** Severity for a diagnostic code, or the fallback when the user has not overridden it or wrote something else ("warn", "Error"). */
   severity(code: string, fallback: Severity): Severity {
-    return this.raw.get<Record<string, Severity>>('diagnostics.severity', {})[code] ?? fallback;
+    const overrides = this.raw.get<Record<string, unknown>>('diagnostics.severity', {});
+    const value = overrides && Object.hasOwn(overrides, code) ? overrides[code] : undefined;
+    return typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value) ? (value as Severity) : fallback;
   }
   get threatProfile(): ThreatProfileSetting {
     return this.raw.get<ThreatProfileSetting>('threatProfile', {});

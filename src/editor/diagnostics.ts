@@ -25,8 +25,8 @@ export function codeTarget(lens: LensContext): vscode.Uri {
 
 export function toDiagnostic(lens: LensContext, uri: vscode.Uri, f: Finding): vscode.Diagnostic | undefined {
   const severity = lens.config.severity(f.code, f.defaultSeverity);
-  if (severity === 'off' || !(severity in SEVERITY)) return undefined;
-  const d = new vscode.Diagnostic(toRange(f.span), f.message, SEVERITY[severity as Exclude<Severity, 'off'>]);
+  if (severity === 'off') return undefined;
+  const d = new vscode.Diagnostic(toRange(f.span), f.message, SEVERITY[severity]);
   d.source = DIAGNOSTIC_SOURCE;
   d.code = { value: f.code, target: codeTarget(lens) };
   if (f.related?.length) d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toRange(r.span)), r.message));

@@ -116,7 +116,8 @@ describe('ATT&CK diagnostics', () => {
     const rel = 'sigma/proc_creation_win_problems.yml';
     await diagnosticsOf(rel, (ds) => ds.length >= 5);
     try {
-      await config.update('diagnostics.severity', { 'attack-lens/missing-tactic': 'off', 'attack-lens/tag-format': 'error' }, vscode.ConfigurationTarget.Workspace);
+      // A value that is not a severity ("warn") keeps the default, as does a key like "constructor".
+      await config.update('diagnostics.severity', { 'attack-lens/missing-tactic': 'off', 'attack-lens/tag-format': 'error', 'attack-lens/revoked': 'warn', constructor: 'error' }, vscode.ConfigurationTarget.Workspace);
       const { diagnostics } = await diagnosticsOf(rel, (ds) => !ds.some((d) => codeOf(d) === 'attack-lens/missing-tactic'));
       assert.deepStrictEqual(summary(diagnostics), [
         '8:6-8:18 warning attack-lens/revoked',
