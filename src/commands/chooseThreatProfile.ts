@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { plain } from './notice';
 import { Actor } from '../attack/types';
 import { LensContext } from '../context';
 import { isLayerError, parseLayerText } from '../coverage/layerImport';
@@ -39,7 +40,7 @@ async function save(lens: LensContext, setting: Record<string, unknown>, profile
   await config().update('threatProfile', setting, target());
   lens.log.info(`${describeProfile(profile)} saved to the ${target() === vscode.ConfigurationTarget.Workspace ? 'workspace' : 'user'} setting attackLens.threatProfile`);
   if (announce) {
-    void vscode.window.showInformationMessage(`${describeProfile(profile)}. The Priority gaps view now ranks for it.`, 'Show priority gaps').then((a) => {
+    void vscode.window.showInformationMessage(plain(`${describeProfile(profile)}. The Priority gaps view now ranks for it.`), 'Show priority gaps').then((a) => {
       if (a) void vscode.commands.executeCommand('attackLens.priorityGaps.focus');
     });
   }
@@ -47,7 +48,7 @@ async function save(lens: LensContext, setting: Record<string, unknown>, profile
 }
 
 function fail(error: string, field?: string): ChooseProfileResult {
-  void vscode.window.showErrorMessage(error);
+  void vscode.window.showErrorMessage(plain(error));
   return { error, ...(field ? { field } : {}) };
 }
 
