@@ -1,5 +1,6 @@
 import type { ElasticContext, Slot, SlotKind, TomlField } from './slots';
 import { LineSource, MAX_SLOT_LINE, rightTrimmedEnd, spanOf } from './slotText';
+import { multilineOpenedBy } from './tomlScan';
 import { Position } from './types';
 
 // Slots in Elastic detection-rules TOML: `id = "…"` / `name = "…"` in `[rule.threat.tactic]`,
@@ -30,19 +31,14 @@ function scanHeaders(lines: LineSource, line: number): { headers: Header[]; inSt
   for (let l = 0; l < count; l++) {
     const text = lines.lineAt(l);
     if (l === line) inString = open !== undefined;
+    if (open !== undefined) {
+      if (text.includes(open)) open = undefined;
+      continue;
+    }
     if (text.length > MAX_SLOT_LINE) continue;
-    if (open === undefined) {
-      const h = HEADER.exec(text);
-      if (h) {
-        headers.push({ line: l, name: h[1] });
-        continue;
-      }
-    }
-    for (const delimiter of ["'''", '"""']) {
-      if (open !== undefined && open !== delimiter) continue;
-      const n = text.split(delimiter).length - 1;
-      if (n % 2 === 1) open = open === undefined ? delimiter : undefined;
-    }
+    const h = HEADER.exec(text);
+    if (h) headers.push({ line: l, name: h[1] });
+    else open = multilineOpenedBy(text);
   }
   return { headers, inString };
 }

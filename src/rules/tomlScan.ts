@@ -74,16 +74,22 @@ export function scanToml(text: string): TomlScan {
           const open = line.indexOf(quote, eq);
           const start = lineStart + open + 1;
           strings.push({ table, arrayTable, tableSerial: serial, key: kv[1].replace(/"/g, ''), value: { text: raw, start, end: start + raw.length } });
-        } else {
-          const ml = MULTILINE_OPEN.exec(line);
-          if (ml) {
-            const rest = line.slice(ml.index + ml[0].length);
-            if (!rest.includes(ml[1])) closing = ml[1];
-          }
-        }
+        } else closing = multilineOpenedBy(line);
       }
     }
     lineStart = next;
   }
   return { headers, strings };
+}
+
+/**
+ * The delimiter of a multi-line string a key line opens and leaves open (`query = '''`), or
+ * undefined. Only a value can open one: `'''` in a one-line string or a comment does not.
+ */
+export function multilineOpenedBy(line: string): string | undefined {
+  const first = line.trimStart()[0];
+  if (first === undefined || first === '[' || first === '#' || KEY_STRING.test(line)) return undefined;
+  const ml = MULTILINE_OPEN.exec(line);
+  if (!ml) return undefined;
+  return line.slice(ml.index + ml[0].length).includes(ml[1]) ? undefined : ml[1];
 }

@@ -226,6 +226,27 @@ describe('slots: Sentinel, Elastic and YARA-L fixtures', () => {
     assert.strictEqual(open.elastic?.tacticId, undefined);
   });
 
+  it("Elastic: ''' or \"\"\" in a one-line string or a comment does not open a multi-line string", () => {
+    const head = [
+      '[rule]',
+      'description = "Quotes like \'\'\' appear in queries"',
+      "note = 'a \"\"\" here'",
+      "# ''' in a comment",
+      'query = \'\'\'',
+      'process where [rule.threat.technique]',
+      'id = "T1"',
+      '\'\'\'',
+      '',
+      '[[rule.threat]]',
+      'framework = "MITRE ATT&CK"',
+      '[[rule.threat.technique]]',
+      'id = "T10',
+    ];
+    const text = head.join('\n');
+    assert.strictEqual(slotAt(text, { line: 6, character: 7 }, 'elastic'), undefined, 'inside the real multi-line query');
+    assertSlot(slotAt(text, { line: 12, character: 9 }, 'elastic'), 'elastic', 'elastic-technique-id', 'T10', 'after one-line strings and a comment with delimiters');
+  });
+
   it('YARA-L meta values, inside the quotes, after commas; not in events', () => {
     const text = fixture('yaral/powershell_encoded.yaral');
     assertSlot(slotAt(text, find(text, '"Execution"', 4), 'yaral'), 'yaral', 'yaral-tactic', 'Exe', 'tactic');
