@@ -39,7 +39,11 @@ export function parseElastic(text: string, path: string, index: AttackIndex | un
   const metadata = record(doc.metadata);
   const maturity = stringOf(metadata?.maturity);
   const scan = scanToml(text);
-  const references = threatReferences(threatBlocks(scan.strings), index, lines);
+  const scanned = threatBlocks(scan.strings);
+  // `threat = [{ framework = "MITRE ATT&CK", tactic = { … } }]` and other inline layouts have no
+  // table headers to scan: read them from the parsed document and find each value in the text.
+  const blocks = scanned.some(hasIds) ? scanned : inlineThreatBlocks(record(doc.rule)?.threat, text) ?? scanned;
+  const references = threatReferences(blocks, index, lines);
   const nameLine = scan.strings.find((s) => s.table === 'rule' && s.key === 'name');
   const ruleHeader = scan.headers.find((h) => h.table === 'rule');
   const ruleSpan: Span = nameLine
@@ -129,6 +133,42 @@ function openSlot(blocks: ThreatBlock[], table: string): Slot | undefined {
     default:
       return undefined;
   }
+}
+
+function hasIds(b: ThreatBlock): boolean {
+  return b.tactic?.id !== undefined || b.techniques.some((t) => t.slot.id !== undefined || t.subs.some((x) => x.id !== undefined));
+}
+
+/** Threat blocks from the parsed `rule.threat` value, each string located in the text (first unused quoted occurrence after `threat`). */
+function inlineThreatBlocks(threat: unknown, text: string): ThreatBlock[] | undefined {
+  if (!Array.isArray(threat) || threat.length === 0) return undefined;
+  const from = Math.max(0, text.search(/\bthreat\b/));
+  const used = new Set<number>();
+  const locate = (v: unknown): TomlString | undefined => {
+    if (typeof v !== 'string' || v === '') return undefined;
+    for (const quote of ['"', "'"]) {
+      for (let at = text.indexOf(quote + v + quote, from); at >= 0; at = text.indexOf(quote + v + quote, at + 1)) {
+        if (used.has(at)) continue;
+        used.add(at);
+        return { text: v, start: at + 1, end: at + 1 + v.length };
+      }
+    }
+    return undefined;
+  };
+  const slotOf = (v: unknown): Slot => {
+    const r = record(v);
+    return r ? { id: locate(r.id), name: locate(r.name), reference: locate(r.reference) } : {};
+  };
+  const blocks = threat.map((entry): ThreatBlock => {
+    const r = record(entry) ?? {};
+    const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+    return {
+      framework: typeof r.framework === 'string' ? r.framework : undefined,
+      techniques: list(r.technique).map((t) => ({ slot: slotOf(t), subs: list(record(t)?.subtechnique).map(slotOf) })),
+      tactic: r.tactic === undefined ? undefined : slotOf(r.tactic),
+    };
+  });
+  return blocks.some(hasIds) ? blocks : undefined;
 }
 
 function threatReferences(blocks: readonly ThreatBlock[], index: AttackIndex | undefined, lines: LineMap): AttackReference[] {

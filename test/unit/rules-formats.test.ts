@@ -206,6 +206,16 @@ describe('rule parsers on fixtures', () => {
       assert.deepStrictEqual(p.rules[0].platforms, ['esql']);
     });
 
+    it('reads threat entries written as inline tables, each value at its place in the text', () => {
+      const p = parse('elastic/inline_threat.toml');
+      assert.deepStrictEqual(p.problems, []);
+      assert.deepStrictEqual(summary(p), ['0 tactic TA0002 TA0002 @threat.tactic.id', '0 technique T1059 T1059 @threat.technique.id', '0 technique T1059.001 T1059.001 @threat.technique.subtechnique.id']);
+      assertSpansOnText(p);
+      const sub = refs(p)[2];
+      assert.deepStrictEqual([sub.context?.name?.text, sub.context?.tacticId, sub.context?.parentTechniqueId], ['PowerShell', 'TA0002', 'T1059']);
+      assert.deepStrictEqual(sub.context?.name?.span.start, { ...whereIs(p.text, '"PowerShell"'), character: whereIs(p.text, '"PowerShell"').character + 1 });
+    });
+
     it('flags deprecated rules by maturity and by a _deprecated/ folder', () => {
       const byMaturity = parse('elastic/maturity_deprecated.toml');
       assert.deepStrictEqual([byMaturity.rules[0].deprecated, byMaturity.rules[0].status], [true, 'deprecated']);
