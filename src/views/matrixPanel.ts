@@ -78,7 +78,15 @@ export class MatrixPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m) => void this.onMessage(m)),
       panel.onDidChangeViewState(() => {
-        if (panel.visible && this.dirty) this.schedule();
+        if (panel.visible) {
+          if (this.dirty) this.schedule();
+          return;
+        }
+        // A hidden webview loses its page; the next reveal loads it again and says 'ready' again.
+        this.resetReady();
+        this.dirty = true;
+        for (const p of this.pngRequests.values()) p.reject(new Error('the coverage matrix was hidden while rendering'));
+        this.pngRequests.clear();
       }),
       store.onDidChange(() => this.invalidate()),
       inputs.onDidChange(() => this.invalidate()),
@@ -205,6 +213,8 @@ export class MatrixPanel implements vscode.Disposable {
 
   /** Renders an SVG to PNG inside the page (a canvas), for the PNG export. */
   async rasterize(svg: string, width: number, height: number): Promise<Uint8Array> {
+    // Only a loaded page can render: bring a hidden panel back (without taking the focus).
+    if (!this.panel.visible) this.panel.reveal(undefined, true);
     await this.pageReady;
     const requestId = this.nextRequest++;
     const result = new Promise<Uint8Array>((resolve, reject) => {

@@ -125,6 +125,20 @@ describe('coverage matrix', () => {
     const svgWidth = Number(/width="(\d+)"/.exec(svg)![1]);
     assert.strictEqual(width, svgWidth * 2, 'rendered at 2× the SVG size');
     assert.ok(png.byteLength > 20_000, `${png.byteLength} bytes`);
+
+    // With another editor in front of it the panel's page is unloaded: the export brings it back.
+    const doc = await vscode.workspace.openTextDocument({ content: 'in front of the matrix', language: 'plaintext' });
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Active, preview: false });
+    await waitFor('the matrix tab to be in the background', () => matrixTabs().every((t) => !t.isActive), 30_000);
+    const hiddenTarget = workspaceUri('out', 'matrix-hidden.png');
+    const started = Date.now();
+    await vscode.commands.executeCommand('attackLens.exportCoverageMatrix', 'png', hiddenTarget);
+    const hidden = await vscode.workspace.fs.readFile(hiddenTarget);
+    assert.deepStrictEqual([...hidden.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], `a PNG, after ${Date.now() - started} ms`);
+    assert.strictEqual(new DataView(hidden.buffer, hidden.byteOffset).getUint32(16), width);
+    const front = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === doc.uri.toString());
+    await vscode.workspace.fs.delete(hiddenTarget);
+    await vscode.window.tabGroups.close(front);
   });
 
   it('closes with the tab', async () => {
