@@ -29,7 +29,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     (name ? ctx.out : ctx.err)(usage());
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     ctx.err(`attack-lens: unknown command "${name}"\n${usage()}`);
     return 2;

@@ -103,7 +103,7 @@ function parseSingleLayer(json: unknown): ImportedLayer | LayerError {
   if (version instanceof LayerError) return version;
 
   if (json.domain === undefined) return new LayerError('domain is missing (expected enterprise-attack, mobile-attack or ics-attack)', 'domain');
-  const domain = typeof json.domain === 'string' ? DOMAIN_NAMES[json.domain.toLowerCase()] : undefined;
+  const domain = typeof json.domain === 'string' && Object.hasOwn(DOMAIN_NAMES, json.domain.toLowerCase()) ? DOMAIN_NAMES[json.domain.toLowerCase()] : undefined;
   if (!domain) return new LayerError(`domain ${describe(json.domain)} is not enterprise-attack, mobile-attack or ics-attack`, 'domain');
 
   if (json.name !== undefined && typeof json.name !== 'string') return new LayerError(`name must be a string, not ${describe(json.name)}`, 'name');

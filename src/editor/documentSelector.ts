@@ -45,7 +45,7 @@ export function treatmentFor(document: vscode.TextDocument): Exclude<FileTreatme
     const byGlob = treatmentOf({ files, exclude: [] }, rel);
     if (byGlob) return byGlob;
   }
-  return LANGUAGE_TREATMENT[document.languageId];
+  return Object.hasOwn(LANGUAGE_TREATMENT, document.languageId) ? LANGUAGE_TREATMENT[document.languageId] : undefined;
 }
 
 /**

@@ -7,7 +7,7 @@ import { decodeRuleText, MAX_RULE_FILE_BYTES } from '../coverage/scan';
 // fs. Follows symlinks, but visits each real directory once (a loop is reported, not followed).
 
 /** Extensions picked up when walking a directory; a file named explicitly is always taken. */
-export const RULE_EXTENSIONS: readonly string[] = ['.yml', '.yaml', '.toml', '.yaral', '.yara-l', '.yaraL'];
+export const RULE_EXTENSIONS: readonly string[] = ['.yml', '.yaml', '.toml', '.yaral', '.yara-l', '.yaraL', '.yl2'];
 /** Directory names never descended into (the defaults of attackLens.coverage.exclude). */
 export const SKIPPED_DIRECTORIES: readonly string[] = ['node_modules', '.git'];
 
@@ -27,7 +27,7 @@ export interface WalkResult {
 }
 
 export function treatmentForPath(p: string): FoundFile['treatment'] {
-  return /\.(yaral|yara-l|yaraL)$/.test(p) ? 'yaral' : 'auto';
+  return /\.(yaral|yara-l|yaraL|yl2)$/.test(p) ? 'yaral' : 'auto';
 }
 
 interface LinkedFolder {

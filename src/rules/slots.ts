@@ -114,7 +114,8 @@ function yaralSlotAt(lines: LineSource, position: Position): Slot | undefined {
   const text = lines.lineAt(position.line);
   const m = /^(\s*)([A-Za-z_][A-Za-z0-9_]*)(\s*=\s*)/.exec(text);
   if (!m) return undefined;
-  const slot = YARAL_FIELDS[m[2].toLowerCase()];
+  const field = m[2].toLowerCase();
+  const slot = Object.hasOwn(YARAL_FIELDS, field) ? YARAL_FIELDS[field] : undefined;
   if (!slot || !inYaralMeta(lines, position.line)) return undefined;
   const valueStart = m[0].length;
   const cursor = position.character;

@@ -68,7 +68,7 @@ export function elasticSlotAt(lines: LineSource, position: Position): Slot | und
   const at = headers.findIndex((h) => h.line > position.line);
   const curIndex = (at < 0 ? headers.length : at) - 1;
   const current = headers[curIndex];
-  const table = current && TABLES[current.name];
+  const table = current && Object.hasOwn(TABLES, current.name) ? TABLES[current.name] : undefined;
   if (!table) return undefined;
 
   const valueStart = key[0].length;

@@ -10,7 +10,7 @@ import { walkFolder } from './walkFolder';
 export const DEFAULT_FILES: Readonly<Record<string, FileTreatment>> = {
   '**/*.{yml,yaml}': 'auto',
   '**/*.toml': 'auto',
-  '**/*.{yaral,yara-l,yaraL}': 'yaral',
+  '**/*.{yaral,yara-l,yaraL,yl2}': 'yaral',
 };
 
 export interface RuleFileSelection {

@@ -75,6 +75,11 @@ describe('attack-lens show / search / stats', () => {
     assert.strictEqual(run('show', 'T1059', '--bogus').code, 2);
     assert.strictEqual(run('search', 'x', '--limit', 'zero').code, 2);
     assert.strictEqual(run('frobnicate').code, 2);
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      const r = run(name);
+      assert.strictEqual(r.code, 2, `${name}: ${r.err}`);
+      assert.match(r.err, new RegExp(`unknown command "${name}"`));
+    }
     assert.strictEqual(run().code, 2);
   });
 

@@ -20,6 +20,7 @@ describe('coverage scan', () => {
     w('rules/b.yaml', 'title: b\n');
     w('rules/c.toml', '[rule]\n');
     w('rules/d.yaral', 'rule d {}\n');
+    w('rules/g.yl2', 'rule g {}\n');
     w('rules/readme.md', '# not a rule\n');
     w('rules/node_modules/x.yml', 'title: vendored\n');
     w('rules/binary.yml', new Uint8Array([0x74, 0x00, 0x01]));
@@ -37,8 +38,9 @@ describe('coverage scan', () => {
   it('walks rule extensions, follows symlinks once, reports loops and dangling links', () => {
     const walked = walkRuleFiles([path.join(dir, 'rules')]);
     const rel = (p: string) => path.relative(dir, p);
-    assert.deepStrictEqual(walked.files.map((f) => rel(f.path)).sort(), ['rules/a.yml', 'rules/b.yaml', 'rules/binary.yml', 'rules/c.toml', 'rules/d.yaral', 'rules/large.yml', 'rules/linked/e.yml', 'rules/sub/f.yml'].sort());
+    assert.deepStrictEqual(walked.files.map((f) => rel(f.path)).sort(), ['rules/a.yml', 'rules/b.yaml', 'rules/binary.yml', 'rules/c.toml', 'rules/d.yaral', 'rules/g.yl2', 'rules/large.yml', 'rules/linked/e.yml', 'rules/sub/f.yml'].sort());
     assert.strictEqual(walked.files.find((f) => f.path.endsWith('d.yaral'))!.treatment, 'yaral');
+    assert.strictEqual(walked.files.find((f) => f.path.endsWith('g.yl2'))!.treatment, 'yaral', 'YARA-L 2.0 files saved as .yl2');
     const skipped = Object.fromEntries(walked.skipped.map((s) => [rel(s.path), s.reason]));
     assert.deepStrictEqual(skipped, { 'rules/loop': 'symlink loop', 'rules/dangling.yml': 'unreadable: broken symlink', 'rules/alias': 'symlink to a folder scanned already' });
     const twice = walkRuleFiles([path.join(dir, 'rules', 'sub'), path.join(dir, 'rules')]);

@@ -290,4 +290,11 @@ describe('slots: bad input never throws', () => {
     }
     assert.strictEqual(slotAt('x'.repeat(100_000), { line: 0, character: 50_000 }, 'generic'), undefined);
   });
+
+  it('table and meta names that are Object.prototype keys are not slots', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      assert.strictEqual(slotAt(`[${name}]\nid = "T10`, { line: 1, character: 9 }, 'elastic'), undefined, `[${name}]`);
+      assert.strictEqual(slotAt(`rule r {\n  meta:\n    ${name} = "T10"\n}`, { line: 2, character: name.length + 9 }, 'yaral'), undefined, `meta ${name}`);
+    }
+  });
 });
