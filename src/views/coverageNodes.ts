@@ -107,7 +107,7 @@ export function problemsItem(count: number): vscode.TreeItem {
 
 export function problemItem(p: CoverageProblem, ctx: NodeContext): vscode.TreeItem {
   const item = new vscode.TreeItem(ctx.relativePath(p.path), vscode.TreeItemCollapsibleState.None);
-  item.id = `problem:${p.path}:${p.line}:${p.message}`;
+  item.id = `problem:${p.path}:${p.line}:${p.character}:${p.message}`;
   item.description = `${p.line + 1}: ${p.message}`;
   item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
   item.tooltip = `${ctx.relativePath(p.path)}:${p.line + 1}\n${p.message}`;

@@ -134,7 +134,7 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
       case 'unknown':
         return node.refs.map((ref) => ({ kind: 'rule', ref, key: `unknown:${node.id}/${ruleKey(ref)}` }));
       case 'revokedRoot':
-        return node.revoked.map((r) => ({ kind: 'rule', ref: r.ref, key: `revoked:${r.id}/${ruleKey(r.ref)}:${r.ref.span.start.line}` }));
+        return node.revoked.map((r) => ({ kind: 'rule', ref: r.ref, key: `revoked:${r.id}/${ruleKey(r.ref)}:${r.ref.span.start.line}:${r.ref.span.start.character}` }));
       case 'skippedRoot':
         return node.skipped.map((file) => ({ kind: 'skipped', file }));
       default:

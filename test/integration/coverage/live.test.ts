@@ -32,6 +32,25 @@ describe('coverage: live updates', () => {
     assert.strictEqual(store.file(uri), undefined);
   });
 
+  it('gives each revoked reference its own tree item, even two on one line', async () => {
+    const api = await activateApi();
+    const store = api.rules;
+    const tree = api.coverageTree;
+    const uri = workspaceUri('rules', 'sigma', 'live_twice_revoked.yml');
+    const text = ['title: Twice Revoked', 'status: test', 'tags: [attack.t1086, attack.t1086]', 'logsource:', '    product: windows', 'detection:', '    selection:', '        EventID: 4104', '    condition: selection', ''].join('\n');
+    await nextChange(store, () => write(uri, text));
+    try {
+      const root = tree.getChildren().find((n) => n.kind === 'revokedRoot')!;
+      const items = tree.getChildren(root).map((n) => tree.getTreeItem(n) as vscode.TreeItem);
+      const ours = items.filter((i) => String(i.description).startsWith('rules/sigma/live_twice_revoked.yml'));
+      assert.strictEqual(ours.length, 2, ours.map((i) => `${i.id} ${i.description}`).join('\n'));
+      const ids = items.map((i) => i.id);
+      assert.strictEqual(new Set(ids).size, ids.length, `tree item ids are unique: ${ids.join(', ')}`);
+    } finally {
+      await nextChange(store, () => vscode.workspace.fs.delete(uri));
+    }
+  });
+
   it('re-reads a known rule file without a stat yet still skips it once it grows past 1 MB, and forgets it when a folder takes its name', async () => {
     const api = await activateApi();
     const store = api.rules;
