@@ -97,8 +97,8 @@ type Resolution =
 
 interface MutableEntry {
   readonly rules: RuleRef[];
-  /** References to sub-techniques of this technique; which count depends on the scope. */
-  readonly via: { readonly ref: RuleRef; readonly sub: string }[];
+  /** One reference per rule naming an in-scope sub-technique of this technique. */
+  readonly via: RuleRef[];
 }
 
 export class CoverageModel {
@@ -122,6 +122,7 @@ export class CoverageModel {
   private readonly byTechnique = new Map<string, MutableEntry>();
   private readonly resolutions = new Map<string, Resolution>();
   private readonly techniqueCache = new Map<string, TechniqueCoverage | undefined>();
+  private readonly subScope = new Map<string, boolean>();
   private tacticsCache?: readonly TacticCoverage[];
   private totalCache?: { readonly techniques: Count; readonly subtechniques: Count };
   private readonly platformSet: ReadonlySet<string>;
@@ -175,6 +176,7 @@ export class CoverageModel {
   private addRule(file: ParsedRuleFile, rule: DetectionRule, serial: number, unknown: Map<string, RuleRef[]>, revoked: RevokedReference[]): void {
     // A rule names a handful of IDs: arrays beat sets here, and this runs for every rule on every change.
     const seen: string[] = [];
+    const viaSeen: string[] = [];
     const refOf = (r: AttackReference, revokedId?: string): RuleRef => {
       const ref = { path: file.path, ruleIndex: rule.index, rule: serial, title: rule.title, ruleId: rule.id, format: file.format, text: r.text, span: r.span };
       return revokedId ? { ...ref, revoked: revokedId } : ref;
@@ -197,7 +199,12 @@ export class CoverageModel {
       seen.push(target);
       const ref = refOf(r, res.revoked);
       this.entry(target).rules.push(ref);
-      if (res.parent) this.entry(res.parent).via.push({ ref, sub: target });
+      // A Windows-only sub-technique says nothing about its parent on Linux: only in-scope ones count.
+      const parent = res.parent;
+      if (parent && !viaSeen.includes(parent) && this.subInScope(target)) {
+        viaSeen.push(parent);
+        this.entry(parent).via.push(ref);
+      }
     }
   }
 
@@ -240,7 +247,7 @@ export class CoverageModel {
     if (technique) {
       const e = this.byTechnique.get(technique.id);
       const rules = e?.rules ?? [];
-      const via = e ? this.viaInScope(e) : [];
+      const via = e?.via ?? [];
       const subtechniques = technique.isSubtechnique ? [] : this.index.subtechniques(technique.id).filter((s) => this.inScope(s)).map((s) => this.forTechnique(s.id)!);
       result = { technique, rules, viaSubtechniques: via, covered: rules.length + via.length > 0, ruleCount: distinctRules(rules, via), subtechniques };
     }
@@ -248,15 +255,13 @@ export class CoverageModel {
     return result;
   }
 
-  /** One reference per rule naming an in-scope sub-technique: a Windows-only rule does not cover the parent on Linux. */
-  private viaInScope(e: MutableEntry): RuleRef[] {
-    const out: RuleRef[] = [];
-    for (const { ref, sub } of e.via) {
-      if (out.some((r) => r.rule === ref.rule)) continue;
-      const s = this.index.technique(sub);
-      if (s && this.inScope(s)) out.push(ref);
+  private subInScope(id: string): boolean {
+    let inScope = this.subScope.get(id);
+    if (inScope === undefined) {
+      const t = this.index.technique(id);
+      this.subScope.set(id, (inScope = t !== undefined && this.inScope(t)));
     }
-    return out;
+    return inScope;
   }
 
   /** References to deprecated techniques: they count for nothing, since ATT&CK names no replacement. */
