@@ -1,4 +1,4 @@
-import { normalizeId, tacticShortname } from './ids';
+import { normalizeId, parentOf, tacticShortname } from './ids';
 import {
   Actor,
   Analytic,
@@ -131,6 +131,15 @@ export class AttackIndex {
   technique(id: string): Technique | undefined {
     const e = this.get(id);
     return e?.kind === 'technique' ? e : undefined;
+  }
+
+  /** A sub-technique as ATT&CK's site names it (`Command and Scripting Interpreter: PowerShell`), any other entry by its name; the ID itself when unknown. */
+  fullName(id: string): string {
+    const e = this.get(id);
+    if (!e) return id;
+    const parent = e.kind === 'technique' ? (e.parent ?? parentOf(e.id)) : undefined;
+    const p = parent ? this.get(parent) : undefined;
+    return p ? `${p.name}: ${e.name}` : e.name;
   }
 
   group(id: string): Group | undefined {

@@ -1,5 +1,4 @@
 import { AttackIndex } from '../attack/index';
-import { parentOf } from '../attack/ids';
 import { ParsedRuleFile, Span } from '../rules/types';
 import { finding, Finding, Fix } from './findings';
 import { checkRuleFile } from './referenceChecks';
@@ -48,14 +47,6 @@ export function staleReferences(file: ParsedRuleFile, text: string, index: Attac
 }
 
 /** `Parent: Sub` for sub-techniques, as YARA-L meta and ATT&CK's own pages write them. */
-export function fullName(index: AttackIndex, id: string): string {
-  const e = index.get(id);
-  if (!e) return id;
-  const parent = e.kind === 'technique' ? (e.parent ?? parentOf(e.id)) : undefined;
-  const p = parent ? index.get(parent) : undefined;
-  return p ? `${p.name}: ${e.name}` : e.name;
-}
-
 /** A YARA-L item: a bare name, or an ID followed by a name (`T1003 - Credential Dumping`). */
 function splitItem(text: string): { id?: string; separator: string; name: string } {
   const m = /^([Tt]\d{4}(?:[./_-]\d{3})?)(\s*[-:–—]\s*|\s+)(.+)$/.exec(text);
@@ -67,8 +58,8 @@ function splitItem(text: string): { id?: string; separator: string; name: string
 function spellItem(index: AttackIndex, itemText: string, id: string): string {
   const item = splitItem(itemText);
   if (canonicalIdSpelling(itemText)) return id;
-  if (item.id) return `${id}${item.separator}${fullName(index, id)}`;
-  return fullName(index, id);
+  if (item.id) return `${id}${item.separator}${index.fullName(id)}`;
+  return index.fullName(id);
 }
 
 function replacement(span: Span, newText: string, title: string, isPreferred: boolean): Fix {
@@ -115,7 +106,7 @@ function yaralNames(file: ParsedRuleFile, text: string, index: AttackIndex): Sta
         // `T1003 - Credential Dumping`: the ID decides; the name should be the ID's.
         const e = index.get(item.id);
         if (!e || e.kind !== 'technique' || !index.isActive(e)) continue;
-        const want = fullName(index, e.id);
+        const want = index.fullName(e.id);
         if (item.name === want || item.name === e.name) continue;
         const fixed = `${e.id}${item.separator}${want}`;
         out.push({
@@ -131,7 +122,7 @@ function yaralNames(file: ParsedRuleFile, text: string, index: AttackIndex): Sta
       const meant = linked.length === 1 ? linked[0]! : undefined;
       const current = meant ? (meant.revoked ? index.get(index.replacementOf(meant.id) ?? '') : meant) : undefined;
       if (current && index.isActive(current)) {
-        const want = fullName(index, current.id);
+        const want = index.fullName(current.id);
         out.push({
           category: 'renamed',
           finding: finding(

@@ -43,20 +43,15 @@ async function pickTechnique(lens: LensContext, state: ThreatProfileState): Prom
   const inGaps = new Set(gaps.map((g) => g.technique.id));
   const tactics = (t: Technique) => t.tactics.map((s) => index.tactic(s, t.domain)?.name ?? s).join(', ');
   const items: TechniqueItem[] = [{ label: 'Priority gaps', kind: vscode.QuickPickItemKind.Separator }];
-  for (const g of gaps) items.push({ id: g.technique.id, label: `${g.technique.id} ${fullName(index, g.technique)}`, description: g.reason, detail: tactics(g.technique) });
+  for (const g of gaps) items.push({ id: g.technique.id, label: `${g.technique.id} ${index.fullName(g.technique.id)}`, description: g.reason, detail: tactics(g.technique) });
   items.push({ label: 'All techniques', kind: vscode.QuickPickItemKind.Separator });
   for (const domain of state.store.model.domains) {
     for (const t of index.activeTechniques(domain)) {
-      if (!inGaps.has(t.id)) items.push({ id: t.id, label: `${t.id} ${fullName(index, t)}`, detail: tactics(t) });
+      if (!inGaps.has(t.id)) items.push({ id: t.id, label: `${t.id} ${index.fullName(t.id)}`, detail: tactics(t) });
     }
   }
   const picked = await vscode.window.showQuickPick(items, { title: 'Create rule for a technique', placeHolder: 'Type a technique ID or name (priority gaps first)', matchOnDescription: true });
   return picked?.id;
-}
-
-function fullName(index: AttackIndex, t: Technique): string {
-  const parent = t.parent ? index.technique(t.parent) : undefined;
-  return parent ? `${parent.name}: ${t.name}` : t.name;
 }
 
 /** The folder holding the rule files of `format` closest to the technique, or undefined when there are none. */

@@ -170,23 +170,16 @@ export function crossReferenceAtomics(model: CoverageModel, atomics: AtomicsInde
     testedIds.add(id);
     const parent = parentOf(id);
     if (parent) testedIds.add(parent);
-    if (!c.covered) testedNotDetected.push({ id, name: fullName(model, id), tests: atomicTestCount(tests, id), rules: 0 });
+    if (!c.covered) testedNotDetected.push({ id, name: model.index.fullName(id), tests: atomicTestCount(tests, id), rules: 0 });
   }
   const detectedNotTested: AtomicsEntry[] = [];
   for (const id of model.referencedTechniques()) {
     const c = model.forTechnique(id);
     if (!c || !model.inScope(c.technique) || testedIds.has(id)) continue;
-    detectedNotTested.push({ id, name: fullName(model, id), tests: 0, rules: c.ruleCount });
+    detectedNotTested.push({ id, name: model.index.fullName(id), tests: 0, rules: c.ruleCount });
   }
   testedNotDetected.sort((a, b) => b.tests - a.tests || (a.id < b.id ? -1 : 1));
   return { testedNotDetected, detectedNotTested, unknown, tested: new Set([...tests.keys()].filter((id) => { const t = model.index.technique(id); return t && model.inScope(t); })).size };
-}
-
-function fullName(model: CoverageModel, id: string): string {
-  const t = model.index.technique(id);
-  if (!t) return id;
-  const parent = t.parent ? model.index.technique(t.parent) : undefined;
-  return parent ? `${parent.name}: ${t.name}` : t.name;
 }
 
 /** The `atomics` block the CLI adds to JSON reports. */

@@ -91,7 +91,7 @@ export function migrationReport(from: AttackIndex, to: AttackIndex, files: reado
     }
     if (now.revoked) {
       const rid = to.replacementOf(id);
-      report.revoked.push({ id, name: old.name, replacement: rid ? { id: rid, name: fullName(to, rid) } : null, references });
+      report.revoked.push({ id, name: old.name, replacement: rid ? { id: rid, name: to.fullName(rid) } : null, references });
       continue;
     }
     if (now.deprecated) {
@@ -111,13 +111,6 @@ export function migrationReport(from: AttackIndex, to: AttackIndex, files: reado
     }
   }
   return report;
-}
-
-function fullName(index: AttackIndex, id: string): string {
-  const t = index.technique(id);
-  if (!t) return id;
-  const p = t.parent ? index.technique(t.parent) : undefined;
-  return p ? `${p.name}: ${t.name}` : t.name;
 }
 
 /** Whether the report lists anything. */

@@ -178,11 +178,6 @@ function matchedName(index: AttackIndex, e: AttackEntry, query: string): string 
 }
 
 /** A sub-technique's full name: `Command and Scripting Interpreter: PowerShell`. */
-export function fullName(index: AttackIndex, e: AttackEntry): string {
-  const parent = e.kind === 'technique' && e.parent ? index.get(e.parent) : undefined;
-  return parent ? `${parent.name}: ${e.name}` : e.name;
-}
-
 /** The entry as the slot's format writes it. */
 export function spell(index: AttackIndex, slot: SlotKind, e: AttackEntry, query: string): string {
   const byId = ID_LIKE.test(query) && /\d|^ta/i.test(query);
@@ -198,7 +193,7 @@ export function spell(index: AttackIndex, slot: SlotKind, e: AttackEntry, query:
     case 'yaral-tactic':
       return byId ? e.id : e.name;
     case 'yaral-technique':
-      return byId ? e.id : fullName(index, e);
+      return byId ? e.id : index.fullName(e.id);
     default:
       return e.id;
   }
@@ -214,7 +209,7 @@ function describe(index: AttackIndex, e: AttackEntry): string {
 function candidate(index: AttackIndex, slot: Slot, e: AttackEntry, lead: string, matched: string | undefined, rank: number, query: string, eol: string): Candidate {
   const value = spell(index, slot.slot, e, query);
   const valueIsName = value !== e.id && !value.toLowerCase().endsWith(e.id.toLowerCase());
-  const name = fullName(index, e);
+  const name = index.fullName(e.id);
   const extra = slot.elastic ? elasticEdits(slot, e, eol) : { edits: [], appended: '' };
   const filterParts = [matched ? lead + matched : undefined, value, e.id, name, ...(e.kind === 'tactic' ? [e.shortname] : [])];
   return {

@@ -158,7 +158,7 @@ function techniqueByName(item: Item, tactics: ReadonlySet<string>, index: Attack
   if (candidates.length > 1) {
     const inTactics = candidates.filter((e) => index.technique(e.id)?.tactics.some((t) => tactics.has(t)));
     if (inTactics.length === 1) return inTactics[0].id;
-    const listed = (inTactics.length ? inTactics : candidates).map((e) => `${e.id} (${fullName(index, e.id)})`).join(', ');
+    const listed = (inTactics.length ? inTactics : candidates).map((e) => `${e.id} (${index.fullName(e.id)})`).join(', ');
     problems.push({
       message: `"${name}" names ${candidates.length} techniques: ${listed}. Write the parent's name before it ("Parent: ${name}") or the ID`,
       severity: 'warning',
@@ -173,13 +173,6 @@ function techniqueByName(item: Item, tactics: ReadonlySet<string>, index: Attack
     if (parent) return index.subtechniques(parent.id, true).find((t) => t.name.toLowerCase() === sub)?.id;
   }
   return undefined;
-}
-
-function fullName(index: AttackIndex, id: string): string {
-  const t = index.technique(id);
-  if (!t) return id;
-  const parent = t.isSubtechnique ? index.technique(t.parent ?? '') : undefined;
-  return parent ? `${parent.name}: ${t.name}` : t.name;
 }
 
 /** Blanks `//` and `/* *\/` comments outside strings, keeping every newline and offset. Escapes (`\/` in a regex literal) are skipped. */

@@ -25,6 +25,14 @@ describe('ATT&CK index on the real Enterprise 18.1 bundle', () => {
     assert.strictEqual(index.versionLabel, 'ATT&CK v18.1');
   });
 
+  it('names a sub-technique with its parent, as the ATT&CK site does, from the raw STIX names', () => {
+    const named = (id: string) => raw.find((o) => mitreId(o) === id && o.type === 'attack-pattern')!.name as string;
+    assert.strictEqual(index.fullName('T1059.001'), `${named('T1059')}: ${named('T1059.001')}`);
+    assert.strictEqual(index.fullName('attack.t1059'), named('T1059'));
+    assert.strictEqual(index.fullName('TA0002'), 'Execution');
+    assert.strictEqual(index.fullName('T9999'), 'T9999');
+  });
+
   it('has 216 active techniques, 475 active sub-techniques and 14 tactics', () => {
     const active = index.activeTechniques('enterprise-attack');
     assert.strictEqual(active.filter((t) => !t.isSubtechnique).length, 216);
