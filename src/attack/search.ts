@@ -73,11 +73,10 @@ export class AttackSearch {
     const docs: Doc[] = [];
     for (const e of this.index.entries()) {
       if (!DEFAULT_KINDS.includes(e.kind) && e.kind !== 'detection-strategy' && e.kind !== 'data-component') continue;
-      const parent = e.kind === 'technique' && e.parent ? this.index.get(e.parent) : undefined;
       docs.push({
         entry: e,
         name: e.name,
-        fullName: parent ? `${parent.name}: ${e.name}` : e.name,
+        fullName: this.index.fullName(e.id),
         aliases: 'aliases' in e ? e.aliases.filter((a) => a !== e.name) : [],
       });
     }

@@ -46,7 +46,6 @@ export function staleReferences(file: ParsedRuleFile, text: string, index: Attac
   return out.sort((a, b) => a.finding.span.start.line - b.finding.span.start.line || a.finding.span.start.character - b.finding.span.start.character);
 }
 
-/** `Parent: Sub` for sub-techniques, as YARA-L meta and ATT&CK's own pages write them. */
 /** A YARA-L item: a bare name, or an ID followed by a name (`T1003 - Credential Dumping`). */
 function splitItem(text: string): { id?: string; separator: string; name: string } {
   const m = /^([Tt]\d{4}(?:[./_-]\d{3})?)(\s*[-:–—]\s*|\s+)(.+)$/.exec(text);

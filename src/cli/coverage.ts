@@ -99,8 +99,7 @@ function testedTechniques(model: CoverageModel, atomics: AtomicsIndex): TestedTe
   for (const id of [...ids].sort()) {
     const c = model.forTechnique(id);
     if (!c || !model.inScope(c.technique)) continue;
-    const parent = c.technique.parent ? model.index.technique(c.technique.parent) : undefined;
-    out.push({ id, name: parent ? `${parent.name}: ${c.technique.name}` : c.technique.name, tests: atomicTestCount(tests, id), rules: c.ruleCount });
+    out.push({ id, name: model.index.fullName(id), tests: atomicTestCount(tests, id), rules: c.ruleCount });
   }
   return out;
 }

@@ -58,7 +58,7 @@ export function ruleSkeleton(index: AttackIndex, techniqueId: string, format: Sk
     technique,
     parent,
     tactics,
-    fullName: parent ? `${parent.name}: ${technique.name}` : technique.name,
+    fullName: index.fullName(technique.id),
     id: options.id ?? randomUuid(),
     date: options.date ?? new Date().toISOString().slice(0, 10),
     author: options.author ?? 'TODO',

@@ -177,7 +177,6 @@ function matchedName(index: AttackIndex, e: AttackEntry, query: string): string 
   return names.find((n) => n.toLowerCase().startsWith(q)) ?? names.find((n) => n.toLowerCase().includes(q)) ?? e.name;
 }
 
-/** A sub-technique's full name: `Command and Scripting Interpreter: PowerShell`. */
 /** The entry as the slot's format writes it. */
 export function spell(index: AttackIndex, slot: SlotKind, e: AttackEntry, query: string): string {
   const byId = ID_LIKE.test(query) && /\d|^ta/i.test(query);

@@ -39,9 +39,8 @@ function documents(index: AttackIndex): readonly Doc[] {
   const out: Doc[] = [];
   for (const e of index.entries()) {
     if (!KINDS.includes(e.kind) || !index.isActive(e)) continue;
-    const parent = e.kind === 'technique' && e.parent ? index.get(e.parent) : undefined;
     // As AttackSearch (a parent's full name is its name), so fuse.js scores documents alike.
-    const fullName = parent ? `${parent.name}: ${e.name}` : e.name;
+    const fullName = index.fullName(e.id);
     const aliases = 'aliases' in e ? e.aliases.filter((a) => a !== e.name) : [];
     const shortname = e.kind === 'tactic' ? e.shortname : '';
     const text = [e.name, ...aliases, fullName, e.id, shortname].join(' ');

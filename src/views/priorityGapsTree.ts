@@ -160,14 +160,13 @@ export class PriorityGapsProvider implements vscode.TreeDataProvider<GapNode>, v
 
   private facts(t: Technique, actors: readonly Actor[] = actorsFor(this.lens.index, t)): TechniqueFacts {
     const index = this.lens.index;
-    const parent = t.parent ? index.technique(t.parent) : undefined;
     const telemetry = gapTelemetry(index, t.id);
     const model = this.state.store.model;
     const coverage = model.forTechnique(t.id);
     const tests = this.state.atomicsView?.tests;
     return {
       technique: t,
-      fullName: parent ? `${parent.name}: ${t.name}` : t.name,
+      fullName: index.fullName(t.id),
       actors,
       tactics: index.tactics(t.domain).filter((x) => t.tactics.includes(x.shortname)),
       strategies: telemetry.strategies,
