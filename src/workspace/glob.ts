@@ -3,7 +3,6 @@
 // findFiles applies globs while scanning; this checks single files the watcher reports.
 
 const cache = new Map<string, RegExp>();
-const invalid = new Set<string>();
 const NOTHING = /(?!)/;
 
 /** The glob as an anchored RegExp over `/`-separated relative paths; one that matches nothing when the glob is malformed (`{a,b`, `[z-a]`). */
@@ -14,16 +13,15 @@ export function globToRegExp(glob: string): RegExp {
       re = new RegExp(`^${translate(glob.replace(/^\.\//, ''))}$`);
     } catch {
       re = NOTHING;
-      invalid.add(glob);
     }
     cache.set(glob, re);
   }
   return re;
 }
 
-/** The globs among these that are malformed (and so match nothing). */
-export function malformedGlobs(globs: Iterable<string>): string[] {
-  return [...globs].filter((g) => (globToRegExp(g), invalid.has(g)));
+/** Whether the glob is malformed, and so matches nothing. */
+export function isMalformedGlob(glob: string): boolean {
+  return globToRegExp(glob) === NOTHING;
 }
 
 function translate(glob: string): string {

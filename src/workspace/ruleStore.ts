@@ -6,7 +6,7 @@ import { parseSafely, scanRuleFiles } from '../coverage/scan';
 import { ParsedRuleFile } from '../rules/types';
 import { readRuleFile } from './readRuleFile';
 import { ScanStatus } from './scanStatus';
-import { malformedGlobs } from './glob';
+import { isMalformedGlob } from './glob';
 import { currentSelection, discoverRuleFiles, folderExcluded, FoundRuleFile, topmostFolders, relativeToWorkspace, RuleFileSelection, treatmentOf } from './ruleFiles';
 
 /** Parses one file's text; `path` is the file's URI string, `treatment` its `attackLens.files` entry. */
@@ -217,7 +217,7 @@ export class RuleStore implements vscode.Disposable {
     const changed = (uri: vscode.Uri) => this.queue(uri, false);
     const deleted = (uri: vscode.Uri) => this.queue(uri, true);
     for (const [glob, treatment] of Object.entries(this.selection.files)) {
-      if (treatment === 'off' || malformedGlobs([glob]).length) continue;
+      if (treatment === 'off' || isMalformedGlob(glob)) continue;
       const w = vscode.workspace.createFileSystemWatcher(glob);
       this.watchers.push(w, w.onDidCreate(changed), w.onDidChange(changed), w.onDidDelete(deleted));
     }
@@ -243,8 +243,8 @@ export class RuleStore implements vscode.Disposable {
       ['files.exclude / attackLens.coverage.exclude', this.selection.exclude],
     ];
     for (const [setting, globs] of settings) {
-      for (const glob of malformedGlobs(globs)) {
-        if (this.warnedGlobs.has(glob)) continue;
+      for (const glob of globs) {
+        if (!isMalformedGlob(glob) || this.warnedGlobs.has(glob)) continue;
         this.warnedGlobs.add(glob);
         const message = `ATT&CK Lens: the glob "${glob}" in ${setting} is malformed (an unclosed { or a bad [range]) and matches nothing.`;
         this.lens.log.warn(message);
