@@ -1,6 +1,8 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { AttackDataError } from '../attack/types';
+import { buildReleaseDigests, DIGESTS_FILE } from './buildDigests';
 import { compileNewestPerDomain, defaultStixLocation, findStixBundleFiles } from './bundles';
 
 // Build step: compile the STIX bundles found for this build into dist/attack-index.json,
@@ -25,7 +27,7 @@ export function buildIndex(projectRoot: string, outFile: string, log: (s: string
     console.error(HELP);
     return false;
   }
-  const files = findStixBundleFiles(location);
+  const files = findStixBundleFiles(location).filter((f) => path.basename(f) !== DIGESTS_FILE);
   // The compiler is bundled into this very script: a change to it must rebuild the index too.
   const compiler = createHash('sha256').update(fs.readFileSync(__filename)).digest('hex');
   const stamp = JSON.stringify([compiler, ...files.map((f) => [path.resolve(f), fs.statSync(f).size, fs.statSync(f).mtimeMs])]);
@@ -44,5 +46,12 @@ export function buildIndex(projectRoot: string, outFile: string, log: (s: string
 if (require.main === module) {
   const root = process.argv[2] ?? process.cwd();
   const ok = buildIndex(root, path.join(root, 'dist', 'attack-index.json'));
+  try {
+    buildReleaseDigests(root, path.join(root, 'dist', DIGESTS_FILE));
+  } catch (e) {
+    if (!(e instanceof AttackDataError)) throw e;
+    console.error(`attack-lens: ${e.message}`);
+    process.exit(1);
+  }
   process.exit(ok ? 0 : 1);
 }
