@@ -1,15 +1,21 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { AttackDataError, Domain, DOMAINS } from '../src/attack/types';
-import { bundleUrl, download, sha256Hex, verifyAndCompile } from '../src/data/downloadAttackData';
+import { AttackDataError, DOMAINS } from '../src/attack/types';
+import { DigestSource, Trust } from '../src/data/downloadAttackData';
+import { isSha256Hex, releaseFileName } from '../src/data/releaseDigests';
+import { readBuiltDigests } from '../src/node/buildDigests';
+import { fetchRelease } from '../src/node/fetchRelease';
 
-// `npm run fetch-attack [-- --pin] [--force] [--out DIR]`: downloads the pinned ATT&CK release
-// (scripts/attack-release.json) for Enterprise, Mobile and ICS into ./data/, where the build
-// finds it. Base URL: ATTACK_LENS_STIX_BASE_URL, else MITRE's attack-stix-data repository.
+// `npm run fetch-attack [-- --accept-sha256 HEX ...] [--pin] [--force] [--out DIR]`: downloads the
+// ATT&CK release named in scripts/attack-release.json for Enterprise, Mobile and ICS into ./data/,
+// where the build finds it. Base URL: ATTACK_LENS_STIX_BASE_URL, else MITRE's attack-stix-data.
+// A file is kept only when its SHA-256 matches MITRE's published digest (dist/release-digests.json,
+// written by `npm run build`), the one in attack-release.json, or one given with --accept-sha256.
 
 const DEFAULT_BASE = 'https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master';
 const projectRoot = path.resolve(__dirname, '..', '..');
 const releaseFile = path.join(projectRoot, 'scripts', 'attack-release.json');
+const builtDigests = path.join(projectRoot, 'dist', 'release-digests.json');
 
 interface ReleaseFile {
   version: string;
@@ -17,52 +23,68 @@ interface ReleaseFile {
   files: Record<string, { sha256: string | null }>;
 }
 
-function option(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+class UsageError extends Error {}
 
-async function fetchOne(base: string, domain: Domain, version: string, pinned: string | null, outDir: string, force: boolean): Promise<string> {
-  const dest = path.join(outDir, `${domain}-${version}.json`);
-  if (!force && pinned && fs.existsSync(dest) && sha256Hex(fs.readFileSync(dest)) === pinned) {
-    console.log(`${domain} ${version}: ${path.relative(process.cwd(), dest)} is already there (SHA-256 matches)`);
-    return pinned;
-  }
-  const url = bundleUrl(base, domain, version);
-  let last = 0;
-  const bytes = await download(url, undefined, (received, total) => {
-    if (!process.stderr.isTTY || Date.now() - last < 200) return;
-    last = Date.now();
-    process.stderr.write(`\r${domain} ${version}: ${(received / 1e6).toFixed(1)}${total ? ` / ${(total / 1e6).toFixed(1)}` : ''} MB`);
+function options(name: string): string[] {
+  const out: string[] = [];
+  process.argv.forEach((a, i) => {
+    if (a !== name) return;
+    const value = process.argv[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`${name} needs a value`);
+    out.push(value);
   });
-  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-  const hash = sha256Hex(bytes);
-  if (pinned && hash !== pinned) throw new AttackDataError(`SHA-256 mismatch: pinned ${pinned}, downloaded ${hash}`, url);
-  const compiled = verifyAndCompile({ domain, version, url }, bytes);
-  fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(`${dest}.partial`, bytes);
-  fs.renameSync(`${dest}.partial`, dest);
-  const note = pinned ? 'verified against the pinned SHA-256' : 'NOT PINNED: checked as ATT&CK data only; `npm run fetch-attack -- --pin` records it';
-  console.log(`${domain} ${version}: ${(bytes.byteLength / 1e6).toFixed(1)} MB, ${compiled.techniques.length} techniques → ${path.relative(process.cwd(), dest)}`);
-  console.log(`  sha256 ${hash} (${note})`);
-  return hash;
+  return out;
 }
 
 async function main(): Promise<number> {
   const release = JSON.parse(fs.readFileSync(releaseFile, 'utf8')) as ReleaseFile;
   const base = (process.env.ATTACK_LENS_STIX_BASE_URL || DEFAULT_BASE).replace(/\/+$/, '');
-  const outDir = path.resolve(option('--out') ?? path.join(projectRoot, 'data'));
+  const outDir = path.resolve(options('--out').pop() ?? path.join(projectRoot, 'data'));
   const force = process.argv.includes('--force');
   const pin = process.argv.includes('--pin');
+  const accepted = options('--accept-sha256');
+  const bad = accepted.find((a) => !isSha256Hex(a)) as string | undefined;
+  if (bad !== undefined) throw new UsageError(`--accept-sha256 ${bad.slice(0, 80)}: not a SHA-256 (64 hex digits)`);
+  const acceptedSet = new Set(accepted.map((a) => a.toLowerCase()));
+  const mitre = readBuiltDigests(builtDigests);
+  if (mitre.size === 0) console.warn(`fetch-attack: ${path.relative(process.cwd(), builtDigests)} is missing (run \`npm run build\` with release-digests.json beside the bundles); no release is pinned by MITRE's digests`);
+  const projectPins = new Map<string, string>();
+  for (const d of DOMAINS) {
+    const sha = release.files[d]?.sha256;
+    if (isSha256Hex(sha)) projectPins.set(releaseFileName(d, release.version), sha.toLowerCase());
+  }
+  const sources: DigestSource[] = [
+    { label: "MITRE's published digest", digests: mitre },
+    { label: 'scripts/attack-release.json', digests: projectPins },
+  ];
+  const trust: Trust = {
+    sources,
+    confirm: async (files) => files.every((f) => acceptedSet.has(f.sha256)),
+    pinHint: 'check the digest against a source you trust, then rerun with --accept-sha256 <digest> (add --pin to record it in scripts/attack-release.json).',
+  };
   console.log(`fetch-attack: ATT&CK ${release.version} from ${base} into ${path.relative(process.cwd(), outDir) || '.'}`);
   let failed = 0;
   for (const domain of DOMAINS) {
     const entry = release.files[domain];
     if (!entry) continue;
+    let last = 0;
     try {
-      const hash = await fetchOne(base, domain, release.version, entry.sha256, outDir, force);
-      if (pin && !entry.sha256) entry.sha256 = hash;
+      const result = await fetchRelease({
+        base, domain, version: release.version, outDir, trust, force,
+        onChunk: (received, total) => {
+          if (!process.stderr.isTTY || Date.now() - last < 200) return;
+          last = Date.now();
+          process.stderr.write(`\r${domain} ${release.version}: ${(received / 1e6).toFixed(1)}${total ? ` / ${(total / 1e6).toFixed(1)}` : ''} MB`);
+        },
+      });
+      if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+      const where = path.relative(process.cwd(), result.file);
+      if (result.status === 'present') console.log(`${domain} ${release.version}: ${where} is already there (SHA-256 matches ${result.trustedBy})`);
+      else console.log(`${domain} ${release.version}: ${(result.verified.bytes.byteLength / 1e6).toFixed(1)} MB, ${result.verified.compiled.techniques.length} techniques → ${where}`);
+      console.log(`  sha256 ${result.sha256} (${result.trustedBy === 'confirmed' ? 'accepted with --accept-sha256' : `matches ${result.trustedBy}`})`);
+      if (pin) entry.sha256 = result.sha256;
     } catch (e) {
+      if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
       failed++;
       console.error(`${domain} ${release.version}: ${e instanceof AttackDataError ? e.message : (e as Error).stack}`);
     }
@@ -72,11 +94,18 @@ async function main(): Promise<number> {
     console.log(`pinned the SHA-256 values in ${path.relative(process.cwd(), releaseFile)}`);
   }
   if (failed) {
-    console.error(`fetch-attack: ${failed} file(s) failed. Without network, point ATTACK_LENS_STIX at local bundles instead (e.g. ../shared/attack).`);
+    console.error(`fetch-attack: ${failed} file(s) failed; nothing already in ${path.relative(process.cwd(), outDir) || '.'} was replaced. Without network, point ATTACK_LENS_STIX at local bundles instead (e.g. ../shared/attack).`);
     return 1;
   }
   console.log('fetch-attack: done; `npm run build` now compiles these bundles.');
   return 0;
 }
 
-main().then((code) => process.exit(code));
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    if (!(e instanceof UsageError || e instanceof AttackDataError)) throw e;
+    console.error(`fetch-attack: ${e.message}`);
+    process.exit(2);
+  },
+);

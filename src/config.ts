@@ -17,6 +17,10 @@ export interface ThreatProfileSetting {
 
 export const SECTION = 'attackLens';
 
+function positive(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
 export class Config {
   private get raw(): vscode.WorkspaceConfiguration {
     return vscode.workspace.getConfiguration(SECTION);
@@ -27,6 +31,18 @@ export class Config {
   }
   get updateBaseUrl(): string {
     return this.raw.get<string>('updateBaseUrl', 'https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master');
+  }
+  /** attackLens.update.sha256 as written (file name → digest); parseUserDigests validates it. */
+  get updateSha256(): unknown {
+    return this.raw.get<unknown>('update.sha256', {});
+  }
+  /** attackLens.update.maxDownloadMB in bytes; anything but a positive number means the default (200 MB). */
+  get updateMaxDownloadBytes(): number {
+    return positive(this.raw.get<unknown>('update.maxDownloadMB'), 200) * 1_000_000;
+  }
+  /** attackLens.update.timeoutSeconds in milliseconds; anything but a positive number means the default (120 s). */
+  get updateTimeoutMs(): number {
+    return positive(this.raw.get<unknown>('update.timeoutSeconds'), 120) * 1000;
   }
   get siteBaseUrl(): string {
     return this.raw.get<string>('siteBaseUrl', 'https://attack.mitre.org');

@@ -3,12 +3,16 @@ import { AttackIndex } from '../attack/index';
 import { AttackDataError, CompiledIndex, DOMAINS } from '../attack/types';
 import { describeIndex, LensContext } from '../context';
 import { recordAttackDataEvent } from '../data/attackDataEvents';
-import { download, downloadReleases, latestReleases, Release, trimBase } from '../data/downloadAttackData';
+import { download, DownloadProgress, downloadReleases, latestReleases, Release, trimBase, Trust, UnpinnedFile } from '../data/downloadAttackData';
+import { DownloadLimits } from '../data/httpDownload';
 import { cachedIndexUri } from '../data/loadAttackData';
+import { DigestTable, EMPTY_DIGESTS, parseReleaseDigests, parseUserDigests } from '../data/releaseDigests';
 
 // "ATT&CK Lens: Update ATT&CK data": reads index.json at attackLens.updateBaseUrl, downloads the
 // newest Enterprise, Mobile and ICS bundles, verifies and compiles them, saves the compiled index
 // to global storage (used at the next start too) and swaps it in. Any failure keeps the old data.
+// A bundle is accepted only when it matches MITRE's published digest (dist/release-digests.json,
+// embedded by the build), the user's attackLens.update.sha256, or the user confirms it in a modal.
 
 export const DOWNLOADED_SOURCE = 'downloaded data (ATT&CK Lens: Update ATT&CK data)';
 
@@ -40,10 +44,49 @@ async function saveCache(lens: LensContext, compiled: CompiledIndex): Promise<vs
   return target;
 }
 
+/** MITRE's digests as the build embedded them; none when the build had no release-digests.json. */
+async function pinnedDigests(lens: LensContext): Promise<DigestTable> {
+  const file = vscode.Uri.joinPath(lens.extension.extensionUri, 'dist', 'release-digests.json');
+  let bytes: Uint8Array;
+  try {
+    bytes = await vscode.workspace.fs.readFile(file);
+  } catch {
+    lens.log.info('Update ATT&CK data: this build pins no release digests (no dist/release-digests.json); every release needs a configured or confirmed SHA-256');
+    return EMPTY_DIGESTS;
+  }
+  return parseReleaseDigests(new TextDecoder().decode(bytes), file.fsPath);
+}
+
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+/** The modal for files nobody pinned: names each file, its size and its SHA-256; only "Accept" accepts. */
+async function confirmUnpinned(lens: LensContext, files: readonly UnpinnedFile[]): Promise<boolean> {
+  const detail = [
+    'No SHA-256 was published by MITRE or set in attackLens.update.sha256 for:',
+    '',
+    ...files.map((f) => `${f.file} (${megabytes(f.size)})\nSHA-256 ${f.sha256}`),
+    '',
+    `From ${files.map((f) => f.url).join(', ')}. Accept only if you trust that server or have checked these digests elsewhere.`,
+  ].join('\n');
+  const choice = await vscode.window.showWarningMessage(`Accept ${files.length === 1 ? 'an unpinned ATT&CK bundle' : `${files.length} unpinned ATT&CK bundles`}?`, { modal: true, detail }, 'Accept');
+  const accepted = choice === 'Accept';
+  for (const f of files) lens.log.info(`Update ATT&CK data: ${accepted ? 'accepted' : 'refused'} unpinned ${f.file}, ${f.size} bytes, SHA-256 ${f.sha256}`);
+  return accepted;
+}
+
 async function update(lens: LensContext, progress: vscode.Progress<{ message?: string; increment?: number }>, signal: AbortSignal): Promise<UpdateOutcome> {
   const base = trimBase(lens.config.updateBaseUrl);
+  const trust: Trust = {
+    sources: [
+      { label: "MITRE's published digest", digests: await pinnedDigests(lens) },
+      { label: 'attackLens.update.sha256', digests: parseUserDigests(lens.config.updateSha256) },
+    ],
+    confirm: (files) => confirmUnpinned(lens, files),
+    pinHint: 'add its SHA-256 to the attackLens.update.sha256 setting (user settings) once you have checked it, or run the update again and accept it.',
+  };
+  const limits: Partial<DownloadLimits> = { maxBytes: lens.config.updateMaxDownloadBytes, timeoutMs: lens.config.updateTimeoutMs };
   progress.report({ message: `reading ${base}/index.json` });
-  const indexBytes = await download(`${base}/index.json`, signal);
+  const indexBytes = await download(`${base}/index.json`, { signal, limits });
   const releases = latestReleases(new TextDecoder().decode(indexBytes), base, `${base}/index.json`).filter((r) => DOMAINS.includes(r.domain));
   const versions = Object.fromEntries(releases.map((r) => [r.domain, r.version]));
   if (upToDate(lens, releases)) {
@@ -51,13 +94,14 @@ async function update(lens: LensContext, progress: vscode.Progress<{ message?: s
   }
   const share = 100 / releases.length;
   const reported = new Map<string, number>();
-  const compiled = await downloadReleases(releases, signal, ({ domain, received, total }) => {
+  const onProgress = ({ domain, received, total }: DownloadProgress) => {
     const fraction = total ? Math.min(1, received / total) : 0;
     const increment = fraction * share - (reported.get(domain) ?? 0);
     reported.set(domain, fraction * share);
     const mb = (received / 1e6).toFixed(1);
     progress.report({ message: `${DOMAIN_TITLES[domain] ?? domain} ${versions[domain]} (${mb}${total ? ` of ${(total / 1e6).toFixed(1)}` : ''} MB)`, increment });
-  });
+  };
+  const compiled = await downloadReleases(releases, { trust, signal, limits, onProgress });
   progress.report({ message: 'saving' });
   const index = AttackIndex.fromCompiled(compiled);
   const saved = await saveCache(lens, compiled);
@@ -102,7 +146,7 @@ export function registerUpdateAttackDataCommand(lens: LensContext): vscode.Dispo
       lens.log.error(outcome.message);
       void vscode.window.showErrorMessage(outcome.message, 'Retry', 'Open Settings').then((choice) => {
         if (choice === 'Retry') void vscode.commands.executeCommand('attackLens.updateAttackData');
-        if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'attackLens.updateBaseUrl');
+        if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'attackLens.update');
       });
     } else if (outcome.status === 'saved') {
       void vscode.window.showWarningMessage(outcome.message);

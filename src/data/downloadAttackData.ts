@@ -2,17 +2,22 @@ import { createHash } from 'crypto';
 import { compileBundle } from '../attack/compile';
 import { readStixBundle } from '../attack/stix';
 import { AttackDataError, COMPILED_FORMAT, CompiledDomain, CompiledIndex, Domain, DOMAINS } from '../attack/types';
+import { download, DownloadLimits } from './httpDownload';
+import { DigestTable, releaseFileName } from './releaseDigests';
+
+export { download } from './httpDownload';
 
 // Downloading ATT&CK releases from MITRE's attack-stix-data repository (or a mirror of it):
 // index.json lists each domain's collection and versions; the bundles live at
 // <base>/<domain>/<domain>-<version>.json. No vscode import: the Update command and the
 // fetch-attack script share it. Every failure is an AttackDataError with a message for people.
+// A downloaded file is trusted only through a digest from elsewhere (see verifyDigest).
 
 export interface Release {
   readonly domain: Domain;
   readonly version: string;
   readonly url: string;
-  /** Present when the index (or a pinned release file) gives one. */
+  /** The digest index.json lists, if any: from the download server itself, so never enough on its own. */
   readonly sha256?: string;
 }
 
@@ -88,56 +93,53 @@ export function latestReleases(indexText: string, base: string, source = 'index.
   return DOMAINS.flatMap((d) => out.filter((r) => r.domain === d).slice(0, 1));
 }
 
-function describeFetchError(url: string, e: unknown): AttackDataError {
-  const err = e as Error & { cause?: { code?: string; message?: string } };
-  if (err.name === 'AbortError' || err.name === 'TimeoutError') return new AttackDataError(err.name === 'TimeoutError' ? 'download timed out' : 'download cancelled', url);
-  const detail = err.cause?.code ?? err.cause?.message ?? err.message;
-  return new AttackDataError(`cannot download (${detail}); check the network and the base URL (attackLens.updateBaseUrl, or ATTACK_LENS_STIX_BASE_URL for fetch-attack)`, url);
+
+/** A source of digests that do not come from the download server, named for messages. */
+export interface DigestSource {
+  /** "MITRE's published digest", "attackLens.update.sha256", … */
+  readonly label: string;
+  readonly digests: DigestTable;
 }
 
-/** GETs a URL as bytes, reporting progress; HTTP errors and network failures become AttackDataError. */
-export async function download(url: string, signal?: AbortSignal, onChunk?: (received: number, total?: number) => void): Promise<Uint8Array> {
-  let res: Response;
-  try {
-    res = await fetch(url, { signal, redirect: 'follow' });
-  } catch (e) {
-    throw describeFetchError(url, e);
-  }
-  if (!res.ok) throw new AttackDataError(`server answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, url);
-  const total = Number(res.headers.get('content-length')) || undefined;
-  if (!res.body) return new Uint8Array(await res.arrayBuffer());
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  try {
-    const reader = res.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      received += value.byteLength;
-      onChunk?.(received, total);
-    }
-  } catch (e) {
-    throw describeFetchError(url, e);
-  }
-  const out = new Uint8Array(received);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+/** A downloaded file no digest source knows: shown to the user, who may accept it. */
+export interface UnpinnedFile {
+  readonly file: string;
+  readonly url: string;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+export interface Trust {
+  readonly sources: readonly DigestSource[];
+  /** Asked once for every file no source pins; without it, or when it answers false, they are refused. */
+  readonly confirm?: (files: readonly UnpinnedFile[]) => Promise<boolean>;
+  /** How the user can pin a refused file, appended to the refusal ("add it to attackLens.update.sha256"). */
+  readonly pinHint: string;
 }
 
 /**
- * Checks a downloaded bundle (SHA-256 when known; always: it parses as ATT&CK data of the
- * expected domain and version) and compiles it.
+ * Checks a downloaded file's SHA-256. A digest the index lists (same server) must match but is not
+ * enough; the file is accepted when it matches one of the trust sources (returns its label), refused
+ * when sources pin it to another digest, and returned as unpinned (undefined) when none knows it.
  */
-export function verifyAndCompile(release: Release, bytes: Uint8Array): CompiledDomain {
-  if (release.sha256) {
-    const actual = sha256Hex(bytes);
-    if (actual !== release.sha256) throw new AttackDataError(`SHA-256 mismatch: expected ${release.sha256}, got ${actual}`, release.url);
+export function verifyDigest(release: Release, bytes: Uint8Array, sources: readonly DigestSource[]): string | undefined {
+  const actual = sha256Hex(bytes);
+  if (release.sha256 && release.sha256 !== actual) {
+    throw new AttackDataError(`SHA-256 mismatch: the file's digest is ${actual}, the server's index lists ${release.sha256}; refused`, release.url);
   }
+  const file = releaseFileName(release.domain, release.version);
+  const expected = sources.flatMap((s) => (s.digests.has(file) ? [{ label: s.label, digest: s.digests.get(file)! }] : []));
+  const match = expected.find((e) => e.digest === actual);
+  if (match) return match.label;
+  if (expected.length > 0) {
+    const wanted = expected.map((e) => `${e.digest} (${e.label})`).join(' or ');
+    throw new AttackDataError(`SHA-256 mismatch: the file's digest is ${actual}, expected ${wanted}; refused`, release.url);
+  }
+  return undefined;
+}
+
+/** Checks that a bundle is ATT&CK data of the expected domain and version, and compiles it. */
+export function verifyAndCompile(release: Release, bytes: Uint8Array): CompiledDomain {
   const bundle = readStixBundle(new TextDecoder().decode(bytes), release.url);
   if (bundle.domain !== release.domain) throw new AttackDataError(`expected ${release.domain} data but the file holds ${bundle.domain}`, release.url);
   if (bundle.version !== 'unknown' && bundle.version !== release.version) {
@@ -146,17 +148,53 @@ export function verifyAndCompile(release: Release, bytes: Uint8Array): CompiledD
   return compileBundle({ ...bundle, version: release.version });
 }
 
-/** Downloads, verifies and compiles the given releases, one after another. */
-export async function downloadReleases(
-  releases: readonly Release[],
-  signal?: AbortSignal,
-  onProgress?: (p: DownloadProgress) => void,
-): Promise<CompiledIndex> {
-  const domains: CompiledDomain[] = [];
-  for (const r of releases) {
-    const bytes = await download(r.url, signal, (received, total) => onProgress?.({ domain: r.domain, received, total }));
-    if (signal?.aborted) throw new AttackDataError('download cancelled');
-    domains.push(verifyAndCompile(r, bytes));
+export interface DownloadReleasesOptions {
+  readonly trust: Trust;
+  readonly signal?: AbortSignal;
+  readonly limits?: Partial<DownloadLimits>;
+  readonly onProgress?: (p: DownloadProgress) => void;
+}
+
+export interface VerifiedRelease {
+  readonly release: Release;
+  readonly compiled: CompiledDomain;
+  readonly bytes: Uint8Array;
+  readonly sha256: string;
+  /** The trust source that pinned it, or "confirmed" for a file the user accepted. */
+  readonly trustedBy: string;
+}
+
+/**
+ * Downloads, verifies and compiles the given releases, one after another; files no source pins
+ * go to trust.confirm together at the end. Nothing is returned unless every file is accepted.
+ */
+export async function downloadAndVerify(releases: readonly Release[], options: DownloadReleasesOptions): Promise<VerifiedRelease[]> {
+  const done: (Omit<VerifiedRelease, 'trustedBy'> & { trustedBy?: string })[] = [];
+  for (const release of releases) {
+    const bytes = await download(release.url, {
+      signal: options.signal,
+      limits: options.limits,
+      onChunk: (received, total) => options.onProgress?.({ domain: release.domain, received, total }),
+    });
+    if (options.signal?.aborted) throw new AttackDataError('download cancelled');
+    const trustedBy = verifyDigest(release, bytes, options.trust.sources);
+    done.push({ release, bytes, sha256: sha256Hex(bytes), trustedBy, compiled: verifyAndCompile(release, bytes) });
   }
-  return { format: COMPILED_FORMAT, domains };
+  const unpinned = done.filter((d) => d.trustedBy === undefined);
+  if (unpinned.length > 0) {
+    const files = unpinned.map((d) => ({ file: releaseFileName(d.release.domain, d.release.version), url: d.release.url, size: d.bytes.byteLength, sha256: d.sha256 }));
+    const accepted = options.trust.confirm ? await options.trust.confirm(files) : false;
+    if (options.signal?.aborted) throw new AttackDataError('download cancelled');
+    if (!accepted) {
+      const list = files.map((f) => `${f.file} (SHA-256 ${f.sha256})`).join(', ');
+      throw new AttackDataError(`not pinned: no published or configured SHA-256 for ${list}, and it was not confirmed; refused. To accept it, ${options.trust.pinHint}`);
+    }
+  }
+  return done.map((d) => ({ ...d, trustedBy: d.trustedBy ?? 'confirmed' }));
+}
+
+/** downloadAndVerify, as the compiled index the extension saves and loads. */
+export async function downloadReleases(releases: readonly Release[], options: DownloadReleasesOptions): Promise<CompiledIndex> {
+  const verified = await downloadAndVerify(releases, options);
+  return { format: COMPILED_FORMAT, domains: verified.map((v) => v.compiled) };
 }

@@ -5,7 +5,7 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as path from 'path';
 import { AttackDataError } from '../../src/attack/types';
-import { bundleUrl, download, latestReleases, verifyAndCompile } from '../../src/data/downloadAttackData';
+import { bundleUrl, download, latestReleases, verifyAndCompile, verifyDigest } from '../../src/data/downloadAttackData';
 
 // The download side of "Update ATT&CK data" and `npm run fetch-attack`, on MITRE's index.json
 // format and the real shared bundles, served from 127.0.0.1.
@@ -70,6 +70,7 @@ describe('ATT&CK download: verification of a real bundle (Mobile 18.1)', () => {
 
   it('compiles a bundle whose SHA-256, domain and version match', () => {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
+    assert.strictEqual(verifyDigest({ ...release, sha256 }, bytes, [{ label: 'pin', digests: new Map([['mobile-attack-18.1.json', sha256]]) }]), 'pin');
     const compiled = verifyAndCompile({ ...release, sha256 }, bytes);
     assert.strictEqual(compiled.domain, 'mobile-attack');
     assert.strictEqual(compiled.version, '18.1');
@@ -77,8 +78,8 @@ describe('ATT&CK download: verification of a real bundle (Mobile 18.1)', () => {
     assert.strictEqual(compiled.techniques.length, raw.objects.filter((o) => o.type === 'attack-pattern').length);
   });
 
-  it('refuses a SHA-256 mismatch, another domain, or another version', () => {
-    assert.throws(() => verifyAndCompile({ ...release, sha256: '0'.repeat(64) }, bytes), /SHA-256 mismatch/);
+  it('refuses a SHA-256 mismatch with the index, another domain, or another version', () => {
+    assert.throws(() => verifyDigest({ ...release, sha256: '0'.repeat(64) }, bytes, []), /SHA-256 mismatch: .* the server's index lists 0{64}; refused/);
     assert.throws(() => verifyAndCompile({ ...release, domain: 'ics-attack' }, bytes), /expected ics-attack data but the file holds mobile-attack/);
     const relabelled = new TextEncoder().encode(
       JSON.stringify({ type: 'bundle', id: 'bundle--x', objects: [...(JSON.parse(Buffer.from(bytes).toString('utf8')).objects as unknown[]), { type: 'x-mitre-collection', id: 'x-mitre-collection--x', x_mitre_version: '17.0' }] }),
@@ -102,7 +103,7 @@ describe('ATT&CK download: HTTP', () => {
 
   it('downloads the bytes and reports progress up to the content length', async () => {
     const seen: [number, number | undefined][] = [];
-    const got = await download(`${base}/file`, undefined, (received, total) => seen.push([received, total]));
+    const got = await download(`${base}/file`, { onChunk: (received, total) => seen.push([received, total]) });
     assert.strictEqual(Buffer.compare(Buffer.from(got), body), 0);
     assert.ok(seen.length >= 1);
     assert.deepStrictEqual(seen[seen.length - 1], [body.length, body.length]);
@@ -117,6 +118,6 @@ describe('ATT&CK download: HTTP', () => {
     await assert.rejects(download(`http://127.0.0.1:${port}/x`), /cannot download \(ECONNREFUSED\)/);
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(download(`${base}/file`, controller.signal), /download cancelled/);
+    await assert.rejects(download(`${base}/file`, { signal: controller.signal }), /download cancelled/);
   });
 });

@@ -1,0 +1,51 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Domain } from '../attack/types';
+import { bundleUrl, downloadAndVerify, sha256Hex, Trust, VerifiedRelease } from '../data/downloadAttackData';
+import { DownloadLimits } from '../data/httpDownload';
+import { releaseFileName } from '../data/releaseDigests';
+
+// fetch-attack's one file: download a release bundle into a folder, verified against trusted
+// digests, written to a temporary file and renamed over the old one only once it passed.
+
+export interface FetchReleaseOptions {
+  readonly base: string;
+  readonly domain: Domain;
+  readonly version: string;
+  readonly outDir: string;
+  readonly trust: Trust;
+  readonly limits?: Partial<DownloadLimits>;
+  /** Download even when the file on disk already matches a trusted digest. */
+  readonly force?: boolean;
+  readonly onChunk?: (received: number, total?: number) => void;
+}
+
+export type FetchReleaseResult =
+  | { readonly status: 'present'; readonly file: string; readonly sha256: string; readonly trustedBy: string }
+  | { readonly status: 'downloaded'; readonly file: string; readonly sha256: string; readonly trustedBy: string; readonly verified: VerifiedRelease };
+
+function trustedLabel(trust: Trust, file: string, digest: string): string | undefined {
+  return trust.sources.find((s) => s.digests.get(file) === digest)?.label;
+}
+
+export async function fetchRelease(o: FetchReleaseOptions): Promise<FetchReleaseResult> {
+  const name = releaseFileName(o.domain, o.version);
+  const dest = path.join(o.outDir, name);
+  if (!o.force && fs.existsSync(dest)) {
+    const digest = sha256Hex(fs.readFileSync(dest));
+    const label = trustedLabel(o.trust, name, digest);
+    if (label) return { status: 'present', file: dest, sha256: digest, trustedBy: label };
+  }
+  const release = { domain: o.domain, version: o.version, url: bundleUrl(o.base, o.domain, o.version) };
+  const [verified] = await downloadAndVerify([release], { trust: o.trust, limits: o.limits, onProgress: (p) => o.onChunk?.(p.received, p.total) });
+  fs.mkdirSync(o.outDir, { recursive: true });
+  const partial = `${dest}.partial`;
+  try {
+    fs.writeFileSync(partial, verified.bytes);
+    fs.renameSync(partial, dest);
+  } catch (e) {
+    fs.rmSync(partial, { force: true });
+    throw e;
+  }
+  return { status: 'downloaded', file: dest, sha256: verified.sha256, trustedBy: verified.trustedBy, verified };
+}

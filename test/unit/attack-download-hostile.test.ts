@@ -1,0 +1,238 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { AttackDataError } from '../../src/attack/types';
+import { DigestSource, download, downloadAndVerify, Release, sha256Hex, Trust, UnpinnedFile } from '../../src/data/downloadAttackData';
+import { transportProblem } from '../../src/data/httpDownload';
+import { parseReleaseDigests, parseUserDigests } from '../../src/data/releaseDigests';
+import { fetchRelease } from '../../src/node/fetchRelease';
+
+// The update path against a hostile mirror on 127.0.0.1: tampered, endless, stalled and truncated
+// bodies, redirects to plain http, and releases nobody pinned. Every refusal is an AttackDataError
+// and leaves what was on disk alone.
+
+const stixDir = process.env.ATTACK_LENS_STIX || path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'attack');
+const mobile = fs.readFileSync(path.join(stixDir, 'mobile-attack-18.1.json'));
+const mobileSha = sha256Hex(mobile);
+const FILE = 'mobile-attack-18.1.json';
+/** The real bundle with one letter of one description changed: still valid ATT&CK data. */
+const tampered = Buffer.from(mobile.toString('utf8').replace('"description":"Adversaries', '"description":"adversaries'));
+assert.notStrictEqual(sha256Hex(tampered), sha256Hex(mobile));
+
+/** What a project build would embed for this file (its digest is the served file's: the shared bundles are not MITRE's). */
+const pinned: DigestSource = {
+  label: "MITRE's published digest",
+  digests: parseReleaseDigests(JSON.stringify({ STIX21: { mobile: { '18.1': mobileSha } } }), 'test'),
+};
+
+const open: http.ServerResponse[] = [];
+const server = http.createServer((req, res) => {
+  open.push(res);
+  const route = (req.url ?? '').split('/')[1];
+  const port = (server.address() as AddressInfo).port;
+  switch (route) {
+    case 'good':
+      res.writeHead(200, { 'content-length': mobile.length }).end(mobile);
+      return;
+    case 'tampered':
+      res.writeHead(200, { 'content-length': tampered.length }).end(tampered);
+      return;
+    case 'truncated':
+      res.writeHead(200).end(mobile.subarray(0, mobile.length >> 1));
+      return;
+    case 'endless': {
+      // No Content-Length; writes as fast as the client reads until it hangs up.
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      res.writeHead(200);
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk));
+      };
+      res.on('drain', pump);
+      pump();
+      return;
+    }
+    case 'announces-huge':
+      res.writeHead(200, { 'content-length': String(10 * 1_000_000) }).write('{');
+      return;
+    case 'stalled':
+      res.writeHead(200, { 'content-length': mobile.length }).write(mobile.subarray(0, 1000));
+      return;
+    case 'dripping': {
+      // Never idle for long, never done: only a deadline over the whole transfer stops it.
+      res.writeHead(200);
+      const timer = setInterval(() => res.write(' '), 20);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
+    case 'to-http':
+      res.writeHead(302, { location: 'http://mirror.example/mobile-attack/mobile-attack-18.1.json' }).end();
+      return;
+    case 'to-loopback':
+      res.writeHead(301, { location: `http://127.0.0.1:${port}/good/mobile-attack/mobile-attack-18.1.json` }).end();
+      return;
+    case 'loop':
+      res.writeHead(307, { location: `/loop/${Number((req.url ?? '').split('/')[2] ?? 0) + 1}` }).end();
+      return;
+    default:
+      res.writeHead(404, 'Not Found').end();
+  }
+});
+let base = '';
+const requests: string[] = [];
+server.on('request', (req) => requests.push(req.url ?? ''));
+
+const release = (route: string, extra: Partial<Release> = {}): Release => ({
+  domain: 'mobile-attack',
+  version: '18.1',
+  url: `${base}/${route}/mobile-attack/${FILE}`,
+  ...extra,
+});
+
+function trust(sources: readonly DigestSource[], confirm?: (files: readonly UnpinnedFile[]) => Promise<boolean>): Trust {
+  return { sources, confirm, pinHint: 'pin it.' };
+}
+
+const refusal = (why: RegExp) => (e: unknown) => {
+  assert.ok(e instanceof AttackDataError, `not an AttackDataError: ${(e as Error).stack}`);
+  assert.match(e.message, why);
+  return true;
+};
+
+describe('ATT&CK download against a hostile mirror (127.0.0.1)', () => {
+  before(async () => {
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    for (const res of open) res.destroy();
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  describe('trust', () => {
+    it('accepts a file matching the pinned digest (MITRE\'s, as embedded by the build)', async () => {
+      const [v] = await downloadAndVerify([release('good')], { trust: trust([pinned]) });
+      assert.strictEqual(v.trustedBy, "MITRE's published digest");
+      assert.strictEqual(v.compiled.domain, 'mobile-attack');
+    });
+
+    it('accepts a file matching the user\'s attackLens.update.sha256 digest', async () => {
+      const user = { label: 'attackLens.update.sha256', digests: parseUserDigests({ [FILE]: mobileSha.toUpperCase() }) };
+      const [v] = await downloadAndVerify([release('good')], { trust: trust([{ ...pinned, digests: new Map() }, user]) });
+      assert.strictEqual(v.trustedBy, 'attackLens.update.sha256');
+    });
+
+    it('refuses a tampered body, naming both digests', async () => {
+      await assert.rejects(
+        downloadAndVerify([release('tampered')], { trust: trust([pinned], async () => true) }),
+        refusal(new RegExp(`SHA-256 mismatch: the file's digest is ${sha256Hex(tampered)}, expected ${mobileSha} \\(MITRE's published digest\\); refused`)),
+      );
+    });
+
+    it('does not trust a digest the same server lists in index.json: an unpinned file still needs confirmation', async () => {
+      const listed = release('tampered', { sha256: sha256Hex(tampered) });
+      await assert.rejects(downloadAndVerify([listed], { trust: trust([]) }), refusal(/not pinned: no published or configured SHA-256 for mobile-attack-18\.1\.json .* refused\. To accept it, pin it\./));
+    });
+
+    it('asks once about every unpinned file with its name, size and digest; accepts only on yes', async () => {
+      const asked: (readonly UnpinnedFile[])[] = [];
+      const [v] = await downloadAndVerify([release('good')], { trust: trust([], async (files) => (asked.push(files), true)) });
+      assert.strictEqual(v.trustedBy, 'confirmed');
+      assert.deepStrictEqual(asked, [[{ file: FILE, url: release('good').url, size: mobile.length, sha256: mobileSha }]]);
+      await assert.rejects(downloadAndVerify([release('good')], { trust: trust([], async () => false) }), refusal(/not pinned: .*SHA-256 .*and it was not confirmed/));
+    });
+
+    it('refuses truncated JSON as not valid, without asking anyone to confirm it', async () => {
+      let asked = 0;
+      await assert.rejects(downloadAndVerify([release('truncated')], { trust: trust([], async () => (asked++, true)) }), refusal(/not valid JSON/));
+      assert.strictEqual(asked, 0);
+    });
+  });
+
+  describe('transfer limits', () => {
+    it('stops an endless body at the cap on bytes received', async () => {
+      await assert.rejects(download(`${base}/endless`, { limits: { maxBytes: 1_000_000 } }), refusal(/more than 1 MB received, over the download cap; refused/));
+    });
+
+    it('refuses a body whose Content-Length is over the cap before reading it', async () => {
+      await assert.rejects(download(`${base}/announces-huge`, { limits: { maxBytes: 1_000_000 } }), refusal(/announces 10 MB, over the 1 MB download cap/));
+    });
+
+    it('times out a stalled body', async () => {
+      await assert.rejects(download(`${base}/stalled`, { limits: { timeoutMs: 300 } }), refusal(/download timed out after 300 ms; refused/));
+    });
+
+    it('times out a body that keeps dripping: the deadline covers the whole transfer', async () => {
+      await assert.rejects(download(`${base}/dripping`, { limits: { timeoutMs: 500 } }), refusal(/download timed out/));
+    });
+
+    it('reports a 404 with its status', async () => {
+      await assert.rejects(download(`${base}/nothing/here.json`), refusal(/HTTP 404 Not Found/));
+    });
+  });
+
+  describe('transport', () => {
+    it('refuses a redirect to http off the loopback address without following it', async () => {
+      requests.length = 0;
+      await assert.rejects(download(release('to-http').url), refusal(/insecure redirect to http:\/\/mirror\.example\/.*: http is refused: only https is allowed/));
+      assert.deepStrictEqual(requests, [`/to-http/mobile-attack/${FILE}`]);
+    });
+
+    it('follows a redirect that stays on loopback http', async () => {
+      const bytes = await download(release('to-loopback').url);
+      assert.strictEqual(sha256Hex(bytes), mobileSha);
+    });
+
+    it('stops after five redirects', async () => {
+      await assert.rejects(download(`${base}/loop/0`), refusal(/more than 5 redirects; refused/));
+    });
+
+    it('allows https anywhere and http only to 127.0.0.1, localhost and [::1]', () => {
+      assert.strictEqual(transportProblem('https://mirror.example/x'), undefined);
+      for (const ok of ['http://127.0.0.1:9/x', 'http://localhost/x', 'http://[::1]:8080/x']) assert.strictEqual(transportProblem(ok), undefined, ok);
+      for (const bad of ['http://mirror.example/x', 'http://127.0.0.1.nip.io/x', 'http://10.0.0.1/x', 'ftp://mirror.example/x', 'file:///etc/passwd']) {
+        assert.match(transportProblem(bad) ?? '', /is refused: only https is allowed/, bad);
+      }
+      assert.strictEqual(transportProblem('not a url'), 'not a valid URL');
+    });
+
+    it('refuses a plain-http base URL before any request', async () => {
+      await assert.rejects(download('http://mirror.example/index.json'), refusal(/^http:\/\/mirror\.example\/index\.json: http is refused/));
+    });
+  });
+
+  describe('fetch-attack writes ./data only after verification', () => {
+    let out = '';
+    beforeEach(() => {
+      out = fs.mkdtempSync(path.join(os.tmpdir(), 'fetch-attack-'));
+    });
+    afterEach(() => fs.rmSync(out, { recursive: true, force: true }));
+
+    it('keeps the file it had when the download is tampered, endless or not pinned, and leaves no partial file', async () => {
+      const dest = path.join(out, FILE);
+      fs.writeFileSync(dest, 'the previous bundle');
+      const tries: [string, Trust, RegExp][] = [
+        [`${base}/tampered`, trust([pinned]), /SHA-256 mismatch/],
+        [`${base}/endless`, trust([pinned]), /over the download cap/],
+        [`${base}/good`, trust([]), /not pinned/],
+      ];
+      for (const [mirror, t, why] of tries) {
+        await assert.rejects(fetchRelease({ base: mirror, domain: 'mobile-attack', version: '18.1', outDir: out, trust: t, limits: { maxBytes: 2 * mobile.length } }), refusal(why));
+        assert.strictEqual(fs.readFileSync(dest, 'utf8'), 'the previous bundle');
+        assert.deepStrictEqual(fs.readdirSync(out), [FILE]);
+      }
+    });
+
+    it('replaces it with a verified download, and then finds it already there', async () => {
+      fs.writeFileSync(path.join(out, FILE), 'the previous bundle');
+      const first = await fetchRelease({ base: `${base}/good`, domain: 'mobile-attack', version: '18.1', outDir: out, trust: trust([pinned]) });
+      assert.strictEqual(first.status, 'downloaded');
+      assert.strictEqual(sha256Hex(fs.readFileSync(path.join(out, FILE))), mobileSha);
+      const again = await fetchRelease({ base: `${base}/tampered`, domain: 'mobile-attack', version: '18.1', outDir: out, trust: trust([pinned]) });
+      assert.deepStrictEqual([again.status, again.trustedBy], ['present', "MITRE's published digest"]);
+    });
+  });
+});
