@@ -3,7 +3,7 @@ import { AttackIndex } from '../attack/index';
 import { AttackDataError, CompiledIndex, DOMAINS } from '../attack/types';
 import { describeIndex, LensContext } from '../context';
 import { recordAttackDataEvent } from '../data/attackDataEvents';
-import { download, DownloadProgress, downloadReleases, latestReleases, Release, trimBase, Trust, UnpinnedFile } from '../data/downloadAttackData';
+import { download, DownloadProgress, downloadReleases, latestReleases, Release, trimBase, Trust, UnpinnedFile, unpinnedPrompt } from '../data/downloadAttackData';
 import { DownloadLimits } from '../data/httpDownload';
 import { cachedIndexUri } from '../data/loadAttackData';
 import { DigestTable, EMPTY_DIGESTS, parseReleaseDigests, parseUserDigests } from '../data/releaseDigests';
@@ -57,31 +57,33 @@ async function pinnedDigests(lens: LensContext): Promise<DigestTable> {
   return parseReleaseDigests(new TextDecoder().decode(bytes), file.fsPath);
 }
 
-const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+export interface UpdateOptions {
+  /**
+   * Answers the question about releases nobody pinned instead of the modal. For tests in the
+   * extension host, where VS Code refuses to show modal dialogs; a command link cannot pass one
+   * (its arguments are JSON), so the modal stays the only way in for users.
+   */
+  readonly confirmUnpinned?: (files: readonly UnpinnedFile[]) => Promise<boolean>;
+}
 
 /** The modal for files nobody pinned: names each file, its size and its SHA-256; only "Accept" accepts. */
-async function confirmUnpinned(lens: LensContext, files: readonly UnpinnedFile[]): Promise<boolean> {
-  const detail = [
-    'No SHA-256 was published by MITRE or set in attackLens.update.sha256 for:',
-    '',
-    ...files.map((f) => `${f.file} (${megabytes(f.size)})\nSHA-256 ${f.sha256}`),
-    '',
-    `From ${files.map((f) => f.url).join(', ')}. Accept only if you trust that server or have checked these digests elsewhere.`,
-  ].join('\n');
-  const choice = await vscode.window.showWarningMessage(`Accept ${files.length === 1 ? 'an unpinned ATT&CK bundle' : `${files.length} unpinned ATT&CK bundles`}?`, { modal: true, detail }, 'Accept');
-  const accepted = choice === 'Accept';
+async function confirmUnpinned(lens: LensContext, files: readonly UnpinnedFile[], options: UpdateOptions): Promise<boolean> {
+  const { message, detail } = unpinnedPrompt(files);
+  const accepted = options.confirmUnpinned
+    ? (await options.confirmUnpinned(files)) === true
+    : (await vscode.window.showWarningMessage(message, { modal: true, detail }, 'Accept')) === 'Accept';
   for (const f of files) lens.log.info(`Update ATT&CK data: ${accepted ? 'accepted' : 'refused'} unpinned ${f.file}, ${f.size} bytes, SHA-256 ${f.sha256}`);
   return accepted;
 }
 
-async function update(lens: LensContext, progress: vscode.Progress<{ message?: string; increment?: number }>, signal: AbortSignal): Promise<UpdateOutcome> {
+async function update(lens: LensContext, progress: vscode.Progress<{ message?: string; increment?: number }>, signal: AbortSignal, options: UpdateOptions): Promise<UpdateOutcome> {
   const base = trimBase(lens.config.updateBaseUrl);
   const trust: Trust = {
     sources: [
       { label: "MITRE's published digest", digests: await pinnedDigests(lens) },
       { label: 'attackLens.update.sha256', digests: parseUserDigests(lens.config.updateSha256) },
     ],
-    confirm: (files) => confirmUnpinned(lens, files),
+    confirm: (files) => confirmUnpinned(lens, files, options),
     pinHint: 'add its SHA-256 to the attackLens.update.sha256 setting (user settings) once you have checked it, or run the update again and accept it.',
   };
   const limits: Partial<DownloadLimits> = { maxBytes: lens.config.updateMaxDownloadBytes, timeoutMs: lens.config.updateTimeoutMs };
@@ -119,7 +121,7 @@ async function update(lens: LensContext, progress: vscode.Progress<{ message?: s
 
 export function registerUpdateAttackDataCommand(lens: LensContext): vscode.Disposable {
   let running: Promise<UpdateOutcome> | undefined;
-  const run = async (): Promise<UpdateOutcome> => {
+  const run = async (options: UpdateOptions): Promise<UpdateOutcome> => {
     const before = lens.index.versionLabel;
     const controller = new AbortController();
     let outcome: UpdateOutcome;
@@ -128,7 +130,7 @@ export function registerUpdateAttackDataCommand(lens: LensContext): vscode.Dispo
         { location: vscode.ProgressLocation.Notification, title: 'ATT&CK Lens: updating ATT&CK data', cancellable: true },
         (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
-          return update(lens, progress, controller.signal);
+          return update(lens, progress, controller.signal, options);
         },
       );
     } catch (e) {
@@ -156,8 +158,9 @@ export function registerUpdateAttackDataCommand(lens: LensContext): vscode.Dispo
     }
     return outcome;
   };
-  return vscode.commands.registerCommand('attackLens.updateAttackData', () => {
-    running ??= run().finally(() => (running = undefined));
+  return vscode.commands.registerCommand('attackLens.updateAttackData', (arg?: unknown) => {
+    const hook = (arg as UpdateOptions | undefined)?.confirmUnpinned;
+    running ??= run(typeof hook === 'function' ? { confirmUnpinned: hook } : {}).finally(() => (running = undefined));
     return running;
   });
 }

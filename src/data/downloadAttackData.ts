@@ -109,6 +109,19 @@ export interface UnpinnedFile {
   readonly sha256: string;
 }
 
+/** The question put to the user about unpinned files: each file's name, size and SHA-256, and where they came from. */
+export function unpinnedPrompt(files: readonly UnpinnedFile[]): { message: string; detail: string } {
+  const message = `Accept ${files.length === 1 ? 'an unpinned ATT&CK bundle' : `${files.length} unpinned ATT&CK bundles`}?`;
+  const detail = [
+    'MITRE published no SHA-256 for these files and attackLens.update.sha256 names none:',
+    '',
+    ...files.map((f) => `${f.file} (${(f.size / 1e6).toFixed(1)} MB)\nSHA-256 ${f.sha256}`),
+    '',
+    `Downloaded from ${files.map((f) => f.url).join(', ')}. Accept only if you trust that server or have checked these digests elsewhere.`,
+  ].join('\n');
+  return { message, detail };
+}
+
 export interface Trust {
   readonly sources: readonly DigestSource[];
   /** Asked once for every file no source pins; without it, or when it answers false, they are refused. */

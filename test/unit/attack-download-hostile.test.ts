@@ -5,7 +5,7 @@ import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { AttackDataError } from '../../src/attack/types';
-import { DigestSource, download, downloadAndVerify, Release, sha256Hex, Trust, UnpinnedFile } from '../../src/data/downloadAttackData';
+import { DigestSource, download, downloadAndVerify, Release, sha256Hex, Trust, UnpinnedFile, unpinnedPrompt } from '../../src/data/downloadAttackData';
 import { transportProblem } from '../../src/data/httpDownload';
 import { parseReleaseDigests, parseUserDigests } from '../../src/data/releaseDigests';
 import { fetchRelease } from '../../src/node/fetchRelease';
@@ -234,5 +234,20 @@ describe('ATT&CK download against a hostile mirror (127.0.0.1)', () => {
       const again = await fetchRelease({ base: `${base}/tampered`, domain: 'mobile-attack', version: '18.1', outDir: out, trust: trust([pinned]) });
       assert.deepStrictEqual([again.status, again.trustedBy], ['present', "MITRE's published digest"]);
     });
+  });
+});
+
+describe('ATT&CK download: the question about unpinned files', () => {
+  it('names each file, its size and its SHA-256, and where they came from', () => {
+    const files = [
+      { file: 'mobile-attack-99.0.json', url: 'https://mirror.example/mobile-attack/mobile-attack-99.0.json', size: 3_140_402, sha256: 'a'.repeat(64) },
+      { file: 'ics-attack-99.0.json', url: 'https://mirror.example/ics-attack/ics-attack-99.0.json', size: 2_201_107, sha256: 'b'.repeat(64) },
+    ];
+    const { message, detail } = unpinnedPrompt(files);
+    assert.strictEqual(message, 'Accept 2 unpinned ATT&CK bundles?');
+    assert.ok(detail.includes(`mobile-attack-99.0.json (3.1 MB)\nSHA-256 ${'a'.repeat(64)}`), detail);
+    assert.ok(detail.includes(`ics-attack-99.0.json (2.2 MB)\nSHA-256 ${'b'.repeat(64)}`), detail);
+    assert.ok(detail.includes(files[0].url) && detail.includes(files[1].url), detail);
+    assert.strictEqual(unpinnedPrompt(files.slice(0, 1)).message, 'Accept an unpinned ATT&CK bundle?');
   });
 });

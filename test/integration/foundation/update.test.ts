@@ -5,12 +5,18 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { UpdateOutcome } from '../../../src/commands/updateAttackData';
+import type { UpdateOptions, UpdateOutcome } from '../../../src/commands/updateAttackData';
+import type { UnpinnedFile } from '../../../src/data/downloadAttackData';
 import { uiClick, uiScreenshot, waitForUiText } from '../../host/uiProbe';
 import { activateApi, stixDir } from './helpers';
 
 // "Update ATT&CK data" against a local mirror of attack-stix-data on 127.0.0.1: an index.json in
-// MITRE's format and the shared bundles. Each scenario is a path prefix of the same server.
+// MITRE's format and the shared bundles. Each scenario is a path prefix of the same server. The
+// shared bundles are not MITRE's release files (their digests differ from the published ones the
+// build pins), so the suite trusts them the way a user would: attackLens.update.sha256 in user
+// settings. Releases 98.0 and 99.0 are pinned by nobody. VS Code refuses to show modal dialogs
+// while extension tests run (the prompt throws "refused to show dialog in tests"), so the modal
+// itself is seen only as that refusal; its answers go through the command's confirmUnpinned hook.
 
 interface Listed {
   readonly version: string;
@@ -41,13 +47,23 @@ function indexJson(enterprise: readonly Listed[], others: Listed | null = { vers
   });
 }
 
+const mobile99 = 'mobile-attack-99.0.json';
+const ics99 = 'ics-attack-99.0.json';
+
 const scenarios: Record<string, string> = {
   // 16.1 is listed but older: the newest (17.1) must be chosen. Hashes are the real files'.
   older: indexJson([{ version: '16.1' }, { version: '17.1', sha256: sha256(bundle('enterprise-attack', '17.1')) }, { version: '11.0-beta' }]),
   current: indexJson([{ version: '18.1' }]),
   'bad-hash': indexJson([{ version: '18.1', sha256: '0'.repeat(64) }]),
   missing: indexJson([{ version: '19.0' }]),
-  'wrong-domain': indexJson([{ version: '18.1' }]),
+  // 98.0 is pinned by nobody, so the content check runs (and fails) before any confirmation.
+  'wrong-domain': indexJson([{ version: '98.0' }]),
+  tampered: indexJson([{ version: '18.1' }]),
+  'to-http': indexJson([{ version: '18.1' }]),
+  endless: indexJson([{ version: '18.1' }]),
+  stalled: indexJson([{ version: '18.1' }]),
+  // Mobile and ICS 99.0 (the 18.1 files under that name): pinned by nobody, need the modal.
+  unpinned: indexJson([{ version: '18.1' }], { version: '99.0' }),
   // Enterprise only: never "up to date" against three loaded domains.
   slow: indexJson([{ version: '18.1' }], null),
 };
@@ -68,9 +84,19 @@ function trickle(file: string, res: http.ServerResponse): void {
   res.on('close', () => clearInterval(timer));
 }
 
+let tamperedEnterprise: Buffer | undefined;
+/** Enterprise 18.1 with one letter of one description changed: still valid ATT&CK data. */
+function tampered(): Buffer {
+  tamperedEnterprise ??= Buffer.from(fs.readFileSync(bundle('enterprise-attack', '18.1'), 'utf8').replace('"description":"Adversaries', '"description":"adversaries'));
+  return tamperedEnterprise;
+}
+
+const openResponses = new Set<http.ServerResponse>();
 let requests: string[] = [];
 const server = http.createServer((req, res) => {
   requests.push(req.url ?? '');
+  openResponses.add(res);
+  res.on('close', () => openResponses.delete(res));
   const [, scenario, ...rest] = (req.url ?? '').split('/');
   const file = rest.join('/');
   if (scenarios[scenario] && file === 'index.json') {
@@ -80,6 +106,8 @@ const server = http.createServer((req, res) => {
   const m = /^(enterprise-attack|mobile-attack|ics-attack)\/\1-(\d+\.\d+)\.json$/.exec(file);
   let served = m ? bundle(m[1], m[2]) : '';
   if (scenario === 'wrong-domain' && m?.[1] === 'enterprise-attack') served = bundle('mobile-attack', '18.1');
+  if (scenario === 'unpinned' && m?.[2] === '99.0') served = bundle(m[1], '18.1');
+  if (m?.[1] === 'enterprise-attack' && hostile(scenario, res)) return;
   if (scenario === 'slow' && served) {
     trickle(served, res);
     return;
@@ -92,20 +120,66 @@ const server = http.createServer((req, res) => {
   fs.createReadStream(served).pipe(res);
 });
 
-async function update(scenario: string | undefined, base?: string): Promise<UpdateOutcome> {
+/** The hostile answers for the Enterprise bundle; true when it answered. */
+function hostile(scenario: string, res: http.ServerResponse): boolean {
+  if (scenario === 'tampered') {
+    res.writeHead(200, { 'content-length': tampered().length }).end(tampered());
+  } else if (scenario === 'to-http') {
+    res.writeHead(302, { location: 'http://mirror.example/enterprise-attack/enterprise-attack-18.1.json' }).end();
+  } else if (scenario === 'endless') {
+    // No Content-Length, never ends: only the cap on bytes received stops it.
+    const chunk = Buffer.alloc(64 * 1024, ' ');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const pump = () => {
+      while (!res.destroyed && res.write(chunk));
+    };
+    res.on('drain', pump);
+    pump();
+  } else if (scenario === 'stalled') {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': 1_000_000 }).write('{"type": "bundle", ');
+  } else {
+    return false;
+  }
+  return true;
+}
+
+/** Settings a scenario needs besides the base URL (workspace scope), cleared after it. */
+type ScenarioSettings = Partial<Record<'update.maxDownloadMB' | 'update.timeoutSeconds', number>>;
+
+async function update(scenario: string | undefined, base?: string, settings: ScenarioSettings = {}, options?: UpdateOptions): Promise<UpdateOutcome> {
   const port = (server.address() as AddressInfo).port;
   const url = base ?? `http://127.0.0.1:${port}/${scenario}`;
-  await vscode.workspace.getConfiguration('attackLens').update('updateBaseUrl', url, vscode.ConfigurationTarget.Workspace);
+  const config = () => vscode.workspace.getConfiguration('attackLens');
+  await config().update('updateBaseUrl', url, vscode.ConfigurationTarget.Workspace);
+  for (const [key, value] of Object.entries(settings)) await config().update(key, value, vscode.ConfigurationTarget.Workspace);
   requests = [];
-  return (await vscode.commands.executeCommand<UpdateOutcome>('attackLens.updateAttackData'))!;
+  try {
+    return (await vscode.commands.executeCommand<UpdateOutcome>('attackLens.updateAttackData', options))!;
+  } finally {
+    for (const key of Object.keys(settings)) await config().update(key, undefined, vscode.ConfigurationTarget.Workspace);
+  }
+}
+
+/** The digests the suite trusts, as a user would pin them (user settings: the setting is application-scoped). */
+const userDigests = Object.fromEntries(
+  [['enterprise-attack', '17.1'], ['enterprise-attack', '18.1'], ['mobile-attack', '18.1'], ['ics-attack', '18.1']].map(([d, v]) => [`${d}-${v}.json`, sha256(bundle(d, v))]),
+);
+
+async function cacheBytes(api: Awaited<ReturnType<typeof activateApi>>): Promise<string> {
+  const cache = vscode.Uri.joinPath(api.lens.extension.globalStorageUri, 'attack-index.json');
+  return createHash('sha256').update(await vscode.workspace.fs.readFile(cache)).digest('hex');
 }
 
 describe('foundation: Update ATT&CK data (local mirror on 127.0.0.1)', () => {
   before(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await vscode.workspace.getConfiguration('attackLens').update('update.sha256', userDigests, vscode.ConfigurationTarget.Global);
   });
   after(async () => {
     await vscode.workspace.getConfiguration('attackLens').update('updateBaseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('attackLens').update('update.sha256', undefined, vscode.ConfigurationTarget.Global);
+    for (const res of openResponses) res.destroy();
+    server.closeAllConnections();
     await new Promise((r) => server.close(r));
   });
 
@@ -117,7 +191,7 @@ describe('foundation: Update ATT&CK data (local mirror on 127.0.0.1)', () => {
     assert.strictEqual(api.lens.indexSource, 'built-in data');
   });
 
-  it('downloads the newest release per domain, verifies its SHA-256, saves it and swaps it in', async () => {
+  it('downloads the newest release per domain, verifies its SHA-256 against the user\'s pins, saves it and swaps it in', async () => {
     const api = await activateApi();
     const outcome = await update('older');
     assert.strictEqual(outcome.status, 'updated', outcome.message);
@@ -135,19 +209,26 @@ describe('foundation: Update ATT&CK data (local mirror on 127.0.0.1)', () => {
     assert.deepStrictEqual(saved.domains.map((d) => `${d.domain} ${d.version}`), ['enterprise-attack 17.1', 'mobile-attack 18.1', 'ics-attack 18.1']);
   });
 
-  for (const [scenario, why] of [
-    ['bad-hash', /SHA-256 mismatch/],
-    ['missing', /HTTP 404/],
-    ['wrong-domain', /expected enterprise-attack data but the file holds mobile-attack/],
+  for (const [scenario, why, settings] of [
+    ['bad-hash', /SHA-256 mismatch: .* the server's index lists 0{64}; refused/, {}],
+    ['missing', /HTTP 404/, {}],
+    ['wrong-domain', /expected enterprise-attack data but the file holds mobile-attack/, {}],
+    // Both pins are named: MITRE's (embedded by the build) and the user's.
+    ['tampered', new RegExp(`SHA-256 mismatch: the file's digest is [0-9a-f]{64}, expected [0-9a-f]{64} \\(MITRE's published digest\\) or ${userDigests['enterprise-attack-18.1.json']} \\(attackLens\\.update\\.sha256\\); refused`), {}],
+    ['to-http', /insecure redirect to http:\/\/mirror\.example\/enterprise-attack\/enterprise-attack-18\.1\.json: http is refused: only https is allowed/, {}],
+    ['endless', /more than 1 MB received, over the download cap; refused/, { 'update.maxDownloadMB': 1 }],
+    ['stalled', /download timed out after 1 s; refused/, { 'update.timeoutSeconds': 1 }],
   ] as const) {
-    it(`fails clearly and keeps the data it had: ${scenario}`, async () => {
+    it(`fails clearly and keeps the data and the saved cache it had: ${scenario}`, async () => {
       const api = await activateApi();
       const before = api.lens.index;
-      const outcome = await update(scenario);
+      const cached = await cacheBytes(api);
+      const outcome = await update(scenario, undefined, settings);
       assert.strictEqual(outcome.status, 'failed');
       assert.match(outcome.message, why);
       assert.match(outcome.message, /kept ATT&CK v17\.1/);
       assert.strictEqual(api.lens.index, before);
+      assert.strictEqual(await cacheBytes(api), cached);
     });
   }
 
@@ -181,6 +262,48 @@ describe('foundation: Update ATT&CK data (local mirror on 127.0.0.1)', () => {
     assert.strictEqual(outcome.status, 'cancelled', outcome.message);
     assert.strictEqual(outcome.message, `Update cancelled; ATT&CK Lens kept ${before.versionLabel}.`);
     assert.strictEqual(api.lens.index, before);
+  });
+
+  const unpinnedRefusal = new RegExp(
+    `not pinned: no published or configured SHA-256 for ${mobile99.replace(/\./g, '\\.')} \\(SHA-256 [0-9a-f]{64}\\), ${ics99.replace(/\./g, '\\.')} .*attackLens\\.update\\.sha256`,
+  );
+
+  it('puts releases nobody pinned to the user in a modal; when it is not answered with Accept they are refused', async () => {
+    const api = await activateApi();
+    const before = api.lens.index;
+    const cached = await cacheBytes(api);
+    const outcome = await update('unpinned');
+    assert.strictEqual(outcome.status, 'failed', outcome.message);
+    // The test host refuses the modal itself, quoting its message: proof the command asked.
+    assert.match(outcome.message, /refused to show dialog in tests\. Contents: Accept 2 unpinned ATT&CK bundles\?/);
+    assert.strictEqual(api.lens.index, before);
+    assert.strictEqual(await cacheBytes(api), cached);
+  });
+
+  it('asks about every unpinned file with its name, size and SHA-256; "no" refuses them and keeps the data', async () => {
+    const api = await activateApi();
+    const before = api.lens.index;
+    const cached = await cacheBytes(api);
+    const asked: (readonly UnpinnedFile[])[] = [];
+    const outcome = await update('unpinned', undefined, {}, { confirmUnpinned: async (files) => (asked.push(files), false) });
+    assert.strictEqual(outcome.status, 'failed', outcome.message);
+    assert.match(outcome.message, unpinnedRefusal);
+    const port = (server.address() as AddressInfo).port;
+    const expected = (domain: string, name: string) => {
+      const served = bundle(domain, '18.1');
+      return { file: name, url: `http://127.0.0.1:${port}/unpinned/${domain}/${name}`, size: fs.statSync(served).size, sha256: sha256(served) };
+    };
+    assert.deepStrictEqual(asked, [[expected('mobile-attack', mobile99), expected('ics-attack', ics99)]]);
+    assert.strictEqual(api.lens.index, before);
+    assert.strictEqual(await cacheBytes(api), cached);
+  });
+
+  it('accepts releases nobody pinned once the user says yes', async () => {
+    const api = await activateApi();
+    const outcome = await update('unpinned', undefined, {}, { confirmUnpinned: async () => true });
+    assert.strictEqual(outcome.status, 'updated', outcome.message);
+    assert.deepStrictEqual(outcome.versions, { 'enterprise-attack': '18.1', 'mobile-attack': '99.0', 'ics-attack': '99.0' });
+    assert.deepStrictEqual(api.lens.index.domains.map((d) => `${d.domain} ${d.version}`), ['enterprise-attack 18.1', 'mobile-attack 99.0', 'ics-attack 99.0']);
   });
 
   it('updates back to 18.1 from the mirror', async () => {
