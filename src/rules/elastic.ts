@@ -4,6 +4,7 @@ import { lenientId, tacticId } from './refIds';
 import { baseName, inDeprecatedFolder, LineMap, problemAt } from './text';
 import { scanToml, TomlLine, TomlString } from './tomlScan';
 import { AttackReference, ParsedRuleFile, Span } from './types';
+import { unreadableId } from './unreadable';
 
 // Elastic detection rules (elastic/detection-rules `rules/**.toml`): one rule per file.
 // ATT&CK is in `[[rule.threat]]` blocks: `[rule.threat.tactic]`, `[[rule.threat.technique]]`
@@ -198,10 +199,12 @@ function threatReferences(blocks: readonly ThreatBlock[], index: AttackIndex | u
 }
 
 function reference(value: TomlString, kind: 'tactic' | 'technique', id: string | undefined, field: string, lines: LineMap, context: AttackReference['context']): AttackReference {
+  const unreadable = id ? undefined : unreadableId(value.text);
   return {
     text: value.text,
     kind,
     ...(id ? { id } : {}),
+    ...(unreadable ? { unreadable } : {}),
     span: lines.span(value.start, value.end),
     field,
     ruleIndex: 0,
