@@ -1,5 +1,6 @@
 import { Domain, Technique } from '../attack/types';
 import { visibleText } from '../rules/unreadable';
+import { csvCell } from './csv';
 import { CoverageModel, percentOf, TacticCoverage, TechniqueCoverage } from './model';
 
 // Coverage reports for people (markdown, the CLI's summary table) and machines (json, csv).
@@ -160,12 +161,6 @@ function markdownReport(model: CoverageModel, options: ReportOptions): string {
   return out.join('\n') + '\n';
 }
 
-export function csvField(v: string | number | boolean): string {
-  // A text cell starting like a formula is defused (OWASP CSV injection): a file may be named so.
-  const s = typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** One row per in-scope technique and sub-technique (each once, with all its tactics). */
 function csvReport(model: CoverageModel, options: ReportOptions): string {
   const show = options.displayPath ?? ((p: string) => p);
@@ -175,7 +170,7 @@ function csvReport(model: CoverageModel, options: ReportOptions): string {
     if (seen.has(c.technique.id)) return;
     seen.add(c.technique.id);
     const files = [...new Set(c.rules.map((r) => show(r.path)))].sort().join(';');
-    rows.push([c.technique.domain, c.technique.tactics.join(';'), c.technique.id, c.technique.name, c.technique.isSubtechnique, c.covered, c.rules.length, c.viaSubtechniques.length, files].map(csvField).join(','));
+    rows.push([c.technique.domain, c.technique.tactics.join(';'), c.technique.id, c.technique.name, c.technique.isSubtechnique, c.covered, c.rules.length, c.viaSubtechniques.length, files].map(csvCell).join(','));
   };
   for (const t of model.tactics()) {
     for (const item of t.items) {
