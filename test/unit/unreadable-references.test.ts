@@ -171,6 +171,13 @@ describe('unreadable ATT&CK references', function () {
     it('Elastic threat ids', () => {
       const text = `[rule]\nname = "R"\nrule_id = "1"\n\n[[rule.threat]]\nframework = "MITRE ATT&CK"\n[[rule.threat.technique]]\nid = "T1059.001."\nname = "PowerShell"\n[[rule.threat.technique]]\nid = "T${ZWSP}1003"\nname = "OS Credential Dumping"\n[rule.threat.tactic]\nid = "TA0002 "\nname = "Execution"\n`;
       assert.strictEqual(refs(parse(text, 'r.toml', 'elastic')).length, 3);
+      const numbers = text.replace('id = "T1059.001."', 'id = 1059 # a number').replace('id = "TA0002 "', 'id = ["TA0002"]');
+      const { findings } = unreadableFindings(numbers, 'r.toml', 'elastic');
+      assert.deepStrictEqual(findings.map((f) => [f.ref?.text, f.ref?.kind, f.message.replace(/:.*/, '')]), [
+        ['1059', 'technique', '1059 cannot be read as an ATT&CK reference'],
+        [`T${ZWSP}1003`, 'technique', 'T<U+200B>1003 cannot be read as an ATT&CK reference'],
+        ['["TA0002"]', 'tactic', '["TA0002"] cannot be read as an ATT&CK reference'],
+      ]);
       assertRepairs(text, 'r.toml', 'elastic', 'T1059.001.', 'T1059.001');
       assertRepairs(text, 'r.toml', 'elastic', `T${ZWSP}1003`, 'T1003');
     });
