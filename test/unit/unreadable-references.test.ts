@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { applyEdits } from '../../src/checks/fixAll';
 import { checkRuleFile, Finding } from '../../src/checks/referenceChecks';
+import { staleReferences } from '../../src/checks/staleReferences';
 import { CoverageModel } from '../../src/coverage/model';
 import { jsonReport, renderReport, summaryTable } from '../../src/coverage/report';
 import { parseRuleFile } from '../../src/rules/index';
@@ -187,6 +188,10 @@ describe('unreadable ATT&CK references', function () {
       assert.deepStrictEqual(all.map((r) => [r.text, r.id, !!r.unreadable]), [['T1047 .001', undefined, true], ['TA0002.', undefined, true]]);
       assertRepairs(text, 'r.yaral', 'yaral', 'T1047 .001', 'T1047.001', false);
       assertRepairs(text, 'r.yaral', 'yaral', 'TA0002.', 'TA0002');
+    });
+    it('YARA-L: "Check rules against ATT&CK data" does not read an unreadable item as an ID and a name', () => {
+      const text = 'rule r {\n  meta:\n    mitre_attack_technique = "T1047 .001"\n  events:\n    $e.x = 1\n  condition:\n    $e\n}\n';
+      assert.deepStrictEqual(staleReferences(parse(text, 'r.yaral', 'yaral'), text, index18()), []);
     });
     it('generic text: disguised IDs are notes, sentence punctuation is not', () => {
       const text = `We detect Ｔ１０５９ and T${ZWSP}1003 and T1047. Fine.\n`;
