@@ -222,7 +222,7 @@ const UNREADABLE_LISTED = 10;
 
 /** Where the unreadable references are, for the summary: they are few and each is a fix to make. */
 function unreadableLines(model: CoverageModel): string[] {
-  const out = model.unreadable.slice(0, UNREADABLE_LISTED).map((u) => `  ${u.ref.path}:${u.ref.span.start.line + 1}: ${visibleText(u.ref.text)} cannot be read as an ATT&CK reference: ${u.reason}${u.repaired ? ` (meant ${u.repaired}?)` : ''}`);
+  const out = model.unreadable.slice(0, UNREADABLE_LISTED).map((u) => `  ${visibleText(u.ref.path)}:${u.ref.span.start.line + 1}: ${visibleText(u.ref.text)} cannot be read as an ATT&CK reference: ${u.reason}${u.repaired ? ` (meant ${u.repaired}?)` : ''}`);
   if (model.unreadable.length > UNREADABLE_LISTED) out.push(`  … and ${model.unreadable.length - UNREADABLE_LISTED} more (--format json lists them all)`);
   return out;
 }

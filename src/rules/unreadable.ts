@@ -38,12 +38,16 @@ function distinct(matches: Iterable<string>, limit = 3): string[] {
   return [...new Set(matches)].slice(0, limit);
 }
 
-/** The ASCII digit for a decimal digit of any script: Unicode lays them out as runs of ten, 0 first. */
+/**
+ * The ASCII digit for a decimal digit of any script: Unicode lays them out as runs of ten, 0
+ * first, some runs back to back (the mathematical digits are five), so the distance to the
+ * start of the block of runs, modulo ten, is the digit.
+ */
 function asciiDigit(c: string): string {
   const cp = c.codePointAt(0)!;
   let k = 0;
-  while (k < 10 && /\p{Nd}/u.test(String.fromCodePoint(cp - k - 1))) k++;
-  return String((k % 10));
+  while (k < 100 && /\p{Nd}/u.test(String.fromCodePoint(cp - k - 1))) k++;
+  return String(k % 10);
 }
 
 /**

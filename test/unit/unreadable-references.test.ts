@@ -62,6 +62,8 @@ describe('unreadable ATT&CK references', function () {
       ['T١٠٥٩', 'T1059', /non-ASCII digits/, true],
       ['T۱۰۵۹.۰۰۱', 'T1059.001', /non-ASCII digits/, true],
       ['T१०५९', 'T1059', /non-ASCII digits/, true],
+      // The second of two back-to-back runs of ten digits (U+116D0…U+116E3).
+      ['T\u{116DB}\u{116DA}\u{116DF}\u{116E3}', 'T1059', /non-ASCII digits/, true],
       ['\u04221059', 'T1059', /look-alike letter \(Т U\+0422\)/, false],
       ['T1059 .001', 'T1059.001', /space/, false],
     ];
