@@ -31,7 +31,7 @@ export function parseGeneric(text: string, path: string, index: AttackIndex | un
     });
   }
   if (NON_ASCII.test(text)) {
-    references.push(...disguisedIds(text, re, lines));
+    for (const r of disguisedIds(text, re, lines)) references.push(r);
     references.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.character - b.span.start.character);
   }
   return {
