@@ -1,8 +1,9 @@
 import { AttackIndex } from '../attack/index';
-import { AttackReference, ParsedRuleFile, RuleFormat, RuleProblem } from '../rules/types';
+import { AttackReference, DetectionRule, ParsedRuleFile, RuleFormat, RuleProblem, Unreadable } from '../rules/types';
+import { visibleText } from '../rules/unreadable';
 import { checkElasticSlot, elasticRewrite } from './elasticChecks';
 import { checkEntry } from './entryChecks';
-import { finding, Finding, replaceFix } from './findings';
+import { finding, Finding, FindingCode, replaceFix } from './findings';
 import { checkSigmaRule } from './sigmaChecks';
 import { canonicalIdSpelling, sentinelTacticName } from './spelling';
 import { closestTactics } from './suggestions';
@@ -17,7 +18,8 @@ export * from './findings';
 export function checkRuleFile(file: ParsedRuleFile, text: string, index: AttackIndex): Finding[] {
   const out: Finding[] = file.problems.map(problemFinding);
   const lines = new TextLines(text);
-  for (const rule of file.rules) {
+  for (const whole of file.rules) {
+    const rule = readableOnly(whole, out);
     if (file.format === 'sigma') {
       checkSigmaRule(index, rule, lines, out);
       continue;
@@ -25,8 +27,23 @@ export function checkRuleFile(file: ParsedRuleFile, text: string, index: AttackI
     for (const ref of rule.references) checkReference(index, file.format, ref, rule.references, lines, out);
   }
   // Bare IDs in prose (generic files) can be part numbers or tickets: an unknown one is a note, not an error.
-  const findings = file.format === 'generic' ? out.map((f) => (f.code === 'attack-lens/unknown-id' ? { ...f, defaultSeverity: 'information' as const } : f)) : out;
+  const findings = file.format === 'generic' ? out.map((f) => (NOTES_IN_PROSE.has(f.code) ? { ...f, defaultSeverity: 'information' as const } : f)) : out;
   return findings.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.character - b.span.start.character);
+}
+
+const NOTES_IN_PROSE: ReadonlySet<FindingCode> = new Set<FindingCode>(['attack-lens/unknown-id', 'attack-lens/unreadable-reference']);
+
+/** Reports the rule's unreadable references and returns the rule with the others, for the format's checks. */
+function readableOnly(rule: DetectionRule, out: Finding[]): DetectionRule {
+  const readable = rule.references.filter((r) => !r.unreadable);
+  if (readable.length === rule.references.length) return rule;
+  for (const ref of rule.references) if (ref.unreadable) out.push(unreadableFinding(ref, ref.unreadable));
+  return { ...rule, references: readable };
+}
+
+function unreadableFinding(ref: AttackReference, u: Unreadable): Finding {
+  const fixes = u.repaired !== undefined && u.repaired !== ref.text ? [replaceFix(`Change to ${u.repaired}`, ref.span, u.repaired, u.certain === true)] : [];
+  return finding('attack-lens/unreadable-reference', `${visibleText(ref.text)} cannot be read as an ATT&CK reference: ${u.reason}`, ref.span, fixes, { ref });
 }
 
 function problemFinding(p: RuleProblem): Finding {

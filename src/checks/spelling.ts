@@ -1,20 +1,10 @@
-import { normalizeId } from '../attack/ids';
+import { canonicalIdSpelling } from '../rules/refIds';
 
 // How ATT&CK IDs and tactics are written in each format, and their canonical spelling.
-// Pure text functions: whether the ID exists is the checks' business.
+// Pure text functions: whether the ID exists is the checks' business. canonicalIdSpelling
+// lives with the parsers' readers, which mark text it cannot read.
 
-/**
- * The canonical ID for ID-like text people write: `T1059.1`, `t1059`, `T1059-001`, `T1059/001`,
- * `ta0002`, `g0016`. Undefined when the text is not ID-like at all.
- */
-export function canonicalIdSpelling(text: string): string | undefined {
-  const s = text.trim();
-  const technique = /^t(\d{4})(?:[.\-_/ ]?(\d{1,3}))?$/i.exec(s);
-  if (technique) return technique[2] ? `T${technique[1]}.${technique[2].padStart(3, '0')}` : `T${technique[1]}`;
-  const other = /^(ta|g|s|c|m|det|an|dc)(\d{4})$/i.exec(s);
-  if (other) return `${other[1].toUpperCase()}${other[2]}`;
-  return normalizeId(s);
-}
+export { canonicalIdSpelling };
 
 export type SigmaTag =
   | { readonly kind: 'id'; readonly id: string; readonly canonical: string }

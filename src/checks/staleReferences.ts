@@ -99,7 +99,7 @@ function yaralNames(file: ParsedRuleFile, text: string, index: AttackIndex): Sta
   let urls: Map<number, string[]> | undefined;
   for (const rule of file.rules) {
     for (const ref of rule.references) {
-      if (ref.kind !== 'technique' || canonicalIdSpelling(ref.text)) continue;
+      if (ref.kind !== 'technique' || ref.unreadable || canonicalIdSpelling(ref.text)) continue;
       const item = splitItem(ref.text);
       if (item.id) {
         // `T1003 - Credential Dumping`: the ID decides; the name should be the ID's.

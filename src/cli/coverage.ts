@@ -3,6 +3,7 @@ import { AttackIndex } from '../attack/index';
 import { DOMAINS, Domain } from '../attack/types';
 import { atomicsCsv, AtomicsIndex, atomicsJson, atomicsMarkdown, atomicTestCount, crossReferenceAtomics, parseAtomicsCsv, testsByTechnique } from '../coverage/atomics';
 import { parentOf } from '../attack/ids';
+import { csvRow } from '../coverage/csv';
 import { CoverageModel } from '../coverage/model';
 import { navigatorLayer } from '../coverage/navigator';
 import { rankGaps } from '../coverage/priorities';
@@ -104,8 +105,6 @@ function testedTechniques(model: CoverageModel, atomics: AtomicsIndex): TestedTe
   return out;
 }
 
-const csvCell = (s: string) => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s).replace(/^(.*[",\r\n].*)$/s, (v) => `"${v.replace(/"/g, '""')}"`);
-
 /**
  * The purple-team cross-reference, added to the report in its format: atomic tests per technique
  * (json: `atomics.tests` and `atomicTests` on each covered technique; csv: `tests` rows; markdown:
@@ -124,8 +123,8 @@ function withAtomics(text: string, format: Format, model: CoverageModel, atomics
       return JSON.stringify({ ...report, atomics: { testCount: atomics.testCount, tested: x.tested, tests, ...atomicsJson(x) } }, null, 2) + '\n';
     }
     case 'csv': {
-      const rows = tested.map((t) => `tests,${t.id},${csvCell(t.name)},${t.tests}`);
-      return text + '\r\n' + atomicsCsv(x).replace(/\n/g, '\r\n') + rows.join('\r\n') + (rows.length ? '\r\n' : '');
+      const rows = tested.map((t) => csvRow(['tests', t.id, t.name, t.tests]));
+      return text + '\r\n' + atomicsCsv(x, '\r\n') + rows.join('\r\n') + (rows.length ? '\r\n' : '');
     }
     default: {
       const table = [`### Atomic tests per technique (${tested.length})`, '', '| Technique | Name | Atomic tests | Rules |', '| --- | --- | ---: | ---: |'];

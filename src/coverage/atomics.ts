@@ -1,4 +1,5 @@
 import { parentOf } from '../attack/ids';
+import { csvRow } from './csv';
 import { CoverageModel } from './model';
 
 // Purple-team cross-reference with Atomic Red Team's index CSV (atomics/Indexes/index.csv:
@@ -205,10 +206,9 @@ export function atomicsMarkdown(x: AtomicsCrossReference, limit = 50): string {
 }
 
 /** CSV rows (`section,technique,name,count`) appended to the CLI's CSV output. */
-export function atomicsCsv(x: AtomicsCrossReference): string {
-  const q = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+export function atomicsCsv(x: AtomicsCrossReference, eol = '\n'): string {
   const lines = ['atomics,technique,name,count'];
-  for (const r of x.testedNotDetected) lines.push(`tested-not-detected,${r.id},${q(r.name)},${r.tests}`);
-  for (const r of x.detectedNotTested) lines.push(`detected-not-tested,${r.id},${q(r.name)},${r.rules}`);
-  return lines.join('\n') + '\n';
+  for (const r of x.testedNotDetected) lines.push(csvRow(['tested-not-detected', r.id, r.name, r.tests]));
+  for (const r of x.detectedNotTested) lines.push(csvRow(['detected-not-tested', r.id, r.name, r.rules]));
+  return lines.join(eol) + eol;
 }

@@ -66,6 +66,15 @@ export interface RevokedReference {
   readonly replacement?: string;
 }
 
+/** A reference that cannot be read (a trailing dot, a zero-width character, a YAML alias): it counts for nothing. */
+export interface UnreadableReference {
+  readonly ref: RuleRef;
+  /** Why, completing "cannot be read as an ATT&CK reference: …". */
+  readonly reason: string;
+  /** What it most likely means, when a repair reads. */
+  readonly repaired?: string;
+}
+
 export interface CoverageProblem {
   readonly path: string;
   /** 0-based. */
@@ -115,6 +124,8 @@ export class CoverageModel {
   /** Unknown reference (canonical ID, or the text when not ID-shaped) → the rules naming it. */
   readonly unknown: ReadonlyMap<string, readonly RuleRef[]>;
   readonly revoked: readonly RevokedReference[];
+  /** References that could not be read, in scan order; they count for nothing. */
+  readonly unreadable: readonly UnreadableReference[];
   /** Parse errors, in path order. */
   readonly problems: readonly CoverageProblem[];
   readonly skipped: readonly SkippedFile[];
@@ -144,6 +155,7 @@ export class CoverageModel {
     this.skipped = options.skipped ?? [];
     const unknown = new Map<string, RuleRef[]>();
     const revoked: RevokedReference[] = [];
+    const unreadable: UnreadableReference[] = [];
     const problems: CoverageProblem[] = [];
     let ruleCount = 0;
     let deprecatedCount = 0;
@@ -161,19 +173,20 @@ export class CoverageModel {
           continue;
         }
         counted = true;
-        this.addRule(file, rule, ruleCount++, unknown, revoked);
+        this.addRule(file, rule, ruleCount++, unknown, revoked, unreadable);
       }
       if (counted) fileCount++;
     }
     this.unknown = unknown;
     this.revoked = revoked;
+    this.unreadable = unreadable;
     this.problems = problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
     this.ruleCount = ruleCount;
     this.deprecatedRuleCount = deprecatedCount;
     this.fileCount = fileCount;
   }
 
-  private addRule(file: ParsedRuleFile, rule: DetectionRule, serial: number, unknown: Map<string, RuleRef[]>, revoked: RevokedReference[]): void {
+  private addRule(file: ParsedRuleFile, rule: DetectionRule, serial: number, unknown: Map<string, RuleRef[]>, revoked: RevokedReference[], unreadable: UnreadableReference[]): void {
     // A rule names a handful of IDs: arrays beat sets here, and this runs for every rule on every change.
     const seen: string[] = [];
     const viaSeen: string[] = [];
@@ -182,6 +195,10 @@ export class CoverageModel {
       return revokedId ? { ...ref, revoked: revokedId } : ref;
     };
     for (const r of rule.references) {
+      if (r.unreadable) {
+        unreadable.push({ ref: refOf(r), reason: r.unreadable.reason, ...(r.unreadable.repaired !== undefined ? { repaired: r.unreadable.repaired } : {}) });
+        continue;
+      }
       const res = this.resolveReference(r);
       if (res.kind === 'other') continue;
       if (res.kind === 'unknown') {

@@ -1,6 +1,7 @@
 import { PriorityGap, PriorityRanking } from './priorities';
 import { describeProfile } from './profile';
-import { csvField, mdCell } from './report';
+import { csvRow } from './csv';
+import { mdCell } from './report';
 
 // The threat profile's part of a coverage report (`attack-lens coverage --profile`): how much
 // of the profile is covered and its gaps, highest weight first, as the Priority gaps view ranks them.
@@ -60,6 +61,6 @@ export function profileSummary(r: PriorityRanking, limit = 10): string {
 /** CSV rows appended to the coverage CSV (a section with its own header, like the atomics one). */
 export function profileCsv(r: PriorityRanking): string {
   const rows = ['profile_gap,technique_id,name,weight,status,reason'];
-  for (const g of r.gaps) rows.push(['gap', g.technique.id, g.technique.name, g.weight, g.status, g.reason].map(csvField).join(','));
+  for (const g of r.gaps) rows.push(csvRow(['gap', g.technique.id, g.technique.name, g.weight, g.status, g.reason]));
   return rows.join('\r\n') + '\r\n';
 }

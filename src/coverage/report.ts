@@ -1,4 +1,6 @@
 import { Domain, Technique } from '../attack/types';
+import { visibleText } from '../rules/unreadable';
+import { csvCell } from './csv';
 import { CoverageModel, percentOf, TacticCoverage, TechniqueCoverage } from './model';
 
 // Coverage reports for people (markdown, the CLI's summary table) and machines (json, csv).
@@ -30,6 +32,8 @@ export interface JsonReport {
   readonly deprecatedRulesExcluded: number;
   readonly total: { readonly techniques: CountJson; readonly subtechniques: CountJson };
   readonly revoked: readonly { readonly file: string; readonly line: number; readonly id: string; readonly replacement: string | null }[];
+  /** References that could not be read (counted for nothing), with why and what they most likely mean. */
+  readonly unreadable: readonly { readonly file: string; readonly line: number; readonly text: string; readonly reason: string; readonly repaired: string | null }[];
 }
 
 interface CountJson {
@@ -58,14 +62,11 @@ export function tacticKey(model: CoverageModel, t: TacticCoverage): string {
 export function jsonReport(model: CoverageModel, options: ReportOptions = {}): JsonReport {
   const show = options.displayPath ?? ((p: string) => p);
   const count = (c: { covered: number; total: number }): CountJson => ({ covered: c.covered, total: c.total, percent: percentOf(c) });
-  const tactics: Record<string, JsonReport['tactics'][string]> = {};
-  for (const t of model.tactics()) tactics[tacticKey(model, t)] = { covered: t.techniques.covered, total: t.techniques.total, percent: percentOf(t.techniques), domain: t.tactic.domain, name: t.tactic.name, subtechniques: count(t.subtechniques) };
-  const techniques: Record<string, JsonReport['techniques'][string]> = {};
-  for (const c of coveredTechniques(model)) {
-    techniques[c.technique.id] = { rules: c.rules.length, viaSubtechniques: c.viaSubtechniques.length, files: [...new Set(c.rules.map((r) => show(r.path)))].sort() };
-  }
-  const unknown: Record<string, number> = {};
-  for (const [id, refs] of [...model.unknown.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) unknown[id] = refs.length;
+  // Keys come from rule files and bundles: built with Object.fromEntries, every key (`__proto__`,
+  // `constructor`) is an own property that JSON.stringify writes.
+  const tactics = Object.fromEntries(model.tactics().map((t) => [tacticKey(model, t), { covered: t.techniques.covered, total: t.techniques.total, percent: percentOf(t.techniques), domain: t.tactic.domain, name: t.tactic.name, subtechniques: count(t.subtechniques) }]));
+  const techniques = Object.fromEntries(coveredTechniques(model).map((c) => [c.technique.id, { rules: c.rules.length, viaSubtechniques: c.viaSubtechniques.length, files: [...new Set(c.rules.map((r) => show(r.path)))].sort() }]));
+  const unknown = Object.fromEntries([...model.unknown.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([id, refs]) => [id, refs.length]));
   return {
     attackVersion: [...new Set(model.domains.map((d) => model.index.domain(d)?.version ?? '?'))].join(', '),
     domains: model.domains,
@@ -79,8 +80,10 @@ export function jsonReport(model: CoverageModel, options: ReportOptions = {}): J
     deprecatedRulesExcluded: model.deprecatedRuleCount,
     total: { techniques: count(model.total.techniques), subtechniques: count(model.total.subtechniques) },
     revoked: model.revoked.map((r) => ({ file: show(r.ref.path), line: r.ref.span.start.line + 1, id: r.id, replacement: r.replacement ?? null })),
+    unreadable: model.unreadable.map((u) => ({ file: show(u.ref.path), line: u.ref.span.start.line + 1, text: u.ref.text, reason: u.reason, repaired: u.repaired ?? null })),
   };
 }
+
 
 /** Every known technique with at least one rule, directly or via a sub-technique, by ID. */
 export function coveredTechniques(model: CoverageModel): TechniqueCoverage[] {
@@ -138,6 +141,11 @@ function markdownReport(model: CoverageModel, options: ReportOptions): string {
     out.push('| Reference | Rules | First seen |', '| --- | ---: | --- |');
     for (const [id, refs] of model.unknown) out.push(`| ${mdCell(id)} | ${refs.length} | ${mdCell(show(refs[0].path))}:${refs[0].span.start.line + 1} |`);
   }
+  if (model.unreadable.length) {
+    out.push('', '## Unreadable references', '', 'Shaped like ATT&CK references but not readable as written, so counted for nothing.', '');
+    out.push('| Reference | Why | Likely meant | File |', '| --- | --- | --- | --- |');
+    for (const u of model.unreadable) out.push(`| ${mdCell(visibleText(u.ref.text))} | ${mdCell(u.reason)} | ${u.repaired ? mdCell(u.repaired) : '—'} | ${mdCell(show(u.ref.path))}:${u.ref.span.start.line + 1} |`);
+  }
   if (model.revoked.length) {
     out.push('', '## Revoked references', '', '| Reference | Counted as | File |', '| --- | --- | --- |');
     for (const r of model.revoked) out.push(`| ${r.id} | ${r.replacement ?? '(no replacement)'} | ${mdCell(show(r.ref.path))}:${r.ref.span.start.line + 1} |`);
@@ -153,12 +161,6 @@ function markdownReport(model: CoverageModel, options: ReportOptions): string {
   return out.join('\n') + '\n';
 }
 
-export function csvField(v: string | number | boolean): string {
-  // A text cell starting like a formula is defused (OWASP CSV injection): a file may be named so.
-  const s = typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** One row per in-scope technique and sub-technique (each once, with all its tactics). */
 function csvReport(model: CoverageModel, options: ReportOptions): string {
   const show = options.displayPath ?? ((p: string) => p);
@@ -168,7 +170,7 @@ function csvReport(model: CoverageModel, options: ReportOptions): string {
     if (seen.has(c.technique.id)) return;
     seen.add(c.technique.id);
     const files = [...new Set(c.rules.map((r) => show(r.path)))].sort().join(';');
-    rows.push([c.technique.domain, c.technique.tactics.join(';'), c.technique.id, c.technique.name, c.technique.isSubtechnique, c.covered, c.rules.length, c.viaSubtechniques.length, files].map(csvField).join(','));
+    rows.push([c.technique.domain, c.technique.tactics.join(';'), c.technique.id, c.technique.name, c.technique.isSubtechnique, c.covered, c.rules.length, c.viaSubtechniques.length, files].map(csvCell).join(','));
   };
   for (const t of model.tactics()) {
     for (const item of t.items) {
@@ -205,13 +207,24 @@ export function summaryTable(model: CoverageModel): string {
   const notes = [
     model.unknown.size ? `${model.unknown.size} unknown reference${model.unknown.size === 1 ? '' : 's'}` : '',
     model.revoked.length ? `${model.revoked.length} revoked reference${model.revoked.length === 1 ? '' : 's'}` : '',
+    model.unreadable.length ? `${model.unreadable.length} unreadable reference${model.unreadable.length === 1 ? '' : 's'} (counted for nothing)` : '',
     deprecated.length ? `${deprecated.length} reference${deprecated.length === 1 ? '' : 's'} to deprecated techniques (counted for nothing)` : '',
     model.problems.length ? `${model.problems.length} parse problem${model.problems.length === 1 ? '' : 's'}` : '',
     model.skipped.length ? `${model.skipped.length} skipped file${model.skipped.length === 1 ? '' : 's'}` : '',
     model.deprecatedRuleCount ? `${model.deprecatedRuleCount} deprecated rule${model.deprecatedRuleCount === 1 ? '' : 's'} left out` : '',
   ].filter(Boolean);
   if (notes.length) lines.push(notes.join(' · '));
+  lines.push(...unreadableLines(model));
   return lines.join('\n');
+}
+
+const UNREADABLE_LISTED = 10;
+
+/** Where the unreadable references are, for the summary: they are few and each is a fix to make. */
+function unreadableLines(model: CoverageModel): string[] {
+  const out = model.unreadable.slice(0, UNREADABLE_LISTED).map((u) => `  ${visibleText(u.ref.path)}:${u.ref.span.start.line + 1}: ${visibleText(u.ref.text)} cannot be read as an ATT&CK reference: ${u.reason}${u.repaired ? ` (meant ${u.repaired}?)` : ''}`);
+  if (model.unreadable.length > UNREADABLE_LISTED) out.push(`  … and ${model.unreadable.length - UNREADABLE_LISTED} more (--format json lists them all)`);
+  return out;
 }
 
 function bar(percent: number): string {

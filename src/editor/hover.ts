@@ -32,7 +32,8 @@ export function registerHover(lens: LensContext): vscode.Disposable {
         const found = references.get(document);
         if (!found || token.isCancellationRequested) return undefined;
         const target = referenceAt(found.parsed, position);
-        if (!target) return undefined;
+        // An unreadable reference names nothing: its diagnostic's hover says why and what it likely means.
+        if (!target || target.ref.unreadable) return undefined;
         const markdown = hoverMarkdown(lens.index, target, lens.config.siteBaseUrl, lens.config.hoverFullDescription);
         return new vscode.Hover(untrustedMarkdown(markdown), toRange(target.span));
       } catch (e) {

@@ -2,8 +2,9 @@ import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
 import { AttackIndex } from '../attack/index';
 import { lenientId, tacticId } from './refIds';
 import { baseName, inDeprecatedFolder, LineMap, problemAt } from './text';
-import { scanToml, TomlLine, TomlString } from './tomlScan';
+import { scanToml, TomlHeader, TomlLine, TomlString } from './tomlScan';
 import { AttackReference, ParsedRuleFile, Span } from './types';
+import { unreadableId } from './unreadable';
 
 // Elastic detection rules (elastic/detection-rules `rules/**.toml`): one rule per file.
 // ATT&CK is in `[[rule.threat]]` blocks: `[rule.threat.tactic]`, `[[rule.threat.technique]]`
@@ -43,7 +44,7 @@ export function parseElastic(text: string, path: string, index: AttackIndex | un
   // `threat = [{ framework = "MITRE ATT&CK", tactic = { … } }]` and other inline layouts have no
   // table headers to scan: read them from the parsed document and find each value in the text.
   const blocks = scanned.some(hasIds) ? scanned : inlineThreatBlocks(record(doc.rule)?.threat, text) ?? scanned;
-  const references = threatReferences(blocks, index, lines);
+  const references = threatReferences(blocks, index, lines).concat(nonTextIds(scan.headers, lines));
   const nameLine = scan.strings.find((s) => s.table === 'rule' && s.key === 'name');
   const ruleHeader = scan.headers.find((h) => h.table === 'rule');
   const ruleSpan: Span = nameLine
@@ -198,13 +199,41 @@ function threatReferences(blocks: readonly ThreatBlock[], index: AttackIndex | u
 }
 
 function reference(value: TomlString, kind: 'tactic' | 'technique', id: string | undefined, field: string, lines: LineMap, context: AttackReference['context']): AttackReference {
+  const unreadable = id ? undefined : unreadableId(value.text);
   return {
     text: value.text,
     kind,
     ...(id ? { id } : {}),
+    ...(unreadable ? { unreadable } : {}),
     span: lines.span(value.start, value.end),
     field,
     ruleIndex: 0,
     ...(context && Object.keys(context).length > 0 ? { context } : {}),
   };
+}
+
+const THREAT_FIELDS: ReadonlyMap<string, { kind: 'tactic' | 'technique'; field: string }> = new Map([
+  ['rule.threat.tactic', { kind: 'tactic', field: 'threat.tactic.id' }],
+  ['rule.threat.technique', { kind: 'technique', field: 'threat.technique.id' }],
+  ['rule.threat.technique.subtechnique', { kind: 'technique', field: 'threat.technique.subtechnique.id' }],
+]);
+const NON_STRING_ID = /^[ \t]*id[ \t]*=[ \t]*(?=[^"'\s#])/gm;
+
+/** `id = 1059` or `id = ["T1059"]` in a threat table: not text, so not an ID; kept as unreadable references. */
+function nonTextIds(headers: readonly TomlHeader[], lines: LineMap): AttackReference[] {
+  const out: AttackReference[] = [];
+  const text = lines.text;
+  headers.forEach((h, i) => {
+    const slot = THREAT_FIELDS.get(h.table);
+    if (!slot) return;
+    const section = text.slice(h.end, headers[i + 1]?.start ?? text.length);
+    for (const m of section.matchAll(NON_STRING_ID)) {
+      const start = h.end + m.index + m[0].length;
+      const value = text.slice(start, lines.lineEnd(start));
+      const hash = value.indexOf('#');
+      const end = start + (hash >= 0 ? value.slice(0, hash) : value).trimEnd().length;
+      out.push({ text: text.slice(start, end), kind: slot.kind, span: lines.span(start, end), field: slot.field, ruleIndex: 0, unreadable: { reason: 'it is not text: ATT&CK IDs are strings ("T1059")' } });
+    }
+  });
+  return out;
 }

@@ -3,6 +3,8 @@ import { tacticId } from './refIds';
 import { idReferences } from './splunk';
 import { baseName, inDeprecatedFolder, LineMap } from './text';
 import { AttackReference, DetectionRule, ParsedRuleFile } from './types';
+import { unreadableName } from './unreadable';
+import { nonTextReferences } from './yamlRefs';
 import { get, keyNode, parseYaml, scalars, str, YNode } from './yamlTree';
 
 // Microsoft Sentinel analytics rules (Azure/Azure-Sentinel `Detections/**.yaml`): tactics by
@@ -43,8 +45,9 @@ export function parseSentinel(text: string, path: string, index: AttackIndex | u
 }
 
 function tacticReferences(node: YNode | undefined, ruleIndex: number, index: AttackIndex | undefined, lines: LineMap): AttackReference[] {
-  return scalars(node).map((s) => {
+  const named = scalars(node).map((s): AttackReference => {
     const id = tacticId(s.value, index);
+    const unreadable = id || !index ? undefined : unreadableName(s.value, (t) => tacticId(t, index));
     return {
       text: lines.text.slice(s.start, s.end),
       kind: 'tactic' as const,
@@ -52,8 +55,10 @@ function tacticReferences(node: YNode | undefined, ruleIndex: number, index: Att
       span: lines.span(s.start, s.end),
       field: 'tactics',
       ruleIndex,
+      ...(unreadable ? { unreadable } : {}),
     };
   });
+  return named.concat(nonTextReferences(node, 'tactic', 'tactics', ruleIndex, lines));
 }
 
 function connectorIds(node: YNode | undefined): string[] {

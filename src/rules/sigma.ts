@@ -1,8 +1,10 @@
 import { AttackIndex } from '../attack/index';
-import { readSigmaTag } from './refIds';
+import { kindOfReference, lenientId, readSigmaTag } from './refIds';
 import { baseName, inDeprecatedFolder, LineMap } from './text';
-import { AttackReference, DetectionRule, ParsedRuleFile } from './types';
-import { get, keyNode, parseYaml, scalars, str, YNode } from './yamlTree';
+import { AttackReference, DetectionRule, ParsedRuleFile, ReferenceKind, Unreadable } from './types';
+import { repairedMark, repairReferenceText } from './unreadable';
+import { nonTextReference } from './yamlRefs';
+import { get, keyNode, parseYaml, str, YNode } from './yamlTree';
 
 // Sigma rules (https://sigmahq.io): one rule per YAML document, correlation rules included.
 // ATT&CK lives in `tags:` as `attack.t1059.001`, `attack.execution`, `attack.g0016`, `attack.s0154`.
@@ -51,17 +53,50 @@ function logsourcePlatforms(logsource: YNode | undefined): string[] {
 
 function tagReferences(tags: YNode | undefined, ruleIndex: number, index: AttackIndex | undefined, lines: LineMap): AttackReference[] {
   const refs: AttackReference[] = [];
-  for (const tag of scalars(tags)) {
+  const items = tags?.kind === 'seq' ? tags.items : tags ? [tags] : [];
+  for (const tag of items) {
+    if (tag.kind !== 'scalar') {
+      refs.push(nonTextReference(tag, 'technique', 'tags', ruleIndex, lines));
+      continue;
+    }
+    if (str(tag) === undefined) continue;
     const reading = readSigmaTag(tag.value, index);
-    if (!reading) continue;
+    const unreadable = reading ? undefined : unreadableSigmaTag(tag.value, index);
+    if (!reading && !unreadable) continue;
+    const kind = reading?.kind ?? unreadable!.kind;
+    const id = reading?.id;
     refs.push({
       text: lines.text.slice(tag.start, tag.end),
-      kind: reading.kind,
-      ...(reading.id ? { id: reading.id } : {}),
+      kind,
+      ...(id ? { id } : {}),
       span: lines.span(tag.start, tag.end),
       field: 'tags',
       ruleIndex,
+      ...(unreadable ? { unreadable: unreadable.mark } : {}),
     });
   }
   return refs;
+}
+
+/**
+ * A tag no reading takes that is meant as ATT&CK: in the `attack.` namespace once repaired
+ * (`attack.t1059.001.`, `attack.t\u200b1059`, `attack.ｔ１０５９`), or a bare ID (`T1059.001`).
+ * Undefined for other namespaces and for IDs of retired kinds (`attack.ds0005`).
+ */
+function unreadableSigmaTag(tag: string, index: AttackIndex | undefined): { kind: ReferenceKind; mark: Unreadable } | undefined {
+  const repair = repairReferenceText(tag);
+  const text = repair?.text ?? tag.trim();
+  if (/^attack[._-]/i.test(text)) {
+    const reading = repair ? readSigmaTag(text, index) : undefined;
+    if (repair && reading) {
+      const canonical = reading.id && reading.kind !== 'tactic' ? `attack.${reading.id.toLowerCase()}` : text;
+      return { kind: reading.kind, mark: repairedMark(repair, canonical) };
+    }
+    if (/^attack[._-][a-z]{1,3}\d+$/i.test(text)) return undefined;
+    return { kind: /^attack[._-]t\d/i.test(text) ? 'technique' : 'tactic', mark: { reason: 'it is not an ATT&CK technique, tactic, group or software tag' } };
+  }
+  const id = lenientId(text);
+  const kind = id ? kindOfReference(id) : undefined;
+  if (!id || !kind) return undefined;
+  return { kind, mark: { reason: 'Sigma ATT&CK tags start with "attack."', repaired: `attack.${id.toLowerCase()}`, certain: true } };
 }

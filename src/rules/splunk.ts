@@ -2,6 +2,8 @@ import { AttackIndex } from '../attack/index';
 import { kindOfReference, lenientId, tacticId } from './refIds';
 import { baseName, inDeprecatedFolder, LineMap } from './text';
 import { AttackReference, DetectionRule, ParsedRuleFile } from './types';
+import { unreadableId } from './unreadable';
+import { nonTextReferences } from './yamlRefs';
 import { get, keyNode, parseYaml, scalars, str, YNode } from './yamlTree';
 
 // Splunk ESCU detections (splunk/security_content): one rule per file, ATT&CK IDs in
@@ -50,12 +52,14 @@ function severityOf(root: YNode, tags: YNode | undefined): string | undefined {
   return str(get(root, 'severity')) ?? str(get(tags, 'severity'));
 }
 
+/** References in a slot that takes only IDs; text no ID spelling reads and non-text items are kept, marked unreadable. */
 export function idReferences(node: YNode | undefined, field: string, ruleIndex: number, index: AttackIndex | undefined, lines: LineMap): AttackReference[] {
   const refs: AttackReference[] = [];
   for (const s of scalars(node)) {
     const text = lines.text.slice(s.start, s.end);
     const id = lenientId(s.value);
     const kind = id ? kindOfReference(id) : undefined;
+    const unreadable = id ? undefined : unreadableId(s.value);
     refs.push({
       text,
       kind: kind ?? 'technique',
@@ -63,7 +67,8 @@ export function idReferences(node: YNode | undefined, field: string, ruleIndex: 
       span: lines.span(s.start, s.end),
       field,
       ruleIndex,
+      ...(unreadable ? { unreadable } : {}),
     });
   }
-  return refs;
+  return refs.concat(nonTextReferences(node, 'technique', field, ruleIndex, lines));
 }

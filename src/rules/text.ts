@@ -12,6 +12,9 @@ export class LineMap {
   private cursorOffset = 0;
   private cursorLine = 0;
   private cursorLineStart = 0;
+  // The first `\n` at or after cursorOffset (-1: none; undefined: not looked for yet), so many
+  // offsets on one long line do not each search to the end of the text.
+  private cursorNextBreak: number | undefined;
 
   constructor(readonly text: string) {
     this.hasCR = text.indexOf('\r') >= 0;
@@ -37,15 +40,17 @@ export class LineMap {
     if (!this.hasCR && !this.starts) {
       if (at < this.cursorOffset) {
         this.cursorOffset = this.cursorLine = this.cursorLineStart = 0;
+        this.cursorNextBreak = undefined;
       }
       const t = this.text;
-      let nl = t.indexOf('\n', this.cursorOffset);
+      let nl = this.cursorNextBreak ?? t.indexOf('\n', this.cursorOffset);
       while (nl >= 0 && nl < at) {
         this.cursorLine++;
         this.cursorLineStart = nl + 1;
         nl = t.indexOf('\n', nl + 1);
       }
       this.cursorOffset = at;
+      this.cursorNextBreak = nl;
       return { line: this.cursorLine, character: at - this.cursorLineStart };
     }
     const starts = this.lineStarts();

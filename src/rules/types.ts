@@ -33,6 +33,11 @@ export interface AttackReference {
   /** Which rule of the file (multi-document YAML, several YARA-L rules) it belongs to. */
   readonly ruleIndex: number;
   /**
+   * Set when the text is shaped like an ATT&CK reference but cannot be read as one (a trailing
+   * dot, a zero-width character, a YAML alias): it counts for nothing and the checks report it.
+   */
+  readonly unreadable?: Unreadable;
+  /**
    * Format context the checks need: the Elastic technique's sibling `name`/`reference`, the
    * tactic block it sits under, the parent technique of a sub-technique entry.
    */
@@ -44,6 +49,15 @@ export interface AttackReference {
     /** Elastic: the id of the enclosing `[[rule.threat.technique]]` for a sub-technique. */
     readonly parentTechniqueId?: string;
   };
+}
+
+export interface Unreadable {
+  /** Why, completing "cannot be read as an ATT&CK reference: …" (`it has a trailing "."`). */
+  readonly reason: string;
+  /** The reference as it was most likely meant, in the format's spelling, when a repair reads. */
+  readonly repaired?: string;
+  /** The repair involved no guess (invisible characters, full-width forms, a trailing dot). */
+  readonly certain?: boolean;
 }
 
 export interface DetectionRule {

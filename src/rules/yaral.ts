@@ -1,7 +1,8 @@
 import { AttackIndex } from '../attack/index';
-import { kindOfReference, lenientId, tacticId } from './refIds';
+import { canonicalIdSpelling, kindOfReference, lenientId, tacticId } from './refIds';
 import { inDeprecatedFolder, LineMap } from './text';
-import { AttackReference, DetectionRule, ParsedRuleFile, ReferenceKind, RuleProblem } from './types';
+import { AttackReference, DetectionRule, ParsedRuleFile, ReferenceKind, RuleProblem, Unreadable } from './types';
+import { repairedMark, repairReferenceText, unreadableName } from './unreadable';
 
 // Google SecOps (Chronicle) YARA-L 2.0: `rule name { meta: key = "value" ... events: ...
 // condition: ... }`, several rules per file. ATT&CK sits in meta strings as IDs, names or
@@ -127,17 +128,29 @@ function splitItems(value: string, start: number): Item[] {
 
 function itemReference(item: Item, slot: ReferenceKind, field: string, ruleIndex: number, index: AttackIndex | undefined, lines: LineMap, byName?: (item: Item) => string | undefined): AttackReference {
   const base = { text: item.text, span: lines.span(item.start, item.start + item.text.length), field, ruleIndex };
-  const asId = lenientId(item.text) ?? lenientId(/^\S+/.exec(item.text)?.[0] ?? '');
+  const whole = lenientId(item.text);
+  // `T1059 .001` must not read as T1059 by its first word.
+  const repaired = whole ? undefined : repairedId(item.text);
+  if (repaired) return { ...base, kind: kindOfReference(repaired.repaired!) ?? slot, unreadable: repaired };
+  const asId = whole ?? lenientId(/^\S+/.exec(item.text)?.[0] ?? '');
   if (asId) {
     const kind = kindOfReference(asId) ?? slot;
     return { ...base, kind, id: kind === 'tactic' ? tacticId(asId, index) ?? asId : asId };
   }
   if (slot === 'tactic') {
     const id = tacticId(item.text, index);
-    return { ...base, kind: 'tactic', ...(id ? { id } : {}) };
+    const unreadable = id || !index ? undefined : unreadableName(item.text, (t) => tacticId(t, index));
+    return { ...base, kind: 'tactic', ...(id ? { id } : {}), ...(unreadable ? { unreadable } : {}) };
   }
   const id = byName?.(item);
   return { ...base, kind: 'technique', ...(id ? { id } : {}) };
+}
+
+/** An item that reads as an ID once repaired (`T1059.001.`, `T1059 .001`, `Ｔ１０５９`); names are left to the checks. */
+function repairedId(text: string): Unreadable | undefined {
+  const repair = repairReferenceText(text);
+  const id = repair ? canonicalIdSpelling(repair.text) : undefined;
+  return repair && id ? repairedMark(repair, id) : undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { escapeMarkdown } from '../editor/entryMarkdown';
-import { CoverageProblem, percentOf, RevokedReference, RuleRef, SkippedFile, TacticCoverage, TechniqueCoverage } from '../coverage/model';
+import { CoverageProblem, percentOf, RevokedReference, RuleRef, SkippedFile, TacticCoverage, TechniqueCoverage, UnreadableReference } from '../coverage/model';
 
 // The coverage tree's node kinds and how each looks. Colours by number of rules:
 //   0 → circle-outline, disabled colour · 1 → charts.yellow · 2–3 → charts.blue · 4+ → charts.green.
@@ -15,6 +15,7 @@ export type CoverageNode =
   | { readonly kind: 'unknownRoot'; readonly unknown: ReadonlyMap<string, readonly RuleRef[]> }
   | { readonly kind: 'unknown'; readonly id: string; readonly refs: readonly RuleRef[] }
   | { readonly kind: 'revokedRoot'; readonly revoked: readonly RevokedReference[] }
+  | { readonly kind: 'unreadableRoot'; readonly unreadable: readonly UnreadableReference[] }
   | { readonly kind: 'skippedRoot'; readonly skipped: readonly SkippedFile[] }
   | { readonly kind: 'skipped'; readonly file: SkippedFile };
 
@@ -133,6 +134,10 @@ export function unknownItem(id: string, refs: readonly RuleRef[], ctx: NodeConte
 
 export function revokedRootItem(count: number): vscode.TreeItem {
   return sectionItem('revoked', 'Revoked references', plural(count, 'reference'), new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')), 'References to techniques ATT&CK revoked. Each counts for its replacement; "Fix all revoked references in workspace" rewrites them.');
+}
+
+export function unreadableRootItem(count: number): vscode.TreeItem {
+  return sectionItem('unreadable', 'Unreadable references', plural(count, 'reference'), new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')), 'Text shaped like an ATT&CK reference that cannot be read as written (a trailing dot, a zero-width or full-width character, a YAML alias). They count for nothing; each rule\'s diagnostic has the fix.');
 }
 
 export function skippedRootItem(count: number): vscode.TreeItem {

@@ -16,11 +16,12 @@ import {
   techniqueItem,
   unknownItem,
   unknownRootItem,
+  unreadableRootItem,
 } from './coverageNodes';
 
 // The Coverage view (attackLens.coverage): tactics in matrix order → techniques → their
 // sub-techniques and the rules naming them, plus "Problems", "Unknown references", "Revoked
-// references" and "Skipped files" nodes. The view's description carries the total and the rule
+// references", "Unreadable references" and "Skipped files" nodes. The view's description carries the total and the rule
 // count, its badge what needs a look. Everything comes from the RuleStore's model; the tree only
 // arranges it.
 
@@ -111,6 +112,8 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
         return unknownItem(node.id, node.refs, ctx);
       case 'revokedRoot':
         return revokedRootItem(node.revoked.length);
+      case 'unreadableRoot':
+        return unreadableRootItem(node.unreadable.length);
       case 'skippedRoot':
         return skippedRootItem(node.skipped.length);
       case 'skipped':
@@ -135,6 +138,8 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
         return node.refs.map((ref) => ({ kind: 'rule', ref, key: `unknown:${node.id}/${ruleKey(ref)}` }));
       case 'revokedRoot':
         return node.revoked.map((r) => ({ kind: 'rule', ref: r.ref, key: `revoked:${r.id}/${ruleKey(r.ref)}:${r.ref.span.start.line}:${r.ref.span.start.character}` }));
+      case 'unreadableRoot':
+        return node.unreadable.map((u) => ({ kind: 'rule', ref: u.ref, key: `unreadable:${ruleKey(u.ref)}:${u.ref.span.start.line}:${u.ref.span.start.character}` }));
       case 'skippedRoot':
         return node.skipped.map((file) => ({ kind: 'skipped', file }));
       default:
@@ -153,6 +158,7 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
     if (model.problems.length) roots.push({ kind: 'problems', problems: model.problems });
     if (model.unknown.size) roots.push({ kind: 'unknownRoot', unknown: model.unknown });
     if (model.revoked.length) roots.push({ kind: 'revokedRoot', revoked: model.revoked });
+    if (model.unreadable.length) roots.push({ kind: 'unreadableRoot', unreadable: model.unreadable });
     if (model.skipped.length) roots.push({ kind: 'skippedRoot', skipped: model.skipped });
     return roots;
   }
@@ -191,14 +197,15 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
           : undefined;
     const total = model.total.techniques;
     view.description = [`${percentOf(total)}%`, plural(model.ruleCount, 'rule'), model.skipped.length ? `${model.skipped.length} skipped` : '', this.order === 'coverage' ? 'least covered first' : ''].filter(Boolean).join(' · ');
-    // The badge counts what needs a look: files that do not parse, unknown and revoked references.
+    // The badge counts what needs a look: files that do not parse, unknown, revoked and unreadable references.
     const problemFiles = new Set(model.problems.map((p) => p.path)).size;
     const parts = [
       problemFiles ? plural(problemFiles, 'file') + ' with problems' : '',
       model.unknown.size ? plural(model.unknown.size, 'unknown reference') : '',
       model.revoked.length ? plural(model.revoked.length, 'revoked reference') : '',
+      model.unreadable.length ? plural(model.unreadable.length, 'unreadable reference') : '',
     ].filter(Boolean);
-    const attention = problemFiles + model.unknown.size + model.revoked.length;
+    const attention = problemFiles + model.unknown.size + model.revoked.length + model.unreadable.length;
     view.badge = attention ? { value: attention, tooltip: `ATT&CK Lens: ${parts.join(', ')}` } : undefined;
   }
 
