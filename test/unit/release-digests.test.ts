@@ -51,6 +51,12 @@ describe('release digests: attackLens.update.sha256', () => {
   it('refuses a malformed entry by name instead of dropping it', () => {
     assert.throws(() => parseUserDigests({ 'enterprise-attack-19.1.json': 'deadbeef' }), /attackLens\.update\.sha256: "enterprise-attack-19\.1\.json": not a SHA-256/);
     assert.throws(() => parseUserDigests({ '19.1': hex('a') }), /"19\.1" is not a bundle file name/);
+    // The update looks names up as attack-stix-data spells them: another case would never match.
+    assert.throws(() => parseUserDigests({ 'Enterprise-Attack-19.1.json': hex('a') }), /"Enterprise-Attack-19\.1\.json" is not a bundle file name .*lower case/);
+    assert.throws(() => parseUserDigests({ 'enterprise-attack-19.1.JSON': hex('a') }), /is not a bundle file name/);
+    assert.throws(() => parseUserDigests({ ' enterprise-attack-19.1.json': hex('a') }), /is not a bundle file name/);
+    assert.throws(() => parseUserDigests({ 'enterprise-attack-19.1.json': ` ${hex('a')}` }), /not a SHA-256/);
+    assert.throws(() => parseUserDigests({ 'enterprise-attack-19.1.json': `${hex('a')}\n` }), /not a SHA-256/);
     assert.throws(() => parseUserDigests(JSON.parse(`{"__proto__": "${hex('a')}"}`)), /"__proto__" is not a bundle file name/);
     assert.throws(() => parseUserDigests([hex('a')]), /must be an object/);
   });
