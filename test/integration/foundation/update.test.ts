@@ -62,6 +62,7 @@ const scenarios: Record<string, string> = {
   'to-http': indexJson([{ version: '18.1' }]),
   endless: indexJson([{ version: '18.1' }]),
   stalled: indexJson([{ version: '18.1' }]),
+  'status-link': indexJson([{ version: '18.1' }]),
   // Mobile and ICS 99.0 (the 18.1 files under that name): pinned by nobody, need the modal.
   unpinned: indexJson([{ version: '18.1' }], { version: '99.0' }),
   // Enterprise only: never "up to date" against three loaded domains.
@@ -135,6 +136,9 @@ function hostile(scenario: string, res: http.ServerResponse): boolean {
     };
     res.on('drain', pump);
     pump();
+  } else if (scenario === 'status-link') {
+    // The reason phrase is the server's text, and the failure becomes a notification, which renders links.
+    res.writeHead(404, '[Open settings](command:workbench.action.openSettings)').end();
   } else if (scenario === 'stalled') {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': 1_000_000 }).write('{"type": "bundle", ');
   } else {
@@ -218,6 +222,7 @@ describe('foundation: Update ATT&CK data (local mirror on 127.0.0.1)', () => {
     ['to-http', /insecure redirect to http:\/\/mirror\.example\/enterprise-attack\/enterprise-attack-18\.1\.json: http is refused: only https is allowed/, {}],
     ['endless', /more than 1 MB received, over the download cap; refused/, { 'update.maxDownloadMB': 1 }],
     ['stalled', /download timed out after 1 s; refused/, { 'update.timeoutSeconds': 1 }],
+    ['status-link', /HTTP 404 \[Open settings\] \(command:workbench\.action\.openSettings\)$/, {}],
   ] as const) {
     it(`fails clearly and keeps the data and the saved cache it had: ${scenario}`, async () => {
       const api = await activateApi();
