@@ -15,6 +15,10 @@ export interface DownloadLimits {
 
 export const DEFAULT_LIMITS: DownloadLimits = { maxBytes: 200 * 1_000_000, timeoutMs: 120_000, maxRedirects: 5 };
 
+// Node's timers take at most 2^31 - 1 ms (24.8 days): a longer timeout fires after 1 ms, and past
+// 2^32 ms AbortSignal.timeout throws. A longer setting means "no practical limit", so it is cut here.
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
 export interface DownloadOptions {
   readonly signal?: AbortSignal;
   readonly onChunk?: (received: number, total?: number) => void;
@@ -104,7 +108,7 @@ async function readCapped(res: Response, url: string, maxBytes: number, onChunk?
 /** GETs a URL as bytes within the limits; every failure (HTTP status, network, cap, deadline, transport) is an AttackDataError. */
 export async function download(url: string, options: DownloadOptions = {}): Promise<Uint8Array> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const timeout = AbortSignal.timeout(limits.timeoutMs);
+  const timeout = AbortSignal.timeout(Math.min(limits.timeoutMs, LONGEST_TIMER_MS));
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   try {
     const res = await fetchFollowingRedirects(url, signal, limits.maxRedirects);

@@ -169,6 +169,13 @@ describe('ATT&CK download against a hostile mirror (127.0.0.1)', () => {
       await assert.rejects(download(`${base}/dripping`, { limits: { timeoutMs: 500 } }), refusal(/download timed out/));
     });
 
+    it('takes a timeout longer than Node\'s timers allow as no practical limit, not as 1 ms or a crash', async () => {
+      // 3e9 ms overflows a timer (fires after 1 ms); 1e10 ms makes AbortSignal.timeout throw a RangeError.
+      for (const timeoutMs of [3e9, 1e10]) {
+        assert.strictEqual(sha256Hex(await download(release('good').url, { limits: { timeoutMs } })), mobileSha, String(timeoutMs));
+      }
+    });
+
     it('reports a 404 with its status', async () => {
       await assert.rejects(download(`${base}/nothing/here.json`), refusal(/HTTP 404 Not Found/));
     });
