@@ -4,6 +4,7 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import { AttackDataError } from '../../src/attack/types';
 import { DigestSource, download, downloadAndVerify, Release, sha256Hex, Trust, UnpinnedFile, unpinnedPrompt } from '../../src/data/downloadAttackData';
 import { transportProblem } from '../../src/data/httpDownload';
@@ -27,6 +28,9 @@ const pinned: DigestSource = {
   label: "MITRE's published digest",
   digests: parseReleaseDigests(JSON.stringify({ STIX21: { mobile: { '18.1': mobileSha } } }), 'test'),
 };
+
+/** 20 MB of zeros as about 20 KB of gzip: the cap must count the bytes after decoding. */
+const gzipBomb = zlib.gzipSync(Buffer.alloc(20 * 1_000_000));
 
 const open: http.ServerResponse[] = [];
 const server = http.createServer((req, res) => {
@@ -67,6 +71,21 @@ const server = http.createServer((req, res) => {
       res.on('close', () => clearInterval(timer));
       return;
     }
+    case 'gzip-bomb':
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': gzipBomb.length }).end(gzipBomb);
+      return;
+    case 'silent':
+      // Accepts the request and never answers: not even a status line.
+      return;
+    case 'slow-hop': {
+      // Each redirect takes 150 ms: a deadline per hop would never fire, one over the chain does.
+      const timer = setTimeout(() => res.writeHead(302, { location: `/slow-hop/${Date.now()}` }).end(), 150);
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
+    case 'to-http-schemeless':
+      res.writeHead(302, { location: '//mirror.example/mobile-attack/mobile-attack-18.1.json' }).end();
+      return;
     case 'to-http':
       res.writeHead(302, { location: 'http://mirror.example/mobile-attack/mobile-attack-18.1.json' }).end();
       return;
@@ -161,6 +180,18 @@ describe('ATT&CK download against a hostile mirror (127.0.0.1)', () => {
       await assert.rejects(download(`${base}/announces-huge`, { limits: { maxBytes: 1_000_000 } }), refusal(/announces 10 MB, over the 1 MB download cap/));
     });
 
+    it('caps the decoded bytes of a gzip body, not the bytes on the wire', async () => {
+      await assert.rejects(download(`${base}/gzip-bomb`, { limits: { maxBytes: 1_000_000 } }), refusal(/more than 1 MB received, over the download cap; refused/));
+    });
+
+    it('times out a server that never sends its headers', async () => {
+      await assert.rejects(download(`${base}/silent`, { limits: { timeoutMs: 300 } }), refusal(/download timed out after 300 ms; refused/));
+    });
+
+    it('times out a redirect chain whose hops are each quick enough: the deadline covers the chain', async () => {
+      await assert.rejects(download(`${base}/slow-hop/0`, { limits: { timeoutMs: 400 } }), refusal(/download timed out after 400 ms; refused/));
+    });
+
     it('times out a stalled body', async () => {
       await assert.rejects(download(`${base}/stalled`, { limits: { timeoutMs: 300 } }), refusal(/download timed out after 300 ms; refused/));
     });
@@ -188,6 +219,10 @@ describe('ATT&CK download against a hostile mirror (127.0.0.1)', () => {
       assert.deepStrictEqual(requests, [`/to-http/mobile-attack/${FILE}`]);
     });
 
+    it('refuses a scheme-relative redirect (//host/…) from loopback http, which would be plain http off it', async () => {
+      await assert.rejects(download(`${base}/to-http-schemeless`), refusal(/insecure redirect to http:\/\/mirror\.example\/.*: http is refused/));
+    });
+
     it('follows a redirect that stays on loopback http', async () => {
       const bytes = await download(release('to-loopback').url);
       assert.strictEqual(sha256Hex(bytes), mobileSha);
@@ -200,7 +235,10 @@ describe('ATT&CK download against a hostile mirror (127.0.0.1)', () => {
     it('allows https anywhere and http only to 127.0.0.1, localhost and [::1]', () => {
       assert.strictEqual(transportProblem('https://mirror.example/x'), undefined);
       for (const ok of ['http://127.0.0.1:9/x', 'http://localhost/x', 'http://[::1]:8080/x']) assert.strictEqual(transportProblem(ok), undefined, ok);
-      for (const bad of ['http://mirror.example/x', 'http://127.0.0.1.nip.io/x', 'http://10.0.0.1/x', 'ftp://mirror.example/x', 'file:///etc/passwd']) {
+      // The URL parser's hostname decides: look-alikes, userinfo tricks and IPv4-mapped IPv6 stay off loopback.
+      for (const ok of ['http://user@127.0.0.1/x', 'http://LOCALHOST/x', 'http://127.1/x', 'http://[0:0:0:0:0:0:0:1]/x']) assert.strictEqual(transportProblem(ok), undefined, ok);
+      const lookalikes = ['http://127.0.0.1.evil.example/x', 'http://localhost.evil/x', 'http://127.0.0.1@evil.example/x', 'http://localhost:80@evil.example/x', 'http://[::ffff:127.0.0.1]/x', 'http://localhost./x'];
+      for (const bad of ['http://mirror.example/x', 'http://127.0.0.1.nip.io/x', 'http://10.0.0.1/x', 'ftp://mirror.example/x', 'file:///etc/passwd', ...lookalikes]) {
         assert.match(transportProblem(bad) ?? '', /is refused: only https is allowed/, bad);
       }
       assert.strictEqual(transportProblem('not a url'), 'not a valid URL');
