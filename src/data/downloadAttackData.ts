@@ -46,8 +46,13 @@ export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** A stable release number ("18.1"): digits and dots only, so it is safe in a URL path and a file name. */
+export function isReleaseVersion(v: string): boolean {
+  return /^\d+(\.\d+)*$/.test(v);
+}
+
 function parseVersion(v: string): number[] | undefined {
-  return /^\d+(\.\d+)*$/.test(v) ? v.split('.').map(Number) : undefined;
+  return isReleaseVersion(v) ? v.split('.').map(Number) : undefined;
 }
 
 function newer(a: number[], b: number[]): boolean {

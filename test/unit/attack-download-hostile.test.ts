@@ -271,6 +271,25 @@ describe('ATT&CK download against a hostile mirror (127.0.0.1)', () => {
       }
     });
 
+    it('writes the verified file through no symlink planted as its partial file', async () => {
+      const elsewhere = path.join(out, 'elsewhere.txt');
+      fs.writeFileSync(elsewhere, 'not yours to overwrite');
+      fs.symlinkSync(elsewhere, path.join(out, `${FILE}.partial`));
+      await fetchRelease({ base: `${base}/good`, domain: 'mobile-attack', version: '18.1', outDir: out, trust: trust([pinned]) });
+      assert.strictEqual(fs.readFileSync(elsewhere, 'utf8'), 'not yours to overwrite');
+      assert.strictEqual(sha256Hex(fs.readFileSync(path.join(out, FILE))), mobileSha);
+      assert.ok(!fs.lstatSync(path.join(out, FILE)).isSymbolicLink());
+    });
+
+    it('refuses a version that is not a release number before any request or file', async () => {
+      for (const version of ['../../escaped', '18.1.json?x', '18.1/../../x', '']) {
+        requests.length = 0;
+        await assert.rejects(fetchRelease({ base: `${base}/good`, domain: 'mobile-attack', version, outDir: path.join(out, 'data'), trust: trust([pinned], async () => true) }), refusal(/is not an ATT&CK release number such as 18\.1/));
+        assert.deepStrictEqual(requests, [], version);
+      }
+      assert.deepStrictEqual(fs.readdirSync(out), []);
+    });
+
     it('replaces it with a verified download, and then finds it already there', async () => {
       fs.writeFileSync(path.join(out, FILE), 'the previous bundle');
       const first = await fetchRelease({ base: `${base}/good`, domain: 'mobile-attack', version: '18.1', outDir: out, trust: trust([pinned]) });
