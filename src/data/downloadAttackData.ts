@@ -135,20 +135,25 @@ export interface Trust {
   readonly pinHint: string;
 }
 
+/** The label of the first source that pins this file to this digest. */
+export function pinnedBy(sources: readonly DigestSource[], file: string, digest: string): string | undefined {
+  return sources.find((s) => s.digests.get(file) === digest)?.label;
+}
+
 /**
- * Checks a downloaded file's SHA-256. A digest the index lists (same server) must match but is not
- * enough; the file is accepted when it matches one of the trust sources (returns its label), refused
- * when sources pin it to another digest, and returned as unpinned (undefined) when none knows it.
+ * Checks a downloaded file's SHA-256 (`actual`). A digest the index lists (same server) must match
+ * but is not enough; the file is accepted when it matches one of the trust sources (returns its
+ * label), refused when sources pin it to another digest, and returned as unpinned (undefined) when
+ * none knows it.
  */
-export function verifyDigest(release: Release, bytes: Uint8Array, sources: readonly DigestSource[]): string | undefined {
-  const actual = sha256Hex(bytes);
+export function verifyDigest(release: Release, actual: string, sources: readonly DigestSource[]): string | undefined {
   if (release.sha256 && release.sha256 !== actual) {
     throw new AttackDataError(`SHA-256 mismatch: the file's digest is ${actual}, the server's index lists ${release.sha256}; refused`, release.url);
   }
   const file = releaseFileName(release.domain, release.version);
+  const match = pinnedBy(sources, file, actual);
+  if (match) return match;
   const expected = sources.flatMap((s) => (s.digests.has(file) ? [{ label: s.label, digest: s.digests.get(file)! }] : []));
-  const match = expected.find((e) => e.digest === actual);
-  if (match) return match.label;
   if (expected.length > 0) {
     const wanted = expected.map((e) => `${e.digest} (${e.label})`).join(' or ');
     throw new AttackDataError(`SHA-256 mismatch: the file's digest is ${actual}, expected ${wanted}; refused`, release.url);
@@ -195,8 +200,9 @@ export async function downloadAndVerify(releases: readonly Release[], options: D
       onChunk: (received, total) => options.onProgress?.({ domain: release.domain, received, total }),
     });
     if (options.signal?.aborted) throw new AttackDataError('download cancelled');
-    const trustedBy = verifyDigest(release, bytes, options.trust.sources);
-    done.push({ release, bytes, sha256: sha256Hex(bytes), trustedBy, compiled: verifyAndCompile(release, bytes) });
+    const sha256 = sha256Hex(bytes);
+    const trustedBy = verifyDigest(release, sha256, options.trust.sources);
+    done.push({ release, bytes, sha256, trustedBy, compiled: verifyAndCompile(release, bytes) });
   }
   const unpinned = done.filter((d) => d.trustedBy === undefined);
   if (unpinned.length > 0) {

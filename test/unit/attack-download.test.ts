@@ -70,7 +70,7 @@ describe('ATT&CK download: verification of a real bundle (Mobile 18.1)', () => {
 
   it('compiles a bundle whose SHA-256, domain and version match', () => {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    assert.strictEqual(verifyDigest({ ...release, sha256 }, bytes, [{ label: 'pin', digests: new Map([['mobile-attack-18.1.json', sha256]]) }]), 'pin');
+    assert.strictEqual(verifyDigest({ ...release, sha256 }, sha256, [{ label: 'pin', digests: new Map([['mobile-attack-18.1.json', sha256]]) }]), 'pin');
     const compiled = verifyAndCompile({ ...release, sha256 }, bytes);
     assert.strictEqual(compiled.domain, 'mobile-attack');
     assert.strictEqual(compiled.version, '18.1');
@@ -79,7 +79,7 @@ describe('ATT&CK download: verification of a real bundle (Mobile 18.1)', () => {
   });
 
   it('refuses a SHA-256 mismatch with the index, another domain, or another version', () => {
-    assert.throws(() => verifyDigest({ ...release, sha256: '0'.repeat(64) }, bytes, []), /SHA-256 mismatch: .* the server's index lists 0{64}; refused/);
+    assert.throws(() => verifyDigest({ ...release, sha256: '0'.repeat(64) }, createHash('sha256').update(bytes).digest('hex'), []), /SHA-256 mismatch: .* the server's index lists 0{64}; refused/);
     assert.throws(() => verifyAndCompile({ ...release, domain: 'ics-attack' }, bytes), /expected ics-attack data but the file holds mobile-attack/);
     const relabelled = new TextEncoder().encode(
       JSON.stringify({ type: 'bundle', id: 'bundle--x', objects: [...(JSON.parse(Buffer.from(bytes).toString('utf8')).objects as unknown[]), { type: 'x-mitre-collection', id: 'x-mitre-collection--x', x_mitre_version: '17.0' }] }),
