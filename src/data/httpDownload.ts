@@ -30,6 +30,16 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 const mb = (bytes: number) => `${Math.round(bytes / 1_000_000)} MB`;
 
+/**
+ * Text the server chose (reason phrase, redirect target) as it may appear in a message: control and
+ * bidi-override characters written as \u escapes (fetch-attack prints messages to a terminal, where
+ * ESC sequences act), and cut to 200 characters.
+ */
+export function serverText(text: string): string {
+  const shown = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return shown.length > 200 ? `${shown.slice(0, 200)}…` : shown;
+}
+
 /** Why a URL may not be fetched (not https, or http off the loopback address), or undefined when it may. */
 export function transportProblem(url: string): string | undefined {
   let parsed: URL;
@@ -59,7 +69,7 @@ async function fetchFollowingRedirects(url: string, signal: AbortSignal, maxRedi
   let current = url;
   for (let hop = 0; ; hop++) {
     const problem = transportProblem(current);
-    if (problem) throw new AttackDataError(hop === 0 ? problem : `insecure redirect to ${current}: ${problem}`, url);
+    if (problem) throw new AttackDataError(hop === 0 ? problem : `insecure redirect to ${serverText(current)}: ${problem}`, url);
     const res = await fetch(current, { signal, redirect: 'manual' });
     if (!REDIRECTS.has(res.status)) return res;
     await res.body?.cancel();
@@ -114,7 +124,7 @@ export async function download(url: string, options: DownloadOptions = {}): Prom
     const res = await fetchFollowingRedirects(url, signal, limits.maxRedirects);
     if (!res.ok) {
       await res.body?.cancel();
-      throw new AttackDataError(`server answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, url);
+      throw new AttackDataError(`server answered HTTP ${res.status}${res.statusText ? ` ${serverText(res.statusText)}` : ''}`, url);
     }
     return await readCapped(res, url, limits.maxBytes, options.onChunk);
   } catch (e) {

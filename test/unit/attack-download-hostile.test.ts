@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as http from 'http';
+import * as net from 'net';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
@@ -209,6 +210,24 @@ describe('ATT&CK download against a hostile mirror (127.0.0.1)', () => {
 
     it('reports a 404 with its status', async () => {
       await assert.rejects(download(`${base}/nothing/here.json`), refusal(/HTTP 404 Not Found/));
+    });
+
+    it('quotes a reason phrase with terminal escapes as \\u escapes, cut short', async () => {
+      // Node's http server refuses to send such a reason phrase, so this one answers by hand.
+      const raw = net.createServer((socket) => socket.once('data', () => socket.end(`HTTP/1.1 404 \x1b]0;pwned\x07\x9b31m${'x'.repeat(500)}\r\ncontent-length: 0\r\n\r\n`, 'latin1')));
+      await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+      try {
+        const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}/x`;
+        await assert.rejects(download(url), (e: unknown) => {
+          const message = (e as Error).message;
+          assert.ok(!/[\u0000-\u001f\u007f-\u009f]/.test(message), JSON.stringify(message));
+          assert.ok(message.includes('HTTP 404 \\u001b]0;pwned\\u0007'), message);
+          assert.ok(message.length < 400, `${message.length} characters`);
+          return true;
+        });
+      } finally {
+        await new Promise((r) => raw.close(r));
+      }
     });
   });
 
