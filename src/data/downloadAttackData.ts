@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { compileBundle } from '../attack/compile';
 import { readStixBundle } from '../attack/stix';
 import { AttackDataError, COMPILED_FORMAT, CompiledDomain, CompiledIndex, Domain, DOMAINS } from '../attack/types';
-import { download, DownloadLimits } from './httpDownload';
+import { download, DownloadLimits, serverText } from './httpDownload';
 import { DigestTable, releaseFileName } from './releaseDigests';
 
 export { download } from './httpDownload';
@@ -166,7 +166,7 @@ export function verifyAndCompile(release: Release, bytes: Uint8Array): CompiledD
   const bundle = readStixBundle(new TextDecoder().decode(bytes), release.url);
   if (bundle.domain !== release.domain) throw new AttackDataError(`expected ${release.domain} data but the file holds ${bundle.domain}`, release.url);
   if (bundle.version !== 'unknown' && bundle.version !== release.version) {
-    throw new AttackDataError(`expected ATT&CK ${release.version} but the file says ${bundle.version}`, release.url);
+    throw new AttackDataError(`expected ATT&CK ${release.version} but the file says ${serverText(bundle.version)}`, release.url);
   }
   return compileBundle({ ...bundle, version: release.version });
 }

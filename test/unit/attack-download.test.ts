@@ -85,6 +85,9 @@ describe('ATT&CK download: verification of a real bundle (Mobile 18.1)', () => {
       JSON.stringify({ type: 'bundle', id: 'bundle--x', objects: [...(JSON.parse(Buffer.from(bytes).toString('utf8')).objects as unknown[]), { type: 'x-mitre-collection', id: 'x-mitre-collection--x', x_mitre_version: '17.0' }] }),
     );
     assert.throws(() => verifyAndCompile(release, relabelled), /expected ATT&CK 18\.1 but the file says 17\.0/);
+    // The version is the file's own text: no terminal escapes from it reach fetch-attack's output.
+    const escaping = new TextEncoder().encode(new TextDecoder().decode(relabelled).replace('"x_mitre_version":"17.0"', '"x_mitre_version":"\\u001b]0;pwned\\u0007"'));
+    assert.throws(() => verifyAndCompile(release, escaping), (e: Error) => !/[\u0000-\u001f]/.test(e.message) && e.message.endsWith('the file says \\u001b]0;pwned\\u0007'));
   });
 });
 
