@@ -29,7 +29,8 @@ export async function fetchRelease(o: FetchReleaseOptions): Promise<FetchRelease
   if (!isReleaseVersion(o.version)) throw new AttackDataError(`version ${JSON.stringify(o.version.slice(0, 40))} is not an ATT&CK release number such as 18.1`);
   const name = releaseFileName(o.domain, o.version);
   const dest = path.join(o.outDir, name);
-  if (!o.force && fs.existsSync(dest)) {
+  // Only a regular file is read: through a symlink to /dev/zero or a FIFO the read would never end.
+  if (!o.force && fs.statSync(dest, { throwIfNoEntry: false })?.isFile()) {
     const digest = sha256Hex(fs.readFileSync(dest));
     const label = pinnedBy(o.trust.sources, name, digest);
     if (label) return { status: 'present', file: dest, sha256: digest, trustedBy: label };

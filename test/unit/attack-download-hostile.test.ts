@@ -300,6 +300,16 @@ describe('ATT&CK download against a hostile mirror (127.0.0.1)', () => {
       assert.ok(!fs.lstatSync(path.join(out, FILE)).isSymbolicLink());
     });
 
+    it('reads only a regular file as the copy already there, and replaces anything else', async () => {
+      // A directory makes the unguarded read fail at once; /dev/zero or a FIFO would make it never end.
+      fs.mkdirSync(path.join(out, 'a-folder'));
+      fs.symlinkSync(path.join(out, 'a-folder'), path.join(out, FILE));
+      const result = await fetchRelease({ base: `${base}/good`, domain: 'mobile-attack', version: '18.1', outDir: out, trust: trust([pinned]) });
+      assert.strictEqual(result.status, 'downloaded');
+      assert.strictEqual(sha256Hex(fs.readFileSync(path.join(out, FILE))), mobileSha);
+      assert.deepStrictEqual(fs.readdirSync(path.join(out, 'a-folder')), []);
+    });
+
     it('refuses a version that is not a release number before any request or file', async () => {
       for (const version of ['../../escaped', '18.1.json?x', '18.1/../../x', '']) {
         requests.length = 0;
