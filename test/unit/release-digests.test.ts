@@ -105,6 +105,13 @@ describe('release digests: the build step', () => {
     assert.match(logs.join('\n'), /warning: no release-digests\.json found .* no ATT&CK release is pinned/);
   });
 
+  it('without a table, a production build fails instead of shipping an extension that pins nothing', () => {
+    fs.mkdirSync(path.dirname(out()), { recursive: true });
+    fs.writeFileSync(out(), releaseDigestsJson(new Map([['ics-attack-1.0.json', hex('a')]]), 'stale'));
+    assert.throws(() => buildReleaseDigests(path.join(tmp, 'project'), out(), () => undefined, true), /no release-digests\.json found .*a production build must pin/);
+    assert.ok(!fs.existsSync(out()));
+  });
+
   it('fails on a malformed table rather than shipping it', () => {
     process.env.ATTACK_LENS_DIGESTS = path.join(tmp, 'bad.json');
     fs.writeFileSync(process.env.ATTACK_LENS_DIGESTS, JSON.stringify({ STIX21: { enterprise: { '18.1': 'short' } } }));
