@@ -50,6 +50,12 @@ describe('ATT&CK download: index.json', () => {
     ]);
   });
 
+  it('takes no version shaped to reach outside the file name: paths, queries, links, padding, numbers', () => {
+    const hostile = ['../../../x', '99.0/../../evil', '99.0.json?x=', '99.0#', ' 99.0', '99.0\n', '99.0 [x](command:y)', '99.0-beta', '', 99, null];
+    const index = JSON.stringify({ collections: [{ name: 'Enterprise ATT&CK', versions: [...hostile.map((version) => ({ version })), { version: '18.1' }] }] });
+    assert.deepStrictEqual(latestReleases(index, upstream).map((r) => [r.version, r.url]), [['18.1', `${upstream}/enterprise-attack/enterprise-attack-18.1.json`]]);
+  });
+
   it('rejects what is not a collection index, as AttackDataError', () => {
     assert.throws(() => latestReleases('<html>rate limited</html>', upstream), (e: unknown) => e instanceof AttackDataError && /not valid JSON/.test(e.message));
     assert.throws(() => latestReleases('{"objects": []}', upstream), /no "collections" list/);
