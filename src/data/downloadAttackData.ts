@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { compileBundle } from '../attack/compile';
 import { readStixBundle } from '../attack/stix';
 import { AttackDataError, COMPILED_FORMAT, CompiledDomain, CompiledIndex, Domain, DOMAINS } from '../attack/types';
-import { download, DownloadLimits, serverText } from './httpDownload';
+import { download, DownloadLimits, serverText, withoutControls } from './httpDownload';
 import { DigestTable, releaseFileName } from './releaseDigests';
 
 export { download } from './httpDownload';
@@ -163,7 +163,14 @@ export function verifyDigest(release: Release, actual: string, sources: readonly
 
 /** Checks that a bundle is ATT&CK data of the expected domain and version, and compiles it. */
 export function verifyAndCompile(release: Release, bytes: Uint8Array): CompiledDomain {
-  const bundle = readStixBundle(new TextDecoder().decode(bytes), release.url);
+  let bundle: ReturnType<typeof readStixBundle>;
+  try {
+    bundle = readStixBundle(new TextDecoder().decode(bytes), release.url);
+  } catch (e) {
+    // The reader quotes the file (JSON.parse's excerpt), and a downloaded one may hold terminal escapes.
+    if (e instanceof AttackDataError) throw new AttackDataError(withoutControls(e.message));
+    throw e;
+  }
   if (bundle.domain !== release.domain) throw new AttackDataError(`expected ${release.domain} data but the file holds ${bundle.domain}`, release.url);
   if (bundle.version !== 'unknown' && bundle.version !== release.version) {
     throw new AttackDataError(`expected ATT&CK ${release.version} but the file says ${serverText(bundle.version)}`, release.url);

@@ -31,12 +31,16 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const mb = (bytes: number) => `${Math.round(bytes / 1_000_000)} MB`;
 
 /**
- * Text the server chose (reason phrase, redirect target) as it may appear in a message: control and
- * bidi-override characters written as \u escapes (fetch-attack prints messages to a terminal, where
- * ESC sequences act), and cut to 200 characters.
+ * The text with control and bidi-override characters written as \u escapes: fetch-attack prints
+ * messages to a terminal, where ESC sequences act.
  */
+export function withoutControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Text the server chose (reason phrase, redirect target) as it may appear in a message: withoutControls, cut to 200 characters. */
 export function serverText(text: string): string {
-  const shown = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const shown = withoutControls(text);
   return shown.length > 200 ? `${shown.slice(0, 200)}…` : shown;
 }
 

@@ -75,6 +75,9 @@ const server = http.createServer((req, res) => {
     case 'gzip-bomb':
       res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': gzipBomb.length }).end(gzipBomb);
       return;
+    case 'escapes':
+      res.writeHead(200).end('\x1b]0;pwned\x07\x1b[2J');
+      return;
     case 'silent':
       // Accepts the request and never answers: not even a status line.
       return;
@@ -163,6 +166,14 @@ describe('ATT&CK download against a hostile mirror (127.0.0.1)', () => {
       assert.strictEqual(v.trustedBy, 'confirmed');
       assert.deepStrictEqual(asked, [[{ file: FILE, url: release('good').url, size: mobile.length, sha256: mobileSha }]]);
       await assert.rejects(downloadAndVerify([release('good')], { trust: trust([], async () => false) }), refusal(/not pinned: .*SHA-256 .*and it was not confirmed/));
+    });
+
+    it('refuses a body that is terminal escapes as not valid JSON, quoting it without them', async () => {
+      await assert.rejects(downloadAndVerify([release('escapes')], { trust: trust([], async () => true) }), (e: unknown) => {
+        refusal(/not valid JSON .*\\u001b\]0;pwned\\u0007/)(e);
+        assert.ok(!/[\u0000-\u001f]/.test((e as Error).message), JSON.stringify((e as Error).message));
+        return true;
+      });
     });
 
     it('refuses truncated JSON as not valid, without asking anyone to confirm it', async () => {
