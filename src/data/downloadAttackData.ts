@@ -78,7 +78,7 @@ export function latestReleases(indexText: string, base: string, source = 'index.
   try {
     parsed = JSON.parse(indexText);
   } catch (e) {
-    throw new AttackDataError(`not valid JSON (${(e as Error).message})`, source);
+    throw new AttackDataError(`not valid JSON (${withoutControls((e as Error).message)})`, source);
   }
   const collections = (parsed as { collections?: unknown })?.collections;
   if (!Array.isArray(collections)) throw new AttackDataError('not an ATT&CK collection index (no "collections" list)', source);

@@ -59,6 +59,8 @@ describe('ATT&CK download: index.json', () => {
   it('rejects what is not a collection index, as AttackDataError', () => {
     assert.throws(() => latestReleases('<html>rate limited</html>', upstream), (e: unknown) => e instanceof AttackDataError && /not valid JSON/.test(e.message));
     assert.throws(() => latestReleases('{"objects": []}', upstream), /no "collections" list/);
+    // The parser's excerpt of the server's text carries no control characters into the message.
+    assert.throws(() => latestReleases('\x1b[2J', upstream), (e: Error) => /not valid JSON .*\\u001b\[2J/.test(e.message) && !/[\u0000-\u001f]/.test(e.message));
     assert.throws(() => latestReleases('{"collections": [{"name": "Other", "versions": []}]}', upstream), /lists no Enterprise, Mobile or ICS/);
   });
 
