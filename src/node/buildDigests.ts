@@ -28,12 +28,9 @@ export function findReleaseDigests(projectRoot: string): string | undefined {
  */
 export function buildReleaseDigests(projectRoot: string, outFile: string, log: (s: string) => void = console.log, required = false): DigestTable {
   const source = findReleaseDigests(projectRoot);
-  if (!source && required) {
-    fs.rmSync(outFile, { force: true });
-    throw new AttackDataError(`no ${DIGESTS_FILE} found (set ATTACK_LENS_DIGESTS, or put it beside the bundles); a production build must pin MITRE's release digests`, projectRoot);
-  }
   if (!source) {
     fs.rmSync(outFile, { force: true });
+    if (required) throw new AttackDataError(`no ${DIGESTS_FILE} found (set ATTACK_LENS_DIGESTS, or put it beside the bundles); a production build must pin MITRE's release digests`, projectRoot);
     log(`attack-lens: warning: no ${DIGESTS_FILE} found (set ATTACK_LENS_DIGESTS, or put it beside the bundles); no ATT&CK release is pinned, so every update needs a confirmed or configured SHA-256`);
     return EMPTY_DIGESTS;
   }
