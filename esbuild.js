@@ -52,7 +52,7 @@ async function main() {
   await Promise.all(present.map((b) => esbuild.build(b)));
   fs.chmodSync(path.join(root, 'dist/cli.js'), 0o755);
   // The ATT&CK index the extension and the CLI load at run time.
-  execFileSync(process.execPath, [path.join(root, 'out/src/node/buildIndex.js'), root], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'out/src/node/buildIndex.js'), root, ...(production ? ['--production'] : [])], { stdio: 'inherit' });
 }
 
 main().catch((e) => {

@@ -94,7 +94,7 @@ async function main(): Promise<number> {
     console.log(`pinned the SHA-256 values in ${path.relative(process.cwd(), releaseFile)}`);
   }
   if (failed) {
-    console.error(`fetch-attack: ${failed} file(s) failed; nothing already in ${path.relative(process.cwd(), outDir) || '.'} was replaced. Without network, point ATTACK_LENS_STIX at local bundles instead (e.g. ../shared/attack).`);
+    console.error(`fetch-attack: ${failed} file(s) failed; what ${path.relative(process.cwd(), outDir) || '.'} held under their names was left as it was. Without network, point ATTACK_LENS_STIX at local bundles instead (e.g. ../shared/attack).`);
     return 1;
   }
   console.log('fetch-attack: done; `npm run build` now compiles these bundles.');

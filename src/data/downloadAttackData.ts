@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { compileBundle } from '../attack/compile';
 import { readStixBundle } from '../attack/stix';
 import { AttackDataError, COMPILED_FORMAT, CompiledDomain, CompiledIndex, Domain, DOMAINS } from '../attack/types';
-import { download, DownloadLimits } from './httpDownload';
+import { download, DownloadLimits, serverText, withoutControls } from './httpDownload';
 import { DigestTable, releaseFileName } from './releaseDigests';
 
 export { download } from './httpDownload';
@@ -46,8 +46,13 @@ export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** A stable release number ("18.1"): digits and dots only, so it is safe in a URL path and a file name. */
+export function isReleaseVersion(v: string): boolean {
+  return /^\d+(\.\d+)*$/.test(v);
+}
+
 function parseVersion(v: string): number[] | undefined {
-  return /^\d+(\.\d+)*$/.test(v) ? v.split('.').map(Number) : undefined;
+  return isReleaseVersion(v) ? v.split('.').map(Number) : undefined;
 }
 
 function newer(a: number[], b: number[]): boolean {
@@ -73,7 +78,7 @@ export function latestReleases(indexText: string, base: string, source = 'index.
   try {
     parsed = JSON.parse(indexText);
   } catch (e) {
-    throw new AttackDataError(`not valid JSON (${(e as Error).message})`, source);
+    throw new AttackDataError(`not valid JSON (${withoutControls((e as Error).message)})`, source);
   }
   const collections = (parsed as { collections?: unknown })?.collections;
   if (!Array.isArray(collections)) throw new AttackDataError('not an ATT&CK collection index (no "collections" list)', source);
@@ -130,20 +135,25 @@ export interface Trust {
   readonly pinHint: string;
 }
 
+/** The label of the first source that pins this file to this digest. */
+export function pinnedBy(sources: readonly DigestSource[], file: string, digest: string): string | undefined {
+  return sources.find((s) => s.digests.get(file) === digest)?.label;
+}
+
 /**
- * Checks a downloaded file's SHA-256. A digest the index lists (same server) must match but is not
- * enough; the file is accepted when it matches one of the trust sources (returns its label), refused
- * when sources pin it to another digest, and returned as unpinned (undefined) when none knows it.
+ * Checks a downloaded file's SHA-256 (`actual`). A digest the index lists (same server) must match
+ * but is not enough; the file is accepted when it matches one of the trust sources (returns its
+ * label), refused when sources pin it to another digest, and returned as unpinned (undefined) when
+ * none knows it.
  */
-export function verifyDigest(release: Release, bytes: Uint8Array, sources: readonly DigestSource[]): string | undefined {
-  const actual = sha256Hex(bytes);
+export function verifyDigest(release: Release, actual: string, sources: readonly DigestSource[]): string | undefined {
   if (release.sha256 && release.sha256 !== actual) {
     throw new AttackDataError(`SHA-256 mismatch: the file's digest is ${actual}, the server's index lists ${release.sha256}; refused`, release.url);
   }
   const file = releaseFileName(release.domain, release.version);
+  const match = pinnedBy(sources, file, actual);
+  if (match) return match;
   const expected = sources.flatMap((s) => (s.digests.has(file) ? [{ label: s.label, digest: s.digests.get(file)! }] : []));
-  const match = expected.find((e) => e.digest === actual);
-  if (match) return match.label;
   if (expected.length > 0) {
     const wanted = expected.map((e) => `${e.digest} (${e.label})`).join(' or ');
     throw new AttackDataError(`SHA-256 mismatch: the file's digest is ${actual}, expected ${wanted}; refused`, release.url);
@@ -153,10 +163,17 @@ export function verifyDigest(release: Release, bytes: Uint8Array, sources: reado
 
 /** Checks that a bundle is ATT&CK data of the expected domain and version, and compiles it. */
 export function verifyAndCompile(release: Release, bytes: Uint8Array): CompiledDomain {
-  const bundle = readStixBundle(new TextDecoder().decode(bytes), release.url);
+  let bundle: ReturnType<typeof readStixBundle>;
+  try {
+    bundle = readStixBundle(new TextDecoder().decode(bytes), release.url);
+  } catch (e) {
+    // The reader quotes the file (JSON.parse's excerpt), and a downloaded one may hold terminal escapes.
+    if (e instanceof AttackDataError) throw new AttackDataError(withoutControls(e.message));
+    throw e;
+  }
   if (bundle.domain !== release.domain) throw new AttackDataError(`expected ${release.domain} data but the file holds ${bundle.domain}`, release.url);
   if (bundle.version !== 'unknown' && bundle.version !== release.version) {
-    throw new AttackDataError(`expected ATT&CK ${release.version} but the file says ${bundle.version}`, release.url);
+    throw new AttackDataError(`expected ATT&CK ${release.version} but the file says ${serverText(bundle.version)}`, release.url);
   }
   return compileBundle({ ...bundle, version: release.version });
 }
@@ -190,8 +207,9 @@ export async function downloadAndVerify(releases: readonly Release[], options: D
       onChunk: (received, total) => options.onProgress?.({ domain: release.domain, received, total }),
     });
     if (options.signal?.aborted) throw new AttackDataError('download cancelled');
-    const trustedBy = verifyDigest(release, bytes, options.trust.sources);
-    done.push({ release, bytes, sha256: sha256Hex(bytes), trustedBy, compiled: verifyAndCompile(release, bytes) });
+    const sha256 = sha256Hex(bytes);
+    const trustedBy = verifyDigest(release, sha256, options.trust.sources);
+    done.push({ release, bytes, sha256, trustedBy, compiled: verifyAndCompile(release, bytes) });
   }
   const unpinned = done.filter((d) => d.trustedBy === undefined);
   if (unpinned.length > 0) {

@@ -15,6 +15,10 @@ export interface DownloadLimits {
 
 export const DEFAULT_LIMITS: DownloadLimits = { maxBytes: 200 * 1_000_000, timeoutMs: 120_000, maxRedirects: 5 };
 
+// Node's timers take at most 2^31 - 1 ms (24.8 days): a longer timeout fires after 1 ms, and past
+// 2^32 ms AbortSignal.timeout throws. A longer setting means "no practical limit", so it is cut here.
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
 export interface DownloadOptions {
   readonly signal?: AbortSignal;
   readonly onChunk?: (received: number, total?: number) => void;
@@ -25,6 +29,20 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 const mb = (bytes: number) => `${Math.round(bytes / 1_000_000)} MB`;
+
+/**
+ * The text with control and bidi-override characters written as \u escapes: fetch-attack prints
+ * messages to a terminal, where ESC sequences act.
+ */
+export function withoutControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Text the server chose (reason phrase, redirect target) as it may appear in a message: withoutControls, cut to 200 characters. */
+export function serverText(text: string): string {
+  const shown = withoutControls(text);
+  return shown.length > 200 ? `${shown.slice(0, 200)}…` : shown;
+}
 
 /** Why a URL may not be fetched (not https, or http off the loopback address), or undefined when it may. */
 export function transportProblem(url: string): string | undefined {
@@ -55,7 +73,7 @@ async function fetchFollowingRedirects(url: string, signal: AbortSignal, maxRedi
   let current = url;
   for (let hop = 0; ; hop++) {
     const problem = transportProblem(current);
-    if (problem) throw new AttackDataError(hop === 0 ? problem : `insecure redirect to ${current}: ${problem}`, url);
+    if (problem) throw new AttackDataError(hop === 0 ? problem : `insecure redirect to ${serverText(current)}: ${problem}`, url);
     const res = await fetch(current, { signal, redirect: 'manual' });
     if (!REDIRECTS.has(res.status)) return res;
     await res.body?.cancel();
@@ -104,13 +122,13 @@ async function readCapped(res: Response, url: string, maxBytes: number, onChunk?
 /** GETs a URL as bytes within the limits; every failure (HTTP status, network, cap, deadline, transport) is an AttackDataError. */
 export async function download(url: string, options: DownloadOptions = {}): Promise<Uint8Array> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const timeout = AbortSignal.timeout(limits.timeoutMs);
+  const timeout = AbortSignal.timeout(Math.min(limits.timeoutMs, LONGEST_TIMER_MS));
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   try {
     const res = await fetchFollowingRedirects(url, signal, limits.maxRedirects);
     if (!res.ok) {
       await res.body?.cancel();
-      throw new AttackDataError(`server answered HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`, url);
+      throw new AttackDataError(`server answered HTTP ${res.status}${res.statusText ? ` ${serverText(res.statusText)}` : ''}`, url);
     }
     return await readCapped(res, url, limits.maxBytes, options.onChunk);
   } catch (e) {

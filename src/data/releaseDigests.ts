@@ -13,7 +13,9 @@ export const EMPTY_DIGESTS: DigestTable = new Map();
 const HEX64 = /^[0-9a-f]{64}$/i;
 // MITRE's tables include pre-releases such as "11.0-beta".
 const VERSION = /^\d+(\.\d+)*(-[a-z0-9]+)?$/i;
-const FILE_NAME = /^(enterprise|mobile|ics)-attack-\d+(\.\d+)*(-[a-z0-9]+)?\.json$/i;
+// Case-sensitive: the update looks names up exactly as attack-stix-data spells them, so a key in
+// another case would never match and the user's pin would be ignored without a word.
+const FILE_NAME = /^(enterprise|mobile|ics)-attack-\d+(\.\d+)*(-[a-z0-9]+)?\.json$/;
 
 export function releaseFileName(domain: Domain, version: string): string {
   return `${domain}-${version}.json`;
@@ -76,7 +78,7 @@ export function parseUserDigests(setting: unknown, source = 'attackLens.update.s
   const out = new Map<string, string>();
   for (const [file, digest] of Object.entries(setting)) {
     const name = JSON.stringify(file.slice(0, 60));
-    if (!FILE_NAME.test(file)) throw new AttackDataError(`${name} is not a bundle file name such as "enterprise-attack-19.1.json"`, source);
+    if (!FILE_NAME.test(file)) throw new AttackDataError(`${name} is not a bundle file name such as "enterprise-attack-19.1.json" (lower case, as in attack-stix-data)`, source);
     if (!isSha256Hex(digest)) throw new AttackDataError(`${name}: not a SHA-256 (64 hex digits)`, source);
     out.set(file, digest.toLowerCase());
   }

@@ -20,11 +20,17 @@ export function findReleaseDigests(projectRoot: string): string | undefined {
   return undefined;
 }
 
-/** Writes the validated digests to outFile; without a source it removes outFile, warns, and pins nothing. Throws AttackDataError on a bad file. */
-export function buildReleaseDigests(projectRoot: string, outFile: string, log: (s: string) => void = console.log): DigestTable {
+/**
+ * Writes the validated digests to outFile; without a source it removes outFile, warns, and pins
+ * nothing, unless `required` (the production build, which makes the .vsix): an extension shipped
+ * without pins would send every update to the confirmation dialog. Throws AttackDataError on a bad
+ * or (when required) missing file.
+ */
+export function buildReleaseDigests(projectRoot: string, outFile: string, log: (s: string) => void = console.log, required = false): DigestTable {
   const source = findReleaseDigests(projectRoot);
   if (!source) {
     fs.rmSync(outFile, { force: true });
+    if (required) throw new AttackDataError(`no ${DIGESTS_FILE} found (set ATTACK_LENS_DIGESTS, or put it beside the bundles); a production build must pin MITRE's release digests`, projectRoot);
     log(`attack-lens: warning: no ${DIGESTS_FILE} found (set ATTACK_LENS_DIGESTS, or put it beside the bundles); no ATT&CK release is pinned, so every update needs a confirmed or configured SHA-256`);
     return EMPTY_DIGESTS;
   }

@@ -47,7 +47,7 @@ if (require.main === module) {
   const root = process.argv[2] ?? process.cwd();
   const ok = buildIndex(root, path.join(root, 'dist', 'attack-index.json'));
   try {
-    buildReleaseDigests(root, path.join(root, 'dist', DIGESTS_FILE));
+    buildReleaseDigests(root, path.join(root, 'dist', DIGESTS_FILE), console.log, process.argv.includes('--production'));
   } catch (e) {
     if (!(e instanceof AttackDataError)) throw e;
     console.error(`attack-lens: ${e.message}`);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Domain } from '../attack/types';
-import { bundleUrl, downloadAndVerify, sha256Hex, Trust, VerifiedRelease } from '../data/downloadAttackData';
+import { AttackDataError, Domain } from '../attack/types';
+import { bundleUrl, downloadAndVerify, isReleaseVersion, pinnedBy, sha256Hex, Trust, VerifiedRelease } from '../data/downloadAttackData';
 import { DownloadLimits } from '../data/httpDownload';
 import { releaseFileName } from '../data/releaseDigests';
 
@@ -24,16 +24,15 @@ export type FetchReleaseResult =
   | { readonly status: 'present'; readonly file: string; readonly sha256: string; readonly trustedBy: string }
   | { readonly status: 'downloaded'; readonly file: string; readonly sha256: string; readonly trustedBy: string; readonly verified: VerifiedRelease };
 
-function trustedLabel(trust: Trust, file: string, digest: string): string | undefined {
-  return trust.sources.find((s) => s.digests.get(file) === digest)?.label;
-}
-
 export async function fetchRelease(o: FetchReleaseOptions): Promise<FetchReleaseResult> {
+  // The version becomes part of a path and a URL: "../x" or "18.1.json?x" must not get that far.
+  if (!isReleaseVersion(o.version)) throw new AttackDataError(`version ${JSON.stringify(o.version.slice(0, 40))} is not an ATT&CK release number such as 18.1`);
   const name = releaseFileName(o.domain, o.version);
   const dest = path.join(o.outDir, name);
-  if (!o.force && fs.existsSync(dest)) {
+  // Only a regular file is read: through a symlink to /dev/zero or a FIFO the read would never end.
+  if (!o.force && fs.statSync(dest, { throwIfNoEntry: false })?.isFile()) {
     const digest = sha256Hex(fs.readFileSync(dest));
-    const label = trustedLabel(o.trust, name, digest);
+    const label = pinnedBy(o.trust.sources, name, digest);
     if (label) return { status: 'present', file: dest, sha256: digest, trustedBy: label };
   }
   const release = { domain: o.domain, version: o.version, url: bundleUrl(o.base, o.domain, o.version) };
@@ -41,7 +40,9 @@ export async function fetchRelease(o: FetchReleaseOptions): Promise<FetchRelease
   fs.mkdirSync(o.outDir, { recursive: true });
   const partial = `${dest}.partial`;
   try {
-    fs.writeFileSync(partial, verified.bytes);
+    // A stale partial file, or a symlink planted under that name, is removed rather than written through.
+    fs.rmSync(partial, { force: true });
+    fs.writeFileSync(partial, verified.bytes, { flag: 'wx' });
     fs.renameSync(partial, dest);
   } catch (e) {
     fs.rmSync(partial, { force: true });

@@ -1,9 +1,11 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as http from 'http';
+import * as net from 'net';
 import { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import { AttackDataError } from '../../src/attack/types';
 import { DigestSource, download, downloadAndVerify, Release, sha256Hex, Trust, UnpinnedFile, unpinnedPrompt } from '../../src/data/downloadAttackData';
 import { transportProblem } from '../../src/data/httpDownload';
@@ -27,6 +29,9 @@ const pinned: DigestSource = {
   label: "MITRE's published digest",
   digests: parseReleaseDigests(JSON.stringify({ STIX21: { mobile: { '18.1': mobileSha } } }), 'test'),
 };
+
+/** 20 MB of zeros as about 20 KB of gzip: the cap must count the bytes after decoding. */
+const gzipBomb = zlib.gzipSync(Buffer.alloc(20 * 1_000_000));
 
 const open: http.ServerResponse[] = [];
 const server = http.createServer((req, res) => {
@@ -67,6 +72,24 @@ const server = http.createServer((req, res) => {
       res.on('close', () => clearInterval(timer));
       return;
     }
+    case 'gzip-bomb':
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': gzipBomb.length }).end(gzipBomb);
+      return;
+    case 'escapes':
+      res.writeHead(200).end('\x1b]0;pwned\x07\x1b[2J');
+      return;
+    case 'silent':
+      // Accepts the request and never answers: not even a status line.
+      return;
+    case 'slow-hop': {
+      // Each redirect takes 150 ms: a deadline per hop would never fire, one over the chain does.
+      const timer = setTimeout(() => res.writeHead(302, { location: `/slow-hop/${Date.now()}` }).end(), 150);
+      res.on('close', () => clearTimeout(timer));
+      return;
+    }
+    case 'to-http-schemeless':
+      res.writeHead(302, { location: '//mirror.example/mobile-attack/mobile-attack-18.1.json' }).end();
+      return;
     case 'to-http':
       res.writeHead(302, { location: 'http://mirror.example/mobile-attack/mobile-attack-18.1.json' }).end();
       return;
@@ -145,6 +168,14 @@ describe('ATT&CK download against a hostile mirror (127.0.0.1)', () => {
       await assert.rejects(downloadAndVerify([release('good')], { trust: trust([], async () => false) }), refusal(/not pinned: .*SHA-256 .*and it was not confirmed/));
     });
 
+    it('refuses a body that is terminal escapes as not valid JSON, quoting it without them', async () => {
+      await assert.rejects(downloadAndVerify([release('escapes')], { trust: trust([], async () => true) }), (e: unknown) => {
+        refusal(/not valid JSON .*\\u001b\]0;pwned\\u0007/)(e);
+        assert.ok(!/[\u0000-\u001f]/.test((e as Error).message), JSON.stringify((e as Error).message));
+        return true;
+      });
+    });
+
     it('refuses truncated JSON as not valid, without asking anyone to confirm it', async () => {
       let asked = 0;
       await assert.rejects(downloadAndVerify([release('truncated')], { trust: trust([], async () => (asked++, true)) }), refusal(/not valid JSON/));
@@ -161,6 +192,18 @@ describe('ATT&CK download against a hostile mirror (127.0.0.1)', () => {
       await assert.rejects(download(`${base}/announces-huge`, { limits: { maxBytes: 1_000_000 } }), refusal(/announces 10 MB, over the 1 MB download cap/));
     });
 
+    it('caps the decoded bytes of a gzip body, not the bytes on the wire', async () => {
+      await assert.rejects(download(`${base}/gzip-bomb`, { limits: { maxBytes: 1_000_000 } }), refusal(/more than 1 MB received, over the download cap; refused/));
+    });
+
+    it('times out a server that never sends its headers', async () => {
+      await assert.rejects(download(`${base}/silent`, { limits: { timeoutMs: 300 } }), refusal(/download timed out after 300 ms; refused/));
+    });
+
+    it('times out a redirect chain whose hops are each quick enough: the deadline covers the chain', async () => {
+      await assert.rejects(download(`${base}/slow-hop/0`, { limits: { timeoutMs: 400 } }), refusal(/download timed out after 400 ms; refused/));
+    });
+
     it('times out a stalled body', async () => {
       await assert.rejects(download(`${base}/stalled`, { limits: { timeoutMs: 300 } }), refusal(/download timed out after 300 ms; refused/));
     });
@@ -169,8 +212,33 @@ describe('ATT&CK download against a hostile mirror (127.0.0.1)', () => {
       await assert.rejects(download(`${base}/dripping`, { limits: { timeoutMs: 500 } }), refusal(/download timed out/));
     });
 
+    it('takes a timeout longer than Node\'s timers allow as no practical limit, not as 1 ms or a crash', async () => {
+      // 3e9 ms overflows a timer (fires after 1 ms); 1e10 ms makes AbortSignal.timeout throw a RangeError.
+      for (const timeoutMs of [3e9, 1e10]) {
+        assert.strictEqual(sha256Hex(await download(release('good').url, { limits: { timeoutMs } })), mobileSha, String(timeoutMs));
+      }
+    });
+
     it('reports a 404 with its status', async () => {
       await assert.rejects(download(`${base}/nothing/here.json`), refusal(/HTTP 404 Not Found/));
+    });
+
+    it('quotes a reason phrase with terminal escapes as \\u escapes, cut short', async () => {
+      // Node's http server refuses to send such a reason phrase, so this one answers by hand.
+      const raw = net.createServer((socket) => socket.once('data', () => socket.end(`HTTP/1.1 404 \x1b]0;pwned\x07\x9b31m${'x'.repeat(500)}\r\ncontent-length: 0\r\n\r\n`, 'latin1')));
+      await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+      try {
+        const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}/x`;
+        await assert.rejects(download(url), (e: unknown) => {
+          const message = (e as Error).message;
+          assert.ok(!/[\u0000-\u001f\u007f-\u009f]/.test(message), JSON.stringify(message));
+          assert.ok(message.includes('HTTP 404 \\u001b]0;pwned\\u0007'), message);
+          assert.ok(message.length < 400, `${message.length} characters`);
+          return true;
+        });
+      } finally {
+        await new Promise((r) => raw.close(r));
+      }
     });
   });
 
@@ -179,6 +247,10 @@ describe('ATT&CK download against a hostile mirror (127.0.0.1)', () => {
       requests.length = 0;
       await assert.rejects(download(release('to-http').url), refusal(/insecure redirect to http:\/\/mirror\.example\/.*: http is refused: only https is allowed/));
       assert.deepStrictEqual(requests, [`/to-http/mobile-attack/${FILE}`]);
+    });
+
+    it('refuses a scheme-relative redirect (//host/…) from loopback http, which would be plain http off it', async () => {
+      await assert.rejects(download(`${base}/to-http-schemeless`), refusal(/insecure redirect to http:\/\/mirror\.example\/.*: http is refused/));
     });
 
     it('follows a redirect that stays on loopback http', async () => {
@@ -193,7 +265,10 @@ describe('ATT&CK download against a hostile mirror (127.0.0.1)', () => {
     it('allows https anywhere and http only to 127.0.0.1, localhost and [::1]', () => {
       assert.strictEqual(transportProblem('https://mirror.example/x'), undefined);
       for (const ok of ['http://127.0.0.1:9/x', 'http://localhost/x', 'http://[::1]:8080/x']) assert.strictEqual(transportProblem(ok), undefined, ok);
-      for (const bad of ['http://mirror.example/x', 'http://127.0.0.1.nip.io/x', 'http://10.0.0.1/x', 'ftp://mirror.example/x', 'file:///etc/passwd']) {
+      // The URL parser's hostname decides: look-alikes, userinfo tricks and IPv4-mapped IPv6 stay off loopback.
+      for (const ok of ['http://user@127.0.0.1/x', 'http://LOCALHOST/x', 'http://127.1/x', 'http://[0:0:0:0:0:0:0:1]/x']) assert.strictEqual(transportProblem(ok), undefined, ok);
+      const lookalikes = ['http://127.0.0.1.evil.example/x', 'http://localhost.evil/x', 'http://127.0.0.1@evil.example/x', 'http://localhost:80@evil.example/x', 'http://[::ffff:127.0.0.1]/x', 'http://localhost./x'];
+      for (const bad of ['http://mirror.example/x', 'http://127.0.0.1.nip.io/x', 'http://10.0.0.1/x', 'ftp://mirror.example/x', 'file:///etc/passwd', ...lookalikes]) {
         assert.match(transportProblem(bad) ?? '', /is refused: only https is allowed/, bad);
       }
       assert.strictEqual(transportProblem('not a url'), 'not a valid URL');
@@ -224,6 +299,35 @@ describe('ATT&CK download against a hostile mirror (127.0.0.1)', () => {
         assert.strictEqual(fs.readFileSync(dest, 'utf8'), 'the previous bundle');
         assert.deepStrictEqual(fs.readdirSync(out), [FILE]);
       }
+    });
+
+    it('writes the verified file through no symlink planted as its partial file', async () => {
+      const elsewhere = path.join(out, 'elsewhere.txt');
+      fs.writeFileSync(elsewhere, 'not yours to overwrite');
+      fs.symlinkSync(elsewhere, path.join(out, `${FILE}.partial`));
+      await fetchRelease({ base: `${base}/good`, domain: 'mobile-attack', version: '18.1', outDir: out, trust: trust([pinned]) });
+      assert.strictEqual(fs.readFileSync(elsewhere, 'utf8'), 'not yours to overwrite');
+      assert.strictEqual(sha256Hex(fs.readFileSync(path.join(out, FILE))), mobileSha);
+      assert.ok(!fs.lstatSync(path.join(out, FILE)).isSymbolicLink());
+    });
+
+    it('reads only a regular file as the copy already there, and replaces anything else', async () => {
+      // A directory makes the unguarded read fail at once; /dev/zero or a FIFO would make it never end.
+      fs.mkdirSync(path.join(out, 'a-folder'));
+      fs.symlinkSync(path.join(out, 'a-folder'), path.join(out, FILE));
+      const result = await fetchRelease({ base: `${base}/good`, domain: 'mobile-attack', version: '18.1', outDir: out, trust: trust([pinned]) });
+      assert.strictEqual(result.status, 'downloaded');
+      assert.strictEqual(sha256Hex(fs.readFileSync(path.join(out, FILE))), mobileSha);
+      assert.deepStrictEqual(fs.readdirSync(path.join(out, 'a-folder')), []);
+    });
+
+    it('refuses a version that is not a release number before any request or file', async () => {
+      for (const version of ['../../escaped', '18.1.json?x', '18.1/../../x', '']) {
+        requests.length = 0;
+        await assert.rejects(fetchRelease({ base: `${base}/good`, domain: 'mobile-attack', version, outDir: path.join(out, 'data'), trust: trust([pinned], async () => true) }), refusal(/is not an ATT&CK release number such as 18\.1/));
+        assert.deepStrictEqual(requests, [], version);
+      }
+      assert.deepStrictEqual(fs.readdirSync(out), []);
     });
 
     it('replaces it with a verified download, and then finds it already there', async () => {

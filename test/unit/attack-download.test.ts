@@ -50,9 +50,17 @@ describe('ATT&CK download: index.json', () => {
     ]);
   });
 
+  it('takes no version shaped to reach outside the file name: paths, queries, links, padding, numbers', () => {
+    const hostile = ['../../../x', '99.0/../../evil', '99.0.json?x=', '99.0#', ' 99.0', '99.0\n', '99.0 [x](command:y)', '99.0-beta', '', 99, null];
+    const index = JSON.stringify({ collections: [{ name: 'Enterprise ATT&CK', versions: [...hostile.map((version) => ({ version })), { version: '18.1' }] }] });
+    assert.deepStrictEqual(latestReleases(index, upstream).map((r) => [r.version, r.url]), [['18.1', `${upstream}/enterprise-attack/enterprise-attack-18.1.json`]]);
+  });
+
   it('rejects what is not a collection index, as AttackDataError', () => {
     assert.throws(() => latestReleases('<html>rate limited</html>', upstream), (e: unknown) => e instanceof AttackDataError && /not valid JSON/.test(e.message));
     assert.throws(() => latestReleases('{"objects": []}', upstream), /no "collections" list/);
+    // The parser's excerpt of the server's text carries no control characters into the message.
+    assert.throws(() => latestReleases('\x1b[2J', upstream), (e: Error) => /not valid JSON .*\\u001b\[2J/.test(e.message) && !/[\u0000-\u001f]/.test(e.message));
     assert.throws(() => latestReleases('{"collections": [{"name": "Other", "versions": []}]}', upstream), /lists no Enterprise, Mobile or ICS/);
   });
 
@@ -70,7 +78,7 @@ describe('ATT&CK download: verification of a real bundle (Mobile 18.1)', () => {
 
   it('compiles a bundle whose SHA-256, domain and version match', () => {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    assert.strictEqual(verifyDigest({ ...release, sha256 }, bytes, [{ label: 'pin', digests: new Map([['mobile-attack-18.1.json', sha256]]) }]), 'pin');
+    assert.strictEqual(verifyDigest({ ...release, sha256 }, sha256, [{ label: 'pin', digests: new Map([['mobile-attack-18.1.json', sha256]]) }]), 'pin');
     const compiled = verifyAndCompile({ ...release, sha256 }, bytes);
     assert.strictEqual(compiled.domain, 'mobile-attack');
     assert.strictEqual(compiled.version, '18.1');
@@ -79,12 +87,15 @@ describe('ATT&CK download: verification of a real bundle (Mobile 18.1)', () => {
   });
 
   it('refuses a SHA-256 mismatch with the index, another domain, or another version', () => {
-    assert.throws(() => verifyDigest({ ...release, sha256: '0'.repeat(64) }, bytes, []), /SHA-256 mismatch: .* the server's index lists 0{64}; refused/);
+    assert.throws(() => verifyDigest({ ...release, sha256: '0'.repeat(64) }, createHash('sha256').update(bytes).digest('hex'), []), /SHA-256 mismatch: .* the server's index lists 0{64}; refused/);
     assert.throws(() => verifyAndCompile({ ...release, domain: 'ics-attack' }, bytes), /expected ics-attack data but the file holds mobile-attack/);
     const relabelled = new TextEncoder().encode(
       JSON.stringify({ type: 'bundle', id: 'bundle--x', objects: [...(JSON.parse(Buffer.from(bytes).toString('utf8')).objects as unknown[]), { type: 'x-mitre-collection', id: 'x-mitre-collection--x', x_mitre_version: '17.0' }] }),
     );
     assert.throws(() => verifyAndCompile(release, relabelled), /expected ATT&CK 18\.1 but the file says 17\.0/);
+    // The version is the file's own text: no terminal escapes from it reach fetch-attack's output.
+    const escaping = new TextEncoder().encode(new TextDecoder().decode(relabelled).replace('"x_mitre_version":"17.0"', '"x_mitre_version":"\\u001b]0;pwned\\u0007"'));
+    assert.throws(() => verifyAndCompile(release, escaping), (e: Error) => !/[\u0000-\u001f]/.test(e.message) && e.message.endsWith('the file says \\u001b]0;pwned\\u0007'));
   });
 });
 

@@ -51,6 +51,12 @@ describe('release digests: attackLens.update.sha256', () => {
   it('refuses a malformed entry by name instead of dropping it', () => {
     assert.throws(() => parseUserDigests({ 'enterprise-attack-19.1.json': 'deadbeef' }), /attackLens\.update\.sha256: "enterprise-attack-19\.1\.json": not a SHA-256/);
     assert.throws(() => parseUserDigests({ '19.1': hex('a') }), /"19\.1" is not a bundle file name/);
+    // The update looks names up as attack-stix-data spells them: another case would never match.
+    assert.throws(() => parseUserDigests({ 'Enterprise-Attack-19.1.json': hex('a') }), /"Enterprise-Attack-19\.1\.json" is not a bundle file name .*lower case/);
+    assert.throws(() => parseUserDigests({ 'enterprise-attack-19.1.JSON': hex('a') }), /is not a bundle file name/);
+    assert.throws(() => parseUserDigests({ ' enterprise-attack-19.1.json': hex('a') }), /is not a bundle file name/);
+    assert.throws(() => parseUserDigests({ 'enterprise-attack-19.1.json': ` ${hex('a')}` }), /not a SHA-256/);
+    assert.throws(() => parseUserDigests({ 'enterprise-attack-19.1.json': `${hex('a')}\n` }), /not a SHA-256/);
     assert.throws(() => parseUserDigests(JSON.parse(`{"__proto__": "${hex('a')}"}`)), /"__proto__" is not a bundle file name/);
     assert.throws(() => parseUserDigests([hex('a')]), /must be an object/);
   });
@@ -97,6 +103,13 @@ describe('release digests: the build step', () => {
     assert.ok(!fs.existsSync(out()));
     assert.strictEqual(readBuiltDigests(out()).size, 0);
     assert.match(logs.join('\n'), /warning: no release-digests\.json found .* no ATT&CK release is pinned/);
+  });
+
+  it('without a table, a production build fails instead of shipping an extension that pins nothing', () => {
+    fs.mkdirSync(path.dirname(out()), { recursive: true });
+    fs.writeFileSync(out(), releaseDigestsJson(new Map([['ics-attack-1.0.json', hex('a')]]), 'stale'));
+    assert.throws(() => buildReleaseDigests(path.join(tmp, 'project'), out(), () => undefined, true), /no release-digests\.json found .*a production build must pin/);
+    assert.ok(!fs.existsSync(out()));
   });
 
   it('fails on a malformed table rather than shipping it', () => {

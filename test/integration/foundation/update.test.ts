@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { UpdateOptions, UpdateOutcome } from '../../../src/commands/updateAttackData';
 import type { UnpinnedFile } from '../../../src/data/downloadAttackData';
 import { uiClick, uiScreenshot, waitForUiText } from '../../host/uiProbe';
-import { activateApi, stixDir } from './helpers';
+import { activateApi, stixDir, waitFor, workspaceFolder } from './helpers';
 
 // "Update ATT&CK data" against a local mirror of attack-stix-data on 127.0.0.1: an index.json in
 // MITRE's format and the shared bundles. Each scenario is a path prefix of the same server. The
@@ -62,6 +62,7 @@ const scenarios: Record<string, string> = {
   'to-http': indexJson([{ version: '18.1' }]),
   endless: indexJson([{ version: '18.1' }]),
   stalled: indexJson([{ version: '18.1' }]),
+  'status-link': indexJson([{ version: '18.1' }]),
   // Mobile and ICS 99.0 (the 18.1 files under that name): pinned by nobody, need the modal.
   unpinned: indexJson([{ version: '18.1' }], { version: '99.0' }),
   // Enterprise only: never "up to date" against three loaded domains.
@@ -135,6 +136,9 @@ function hostile(scenario: string, res: http.ServerResponse): boolean {
     };
     res.on('drain', pump);
     pump();
+  } else if (scenario === 'status-link') {
+    // The reason phrase is the server's text, and the failure becomes a notification, which renders links.
+    res.writeHead(404, '[Open settings](command:workbench.action.openSettings)').end();
   } else if (scenario === 'stalled') {
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': 1_000_000 }).write('{"type": "bundle", ');
   } else {
@@ -143,20 +147,20 @@ function hostile(scenario: string, res: http.ServerResponse): boolean {
   return true;
 }
 
-/** Settings a scenario needs besides the base URL (workspace scope), cleared after it. */
+/** Settings a scenario needs besides the base URL (user settings: the update settings are application-scoped), cleared after it. */
 type ScenarioSettings = Partial<Record<'update.maxDownloadMB' | 'update.timeoutSeconds', number>>;
 
 async function update(scenario: string | undefined, base?: string, settings: ScenarioSettings = {}, options?: UpdateOptions): Promise<UpdateOutcome> {
   const port = (server.address() as AddressInfo).port;
   const url = base ?? `http://127.0.0.1:${port}/${scenario}`;
   const config = () => vscode.workspace.getConfiguration('attackLens');
-  await config().update('updateBaseUrl', url, vscode.ConfigurationTarget.Workspace);
-  for (const [key, value] of Object.entries(settings)) await config().update(key, value, vscode.ConfigurationTarget.Workspace);
+  await config().update('updateBaseUrl', url, vscode.ConfigurationTarget.Global);
+  for (const [key, value] of Object.entries(settings)) await config().update(key, value, vscode.ConfigurationTarget.Global);
   requests = [];
   try {
     return (await vscode.commands.executeCommand<UpdateOutcome>('attackLens.updateAttackData', options))!;
   } finally {
-    for (const key of Object.keys(settings)) await config().update(key, undefined, vscode.ConfigurationTarget.Workspace);
+    for (const key of Object.keys(settings)) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
   }
 }
 
@@ -176,7 +180,7 @@ describe('foundation: Update ATT&CK data (local mirror on 127.0.0.1)', () => {
     await vscode.workspace.getConfiguration('attackLens').update('update.sha256', userDigests, vscode.ConfigurationTarget.Global);
   });
   after(async () => {
-    await vscode.workspace.getConfiguration('attackLens').update('updateBaseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('attackLens').update('updateBaseUrl', undefined, vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration('attackLens').update('update.sha256', undefined, vscode.ConfigurationTarget.Global);
     for (const res of openResponses) res.destroy();
     server.closeAllConnections();
@@ -218,6 +222,7 @@ describe('foundation: Update ATT&CK data (local mirror on 127.0.0.1)', () => {
     ['to-http', /insecure redirect to http:\/\/mirror\.example\/enterprise-attack\/enterprise-attack-18\.1\.json: http is refused: only https is allowed/, {}],
     ['endless', /more than 1 MB received, over the download cap; refused/, { 'update.maxDownloadMB': 1 }],
     ['stalled', /download timed out after 1 s; refused/, { 'update.timeoutSeconds': 1 }],
+    ['status-link', /HTTP 404 \[Open settings\] \(command:workbench\.action\.openSettings\)$/, {}],
   ] as const) {
     it(`fails clearly and keeps the data and the saved cache it had: ${scenario}`, async () => {
       const api = await activateApi();
@@ -231,6 +236,35 @@ describe('foundation: Update ATT&CK data (local mirror on 127.0.0.1)', () => {
       assert.strictEqual(await cacheBytes(api), cached);
     });
   }
+
+  it('ignores the update settings in a workspace\'s settings.json: the downloaded data serves every workspace', async () => {
+    const api = await activateApi();
+    const file = path.join(workspaceFolder().uri.fsPath, '.vscode', 'settings.json');
+    const original = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+    const config = () => vscode.workspace.getConfiguration('attackLens');
+    const userBase = config().get<string>('updateBaseUrl');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({
+      ...(original ? JSON.parse(original) : {}),
+      'attackLens.updateBaseUrl': 'https://mirror.example/attack-stix-data',
+      'attackLens.update.maxDownloadMB': 100_000,
+      'attackLens.update.timeoutSeconds': 100_000,
+      'attackLens.update.sha256': { 'enterprise-attack-18.1.json': '0'.repeat(64) },
+      // A window-scoped setting beside them: once it shows, VS Code has read the file.
+      'attackLens.hover.fullDescription': true,
+    }));
+    try {
+      await waitFor('the workspace settings to be read', () => config().get('hover.fullDescription') === true);
+      assert.strictEqual(config().get('updateBaseUrl'), userBase);
+      assert.strictEqual(api.lens.config.updateMaxDownloadBytes, 200 * 1_000_000);
+      assert.strictEqual(api.lens.config.updateTimeoutMs, 120_000);
+      assert.deepStrictEqual(api.lens.config.updateSha256, userDigests);
+    } finally {
+      if (original === undefined) fs.rmSync(file);
+      else fs.writeFileSync(file, original);
+      await waitFor('the workspace settings to be restored', () => config().get('hover.fullDescription') !== true);
+    }
+  });
 
   it('fails clearly when the mirror cannot be reached', async () => {
     const api = await activateApi();
