@@ -1,3 +1,4 @@
+import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
 import { AttackIndex } from '../attack/index';
 import { AttackDataError, CompiledIndex, DOMAINS } from '../attack/types';
@@ -39,9 +40,15 @@ async function saveCache(lens: LensContext, compiled: CompiledIndex): Promise<vs
   const storage = lens.extension.globalStorageUri;
   await vscode.workspace.fs.createDirectory(storage);
   const target = cachedIndexUri(storage);
-  const partial = vscode.Uri.joinPath(storage, 'attack-index.json.partial');
-  await vscode.workspace.fs.writeFile(partial, new TextEncoder().encode(asciiJson(compiled)));
-  await vscode.workspace.fs.rename(partial, target, { overwrite: true });
+  // A name of its own per save: two windows updating at once must not write into one file.
+  const partial = vscode.Uri.joinPath(storage, `attack-index.json.${randomUUID()}.partial`);
+  try {
+    await vscode.workspace.fs.writeFile(partial, new TextEncoder().encode(asciiJson(compiled)));
+    await vscode.workspace.fs.rename(partial, target, { overwrite: true });
+  } catch (e) {
+    await Promise.resolve(vscode.workspace.fs.delete(partial)).catch(() => undefined);
+    throw e;
+  }
   return target;
 }
 
