@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { FileTreatment } from '../config';
 import { SkippedFile } from '../coverage/model';
+import { NOT_REGULAR } from './readRuleFile';
 
 // The coverage scan's walk of a workspace folder through vscode.workspace.fs (so remote and
 // virtual workspaces work). findFiles would be simpler, but ripgrep drops symlink loops and
@@ -102,6 +103,9 @@ export async function walkFolder(root: vscode.Uri, rootRel: string, options: Wal
       } else if (link && options.classify(rel)) {
         // A link to nothing: workspace.fs reports it without a file type.
         skipped.push({ path: uri.toString(), reason: 'unreadable: broken symlink' });
+      } else if (options.classify(rel)) {
+        // FileType.Unknown: a FIFO, socket or device. Never read (a FIFO would block the read for good).
+        skipped.push({ path: uri.toString(), reason: NOT_REGULAR });
       }
     }
   };
