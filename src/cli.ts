@@ -1,42 +1,15 @@
-import { UsageError } from './cli/args';
 import { CliCommand, processContext } from './cli/context';
-import { AttackDataError } from './attack/types';
 import { SEARCH_USAGE, searchCommand } from './cli/search';
 import { SHOW_USAGE, showCommand } from './cli/show';
 import { STATS_USAGE, statsCommand } from './cli/stats';
 import { COVERAGE_USAGE, coverageCommand } from './cli/coverage';
 import { MIGRATE_USAGE, migrateCommand } from './cli/migrate';
 import { describeFsError } from './node/readRegularFile';
+import { reportError } from './cli/reportError';
 
 // attack-lens: the ATT&CK Lens engine on the command line. Exit codes: 0 success,
 // 1 a gate failed (coverage --fail-under), 2 bad usage, unknown ID or unusable input,
 // 70 an internal error (a bug). Errors are one line on stderr; ATTACK_LENS_DEBUG=1 adds the stack.
-
-export const EXIT_INTERNAL = 70;
-const debug = () => process.env.ATTACK_LENS_DEBUG === '1';
-
-/** A file-system error that escaped its command (it has the errno fields Node puts on them). */
-function isFsError(e: unknown): e is NodeJS.ErrnoException {
-  const err = e as NodeJS.ErrnoException;
-  return e instanceof Error && typeof err.code === 'string' && typeof err.syscall === 'string';
-}
-
-/** The exit code and the one line for an error thrown out of a command. */
-export function reportError(e: unknown, err: (text: string) => void): number {
-  let code: number;
-  if (e instanceof UsageError || e instanceof AttackDataError) {
-    err(`attack-lens: ${e.message}`);
-    code = 2;
-  } else if (isFsError(e)) {
-    err(`attack-lens: ${e.path ? `${e.path}: ` : ''}${describeFsError(e)}`);
-    code = 2;
-  } else {
-    err(`attack-lens: internal error: ${String((e as Error)?.message ?? e).split('\n')[0]} (set ATTACK_LENS_DEBUG=1 for details)`);
-    code = EXIT_INTERNAL;
-  }
-  if (debug() && e instanceof Error && e.stack) err(e.stack);
-  return code;
-}
 
 const COMMANDS: Record<string, { run: CliCommand; usage: string }> = {
   show: { run: showCommand, usage: SHOW_USAGE },
