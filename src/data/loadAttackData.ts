@@ -3,6 +3,7 @@ import { compileBundle } from '../attack/compile';
 import { AttackIndex } from '../attack/index';
 import { malformedWarning, readStixBundle, StixBundle } from '../attack/stix';
 import { AttackDataError, COMPILED_FORMAT, DOMAINS } from '../attack/types';
+import { DataFileRefusal, MAX_DATA_FILE_BYTES, readDataText } from '../workspace/readDataFile';
 
 // Where the extension's ATT&CK data comes from, in order: bundles named by the
 // attackLens.stixBundles setting; the cache the Update command wrote to global storage;
@@ -13,10 +14,6 @@ export interface LoadedData {
   readonly source: string;
 }
 
-const decoder = new TextDecoder();
-
-/** Bundles are 30 MB today; the cap stops a runaway file, not a real release. */
-const MAX_DATA_BYTES = 256 * 1024 * 1024;
 
 export function shippedIndexUri(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'attack-index.json');
@@ -26,26 +23,15 @@ export function cachedIndexUri(globalStorage: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(globalStorage, 'attack-index.json');
 }
 
-/**
- * Reads a data file through workspace.fs, only when stat says it is a regular file (a FIFO would
- * block the read for good; workspace.fs reports FIFOs, sockets and devices as FileType.Unknown).
- * Problems are AttackDataErrors naming the file.
- */
+/** Reads a data file (regular files only, capped); problems are AttackDataErrors naming it. */
 async function readText(uri: vscode.Uri): Promise<string> {
-  const source = uri.fsPath || uri.toString();
-  let bytes: Uint8Array;
   try {
-    const stat = await vscode.workspace.fs.stat(uri);
-    if (stat.type & vscode.FileType.Directory) throw new AttackDataError('a folder, not a file', source);
-    if (!(stat.type & vscode.FileType.File)) throw new AttackDataError('not a regular file (a FIFO, socket or device)', source);
-    if (stat.size > MAX_DATA_BYTES) throw new AttackDataError(`larger than ${MAX_DATA_BYTES / (1024 * 1024)} MB`, source);
-    bytes = await vscode.workspace.fs.readFile(uri);
+    return await readDataText(uri, MAX_DATA_FILE_BYTES);
   } catch (e) {
-    if (e instanceof AttackDataError) throw e;
+    const source = uri.fsPath || uri.toString();
+    if (e instanceof DataFileRefusal) throw new AttackDataError(e.message, source);
     throw new AttackDataError(`cannot read the file (${(e as Error)?.message ?? String(e)})`, source);
   }
-  if (bytes.byteLength > MAX_DATA_BYTES) throw new AttackDataError(`larger than ${MAX_DATA_BYTES / (1024 * 1024)} MB`, source);
-  return decoder.decode(bytes);
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
