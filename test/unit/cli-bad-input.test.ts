@@ -120,6 +120,20 @@ describe('attack-lens on bad input', function () {
     refused(['coverage', rules, '--out', '/dev/full'], /--out \/dev\/full: cannot write the report: no space left on the device/);
   });
 
+  it('stdout that cannot be written (> /dev/full): one line, exit 2, for every command', () => {
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      for (const args of [['stats'], ['show', 'T1059', '--json'], ['coverage', rules, '--format', 'json'], ['migrate', rules, '--from', '18.1', '--to', '18.1']]) {
+        const r = spawnSync(process.execPath, [cli, ...args], { cwd: projectRoot, stdio: ['ignore', full, 'pipe'], encoding: 'utf8', timeout: DEADLINE_MS, killSignal: 'SIGKILL' });
+        assert.strictEqual(r.signal, null, `${args.join(' ')} ended by itself`);
+        assert.strictEqual(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+        assert.strictEqual(r.stderr, 'attack-lens: cannot write the output: no space left on the device\n');
+      }
+    } finally {
+      fs.closeSync(full);
+    }
+  });
+
   it('--profile: deeply nested, a folder, a FIFO', () => {
     const deep = path.join(dir, 'deep.json');
     fs.writeFileSync(deep, '['.repeat(200_000) + ']'.repeat(200_000));
