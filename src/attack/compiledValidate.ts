@@ -43,10 +43,15 @@ const LISTS: Readonly<Record<string, { kind: string; fields: Readonly<Record<str
   dataComponents: { kind: 'data-component', fields: {} },
 };
 
-function fieldsProblem(o: Record<string, unknown>, fields: Readonly<Record<string, Check>>, at: string): string | undefined {
-  for (const name in fields) {
-    const problem = fields[name](o[name]);
-    if (problem) return `${at}.${name}: ${problem}`;
+type FieldList = readonly (readonly [string, Check])[];
+const BASE_FIELDS: FieldList = Object.entries(BASE);
+const LIST_FIELDS: Readonly<Record<string, FieldList>> = Object.fromEntries(Object.entries(LISTS).map(([list, { fields }]) => [list, [...BASE_FIELDS, ...Object.entries(fields)]]));
+
+/** The path is built only for the field at fault: this runs for every entry at activation. */
+function fieldsProblem(o: Record<string, unknown>, fields: FieldList, at: () => string): string | undefined {
+  for (let i = 0; i < fields.length; i++) {
+    const problem = fields[i][1](o[fields[i][0]]);
+    if (problem) return `${at()}.${fields[i][0]}: ${problem}`;
   }
   return undefined;
 }
@@ -58,18 +63,19 @@ export function compiledIndexProblem(domains: unknown): string | undefined {
     const domain: unknown = domains[d];
     const at = `domains[${d}]`;
     if (!isRecord(domain)) return `${at}: expected an object`;
-    const head = fieldsProblem(domain, { domain: BASE.domain, version: str, name: str, modified: str }, at);
+    const head = fieldsProblem(domain, [['domain', BASE.domain], ['version', str], ['name', str], ['modified', str]], () => at);
     if (head) return head;
     for (const list in LISTS) {
       const entries = domain[list];
       if (!Array.isArray(entries)) return `${at}.${list}: expected a list`;
-      const { kind, fields } = LISTS[list];
+      const { kind } = LISTS[list];
+      const fields = LIST_FIELDS[list];
       for (let i = 0; i < entries.length; i++) {
         const e: unknown = entries[i];
-        const eAt = `${at}.${list}[${i}]`;
-        if (!isRecord(e)) return `${eAt}: expected an object`;
-        if (e.kind !== kind) return `${eAt}.kind: expected "${kind}"`;
-        const problem = fieldsProblem(e, BASE, eAt) ?? fieldsProblem(e, fields, eAt);
+        const eAt = () => `${at}.${list}[${i}]`;
+        if (!isRecord(e)) return `${eAt()}: expected an object`;
+        if (e.kind !== kind) return `${eAt()}.kind: expected "${kind}"`;
+        const problem = fieldsProblem(e, fields, eAt);
         if (problem) return problem;
       }
     }
