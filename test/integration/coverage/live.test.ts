@@ -53,7 +53,7 @@ describe('coverage: live updates', () => {
     }
   });
 
-  it('re-reads a known rule file without a stat yet still skips it once it grows past 1 MB, and forgets it when a folder takes its name', async () => {
+  it('re-reads a known rule file and skips it once it grows past 1 MB, and forgets it when a folder takes its name', async () => {
     const api = await activateApi();
     const store = api.rules;
     const uri = workspaceUri('rules', 'sigma', 'live_growing.yml');
@@ -203,6 +203,32 @@ describe('coverage: live updates', () => {
     } finally {
       server.close();
       fs.rmSync(dir.fsPath, { recursive: true, force: true });
+      await store.rescan();
+    }
+    assert.strictEqual(store.model.skipped.length, 0);
+  });
+
+  it('a known rule file replaced by a symlink to /dev/zero (as a git pull may bring) is skipped, not read', async () => {
+    const api = await activateApi();
+    const store = api.rules;
+    const uri = workspaceUri('rules', 'sigma', 'live_zero.yml');
+    const linked = workspaceUri('rules', 'sigma', 'live_zero_link.yml');
+    await nextChange(store, () => write(uri, rule('Zero Rule', 'T1110.003')));
+    assert.strictEqual(store.model.forTechnique('T1110.003')!.rules.length, 1);
+    try {
+      fs.rmSync(uri.fsPath);
+      fs.symlinkSync('/dev/zero', uri.fsPath);
+      fs.symlinkSync('/dev/zero', linked.fsPath);
+      await store.reread([uri]);
+      assert.strictEqual(store.skipped.find((s) => s.path === uri.toString())?.reason, 'not a regular file (a FIFO, socket or device)');
+      assert.strictEqual(store.model.forTechnique('T1110.003')!.covered, false);
+      await store.rescan();
+      const reasons = new Map(store.model.skipped.map((s) => [vscode.workspace.asRelativePath(store.uriOf(s.path)), s.reason]));
+      assert.strictEqual(reasons.get('rules/sigma/live_zero.yml'), 'not a regular file (a FIFO, socket or device)');
+      assert.strictEqual(reasons.get('rules/sigma/live_zero_link.yml'), 'not a regular file (a FIFO, socket or device)', 'found by the walk: not called a broken link');
+    } finally {
+      fs.rmSync(uri.fsPath, { force: true });
+      fs.rmSync(linked.fsPath, { force: true });
       await store.rescan();
     }
     assert.strictEqual(store.model.skipped.length, 0);
