@@ -1,14 +1,15 @@
-import { UsageError } from './cli/args';
 import { CliCommand, processContext } from './cli/context';
-import { AttackDataError } from './attack/types';
 import { SEARCH_USAGE, searchCommand } from './cli/search';
 import { SHOW_USAGE, showCommand } from './cli/show';
 import { STATS_USAGE, statsCommand } from './cli/stats';
 import { COVERAGE_USAGE, coverageCommand } from './cli/coverage';
 import { MIGRATE_USAGE, migrateCommand } from './cli/migrate';
+import { describeFsError } from './node/readRegularFile';
+import { reportError } from './cli/reportError';
 
 // attack-lens: the ATT&CK Lens engine on the command line. Exit codes: 0 success,
-// 1 a gate failed (coverage --fail-under), 2 bad usage, unknown ID or unusable input.
+// 1 a gate failed (coverage --fail-under), 2 bad usage, unknown ID or unusable input,
+// 70 an internal error (a bug). Errors are one line on stderr; ATTACK_LENS_DEBUG=1 adds the stack.
 
 const COMMANDS: Record<string, { run: CliCommand; usage: string }> = {
   show: { run: showCommand, usage: SHOW_USAGE },
@@ -41,25 +42,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await command.run(rest, ctx);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof AttackDataError) {
-      ctx.err(`attack-lens: ${e.message}`);
-      return 2;
-    }
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      ctx.err(`attack-lens: ${(e as Error).message}`);
-      return 2;
-    }
-    throw e;
+    return reportError(e, ctx.err);
   }
 }
 
 if (require.main === module) {
   // `attack-lens coverage … | head`: the reader leaving early is not an error; the exit code still reports the gate.
+  // Any other failure to write the output (`> /dev/full`) is one line and exit 2.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
+    if (e.code === 'EPIPE') return;
+    process.stderr.write(`attack-lens: cannot write the output: ${describeFsError(e)}\n`);
+    process.exit(2);
   });
-  main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
-    console.error(e);
-    process.exit(70);
-  });
+  const fail = (e: unknown) => process.exit(reportError(e, (t) => process.stderr.write(t + '\n')));
+  process.on('uncaughtException', fail);
+  main(process.argv.slice(2)).then((code) => process.exit(code), fail);
 }

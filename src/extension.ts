@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
 import { LensContext } from './context';
-import { loadAttackData } from './data/loadAttackData';
+import { AttackIndex } from './attack/index';
+import { recordAttackDataEvent } from './data/attackDataEvents';
+import { DataProblem, LoadedData, loadAttackData } from './data/loadAttackData';
+import { GuardedRegistration } from './guardedRegistration';
 import { registerStatusBar } from './views/statusBar';
 import { registerAttackDataSettingsWatcher } from './data/watchAttackDataSettings';
 import { registerShowAttackInfoCommand } from './commands/showAttackInfo';
@@ -26,6 +29,8 @@ import { registerCheckRulesAgainstAttack } from './commands/checkRulesAgainstAtt
 
 // activate() only wires: it loads the ATT&CK data once into the shared LensContext and
 // registers each feature, pushing every disposable. Features live in their own files.
+// activate cannot fail: bad data falls back to the next source, and a feature that throws is
+// logged and named in one error while the others register.
 
 export interface AttackLensApi {
   readonly lens: LensContext;
@@ -42,49 +47,73 @@ export interface AttackLensApi {
 
 export async function activate(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   const started = Date.now();
-  const problems: string[] = [];
-  const loaded = await loadAttackData(context.extensionUri, context.globalStorageUri, vscode.workspace.getConfiguration('attackLens').get<string[]>('stixBundles', []), (m) => problems.push(m));
+  const problems: DataProblem[] = [];
+  let loaded: LoadedData;
+  try {
+    loaded = await loadAttackData(context.extensionUri, context.globalStorageUri, vscode.workspace.getConfiguration('attackLens').get<string[]>('stixBundles', []), (p) => problems.push(p));
+  } catch (e) {
+    // Only the shipped index is left to fail here: run without ATT&CK data rather than not at all.
+    problems.push({ message: `ATT&CK Lens could not load its built-in ATT&CK data: ${(e as Error)?.message ?? String(e)}`, stack: (e as Error)?.stack });
+    loaded = { index: new AttackIndex([]), source: 'no data (the built-in data could not be read)' };
+  }
   const lens = new LensContext(context, loaded.index, loaded.source);
   context.subscriptions.push(lens);
-  for (const p of problems) {
-    lens.log.warn(p);
-    void vscode.window.showWarningMessage(p);
-  }
+  for (const p of problems) reportDataProblem(lens, p);
 
-  const pending: Promise<unknown>[] = [];
-  const register = (d: vscode.Disposable | { disposable: vscode.Disposable; ready?: Promise<unknown> }) => {
-    if ('disposable' in d) {
-      context.subscriptions.push(d.disposable);
-      if (d.ready) pending.push(d.ready);
-    } else context.subscriptions.push(d);
-  };
+  const features = new GuardedRegistration(context.subscriptions, lens.log, (message) => {
+    void vscode.window.showErrorMessage(message, 'Show Output').then((choice) => choice && lens.log.show());
+  });
+  const add = features.add.bind(features);
 
   // --- features (one line each) ---
-  register(registerStatusBar(lens));
-  register(registerAttackDataSettingsWatcher(lens));
-  register(registerShowAttackInfoCommand(lens));
-  register(registerUpdateAttackDataCommand(lens));
-  const coverage = registerCoverage(lens); register(coverage);
-  register(registerDiagnostics(lens));
-  register(registerCodeActions(lens));
-  register(registerFixAllRevoked(lens));
-  register(registerCoverageMatrix(lens, coverage.store));
-  register(registerCompletion(lens));
-  register(registerHover(lens));
-  register(registerDocumentLinks(lens));
-  register(registerSearchAttackCommand(lens));
-  register(registerOpenTechniqueCommand(lens));
-  const priorities = registerPriorityGaps(lens, coverage.store); register(priorities);
-  register(registerChooseThreatProfileCommand(lens));
-  register(registerClearThreatProfileCommand(lens));
-  register(registerCheckRulesAgainstAttack(lens));
+  add('status bar', () => registerStatusBar(lens));
+  add('attackLens.stixBundles watcher', () => registerAttackDataSettingsWatcher(lens));
+  add('Show loaded ATT&CK data', () => registerShowAttackInfoCommand(lens));
+  add('Update ATT&CK data', () => registerUpdateAttackDataCommand(lens));
+  const coverage = add('coverage view', () => registerCoverage(lens));
+  add('diagnostics', () => registerDiagnostics(lens));
+  add('code actions', () => registerCodeActions(lens));
+  add('Fix all revoked', () => registerFixAllRevoked(lens));
+  if (coverage) add('coverage matrix', () => registerCoverageMatrix(lens, coverage.store));
+  add('completion', () => registerCompletion(lens));
+  add('hover', () => registerHover(lens));
+  add('document links', () => registerDocumentLinks(lens));
+  add('Search ATT&CK', () => registerSearchAttackCommand(lens));
+  add('Open technique', () => registerOpenTechniqueCommand(lens));
+  const priorities = coverage ? add('priority gaps view', () => registerPriorityGaps(lens, coverage.store)) : undefined;
+  add('Choose threat profile', () => registerChooseThreatProfileCommand(lens));
+  add('Clear threat profile', () => registerClearThreatProfileCommand(lens));
+  add('Check rules against ATT&CK', () => registerCheckRulesAgainstAttack(lens));
   // --- end features ---
+  features.reportFailures();
 
   // `npm run bench` reads these two lines from the log of a real code-server. Completion, hover,
   // diagnostics and commands answer from here on; the first coverage scan runs in the background.
   lens.log.info(`Activated with ${lens.index.versionLabel} (${lens.indexSource}) in ${Date.now() - started} ms`);
-  const ready = Promise.all(pending).then(() => lens.log.info(`First coverage scan done ${Date.now() - started} ms after activation`));
-  return { lens, ready, rules: coverage.store, coverageTree: coverage.tree, priorityGaps: priorities.tree, threatProfile: priorities.state };
+  const ready = features.ready().then(() => lens.log.info(`First coverage scan done ${Date.now() - started} ms after activation`));
+  // The coverage and priority members are undefined only when that feature failed to start (logged and shown).
+  return {
+    lens,
+    ready,
+    rules: coverage?.store as RuleStore,
+    coverageTree: coverage?.tree as CoverageTreeProvider,
+    priorityGaps: priorities?.tree as PriorityGapsProvider,
+    threatProfile: priorities?.state as ThreatProfileState,
+  };
+}
+
+/** A source of ATT&CK data that could not be used (or was used without some objects): logged, recorded, shown once. */
+function reportDataProblem(lens: LensContext, p: DataProblem): void {
+  recordAttackDataEvent('activation', p.warning ? 'loaded' : 'failed', p.message);
+  if (p.warning) {
+    lens.log.warn(p.message);
+    void vscode.window.showWarningMessage(p.message);
+    return;
+  }
+  lens.log.error(p.stack ? `${p.message}\n${p.stack}` : p.message);
+  void vscode.window.showErrorMessage(p.message, 'Open Settings').then((choice) => {
+    if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'attackLens.stixBundles');
+  });
 }
 
 export function deactivate(): void {

@@ -1,3 +1,4 @@
+import { compiledIndexProblem } from './compiledValidate';
 import { normalizeId, parentOf, tacticShortname } from './ids';
 import {
   Actor,
@@ -49,6 +50,7 @@ export class AttackIndex {
     return new AttackIndex(compiled.domains);
   }
 
+  /** A compiled index read back from a file: checked field by field, refused whole when any is wrong. */
   static fromJson(text: string, source?: string): AttackIndex {
     let parsed: CompiledIndex;
     try {
@@ -56,6 +58,11 @@ export class AttackIndex {
     } catch (e) {
       throw new AttackDataError(`compiled index is not valid JSON (${(e as Error).message})`, source);
     }
+    if (!parsed || typeof parsed !== 'object' || parsed.format !== COMPILED_FORMAT) {
+      throw new AttackDataError(`unsupported compiled index (format ${String((parsed as Partial<CompiledIndex> | null)?.format)}, expected ${COMPILED_FORMAT})`, source);
+    }
+    const problem = compiledIndexProblem(parsed.domains);
+    if (problem) throw new AttackDataError(`not a usable compiled index: ${problem}`, source);
     return AttackIndex.fromCompiled(parsed);
   }
 

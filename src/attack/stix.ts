@@ -1,3 +1,4 @@
+import { describeMalformed, MalformedObject, malformedObject } from './stixValidate';
 import { AttackDataError, Domain, DOMAINS } from './types';
 
 // Reading STIX 2.0 / 2.1 bundles into plain records. Only the fields ATT&CK Lens uses are
@@ -29,6 +30,13 @@ export interface StixBundle {
   readonly version: string;
   readonly objects: readonly StixObject[];
   readonly source: string;
+  /** Objects left out because a field ATT&CK Lens reads has the wrong type; the caller warns. */
+  readonly malformed: readonly MalformedObject[];
+}
+
+/** The warning a bundle read with objects left out deserves, or undefined. */
+export function malformedWarning(bundle: StixBundle): string | undefined {
+  return bundle.malformed.length ? `${bundle.source}: ${describeMalformed(bundle.malformed)}` : undefined;
 }
 
 const MITRE_SOURCES = new Set(['mitre-attack', 'mitre-mobile-attack', 'mitre-ics-attack']);
@@ -71,19 +79,24 @@ export function readStixBundle(text: string, source: string): StixBundle {
   if (!Array.isArray(objects)) {
     throw new AttackDataError('STIX bundle has no "objects" array', source);
   }
-  const valid = objects.filter(
-    (o): o is StixObject => !!o && typeof o === 'object' && typeof o.type === 'string' && typeof o.id === 'string',
-  );
+  const valid: StixObject[] = [];
+  const malformed: MalformedObject[] = [];
+  for (let i = 0; i < objects.length; i++) {
+    const problem = malformedObject(objects[i], i);
+    if (problem) malformed.push(problem);
+    else valid.push(objects[i] as StixObject);
+  }
   const domain = detectDomain(valid);
   if (!domain) {
+    const skipped = malformed.length ? ` (${describeMalformed(malformed)})` : '';
     throw new AttackDataError(
-      'no ATT&CK matrix or techniques found: this bundle is not MITRE ATT&CK data (Enterprise, Mobile or ICS)',
+      `no ATT&CK matrix or techniques found: this bundle is not MITRE ATT&CK data (Enterprise, Mobile or ICS)${skipped}`,
       source,
     );
   }
   const fileName = source.split(/[\\/]/).pop() ?? source;
   const version = collectionVersion(valid) ?? versionFromFileName(fileName) ?? 'unknown';
-  return { domain, version, objects: valid, source };
+  return { domain, version, objects: valid, source, malformed };
 }
 
 function detectDomain(objects: readonly StixObject[]): Domain | undefined {

@@ -16,7 +16,12 @@ export function processContext(): CliContext {
     out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
     err,
     isTty: !!process.stderr.isTTY,
-    index: (stix) => (cached ??= loadIndexForCli(stix, (f, why) => err(`attack-lens: skipping ${f}: ${why}`))),
+    index: (stix) =>
+      (cached ??= loadIndexForCli(
+        stix,
+        (f, why) => err(`attack-lens: skipping ${why.startsWith(f) ? why : `${f}: ${why}`}`),
+        (warning) => err(`attack-lens: ${warning}`),
+      )),
   };
 }
 

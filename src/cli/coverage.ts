@@ -17,6 +17,7 @@ import { parseRuleFile } from '../rules/index';
 import { ParsedArgs, parseArgs, stringFlag, UsageError } from './args';
 import { CliContext } from './context';
 import { readProfileFlag } from './profileFlag';
+import { describeFsError, MAX_SMALL_FILE_BYTES, readRegularFile } from '../node/readRegularFile';
 
 export const COVERAGE_USAGE =
   'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--profile SPEC] [--stix PATH]\n' +
@@ -24,6 +25,8 @@ export const COVERAGE_USAGE =
   '                           "tested but not detected" and "detected but never tested" (summary, json, markdown, csv)\n' +
   '      --profile SPEC       a threat profile: .vscode/settings.json (attackLens.threatProfile), a Navigator layer, or\n' +
   '                           actors / technique IDs (G0016,FIN7 or T1059.001,T1003); adds its ranked gaps, or the overlay to a layer';
+
+const SPECIAL_FILE_REASON = /not a regular file/;
 
 const FORMATS = ['summary', 'navigator', 'json', 'markdown', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
@@ -47,12 +50,32 @@ function listFlag(argv: readonly string[], name: string): { rest: string[]; valu
   return { rest, values };
 }
 
-function percentFlag(args: ParsedArgs): number | undefined {
-  const v = stringFlag(args, 'fail-under');
+/** A plain decimal from 0 to 100 (`60`, `79.5`): no sign, exponent or `%`, which Number() would let through or a shell would mangle. */
+export function percentFlag(args: ParsedArgs): number | undefined {
+  const v = args.flags.get('fail-under');
   if (v === undefined) return undefined;
-  const n = Number(v.replace(/%$/, ''));
-  if (!Number.isFinite(n) || n < 0 || n > 100) throw new UsageError(`--fail-under takes a percentage 0–100, not "${v}"`);
+  const n = typeof v === 'string' && /^\d{1,3}(?:\.\d+)?$/.test(v) ? Number(v) : NaN;
+  if (!(n >= 0 && n <= 100)) throw new UsageError(`--fail-under takes a decimal number from 0 to 100, not "${String(v)}"`);
   return n;
+}
+
+/** --out refuses a folder or a special file before the scan, so a long run does not end in a write error. */
+function checkOutPath(out: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(out);
+  } catch {
+    return;
+  }
+  if (stat.isDirectory()) throw new UsageError(`--out ${out}: a folder, not a file`);
+}
+
+function writeOut(out: string, text: string): void {
+  try {
+    fs.writeFileSync(out, text);
+  } catch (e) {
+    throw new UsageError(`--out ${out}: cannot write the report: ${describeFsError(e)}`);
+  }
 }
 
 /** A platform no technique of the domains names is a typo, not an empty scope. */
@@ -67,11 +90,13 @@ function checkPlatforms(platforms: readonly string[], domains: readonly Domain[]
 
 /** The Atomic Red Team index CSV; a file that cannot be read is bad usage. */
 function readAtomics(file: string, ctx: CliContext): AtomicsIndex {
+  const read = readRegularFile(file, MAX_SMALL_FILE_BYTES);
+  if ('refused' in read) throw new UsageError(`--atomics ${file}: ${read.refused}`);
   let index: AtomicsIndex;
   try {
-    index = parseAtomicsCsv(fs.readFileSync(file, 'utf8'));
+    index = parseAtomicsCsv(read.bytes.toString('utf8'));
   } catch (e) {
-    throw new UsageError(`--atomics ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new UsageError(`--atomics ${file}: ${(e as Error).message}`);
   }
   for (const p of index.problems.slice(0, 5)) ctx.err(`attack-lens: ${file}:${p.line}: ${p.message} (line skipped)`);
   if (index.problems.length > 5) ctx.err(`attack-lens: ${file}: ${index.problems.length - 5} more lines skipped`);
@@ -171,6 +196,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
   for (const d of domains) if (!DOMAINS.includes(d as Domain)) throw new UsageError(`--domain must be one of ${DOMAINS.join(', ')} (or enterprise, mobile, ics), not "${d}"`);
   const failUnder = percentFlag(args);
   const out = stringFlag(args, 'out');
+  if (out) checkOutPath(out);
   const atomicsFile = stringFlag(args, 'atomics');
   if (atomicsFile && format === 'navigator') throw new UsageError('--atomics adds a section to the summary, json, markdown and csv formats, not to a Navigator layer');
   const atomics = atomicsFile ? readAtomics(atomicsFile, ctx) : undefined;
@@ -203,6 +229,9 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
       });
   if (progress) process.stderr.write('\r\x1b[K');
 
+  // A FIFO, socket or device among the paths is worth a word even in formats that do not list skipped files.
+  for (const s of [...walked.skipped, ...scanned.skipped]) if (SPECIAL_FILE_REASON.test(s.reason)) ctx.err(`attack-lens: skipped ${s.path}: ${s.reason}`);
+
   const model = CoverageModel.build(scanned.files, index, {
     domains: domains.length ? (domains as Domain[]) : undefined,
     platforms: platformFlag.values,
@@ -211,7 +240,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
   });
 
   const text = withAtomics(format === 'navigator' ? navigatorText(model, profile) : withProfile(model, format, profile), format, model, atomics);
-  if (out) fs.writeFileSync(out, text);
+  if (out) writeOut(out, text);
   // Waits for the pipe to take everything: the caller exits the process right after.
   else await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
 

@@ -6,6 +6,7 @@ import { DOMAINS, Domain } from '../attack/types';
 import { migrationReport, renderMigrationText } from '../coverage/migrate';
 import { scanRuleFiles } from '../coverage/scan';
 import { readStixBundleFile } from '../node/bundles';
+import { malformedWarning } from '../attack/stix';
 import { readRuleFileFromDisk, walkRuleFiles } from '../node/scanFiles';
 import { parseRuleFile } from '../rules/index';
 import { parseArgs, stringFlag, UsageError } from './args';
@@ -34,8 +35,9 @@ export async function migrateCommand(argv: readonly string[], ctx: CliContext): 
     return 2;
   }
   const dirs = bundleDirectories(stringFlag(args, 'stix'));
-  const fromIndex = loadVersion(from, domain, dirs, '--from');
-  const toIndex = loadVersion(to, domain, dirs, '--to');
+  const warn = (w: string) => ctx.err(`attack-lens: ${w}`);
+  const fromIndex = loadVersion(from, domain, dirs, '--from', warn);
+  const toIndex = loadVersion(to, domain, dirs, '--to', warn);
 
   const scanned = await scanRuleFiles({
     items: walked.files,
@@ -44,6 +46,7 @@ export async function migrateCommand(argv: readonly string[], ctx: CliContext): 
     parse: (text, f) => parseRuleFile(text, f.path, fromIndex, f.treatment === 'yaral' ? { format: 'yaral' } : undefined),
     batchSize: 256,
   });
+  for (const s of [...walked.skipped, ...scanned.skipped]) if (/not a regular file/.test(s.reason)) ctx.err(`attack-lens: skipped ${s.path}: ${s.reason}`);
   const report = migrationReport(fromIndex, toIndex, scanned.files, domain);
   const cwd = process.cwd();
   const show = (p: string) => path.relative(cwd, p) || p;
@@ -72,7 +75,7 @@ export function bundleDirectories(stix?: string): string[] {
 }
 
 /** A bundle by version (`17.1`, `v17.1`) or by file, compiled into an index of its own. */
-export function loadVersion(spec: string, domain: Domain, dirs: readonly string[], flag: string): AttackIndex {
+export function loadVersion(spec: string, domain: Domain, dirs: readonly string[], flag: string, onWarning?: (message: string) => void): AttackIndex {
   let file: string | undefined;
   if (/\.json$/i.test(spec) || spec.includes('/') || spec.includes('\\')) {
     if (!fs.existsSync(spec)) throw new UsageError(`${flag}: no such bundle file ${spec}`);
@@ -85,6 +88,8 @@ export function loadVersion(spec: string, domain: Domain, dirs: readonly string[
     if (!file) throw new UsageError(`${flag} ${spec}: no ${names[0]} in ${[...new Set(dirs)].join(', ')} (pass --stix DIR or a bundle file)`);
   }
   const bundle = readStixBundleFile(file);
+  const warning = malformedWarning(bundle);
+  if (warning) onWarning?.(warning);
   if (bundle.domain !== domain) throw new UsageError(`${flag}: ${file} is a ${bundle.domain} bundle, not ${domain}`);
   return new AttackIndex([compileBundle(bundle)]);
 }

@@ -5,6 +5,7 @@ import { AttackIndex } from '../attack/index';
 import { normalizeId } from '../attack/ids';
 import { isLayerError, parseLayer } from '../coverage/layerImport';
 import { profileFromActors, profileFromIds, profileFromLayer, profileFromSetting, ThreatProfile, ThreatProfileJson } from '../coverage/profile';
+import { MAX_SMALL_FILE_BYTES, readRegularFile } from '../node/readRegularFile';
 import { UsageError } from './args';
 
 // `attack-lens coverage --profile SPEC`: the threat profile a CI run ranks gaps against, the
@@ -17,7 +18,7 @@ import { UsageError } from './args';
 const ACTOR_TYPES = new Set(['group', 'software', 'campaign']);
 
 export function readProfileFlag(spec: string, index: AttackIndex): ThreatProfile {
-  if (fs.existsSync(spec) && fs.statSync(spec).isFile()) return profileFromFile(spec, index);
+  if (fs.existsSync(spec)) return profileFromFile(spec, index);
   const tokens = spec.split(',').map((t) => t.trim()).filter(Boolean);
   if (!tokens.length) throw new UsageError('--profile needs a settings file, a Navigator layer, or a comma list of actors or technique IDs');
   if (tokens.every((t) => /^t\d{4}(?:\.\d{3})?$/i.test(t))) {
@@ -35,10 +36,22 @@ export function readProfileFlag(spec: string, index: AttackIndex): ThreatProfile
   return profileFromActors(index, ids);
 }
 
+/** JSON with comments; jsonc-parser recurses per level, so a file nested thousands deep is refused, not a stack overflow. */
+function parseJsoncFile(text: string, file: string, errors: ParseError[]): unknown {
+  try {
+    return parseJsonc(text, errors, { allowTrailingComma: true });
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(`--profile ${file}: nested too deeply to read`);
+    throw e;
+  }
+}
+
 function profileFromFile(file: string, index: AttackIndex): ThreatProfile {
-  const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  const read = readRegularFile(file, MAX_SMALL_FILE_BYTES);
+  if ('refused' in read) throw new UsageError(`--profile ${file}: cannot read the file: ${read.refused}`);
+  const text = read.bytes.toString('utf8').replace(/^\uFEFF/, '');
   const errors: ParseError[] = [];
-  const json: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
+  const json: unknown = parseJsoncFile(text, file, errors);
   if (errors.length) {
     const line = text.slice(0, errors[0].offset).split('\n').length;
     throw new UsageError(`--profile ${file}: not valid JSON (${printParseErrorCode(errors[0].error)} on line ${line})`);

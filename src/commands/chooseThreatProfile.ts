@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { MAX_SMALL_DATA_FILE_BYTES, readDataText } from '../workspace/readDataFile';
 import { plain } from './notice';
 import { Actor } from '../attack/types';
 import { LensContext } from '../context';
@@ -70,7 +71,7 @@ async function saveLayer(lens: LensContext, uri: vscode.Uri, announce: boolean):
   const shown = vscode.workspace.getWorkspaceFolder(uri) ? vscode.workspace.asRelativePath(uri, false) : uri.path.replace(/^.*\//, '');
   let text: string;
   try {
-    text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    text = await readDataText(uri, MAX_SMALL_DATA_FILE_BYTES);
   } catch (e) {
     return fail(`Cannot read ${shown}: ${(e as Error)?.message ?? String(e)}`);
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { MAX_SMALL_DATA_FILE_BYTES, readDataText } from '../workspace/readDataFile';
 import { plain } from './notice';
 import { isLayerError, layerTechniqueIds, parseLayerText } from '../coverage/layerImport';
 import { Baseline, ThreatProfileState } from '../views/threatProfileState';
@@ -29,7 +30,7 @@ export async function importBaselineLayer(state: ThreatProfileState, uri?: vscod
   const name = file.path.replace(/^.*\//, '');
   let text: string;
   try {
-    text = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
+    text = await readDataText(file, MAX_SMALL_DATA_FILE_BYTES);
   } catch (e) {
     const error = `Cannot read ${name}: ${(e as Error)?.message ?? String(e)}`;
     void vscode.window.showErrorMessage(plain(error));

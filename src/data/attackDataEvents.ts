@@ -1,9 +1,9 @@
-// What happened to the ATT&CK data since activation: each reload (settings change, Update
-// command) records whether it loaded new data or failed and kept the old. "Show loaded ATT&CK
+// What happened to the ATT&CK data since activation: each data source refused at activation and
+// each reload (settings change, Update command) records whether it loaded new data or failed and kept the old. "Show loaded ATT&CK
 // data" reports it, and tests wait on it.
 
 export interface AttackDataEvent {
-  readonly origin: 'settings' | 'update';
+  readonly origin: 'activation' | 'settings' | 'update';
   readonly outcome: 'loaded' | 'failed' | 'unchanged';
   readonly message: string;
   readonly at: string;

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { compileBundle } from '../attack/compile';
 import { AttackIndex } from '../attack/index';
-import { readStixBundle, StixBundle } from '../attack/stix';
+import { malformedWarning, readStixBundle, StixBundle } from '../attack/stix';
 import { AttackDataError, COMPILED_FORMAT, DOMAINS } from '../attack/types';
+import { DataFileRefusal, MAX_DATA_FILE_BYTES, readDataText } from '../workspace/readDataFile';
 
 // Where the extension's ATT&CK data comes from, in order: bundles named by the
 // attackLens.stixBundles setting; the cache the Update command wrote to global storage;
@@ -13,7 +14,6 @@ export interface LoadedData {
   readonly source: string;
 }
 
-const decoder = new TextDecoder();
 
 export function shippedIndexUri(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'attack-index.json');
@@ -23,8 +23,15 @@ export function cachedIndexUri(globalStorage: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(globalStorage, 'attack-index.json');
 }
 
+/** Reads a data file (regular files only, capped); problems are AttackDataErrors naming it. */
 async function readText(uri: vscode.Uri): Promise<string> {
-  return decoder.decode(await vscode.workspace.fs.readFile(uri));
+  try {
+    return await readDataText(uri, MAX_DATA_FILE_BYTES);
+  } catch (e) {
+    const source = uri.fsPath || uri.toString();
+    if (e instanceof DataFileRefusal) throw new AttackDataError(e.message, source);
+    throw new AttackDataError(`cannot read the file (${(e as Error)?.message ?? String(e)})`, source);
+  }
 }
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
@@ -44,17 +51,16 @@ export function resolveSettingPath(p: string): vscode.Uri {
   return folder ? vscode.Uri.joinPath(folder.uri, p) : vscode.Uri.file(p);
 }
 
-/** Compiles user bundles; any unreadable or foreign bundle is an AttackDataError naming it. */
-export async function compileBundleUris(uris: readonly vscode.Uri[]): Promise<AttackIndex> {
+/**
+ * Compiles user bundles; any unreadable or foreign bundle is an AttackDataError naming it. A bundle
+ * read without its malformed objects is used, and `onWarning` hears how many were left out.
+ */
+export async function compileBundleUris(uris: readonly vscode.Uri[], onWarning?: (message: string) => void): Promise<AttackIndex> {
   const newest = new Map<string, StixBundle>();
   for (const uri of uris) {
-    let text: string;
-    try {
-      text = await readText(uri);
-    } catch (e) {
-      throw new AttackDataError(`cannot read the file (${(e as Error).message})`, uri.fsPath || uri.toString());
-    }
-    const bundle = readStixBundle(text, uri.fsPath || uri.toString());
+    const bundle = readStixBundle(await readText(uri), uri.fsPath || uri.toString());
+    const warning = malformedWarning(bundle);
+    if (warning) onWarning?.(`ATT&CK Lens read attackLens.stixBundles without some objects: ${warning}`);
     const prev = newest.get(bundle.domain);
     if (!prev || Number.parseFloat(bundle.version) >= Number.parseFloat(prev.version)) newest.set(bundle.domain, bundle);
   }
@@ -67,23 +73,36 @@ export async function loadShippedIndex(extensionUri: vscode.Uri): Promise<Loaded
   return { index: AttackIndex.fromJson(await readText(uri), uri.fsPath), source: 'built-in data' };
 }
 
+/** What kept a source from being used: the message for the user; `stack` (a bug, not bad data) for the log. */
+export interface DataProblem {
+  readonly message: string;
+  readonly stack?: string;
+  /** The data was used, without some of it (malformed objects left out). */
+  readonly warning?: true;
+}
+
+function problemOf(prefix: string, e: unknown): DataProblem {
+  if (e instanceof AttackDataError) return { message: `${prefix}: ${e.message}` };
+  return { message: `${prefix}: unexpected error (${(e as Error)?.message ?? String(e)})`, stack: (e as Error)?.stack };
+}
+
 /**
  * The data to use now. `onProblem` hears about settings bundles or a cache that could not be
- * used; loading then falls through to the next source rather than failing activation.
+ * used (and warnings about bundles read without malformed objects); loading then falls through
+ * to the next source rather than failing activation. Only a broken shipped index throws.
  */
 export async function loadAttackData(
   extensionUri: vscode.Uri,
   globalStorage: vscode.Uri,
   stixBundles: readonly string[],
-  onProblem: (message: string) => void,
+  onProblem: (problem: DataProblem) => void,
 ): Promise<LoadedData> {
   if (stixBundles.length > 0) {
     try {
-      const index = await compileBundleUris(stixBundles.map(resolveSettingPath));
+      const index = await compileBundleUris(stixBundles.map(resolveSettingPath), (message) => onProblem({ message, warning: true }));
       return { index, source: `attackLens.stixBundles (${stixBundles.join(', ')})` };
     } catch (e) {
-      if (!(e instanceof AttackDataError)) throw e;
-      onProblem(`ATT&CK Lens could not use attackLens.stixBundles: ${e.message}`);
+      onProblem(problemOf('ATT&CK Lens could not use attackLens.stixBundles', e));
     }
   }
   const cached = cachedIndexUri(globalStorage);
@@ -91,8 +110,7 @@ export async function loadAttackData(
     try {
       return { index: AttackIndex.fromJson(await readText(cached), cached.fsPath), source: 'downloaded data (ATT&CK Lens: Update ATT&CK data)' };
     } catch (e) {
-      if (!(e instanceof AttackDataError)) throw e;
-      onProblem(`ATT&CK Lens ignored its downloaded data: ${e.message}`);
+      onProblem(problemOf('ATT&CK Lens ignored its downloaded data (the built-in data is used instead)', e));
     }
   }
   return loadShippedIndex(extensionUri);

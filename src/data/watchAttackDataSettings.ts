@@ -22,12 +22,15 @@ async function reload(lens: LensContext): Promise<void> {
   const before = lens.index.versionLabel;
   try {
     if (bundles.length > 0) {
-      const index = await compileBundleUris(bundles.map(resolveSettingPath));
+      const warnings: string[] = [];
+      const index = await compileBundleUris(bundles.map(resolveSettingPath), (w) => warnings.push(w));
       lens.setIndex(index, `attackLens.stixBundles (${bundles.join(', ')})`);
+      for (const w of warnings) {
+        lens.log.warn(w);
+        void vscode.window.showWarningMessage(w);
+      }
     } else {
-      const problems: string[] = [];
-      const loaded = await loadAttackData(lens.extension.extensionUri, lens.extension.globalStorageUri, [], (m) => problems.push(m));
-      for (const p of problems) lens.log.warn(p);
+      const loaded = await loadAttackData(lens.extension.extensionUri, lens.extension.globalStorageUri, [], (p) => lens.log.warn(p.stack ?? p.message));
       lens.setIndex(loaded.index, loaded.source);
     }
     recordAttackDataEvent('settings', 'loaded', `${before} → ${lens.index.versionLabel} from ${lens.indexSource}`);

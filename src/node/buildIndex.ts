@@ -34,7 +34,7 @@ export function buildIndex(projectRoot: string, outFile: string, log: (s: string
   const stampFile = outFile + '.stamp';
   if (fs.existsSync(outFile) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp) return true;
   const started = Date.now();
-  const index = compileNewestPerDomain(files, (file, why) => log(`attack-lens: skipping ${file}: ${why}`));
+  const index = compileNewestPerDomain(files, (file, why) => log(`attack-lens: skipping ${why.startsWith(file) ? why : `${file}: ${why}`}`), (warning) => log(`attack-lens: ${warning}`));
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, asciiJson(index));
   fs.writeFileSync(stampFile, stamp);

@@ -1,25 +1,44 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { compileBundle } from '../attack/compile';
-import { readStixBundle, StixBundle } from '../attack/stix';
+import { malformedWarning, readStixBundle, StixBundle } from '../attack/stix';
 import { AttackDataError, COMPILED_FORMAT, CompiledDomain, CompiledIndex, DOMAINS } from '../attack/types';
+import { describeFsError, MAX_BUNDLE_BYTES, readRegularFile, specialFileKind } from './readRegularFile';
 
 // Node-only helpers for finding and compiling STIX bundles on disk: used by the build,
 // the CLI and the benchmarks. The extension reads files through vscode.workspace.fs instead.
 
-/** `*.json` files of a folder (not recursive), or the file itself. */
+/**
+ * `*.json` files of a folder (not recursive), or the file itself. A path that is neither a file nor
+ * a folder (a FIFO, /dev/null) is an AttackDataError; FIFOs, sockets and devices inside the folder
+ * are left to readStixBundleFile, which refuses them with their reason.
+ */
 export function findStixBundleFiles(fileOrDir: string): string[] {
-  const stat = fs.statSync(fileOrDir);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(fileOrDir);
+  } catch (e) {
+    throw new AttackDataError(describeFsError(e), fileOrDir);
+  }
   if (stat.isFile()) return [fileOrDir];
-  return fs
-    .readdirSync(fileOrDir)
+  if (!stat.isDirectory()) throw new AttackDataError(`${specialFileKind(stat)}: expected a bundle file or a folder of bundles`, fileOrDir);
+  let names: string[];
+  try {
+    names = fs.readdirSync(fileOrDir);
+  } catch (e) {
+    throw new AttackDataError(`cannot list the folder (${describeFsError(e)})`, fileOrDir);
+  }
+  return names
     .filter((f) => f.toLowerCase().endsWith('.json'))
     .sort()
     .map((f) => path.join(fileOrDir, f));
 }
 
+/** Reads and checks one bundle file; anything that keeps it from being used is an AttackDataError naming the file. */
 export function readStixBundleFile(file: string): StixBundle {
-  return readStixBundle(fs.readFileSync(file, 'utf8'), file);
+  const read = readRegularFile(file, MAX_BUNDLE_BYTES);
+  if ('refused' in read) throw new AttackDataError(`cannot read the bundle: ${read.refused}`, file);
+  return readStixBundle(read.bytes.toString('utf8'), file);
 }
 
 /** Compares ATT&CK versions numerically ("9.0" < "18.1"); "unknown" sorts first. */
@@ -36,25 +55,35 @@ export function compareVersions(a: string, b: string): number {
 
 /**
  * Compiles the newest bundle per domain among the given files. Files that are not ATT&CK
- * bundles are reported through onSkip and left out; it throws only when nothing usable remains.
+ * bundles are reported through onSkip and left out; it throws only when nothing usable remains,
+ * and then says why in one message (the skips are not reported separately).
  */
-export function compileNewestPerDomain(files: readonly string[], onSkip?: (file: string, why: string) => void): CompiledIndex {
+export function compileNewestPerDomain(files: readonly string[], onSkip?: (file: string, why: string) => void, onWarning?: (message: string) => void): CompiledIndex {
   const newest = new Map<string, StixBundle>();
+  const skips: [string, AttackDataError][] = [];
+  const warnings: string[] = [];
   for (const file of files) {
     let bundle: StixBundle;
     try {
       bundle = readStixBundleFile(file);
     } catch (e) {
       if (e instanceof AttackDataError) {
-        onSkip?.(file, e.message);
+        skips.push([file, e]);
         continue;
       }
       throw e;
     }
+    const warning = malformedWarning(bundle);
+    if (warning) warnings.push(warning);
     const prev = newest.get(bundle.domain);
     if (!prev || compareVersions(bundle.version, prev.version) > 0) newest.set(bundle.domain, bundle);
   }
-  if (newest.size === 0) throw new AttackDataError(`no ATT&CK STIX bundle among ${files.length} file(s)`);
+  if (newest.size === 0) {
+    if (files.length === 1 && skips.length === 1) throw skips[0][1];
+    throw new AttackDataError(`no ATT&CK STIX bundle among ${files.length} file(s)${skips.length ? ` (first: ${skips[0][1].message})` : ''}`);
+  }
+  for (const [file, e] of skips) onSkip?.(file, e.message);
+  for (const w of warnings) onWarning?.(w);
   const domains: CompiledDomain[] = DOMAINS.filter((d) => newest.has(d)).map((d) => compileBundle(newest.get(d)!));
   return { format: COMPILED_FORMAT, domains };
 }

@@ -2,9 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { SkippedFile } from '../coverage/model';
 import { decodeRuleText, MAX_RULE_FILE_BYTES } from '../coverage/scan';
+import { readRegularFile, specialFileKind } from './readRegularFile';
 
 // The CLI's file walk: what the extension gets from findFiles + workspace.fs, done with Node's
 // fs. Follows symlinks, but visits each real directory once (a loop is reported, not followed).
+// FIFOs, sockets and devices are never opened: named or with a rule extension, they are skipped with their kind.
 
 /** Extensions picked up when walking a directory; a file named explicitly is always taken. */
 export const RULE_EXTENSIONS: readonly string[] = ['.yml', '.yaml', '.toml', '.yaral', '.yara-l', '.yaraL', '.yl2'];
@@ -73,6 +75,7 @@ export function walkRuleFiles(paths: readonly string[]): WalkResult {
         if (!SKIPPED_DIRECTORIES.includes(entry.name)) visitDir(p, path.join(real, entry.name));
       } else if (entry.isFile()) addFile(p, false, path.join(real, entry.name));
       else if (entry.isSymbolicLink()) followLink(p, real, false);
+      else if (RULE_EXTENSIONS.some((x) => p.endsWith(x))) skipped.push({ path: p, reason: direntKind(entry) });
     }
   };
 
@@ -92,6 +95,7 @@ export function walkRuleFiles(paths: readonly string[]): WalkResult {
       if (explicit) visitDir(p, real);
       else links.push({ path: p, real, parentReal, root });
     } else if (stat.isFile()) addFile(p, explicit, real);
+    else if (explicit || RULE_EXTENSIONS.some((x) => p.endsWith(x))) skipped.push({ path: p, reason: specialFileKind(stat) ?? 'not a regular file' });
   };
 
   for (const given of paths) {
@@ -107,7 +111,8 @@ export function walkRuleFiles(paths: readonly string[]): WalkResult {
     root = path.dirname(given.replace(/[\\/]+$/, '')) + path.sep;
     if (stat.isSymbolicLink()) followLink(given, '', true);
     else if (stat.isDirectory()) visitDir(given, fs.realpathSync(given));
-    else addFile(given, true, realPathOr(given));
+    else if (stat.isFile()) addFile(given, true, realPathOr(given));
+    else skipped.push({ path: given, reason: specialFileKind(stat) ?? 'not a regular file' });
   }
   for (let link = links.shift(); link; link = links.shift()) {
     if (link.parentReal === link.real || link.parentReal.startsWith(link.real + path.sep)) skipped.push({ path: link.path, reason: 'symlink loop' });
@@ -120,20 +125,24 @@ export function walkRuleFiles(paths: readonly string[]): WalkResult {
   return { files: [...files.values()], skipped, missing };
 }
 
-/** Reads a file for the scan: refuses large, binary and unreadable files with a reason. Sync: many small reads are faster so. */
+/** What a directory entry that is neither file, folder nor link is (readdir's types, no extra stat). */
+function direntKind(entry: fs.Dirent): string {
+  if (entry.isFIFO()) return 'a FIFO (named pipe), not a regular file';
+  if (entry.isSocket()) return 'a socket, not a regular file';
+  if (entry.isCharacterDevice()) return 'a character device, not a regular file';
+  if (entry.isBlockDevice()) return 'a block device, not a regular file';
+  return 'not a regular file';
+}
+
+/**
+ * Reads a file for the scan: refuses special, large, binary and unreadable files with a reason.
+ * Sync: many small reads are faster so. The 1 MB cap counts the bytes read (a device reports size 0).
+ */
 export function readRuleFileFromDisk(p: string): { readonly text: string } | { readonly skipped: string } {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(p, 'r');
-    const { size } = fs.fstatSync(fd);
-    if (size > MAX_RULE_FILE_BYTES) return { skipped: 'larger than 1 MB' };
-    return decodeRuleText(fs.readFileSync(fd));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return { skipped: code === 'ELOOP' ? 'symlink loop' : `unreadable: ${code ?? (e as Error).message}` };
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
+  const read = readRegularFile(p, MAX_RULE_FILE_BYTES);
+  if ('bytes' in read) return decodeRuleText(read.bytes);
+  if (read.code === 'ELOOP') return { skipped: 'symlink loop' };
+  return { skipped: read.code ? `unreadable: ${read.code}` : read.refused };
 }
 
 function realPathOr(p: string): string {

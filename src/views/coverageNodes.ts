@@ -141,7 +141,7 @@ export function unreadableRootItem(count: number): vscode.TreeItem {
 }
 
 export function skippedRootItem(count: number): vscode.TreeItem {
-  return sectionItem('skipped', 'Skipped files', plural(count, 'file'), new vscode.ThemeIcon('circle-slash'), 'Files left out of the scan: larger than 1 MB, binary, unreadable, a broken symlink or a symlink loop.');
+  return sectionItem('skipped', 'Skipped files', plural(count, 'file'), new vscode.ThemeIcon('circle-slash'), 'Files left out of the scan: larger than 1 MB, binary, unreadable, a broken symlink, a symlink loop, or not a regular file (a FIFO, socket or device).');
 }
 
 /** A collapsed root node for what needs a look (Problems, Unknown references, …). */

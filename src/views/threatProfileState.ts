@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { MAX_SMALL_DATA_FILE_BYTES, readDataText } from '../workspace/readDataFile';
 import { LensContext } from '../context';
 import { AtomicsCrossReference, AtomicsIndex, AtomicTest, crossReferenceAtomics, parseAtomicsCsv, testsByTechnique } from '../coverage/atomics';
 import { PriorityRanking, rankGaps } from '../coverage/priorities';
@@ -161,7 +162,7 @@ export class ThreatProfileState implements vscode.Disposable {
     else {
       const uri = resolvePath(setting);
       try {
-        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+        const text = await readDataText(uri, MAX_SMALL_DATA_FILE_BYTES);
         const index = parseAtomicsCsv(text);
         next = { index, file: uri.toString() };
         this.lens.log.info(`Atomic Red Team index: ${index.testCount} tests from ${uri.toString(true)}`);

@@ -2,22 +2,41 @@ import * as vscode from 'vscode';
 import { decodeRuleText, MAX_RULE_FILE_BYTES } from '../coverage/scan';
 
 // Reads one rule file through vscode.workspace.fs (so remote and virtual workspaces work),
-// refusing what the coverage scan must not parse: large, binary, unreadable files, symlink loops.
+// refusing what the coverage scan must not parse: large, binary, unreadable files, symlink loops,
+// and anything but a regular file (workspace.fs reports FIFOs, sockets and devices as
+// FileType.Unknown; reading a FIFO would never end).
+
+/** The Skipped node's reason for what workspace.fs cannot tell apart further. */
+export const NOT_REGULAR = 'not a regular file (a FIFO, socket or device)';
+
+/**
+ * Why an entry with neither File nor Directory type is skipped. A symlink gets that type both when
+ * its target is missing and when it is a FIFO or device; listing it as a folder tells them apart
+ * without opening the target (ENOENT for a missing one, ENOTDIR for the rest, checked before any open).
+ */
+export async function withoutFileType(uri: vscode.Uri, type: vscode.FileType): Promise<string> {
+  if (!(type & vscode.FileType.SymbolicLink)) return NOT_REGULAR;
+  try {
+    await vscode.workspace.fs.readDirectory(uri);
+  } catch (e) {
+    if ((e instanceof vscode.FileSystemError && e.code === 'FileNotFound') || /ENOENT/.test(String((e as Error)?.message))) return 'unreadable: broken symlink';
+  }
+  return NOT_REGULAR;
+}
 
 export type ReadResult = { readonly text: string } | { readonly skipped: string };
 
 /**
- * `knownRuleFile`: the file was read as a rule before, so it is read straight away without a stat
- * first (one round trip instead of two where the file system is remote; the size limit still holds
- * after reading). A file not seen before is measured first so that a huge one is never loaded.
+ * Stats before every read, also for a file read as a rule before: between two reads a rule file
+ * can become a symlink to /dev/zero or a FIFO (a `git pull` can bring the link), and reading
+ * either never ends. The stat costs one more file-system round trip per changed file.
  */
-export async function readRuleFile(uri: vscode.Uri, knownRuleFile = false): Promise<ReadResult> {
+export async function readRuleFile(uri: vscode.Uri): Promise<ReadResult> {
   try {
-    if (!knownRuleFile) {
-      const stat = await vscode.workspace.fs.stat(uri);
-      if (stat.type & vscode.FileType.Directory) return { skipped: 'a directory' };
-      if (stat.size > MAX_RULE_FILE_BYTES) return { skipped: 'larger than 1 MB' };
-    }
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (stat.type & vscode.FileType.Directory) return { skipped: 'a directory' };
+    if (!(stat.type & vscode.FileType.File)) return { skipped: await withoutFileType(uri, stat.type) };
+    if (stat.size > MAX_RULE_FILE_BYTES) return { skipped: 'larger than 1 MB' };
     const bytes = await vscode.workspace.fs.readFile(uri);
     return decodeRuleText(bytes);
   } catch (e) {

@@ -299,7 +299,7 @@ export class RuleStore implements vscode.Disposable {
   /** Re-reads one rule file, or forgets it when it is gone; true when something changed. */
   private async updateFile(uri: vscode.Uri, treatment: Exclude<FileTreatment, 'off'>): Promise<boolean> {
     const key = uri.toString();
-    const read = await readRuleFile(uri, this.parsed.has(key));
+    const read = await readRuleFile(uri);
     this.currentModel = undefined;
     if ('text' in read) {
       this.parsed.set(key, parseSafely((text) => this.parse(text, key, treatment), read.text, uri, key));

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { FileTreatment } from '../config';
 import { SkippedFile } from '../coverage/model';
+import { withoutFileType } from './readRuleFile';
 
 // The coverage scan's walk of a workspace folder through vscode.workspace.fs (so remote and
 // virtual workspaces work). findFiles would be simpler, but ripgrep drops symlink loops and
@@ -99,9 +100,9 @@ export async function walkFolder(root: vscode.Uri, rootRel: string, options: Wal
       } else if (type & vscode.FileType.File) {
         const treatment = options.classify(rel);
         if (treatment) files.push({ uri, treatment });
-      } else if (link && options.classify(rel)) {
-        // A link to nothing: workspace.fs reports it without a file type.
-        skipped.push({ path: uri.toString(), reason: 'unreadable: broken symlink' });
+      } else if (options.classify(rel)) {
+        // No file type: a FIFO, socket or device, or a link to one or to nothing. Never read (a FIFO would block the read for good).
+        skipped.push({ path: uri.toString(), reason: await withoutFileType(uri, type) });
       }
     }
   };

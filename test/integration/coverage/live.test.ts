@@ -1,5 +1,7 @@
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { activateApi, description, nextChange, techniqueNode, waitFor, workspaceUri, write } from './helpers';
@@ -51,7 +53,7 @@ describe('coverage: live updates', () => {
     }
   });
 
-  it('re-reads a known rule file without a stat yet still skips it once it grows past 1 MB, and forgets it when a folder takes its name', async () => {
+  it('re-reads a known rule file and skips it once it grows past 1 MB, and forgets it when a folder takes its name', async () => {
     const api = await activateApi();
     const store = api.rules;
     const uri = workspaceUri('rules', 'sigma', 'live_growing.yml');
@@ -170,6 +172,63 @@ describe('coverage: live updates', () => {
       assert.match(description(api.coverageTree, skippedRoot), /^3 files$/);
     } finally {
       fs.rmSync(dir.fsPath, { recursive: true, force: true });
+      await store.rescan();
+    }
+    assert.strictEqual(store.model.skipped.length, 0);
+  });
+
+  it('a FIFO and a socket in a rule folder: the scan completes and both are in the Skipped node with their reason', async () => {
+    const api = await activateApi();
+    const store = api.rules;
+    const dir = workspaceUri('rules', 'special');
+    fs.mkdirSync(dir.fsPath, { recursive: true });
+    fs.writeFileSync(path.join(dir.fsPath, 'real.yml'), rule('Real Rule', 'T1046'));
+    // Made at test time: git cannot store either. Reading the FIFO would block the scan for good.
+    const fifo = path.join(dir.fsPath, 'pipe.yml');
+    execFileSync('mkfifo', [fifo]);
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(path.join(dir.fsPath, 'socket.yml'), resolve));
+    try {
+      await store.rescan();
+      const reasons = new Map(store.model.skipped.map((s) => [vscode.workspace.asRelativePath(store.uriOf(s.path)), s.reason]));
+      assert.strictEqual(reasons.get('rules/special/pipe.yml'), 'not a regular file (a FIFO, socket or device)');
+      assert.strictEqual(reasons.get('rules/special/socket.yml'), 'not a regular file (a FIFO, socket or device)');
+      assert.deepStrictEqual(store.model.forTechnique('T1046')!.rules.map((r) => vscode.workspace.asRelativePath(store.uriOf(r.path))), ['rules/special/real.yml'], 'the rule beside them is read');
+      const skippedRoot = api.coverageTree.getChildren().find((n) => n.kind === 'skippedRoot');
+      assert.ok(skippedRoot, 'a Skipped files node');
+      const shown = api.coverageTree.getChildren(skippedRoot).map((n) => api.coverageTree.getTreeItem(n));
+      const pipeItem = shown.find((i) => String(typeof i.label === 'string' ? i.label : i.label?.label).includes('pipe.yml'));
+      assert.ok(pipeItem, 'the FIFO is listed under Skipped files');
+      assert.match(`${pipeItem.description ?? ''} ${typeof pipeItem.tooltip === 'string' ? pipeItem.tooltip : pipeItem.tooltip?.value ?? ''}`, /not a regular file/);
+    } finally {
+      server.close();
+      fs.rmSync(dir.fsPath, { recursive: true, force: true });
+      await store.rescan();
+    }
+    assert.strictEqual(store.model.skipped.length, 0);
+  });
+
+  it('a known rule file replaced by a symlink to /dev/zero (as a git pull may bring) is skipped, not read', async () => {
+    const api = await activateApi();
+    const store = api.rules;
+    const uri = workspaceUri('rules', 'sigma', 'live_zero.yml');
+    const linked = workspaceUri('rules', 'sigma', 'live_zero_link.yml');
+    await nextChange(store, () => write(uri, rule('Zero Rule', 'T1110.003')));
+    assert.strictEqual(store.model.forTechnique('T1110.003')!.rules.length, 1);
+    try {
+      fs.rmSync(uri.fsPath);
+      fs.symlinkSync('/dev/zero', uri.fsPath);
+      fs.symlinkSync('/dev/zero', linked.fsPath);
+      await store.reread([uri]);
+      assert.strictEqual(store.skipped.find((s) => s.path === uri.toString())?.reason, 'not a regular file (a FIFO, socket or device)');
+      assert.strictEqual(store.model.forTechnique('T1110.003')!.covered, false);
+      await store.rescan();
+      const reasons = new Map(store.model.skipped.map((s) => [vscode.workspace.asRelativePath(store.uriOf(s.path)), s.reason]));
+      assert.strictEqual(reasons.get('rules/sigma/live_zero.yml'), 'not a regular file (a FIFO, socket or device)');
+      assert.strictEqual(reasons.get('rules/sigma/live_zero_link.yml'), 'not a regular file (a FIFO, socket or device)', 'found by the walk: not called a broken link');
+    } finally {
+      fs.rmSync(uri.fsPath, { force: true });
+      fs.rmSync(linked.fsPath, { force: true });
       await store.rescan();
     }
     assert.strictEqual(store.model.skipped.length, 0);

@@ -6,6 +6,22 @@ import { uiScreenshot, waitForUiText } from '../../host/uiProbe';
 import { activateApi, EXTENSION_ID, info, projectRoot, stixCounts, stixDir } from './helpers';
 
 describe('foundation: activation', () => {
+  // The fixture's .vscode/settings.json names malformed-attack.json: a bundle whose matrix and
+  // technique have wrongly typed fields. It used to throw a TypeError out of activate().
+  it('activates despite a broken attackLens.stixBundles entry: built-in data in use, one error naming the file', async () => {
+    const api = await activateApi();
+    assert.deepStrictEqual(vscode.workspace.getConfiguration('attackLens').inspect('stixBundles')?.workspaceValue, ['malformed-attack.json'], 'the fixture sets it');
+    assert.strictEqual(api.lens.indexSource, 'built-in data');
+    assert.strictEqual(api.lens.index.versionLabel, 'ATT&CK v18.1');
+    const failed = (await info()).events.filter((e) => e.origin === 'activation');
+    assert.strictEqual(failed.length, 1, JSON.stringify(failed));
+    assert.strictEqual(failed[0].outcome, 'failed');
+    assert.match(failed[0].message, /could not use attackLens\.stixBundles: \S*malformed-attack\.json: no ATT&CK matrix or techniques found/);
+    assert.match(failed[0].message, /skipped 2 malformed objects \(first: x-mitre-matrix--1 field external_references: expected a list\)/);
+    const toast = await waitForUiText('.notifications-toasts', /could not use attackLens\.stixBundles: .*malformed-attack\.json/);
+    assert.match(toast, /Open Settings/);
+  });
+
   it('activates in the real host and loads the built-in ATT&CK v18.1', async () => {
     const api = await activateApi();
     assert.strictEqual(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, true);

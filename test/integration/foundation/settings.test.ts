@@ -1,8 +1,9 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { waitForUiText } from '../../host/uiProbe';
-import { activateApi, info, stixDir, waitFor } from './helpers';
+import { activateApi, info, projectRoot, stixDir, waitFor } from './helpers';
 
 // attackLens.stixBundles is watched: a good bundle replaces the data, a bad one is reported and
 // the data the extension had stays.
@@ -67,6 +68,25 @@ describe('foundation: attackLens.stixBundles', () => {
       assert.deepStrictEqual(changes, ['ATT&CK v17.1', 'ATT&CK v18.1']);
     } finally {
       sub.dispose();
+    }
+  });
+
+  it('ignores a corrupt downloaded cache and falls back to the built-in data', async () => {
+    const api = await activateApi();
+    const cache = vscode.Uri.joinPath(api.lens.extension.globalStorageUri, 'attack-index.json');
+    assert.ok(!fs.existsSync(cache.fsPath), 'no cache before this test');
+    // Valid JSON of the right format, but a field AttackIndex would trip over (a TypeError before).
+    const shipped = JSON.parse(fs.readFileSync(path.join(projectRoot, 'dist', 'attack-index.json'), 'utf8')) as { domains: { techniques: unknown }[] };
+    shipped.domains[0].techniques = 5;
+    fs.mkdirSync(path.dirname(cache.fsPath), { recursive: true });
+    fs.writeFileSync(cache.fsPath, JSON.stringify(shipped));
+    try {
+      assert.match(await setBundles([path.join(stixDir, 'enterprise-attack-17.1.json')]), /^loaded: .*ATT&CK v17\.1/);
+      const reset = await setBundles(undefined);
+      assert.match(reset, /^loaded: ATT&CK v17\.1 → ATT&CK v18\.1 from built-in data/);
+      assert.strictEqual(api.lens.indexSource, 'built-in data');
+    } finally {
+      fs.rmSync(cache.fsPath, { force: true });
     }
   });
 });

@@ -1,5 +1,8 @@
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { parentOf } from '../../../src/attack/ids';
 import type { GapNode } from '../../../src/views/priorityGapsNodes';
 import { activateApi, atomicsCsv, description, gapNodes, readCsv, sectionNode, setSetting, waitFor, workspaceUri, write } from './helpers';
@@ -105,5 +108,24 @@ describe('priority gaps: Atomic Red Team cross-reference', () => {
     await waitFor('the read error', () => api.threatProfile.atomicsState && 'error' in api.threatProfile.atomicsState);
     assert.match(api.priorityGaps.viewState.message ?? '', /attackLens\.atomicsIndex: cannot read \/nonexistent\/atomics\/index\.csv/);
     assert.strictEqual(sectionNode(api.priorityGaps, 'testedNotDetected'), undefined);
+  });
+
+  it('a FIFO or /dev/zero as the index is refused unread, with its reason', async () => {
+    const api = await activateApi();
+    // Made at test time (git cannot store one). Reading it would never end; /dev/zero would fill memory.
+    const fifo = path.join(os.tmpdir(), `attack-lens-atomics-${process.pid}.csv`);
+    execFileSync('mkfifo', [fifo]);
+    try {
+      for (const file of [fifo, '/dev/zero']) {
+        await setSetting(api, 'atomicsIndex', file);
+        await waitFor(`the refusal of ${file}`, () => {
+          const state = api.threatProfile.atomicsState;
+          return state && 'error' in state && state.file.endsWith(path.basename(file)) ? state : undefined;
+        });
+        assert.match(api.priorityGaps.viewState.message ?? '', /attackLens\.atomicsIndex: cannot read .*: not a regular file \(a FIFO, socket or device\)/);
+      }
+    } finally {
+      fs.rmSync(fifo, { force: true });
+    }
   });
 });
