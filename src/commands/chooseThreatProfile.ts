@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { plain } from './notice';
+import { noticeText } from '../outsideText';
 import { Actor } from '../attack/types';
 import { LensContext } from '../context';
 import { isLayerError, parseLayerText } from '../coverage/layerImport';
@@ -40,7 +40,7 @@ async function save(lens: LensContext, setting: Record<string, unknown>, profile
   await config().update('threatProfile', setting, target());
   lens.log.info(`${describeProfile(profile)} saved to the ${target() === vscode.ConfigurationTarget.Workspace ? 'workspace' : 'user'} setting attackLens.threatProfile`);
   if (announce) {
-    void vscode.window.showInformationMessage(plain(`${describeProfile(profile)}. The Priority gaps view now ranks for it.`), 'Show priority gaps').then((a) => {
+    void vscode.window.showInformationMessage(noticeText(`${describeProfile(profile)}. The Priority gaps view now ranks for it.`), 'Show priority gaps').then((a) => {
       if (a) void vscode.commands.executeCommand('attackLens.priorityGaps.focus');
     });
   }
@@ -48,7 +48,7 @@ async function save(lens: LensContext, setting: Record<string, unknown>, profile
 }
 
 function fail(error: string, field?: string): ChooseProfileResult {
-  void vscode.window.showErrorMessage(plain(error));
+  void vscode.window.showErrorMessage(noticeText(error));
   return { error, ...(field ? { field } : {}) };
 }
 

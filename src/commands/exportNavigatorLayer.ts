@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { plain } from './notice';
+import { noticeText } from '../outsideText';
 import { Domain } from '../attack/types';
 import { LensContext } from '../context';
 import { navigatorLayer } from '../coverage/navigator';
@@ -45,7 +45,7 @@ export function registerExportNavigatorLayerCommand(lens: LensContext, store: Ru
     if (!(target instanceof vscode.Uri)) {
       const count = layers.reduce((n, l) => n + l.techniques.filter((t) => t.score !== undefined).length, 0);
       const overlay = profile ? ` with the gaps of the threat profile “${profile.name}” coloured` : '';
-      void vscode.window.showInformationMessage(plain(`Exported ${count} covered techniques${overlay} to ${vscode.workspace.asRelativePath(uri)}. Open it in ATT&CK Navigator with "Open Existing Layer".`), 'Open file').then((a) => {
+      void vscode.window.showInformationMessage(noticeText(`Exported ${count} covered techniques${overlay} to ${vscode.workspace.asRelativePath(uri)}. Open it in ATT&CK Navigator with "Open Existing Layer".`), 'Open file').then((a) => {
         if (a) void vscode.window.showTextDocument(uri);
       });
     }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { plain } from './notice';
+import { noticeText } from '../outsideText';
 import type { StaleCategory } from '../checks/staleReferences';
 import { LensContext } from '../context';
 import type { StaleItem } from './checkRulesAgainstAttack';
@@ -88,14 +88,14 @@ export function showStaleReferencesPicker(lens: LensContext, initial: readonly S
       const left = await actions.rescan();
       if (message) void vscode.window.showInformationMessage(message);
       if (!left.length) {
-        void vscode.window.showInformationMessage(plain(`All ATT&CK references in the workspace are current in ${lens.index.versionLabel}.`));
+        void vscode.window.showInformationMessage(noticeText(`All ATT&CK references in the workspace are current in ${lens.index.versionLabel}.`));
         pick.hide();
         return;
       }
       show(left);
     } catch (e) {
       lens.log.error(`Check rules: ${(e as Error)?.stack ?? String(e)}`);
-      void vscode.window.showErrorMessage(plain(`ATT&CK Lens: ${(e as Error)?.message ?? String(e)}`));
+      void vscode.window.showErrorMessage(noticeText(`ATT&CK Lens: ${(e as Error)?.message ?? String(e)}`));
     } finally {
       pick.busy = false;
       pick.enabled = true;
