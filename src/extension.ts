@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { LensContext } from './context';
+import { Config } from './config';
+import { registerRestrictedModeNotice } from './restrictedMode';
 import { loadAttackData } from './data/loadAttackData';
 import { registerStatusBar } from './views/statusBar';
 import { registerAttackDataSettingsWatcher } from './data/watchAttackDataSettings';
@@ -43,7 +45,7 @@ export interface AttackLensApi {
 export async function activate(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   const started = Date.now();
   const problems: string[] = [];
-  const loaded = await loadAttackData(context.extensionUri, context.globalStorageUri, vscode.workspace.getConfiguration('attackLens').get<string[]>('stixBundles', []), (m) => problems.push(m));
+  const loaded = await loadAttackData(context.extensionUri, context.globalStorageUri, new Config().stixBundles, (m) => problems.push(m));
   const lens = new LensContext(context, loaded.index, loaded.source);
   context.subscriptions.push(lens);
   for (const p of problems) {
@@ -60,6 +62,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Attack
   };
 
   // --- features (one line each) ---
+  register(registerRestrictedModeNotice(lens));
   register(registerStatusBar(lens));
   register(registerAttackDataSettingsWatcher(lens));
   register(registerShowAttackInfoCommand(lens));

@@ -78,12 +78,16 @@ export class RuleStore implements vscode.Disposable {
       this.status,
       lens.onDidChangeIndex(() => void this.rescan()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescan()),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (['files', 'coverage.exclude', 'generic.idPattern'].some((k) => e.affectsConfiguration(`attackLens.${k}`)) || e.affectsConfiguration('files.exclude') || e.affectsConfiguration('search.followSymlinks')) void this.rescan();
-        else if (['domains', 'platforms', 'coverage.includeDeprecatedRules'].some((k) => e.affectsConfiguration(`attackLens.${k}`))) {
+      // Through Config, so granting workspace trust (restricted settings start to apply) rescans too.
+      lens.config.onDidChange((affects) => {
+        if (['files', 'coverage.exclude', 'generic.idPattern'].some(affects)) void this.rescan();
+        else if (['domains', 'platforms', 'coverage.includeDeprecatedRules'].some(affects)) {
           this.currentModel = undefined;
           this.changed.fire({ kind: 'settings', uris: [] });
         }
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('files.exclude') || e.affectsConfiguration('search.followSymlinks')) void this.rescan();
       }),
     );
     void this.rescan();
