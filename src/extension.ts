@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { LensContext } from './context';
 import { Config } from './config';
 import { registerRestrictedModeNotice } from './restrictedMode';
+import { noticeText } from './outsideText';
 import { loadAttackData } from './data/loadAttackData';
 import { registerStatusBar } from './views/statusBar';
 import { registerAttackDataSettingsWatcher } from './data/watchAttackDataSettings';
@@ -50,7 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Attack
   context.subscriptions.push(lens);
   for (const p of problems) {
     lens.log.warn(p);
-    void vscode.window.showWarningMessage(p);
+    void vscode.window.showWarningMessage(noticeText(p));
   }
 
   const pending: Promise<unknown>[] = [];

@@ -37,3 +37,10 @@ export function isHttpUrl(url: string): boolean {
     return false;
   }
 }
+
+/** A Markdown link when `url` is http(s) (percent-encoded so it cannot end the link early), else the label as text. */
+export function markdownLink(label: string, url: string): string {
+  if (!isHttpUrl(url)) return markdownText(label);
+  const safe = encodeURI(url).replace(/[()<>[\]]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  return `[${markdownText(label)}](${safe})`;
+}

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { noticeText } from '../outsideText';
+import { noticeText, pickText } from '../outsideText';
 import { Actor } from '../attack/types';
 import { LensContext } from '../context';
 import { isLayerError, parseLayerText } from '../coverage/layerImport';
@@ -103,7 +103,7 @@ function pickActors(lens: LensContext, current: readonly string[], query = ''): 
     const e = lens.index.resolve(a);
     if (e && (e.kind === 'group' || e.kind === 'campaign' || e.kind === 'software')) chosen.set(e.id, e);
   }
-  const item = (a: Actor): ActorItem => ({ actor: a, label: a.name, description: a.id, detail: actorDetail(a), alwaysShow: true });
+  const item = (a: Actor): ActorItem => ({ actor: a, label: pickText(a.name), description: pickText(a.id), detail: pickText(actorDetail(a)), alwaysShow: true });
   let shown: ActorItem[] = [];
   let updating = false;
   const update = (value: string) => {

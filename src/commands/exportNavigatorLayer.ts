@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { noticeText } from '../outsideText';
+import { noticeText, pickText } from '../outsideText';
 import { Domain } from '../attack/types';
 import { LensContext } from '../context';
 import { navigatorLayer } from '../coverage/navigator';
@@ -22,7 +22,7 @@ export function registerExportNavigatorLayerCommand(lens: LensContext, store: Ru
     if (!domains && model.domains.length > 1 && !(target instanceof vscode.Uri)) {
       const pick = await vscode.window.showQuickPick(
         [
-          ...model.domains.map((d) => ({ label: model.index.domain(d)?.name ?? d, description: d, domains: [d] })),
+          ...model.domains.map((d) => ({ label: pickText(model.index.domain(d)?.name ?? d), description: d, domains: [d] })),
           { label: 'All of them', description: 'one file with a layer per domain (Navigator opens each as a tab)', domains: [...model.domains] },
         ],
         { title: 'Export Navigator layer', placeHolder: 'A Navigator layer covers one domain: which one?' },

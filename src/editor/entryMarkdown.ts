@@ -1,4 +1,4 @@
-import { isHttpUrl, markdownText } from '../outsideText';
+import { markdownLink, markdownText } from '../outsideText';
 import { AttackIndex } from '../attack/index';
 import { attackUrl } from '../attack/ids';
 import { AttackEntry, Technique } from '../attack/types';
@@ -28,11 +28,6 @@ export function codeSpan(text: string): string {
   return `${fence} ${flat} ${fence}`;
 }
 
-/** A link to the site; the URL is percent-encoded so it cannot close the link early. */
-function siteLink(label: string, url: string): string {
-  const safe = encodeURI(url).replace(/[()<>[\]]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
-  return isHttpUrl(url) ? `[${markdownText(label)}](${safe})` : markdownText(url);
-}
 
 /**
  * An ATT&CK description as Markdown: `<code>` becomes a code span, ATT&CK's own links keep
@@ -94,7 +89,7 @@ export function entryMarkdown(index: AttackIndex, e: AttackEntry, options: Entry
   if (description) out.push(description);
   const related = relatedLines(index, e, limit);
   if (related.length) out.push(related.map((l) => `- ${l}`).join('\n'));
-  out.push(`${siteLink(`Open ${e.id} on the ATT&CK site`, attackUrl(e.id, options.siteBaseUrl))} · ${markdownText(`${e.domain} ${e.version ? `v${e.version}` : ''}`.trim())}`);
+  out.push(`${markdownLink(`Open ${e.id} on the ATT&CK site`, attackUrl(e.id, options.siteBaseUrl))} · ${markdownText(`${e.domain} ${e.version ? `v${e.version}` : ''}`.trim())}`);
   return out.filter(Boolean).join('\n\n');
 }
 

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { clip, noticeText } from '../outsideText';
 import { FileTreatment } from '../config';
 import { LensContext } from '../context';
 import { CoverageModel, SkippedFile } from '../coverage/model';
@@ -250,9 +251,9 @@ export class RuleStore implements vscode.Disposable {
       for (const glob of globs) {
         if (!isMalformedGlob(glob) || this.warnedGlobs.has(glob)) continue;
         this.warnedGlobs.add(glob);
-        const message = `ATT&CK Lens: the glob "${glob}" in ${setting} is malformed (an unclosed { or a bad [range]) and matches nothing.`;
+        const message = `ATT&CK Lens: the glob "${clip(glob)}" in ${setting} is malformed (an unclosed { or a bad [range]) and matches nothing.`;
         this.lens.log.warn(message);
-        void vscode.window.showWarningMessage(message);
+        void vscode.window.showWarningMessage(noticeText(message));
       }
     }
   }

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const MarkdownIt = require('markdown-it');
 import { attackUrl, httpBaseUrl } from '../../src/attack/ids';
-import { clip, isHttpUrl, markdownText, noticeText, pickText } from '../../src/outsideText';
+import { clip, isHttpUrl, markdownLink, markdownText, noticeText, pickText } from '../../src/outsideText';
 
 // Outside text reaches each surface through one helper; each test renders the way that surface
 // does and checks that nothing but text comes out.
@@ -52,6 +52,16 @@ describe('outside text: markdown', () => {
 });
 
 describe('outside text: links', () => {
+  const md = new MarkdownIt({ html: false, linkify: false });
+  it('renders a link only to an http(s) URL, one that cannot be ended early', () => {
+    const html = md.renderInline(markdownLink('T1059 [on] ATT&CK', 'https://mirror.example/t/T1059)(command:x)/'));
+    const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
+    assert.deepStrictEqual(hrefs, ['https://mirror.example/t/T1059%29%28command:x%29/'], html);
+    for (const bad of ['command:workbench.action.quit', 'javascript:alert(1)', 'file:///etc/passwd']) {
+      assert.doesNotMatch(md.renderInline(markdownLink('x', bad)), /href/, bad);
+    }
+  });
+
   it('accepts only absolute http(s) URLs', () => {
     for (const ok of ['https://attack.mitre.org', 'http://mirror.internal:8080/attack']) assert.ok(isHttpUrl(ok), ok);
     for (const bad of ['command:workbench.action.quit', 'javascript:alert(1)', 'file:///etc/passwd', 'vscode://x', '/relative', 'attack.mitre.org', 'https://', '']) assert.ok(!isHttpUrl(bad), bad);
