@@ -94,6 +94,7 @@ async function runSuite(run: SuiteRun): Promise<Totals> {
       ATTACK_LENS_UI_DIR: uiDir,
       ATTACK_LENS_EXPECT_INSTALLED: run.vsix ? extensionsDir : '',
       ATTACK_LENS_VSIX_FILE: vsix,
+      ATTACK_LENS_UNTRUSTED: run.untrusted ? '1' : '',
     },
   });
   cleanups.push(() => server.stop());
@@ -244,6 +245,8 @@ async function main(): Promise<number> {
   }));
   if (withVsix) {
     runs.push({ name: 'vsix', testsDir: path.join(projectRoot, 'out', 'test', 'host', 'vsix'), fixture: path.join(projectRoot, 'test', 'fixtures', 'workspaces', 'foundation'), vsix: true });
+    // The installed extension (not one under development, which VS Code never disables) must run in Restricted Mode too.
+    runs.push({ name: 'vsix-restricted', testsDir: path.join(projectRoot, 'out', 'test', 'host', 'vsix'), fixture: path.join(projectRoot, 'test', 'fixtures', 'workspaces', 'restricted'), vsix: true, untrusted: true });
   }
   const total: Totals = { passed: 0, failed: 0, pending: 0 };
   for (const run of runs) {
