@@ -129,3 +129,45 @@ export function compileIdPattern(source: string): IdPatternResult {
   }
   return { re };
 }
+
+/** A user pattern scans the text in windows of this many characters, checking its time budget between them. */
+export const SCAN_WINDOW_CHARS = 8192;
+/** Time one file's scan with a user pattern may take before the built-in pattern takes over. */
+export const SCAN_BUDGET_MS = 50;
+
+export interface PatternMatch {
+  /** Offset of the match in the whole text. */
+  readonly index: number;
+  readonly match: RegExpExecArray;
+}
+
+/**
+ * Every match of a user pattern in `text`, or undefined when the scan ran past `budgetMs` (a pattern
+ * the guard let through can still cost a few microseconds per position on hostile text). The text
+ * is read in windows with one character before (for \b and ^) and MAX_MATCH_CHARS + 1 after (for a
+ * match that crosses into the next window, and for $), so results equal one scan of the whole text.
+ */
+export function matchUserPattern(pattern: RegExp, text: string, budgetMs = SCAN_BUDGET_MS): PatternMatch[] | undefined {
+  const re = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '') + 'g');
+  const started = performance.now();
+  const out: PatternMatch[] = [];
+  let lastEnd = 0;
+  for (let s = 0; s < text.length; s += SCAN_WINDOW_CHARS) {
+    const from = Math.max(0, s - 1);
+    const acceptBefore = s + SCAN_WINDOW_CHARS;
+    const window = text.slice(from, acceptBefore + MAX_MATCH_CHARS + 1);
+    re.lastIndex = Math.max(s, lastEnd) - from;
+    for (let m = re.exec(window); m; m = re.exec(window)) {
+      const at = from + m.index;
+      if (at >= acceptBefore) break;
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      out.push({ index: at, match: m });
+      lastEnd = at + m[0].length;
+    }
+    if (performance.now() - started > budgetMs) return undefined;
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { ID_IN_TEXT } from '../../src/attack/ids';
-import { compileIdPattern, MAX_MATCH_CHARS, MAX_PATHS } from '../../src/rules/idPattern';
+import { compileIdPattern, matchUserPattern, MAX_MATCH_CHARS, MAX_PATHS, SCAN_WINDOW_CHARS } from '../../src/rules/idPattern';
 import { parseRuleFile } from '../../src/rules';
 
 // attackLens.generic.idPattern is compiled only when no input can make it slow: each refusal names
@@ -46,5 +46,28 @@ describe('generic ID pattern guard', () => {
     const parsed = parseRuleFile(text, 'notes.txt', undefined, { format: 'generic', genericPattern: r.re });
     const ids = parsed.rules[0].references.map((x) => x.id);
     assert.strictEqual(ids[ids.length - 1], 'T1059.001');
+  });
+
+  it('scanning in windows finds exactly what one scan of the whole text finds, across window edges', () => {
+    const parts: string[] = [];
+    for (let i = 0, length = 0; length < SCAN_WINDOW_CHARS * 4; i++, length += parts[parts.length - 1].length) parts.push(i % 7 === 0 ? 'xT1059.001' : i % 5 === 0 ? ' T1027 ' : i % 3 === 0 ? 'TA0002\n' : 'word ');
+    // Put IDs right on each window edge and one character either side.
+    let text = parts.join('');
+    for (let w = 1; w <= 3; w++) for (const d of [-3, -1, 0, 1]) text = text.slice(0, w * SCAN_WINDOW_CHARS + d) + ' T1003 ' + text.slice(w * SCAN_WINDOW_CHARS + d);
+    for (const source of [ID_IN_TEXT.source, '^T\\d{4}', 'T\\d{4}$', '\\bT(\\d{4})\\b', 'mitre:(T\\d{4})']) {
+      const re = new RegExp(source, 'g');
+      const whole = [...text.matchAll(re)].map((m) => `${m.index}:${m[0]}`);
+      const windowed = matchUserPattern(re, text, Infinity)!.map((m) => `${m.index}:${m.match[0]}`);
+      assert.deepStrictEqual(windowed, whole, source);
+    }
+  });
+
+  it('a pattern the guard lets through but that is slow on a hostile file gives way to the built-in one, with a warning', () => {
+    const r = compileIdPattern('[a-z]{0,9}[a-z]{0,9}X');
+    assert.ok('re' in r, 'the shape check lets it through');
+    const text = `${'a'.repeat(1_000_000)} T1027\n`;
+    const parsed = parseRuleFile(text, 'notes.txt', undefined, { format: 'generic', genericPattern: r.re });
+    assert.match(parsed.problems.map((p) => p.message).join('\n'), /attackLens\.generic\.idPattern took longer than 50 ms on this file; its IDs were read with the built-in pattern/);
+    assert.deepStrictEqual(parsed.rules[0].references.map((x) => x.id), ['T1027']);
   });
 });
