@@ -3,6 +3,7 @@ import { Domain } from './attack/types';
 import { httpBaseUrl } from './attack/ids';
 import { clip, noticeText } from './outsideText';
 import { compileIdPattern } from './rules/idPattern';
+import { RESTRICTED_SETTINGS, RestrictedSetting, SECTION } from './restrictedSettings';
 
 // Every attackLens.* setting, read in one place with its default. Features ask Config, never
 // vscode.workspace.getConfiguration directly, so names and defaults live only here and in package.json.
@@ -19,7 +20,6 @@ export interface ThreatProfileSetting {
 }
 
 export { SECTION, RESTRICTED_SETTINGS, type RestrictedSetting } from './restrictedSettings';
-import { SECTION, RESTRICTED_SETTINGS, type RestrictedSetting } from './restrictedSettings';
 
 export const DEFAULT_SITE_BASE_URL = 'https://attack.mitre.org';
 
@@ -30,8 +30,9 @@ export class Config {
 
   /**
    * A restricted setting: in an untrusted workspace only the user's or the default value counts.
-   * VS Code hides such workspace values itself once the capability is declared; this does not
-   * depend on it (a value VS Code lets through, e.g. written as a nested object, is still ignored).
+   * code-server 4.100 hides such workspace values itself once package.json declares the capability,
+   * but not for an extension without it (one under development, or a manifest that loses the list),
+   * so this does not depend on it: a workspace or folder value that gets through is still ignored.
    */
   private restricted<T>(key: RestrictedSetting, fallback: T): T {
     if (vscode.workspace.isTrusted) return this.raw.get<T>(key, fallback);

@@ -10,7 +10,7 @@ import { noticeText } from './outsideText';
 // VS Code hides those values from getConfiguration in Restricted Mode, so they are read from the
 // workspace's settings files themselves.
 
-/** Settings files bigger than this are not read for the notice (VS Code would not read them either in practice). */
+/** A settings file bigger than this is not read for the notice (it is only for naming settings, never for their values). */
 const MAX_SETTINGS_BYTES = 1024 * 1024;
 
 async function readSettingsFile(uri: vscode.Uri, pick: (json: string) => string[]): Promise<string[]> {
