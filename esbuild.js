@@ -29,6 +29,8 @@ const builds = [
   {
     ...common,
     packages: 'external',
+    // node_modules stay external here, so Node loads jsonc-parser's own (UMD) build, which it can.
+    alias: {},
     entryPoints: [
       'src/node/buildIndex.ts',
       ...filesUnder('test/unit', '.ts'),

@@ -1,5 +1,9 @@
 import * as vscode from 'vscode';
 import { Domain } from './attack/types';
+import { httpBaseUrl } from './attack/ids';
+import { clip, noticeText } from './outsideText';
+import { compileIdPattern } from './rules/idPattern';
+import { RESTRICTED_SETTINGS, RestrictedSetting, SECTION } from './restrictedSettings';
 
 // Every attackLens.* setting, read in one place with its default. Features ask Config, never
 // vscode.workspace.getConfiguration directly, so names and defaults live only here and in package.json.
@@ -15,7 +19,9 @@ export interface ThreatProfileSetting {
   readonly source?: string;
 }
 
-export const SECTION = 'attackLens';
+export { SECTION, RESTRICTED_SETTINGS, type RestrictedSetting } from './restrictedSettings';
+
+export const DEFAULT_SITE_BASE_URL = 'https://attack.mitre.org';
 
 function positive(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
@@ -26,11 +32,24 @@ export class Config {
     return vscode.workspace.getConfiguration(SECTION);
   }
 
+  /**
+   * A restricted setting: in an untrusted workspace only the user's or the default value counts.
+   * code-server 4.100 hides such workspace values itself once package.json declares the capability,
+   * but not for an extension without it (one under development, or a manifest that loses the list),
+   * so this does not depend on it: a workspace or folder value that gets through is still ignored.
+   */
+  private restricted<T>(key: RestrictedSetting, fallback: T): T {
+    if (vscode.workspace.isTrusted) return this.raw.get<T>(key, fallback);
+    const i = this.raw.inspect<T>(key);
+    return i?.globalValue ?? i?.defaultValue ?? fallback;
+  }
+
   get stixBundles(): readonly string[] {
-    return this.raw.get<string[]>('stixBundles', []);
+    const value = this.restricted<unknown>('stixBundles', []);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
   }
   get updateBaseUrl(): string {
-    return this.raw.get<string>('updateBaseUrl', 'https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master');
+    return this.restricted<string>('updateBaseUrl', 'https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master');
   }
   /** attackLens.update.sha256 as written (file name → digest); parseUserDigests validates it. */
   get updateSha256(): unknown {
@@ -44,9 +63,19 @@ export class Config {
   get updateTimeoutMs(): number {
     return positive(this.raw.get<unknown>('update.timeoutSeconds'), 120) * 1000;
   }
+  /** attackLens.siteBaseUrl when it is an http(s) URL; otherwise the default, with one warning per bad value. */
   get siteBaseUrl(): string {
-    return this.raw.get<string>('siteBaseUrl', 'https://attack.mitre.org');
+    const value = this.restricted<unknown>('siteBaseUrl', DEFAULT_SITE_BASE_URL);
+    const base = httpBaseUrl(value);
+    if (base) return base;
+    const shown = typeof value === 'string' ? value : JSON.stringify(value);
+    if (this.rejectedSiteBase !== shown) {
+      this.rejectedSiteBase = shown;
+      void vscode.window.showWarningMessage(noticeText(`ATT&CK Lens: attackLens.siteBaseUrl must be an http or https URL; “${clip(shown)}” is ignored and ${DEFAULT_SITE_BASE_URL} is used.`));
+    }
+    return DEFAULT_SITE_BASE_URL;
   }
+  private rejectedSiteBase?: string;
   get domains(): readonly Domain[] {
     return this.raw.get<Domain[]>('domains', ['enterprise-attack']);
   }
@@ -60,8 +89,30 @@ export class Config {
     return this.raw.get<Record<string, FileTreatment>>('files', {});
   }
   get genericIdPattern(): string {
-    return this.raw.get<string>('generic.idPattern', '');
+    const value = this.restricted<unknown>('generic.idPattern', '');
+    return typeof value === 'string' ? value : '';
   }
+  /**
+   * attackLens.generic.idPattern compiled, or undefined for the built-in pattern: when it is empty,
+   * not a regular expression, or one that could hang the host (src/rules/idPattern.ts). A refused
+   * pattern gets one warning naming the setting.
+   */
+  get genericIdRegExp(): RegExp | undefined {
+    const source = this.genericIdPattern;
+    if (!source) return undefined;
+    if (this.idPattern?.source !== source) {
+      const result = compileIdPattern(source);
+      this.idPattern = { source, re: 're' in result ? result.re : undefined };
+      if ('error' in result) {
+        const message = `ATT&CK Lens: attackLens.generic.idPattern “${clip(source)}” ${result.error}; the built-in ID pattern is used instead.`;
+        void vscode.window.showWarningMessage(noticeText(message), 'Open Settings').then((choice) => {
+          if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.generic.idPattern`);
+        });
+      }
+    }
+    return this.idPattern.re;
+  }
+  private idPattern?: { readonly source: string; readonly re?: RegExp };
   get coverageExclude(): readonly string[] {
     return this.raw.get<string[]>('coverage.exclude', []);
   }
@@ -78,13 +129,44 @@ export class Config {
     return this.raw.get<ThreatProfileSetting>('threatProfile', {});
   }
   get atomicsIndex(): string {
-    return this.raw.get<string>('atomicsIndex', '');
+    const value = this.restricted<unknown>('atomicsIndex', '');
+    return typeof value === 'string' ? value : '';
   }
 
-  /** Fires when any attackLens.* setting changes; `affects('hover.fullDescription')` narrows it. */
+  /**
+   * Fires when any attackLens.* setting changes; `affects('hover.fullDescription')` narrows it.
+   * Granting workspace trust counts as a change of the restricted settings whose value it changes
+   * (their workspace values start to apply); VS Code may report the same change itself, so each
+   * listener compares against the restricted values it last saw and hears of a change once.
+   */
   onDidChange(listener: (affects: (key: string) => boolean) => void): vscode.Disposable {
-    return vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(SECTION)) listener((key) => e.affectsConfiguration(`${SECTION}.${key}`));
+    let seen = this.restrictedSnapshot();
+    const changedRestricted = (): ((key: string) => boolean) => {
+      const now = this.restrictedSnapshot();
+      const changed = new Set(RESTRICTED_SETTINGS.filter((k) => now.get(k) !== seen.get(k)));
+      seen = now;
+      return (key) => changed.has(key as RestrictedSetting);
+    };
+    const onConfig = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SECTION)) return;
+      const restrictedChanged = changedRestricted();
+      listener((key) => ((RESTRICTED_SETTINGS as readonly string[]).includes(key) ? restrictedChanged(key) : e.affectsConfiguration(`${SECTION}.${key}`)));
     });
+    const onTrust = vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      const restrictedChanged = changedRestricted();
+      if (RESTRICTED_SETTINGS.some(restrictedChanged)) listener(restrictedChanged);
+    });
+    return vscode.Disposable.from(onConfig, onTrust);
+  }
+
+  private restrictedSnapshot(): Map<RestrictedSetting, string> {
+    const raw = this.raw;
+    const trusted = vscode.workspace.isTrusted;
+    return new Map(
+      RESTRICTED_SETTINGS.map((k) => {
+        const i = raw.inspect(k);
+        return [k, JSON.stringify(trusted ? raw.get(k) : (i?.globalValue ?? i?.defaultValue)) ?? ''];
+      }),
+    );
   }
 }

@@ -4,6 +4,9 @@ import { AttackIndex } from './attack/index';
 import { recordAttackDataEvent } from './data/attackDataEvents';
 import { DataProblem, LoadedData, loadAttackData } from './data/loadAttackData';
 import { GuardedRegistration } from './guardedRegistration';
+import { Config } from './config';
+import { registerRestrictedModeNotice } from './restrictedMode';
+import { noticeText } from './outsideText';
 import { registerStatusBar } from './views/statusBar';
 import { registerAttackDataSettingsWatcher } from './data/watchAttackDataSettings';
 import { registerShowAttackInfoCommand } from './commands/showAttackInfo';
@@ -50,7 +53,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Attack
   const problems: DataProblem[] = [];
   let loaded: LoadedData;
   try {
-    loaded = await loadAttackData(context.extensionUri, context.globalStorageUri, vscode.workspace.getConfiguration('attackLens').get<string[]>('stixBundles', []), (p) => problems.push(p));
+    loaded = await loadAttackData(context.extensionUri, context.globalStorageUri, new Config().stixBundles, (p) => problems.push(p));
   } catch (e) {
     // Only the shipped index is left to fail here: run without ATT&CK data rather than not at all.
     problems.push({ message: `ATT&CK Lens could not load its built-in ATT&CK data: ${(e as Error)?.message ?? String(e)}`, stack: (e as Error)?.stack });
@@ -66,6 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Attack
   const add = features.add.bind(features);
 
   // --- features (one line each) ---
+  add('Restricted Mode notice', () => registerRestrictedModeNotice(lens));
   add('status bar', () => registerStatusBar(lens));
   add('attackLens.stixBundles watcher', () => registerAttackDataSettingsWatcher(lens));
   add('Show loaded ATT&CK data', () => registerShowAttackInfoCommand(lens));
@@ -107,11 +111,11 @@ function reportDataProblem(lens: LensContext, p: DataProblem): void {
   recordAttackDataEvent('activation', p.warning ? 'loaded' : 'failed', p.message);
   if (p.warning) {
     lens.log.warn(p.message);
-    void vscode.window.showWarningMessage(p.message);
+    void vscode.window.showWarningMessage(noticeText(p.message));
     return;
   }
   lens.log.error(p.stack ? `${p.message}\n${p.stack}` : p.message);
-  void vscode.window.showErrorMessage(p.message, 'Open Settings').then((choice) => {
+  void vscode.window.showErrorMessage(noticeText(p.message), 'Open Settings').then((choice) => {
     if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'attackLens.stixBundles');
   });
 }

@@ -1,3 +1,4 @@
+import { isHttpUrl } from '../outsideText';
 import { EntryKind } from './types';
 
 // ATT&CK identifiers as people write them: `T1059.001`, `t1059.001`, `attack.t1059.001`,
@@ -34,9 +35,18 @@ export function parentOf(techniqueId: string): string | undefined {
   return dot > 0 ? techniqueId.slice(0, dot) : undefined;
 }
 
-/** attack.mitre.org path for an ID, relative to a configurable site base. */
-export function attackUrl(id: string, base = 'https://attack.mitre.org'): string {
-  const root = base.replace(/\/+$/, '');
+const DEFAULT_SITE = 'https://attack.mitre.org';
+
+/** A site base URL without its trailing slashes when it is an absolute http(s) URL; undefined otherwise (javascript:, command:, file:, relative, not a string). */
+export function httpBaseUrl(base: unknown): string | undefined {
+  if (typeof base !== 'string') return undefined;
+  const trimmed = base.trim().replace(/\/+$/, '');
+  return isHttpUrl(trimmed) ? trimmed : undefined;
+}
+
+/** attack.mitre.org path for an ID, relative to a configurable site base (the ATT&CK site when that is not http(s)). */
+export function attackUrl(id: string, base = DEFAULT_SITE): string {
+  const root = httpBaseUrl(base) ?? DEFAULT_SITE;
   const kind = kindOfId(id);
   switch (kind) {
     case 'technique':

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { MAX_SMALL_DATA_FILE_BYTES, readDataText } from '../workspace/readDataFile';
-import { plain } from './notice';
+import { noticeText, pickText } from '../outsideText';
 import { Actor } from '../attack/types';
 import { LensContext } from '../context';
 import { isLayerError, parseLayerText } from '../coverage/layerImport';
@@ -41,7 +41,7 @@ async function save(lens: LensContext, setting: Record<string, unknown>, profile
   await config().update('threatProfile', setting, target());
   lens.log.info(`${describeProfile(profile)} saved to the ${target() === vscode.ConfigurationTarget.Workspace ? 'workspace' : 'user'} setting attackLens.threatProfile`);
   if (announce) {
-    void vscode.window.showInformationMessage(plain(`${describeProfile(profile)}. The Priority gaps view now ranks for it.`), 'Show priority gaps').then((a) => {
+    void vscode.window.showInformationMessage(noticeText(`${describeProfile(profile)}. The Priority gaps view now ranks for it.`), 'Show priority gaps').then((a) => {
       if (a) void vscode.commands.executeCommand('attackLens.priorityGaps.focus');
     });
   }
@@ -49,7 +49,7 @@ async function save(lens: LensContext, setting: Record<string, unknown>, profile
 }
 
 function fail(error: string, field?: string): ChooseProfileResult {
-  void vscode.window.showErrorMessage(plain(error));
+  void vscode.window.showErrorMessage(noticeText(error));
   return { error, ...(field ? { field } : {}) };
 }
 
@@ -104,7 +104,7 @@ function pickActors(lens: LensContext, current: readonly string[], query = ''): 
     const e = lens.index.resolve(a);
     if (e && (e.kind === 'group' || e.kind === 'campaign' || e.kind === 'software')) chosen.set(e.id, e);
   }
-  const item = (a: Actor): ActorItem => ({ actor: a, label: a.name, description: a.id, detail: actorDetail(a), alwaysShow: true });
+  const item = (a: Actor): ActorItem => ({ actor: a, label: pickText(a.name), description: pickText(a.id), detail: pickText(actorDetail(a)), alwaysShow: true });
   let shown: ActorItem[] = [];
   let updating = false;
   const update = (value: string) => {

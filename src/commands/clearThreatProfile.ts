@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { plain } from './notice';
+import { noticeText } from '../outsideText';
 import { LensContext } from '../context';
 import { describeProfile, profileFromSetting, ThreatProfileJson } from '../coverage/profile';
 
@@ -18,8 +18,8 @@ export async function clearThreatProfile(lens: LensContext, options: { readonly 
   const after = profileFromSetting(vscode.workspace.getConfiguration('attackLens').get<ThreatProfileJson>('threatProfile'), lens.index);
   if (before) lens.log.info(`Cleared the threat profile (${describeProfile(before)})`);
   if (!options.quiet) {
-    if (after) void vscode.window.showWarningMessage(plain(`The threat profile is still set in a workspace folder's settings (${describeProfile(after)}); edit .vscode/settings.json there.`));
-    else void vscode.window.showInformationMessage(plain(before ? `Threat profile “${before.name}” cleared: priority gaps are ranked by prevalence.` : 'No threat profile was set: priority gaps are ranked by prevalence.'));
+    if (after) void vscode.window.showWarningMessage(noticeText(`The threat profile is still set in a workspace folder's settings (${describeProfile(after)}); edit .vscode/settings.json there.`));
+    else void vscode.window.showInformationMessage(noticeText(before ? `Threat profile “${before.name}” cleared: priority gaps are ranked by prevalence.` : 'No threat profile was set: priority gaps are ranked by prevalence.'));
   }
   return before !== undefined;
 }

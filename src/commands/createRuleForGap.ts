@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { clip, noticeText, pickText } from '../outsideText';
 import { AttackIndex } from '../attack/index';
 import { parentOf } from '../attack/ids';
 import { Technique } from '../attack/types';
@@ -43,11 +44,11 @@ async function pickTechnique(lens: LensContext, state: ThreatProfileState): Prom
   const inGaps = new Set(gaps.map((g) => g.technique.id));
   const tactics = (t: Technique) => t.tactics.map((s) => index.tactic(s, t.domain)?.name ?? s).join(', ');
   const items: TechniqueItem[] = [{ label: 'Priority gaps', kind: vscode.QuickPickItemKind.Separator }];
-  for (const g of gaps) items.push({ id: g.technique.id, label: `${g.technique.id} ${index.fullName(g.technique.id)}`, description: g.reason, detail: tactics(g.technique) });
+  for (const g of gaps) items.push({ id: g.technique.id, label: pickText(`${g.technique.id} ${index.fullName(g.technique.id)}`), description: pickText(g.reason), detail: pickText(tactics(g.technique)) });
   items.push({ label: 'All techniques', kind: vscode.QuickPickItemKind.Separator });
   for (const domain of state.store.model.domains) {
     for (const t of index.activeTechniques(domain)) {
-      if (!inGaps.has(t.id)) items.push({ id: t.id, label: `${t.id} ${index.fullName(t.id)}`, detail: tactics(t) });
+      if (!inGaps.has(t.id)) items.push({ id: t.id, label: pickText(`${t.id} ${index.fullName(t.id)}`), detail: pickText(tactics(t)) });
     }
   }
   const picked = await vscode.window.showQuickPick(items, { title: 'Create rule for a technique', placeHolder: 'Type a technique ID or name (priority gaps first)', matchOnDescription: true });
@@ -100,7 +101,7 @@ export async function createRuleForGap(lens: LensContext, state: ThreatProfileSt
   if (!id) return undefined;
   const technique = lens.index.technique(id);
   if (!technique) {
-    void vscode.window.showErrorMessage(`${id} is not a technique in the loaded ${lens.index.versionLabel}.`);
+    void vscode.window.showErrorMessage(noticeText(`${clip(id)} is not a technique in the loaded ${lens.index.versionLabel}.`));
     return undefined;
   }
   const files = state.store.files();

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { plain } from './notice';
+import { noticeText, pickText } from '../outsideText';
 import { Domain } from '../attack/types';
 import { LensContext } from '../context';
 import { navigatorLayer } from '../coverage/navigator';
@@ -22,7 +22,7 @@ export function registerExportNavigatorLayerCommand(lens: LensContext, store: Ru
     if (!domains && model.domains.length > 1 && !(target instanceof vscode.Uri)) {
       const pick = await vscode.window.showQuickPick(
         [
-          ...model.domains.map((d) => ({ label: model.index.domain(d)?.name ?? d, description: d, domains: [d] })),
+          ...model.domains.map((d) => ({ label: pickText(model.index.domain(d)?.name ?? d), description: d, domains: [d] })),
           { label: 'All of them', description: 'one file with a layer per domain (Navigator opens each as a tab)', domains: [...model.domains] },
         ],
         { title: 'Export Navigator layer', placeHolder: 'A Navigator layer covers one domain: which one?' },
@@ -45,7 +45,7 @@ export function registerExportNavigatorLayerCommand(lens: LensContext, store: Ru
     if (!(target instanceof vscode.Uri)) {
       const count = layers.reduce((n, l) => n + l.techniques.filter((t) => t.score !== undefined).length, 0);
       const overlay = profile ? ` with the gaps of the threat profile “${profile.name}” coloured` : '';
-      void vscode.window.showInformationMessage(plain(`Exported ${count} covered techniques${overlay} to ${vscode.workspace.asRelativePath(uri)}. Open it in ATT&CK Navigator with "Open Existing Layer".`), 'Open file').then((a) => {
+      void vscode.window.showInformationMessage(noticeText(`Exported ${count} covered techniques${overlay} to ${vscode.workspace.asRelativePath(uri)}. Open it in ATT&CK Navigator with "Open Existing Layer".`), 'Open file').then((a) => {
         if (a) void vscode.window.showTextDocument(uri);
       });
     }

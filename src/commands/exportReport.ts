@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { plain } from './notice';
+import { noticeText } from '../outsideText';
 import { renderReport, ReportFormat } from '../coverage/report';
 import { RuleStore } from '../workspace/ruleStore';
 import { defaultTarget } from './exportNavigatorLayer';
@@ -29,7 +29,7 @@ export function registerExportReportCommand(store: RuleStore): vscode.Disposable
     const text = renderReport(store.model, choice.format, { displayPath: (p) => vscode.workspace.asRelativePath(store.uriOf(p)) });
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
     if (!(target instanceof vscode.Uri)) {
-      void vscode.window.showInformationMessage(plain(`Coverage report written to ${vscode.workspace.asRelativePath(uri)}.`), 'Open').then((a) => {
+      void vscode.window.showInformationMessage(noticeText(`Coverage report written to ${vscode.workspace.asRelativePath(uri)}.`), 'Open').then((a) => {
         if (a) void vscode.window.showTextDocument(uri);
       });
     }

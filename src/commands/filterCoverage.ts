@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { pickText } from '../outsideText';
 import { Domain, DOMAINS } from '../attack/types';
 import { SECTION } from '../config';
 import { LensContext } from '../context';
@@ -38,11 +39,11 @@ async function pickFilter(lens: LensContext): Promise<CoverageFilter | undefined
   const items: FilterItem[] = [{ label: 'Domains', kind: vscode.QuickPickItemKind.Separator }];
   for (const d of loaded) {
     const info = lens.index.domain(d)!;
-    items.push({ label: info.name, description: `${d} ${info.version}`, domain: d, picked: domains.has(d) });
+    items.push({ label: pickText(info.name), description: pickText(`${d} ${info.version}`), domain: d, picked: domains.has(d) });
   }
   items.push({ label: 'Platforms (none picked = all)', kind: vscode.QuickPickItemKind.Separator });
   for (const [platform, count] of platformCounts(lens, loaded)) {
-    items.push({ label: platform, description: `${count} techniques`, platform, picked: platforms.has(platform.toLowerCase()) });
+    items.push({ label: pickText(platform), description: `${count} techniques`, platform, picked: platforms.has(platform.toLowerCase()) });
   }
   const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Coverage: domains and platforms', placeHolder: 'Pick the ATT&CK domains and platforms to measure coverage against' });
   if (!picked) return undefined;

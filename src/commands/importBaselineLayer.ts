@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { MAX_SMALL_DATA_FILE_BYTES, readDataText } from '../workspace/readDataFile';
-import { plain } from './notice';
+import { noticeText } from '../outsideText';
 import { isLayerError, layerTechniqueIds, parseLayerText } from '../coverage/layerImport';
 import { Baseline, ThreatProfileState } from '../views/threatProfileState';
 
@@ -33,14 +33,14 @@ export async function importBaselineLayer(state: ThreatProfileState, uri?: vscod
     text = await readDataText(file, MAX_SMALL_DATA_FILE_BYTES);
   } catch (e) {
     const error = `Cannot read ${name}: ${(e as Error)?.message ?? String(e)}`;
-    void vscode.window.showErrorMessage(plain(error));
+    void vscode.window.showErrorMessage(noticeText(error));
     return { error };
   }
   // From a list of layers (one per domain), the one for the coverage scope's first domain.
   const layer = parseLayerText(text, state.store.model.domains[0]);
   if (isLayerError(layer)) {
     const error = `${name} is not a usable Navigator layer: ${layer.message}`;
-    void vscode.window.showErrorMessage(plain(error));
+    void vscode.window.showErrorMessage(noticeText(error));
     return { error, ...(layer.field ? { field: layer.field } : {}) };
   }
   const baseline: Baseline = { name: layer.name, source: file.toString(), techniques: layerTechniqueIds(layer), domain: layer.domain, importedAt: new Date().toISOString() };
@@ -49,10 +49,10 @@ export async function importBaselineLayer(state: ThreatProfileState, uri?: vscod
   const missing = comparison?.gaps.length ?? 0;
   void vscode.commands.executeCommand('attackLens.priorityGaps.focus').then(undefined, () => undefined);
   if (baseline.techniques.length > 0 && comparison?.inScope === 0) {
-    void vscode.window.showWarningMessage(plain(`Baseline “${layer.name}” (${layer.domain}): none of its ${baseline.techniques.length} techniques is in the coverage scope. Check attackLens.domains and attackLens.platforms.`));
+    void vscode.window.showWarningMessage(noticeText(`Baseline “${layer.name}” (${layer.domain}): none of its ${baseline.techniques.length} techniques is in the coverage scope. Check attackLens.domains and attackLens.platforms.`));
     return { baseline };
   }
-  void vscode.window.showInformationMessage(plain(`Baseline “${layer.name}”: ${baseline.techniques.length} techniques, ${missing} of them without a rule of ours (Priority gaps view).`));
+  void vscode.window.showInformationMessage(noticeText(`Baseline “${layer.name}”: ${baseline.techniques.length} techniques, ${missing} of them without a rule of ours (Priority gaps view).`));
   return { baseline };
 }
 

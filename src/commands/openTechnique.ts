@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { plain } from './notice';
+import { noticeText } from '../outsideText';
 import { AttackIndex } from '../attack/index';
 import { AttackEntry } from '../attack/types';
 import { LensContext } from '../context';
@@ -66,7 +66,7 @@ export function registerOpenTechniqueCommand(lens: LensContext): vscode.Disposab
     vscode.commands.registerCommand(OPEN_TECHNIQUE_COMMAND, async (arg?: unknown) => {
       const given = arg === undefined ? undefined : entryFromArgument(lens.index, arg);
       if (arg !== undefined && !given) {
-        void vscode.window.showWarningMessage(plain(`ATT&CK Lens: ${typeof arg === 'string' ? arg : 'that entry'} is not in ${lens.index.versionLabel}.`));
+        void vscode.window.showWarningMessage(noticeText(`ATT&CK Lens: ${typeof arg === 'string' ? arg : 'that entry'} is not in ${lens.index.versionLabel}.`));
         return undefined;
       }
       const entry = given ?? (await pickAttackEntry(lens, 'Open ATT&CK entry'));

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { plain } from './notice';
+import { noticeText } from '../outsideText';
 import { AttackEntry } from '../attack/types';
 import { LensContext } from '../context';
 import { entryFromArgument, pickAttackEntry } from '../editor/attackQuickPick';
@@ -33,7 +33,7 @@ export function registerSearchAttackCommand(lens: LensContext): vscode.Disposabl
   return vscode.commands.registerCommand(SEARCH_ATTACK_COMMAND, async (arg?: unknown): Promise<InsertionPlan | undefined> => {
     const given = arg === undefined ? undefined : entryFromArgument(lens.index, arg);
     if (arg !== undefined && !given) {
-      void vscode.window.showWarningMessage(plain(`ATT&CK Lens: ${String(typeof arg === 'string' ? arg : JSON.stringify(arg))} is not in ${lens.index.versionLabel}.`));
+      void vscode.window.showWarningMessage(noticeText(`ATT&CK Lens: ${String(typeof arg === 'string' ? arg : JSON.stringify(arg))} is not in ${lens.index.versionLabel}.`));
       return undefined;
     }
     const entry = given ?? (await pickAttackEntry(lens, 'Search ATT&CK'));

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { pickText } from '../outsideText';
 import { CompiledDomain } from '../attack/types';
 import { LensContext } from '../context';
 import { AttackDataEvent, attackDataEvents } from '../data/attackDataEvents';
@@ -67,14 +68,14 @@ function items(lens: LensContext, info: AttackDataInfo): ActionItem[] {
       .filter(([, n]) => n > 0)
       .map(([k, n]) => `${n.toLocaleString('en-US')} ${k}`)
       .join(' · ');
-    out.push({ label: `$(shield) ${/att&ck/i.test(d.name) ? d.name : `${d.name} ATT&CK`} v${d.version}`, description: d.modified ? `modified ${d.modified.slice(0, 10)}` : undefined, detail: counts });
+    out.push({ label: `$(shield) ${pickText(`${/att&ck/i.test(d.name) ? d.name : `${d.name} ATT&CK`} v${d.version}`)}`, description: d.modified ? pickText(`modified ${d.modified.slice(0, 10)}`) : undefined, detail: counts });
   }
   out.push({ label: 'Source', kind: vscode.QuickPickItemKind.Separator });
-  out.push({ label: `$(database) ${info.source}` });
+  out.push({ label: `$(database) ${pickText(info.source)}` });
   const last = info.events[info.events.length - 1];
-  if (last) out.push({ label: `$(${last.outcome === 'failed' ? 'warning' : 'history'}) Last change (${last.origin}, ${last.at.slice(11, 19)} UTC)`, detail: last.message });
+  if (last) out.push({ label: `$(${last.outcome === 'failed' ? 'warning' : 'history'}) Last change (${last.origin}, ${last.at.slice(11, 19)} UTC)`, detail: pickText(last.message) });
   out.push({ label: 'Actions', kind: vscode.QuickPickItemKind.Separator });
-  out.push({ label: '$(cloud-download) Update ATT&CK data…', description: lens.config.updateBaseUrl, run: () => vscode.commands.executeCommand('attackLens.updateAttackData') });
+  out.push({ label: '$(cloud-download) Update ATT&CK data…', description: pickText(lens.config.updateBaseUrl), run: () => vscode.commands.executeCommand('attackLens.updateAttackData') });
   out.push({ label: '$(gear) Use local STIX bundles…', description: 'attackLens.stixBundles', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'attackLens.stixBundles') });
   out.push({ label: '$(output) Show ATT&CK Lens log', run: () => lens.log.show() });
   return out;

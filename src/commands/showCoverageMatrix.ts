@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { plain } from './notice';
+import { noticeText } from '../outsideText';
 import { LensContext } from '../context';
 import { buildMatrix, MatrixGapInput } from '../coverage/matrixData';
 import { matrixGaps, rankGaps } from '../coverage/priorities';
@@ -61,7 +61,7 @@ export function registerCoverageMatrix(
       }
       await vscode.workspace.fs.writeFile(uri, bytes);
       if (!(target instanceof vscode.Uri)) {
-        void vscode.window.showInformationMessage(plain(`Coverage matrix exported to ${vscode.workspace.asRelativePath(uri)}.`), 'Reveal').then((a) => {
+        void vscode.window.showInformationMessage(noticeText(`Coverage matrix exported to ${vscode.workspace.asRelativePath(uri)}.`), 'Reveal').then((a) => {
           if (a) void vscode.commands.executeCommand('revealFileInOS', uri);
         });
       }

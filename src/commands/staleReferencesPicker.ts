@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { plain } from './notice';
+import { noticeText, pickText } from '../outsideText';
 import type { StaleCategory } from '../checks/staleReferences';
 import { LensContext } from '../context';
 import type { StaleItem } from './checkRulesAgainstAttack';
@@ -48,9 +48,9 @@ function rows(items: readonly StaleItem[]): Row[] {
       const fix = item.fix ?? item.fixes[0];
       out.push({
         item,
-        label: `${ICONS[category]} ${item.text || item.code}`,
-        description: `${item.path}:${item.line}`,
-        detail: fix ? `$(arrow-right) ${fix} · ${item.message}` : `${item.message} (no replacement to offer)`,
+        label: `${ICONS[category]} ${pickText(item.text || item.code)}`,
+        description: pickText(`${item.path}:${item.line}`),
+        detail: fix ? `$(arrow-right) ${pickText(`${fix} · ${item.message}`)}` : pickText(`${item.message} (no replacement to offer)`),
         buttons: fix ? [FIX_BUTTON, OPEN_BUTTON] : [OPEN_BUTTON],
       });
     }
@@ -86,16 +86,16 @@ export function showStaleReferencesPicker(lens: LensContext, initial: readonly S
     try {
       const message = await work();
       const left = await actions.rescan();
-      if (message) void vscode.window.showInformationMessage(message);
+      if (message) void vscode.window.showInformationMessage(noticeText(message));
       if (!left.length) {
-        void vscode.window.showInformationMessage(plain(`All ATT&CK references in the workspace are current in ${lens.index.versionLabel}.`));
+        void vscode.window.showInformationMessage(noticeText(`All ATT&CK references in the workspace are current in ${lens.index.versionLabel}.`));
         pick.hide();
         return;
       }
       show(left);
     } catch (e) {
       lens.log.error(`Check rules: ${(e as Error)?.stack ?? String(e)}`);
-      void vscode.window.showErrorMessage(plain(`ATT&CK Lens: ${(e as Error)?.message ?? String(e)}`));
+      void vscode.window.showErrorMessage(noticeText(`ATT&CK Lens: ${(e as Error)?.message ?? String(e)}`));
     } finally {
       pick.busy = false;
       pick.enabled = true;

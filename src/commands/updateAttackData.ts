@@ -8,7 +8,7 @@ import { download, DownloadProgress, downloadReleases, latestReleases, Release, 
 import { DownloadLimits } from '../data/httpDownload';
 import { cachedIndexUri } from '../data/loadAttackData';
 import { DigestTable, EMPTY_DIGESTS, parseReleaseDigests, parseUserDigests } from '../data/releaseDigests';
-import { plain } from './notice';
+import { noticeText } from '../outsideText';
 
 // "ATT&CK Lens: Update ATT&CK data": reads index.json at attackLens.updateBaseUrl, downloads the
 // newest Enterprise, Mobile and ICS bundles, verifies and compiles them, saves the compiled index
@@ -152,7 +152,7 @@ export function registerUpdateAttackDataCommand(lens: LensContext): vscode.Dispo
       if (!(e instanceof AttackDataError) && !cancelled) lens.log.error((e as Error).stack ?? String(e));
     }
     // The message quotes the server (status text, redirect target, bundle content) and becomes a notification.
-    outcome = { ...outcome, message: plain(outcome.message) };
+    outcome = { ...outcome, message: noticeText(outcome.message) };
     recordAttackDataEvent('update', outcome.status === 'updated' ? 'loaded' : outcome.status === 'failed' ? 'failed' : 'unchanged', outcome.message);
     if (outcome.status === 'failed') {
       lens.log.error(outcome.message);

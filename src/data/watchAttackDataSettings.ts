@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { noticeText } from '../outsideText';
 import { AttackDataError } from '../attack/types';
 import { LensContext } from '../context';
 import { recordAttackDataEvent } from './attackDataEvents';
@@ -39,7 +40,7 @@ async function reload(lens: LensContext): Promise<void> {
     const message = `ATT&CK Lens could not use attackLens.stixBundles and kept ${before}: ${reason}`;
     lens.log.error(message);
     recordAttackDataEvent('settings', 'failed', message);
-    void vscode.window.showErrorMessage(message, 'Open Settings').then((choice) => {
+    void vscode.window.showErrorMessage(noticeText(message), 'Open Settings').then((choice) => {
       if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'attackLens.stixBundles');
     });
   }

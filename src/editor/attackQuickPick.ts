@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { pickText } from '../outsideText';
 import { AttackIndex } from '../attack/index';
 import { AttackEntry } from '../attack/types';
 import { LensContext } from '../context';
@@ -19,9 +20,9 @@ export function entryItem(index: AttackIndex, e: AttackEntry): EntryItem {
   const aliases = 'aliases' in e ? e.aliases.filter((a) => a !== e.name).slice(0, 6).join(', ') : '';
   return {
     entry: e,
-    label: `${e.id}  ${parent ? `${parent.name}: ` : ''}${e.name}`,
+    label: pickText(`${e.id}  ${parent ? `${parent.name}: ` : ''}${e.name}`),
     description: kind,
-    detail: [tactics, aliases].filter(Boolean).join(' · ') || undefined,
+    detail: pickText([tactics, aliases].filter(Boolean).join(' · ')) || undefined,
     alwaysShow: true,
   };
 }

@@ -53,27 +53,10 @@ export class DocumentFindings {
   }
 }
 
-let lastPattern: { readonly source: string; readonly re?: RegExp } | undefined;
-
-/** attackLens.generic.idPattern as a RegExp; an invalid one falls back to the parser's default. */
-function genericPattern(lens: LensContext): RegExp | undefined {
-  const source = lens.config.genericIdPattern;
-  if (!source) return undefined;
-  if (lastPattern?.source !== source) {
-    try {
-      lastPattern = { source, re: new RegExp(source, 'g') };
-    } catch {
-      lens.log.warn(`attackLens.generic.idPattern is not a valid regular expression: ${source}`);
-      lastPattern = { source };
-    }
-  }
-  return lastPattern.re;
-}
-
 /** Parses rule text the way the workspace settings say the file is treated (`auto`: by content). */
 export function parseWithTreatment(lens: LensContext, text: string, path: string, treatment: RuleFormat | 'auto'): ParsedRuleFile {
   if (treatment === 'auto') return parseRuleFile(text, path, lens.index);
-  return parseRuleFile(text, path, lens.index, treatment === 'generic' ? { format: 'generic', genericPattern: genericPattern(lens) } : { format: treatment });
+  return parseRuleFile(text, path, lens.index, treatment === 'generic' ? { format: 'generic', genericPattern: lens.config.genericIdRegExp } : { format: treatment });
 }
 
 const shared = new WeakMap<LensContext, DocumentFindings>();

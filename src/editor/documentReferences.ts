@@ -28,22 +28,6 @@ export interface ReferenceTarget {
   readonly span: Span;
 }
 
-const patterns = new Map<string, RegExp | undefined>();
-
-/** `attackLens.generic.idPattern` as a RegExp; the built-in pattern when it is empty or invalid. */
-export function genericPattern(source: string): RegExp {
-  if (!patterns.has(source)) {
-    let re: RegExp | undefined;
-    try {
-      re = source ? new RegExp(source, 'g') : undefined;
-    } catch {
-      re = undefined;
-    }
-    patterns.set(source, re);
-  }
-  return patterns.get(source) ?? ID_IN_TEXT;
-}
-
 export class DocumentReferences {
   private readonly cache = new WeakMap<vscode.TextDocument, Entry>();
 
@@ -60,7 +44,7 @@ export class DocumentReferences {
     if (text.length > MAX_DOCUMENT_CHARS) return undefined;
     let parsed: ParsedRuleFile;
     try {
-      parsed = parseRuleFile(text, document.uri.fsPath || document.uri.path, this.lens.index, { format, genericPattern: format === 'generic' ? genericPattern(pattern) : undefined });
+      parsed = parseRuleFile(text, document.uri.fsPath || document.uri.path, this.lens.index, { format, genericPattern: format === 'generic' ? this.lens.config.genericIdRegExp ?? ID_IN_TEXT : undefined });
     } catch (e) {
       this.lens.log.error(`ATT&CK references could not be read for ${document.uri.toString(true)}: ${(e as Error)?.stack ?? String(e)}`);
       return undefined;

@@ -1,3 +1,4 @@
+import { markdownLink, markdownText } from '../outsideText';
 import { AttackIndex } from '../attack/index';
 import { attackUrl } from '../attack/ids';
 import { AttackEntry, Technique } from '../attack/types';
@@ -16,10 +17,8 @@ export interface EntryMarkdownOptions {
   readonly listLimit?: number;
 }
 
-/** Backslash-escapes every ASCII punctuation character (CommonMark), so no text becomes syntax. */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[!-/:-@[-`{-~]/g, '\\$&').replace(/\r?\n/g, ' ');
-}
+/** Backslash-escapes every ASCII punctuation character (CommonMark), so no text becomes syntax (src/outsideText.ts). */
+export { markdownText as escapeMarkdown };
 
 /** Text as an inline code span: nothing inside is interpreted, whatever it contains. */
 export function codeSpan(text: string): string {
@@ -29,11 +28,6 @@ export function codeSpan(text: string): string {
   return `${fence} ${flat} ${fence}`;
 }
 
-/** A link to the site; the URL is percent-encoded so it cannot close the link early. */
-function siteLink(label: string, url: string): string {
-  const safe = encodeURI(url).replace(/[()<>[\]]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
-  return /^https?:\/\//i.test(url) ? `[${escapeMarkdown(label)}](${safe})` : escapeMarkdown(url);
-}
 
 /**
  * An ATT&CK description as Markdown: `<code>` becomes a code span, ATT&CK's own links keep
@@ -45,7 +39,7 @@ export function descriptionMarkdown(description: string, full: boolean): string 
     .map((p) =>
       p
         .split(/(<code>[\s\S]*?<\/code>)/)
-        .map((part) => (part.startsWith('<code>') ? codeSpan(part.slice(6, -7)) : escapeMarkdown(part.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1'))))
+        .map((part) => (part.startsWith('<code>') ? codeSpan(part.slice(6, -7)) : markdownText(part.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1'))))
         .join(''),
     )
     .join('\n\n');
@@ -68,7 +62,7 @@ function kindLabel(e: AttackEntry): string {
 
 function named(index: AttackIndex, id: string): string {
   const e = index.get(id);
-  return e ? `${escapeMarkdown(e.id)} ${escapeMarkdown(e.name)}` : escapeMarkdown(id);
+  return e ? `${markdownText(e.id)} ${markdownText(e.name)}` : markdownText(id);
 }
 
 function list(items: readonly string[], limit: number): string {
@@ -77,14 +71,14 @@ function list(items: readonly string[], limit: number): string {
 }
 
 function tacticNames(index: AttackIndex, t: Technique): string {
-  return t.tactics.map((s) => escapeMarkdown(index.tactic(s, t.domain)?.name ?? s)).join(', ');
+  return t.tactics.map((s) => markdownText(index.tactic(s, t.domain)?.name ?? s)).join(', ');
 }
 
 /** The entry as Markdown: heading, status, facts, description, related entries, link. */
 export function entryMarkdown(index: AttackIndex, e: AttackEntry, options: EntryMarkdownOptions): string {
   const limit = options.listLimit ?? 8;
   const out: string[] = [];
-  out.push(`**${escapeMarkdown(e.id)} ${escapeMarkdown(e.name)}** — ${kindLabel(e)}`);
+  out.push(`**${markdownText(e.id)} ${markdownText(e.name)}** — ${kindLabel(e)}`);
   if (options.written && options.written !== e.id) out.push(`Written as ${codeSpan(options.written)}`);
   if (e.revoked) {
     const to = index.replacementOf(e.id);
@@ -95,7 +89,7 @@ export function entryMarkdown(index: AttackIndex, e: AttackEntry, options: Entry
   if (description) out.push(description);
   const related = relatedLines(index, e, limit);
   if (related.length) out.push(related.map((l) => `- ${l}`).join('\n'));
-  out.push(`${siteLink(`Open ${e.id} on the ATT&CK site`, attackUrl(e.id, options.siteBaseUrl))} · ${escapeMarkdown(`${e.domain} ${e.version ? `v${e.version}` : ''}`.trim())}`);
+  out.push(`${markdownLink(`Open ${e.id} on the ATT&CK site`, attackUrl(e.id, options.siteBaseUrl))} · ${markdownText(`${e.domain} ${e.version ? `v${e.version}` : ''}`.trim())}`);
   return out.filter(Boolean).join('\n\n');
 }
 
@@ -103,14 +97,14 @@ function facts(index: AttackIndex, e: AttackEntry, limit: number): string[] {
   const out: string[] = [];
   if (e.kind === 'technique') {
     if (e.tactics.length) out.push(`Tactics: ${tacticNames(index, e)}`);
-    if (e.platforms.length) out.push(`Platforms: ${e.platforms.map(escapeMarkdown).join(', ')}`);
+    if (e.platforms.length) out.push(`Platforms: ${e.platforms.map(markdownText).join(', ')}`);
     if (e.parent) out.push(`Sub-technique of ${named(index, e.parent)}`);
   } else if (e.kind === 'tactic') {
     out.push(`Shortname: ${codeSpan(e.shortname)} · ${index.techniquesForTactic(e.shortname, e.domain).length} techniques`);
   } else if (e.kind === 'group' || e.kind === 'campaign' || e.kind === 'software') {
     const aliases = e.aliases.filter((a) => a !== e.name);
-    if (aliases.length) out.push(`Aliases: ${list(aliases.map(escapeMarkdown), limit * 2)}`);
-    if (e.kind === 'software' && e.platforms.length) out.push(`Platforms: ${e.platforms.map(escapeMarkdown).join(', ')}`);
+    if (aliases.length) out.push(`Aliases: ${list(aliases.map(markdownText), limit * 2)}`);
+    if (e.kind === 'software' && e.platforms.length) out.push(`Platforms: ${e.platforms.map(markdownText).join(', ')}`);
     out.push(`Uses ${e.techniques.length} techniques${e.kind !== 'software' ? ` and ${e.software.length} software` : ''}`);
   } else if (e.kind === 'mitigation') {
     out.push(`Mitigates ${e.techniques.length} techniques`);
@@ -126,7 +120,7 @@ function relatedLines(index: AttackIndex, e: AttackEntry, limit: number): string
   const strategies = index.detectionStrategiesFor(e.id);
   if (strategies.length) out.push(`Detection strategies: ${list(strategies.map((s) => named(index, s.id)), limit)}`);
   const components = index.dataComponentsFor(e.id);
-  if (components.length) out.push(`Data components: ${list(components.map((c) => escapeMarkdown(c.name)), limit)}`);
+  if (components.length) out.push(`Data components: ${list(components.map((c) => markdownText(c.name)), limit)}`);
   const mitigations = index.mitigationsFor(e.id);
   if (mitigations.length) out.push(`Mitigations: ${list(mitigations.map((m) => named(index, m.id)), Math.min(limit, 5))}`);
   const groups = index.groupsUsing(e.id).length;
@@ -138,6 +132,6 @@ function relatedLines(index: AttackIndex, e: AttackEntry, limit: number): string
 /** A reference the index does not know (or text no entry is named by), escaped. */
 export function unknownReferenceMarkdown(index: AttackIndex, written: string, kind: string | undefined, id?: string): string {
   const what = kind ? `${kind[0].toUpperCase()}${kind.slice(1)}` : 'Reference';
-  const name = id && id !== written ? `${codeSpan(written)} (${escapeMarkdown(id)})` : codeSpan(written);
-  return `**${escapeMarkdown(what)} not in ATT&CK**: ${name} is not in ${escapeMarkdown(index.versionLabel)}.`;
+  const name = id && id !== written ? `${codeSpan(written)} (${markdownText(id)})` : codeSpan(written);
+  return `**${markdownText(what)} not in ATT&CK**: ${name} is not in ${markdownText(index.versionLabel)}.`;
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { untrustedMarkdown } from '../untrustedMarkdown';
 import { AttackIndex } from '../attack/index';
 import { LensContext } from '../context';
 import { registerForAttackDocuments } from './documentSelector';
@@ -17,12 +18,7 @@ export function hoverMarkdown(index: AttackIndex, target: ReferenceTarget, siteB
   return entryMarkdown(index, entry, { siteBaseUrl, fullDescription, written: ref.text });
 }
 
-export function untrustedMarkdown(text: string): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(text, false);
-  md.isTrusted = false;
-  md.supportHtml = false;
-  return md;
-}
+export { untrustedMarkdown };
 
 export function registerHover(lens: LensContext): vscode.Disposable {
   const references = documentReferences(lens);

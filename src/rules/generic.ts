@@ -2,22 +2,26 @@ import { AttackIndex } from '../attack/index';
 import { ID_IN_TEXT } from '../attack/ids';
 import { kindOfReference, lenientId, tacticId } from './refIds';
 import { baseName, inDeprecatedFolder, LineMap } from './text';
-import { AttackReference, ParsedRuleFile } from './types';
+import { AttackReference, ParsedRuleFile, RuleProblem } from './types';
 import { repairedMark, repairReferenceText } from './unreadable';
+import { matchUserPattern, SCAN_BUDGET_MS } from './idPattern';
 
 // Any other file: bare ATT&CK IDs matched by a pattern (default: ID_IN_TEXT), one rule per file.
 
 export function parseGeneric(text: string, path: string, index: AttackIndex | undefined, lines: LineMap, pattern: RegExp = ID_IN_TEXT): ParsedRuleFile {
-  const re = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
   const references: AttackReference[] = [];
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[0].length === 0) {
-      re.lastIndex++;
-      continue;
-    }
+  const problems: RuleProblem[] = [];
+  // A pattern from settings (attackLens.generic.idPattern) scans within a time budget; past it, the built-in pattern reads the file.
+  let matches = pattern === ID_IN_TEXT ? undefined : matchUserPattern(pattern, text);
+  if (pattern !== ID_IN_TEXT && !matches) {
+    problems.push({ message: `attackLens.generic.idPattern took longer than ${SCAN_BUDGET_MS} ms on this file; its IDs were read with the built-in pattern`, severity: 'warning', span: lines.span(0, 0) });
+  }
+  const used = matches ? pattern : ID_IN_TEXT;
+  matches ??= matchUserPattern(ID_IN_TEXT, text, Infinity)!;
+  for (const { match: m, index: matchIndex } of matches) {
     // A pattern with a capture group names the ID inside a larger match.
     const found = m[1] ?? m[0];
-    const at = m.index + Math.max(0, m[0].indexOf(found));
+    const at = matchIndex + Math.max(0, m[0].indexOf(found));
     const id = lenientId(found);
     const kind = id ? kindOfReference(id) : undefined;
     if (!id || !kind) continue;
@@ -31,14 +35,14 @@ export function parseGeneric(text: string, path: string, index: AttackIndex | un
     });
   }
   if (NON_ASCII.test(text)) {
-    for (const r of disguisedIds(text, re, lines)) references.push(r);
+    for (const r of disguisedIds(text, used, lines)) references.push(r);
     references.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.character - b.span.start.character);
   }
   return {
     path,
     format: 'generic',
     rules: [{ index: 0, title: baseName(path), deprecated: inDeprecatedFolder(path), span: lines.span(0, 0), platforms: [], references }],
-    problems: [],
+    problems,
   };
 }
 

@@ -21,18 +21,6 @@ export interface CoverageFeature {
   readonly tree: CoverageTreeProvider;
 }
 
-/** attackLens.generic.idPattern as a RegExp; an invalid pattern falls back to the parser's default. */
-function genericPattern(lens: LensContext): RegExp | undefined {
-  const source = lens.config.genericIdPattern;
-  if (!source) return undefined;
-  try {
-    return new RegExp(source, 'g');
-  } catch {
-    lens.log.warn(`attackLens.generic.idPattern is not a valid regular expression: ${source}`);
-    return undefined;
-  }
-}
-
 /** The URI string of the folder above the file's workspace folder: folder names above the workspace do not make rules deprecated. */
 function folderParent(path: string): string | undefined {
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(path, true))?.uri.toString();
@@ -42,7 +30,7 @@ function folderParent(path: string): string | undefined {
 export function registerCoverage(lens: LensContext): CoverageFeature {
   const store = new RuleStore(lens, (text, path, treatment) => {
     const root = folderParent(path);
-    return parseRuleFile(text, path, lens.index, treatment === 'generic' ? { format: 'generic', genericPattern: genericPattern(lens), root } : { format: treatment, root });
+    return parseRuleFile(text, path, lens.index, treatment === 'generic' ? { format: 'generic', genericPattern: lens.config.genericIdRegExp, root } : { format: treatment, root });
   });
   const tree = registerCoverageTree(lens, store);
   const disposable = vscode.Disposable.from(

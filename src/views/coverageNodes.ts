@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { escapeMarkdown } from '../editor/entryMarkdown';
+import { markdownLink, markdownText as escapeMarkdown } from '../outsideText';
+import { untrustedMarkdown } from '../untrustedMarkdown';
 import { CoverageProblem, percentOf, RevokedReference, RuleRef, SkippedFile, TacticCoverage, TechniqueCoverage, UnreadableReference } from '../coverage/model';
 
 // The coverage tree's node kinds and how each looks. Colours by number of rules:
@@ -55,8 +56,7 @@ export function tacticItem(c: TacticCoverage, showDomain: boolean): vscode.TreeI
   item.description = `${c.techniques.covered}/${c.techniques.total} techniques · ${c.techniques.total ? Math.round((c.techniques.covered / c.techniques.total) * 100) : 0}%`;
   item.iconPath = new vscode.ThemeIcon(pct > 0 ? 'shield' : 'circle-outline', percentColor(pct));
   item.contextValue = 'tactic';
-  const md = new vscode.MarkdownString(undefined, false);
-  md.isTrusted = false;
+  const md = untrustedMarkdown();
   md.appendMarkdown(`**${escapeMarkdown(`${c.tactic.id} ${c.tactic.name}`)}**\n\n`);
   md.appendMarkdown(escapeMarkdown(firstSentences(c.tactic.description)) + '\n\n');
   md.appendMarkdown(escapeMarkdown(`Techniques: ${c.techniques.covered}/${c.techniques.total} (${pct}%) · Sub-techniques: ${c.subtechniques.covered}/${c.subtechniques.total} (${percentOf(c.subtechniques)}%)`));
@@ -73,12 +73,11 @@ export function techniqueItem(c: TechniqueCoverage, key: string, hasChildren: bo
   item.description = direct ? plural(direct, 'rule') + (via ? ` · ${via} via sub-techniques` : '') : via ? `${plural(via, 'rule')} via sub-techniques` : 'no rules';
   item.iconPath = new vscode.ThemeIcon(c.covered ? (direct ? 'pass-filled' : 'pass') : 'circle-outline', countColor(c.ruleCount));
   item.contextValue = c.covered ? 'technique.covered' : 'technique.gap';
-  const md = new vscode.MarkdownString(undefined, false);
-  md.isTrusted = false;
+  const md = untrustedMarkdown();
   md.appendMarkdown(`**${escapeMarkdown(`${t.id} ${t.name}`)}**\n\n`);
   md.appendMarkdown(escapeMarkdown(firstSentences(t.description)) + '\n\n');
   md.appendMarkdown(escapeMarkdown(`Rules naming it: ${direct}` + (t.isSubtechnique ? '' : ` · via sub-techniques: ${via}`) + (t.platforms.length ? ` · Platforms: ${t.platforms.join(', ')}` : '')));
-  md.appendMarkdown(`\n\n[${t.id} on ATT&CK](${encodeURI(ctx.attackUrl(t.id))})`);
+  md.appendMarkdown(`\n\n${markdownLink(`${t.id} on ATT&CK`, ctx.attackUrl(t.id))}`);
   item.tooltip = md;
   return item;
 }
@@ -93,8 +92,7 @@ export function ruleItem(ref: RuleRef, key: string, ctx: NodeContext): vscode.Tr
   item.resourceUri = ctx.uriOf(ref.path);
   const range = new vscode.Range(line, ref.span.start.character, ref.span.end.line, ref.span.end.character);
   item.command = { command: 'vscode.open', title: 'Open rule', arguments: [ctx.uriOf(ref.path), { selection: range, preview: true }] };
-  const md = new vscode.MarkdownString(undefined, false);
-  md.isTrusted = false;
+  const md = untrustedMarkdown();
   md.appendMarkdown(`**${escapeMarkdown(ref.title)}**\n\n`);
   md.appendMarkdown(escapeMarkdown(`${ref.format} rule${ref.ruleId ? ` ${ref.ruleId}` : ''}`) + '\n\n' + escapeMarkdown(`${ctx.relativePath(ref.path)}:${line + 1} — ${ref.text}`));
   if (ref.revoked) md.appendMarkdown('\n\n' + escapeMarkdown(`${ref.revoked} is revoked in ATT&CK: the rule counts for its replacement. "Fix all revoked references in workspace" updates the tag.`));

@@ -91,9 +91,7 @@ export class MatrixPanel implements vscode.Disposable {
       store.onDidChange(() => this.invalidate()),
       inputs.onDidChange(() => this.invalidate()),
       lens.onDidChangeIndex(() => this.invalidate()),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('attackLens.siteBaseUrl')) this.invalidate();
-      }),
+      lens.config.onDidChange((affects) => affects('siteBaseUrl') && this.invalidate()),
     );
   }
 

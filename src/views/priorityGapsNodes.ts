@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { AtomicTest } from '../coverage/atomics';
 import { gapStatusText, PriorityGap } from '../coverage/priorities';
-import { escapeMarkdown } from '../editor/entryMarkdown';
+import { markdownLink, markdownText as escapeMarkdown } from '../outsideText';
+import { untrustedMarkdown } from '../untrustedMarkdown';
 import { Actor, DataComponent, DetectionStrategy, Tactic, Technique } from '../attack/types';
 
 // The Priority gaps view's node kinds and how each looks. A gap (or a technique listed under one
@@ -50,9 +51,7 @@ function names(items: readonly { readonly id: string; readonly name: string }[],
 
 /** The tooltip every technique node (gap or section entry) carries. */
 export function techniqueTooltip(f: TechniqueFacts, headline: string): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(undefined, false);
-  md.isTrusted = false;
-  md.supportHtml = false;
+  const md = untrustedMarkdown();
   md.appendMarkdown(`**${escapeMarkdown(`${f.technique.id} ${f.fullName}`)}**\n\n`);
   md.appendMarkdown(escapeMarkdown(headline) + '\n\n');
   md.appendMarkdown(escapeMarkdown(firstSentences(f.technique.description)) + '\n\n');
@@ -63,7 +62,7 @@ export function techniqueTooltip(f: TechniqueFacts, headline: string): vscode.Ma
   line('Data components (telemetry a rule needs)', f.dataComponents.length ? f.dataComponents.map((d) => d.name).join(', ') : 'none listed');
   if (f.uncoveredSubtechniques.length) line('Sub-techniques without rules', names(f.uncoveredSubtechniques, 10));
   if (f.atomicTests) line('Atomic Red Team tests', String(f.atomicTests.length));
-  md.appendMarkdown(`[${escapeMarkdown(f.technique.id)} on ATT&CK](${encodeURI(f.attackUrl)})`);
+  md.appendMarkdown(markdownLink(`${f.technique.id} on ATT&CK`, f.attackUrl));
   return md;
 }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { describeIndex, LensContext } from '../context';
+import { untrustedMarkdown } from '../untrustedMarkdown';
 
 /** "ATT&CK v18.1" in the status bar; the tooltip names every loaded domain and the data's source. */
 export function registerStatusBar(lens: LensContext): vscode.Disposable {
@@ -8,7 +9,7 @@ export function registerStatusBar(lens: LensContext): vscode.Disposable {
   item.command = 'attackLens.showAttackInfo';
   const render = () => {
     item.text = `$(shield) ${lens.index.versionLabel}`;
-    const tip = new vscode.MarkdownString(undefined, false);
+    const tip = untrustedMarkdown();
     tip.appendText(`ATT&CK Lens: ${describeIndex(lens.index)}\nSource: ${lens.indexSource}`);
     item.tooltip = tip;
     item.show();

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { clip, noticeText } from '../outsideText';
 import { FileTreatment } from '../config';
 import { LensContext } from '../context';
 import { CoverageModel, SkippedFile } from '../coverage/model';
@@ -78,12 +79,16 @@ export class RuleStore implements vscode.Disposable {
       this.status,
       lens.onDidChangeIndex(() => void this.rescan()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescan()),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (['files', 'coverage.exclude', 'generic.idPattern'].some((k) => e.affectsConfiguration(`attackLens.${k}`)) || e.affectsConfiguration('files.exclude') || e.affectsConfiguration('search.followSymlinks')) void this.rescan();
-        else if (['domains', 'platforms', 'coverage.includeDeprecatedRules'].some((k) => e.affectsConfiguration(`attackLens.${k}`))) {
+      // Through Config, so granting workspace trust (restricted settings start to apply) rescans too.
+      lens.config.onDidChange((affects) => {
+        if (['files', 'coverage.exclude', 'generic.idPattern'].some(affects)) void this.rescan();
+        else if (['domains', 'platforms', 'coverage.includeDeprecatedRules'].some(affects)) {
           this.currentModel = undefined;
           this.changed.fire({ kind: 'settings', uris: [] });
         }
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('files.exclude') || e.affectsConfiguration('search.followSymlinks')) void this.rescan();
       }),
     );
     void this.rescan();
@@ -246,9 +251,9 @@ export class RuleStore implements vscode.Disposable {
       for (const glob of globs) {
         if (!isMalformedGlob(glob) || this.warnedGlobs.has(glob)) continue;
         this.warnedGlobs.add(glob);
-        const message = `ATT&CK Lens: the glob "${glob}" in ${setting} is malformed (an unclosed { or a bad [range]) and matches nothing.`;
+        const message = `ATT&CK Lens: the glob "${clip(glob)}" in ${setting} is malformed (an unclosed { or a bad [range]) and matches nothing.`;
         this.lens.log.warn(message);
-        void vscode.window.showWarningMessage(message);
+        void vscode.window.showWarningMessage(noticeText(message));
       }
     }
   }

@@ -26,6 +26,8 @@ export interface StartOptions {
   readonly extensionsDir?: string;
   readonly echo?: boolean;
   readonly extraArgs?: readonly string[];
+  /** Leave workspace trust on (no --disable-workspace-trust): the opened folder starts untrusted, in Restricted Mode. */
+  readonly workspaceTrust?: boolean;
 }
 
 export function freePort(): Promise<number> {
@@ -44,8 +46,8 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `attack-lens-${prefix}-`));
 }
 
-export function baseArgs(userDataDir: string, extensionsDir: string): string[] {
-  return ['--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+export function baseArgs(userDataDir: string, extensionsDir: string, workspaceTrust = false): string[] {
+  return ['--auth', 'none', '--disable-telemetry', '--disable-update-check', ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 }
 
 async function waitForHealth(origin: string, proc: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
@@ -72,8 +74,8 @@ export async function startCodeServer(options: StartOptions = {}): Promise<CodeS
   const origin = `http://127.0.0.1:${port}`;
   const userDataDir = tempDir('user-data');
   const extensionsDir = options.extensionsDir ?? tempDir('extensions');
-  writeUserSettings(userDataDir);
-  const args = [entry, ...baseArgs(userDataDir, extensionsDir), '--bind-addr', `127.0.0.1:${port}`, ...(options.extraArgs ?? [])];
+  writeUserSettings(userDataDir, options.workspaceTrust);
+  const args = [entry, ...baseArgs(userDataDir, extensionsDir, options.workspaceTrust), '--bind-addr', `127.0.0.1:${port}`, ...(options.extraArgs ?? [])];
   const proc = spawn(process.execPath, args, {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -107,7 +109,8 @@ export async function startCodeServer(options: StartOptions = {}): Promise<CodeS
 }
 
 /** Quiet, offline-friendly defaults: no gallery checks, no welcome page, no telemetry. */
-export function writeUserSettings(userDataDir: string): void {
+/** With `workspaceTrust`, trust stays on and nothing asks at startup, so a folder opens untrusted (Restricted Mode). */
+export function writeUserSettings(userDataDir: string, workspaceTrust = false): void {
   const settings = {
     'telemetry.telemetryLevel': 'off',
     'extensions.autoCheckUpdates': false,
@@ -116,7 +119,8 @@ export function writeUserSettings(userDataDir: string): void {
     'workbench.startupEditor': 'none',
     'workbench.enableExperiments': false,
     'update.mode': 'none',
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': workspaceTrust,
+    ...(workspaceTrust ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' } : {}),
     'git.openRepositoryInParentFolders': 'never',
   };
   const file = path.join(userDataDir, 'User', 'settings.json');

@@ -19,6 +19,8 @@ const suiteIndex = path.join(projectRoot, 'out', 'test', 'host', 'suiteIndex.js'
 const resultsDir = path.join(projectRoot, 'test-results');
 const timeoutMs = Number(process.env.ATTACK_LENS_SUITE_TIMEOUT_MS) || 5 * 60_000;
 const verbose = !!process.env.ATTACK_LENS_VERBOSE;
+/** Suites that run with workspace trust on and their folder untrusted; every other suite runs trusted. */
+const UNTRUSTED_SUITES = new Set(['restricted']);
 
 interface SuiteRun {
   readonly name: string;
@@ -28,6 +30,8 @@ interface SuiteRun {
   readonly fixture: string;
   /** Installs the extension from the .vsix instead of loading it from the repository. */
   readonly vsix?: boolean;
+  /** Runs with workspace trust on and the folder untrusted (Restricted Mode). */
+  readonly untrusted?: boolean;
 }
 
 interface Totals {
@@ -82,6 +86,7 @@ async function runSuite(run: SuiteRun): Promise<Totals> {
 
   const server: CodeServer = await startCodeServer({
     extensionsDir,
+    workspaceTrust: run.untrusted,
     env: {
       ATTACK_LENS_SUITE: run.name,
       ATTACK_LENS_TESTS_DIR: run.testsDir,
@@ -89,6 +94,7 @@ async function runSuite(run: SuiteRun): Promise<Totals> {
       ATTACK_LENS_UI_DIR: uiDir,
       ATTACK_LENS_EXPECT_INSTALLED: run.vsix ? extensionsDir : '',
       ATTACK_LENS_VSIX_FILE: vsix,
+      ATTACK_LENS_UNTRUSTED: run.untrusted ? '1' : '',
     },
   });
   cleanups.push(() => server.stop());
@@ -235,9 +241,12 @@ async function main(): Promise<number> {
     name,
     testsDir: path.join(integrationOut, name),
     fixture: path.join(projectRoot, 'test', 'fixtures', 'workspaces', name),
+    untrusted: UNTRUSTED_SUITES.has(name),
   }));
   if (withVsix) {
     runs.push({ name: 'vsix', testsDir: path.join(projectRoot, 'out', 'test', 'host', 'vsix'), fixture: path.join(projectRoot, 'test', 'fixtures', 'workspaces', 'foundation'), vsix: true });
+    // The installed extension (not one under development, which VS Code never disables) must run in Restricted Mode too.
+    runs.push({ name: 'vsix-restricted', testsDir: path.join(projectRoot, 'out', 'test', 'host', 'vsix'), fixture: path.join(projectRoot, 'test', 'fixtures', 'workspaces', 'restricted'), vsix: true, untrusted: true });
   }
   const total: Totals = { passed: 0, failed: 0, pending: 0 };
   for (const run of runs) {

@@ -35,6 +35,11 @@ describe('packaged extension (.vsix)', () => {
     assert.ok(mb <= 5, `${path.basename(file)} is ${mb.toFixed(2)} MB`);
   });
 
+  it('runs in the workspace trust state the runner chose (vsix-restricted: Restricted Mode)', async () => {
+    await installed();
+    assert.strictEqual(vscode.workspace.isTrusted, !process.env.ATTACK_LENS_UNTRUSTED);
+  });
+
   it('activates with its bundled ATT&CK v18.1 index', async () => {
     const { ext, api } = await installed();
     assert.strictEqual(ext.isActive, true);
