@@ -19,6 +19,21 @@ export const FUZZY_OPTIONS = {
   minMatchCharLength: 2,
 } as const satisfies IFuseOptions<unknown>;
 
+/**
+ * Longest query searched; longer ones are cut (the longest ATT&CK name, a detection
+ * strategy's, is 124 characters). fuse.js's cost grows with the query times the documents: a
+ * 10 KB query pasted into the search box took 17 s.
+ */
+export const MAX_QUERY_LENGTH = 128;
+
+/** The query as searched: trimmed and cut to MAX_QUERY_LENGTH (never inside a surrogate pair). The one place queries are bounded, for search and completion alike. */
+export function searchQuery(text: string): string {
+  const t = text.trim();
+  if (t.length <= MAX_QUERY_LENGTH) return t;
+  const end = /[\uD800-\uDBFF]/.test(t[MAX_QUERY_LENGTH - 1]) ? MAX_QUERY_LENGTH - 1 : MAX_QUERY_LENGTH;
+  return t.slice(0, end).trim();
+}
+
 export interface SearchOptions {
   readonly kinds?: readonly EntryKind[];
   readonly limit?: number;
@@ -120,7 +135,7 @@ export class AttackSearch {
 
   /** Best matches first: the exact ID, ID-prefix matches, exact names, then fuzzy name/alias matches. */
   search(text: string, opts: SearchOptions = {}): SearchHit[] {
-    const query = text.trim();
+    const query = searchQuery(text);
     if (!query) return [];
     const limit = opts.limit ?? 20;
     const hits: SearchHit[] = [];
