@@ -114,8 +114,8 @@ const GENERATORS: Record<AdversarialFormat, Record<InputClass, Generator>> = {
     'long-line': (n) => fill(n, ELASTIC_HEAD, (r) => `description = "${'a \\" '.repeat(Math.floor((r - 17) / 5))}"\n`),
     // A multi-line string full of lines that look like headers and keys.
     'long-quoted': (n) => fill(n, ELASTIC_HEAD, (r) => `query = '''\n${repeatTo(r - 20, '[rule.threat] "x\nid = "T1059"\n')}'''\n`),
-    // A table header that never closes, padded with what the header pattern accepts.
-    'unterminated': (n) => fill(n, ELASTIC_HEAD, (r) => `[rule.${'a . '.repeat(Math.floor((r - 8) / 4))}\n`),
+    // A table header that never closes, padded with spaces (which the header's name and the blanks around it both accept).
+    'unterminated': (n) => fill(n, ELASTIC_HEAD, (r) => `[rule.a${' '.repeat(r - 9)}\n`),
   },
   yaral: {
     'blank-lines': (n) => fill(n, YARAL_RULE(0), (r) => repeatTo(r, (i) => (i % 2 ? ' \n' : '\n'))),
