@@ -20,17 +20,30 @@ export const FUZZY_OPTIONS = {
 } as const satisfies IFuseOptions<unknown>;
 
 /**
- * Longest query searched; longer ones are cut (the longest ATT&CK name, a detection
- * strategy's, is 124 characters). fuse.js's cost grows with the query times the documents: a
- * 10 KB query pasted into the search box took 17 s.
+ * Longest query looked up by ID and exact name; longer ones are cut (the longest ATT&CK name, a
+ * detection strategy's, is 124 characters). A 10 KB query pasted into the search box took 17 s.
  */
 export const MAX_QUERY_LENGTH = 128;
+/**
+ * Longest query matched fuzzily: fuse.js's cost grows with the query's length (in 32-character
+ * chunks) times the documents, about 0.4 s at 64 characters over the whole index, twice that at 128.
+ */
+export const MAX_FUZZY_QUERY_LENGTH = 64;
 
-/** The query as searched: trimmed and cut to MAX_QUERY_LENGTH (never inside a surrogate pair). The one place queries are bounded, for search and completion alike. */
+/** The query as searched: trimmed and cut to MAX_QUERY_LENGTH. The one place queries are bounded, for search and completion alike. */
 export function searchQuery(text: string): string {
-  const t = text.trim();
-  if (t.length <= MAX_QUERY_LENGTH) return t;
-  const end = /[\uD800-\uDBFF]/.test(t[MAX_QUERY_LENGTH - 1]) ? MAX_QUERY_LENGTH - 1 : MAX_QUERY_LENGTH;
+  return cut(text.trim(), MAX_QUERY_LENGTH);
+}
+
+/** The part of a (searchQuery'd) query that is matched fuzzily. */
+export function fuzzyQuery(query: string): string {
+  return cut(query, MAX_FUZZY_QUERY_LENGTH);
+}
+
+/** At most `max` characters, never ending inside a surrogate pair. */
+function cut(t: string, max: number): string {
+  if (t.length <= max) return t;
+  const end = /[\uD800-\uDBFF]/.test(t[max - 1]) ? max - 1 : max;
   return t.slice(0, end).trim();
 }
 
@@ -155,7 +168,7 @@ export class AttackSearch {
     if (hits.length < limit && query.length >= 2) {
       const q = query.toLowerCase();
       const ranked = this.build()
-        .search(query, { limit: limit * 3 })
+        .search(fuzzyQuery(query), { limit: limit * 3 })
         .map((r) => ({ entry: r.item.entry, score: (r.score ?? 1) * (startsWord(r.item, q) ? 0.5 : 1) + KIND_PENALTY[r.item.entry.kind] }))
         .sort((a, b) => a.score - b.score);
       for (const r of ranked) {

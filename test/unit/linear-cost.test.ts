@@ -351,6 +351,10 @@ describe('linear cost: search and text from ATT&CK data', function () {
     const junk = Array.from({ length: 10_000 }, (_, i) => 'abcdefghij'[i % 10]).join('');
     assert.ok(new AttackSearch(index18()).search(junk).length <= 20);
     assert.strictEqual(searchQuery(`${'x'.repeat(MAX_QUERY_LENGTH - 1)}\u{1F600}`).length, MAX_QUERY_LENGTH - 1, 'never half a surrogate pair');
+    // The longest names are still found exactly, past the shorter fuzzy cut.
+    const longest = [...index18().entries()].filter((e) => e.kind === 'detection-strategy').sort((a, b) => b.name.length - a.name.length)[0];
+    assert.ok(longest.name.length > 100);
+    assert.strictEqual(new AttackSearch(index18()).search(longest.name, { kinds: ['detection-strategy'], includeInactive: true })[0]?.entry.id, longest.id);
   });
 
   it('stripCitations on 500 KB of blanks (50 KB took 2.4 s)', () => {
