@@ -19,6 +19,35 @@ export const FUZZY_OPTIONS = {
   minMatchCharLength: 2,
 } as const satisfies IFuseOptions<unknown>;
 
+/**
+ * Longest query looked up by ID and exact name; longer ones are cut (the longest ATT&CK name, a
+ * detection strategy's, is 124 characters). A 10 KB query pasted into the search box took 17 s.
+ */
+export const MAX_QUERY_LENGTH = 128;
+/**
+ * Longest query matched fuzzily: fuse.js's bitap works in 32-character chunks, and each chunk is
+ * a search of the whole index (bench on the shared machine: one word 50 ms; 32 characters 166 ms,
+ * 64: 596 ms, 128: 796 ms). Longer names are still found by their first 32 characters.
+ */
+export const MAX_FUZZY_QUERY_LENGTH = 32;
+
+/** The query as searched: trimmed and cut to MAX_QUERY_LENGTH. The one place queries are bounded, for search and completion alike. */
+export function searchQuery(text: string): string {
+  return cut(text.trim(), MAX_QUERY_LENGTH);
+}
+
+/** The part of a (searchQuery'd) query that is matched fuzzily. */
+export function fuzzyQuery(query: string): string {
+  return cut(query, MAX_FUZZY_QUERY_LENGTH);
+}
+
+/** At most `max` characters, never ending inside a surrogate pair. */
+function cut(t: string, max: number): string {
+  if (t.length <= max) return t;
+  const end = /[\uD800-\uDBFF]/.test(t[max - 1]) ? max - 1 : max;
+  return t.slice(0, end).trim();
+}
+
 export interface SearchOptions {
   readonly kinds?: readonly EntryKind[];
   readonly limit?: number;
@@ -120,7 +149,7 @@ export class AttackSearch {
 
   /** Best matches first: the exact ID, ID-prefix matches, exact names, then fuzzy name/alias matches. */
   search(text: string, opts: SearchOptions = {}): SearchHit[] {
-    const query = text.trim();
+    const query = searchQuery(text);
     if (!query) return [];
     const limit = opts.limit ?? 20;
     const hits: SearchHit[] = [];
@@ -140,7 +169,7 @@ export class AttackSearch {
     if (hits.length < limit && query.length >= 2) {
       const q = query.toLowerCase();
       const ranked = this.build()
-        .search(query, { limit: limit * 3 })
+        .search(fuzzyQuery(query), { limit: limit * 3 })
         .map((r) => ({ entry: r.item.entry, score: (r.score ?? 1) * (startsWord(r.item, q) ? 0.5 : 1) + KIND_PENALTY[r.item.entry.kind] }))
         .sort((a, b) => a.score - b.score);
       for (const r of ranked) {

@@ -48,10 +48,73 @@ function slotEdits(ref: AttackReference, to: AttackEntry): TextEdit[] {
   return edits;
 }
 
-function nearestBefore(refs: readonly AttackReference[], ref: AttackReference, match: (r: AttackReference) => boolean): AttackReference | undefined {
-  let best: AttackReference | undefined;
-  for (const r of refs) if (r !== ref && r.span.start.line < ref.span.start.line && match(r) && (!best || r.span.start.line > best.span.start.line)) best = r;
-  return best;
+/**
+ * A rule's references grouped by kind and canonical ID, built once per rule: looking through
+ * every sibling for each reference was quadratic in a file of many threat blocks. Each group
+ * is in sibling order, with the running maximum of its lines beside it.
+ */
+interface SiblingGroup {
+  readonly refs: readonly AttackReference[];
+  readonly maxLine: readonly number[];
+  /** Indexes into `refs`, by line, ties in sibling order. */
+  readonly byLine: readonly number[];
+}
+
+const siblingIndexes = new WeakMap<readonly AttackReference[], Map<string, SiblingGroup>>();
+
+function siblingGroup(siblings: readonly AttackReference[], kind: string, id: string): SiblingGroup | undefined {
+  let groups = siblingIndexes.get(siblings);
+  if (!groups) {
+    const lists = new Map<string, AttackReference[]>();
+    for (const r of siblings) {
+      const key = `${r.kind} ${canonicalIdSpelling(r.text) ?? ''}`;
+      let list = lists.get(key);
+      if (!list) lists.set(key, (list = []));
+      list.push(r);
+    }
+    groups = new Map();
+    for (const [key, refs] of lists) {
+      const maxLine: number[] = [];
+      for (const r of refs) maxLine.push(Math.max(maxLine[maxLine.length - 1] ?? -1, r.span.start.line));
+      const byLine = refs.map((_, i) => i).sort((a, b) => refs[a].span.start.line - refs[b].span.start.line || a - b);
+      groups.set(key, { refs, maxLine, byLine });
+    }
+    siblingIndexes.set(siblings, groups);
+  }
+  return groups.get(`${kind} ${id}`);
+}
+
+/** The sibling of that kind and ID on the nearest line above `ref` (the first listed of those on that line). */
+function nearestBefore(siblings: readonly AttackReference[], ref: AttackReference, kind: string, id: string): AttackReference | undefined {
+  const g = siblingGroup(siblings, kind, id);
+  if (!g) return undefined;
+  const line = ref.span.start.line;
+  let lo = 0;
+  let hi = g.byLine.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (g.refs[g.byLine[mid]].span.start.line < line) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === 0) return undefined;
+  const best = g.refs[g.byLine[lo - 1]].span.start.line;
+  while (lo > 1 && g.refs[g.byLine[lo - 2]].span.start.line === best) lo--;
+  return g.refs[g.byLine[lo - 1]];
+}
+
+/** The first sibling (in sibling order) of that kind and ID on a line below `ref`. */
+function firstAfter(siblings: readonly AttackReference[], ref: AttackReference, kind: string, id: string): AttackReference | undefined {
+  const g = siblingGroup(siblings, kind, id);
+  if (!g) return undefined;
+  const line = ref.span.start.line;
+  let lo = 0;
+  let hi = g.maxLine.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (g.maxLine[mid] <= line) lo = mid + 1;
+    else hi = mid;
+  }
+  return g.refs[lo];
 }
 
 /** Name, URL, parent and tactic agreement for one Elastic ID whose entry is known and current. */
@@ -81,7 +144,7 @@ export function checkElasticSlot(index: AttackIndex, ref: AttackReference, entry
   const realParent = entry.parent ?? parentOf(entry.id);
   if (declaredParent && realParent && declaredParent !== realParent) {
     const p = index.get(realParent);
-    const under = nearestBefore(siblings, ref, (r) => r.kind === 'technique' && canonicalIdSpelling(r.text) === declaredParent);
+    const under = nearestBefore(siblings, ref, 'technique', declaredParent);
     const related = under ? [{ message: `the technique it is listed under, ${declaredParent}`, span: under.span }] : undefined;
     out.push(finding('attack-lens/wrong-parent', `${label(entry)} is a sub-technique of ${p ? label(p) : realParent}, not of ${declaredParent}`, ref.span, [], { ref, related }));
   }
@@ -93,7 +156,7 @@ export function checkElasticSlot(index: AttackIndex, ref: AttackReference, entry
     if (!parent || !parent.tactics.includes(tactic.shortname)) return;
   }
   const names = entry.tactics.map((s) => index.tactic(s, entry.domain)?.name ?? s).join(', ');
-  const block = siblings.find((r) => r.kind === 'tactic' && canonicalIdSpelling(r.text) === tactic.id && r.span.start.line > ref.span.start.line) ?? nearestBefore(siblings, ref, (r) => r.kind === 'tactic' && canonicalIdSpelling(r.text) === tactic.id);
+  const block = firstAfter(siblings, ref, 'tactic', tactic.id) ?? nearestBefore(siblings, ref, 'tactic', tactic.id);
   const related = block ? [{ message: `the tactic of this threat block, ${tactic.id} (${tactic.name})`, span: block.span }] : undefined;
   out.push(finding('attack-lens/wrong-tactic', `${label(entry)} is not a ${tactic.name} technique; its tactics: ${names}`, ref.span, [], { ref, related }));
 }

@@ -14,6 +14,7 @@ export function checkSigmaRule(index: AttackIndex, rule: DetectionRule, lines: T
   const tactics = new Set<string>();
   const techniques: { ref: AttackReference; technique: Technique }[] = [];
   const tagRefs = rule.references.filter((r) => r.field.startsWith('tags'));
+  let tagCounts: ReadonlyMap<string, number> | undefined;
   for (const ref of rule.references) {
     const tag = readSigmaTag(ref.text);
     if (!tag || tag.kind === 'other') continue;
@@ -45,7 +46,7 @@ export function checkSigmaRule(index: AttackIndex, rule: DetectionRule, lines: T
       continue;
     }
     if (ref.text !== tag.canonical) out.push(tagFormat(ref, tag.canonical));
-    const entry = checkEntry(index, ref, tag.id, (id) => rewriteTag(lines, rule, ref, id), out);
+    const entry = checkEntry(index, ref, tag.id, (id) => rewriteTag(lines, (tagCounts ??= countTagIds(rule)), ref, id), out);
     if (entry?.kind === 'technique' && index.isActive(entry)) techniques.push({ ref, technique: entry });
   }
   if (techniques.length === 0) return;
@@ -63,9 +64,27 @@ export function checkSigmaRule(index: AttackIndex, rule: DetectionRule, lines: T
   }
 }
 
+/**
+ * How many of the rule's references are ID tags of each ID, counted once per rule: looking
+ * through every reference for each revoked tag was quadratic (4 000 revoked tags: 2.9 s).
+ */
+function countTagIds(rule: DetectionRule): ReadonlyMap<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of rule.references) {
+    const id = tagId(r);
+    if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function tagId(ref: AttackReference): string | undefined {
+  const tag = readSigmaTag(ref.text);
+  return tag?.kind === 'id' ? tag.id : undefined;
+}
+
 /** Edits that make a tag name `id`; when the rule already has that tag, the line goes instead of doubling it. */
-function rewriteTag(lines: TextLines, rule: DetectionRule, ref: AttackReference, id: string): TextEdit[] {
-  const tagged = rule.references.some((r) => r !== ref && readSigmaTag(r.text)?.kind === 'id' && (readSigmaTag(r.text) as { id: string }).id === id);
+function rewriteTag(lines: TextLines, tagCounts: ReadonlyMap<string, number>, ref: AttackReference, id: string): TextEdit[] {
+  const tagged = (tagCounts.get(id) ?? 0) - (tagId(ref) === id ? 1 : 0) > 0;
   const line = lines.line(ref.span.start.line);
   if (tagged && ref.span.start.line === ref.span.end.line && /^\s*-\s*['"]?$/.test(line.slice(0, ref.span.start.character)) && /^['"]?\s*(#.*)?$/.test(line.slice(ref.span.end.character))) {
     return [{ span: { start: { line: ref.span.start.line, character: 0 }, end: { line: ref.span.start.line + 1, character: 0 } }, newText: '' }];

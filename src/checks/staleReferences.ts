@@ -85,8 +85,9 @@ function urlTechniques(file: ParsedRuleFile, text: string): Map<number, string[]
     const end = Math.min(lineCount, file.rules[i + 1]?.span.start.line ?? lineCount);
     const ids: string[] = [];
     for (let n = rule.span.start.line; n < end; n++) {
-      const m = /^\s*\w*url\w*\s*=\s*"[^"]*\/techniques\/(T\d{4})(?:\/(\d{3}))?\/?"/i.exec(lines.line(n));
-      if (m) ids.push(m[2] ? `${m[1]}.${m[2]}` : m[1]);
+      // The key is read whole, then tested for `url`: `\w*url\w*` backtracked quadratically on a long word.
+      const m = /^\s*(\w+)\s*=\s*"[^"]*\/techniques\/(T\d{4})(?:\/(\d{3}))?\/?"/i.exec(lines.line(n));
+      if (m && /url/i.test(m[1])) ids.push(m[3] ? `${m[2]}.${m[3]}` : m[2]);
     }
     out.set(rule.index, ids);
   });

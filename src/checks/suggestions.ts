@@ -20,7 +20,21 @@ const MAX_DIGIT_NEIGHBOURS = 2;
  * Known, active entries close to an unknown ID: the entry the sibling name names, the parent of
  * an unknown sub-technique, and IDs one digit (or one adjacent swap) away when there are few.
  */
-export function closestIds(index: AttackIndex, unknownId: string, siblingName?: string): Suggestion[] {
+export function closestIds(index: AttackIndex, unknownId: string, siblingName?: string): readonly Suggestion[] {
+  let perIndex = suggestionCache.get(index);
+  if (!perIndex || perIndex.size >= MAX_CACHED_SUGGESTIONS) suggestionCache.set(index, (perIndex = new Map()));
+  const key = `${unknownId}\u0000${siblingName ?? ''}`;
+  let found = perIndex.get(key);
+  if (!found) perIndex.set(key, (found = computeClosestIds(index, unknownId, siblingName)));
+  return found;
+}
+
+// Suggestions per index, by unknown ID and sibling name: a file naming the same unknown ID many
+// times (or thousands of unknown IDs, each again on every keystroke) looks each up once.
+const suggestionCache = new WeakMap<AttackIndex, Map<string, readonly Suggestion[]>>();
+const MAX_CACHED_SUGGESTIONS = 50_000;
+
+function computeClosestIds(index: AttackIndex, unknownId: string, siblingName?: string): Suggestion[] {
   const kind = kindOfId(unknownId);
   const out: Suggestion[] = [];
   const add = (s: Suggestion) => {

@@ -86,7 +86,8 @@ export function parseAtomicsCsv(text: string): AtomicsIndex {
   const missing = REQUIRED.filter((r) => col(r) < 0);
   if (missing.length) throw new Error(`not an Atomic Red Team index: the header has no ${missing.map((m) => `"${m}"`).join(', ')} column`);
   const [cTactic, cTech, cTechName, cNum, cName, cGuid, cExec] = ['Tactic', 'Technique #', 'Technique Name', 'Test #', 'Test Name', 'Test GUID', 'Executor Name'].map(col);
-  const byGuid = new Map<string, { test: AtomicTest; tactics: string[] }>();
+  // `seen` beside each list: a test repeated on many rows (one per tactic) is merged in one pass.
+  const byGuid = new Map<string, { test: AtomicTest; tactics: string[]; seen: Set<string> }>();
   const order: string[] = [];
   const problems: { line: number; message: string }[] = [];
   for (const row of rows.slice(1)) {
@@ -101,11 +102,14 @@ export function parseAtomicsCsv(text: string): AtomicsIndex {
     const tactic = get(cTactic);
     const known = byGuid.get(guid);
     if (known) {
-      if (tactic && !known.tactics.includes(tactic)) known.tactics.push(tactic);
+      if (tactic && !known.seen.has(tactic)) {
+        known.seen.add(tactic);
+        known.tactics.push(tactic);
+      }
       continue;
     }
     const tactics = tactic ? [tactic] : [];
-    byGuid.set(guid, { test: { technique, techniqueName: get(cTechName), number: Number(get(cNum)) || 0, name: get(cName), guid, executor: get(cExec), tactics }, tactics });
+    byGuid.set(guid, { test: { technique, techniqueName: get(cTechName), number: Number(get(cNum)) || 0, name: get(cName), guid, executor: get(cExec), tactics }, tactics, seen: new Set(tactics) });
     order.push(guid);
   }
   const byTechnique = new Map<string, AtomicTest[]>();

@@ -187,9 +187,10 @@ export class CoverageModel {
   }
 
   private addRule(file: ParsedRuleFile, rule: DetectionRule, serial: number, unknown: Map<string, RuleRef[]>, revoked: RevokedReference[], unreadable: UnreadableReference[]): void {
-    // A rule names a handful of IDs: arrays beat sets here, and this runs for every rule on every change.
-    const seen: string[] = [];
-    const viaSeen: string[] = [];
+    // A rule names a handful of IDs: arrays beat sets here, and this runs for every rule on every
+    // change; past a few dozen (a generated file naming thousands) a Set keeps it linear.
+    const seen = smallSet();
+    const viaSeen = smallSet();
     const refOf = (r: AttackReference, revokedId?: string): RuleRef => {
       const ref = { path: file.path, ruleIndex: rule.index, rule: serial, title: rule.title, ruleId: rule.id, format: file.format, text: r.text, span: r.span };
       return revokedId ? { ...ref, revoked: revokedId } : ref;
@@ -203,8 +204,8 @@ export class CoverageModel {
       if (res.kind === 'other') continue;
       if (res.kind === 'unknown') {
         const key = '?' + res.key;
-        if (seen.includes(key)) continue;
-        seen.push(key);
+        if (seen.has(key)) continue;
+        seen.add(key);
         const list = unknown.get(res.key);
         if (list) list.push(refOf(r));
         else unknown.set(res.key, [refOf(r)]);
@@ -212,14 +213,14 @@ export class CoverageModel {
       }
       if (res.revoked) revoked.push({ ref: refOf(r, res.revoked), id: res.revoked, replacement: res.target });
       const target = res.target;
-      if (!target || seen.includes(target)) continue;
-      seen.push(target);
+      if (!target || seen.has(target)) continue;
+      seen.add(target);
       const ref = refOf(r, res.revoked);
       this.entry(target).rules.push(ref);
       // A Windows-only sub-technique says nothing about its parent on Linux: only in-scope ones count.
       const parent = res.parent;
-      if (parent && !viaSeen.includes(parent) && this.subInScope(target)) {
-        viaSeen.push(parent);
+      if (parent && !viaSeen.has(parent) && this.subInScope(target)) {
+        viaSeen.add(parent);
         this.entry(parent).via.push(ref);
       }
     }
@@ -345,6 +346,22 @@ export class CoverageModel {
       items,
     };
   }
+}
+
+/** A set of strings that is an array while small (cheaper for the usual handful) and a Set past 32. */
+function smallSet(): { has(s: string): boolean; add(s: string): void } {
+  let list: string[] | undefined = [];
+  let set: Set<string> | undefined;
+  return {
+    has: (s) => (list ? list.includes(s) : set!.has(s)),
+    add: (s) => {
+      if (!list) set!.add(s);
+      else if (list.push(s) > 32) {
+        set = new Set(list);
+        list = undefined;
+      }
+    },
+  };
 }
 
 export function percentOf(c: Count): number {

@@ -1,6 +1,6 @@
 import Fuse from 'fuse.js';
 import { AttackIndex } from '../attack/index';
-import { FUZZY_OPTIONS } from '../attack/search';
+import { FUZZY_OPTIONS, fuzzyQuery, searchQuery } from '../attack/search';
 import { AttackEntry, EntryKind } from '../attack/types';
 
 // Fuzzy name/alias matching for completion, within the per-keystroke budget. fuse.js over the
@@ -81,15 +81,16 @@ function startsWord(doc: Doc, q: string): boolean {
 
 /** Active entries the query matches fuzzily by name, alias or full name, best first. */
 export function fuzzyEntries(index: AttackIndex, query: string, accepts: (e: AttackEntry) => boolean, limit: number): FuzzyHit[] {
-  const q = query.trim().toLowerCase();
+  const cut = searchQuery(query);
+  const q = cut.toLowerCase();
   if (q.length < 2) return [];
   const pattern = q.replace(/\s+/g, '');
   const docs = documents(index).filter((d) => accepts(d.entry) && mayShow(pattern, d));
   if (!docs.length) return [];
   const fuse = new Fuse(docs, FUZZY_OPTIONS);
-  const exact = new Set(index.byExactName(query.trim()).map((e) => e.id));
+  const exact = new Set(index.byExactName(cut).map((e) => e.id));
   return fuse
-    .search(query.trim(), { limit: limit * 3 })
+    .search(fuzzyQuery(cut), { limit: limit * 3 })
     .map((r) => ({ entry: r.item.entry, score: exact.has(r.item.entry.id) ? 0 : (r.score ?? 1) * (startsWord(r.item, q) ? 0.5 : 1) + (KIND_PENALTY[r.item.entry.kind] ?? 0.06) }))
     .sort((a, b) => a.score - b.score)
     .slice(0, limit);

@@ -23,7 +23,9 @@ export { markdownText as escapeMarkdown };
 /** Text as an inline code span: nothing inside is interpreted, whatever it contains. */
 export function codeSpan(text: string): string {
   const flat = text.replace(/[\r\n]+/g, ' ');
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((r) => r.length));
+  // A loop, not Math.max(...runs): spreading a few hundred thousand runs overflows the stack.
+  let longest = 0;
+  for (const run of flat.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
   const fence = '`'.repeat(longest + 1);
   return `${fence} ${flat} ${fence}`;
 }
@@ -37,12 +39,51 @@ export function descriptionMarkdown(description: string, full: boolean): string 
   const paragraphs = description.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
   return (full ? paragraphs : paragraphs.slice(0, 1))
     .map((p) =>
-      p
-        .split(/(<code>[\s\S]*?<\/code>)/)
-        .map((part) => (part.startsWith('<code>') ? codeSpan(part.slice(6, -7)) : markdownText(part.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1'))))
+      codeParts(p)
+        .map((part) => (part.code ? codeSpan(part.text) : markdownText(linkTexts(part.text))))
         .join(''),
     )
     .join('\n\n');
+}
+
+// The two scanners below do what `/(<code>[\s\S]*?<\/code>)/` and `/\[([^\]]*)\]\([^)]*\)/g` did
+// with plain searches that never look at a character twice: those patterns searched to the end
+// of the text from every unclosed `<code>` or `[`, quadratic on a description (from a bundle
+// the user points at) full of them.
+
+/** The text cut into `<code>…</code>` contents and the text between them; an unclosed `<code>` is text. */
+function codeParts(text: string): { code: boolean; text: string }[] {
+  const parts: { code: boolean; text: string }[] = [];
+  let done = 0;
+  for (;;) {
+    const open = text.indexOf('<code>', done);
+    const close = open < 0 ? -1 : text.indexOf('</code>', open + 6);
+    if (close < 0) break;
+    parts.push({ code: false, text: text.slice(done, open) }, { code: true, text: text.slice(open + 6, close) });
+    done = close + 7;
+  }
+  parts.push({ code: false, text: text.slice(done) });
+  return parts;
+}
+
+/** Markdown links `[text](url)` replaced by their text. */
+export function linkTexts(text: string): string {
+  let out = '';
+  let done = 0;
+  // The next `]` and `)` found so far: positions only move forward, so each is searched for once.
+  let bracket = -1;
+  let paren = -1;
+  for (let open = text.indexOf('['); open >= 0; open = text.indexOf('[', open + 1)) {
+    if (bracket <= open) bracket = text.indexOf(']', open + 1);
+    if (bracket < 0) break;
+    if (text[bracket + 1] !== '(') continue;
+    if (paren <= bracket + 1) paren = text.indexOf(')', bracket + 2);
+    if (paren < 0) break;
+    out += text.slice(done, open) + text.slice(open + 1, bracket);
+    done = paren + 1;
+    open = paren;
+  }
+  return out + text.slice(done);
 }
 
 function kindLabel(e: AttackEntry): string {

@@ -145,14 +145,20 @@ function inlineThreatBlocks(threat: unknown, text: string): ThreatBlock[] | unde
   if (!Array.isArray(threat) || threat.length === 0) return undefined;
   const from = Math.max(0, text.search(/\bthreat\b/));
   const used = new Set<number>();
+  // Where the search for each quoted value resumes: occurrences before it are used, so a value
+  // repeated n times is found in one pass instead of n searches from `from`.
+  const resume = new Map<string, number>();
   const locate = (v: unknown): TomlString | undefined => {
     if (typeof v !== 'string' || v === '') return undefined;
     for (const quote of ['"', "'"]) {
-      for (let at = text.indexOf(quote + v + quote, from); at >= 0; at = text.indexOf(quote + v + quote, at + 1)) {
+      const needle = quote + v + quote;
+      for (let at = text.indexOf(needle, resume.get(needle) ?? from); at >= 0; at = text.indexOf(needle, at + 1)) {
         if (used.has(at)) continue;
         used.add(at);
+        resume.set(needle, at + 1);
         return { text: v, start: at + 1, end: at + 1 + v.length };
       }
+      resume.set(needle, text.length);
     }
     return undefined;
   };

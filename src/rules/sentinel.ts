@@ -62,11 +62,11 @@ function tacticReferences(node: YNode | undefined, ruleIndex: number, index: Att
 }
 
 function connectorIds(node: YNode | undefined): string[] {
-  const out: string[] = [];
-  if (node?.kind !== 'seq') return out;
+  const out = new Set<string>();
+  if (node?.kind !== 'seq') return [];
   for (const item of node.items) {
     const id = str(get(item, 'connectorId')) ?? str(item);
-    if (id && !out.includes(id)) out.push(id);
+    if (id) out.add(id);
   }
-  return out;
+  return [...out];
 }

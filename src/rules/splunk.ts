@@ -42,9 +42,9 @@ export function parseSplunk(text: string, path: string, index: AttackIndex | und
 }
 
 function dataSources(root: YNode): string[] {
-  const out: string[] = [];
-  for (const key of ['data_source', 'data_sources']) for (const s of scalars(get(root, key))) if (!out.includes(s.value.trim())) out.push(s.value.trim());
-  return out;
+  const out = new Set<string>();
+  for (const key of ['data_source', 'data_sources']) for (const s of scalars(get(root, key))) out.add(s.value.trim());
+  return [...out];
 }
 
 /** ESCU has no severity field of its own; honour one when a file states it. */

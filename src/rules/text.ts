@@ -12,9 +12,8 @@ export class LineMap {
   private cursorOffset = 0;
   private cursorLine = 0;
   private cursorLineStart = 0;
-  // The first `\n` at or after cursorOffset (-1: none; undefined: not looked for yet), so many
-  // offsets on one long line do not each search to the end of the text.
-  private cursorNextBreak: number | undefined;
+  /** The first `\n` at or after the cursor's line start (-2: not looked up yet, -1: none), so a long line is not searched again per offset. */
+  private cursorBreak = -2;
 
   constructor(readonly text: string) {
     this.hasCR = text.indexOf('\r') >= 0;
@@ -37,20 +36,19 @@ export class LineMap {
 
   position(offset: number): Position {
     const at = Math.max(0, Math.min(offset, this.text.length));
-    if (!this.hasCR && !this.starts) {
-      if (at < this.cursorOffset) {
-        this.cursorOffset = this.cursorLine = this.cursorLineStart = 0;
-        this.cursorNextBreak = undefined;
-      }
+    // An offset behind the cursor switches to the line table: restarting the cursor from the
+    // top each time was quadratic for a parser asking in a mixed order (YARA-L: each rule's
+    // tactics, then its techniques).
+    if (!this.hasCR && !this.starts && at >= this.cursorOffset) {
       const t = this.text;
-      let nl = this.cursorNextBreak ?? t.indexOf('\n', this.cursorOffset);
+      let nl = this.cursorBreak === -2 ? t.indexOf('\n', this.cursorLineStart) : this.cursorBreak;
       while (nl >= 0 && nl < at) {
         this.cursorLine++;
         this.cursorLineStart = nl + 1;
         nl = t.indexOf('\n', nl + 1);
       }
+      this.cursorBreak = nl;
       this.cursorOffset = at;
-      this.cursorNextBreak = nl;
       return { line: this.cursorLine, character: at - this.cursorLineStart };
     }
     const starts = this.lineStarts();

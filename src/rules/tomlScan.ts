@@ -35,7 +35,12 @@ export interface TomlScan {
   readonly strings: TomlLine[];
 }
 
-const HEADER = /^[ \t]*(\[\[?)[ \t]*([A-Za-z0-9_.\- "']+?)[ \t]*\]\]?[ \t]*(?:#.*)?$/;
+// A header is read in two steps: the bracketed part up to the first `]` (one pass, no
+// backtracking), then its name. The single pattern this replaces had a lazy name next to
+// `[ \t]*`, both matching spaces, which took quadratic time on a header that never closes.
+const HEADER = /^[ \t]*(\[\[?)([^\]]*)\]\]?[ \t]*(?:#.*)?$/;
+const HEADER_NAME = /^[A-Za-z0-9_.\- "']+$/;
+
 const KEY_STRING = /^[ \t]*([A-Za-z0-9_-]+|"[^"]*")[ \t]*=[ \t]*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')[ \t]*(?:#.*)?$/;
 const MULTILINE_OPEN = /=[ \t]*("""|''')/;
 
@@ -59,8 +64,9 @@ export function scanToml(text: string): TomlScan {
       const first = line.trimStart()[0];
       if (first === '[') {
         const h = HEADER.exec(line);
-        if (h) {
-          table = h[2].replace(/[ \t]*\.[ \t]*/g, '.').replace(/["']/g, '');
+        const name = h ? trimSpaces(h[2]) : '';
+        if (h && name && HEADER_NAME.test(name)) {
+          table = name.split('.').map(trimSpaces).join('.').replace(/["']/g, '');
           arrayTable = h[1] === '[[';
           serial++;
           headers.push({ table, arrayTable, serial, start: lineStart + line.indexOf('['), end: lineStart + line.length });
@@ -92,4 +98,13 @@ export function multilineOpenedBy(line: string): string | undefined {
   const ml = MULTILINE_OPEN.exec(line);
   if (!ml) return undefined;
   return line.slice(ml.index + ml[0].length).includes(ml[1]) ? undefined : ml[1];
+}
+
+/** Without leading and trailing spaces and tabs. A loop: `/[ \t]+$/` rescans a run of spaces from each of its characters. */
+function trimSpaces(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && (s.charCodeAt(start) === 32 || s.charCodeAt(start) === 9)) start++;
+  while (end > start && (s.charCodeAt(end - 1) === 32 || s.charCodeAt(end - 1) === 9)) end--;
+  return s.slice(start, end);
 }

@@ -64,12 +64,19 @@ export function parseYaml(text: string, lines: LineMap): YamlFile {
   let root: YNode | undefined;
   let inDocument = false;
   let duplicate: YScalar | undefined;
+  // Scalar keys seen per mapping: a Set, as a scan of the keys before each one was quadratic (95 000 keys: 16 s).
+  const keysSeen = new WeakMap<YMap, Set<string>>();
   const attach = (node: YNode): void => {
     const parent = stack[stack.length - 1];
     if (!parent) root = node;
     else if (parent.kind === 'seq') parent.items.push(node);
     else if (parent.keys.length === parent.values.length) {
-      if (!duplicate && node.kind === 'scalar' && parent.keys.some((k) => k.kind === 'scalar' && k.value === node.value)) duplicate = node;
+      if (!duplicate && node.kind === 'scalar') {
+        let seen = keysSeen.get(parent);
+        if (!seen) keysSeen.set(parent, (seen = new Set()));
+        if (seen.has(node.value)) duplicate = node;
+        else seen.add(node.value);
+      }
       parent.keys.push(node);
     } else parent.values.push(node);
   };

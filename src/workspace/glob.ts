@@ -1,67 +1,232 @@
 // Glob matching for paths relative to a workspace folder, with VS Code's glob syntax:
 // `*` and `?` within a segment, `**` across segments, `{a,b}` alternatives, `[abc]` classes.
 // findFiles applies globs while scanning; this checks single files the watcher reports.
+//
+// A glob is compiled to a small automaton and run over the path keeping the set of states it
+// can be in (Thompson's construction), so matching costs |glob| × |path| whatever the glob. A
+// backtracking RegExp took exponential time on `**/` repeated (`**/` × 12 against a 40-level
+// path: 58 s).
 
-const cache = new Map<string, RegExp>();
-const NOTHING = /(?!)/;
+/** A compiled glob. */
+export interface GlobMatcher {
+  /** Whether the whole `/`-separated relative path matches. */
+  test(path: string): boolean;
+  /** Whether the path, or one of the folders it sits in, matches (one pass over the path). */
+  testPathOrAncestor(path: string): boolean;
+  /** True when the glob is malformed (`{a,b`, `[z-a]`): it then matches nothing. */
+  readonly malformed: boolean;
+}
 
-/** The glob as an anchored RegExp over `/`-separated relative paths; one that matches nothing when the glob is malformed (`{a,b`, `[z-a]`). */
-export function globToRegExp(glob: string): RegExp {
-  let re = cache.get(glob);
-  if (!re) {
-    try {
-      re = new RegExp(`^${translate(glob.replace(/^\.\//, ''))}$`);
-    } catch {
-      re = NOTHING;
-    }
-    cache.set(glob, re);
+// Program instructions: a character test, a fork, a jump, the end.
+type Instruction =
+  | { readonly op: 'char'; readonly accepts: (c: string) => boolean }
+  | { readonly op: 'split'; readonly a: number; readonly b: number }
+  | { readonly op: 'jump'; readonly to: number }
+  | { readonly op: 'match' };
+
+const notSlash = (c: string) => c !== '/';
+const slash = (c: string) => c === '/';
+// `.` of the RegExp this replaces: anything but a line terminator.
+const notLineBreak = (c: string) => c !== '\n' && c !== '\r' && c !== '\u2028' && c !== '\u2029';
+
+class Malformed extends Error {}
+
+/** Builds the program while reading the glob; `{...}` alternatives nest. */
+class Compiler {
+  readonly program: Instruction[] = [];
+  private i = 0;
+
+  constructor(private readonly glob: string) {}
+
+  compile(): Instruction[] {
+    this.sequence(false);
+    if (this.i < this.glob.length) throw new Malformed();
+    this.program.push({ op: 'match' });
+    return this.program;
   }
-  return re;
+
+  private emit(ins: Instruction): number {
+    this.program.push(ins);
+    return this.program.length - 1;
+  }
+
+  private patch(at: number, ins: Instruction): void {
+    this.program[at] = ins;
+  }
+
+  /** `x*` for a one-character test x. */
+  private star(accepts: (c: string) => boolean): void {
+    const fork = this.emit({ op: 'jump', to: -1 });
+    this.emit({ op: 'char', accepts });
+    this.emit({ op: 'jump', to: fork });
+    this.patch(fork, { op: 'split', a: fork + 1, b: this.program.length });
+  }
+
+  /** `(?:[^/]*\/)*`: any run of whole segments, each with its slash. */
+  private segments(): void {
+    const outer = this.emit({ op: 'jump', to: -1 });
+    this.star(notSlash);
+    this.emit({ op: 'char', accepts: slash });
+    this.emit({ op: 'jump', to: outer });
+    this.patch(outer, { op: 'split', a: outer + 1, b: this.program.length });
+  }
+
+  /** Reads up to the end of the glob, or (inside braces) to the `,` or `}` that ends an alternative. */
+  private sequence(inBraces: boolean): void {
+    const g = this.glob;
+    while (this.i < g.length) {
+      const c = g[this.i];
+      if (inBraces && (c === ',' || c === '}')) return;
+      if (c === '*') {
+        if (g[this.i + 1] === '*') {
+          const atStart = this.i === 0 || g[this.i - 1] === '/';
+          const atEnd = this.i + 2 === g.length || g[this.i + 2] === '/';
+          this.i += 2;
+          if (atStart && atEnd) {
+            if (g[this.i] === '/') {
+              this.i++;
+              // `**/**/` is `**/`: collapsing the run keeps the program small.
+              while (g.startsWith('**/', this.i)) this.i += 3;
+              this.segments();
+            } else this.star(notLineBreak);
+            continue;
+          }
+        } else this.i++;
+        this.star(notSlash);
+      } else if (c === '?') {
+        this.i++;
+        this.emit({ op: 'char', accepts: notSlash });
+      } else if (c === '{') {
+        this.i++;
+        this.alternatives();
+      } else if (c === '[') {
+        const close = g.indexOf(']', this.i + 1);
+        if (close < 0) {
+          this.i++;
+          this.emit({ op: 'char', accepts: (x) => x === '[' });
+        } else {
+          this.emit({ op: 'char', accepts: characterClass(g.slice(this.i + 1, close)) });
+          this.i = close + 1;
+        }
+      } else {
+        this.i++;
+        this.emit({ op: 'char', accepts: (x) => x === c });
+      }
+    }
+  }
+
+  /** After `{`: alternatives separated by `,` up to the matching `}`. */
+  private alternatives(): void {
+    const jumpsToEnd: number[] = [];
+    for (;;) {
+      const fork = this.emit({ op: 'jump', to: -1 });
+      this.sequence(true);
+      const c = this.glob[this.i];
+      if (c === undefined) throw new Malformed();
+      this.i++;
+      if (c === ',') {
+        jumpsToEnd.push(this.emit({ op: 'jump', to: -1 }));
+        this.patch(fork, { op: 'split', a: fork + 1, b: this.program.length });
+      } else {
+        // The last alternative: its fork is a plain fall-through.
+        this.patch(fork, { op: 'jump', to: fork + 1 });
+        break;
+      }
+    }
+    for (const j of jumpsToEnd) this.patch(j, { op: 'jump', to: this.program.length });
+  }
+}
+
+/** `[abc]`, `[a-z]`, `[!a]` as a one-character test; a class a RegExp refuses (`[z-a]`) makes the glob malformed. */
+function characterClass(body: string): (c: string) => boolean {
+  let re: RegExp;
+  try {
+    re = new RegExp(`^[${body.replace(/^!/, '^').replace(/\\/g, '\\\\')}]$`);
+  } catch {
+    throw new Malformed();
+  }
+  return (c) => re.test(c);
+}
+
+class Automaton implements GlobMatcher {
+  readonly malformed = false;
+  private readonly marks: Int32Array;
+  private generation = 0;
+
+  constructor(private readonly program: readonly Instruction[]) {
+    this.marks = new Int32Array(program.length);
+  }
+
+  test(path: string): boolean {
+    return this.run(path, false);
+  }
+
+  testPathOrAncestor(path: string): boolean {
+    return this.run(path, true);
+  }
+
+  /** Runs the automaton; with `ancestors`, also accepts when the text before any inner `/` matches. */
+  private run(path: string, ancestors: boolean): boolean {
+    let current: number[] = [];
+    this.generation++;
+    this.add(current, 0);
+    for (let k = 0; k < path.length; k++) {
+      if (current.length === 0) return false;
+      const c = path[k];
+      if (ancestors && c === '/' && k > 0 && this.accepting(current)) return true;
+      const next: number[] = [];
+      this.generation++;
+      for (const pc of current) {
+        const ins = this.program[pc];
+        if (ins.op === 'char' && ins.accepts(c)) this.add(next, pc + 1);
+      }
+      current = next;
+    }
+    return this.accepting(current);
+  }
+
+  private accepting(states: readonly number[]): boolean {
+    for (const pc of states) if (this.program[pc].op === 'match') return true;
+    return false;
+  }
+
+  /** Adds `pc` and everything reachable from it without reading a character, each once per step (`generation` names the step). */
+  private add(states: number[], start: number): void {
+    const todo = [start];
+    while (todo.length) {
+      const pc = todo.pop()!;
+      if (this.marks[pc] === this.generation) continue;
+      this.marks[pc] = this.generation;
+      const ins = this.program[pc];
+      if (ins.op === 'split') todo.push(ins.b, ins.a);
+      else if (ins.op === 'jump') todo.push(ins.to);
+      else states.push(pc);
+    }
+  }
+}
+
+const NOTHING: GlobMatcher = { malformed: true, test: () => false, testPathOrAncestor: () => false };
+
+const cache = new Map<string, GlobMatcher>();
+
+/** The glob compiled for `/`-separated relative paths; one that matches nothing when the glob is malformed (`{a,b`, `[z-a]`). */
+export function compileGlob(glob: string): GlobMatcher {
+  let m = cache.get(glob);
+  if (!m) {
+    try {
+      m = new Automaton(new Compiler(glob.replace(/^\.\//, '')).compile());
+    } catch (e) {
+      if (!(e instanceof Malformed)) throw e;
+      m = NOTHING;
+    }
+    cache.set(glob, m);
+  }
+  return m;
 }
 
 /** Whether the glob is malformed, and so matches nothing. */
 export function isMalformedGlob(glob: string): boolean {
-  return globToRegExp(glob) === NOTHING;
-}
-
-function translate(glob: string): string {
-  let out = '';
-  let inBraces = 0;
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        const atStart = i === 0 || glob[i - 1] === '/';
-        const atEnd = i + 2 === glob.length || glob[i + 2] === '/';
-        i++;
-        if (atStart && atEnd) {
-          if (glob[i + 1] === '/') {
-            i++;
-            out += '(?:[^/]*/)*';
-          } else out += '.*';
-          continue;
-        }
-      }
-      out += '[^/]*';
-    } else if (c === '?') out += '[^/]';
-    else if (c === '{') {
-      inBraces++;
-      out += '(?:';
-    } else if (c === '}' && inBraces > 0) {
-      inBraces--;
-      out += ')';
-    } else if (c === ',' && inBraces > 0) out += '|';
-    else if (c === '[') {
-      const close = glob.indexOf(']', i + 1);
-      if (close < 0) out += '\\[';
-      else {
-        const body = glob.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
-        out += `[${body}]`;
-        i = close;
-      }
-    } else out += c.replace(/[.+^$()|\\\]]/g, '\\$&');
-  }
-  return out;
+  return compileGlob(glob).malformed;
 }
 
 /**
@@ -69,13 +234,7 @@ function translate(glob: string): string {
  * excludes everything under node_modules, as files.exclude does.
  */
 export function matchesPathOrAncestor(glob: string, relativePath: string): boolean {
-  const re = globToRegExp(glob);
-  const p = relativePath.replace(/\\/g, '/');
-  if (re.test(p)) return true;
-  for (let i = p.lastIndexOf('/'); i > 0; i = p.lastIndexOf('/', i - 1)) {
-    if (re.test(p.slice(0, i))) return true;
-  }
-  return false;
+  return compileGlob(glob).testPathOrAncestor(relativePath.replace(/\\/g, '/'));
 }
 
 /** files.exclude style object (`{ "**\/.git": true }`) → the globs that are switched on. */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { FileTreatment } from '../config';
 import { SkippedFile } from '../coverage/model';
-import { enabledGlobs, globToRegExp, matchesPathOrAncestor } from './glob';
+import { compileGlob, enabledGlobs, matchesPathOrAncestor } from './glob';
 import { walkFolder } from './walkFolder';
 
 // Which workspace files are rule files, and how each is treated, from `attackLens.files`
@@ -59,7 +59,7 @@ export interface FoundRuleFile {
 /** Whether a folder (relative path) is excluded, so that nothing below it can be a rule file. */
 export function folderExcluded(selection: RuleFileSelection, relativePath: string): boolean {
   // `**/node_modules/**` matches the folder's contents, not the folder: test `folder/` too.
-  return selection.exclude.some((g) => matchesPathOrAncestor(g, relativePath) || globToRegExp(g).test(relativePath + '/'));
+  return selection.exclude.some((g) => matchesPathOrAncestor(g, relativePath) || compileGlob(g).test(relativePath + '/'));
 }
 
 /**

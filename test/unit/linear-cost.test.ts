@@ -1,0 +1,396 @@
+import * as assert from 'assert';
+import { stripCitations } from '../../src/attack/compile';
+import { MAX_QUERY_LENGTH, AttackSearch, searchQuery } from '../../src/attack/search';
+import { applyEdits, fixAllEdits } from '../../src/checks/fixAll';
+import { checkRuleFile } from '../../src/checks/referenceChecks';
+import { staleReferences } from '../../src/checks/staleReferences';
+import { parseAtomicsCsv } from '../../src/coverage/atomics';
+import { isLayerError, parseLayer } from '../../src/coverage/layerImport';
+import { CoverageModel } from '../../src/coverage/model';
+import { profileFromLayer } from '../../src/coverage/profile';
+import { fuzzyEntries } from '../../src/editor/completionFuzzy';
+import { codeSpan, descriptionMarkdown, linkTexts } from '../../src/editor/entryMarkdown';
+import { detectRuleFormat, parseRuleFile } from '../../src/rules/index';
+import { scanToml } from '../../src/rules/tomlScan';
+import { AttackReference, ParsedRuleFile, span } from '../../src/rules/types';
+import { compileGlob, matchesPathOrAncestor } from '../../src/workspace/glob';
+import { index18 } from './helpers/attackData';
+
+// Each finding of issue #10 §1 and its siblings, at a size where the old code took minutes
+// (so a regression fails here by timing out), asserting what the result must be. No timing
+// assertions: the bench (test/bench/adversarial.bench.ts) prints the figures.
+
+/** Deterministic pseudo-random numbers (xorshift), so a failing case can be reproduced. */
+function random(seed: number): (n: number) => number {
+  let x = seed || 1;
+  return (n) => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) % n;
+  };
+}
+
+describe('linear cost: rule parsers on hostile text', function () {
+  this.timeout(60_000);
+
+  it('format detection reads past 1 MB of blank lines (`^\\s*` under /m was quadratic)', () => {
+    const blank = ' \n\n\t\n'.repeat(200_000);
+    assert.strictEqual(detectRuleFormat(`${blank}rule r {\n  meta:\n    a = "b"\n}\n`, 'rules/r'), 'yaral');
+    assert.strictEqual(detectRuleFormat(`${blank}[rule]\r\nname = "x"\r\n`, 'rules/r.toml'), 'elastic', 'a CRLF header still counts');
+    assert.strictEqual(detectRuleFormat(`${blank}[rule]\nname = "x"\n`, 'rules/r'), 'elastic');
+    assert.strictEqual(detectRuleFormat(blank, 'rules/r.toml'), undefined);
+    assert.strictEqual(detectRuleFormat(blank, 'rules/r'), undefined);
+  });
+
+  it('a TOML table header that never closes is no header; a long closed one keeps its name', () => {
+    // Spaces are what the old pattern's lazy name and its `[ \t]*` both took: quadratic.
+    assert.deepStrictEqual(scanToml(`[rule.a${' '.repeat(500_000)}\nid = "T1059"\n`).headers, []);
+    assert.deepStrictEqual(scanToml(`[rule.${'a . '.repeat(250_000)}\n`).headers, []);
+    const closed = scanToml(`[ rule . ${'a . '.repeat(100_000)}b ]\nid = "T1059"\n`);
+    assert.strictEqual(closed.headers.length, 1);
+    assert.strictEqual(closed.headers[0].table, `rule.${'a.'.repeat(100_000)}b`);
+    assert.strictEqual(closed.strings[0].table, closed.headers[0].table);
+    assert.deepStrictEqual(scanToml('[[rule.threat]] # x\n[ rule.threat.tactic ]\n[bad name!]\n').headers.map((h) => [h.table, h.arrayTable]), [
+      ['rule.threat', true],
+      ['rule.threat.tactic', false],
+    ]);
+  });
+
+  it('YARA-L: 116 000 rule headers without a closing brace are each a rule with one problem', () => {
+    const n = 116_000;
+    const text = Array.from({ length: n }, (_, i) => `rule r${i} {\n`).join('');
+    const parsed = parseRuleFile(text, 'many.yaral');
+    assert.strictEqual(parsed.rules.length, n);
+    assert.strictEqual(parsed.problems.length, n);
+    assert.strictEqual(parsed.problems[n - 1].message, `Rule "r${n - 1}" has no closing brace`);
+    assert.strictEqual(parsed.problems[n - 1].span.start.line, n - 1);
+  });
+
+  it('YARA-L: a rule is closed by a brace of its own, not by one of the rule before', () => {
+    const parsed = parseRuleFile('rule a {\n  meta:\n    x = "1"\n}\nrule b {\n  meta:\n    x = "2"\n', 'two.yaral');
+    assert.deepStrictEqual(parsed.rules.map((r) => r.title), ['a', 'b']);
+    assert.deepStrictEqual(parsed.problems.map((p) => p.message), ['Rule "b" has no closing brace']);
+  });
+
+  it('YAML: 95 000 keys then a duplicate: one problem on the duplicate (keys.some was quadratic)', () => {
+    const keys = Array.from({ length: 95_000 }, (_, i) => `  k${i}: v`).join('\n');
+    const text = `title: t\nlogsource:\n  product: windows\ndetection:\n${keys}\n  k17: again\n  condition: k0\n`;
+    const parsed = parseRuleFile(text, 'dup.yml');
+    assert.strictEqual(parsed.format, 'sigma');
+    assert.strictEqual(parsed.problems.length, 1);
+    assert.strictEqual(parsed.problems[0].message, 'Invalid YAML: duplicated mapping key "k17"');
+    assert.strictEqual(parsed.problems[0].span.start.line, 4 + 95_000);
+    // Keys of different mappings may repeat.
+    assert.strictEqual(parseRuleFile('title: t\nlogsource:\n  product: x\ndetection:\n  a:\n    product: y\n  condition: a\n', 'ok.yml').problems.length, 0);
+  });
+
+  it('positions on one 3 MB line: each reference is where its text is (the line cursor searched to the line end per reference)', () => {
+    // The old search was a fast memchr, so it takes this size to exceed the test timeout.
+    const n = 500_000;
+    const text = 'T1059 '.repeat(n);
+    const parsed = parseRuleFile(text, 'notes.md', undefined, { format: 'generic' });
+    const refs = parsed.rules[0].references;
+    assert.strictEqual(refs.length, n);
+    assert.deepStrictEqual(refs[n - 1].span, span(0, 6 * (n - 1), 0, 6 * (n - 1) + 5));
+  });
+
+  it('YARA-L positions when techniques come before tactics in each of many rules', () => {
+    const n = 20_000;
+    const rule = (i: number) => `rule r${i} {\n  meta:\n    mitre_attack_technique = "T1059"\n    mitre_attack_tactic = "TA0002"\n  events:\n    $e\n  condition:\n    $e\n}\n`;
+    const text = Array.from({ length: n }, (_, i) => rule(i)).join('');
+    const parsed = parseRuleFile(text, 'many.yaral');
+    assert.strictEqual(parsed.rules.length, n);
+    const last = parsed.rules[n - 1].references;
+    assert.deepStrictEqual(
+      last.map((r) => [r.kind, r.span.start.line, r.span.start.character]),
+      [
+        ['technique', 9 * (n - 1) + 2, 30],
+        ['tactic', 9 * (n - 1) + 3, 27],
+      ],
+    );
+  });
+
+  it('Elastic inline threat tables: 20 000 repeated values each found at its own place', () => {
+    const n = 20_000;
+    const techniques = Array.from({ length: n }, () => '{ id = "T1059", name = "Command and Scripting Interpreter" }').join(',\n  ');
+    const text = `[metadata]\nmaturity = "production"\n\n[rule]\nname = "x"\nrule_id = "x"\nthreat = [{ framework = "MITRE ATT&CK", technique = [\n  ${techniques}\n], tactic = { id = "TA0002", name = "Execution" } }]\n`;
+    const parsed = parseRuleFile(text, 'inline.toml');
+    const refs = parsed.rules[0].references;
+    assert.strictEqual(refs.filter((r) => r.kind === 'technique').length, n);
+    const lines = refs.filter((r) => r.kind === 'technique').map((r) => r.span.start.line);
+    assert.deepStrictEqual(lines, Array.from({ length: n }, (_, i) => 7 + i));
+  });
+});
+
+describe('linear cost: checks', function () {
+  this.timeout(60_000);
+
+  it('Sigma: 40 000 revoked tags whose replacement is tagged: every fix deletes its line (rewriteTag scanned every tag per tag)', () => {
+    const n = 40_000;
+    // The replacement's tag comes last, so a search of the tags for it goes through all of them.
+    const text = `title: t\nlogsource:\n  product: windows\ndetection:\n  s:\n    a: 1\n  condition: s\ntags:\n  - attack.execution\n${'  - attack.t1086\n'.repeat(n)}  - attack.t1059.001\n`;
+    const parsed = parseRuleFile(text, 'revoked.yml', index18());
+    const revoked = checkRuleFile(parsed, text, index18()).filter((f) => f.code === 'attack-lens/revoked');
+    assert.strictEqual(revoked.length, n);
+    for (const f of [revoked[0], revoked[n - 1]]) {
+      const line = f.span.start.line;
+      assert.deepStrictEqual(f.fixes[0].edits, [{ span: span(line, 0, line + 1, 0), newText: '' }]);
+    }
+  });
+
+  it('Sigma: 40 000 revoked tags whose replacement is not tagged are each rewritten in place', () => {
+    const n = 40_000;
+    const text = `title: t\nlogsource:\n  product: windows\ndetection:\n  s:\n    a: 1\n  condition: s\ntags:\n  - attack.execution\n${'  - attack.t1086\n'.repeat(n)}`;
+    const revoked = checkRuleFile(parseRuleFile(text, 'r.yml', index18()), text, index18()).filter((f) => f.code === 'attack-lens/revoked');
+    // Each is the others' twin, but none names the replacement yet.
+    assert.strictEqual(revoked.length, n);
+    for (const f of [revoked[0], revoked[n - 1]]) assert.deepStrictEqual(f.fixes[0].edits, [{ span: f.span, newText: 'attack.t1059.001' }]);
+  });
+
+  it('YARA-L: a name read by its URL line, past a 900 KB word full of `url` (`\\w*url\\w*` backtracked on it)', () => {
+    const text = `rule r {\n  meta:\n    mitre_attack_technique = "Credential Dumpin"\n    ${'url'.repeat(300_000)}\n    mitre_attack_url = "https://attack.mitre.org/techniques/T1003/001/"\n  events:\n    $e\n  condition:\n    $e\n}\n`;
+    const stale = staleReferences(parseRuleFile(text, 'r.yaral', index18()), text, index18());
+    assert.deepStrictEqual(
+      stale.map((s) => [s.category, s.finding.fixes[0]?.edits[0].newText]),
+      [['renamed', 'OS Credential Dumping: LSASS Memory']],
+    );
+  });
+
+  it('fix all on 150 000 revoked IDs in one line: every one replaced once (each fix was checked against every edit taken)', () => {
+    const n = 150_000;
+    const text = 'T1086 '.repeat(n);
+    const findings = checkRuleFile(parseRuleFile(text, 'n.md', index18(), { format: 'generic' }), text, index18());
+    const { edits, fixed } = fixAllEdits(findings, (f) => f.code === 'attack-lens/revoked');
+    assert.strictEqual(fixed.length, n);
+    assert.strictEqual(edits.length, n);
+    assert.strictEqual(applyEdits(text, edits), text.replaceAll('T1086', 'T1059.001'));
+  });
+
+  it('fix all keeps its rules: overlapping fixes lose to the higher-ranked one, identical insertions are made once', () => {
+    const at = (c: number) => span(0, c, 0, c);
+    const f = (code: 'attack-lens/revoked' | 'attack-lens/tag-format' | 'attack-lens/missing-tactic', edits: { span: ReturnType<typeof span>; newText: string }[]) => ({
+      code,
+      message: code,
+      span: edits[0].span,
+      fixes: [{ title: code, edits, isPreferred: true }],
+      defaultSeverity: 'warning' as const,
+    });
+    const findings = [
+      f('attack-lens/tag-format', [{ span: span(0, 2, 0, 6), newText: 'fmt' }]),
+      f('attack-lens/revoked', [{ span: span(0, 4, 0, 8), newText: 'rev' }]),
+      f('attack-lens/missing-tactic', [{ span: at(0), newText: 'x, ' }]),
+      f('attack-lens/missing-tactic', [{ span: at(0), newText: 'x, ' }]),
+      f('attack-lens/missing-tactic', [{ span: at(6), newText: 'inside' }]),
+      f('attack-lens/missing-tactic', [{ span: at(8), newText: 'after' }]),
+    ];
+    const { edits, fixed } = fixAllEdits(findings as never);
+    assert.deepStrictEqual(
+      edits.map((e) => e.newText),
+      ['x, ', 'rev', 'after'],
+    );
+    assert.strictEqual(fixed.length, 4, 'the revoked fix, both identical insertions, the one after it');
+  });
+
+  it('Elastic: 50 000 sub-techniques under the wrong parent each point at the nearest parent above (siblings were searched per reference)', () => {
+    const n = 50_000;
+    const refs: AttackReference[] = [];
+    for (let i = 0; i < n; i++) {
+      refs.push({ text: 'T1059', kind: 'technique', id: 'T1059', span: span(3 * i, 5, 3 * i, 10), field: 'threat.technique.id', ruleIndex: 0 });
+      refs.push({ text: 'T1003.001', kind: 'technique', id: 'T1003.001', span: span(3 * i + 1, 5, 3 * i + 1, 14), field: 'threat.technique.subtechnique.id', ruleIndex: 0, context: { parentTechniqueId: 'T1059' } });
+    }
+    const file: ParsedRuleFile = { path: 'x.toml', format: 'elastic', rules: [{ index: 0, title: 'x', deprecated: false, span: span(0, 0, 0, 0), platforms: [], references: refs }], problems: [] };
+    const wrong = checkRuleFile(file, '', index18()).filter((f) => f.code === 'attack-lens/wrong-parent');
+    assert.strictEqual(wrong.length, n);
+    for (const i of [0, 1, n - 1]) assert.strictEqual(wrong[i].related?.[0].span.start.line, 3 * i);
+  });
+});
+
+describe('linear cost: coverage imports and the model', function () {
+  this.timeout(60_000);
+
+  it('a profile from an 80 000-entry layer leaves out exactly the display-only parents ([...listed].some per entry was quadratic)', () => {
+    const techniques: unknown[] = [];
+    const expected = new Map<string, number>();
+    for (let p = 1000; p < 9000; p++) {
+      const parent = `T${p}`;
+      techniques.push({ techniqueID: parent, tactic: 'execution', showSubtechniques: true }, { techniqueID: parent, tactic: 'persistence', showSubtechniques: true });
+      if (p % 2 === 0) {
+        for (let s = 1; s <= 16; s++) techniques.push({ techniqueID: `${parent}.${String(s).padStart(3, '0')}`, score: s });
+        for (let s = 1; s <= 16; s++) expected.set(`${parent}.${String(s).padStart(3, '0')}`, s);
+      } else {
+        techniques.push({ techniqueID: `T${p}.001`, enabled: false });
+        expected.set(parent, 1);
+      }
+    }
+    assert.ok(techniques.length >= 80_000, `${techniques.length} entries`);
+    const layer = parseLayer({ name: 'big', versions: { layer: '4.5' }, domain: 'enterprise-attack', techniques });
+    assert.ok(!isLayerError(layer));
+    const profile = profileFromLayer(layer);
+    assert.deepStrictEqual(Object.entries(profile.techniques), [...expected].sort(([a], [b]) => (a < b ? -1 : 1)));
+  });
+
+  it('a rule naming 200 000 distinct unknown IDs: each is listed once (per-rule arrays were searched per reference)', () => {
+    const refs: AttackReference[] = [];
+    for (let i = 0; i < 200_000; i++) {
+      const id = `T9${String(Math.floor(i / 1000)).padStart(3, '0')}.${String(i % 1000).padStart(3, '0')}`;
+      refs.push({ text: id, kind: 'technique', id, span: span(i, 0, i, 9), field: 'text', ruleIndex: 0 });
+    }
+    refs.push({ ...refs[5], span: span(200_000, 0, 200_000, 9) });
+    const file: ParsedRuleFile = { path: 'x.md', format: 'generic', rules: [{ index: 0, title: 'x', deprecated: false, span: span(0, 0, 0, 0), platforms: [], references: refs }], problems: [] };
+    const model = CoverageModel.build([file], index18());
+    assert.strictEqual(model.unknown.size, 200_000);
+    assert.strictEqual(model.unknown.get(refs[5].id!)!.length, 1, 'a rule counts once per ID');
+  });
+
+  it('an atomics CSV repeating one test on 200 000 rows keeps each tactic once', () => {
+    const rows = Array.from({ length: 200_000 }, (_, i) => `tactic-${i % 150_000},T1059.001,Command,1,Test,guid-1,powershell`);
+    const csv = `Tactic,Technique #,Technique Name,Test #,Test Name,Test GUID,Executor Name\n${rows.join('\n')}\n`;
+    const atomics = parseAtomicsCsv(csv);
+    assert.strictEqual(atomics.testCount, 1);
+    const tactics = atomics.byTechnique.get('T1059.001')![0].tactics;
+    assert.strictEqual(tactics.length, 150_000);
+    assert.strictEqual(tactics[149_999], 'tactic-149999');
+  });
+});
+
+/** The RegExp translation the glob automaton replaced: the oracle for what a glob means. */
+function oracleGlob(glob: string): RegExp | undefined {
+  let out = '';
+  let inBraces = 0;
+  const g = glob.replace(/^\.\//, '');
+  for (let i = 0; i < g.length; i++) {
+    const c = g[i];
+    if (c === '*') {
+      if (g[i + 1] === '*') {
+        const atStart = i === 0 || g[i - 1] === '/';
+        const atEnd = i + 2 === g.length || g[i + 2] === '/';
+        i++;
+        if (atStart && atEnd) {
+          if (g[i + 1] === '/') {
+            i++;
+            out += '(?:[^/]*/)*';
+          } else out += '.*';
+          continue;
+        }
+      }
+      out += '[^/]*';
+    } else if (c === '?') out += '[^/]';
+    else if (c === '{') {
+      inBraces++;
+      out += '(?:';
+    } else if (c === '}' && inBraces > 0) {
+      inBraces--;
+      out += ')';
+    } else if (c === ',' && inBraces > 0) out += '|';
+    else if (c === '[') {
+      const close = g.indexOf(']', i + 1);
+      if (close < 0) out += '\\[';
+      else {
+        out += `[${g.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = close;
+      }
+    } else out += c.replace(/[.+^$()|\\\]]/g, '\\$&');
+  }
+  try {
+    return new RegExp(`^${out}$`);
+  } catch {
+    return undefined;
+  }
+}
+
+describe('linear cost: globs', function () {
+  this.timeout(60_000);
+
+  const deep = Array.from({ length: 40 }, (_, i) => `d${i}`).join('/');
+
+  it('`**/` × 12 against a 40-level path (58 s with the backtracking RegExp)', () => {
+    const glob = `${'**/'.repeat(12)}*.yml`;
+    assert.strictEqual(compileGlob(glob).test(`${deep}/rule.yml`), true);
+    assert.strictEqual(compileGlob(glob).test(`${deep}/rule.yaml`), false);
+    assert.strictEqual(compileGlob(`${'**/a*'.repeat(12)}/x`).test(`${'a/'.repeat(40)}y`), false);
+    assert.strictEqual(matchesPathOrAncestor(`${'**/'.repeat(12)}node_modules`, `${deep}/node_modules/pkg/rule.yml`), true);
+    assert.strictEqual(matchesPathOrAncestor(`${'**/'.repeat(12)}node_modules`, `${deep}/modules/pkg/rule.yml`), false);
+  });
+
+  it('means what the RegExp translation meant, on 20 000 random globs and paths', () => {
+    const next = random(7);
+    const pieces = ['a', 'b', '/', '*', '**', '**/', '?', '{a,b}', '{a,**/b,}', '[ab]', '[!a]', '.', '{', '}', ',', '[', ']', '(', '+', '\\'];
+    const chars = ['a', 'b', '/', '.', '(', '+', '\\', ']', '[', ',', '{', '}'];
+    let compared = 0;
+    for (let k = 0; k < 20_000; k++) {
+      const glob = Array.from({ length: 1 + next(6) }, () => pieces[next(pieces.length)]).join('');
+      const oracle = oracleGlob(glob);
+      const matcher = compileGlob(glob);
+      assert.strictEqual(matcher.malformed, oracle === undefined, `malformed: ${glob}`);
+      for (let p = 0; p < 5; p++) {
+        const path = Array.from({ length: next(9) }, () => chars[next(chars.length)]).join('');
+        assert.strictEqual(matcher.test(path), oracle ? oracle.test(path) : false, `${glob} on ${path}`);
+        // matchesPathOrAncestor reads `\` as a folder separator.
+        const slashed = path.replace(/\\/g, '/');
+        let ancestorOracle = oracle ? oracle.test(slashed) : false;
+        for (let i = 1; oracle && i < slashed.length; i++) if (slashed[i] === '/' && oracle.test(slashed.slice(0, i))) ancestorOracle = true;
+        assert.strictEqual(matchesPathOrAncestor(glob, path), ancestorOracle, `${glob} on ${path} or a folder of it`);
+        compared++;
+      }
+    }
+    assert.strictEqual(compared, 100_000);
+  });
+});
+
+describe('linear cost: search and text from ATT&CK data', function () {
+  this.timeout(60_000);
+
+  it('a 10 KB query is cut to its first characters: its head still finds the entry it names (17 s uncut)', () => {
+    const query = `PowerShell${' '.repeat(MAX_QUERY_LENGTH - 10)}${'x'.repeat(10_000)}`;
+    assert.strictEqual(searchQuery(query), 'PowerShell');
+    const hits = new AttackSearch(index18()).search(query);
+    assert.strictEqual(hits[0]?.entry.id, 'T1059.001');
+    const fuzzy = fuzzyEntries(index18(), query, () => true, 10);
+    assert.ok(fuzzy.some((h) => h.entry.id === 'T1059.001'), 'completion cuts the query the same way');
+    const junk = Array.from({ length: 10_000 }, (_, i) => 'abcdefghij'[i % 10]).join('');
+    assert.ok(new AttackSearch(index18()).search(junk).length <= 20);
+    assert.strictEqual(searchQuery(`${'x'.repeat(MAX_QUERY_LENGTH - 1)}\u{1F600}`).length, MAX_QUERY_LENGTH - 1, 'never half a surrogate pair');
+    // The longest names are still found exactly, past the shorter fuzzy cut.
+    const longest = [...index18().entries()].filter((e) => e.kind === 'detection-strategy').sort((a, b) => b.name.length - a.name.length)[0];
+    assert.ok(longest.name.length > 100);
+    assert.strictEqual(new AttackSearch(index18()).search(longest.name, { kinds: ['detection-strategy'], includeInactive: true })[0]?.entry.id, longest.id);
+  });
+
+  it('stripCitations on 500 KB of blanks (50 KB took 2.4 s)', () => {
+    const blanks = ' '.repeat(500_000);
+    assert.strictEqual(stripCitations(`${blanks}x`), 'x');
+    assert.strictEqual(stripCitations(`a${blanks}(Citation: A) b`), 'a b');
+    assert.strictEqual(stripCitations(`a${' \t'.repeat(250_000)}\nb`), 'a\nb');
+    assert.strictEqual(stripCitations(`a (Citation: never closed${blanks}`), `a (Citation: never closed`);
+  });
+
+  it('stripCitations does what its two patterns did, on 20 000 random texts', () => {
+    const next = random(11);
+    const pieces = [' ', '\t', '\n', '\r\n', '(Citation: A)', '(Citation:', ')', 'a', '(', ' (Citation: B B)'];
+    const oracle = (t: string) => t.replace(/\s*\(Citation:[^)]*\)/g, '').replace(/[ \t]+\n/g, '\n').trim();
+    for (let k = 0; k < 20_000; k++) {
+      const text = Array.from({ length: next(12) }, () => pieces[next(pieces.length)]).join('');
+      assert.strictEqual(stripCitations(text), oracle(text), JSON.stringify(text));
+    }
+  });
+
+  it('descriptions full of unclosed `[`, `](` and `<code>`, and 300 000 backtick runs, render', () => {
+    assert.strictEqual(descriptionMarkdown('['.repeat(300_000), true), '\\['.repeat(300_000));
+    assert.strictEqual(descriptionMarkdown(`${'[a]('.repeat(100_000)}`, true), '\\[a\\]\\('.repeat(100_000));
+    assert.strictEqual(descriptionMarkdown('<code>x '.repeat(100_000), true), '\\<code\\>x '.repeat(100_000).trimEnd());
+    assert.strictEqual(descriptionMarkdown('see [T1059](https://attack.mitre.org/techniques/T1059) and <code>a*b</code>.', true), 'see T1059 and ` a*b `\\.');
+    const ticks = 'a`'.repeat(300_000);
+    assert.strictEqual(codeSpan(ticks), `\`\` ${ticks} \`\``);
+  });
+
+  it('link texts are read as the link pattern read them, on 20 000 random descriptions', () => {
+    const next = random(13);
+    const pieces = ['[', ']', '(', ')', 'a', '](', ' ', '[x](u)', '\\'];
+    const oracle = (t: string) => t.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
+    for (let k = 0; k < 20_000; k++) {
+      const text = Array.from({ length: next(12) }, () => pieces[next(pieces.length)]).join('');
+      assert.strictEqual(linkTexts(text), oracle(text), JSON.stringify(text));
+    }
+  });
+});
