@@ -26,7 +26,11 @@ export function allActors(index: AttackIndex): Actor[] {
     const list: Actor[] = [];
     for (const d of index.domains) {
       const entries: readonly Actor[] = kind === 'group' ? d.groups : kind === 'campaign' ? d.campaigns : d.software;
-      for (const e of entries) if (index.isActive(e) && !seen.has(e.id)) (seen.add(e.id), list.push(e));
+      for (const e of entries) {
+        if (!index.isActive(e) || seen.has(e.id)) continue;
+        seen.add(e.id);
+        list.push(e);
+      }
     }
     out.push(...list.sort(byName));
   }

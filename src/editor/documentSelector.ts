@@ -59,7 +59,7 @@ export function formatFor(document: vscode.TextDocument): RuleFormat | undefined
   if (treatment !== 'auto') return treatment;
   const cached = detected.get(document);
   if (cached && cached.version === document.version) return cached.format;
-  let format: RuleFormat = 'generic';
+  let format: RuleFormat;
   try {
     format = detectRuleFormat(document.getText().slice(0, DETECT_CHARS), document.uri.path) ?? 'generic';
   } catch {

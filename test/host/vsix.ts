@@ -27,7 +27,7 @@ export function ensureVsix(): string {
       execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', 'package'], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
     } catch (e) {
       const err = e as { stdout?: string; stderr?: string; message: string };
-      throw new Error(`npm run package failed:\n${err.stdout ?? ''}${err.stderr ?? err.message}`);
+      throw new Error(`npm run package failed:\n${err.stdout ?? ''}${err.stderr ?? err.message}`, { cause: e });
     }
   }
   if (!fs.existsSync(defaultVsix)) throw new Error(`${defaultVsix} was not produced by npm run package`);

@@ -216,6 +216,7 @@ interface SaxParser {
   write(s: string): SaxParser;
   close(): void;
 }
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- untyped (comes with @vscode/vsce)
 const sax = require('sax') as { parser(strict: boolean, opts?: object): SaxParser };
 
 function parseXml(text: string, strict: boolean): { tags: { name: string; attributes: Record<string, string> }[]; text: string } {

@@ -28,7 +28,7 @@ export function stubParse(text: string, path: string, format: RuleFormat): Parse
   const lines = text.split(/\r?\n/);
   const groups: AttackReference[][] = [[]];
   let field = '';
-  let elastic: { tactic?: string; technique?: string; block?: 'technique' | 'sub' | 'tactic'; pending: Record<string, { text: string; span: Span; line: number }> } = { pending: {} };
+  const elastic: { tactic?: string; technique?: string; block?: 'technique' | 'sub' | 'tactic'; pending: Record<string, { text: string; span: Span; line: number }> } = { pending: {} };
   const flushElastic = () => {
     const p = elastic.pending;
     if (p.id) {
