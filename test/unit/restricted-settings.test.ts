@@ -22,6 +22,11 @@ describe('Restricted Mode settings', () => {
     const namesOutside = Object.entries(props).filter(([key, p]) => (/\b(paths?|files?|urls?|regular expression)\b/i.test(p.description ?? p.markdownDescription ?? '') || /(Url|Pattern|Index|Bundles)$/.test(key)) && !/^attackLens\.(files|coverage\.exclude|threatProfile)$/.test(key));
     assert.ok(namesOutside.length >= 5, namesOutside.map(([k]) => k).join());
     for (const [key, p] of namesOutside) {
+      // A user-only setting (scope application) never takes a workspace's value, trusted or not.
+      if ((p as { scope?: string }).scope === 'application' && !manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(key)) {
+        assert.match(p.description ?? p.markdownDescription ?? '', /user settings only/i, key);
+        continue;
+      }
       assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes(key), `${key} names a file, URL or pattern but is not restricted`);
       assert.match(p.description ?? p.markdownDescription ?? '', /ignored in untrusted workspaces/i, key);
     }
