@@ -40,12 +40,12 @@ export interface AttackLensApi {
   /** Resolves when the first workspace scan has finished (tests and other extensions wait on it). */
   readonly ready: Promise<void>;
   /** The workspace's parsed rule files and their coverage (src/workspace/ruleStore.ts). */
-  readonly rules: RuleStore;
+  readonly rules?: RuleStore;
   /** The Coverage view's data provider (nodes and items as the sidebar shows them). */
-  readonly coverageTree: CoverageTreeProvider;
+  readonly coverageTree?: CoverageTreeProvider;
   /** The Priority gaps view's data provider, and the threat profile / baseline / atomics state it shows. */
-  readonly priorityGaps: PriorityGapsProvider;
-  readonly threatProfile: ThreatProfileState;
+  readonly priorityGaps?: PriorityGapsProvider;
+  readonly threatProfile?: ThreatProfileState;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<AttackLensApi> {
@@ -96,14 +96,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Attack
   lens.log.info(`Activated with ${lens.index.versionLabel} (${lens.indexSource}) in ${Date.now() - started} ms`);
   const ready = features.ready().then(() => lens.log.info(`First coverage scan done ${Date.now() - started} ms after activation`));
   // The coverage and priority members are undefined only when that feature failed to start (logged and shown).
-  return {
-    lens,
-    ready,
-    rules: coverage?.store as RuleStore,
-    coverageTree: coverage?.tree as CoverageTreeProvider,
-    priorityGaps: priorities?.tree as PriorityGapsProvider,
-    threatProfile: priorities?.state as ThreatProfileState,
-  };
+  return { lens, ready, rules: coverage?.store, coverageTree: coverage?.tree, priorityGaps: priorities?.tree, threatProfile: priorities?.state };
 }
 
 /** A source of ATT&CK data that could not be used (or was used without some objects): logged, recorded, shown once. */

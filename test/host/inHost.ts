@@ -7,12 +7,16 @@ import type { AttackLensApi } from '../../src/extension';
 
 export const EXTENSION_ID = 'attack-lens.attack-lens';
 
-export async function activateApi(): Promise<AttackLensApi> {
+/** The API with every feature started: what the suites expect, asserted rather than assumed. */
+export type StartedApi = AttackLensApi & Required<Pick<AttackLensApi, 'rules' | 'coverageTree' | 'priorityGaps' | 'threatProfile'>>;
+
+export async function activateApi(): Promise<StartedApi> {
   const ext = vscode.extensions.getExtension<AttackLensApi>(EXTENSION_ID);
   assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
   const api = await ext.activate();
   await api.ready;
-  return api;
+  assert.ok(api.rules && api.coverageTree && api.priorityGaps && api.threatProfile, 'every feature started (see the ATT&CK Lens output for the one that did not)');
+  return api as StartedApi;
 }
 
 /** A URI in the suite's workspace folder; segments may hold `/`. */

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { AttackLensApi } from '../../../src/extension';
+import type { StartedApi } from '../../host/inHost';
 import type { CoverageNode } from '../../../src/views/coverageNodes';
 import type { CoverageTreeProvider } from '../../../src/views/coverageTree';
 import type { RuleStore } from '../../../src/workspace/ruleStore';
@@ -8,7 +8,7 @@ import { activateApi as activateExtension } from '../../host/inHost';
 
 export { EXTENSION_ID, waitFor, workspaceUri } from '../../host/inHost';
 
-export interface CoverageApi extends AttackLensApi {
+export interface CoverageApi extends StartedApi {
   readonly rules: RuleStore;
   readonly coverageTree: CoverageTreeProvider;
 }

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { AttackLensApi } from '../../../src/extension';
+import type { StartedApi } from '../../host/inHost';
 import { activateApi, waitFor, workspaceUri } from '../../host/inHost';
 import { uiText, waitForUiText } from '../../host/uiProbe';
 
@@ -19,7 +19,7 @@ async function readText(uri: vscode.Uri): Promise<string> {
 }
 
 /** Cells per tactic column of Enterprise, from the index (independent of the matrix code). */
-function enterpriseCellCount(api: AttackLensApi): number {
+function enterpriseCellCount(api: StartedApi): number {
   const index = api.lens.index;
   return index.tactics('enterprise-attack').reduce((n, t) => n + index.techniquesForTactic(t.shortname, 'enterprise-attack').length, 0);
 }

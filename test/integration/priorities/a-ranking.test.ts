@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { AttackLensApi } from '../../../src/extension';
+import type { StartedApi } from '../../host/inHost';
 import type { Group, Technique } from '../../../src/attack/types';
 import type { GapNode } from '../../../src/views/priorityGapsNodes';
 import { activateApi, description, gapNodes, label, setSetting } from './helpers';
@@ -12,12 +12,12 @@ import { activateApi, description, gapNodes, label, setSetting } from './helpers
 /** Techniques the fixture's rules name. */
 const COVERED = ['T1105', 'T1003.001', 'T1078.004', 'T1059.001', 'T1547.001', 'T1566.001', 'T1190'];
 
-function activeGroups(api: AttackLensApi): Group[] {
+function activeGroups(api: StartedApi): Group[] {
   return [...api.lens.index.entries()].filter((e): e is Group => e.kind === 'group' && !e.revoked && !e.deprecated);
 }
 
 /** The technique and, for a parent, its sub-techniques. */
-function family(api: AttackLensApi, t: Technique): string[] {
+function family(api: StartedApi, t: Technique): string[] {
   return [t.id, ...(t.isSubtechnique ? [] : api.lens.index.subtechniques(t.id).map((s) => s.id))];
 }
 

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { AttackLensApi } from '../../../src/extension';
+import type { StartedApi } from '../../host/inHost';
 import type { GapNode } from '../../../src/views/priorityGapsNodes';
 import type { PriorityGapsProvider } from '../../../src/views/priorityGapsTree';
 import { activateApi as activateExtension } from '../../host/inHost';
@@ -14,7 +14,7 @@ export const atomicsCsv = path.join(sharedRoot, 'atomic-red-team', 'index.csv');
 
 export { waitFor, workspaceUri } from '../../host/inHost';
 
-export async function activateApi(): Promise<AttackLensApi> {
+export async function activateApi(): Promise<StartedApi> {
   const api = await activateExtension();
   assert.ok(api.priorityGaps, 'the API exposes the Priority gaps provider');
   return api;
@@ -27,7 +27,7 @@ export async function write(uri: vscode.Uri, text: string): Promise<void> {
 const config = () => vscode.workspace.getConfiguration('attackLens');
 
 /** Sets a workspace setting and waits until the view has redrawn for it. */
-export async function setSetting(api: AttackLensApi, key: string, value: unknown): Promise<void> {
+export async function setSetting(api: StartedApi, key: string, value: unknown): Promise<void> {
   const changed = new Promise<void>((resolve) => {
     const sub = api.threatProfile.onDidChange(() => {
       sub.dispose();
