@@ -91,12 +91,15 @@ function reportAdversarialHost(report: BenchReport): void {
     console.log(`coverage: MISSING ${path.relative(projectRoot, file)}: no host figures for 1 MB adversarial files; run the integration suite first (node out/test/host/runCodeServer.js coverage)`);
     return;
   }
-  const host = JSON.parse(fs.readFileSync(file, 'utf8')) as { files: number; durationsMs: number[]; longestStallsMs: number[]; editorStallMs: number; measuredAt: string };
+  const host = JSON.parse(fs.readFileSync(file, 'utf8')) as { files: number; durationsMs: number[]; longestStallsMs: number[]; editorStallMs: number; slowestParse?: { ms: number; file: string }; modelBuildMs?: number; measuredAt: string };
   console.log(`coverage: adversarial host figures from the coverage integration suite, ${host.measuredAt}`);
   // The worst of the scans, not a median: one long stall is what the user feels.
   report.figure(`host: longest event-loop stall scanning 1 MB adversarial files (${host.files} files + a FIFO, worst of ${host.longestStallsMs.length} scans)`, Math.max(...host.longestStallsMs), 'ms', 100);
   report.series(`host: scan time, ${host.files} × 1 MB adversarial files`, host.durationsMs);
   report.figure('host: longest event-loop stall opening one (diagnostics + hover)', host.editorStallMs, 'ms', 100);
+  // Where the stall comes from: the scan yields between files, not inside one parse or the model build.
+  if (host.slowestParse) report.figure(`host: slowest single 1 MB parse among them (${host.slowestParse.file})`, host.slowestParse.ms, 'ms');
+  if (host.modelBuildMs !== undefined) report.figure('host: coverage model build over them (one synchronous pass)', host.modelBuildMs, 'ms');
 }
 
 interface HostFigures {
