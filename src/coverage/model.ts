@@ -99,6 +99,19 @@ export interface CoverageOptions {
   readonly skipped?: readonly SkippedFile[];
 }
 
+/** References added between two chances to pause (a few milliseconds' work). */
+const REFERENCES_PER_STEP = 2048;
+
+interface Tally {
+  rules: number;
+  deprecated: number;
+  files: number;
+  readonly unknown: Map<string, RuleRef[]>;
+  readonly revoked: RevokedReference[];
+  readonly unreadable: UnreadableReference[];
+  readonly problems: CoverageProblem[];
+}
+
 type Resolution =
   | { readonly kind: 'unknown'; readonly key: string }
   | { readonly kind: 'other' }
@@ -116,19 +129,36 @@ export class CoverageModel {
   readonly platforms: readonly string[];
   readonly includeDeprecated: boolean;
   /** Rules counted (deprecated ones excluded unless asked for). */
-  readonly ruleCount: number;
+  get ruleCount(): number {
+    return this.tally.rules;
+  }
   /** Deprecated rules left out. */
-  readonly deprecatedRuleCount: number;
+  get deprecatedRuleCount(): number {
+    return this.tally.deprecated;
+  }
   /** Files that contributed at least one counted rule, or a problem. */
-  readonly fileCount: number;
+  get fileCount(): number {
+    return this.tally.files;
+  }
   /** Unknown reference (canonical ID, or the text when not ID-shaped) → the rules naming it. */
-  readonly unknown: ReadonlyMap<string, readonly RuleRef[]>;
-  readonly revoked: readonly RevokedReference[];
+  get unknown(): ReadonlyMap<string, readonly RuleRef[]> {
+    return this.tally.unknown;
+  }
+  get revoked(): readonly RevokedReference[] {
+    return this.tally.revoked;
+  }
   /** References that could not be read, in scan order; they count for nothing. */
-  readonly unreadable: readonly UnreadableReference[];
+  get unreadable(): readonly UnreadableReference[] {
+    return this.tally.unreadable;
+  }
   /** Parse errors, in path order. */
-  readonly problems: readonly CoverageProblem[];
+  get problems(): readonly CoverageProblem[] {
+    return this.tally.problems;
+  }
   readonly skipped: readonly SkippedFile[];
+
+  /** What the files add up to; filled by `accumulate`, complete once it has run to the end. */
+  private readonly tally: Tally = { rules: 0, deprecated: 0, files: 0, unknown: new Map(), revoked: [], unreadable: [], problems: [] };
 
   private readonly byTechnique = new Map<string, MutableEntry>();
   private readonly resolutions = new Map<string, Resolution>();
@@ -140,11 +170,30 @@ export class CoverageModel {
 
   /** Builds the model; cost is linear in the number of references plus the matrix size. */
   static build(files: readonly ParsedRuleFile[], index: AttackIndex, options: CoverageOptions = {}): CoverageModel {
-    return new CoverageModel(files, index, options);
+    const model = new CoverageModel(index, options);
+    for (const step of model.accumulate(files)) void step;
+    return model;
+  }
+
+  /**
+   * The same model, built a slice at a time: `pause` is awaited whenever a slice of `sliceMs`
+   * is used up, inside a file too (a generated file may name 100 000 IDs), so an editor's event
+   * loop is never blocked for the whole build.
+   */
+  static async buildInSlices(files: readonly ParsedRuleFile[], index: AttackIndex, options: CoverageOptions, pause: () => Promise<void>, sliceMs = 12): Promise<CoverageModel> {
+    const model = new CoverageModel(index, options);
+    let sliceStart = Date.now();
+    for (const step of model.accumulate(files)) {
+      void step;
+      if (Date.now() - sliceStart > sliceMs) {
+        await pause();
+        sliceStart = Date.now();
+      }
+    }
+    return model;
   }
 
   private constructor(
-    files: readonly ParsedRuleFile[],
     readonly index: AttackIndex,
     options: CoverageOptions,
   ) {
@@ -153,40 +202,34 @@ export class CoverageModel {
     this.platformSet = new Set(this.platforms.map((p) => p.toLowerCase()));
     this.includeDeprecated = options.includeDeprecated ?? false;
     this.skipped = options.skipped ?? [];
-    const unknown = new Map<string, RuleRef[]>();
-    const revoked: RevokedReference[] = [];
-    const unreadable: UnreadableReference[] = [];
-    const problems: CoverageProblem[] = [];
-    let ruleCount = 0;
-    let deprecatedCount = 0;
-    let fileCount = 0;
+  }
+
+  /** Adds the files to the tally; yields now and then (every file, every few thousand references) so a caller can pause. */
+  private *accumulate(files: readonly ParsedRuleFile[]): Generator<void> {
+    const t = this.tally;
     for (const file of files) {
       let counted = false;
       for (const p of file.problems) {
         if (p.severity !== 'error') continue;
-        problems.push({ path: file.path, line: p.span.start.line, character: p.span.start.character, message: p.message });
+        t.problems.push({ path: file.path, line: p.span.start.line, character: p.span.start.character, message: p.message });
         counted = true;
       }
       for (const rule of file.rules) {
         if (rule.deprecated && !this.includeDeprecated) {
-          deprecatedCount++;
+          t.deprecated++;
           continue;
         }
         counted = true;
-        this.addRule(file, rule, ruleCount++, unknown, revoked, unreadable);
+        yield* this.addRule(file, rule, t.rules++);
       }
-      if (counted) fileCount++;
+      if (counted) t.files++;
+      yield;
     }
-    this.unknown = unknown;
-    this.revoked = revoked;
-    this.unreadable = unreadable;
-    this.problems = problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
-    this.ruleCount = ruleCount;
-    this.deprecatedRuleCount = deprecatedCount;
-    this.fileCount = fileCount;
+    t.problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
   }
 
-  private addRule(file: ParsedRuleFile, rule: DetectionRule, serial: number, unknown: Map<string, RuleRef[]>, revoked: RevokedReference[], unreadable: UnreadableReference[]): void {
+  private *addRule(file: ParsedRuleFile, rule: DetectionRule, serial: number): Generator<void> {
+    const { unknown, revoked, unreadable } = this.tally;
     // A rule names a handful of IDs: arrays beat sets here, and this runs for every rule on every
     // change; past a few dozen (a generated file naming thousands) a Set keeps it linear.
     const seen = smallSet();
@@ -195,7 +238,9 @@ export class CoverageModel {
       const ref = { path: file.path, ruleIndex: rule.index, rule: serial, title: rule.title, ruleId: rule.id, format: file.format, text: r.text, span: r.span };
       return revokedId ? { ...ref, revoked: revokedId } : ref;
     };
+    let step = 0;
     for (const r of rule.references) {
+      if (++step % REFERENCES_PER_STEP === 0) yield;
       if (r.unreadable) {
         unreadable.push({ ref: refOf(r), reason: r.unreadable.reason, ...(r.unreadable.repaired !== undefined ? { repaired: r.unreadable.repaired } : {}) });
         continue;

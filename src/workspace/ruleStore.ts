@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { clip, noticeText } from '../outsideText';
 import { FileTreatment } from '../config';
 import { LensContext } from '../context';
-import { CoverageModel, SkippedFile } from '../coverage/model';
-import { parseSafely, scanRuleFiles } from '../coverage/scan';
+import { CoverageModel, CoverageOptions, SkippedFile } from '../coverage/model';
+import { parseSafely, scanRuleFiles, yieldToEventLoop } from '../coverage/scan';
 import { ParsedRuleFile } from '../rules/types';
 import { readRuleFile } from './readRuleFile';
 import { ScanStatus } from './scanStatus';
@@ -47,6 +47,8 @@ export class RuleStore implements vscode.Disposable {
   private readonly parsed = new Map<string, ParsedRuleFile>();
   private skippedFiles = new Map<string, SkippedFile>();
   private currentModel?: CoverageModel;
+  /** Counts model invalidations, so a model built in slices is dropped if the files changed meanwhile. */
+  private modelEpoch = 0;
   private selection: RuleFileSelection;
   private scanSource?: vscode.CancellationTokenSource;
   private scanRunning: Promise<void> = Promise.resolve();
@@ -83,7 +85,7 @@ export class RuleStore implements vscode.Disposable {
       lens.config.onDidChange((affects) => {
         if (['files', 'coverage.exclude', 'generic.idPattern'].some(affects)) void this.rescan();
         else if (['domains', 'platforms', 'coverage.includeDeprecatedRules'].some(affects)) {
-          this.currentModel = undefined;
+          this.invalidateModel();
           this.changed.fire({ kind: 'settings', uris: [] });
         }
       }),
@@ -96,12 +98,32 @@ export class RuleStore implements vscode.Disposable {
 
   /** The coverage of the current files under the current settings; rebuilt lazily after a change. */
   get model(): CoverageModel {
-    return (this.currentModel ??= CoverageModel.build([...this.parsed.values()], this.lens.index, {
+    return (this.currentModel ??= CoverageModel.build([...this.parsed.values()], this.lens.index, this.modelOptions()));
+  }
+
+  private modelOptions(): CoverageOptions {
+    return {
       domains: this.lens.config.domains,
       platforms: this.lens.config.platforms,
       includeDeprecated: this.lens.config.includeDeprecatedRules,
       skipped: [...this.skippedFiles.values()],
-    }));
+    };
+  }
+
+  private invalidateModel(): void {
+    this.currentModel = undefined;
+    this.modelEpoch++;
+  }
+
+  /**
+   * Builds the model a slice at a time before listeners ask for it: built by the getter, in one
+   * go, it blocks the host for as long as the references take (a second for a few generated
+   * 1 MB files naming 100 000 IDs each).
+   */
+  private async prebuildModel(): Promise<void> {
+    const epoch = this.modelEpoch;
+    const model = await CoverageModel.buildInSlices([...this.parsed.values()], this.lens.index, this.modelOptions(), yieldToEventLoop);
+    if (epoch === this.modelEpoch && !this.currentModel) this.currentModel = model;
   }
 
   /** Every parsed rule file (including files that failed to parse: they carry problems). */
@@ -206,7 +228,9 @@ export class RuleStore implements vscode.Disposable {
       for (const f of result.files) this.parsed.set(f.path, f);
       this.skippedFiles = new Map(skipped.map((s) => [s.path, s]));
     }
-    this.currentModel = undefined;
+    this.invalidateModel();
+    await this.prebuildModel();
+    if (superseded()) return;
     this.summary = { files: result.files.length, skipped: skipped.length, durationMs: Date.now() - started, cancelled };
     // Listeners asking `scanning` now must hear false: the scan is over.
     this.scanSource = undefined;
@@ -294,7 +318,8 @@ export class RuleStore implements vscode.Disposable {
       batch.forEach((f, k) => changed[k] && touched.push(f.uri));
     }
     if (touched.length) {
-      this.currentModel = undefined;
+      this.invalidateModel();
+      await this.prebuildModel();
       // Listeners (the tree, the matrix) rebuild the model here: part of the update's cost.
       this.changed.fire({ kind: 'files', uris: touched });
       this.update = { files: list.length, durationMs: performance.now() - started };
@@ -305,7 +330,7 @@ export class RuleStore implements vscode.Disposable {
   private async updateFile(uri: vscode.Uri, treatment: Exclude<FileTreatment, 'off'>): Promise<boolean> {
     const key = uri.toString();
     const read = await readRuleFile(uri);
-    this.currentModel = undefined;
+    this.invalidateModel();
     if ('text' in read) {
       this.parsed.set(key, parseSafely((text) => this.parse(text, key, treatment), read.text, uri, key));
       this.skippedFiles.delete(key);
@@ -326,7 +351,7 @@ export class RuleStore implements vscode.Disposable {
       for (const k of [...map.keys()]) {
         if (k === key || k.startsWith(prefix)) {
           map.delete(k);
-          this.currentModel = undefined;
+          this.invalidateModel();
           gone.push(vscode.Uri.parse(k, true));
         }
       }

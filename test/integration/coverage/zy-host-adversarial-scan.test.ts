@@ -1,0 +1,174 @@
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { CoverageModel } from '../../../src/coverage/model';
+import { parseRuleFile } from '../../../src/rules/index';
+import type { RuleStore } from '../../../src/workspace/ruleStore';
+import { adversarialFile, AdversarialFile, InputClass, SIZES } from '../../unit/helpers/adversarialCorpus';
+import { expectedCounts } from '../../unit/helpers/adversarialExpectations';
+import { activateApi, waitFor, workspaceUri } from './helpers';
+
+// A rule folder someone else wrote: a FIFO and a 1 MB hostile file per format for the heaviest
+// input classes (the generated adversarial corpus). The scan must complete, skip the FIFO with
+// its reason, account for every file (parsed with the counts its text implies, or listed with a
+// problem), and an editor on one of the files must still get diagnostics and hovers. The longest
+// event-loop stall and the scan time go to test-results/coverage-host-adversarial.json for
+// `npm run bench` (the budget, ≤ 100 ms, lives there). Asserts correctness, not time.
+
+const projectRoot = path.resolve(__dirname, '..', '..', '..', '..');
+// Generic is off unless `attackLens.files` enables it, and this workspace does not.
+const FORMATS = ['sigma', 'splunk', 'sentinel', 'elastic', 'yaral'] as const;
+const CLASSES: readonly InputClass[] = ['many-headers', 'many-keys', 'revoked-tags', 'repeated-tags', 'long-quoted', 'long-line', 'blank-lines'];
+const SCANS = 2;
+
+/** Runs `work` with a 5 ms ticker; returns the longest gap between ticks (the event loop blocked). */
+async function longestStall(work: () => Promise<void>): Promise<number> {
+  let last = performance.now();
+  let worst = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last);
+    last = now;
+  }, 5);
+  try {
+    await work();
+    // Listeners (the tree rebuilding the model) run on the turn after the store reports.
+    await new Promise((r) => setTimeout(r, 20));
+  } finally {
+    clearInterval(ticker);
+  }
+  return Math.round(Math.max(worst, performance.now() - last));
+}
+
+/** Resolves with the document's ATT&CK Lens diagnostics once `ready` holds for them (now or on a later change). */
+function diagnosticsWhen(uri: vscode.Uri, ready: (d: readonly vscode.Diagnostic[]) => boolean, timeoutMs = 60_000): Promise<vscode.Diagnostic[]> {
+  const ours = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'ATT&CK Lens');
+  return new Promise((resolve, reject) => {
+    const done = (d: vscode.Diagnostic[]) => {
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(d);
+    };
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no diagnostics for ${uri.path} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.toString() === uri.toString()) && ready(ours())) done(ours());
+    });
+    if (ready(ours())) done(ours());
+  });
+}
+
+function references(store: RuleStore, uri: vscode.Uri): { rules: number; references: number; problems: number } | undefined {
+  const f = store.file(uri);
+  return f && { rules: f.rules.length, references: f.rules.reduce((n, r) => n + r.references.length, 0), problems: f.problems.length };
+}
+
+describe('coverage: a rule folder with a FIFO and 1 MB adversarial files in the host', function () {
+  this.timeout(300_000);
+  const dir = workspaceUri('rules', 'adversarial');
+  const written: { file: AdversarialFile; uri: vscode.Uri }[] = [];
+
+  before(() => {
+    fs.mkdirSync(dir.fsPath, { recursive: true });
+    for (const format of FORMATS) {
+      for (const inputClass of CLASSES) {
+        const file = adversarialFile(format, inputClass, SIZES.large);
+        const uri = vscode.Uri.joinPath(dir, `${inputClass}-${path.basename(file.path)}`);
+        fs.writeFileSync(uri.fsPath, file.text);
+        written.push({ file, uri });
+      }
+    }
+    // Made at test time (git cannot store one); reading it would block the scan for good.
+    execFileSync('mkfifo', [path.join(dir.fsPath, 'pipe.yml')]);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(dir.fsPath, { recursive: true, force: true });
+    const api = await activateApi();
+    await api.rules.rescan();
+    assert.ok(!api.rules.files().some((f) => f.path.startsWith(dir.toString() + '/')), 'the adversarial files are gone from the store');
+    assert.strictEqual(api.rules.model.skipped.length, 0, 'the FIFO is gone from the Skipped node');
+  });
+
+  it('scans to the end, skips the FIFO with its reason, accounts for every file and keeps the editor answering', async () => {
+    const api = await activateApi();
+    const store = api.rules;
+    const fifo = vscode.Uri.joinPath(dir, 'pipe.yml');
+    // The watcher reads the new folder first; measure full rescans only once it has (or gave up).
+    await waitFor('the watcher to read the new files', () => written.every((w) => store.file(w.uri)) && store.skipped.some((s) => s.path === fifo.toString()), 120_000).catch(() => undefined);
+
+    const stallsMs: number[] = [];
+    const durationsMs: number[] = [];
+    for (let i = 0; i < SCANS; i++) {
+      stallsMs.push(await longestStall(() => store.rescan()));
+      assert.strictEqual(store.lastScan?.cancelled, false, 'the scan completed');
+      durationsMs.push(store.lastScan!.durationMs);
+    }
+
+    assert.strictEqual(store.model.skipped.find((s) => s.path === fifo.toString())?.reason, 'not a regular file (a FIFO, socket or device)');
+    const skippedRoot = api.coverageTree.getChildren().find((n) => n.kind === 'skippedRoot');
+    assert.ok(skippedRoot, 'a Skipped files node');
+    const fifoItem = api.coverageTree
+      .getChildren(skippedRoot)
+      .map((n) => api.coverageTree.getTreeItem(n))
+      .find((item) => String(typeof item.label === 'string' ? item.label : item.label?.label).includes('pipe.yml'));
+    assert.ok(fifoItem, 'the FIFO is listed under Skipped files');
+    assert.match(`${fifoItem.description ?? ''} ${typeof fifoItem.tooltip === 'string' ? fifoItem.tooltip : fifoItem.tooltip?.value ?? ''}`, /not a regular file/);
+
+    for (const { file, uri } of written) {
+      const name = `${file.format} ${file.inputClass}`;
+      assert.ok(!store.skipped.some((s) => s.path === uri.toString()), `${name}: read, not skipped (at most 1 MB)`);
+      const got = references(store, uri);
+      assert.ok(got, `${name}: in the store`);
+      assert.ok(got.rules + got.problems > 0, `${name}: a rule or a problem`);
+      const expected = expectedCounts(file);
+      for (const key of ['rules', 'references', 'problems'] as const) {
+        if (expected[key] !== undefined) assert.strictEqual(got[key], expected[key], `${name}: ${key}`);
+      }
+      assert.strictEqual(store.file(uri)!.format, file.format, `${name}: detected as ${file.format}`);
+    }
+
+    // An editor on a 1 MB file full of revoked tags: its diagnostics arrive and a hover answers.
+    const revoked = written.find((w) => w.file.format === 'sigma' && w.file.inputClass === 'revoked-tags')!;
+    let diagnostics: vscode.Diagnostic[] = [];
+    let hovers: vscode.Hover[] | undefined;
+    const editorStallMs = await longestStall(async () => {
+      const doc = await vscode.workspace.openTextDocument(revoked.uri);
+      await vscode.window.showTextDocument(doc);
+      diagnostics = await diagnosticsWhen(revoked.uri, (d) => d.some((x) => /revoked/i.test(x.message)));
+      // The head's `- attack.t1059.001` (line 12), on the technique ID.
+      const line = doc.lineAt(12).text;
+      assert.match(line, /attack\.t1059\.001/);
+      hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(12, line.indexOf('t1059') + 2));
+    });
+    assert.ok(diagnostics.length > 0, 'diagnostics arrived');
+    assert.ok(hovers && hovers.length > 0, 'a hover on the technique');
+    const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    // Markdown-escaped: `T1059\.001`.
+    assert.match(hoverText, /T1059\\?\.001 PowerShell/);
+
+    // Where a stall comes from: the slowest single parse (the scan cannot yield inside one) and
+    // the coverage model the tree builds in one pass when the scan reports.
+    const parseMs = written.map(({ file, uri }) => {
+      const t = performance.now();
+      parseRuleFile(file.text, uri.toString(), api.lens.index);
+      return performance.now() - t;
+    });
+    const t = performance.now();
+    CoverageModel.build(store.files(), api.lens.index).tactics();
+    const modelBuildMs = Math.round(performance.now() - t);
+    const slowest = parseMs.indexOf(Math.max(...parseMs));
+    const slowestParse = { ms: Math.round(parseMs[slowest]), file: `${written[slowest].file.format} ${written[slowest].file.inputClass}` };
+
+    const out = path.join(projectRoot, 'test-results');
+    fs.mkdirSync(out, { recursive: true });
+    const figures = { files: written.length, bytes: written.reduce((n, w) => n + w.file.text.length, 0), durationsMs, longestStallsMs: stallsMs, editorStallMs, slowestParse, modelBuildMs, measuredAt: new Date().toISOString(), vscode: vscode.version };
+    fs.writeFileSync(path.join(out, 'coverage-host-adversarial.json'), JSON.stringify(figures));
+    console.log(`      scans ${durationsMs.join(', ')} ms; longest stalls ${stallsMs.join(', ')} ms; opening one: ${editorStallMs} ms; slowest parse ${slowestParse.ms} ms (${slowestParse.file}); model build ${modelBuildMs} ms`);
+  });
+});
