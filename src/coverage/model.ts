@@ -128,6 +128,8 @@ export class CoverageModel {
   readonly unreadable: readonly UnreadableReference[];
   /** Parse errors, in path order. */
   readonly problems: readonly CoverageProblem[];
+  /** Files read only in part: they went over a per-file cap (src/rules/limits.ts), in path order. */
+  readonly partial: readonly CoverageProblem[];
   readonly skipped: readonly SkippedFile[];
 
   private readonly byTechnique = new Map<string, MutableEntry>();
@@ -157,12 +159,14 @@ export class CoverageModel {
     const revoked: RevokedReference[] = [];
     const unreadable: UnreadableReference[] = [];
     const problems: CoverageProblem[] = [];
+    const partial: CoverageProblem[] = [];
     let ruleCount = 0;
     let deprecatedCount = 0;
     let fileCount = 0;
     for (const file of files) {
       let counted = false;
       for (const p of file.problems) {
+        if (p.limit) partial.push({ path: file.path, line: p.span.start.line, character: p.span.start.character, message: p.message });
         if (p.severity !== 'error') continue;
         problems.push({ path: file.path, line: p.span.start.line, character: p.span.start.character, message: p.message });
         counted = true;
@@ -180,7 +184,9 @@ export class CoverageModel {
     this.unknown = unknown;
     this.revoked = revoked;
     this.unreadable = unreadable;
-    this.problems = problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+    const byPath = (a: CoverageProblem, b: CoverageProblem) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line);
+    this.problems = problems.sort(byPath);
+    this.partial = partial.sort(byPath);
     this.ruleCount = ruleCount;
     this.deprecatedRuleCount = deprecatedCount;
     this.fileCount = fileCount;
