@@ -1,7 +1,7 @@
 import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
 import { AttackIndex } from '../attack/index';
 import { lenientId, tacticId } from './refIds';
-import { FileLimits } from './limits';
+import { FileLimits, MAX_TABLES_PER_FILE } from './limits';
 import { baseName, inDeprecatedFolder, LineMap, problemAt } from './text';
 import { scanToml, TomlHeader, TomlLine, TomlString } from './tomlScan';
 import { AttackReference, ParsedRuleFile, Span } from './types';
@@ -29,9 +29,12 @@ interface ThreatBlock {
 }
 
 export function parseElastic(text: string, path: string, index: AttackIndex | undefined, lines: LineMap, limits: FileLimits): ParsedRuleFile {
+  // Tables past the cap are not read, by the scan or by the parser (whose cost grows with them).
+  const scan = scanToml(text, MAX_TABLES_PER_FILE);
+  if (scan.cutAt !== undefined) limits.stoppedAt('tables', scan.cutAt);
   let doc: Record<string, unknown>;
   try {
-    doc = parseTomlText(text) as Record<string, unknown>;
+    doc = parseTomlText(scan.cutAt === undefined ? text : text.slice(0, scan.cutAt)) as Record<string, unknown>;
   } catch (e) {
     const err = e as { message?: string; line?: number; column?: number };
     const message = `Invalid TOML: ${String(err?.message ?? e).split('\n')[0].replace(/^Invalid TOML document:\s*/, '')}`;
@@ -40,7 +43,6 @@ export function parseElastic(text: string, path: string, index: AttackIndex | un
   const rule = record(doc.rule);
   const metadata = record(doc.metadata);
   const maturity = stringOf(metadata?.maturity);
-  const scan = scanToml(text);
   const scanned = threatBlocks(scan.strings);
   // `threat = [{ framework = "MITRE ATT&CK", tactic = { … } }]` and other inline layouts have no
   // table headers to scan: read them from the parsed document and find each value in the text.

@@ -11,49 +11,67 @@ import { RuleProblem } from './types';
 export const MAX_REFERENCES_PER_FILE = 1000;
 /** Rules read per file (YAML documents, YARA-L rules). */
 export const MAX_RULES_PER_FILE = 500;
+/** TOML tables read per file (an Elastic rule has a dozen or two). */
+export const MAX_TABLES_PER_FILE = 1000;
+
+type Cap = 'references' | 'rules' | 'tables';
+
+const CAPS: Readonly<Record<Cap, { readonly max: number; readonly message: string }>> = {
+  references: { max: MAX_REFERENCES_PER_FILE, message: `This file names over ${fmt(MAX_REFERENCES_PER_FILE)} ATT&CK references; only the first ${fmt(MAX_REFERENCES_PER_FILE)} are read` },
+  rules: { max: MAX_RULES_PER_FILE, message: `This file holds over ${fmt(MAX_RULES_PER_FILE)} rules or documents; only the first ${fmt(MAX_RULES_PER_FILE)} are read` },
+  tables: { max: MAX_TABLES_PER_FILE, message: `This file has over ${fmt(MAX_TABLES_PER_FILE)} TOML tables; only the first ${fmt(MAX_TABLES_PER_FILE)} are read` },
+};
 
 /** What one parse of one file has read so far against the caps; the parsers ask before each reference and rule. */
 export class FileLimits {
-  private references = 0;
-  private rules = 0;
+  private readonly counts: Record<Cap, number> = { references: 0, rules: 0, tables: 0 };
   private readonly over: RuleProblem[] = [];
+  private readonly cuts = new Map<Cap, number>();
 
   constructor(private readonly lines: LineMap) {}
 
   /** Whether one more reference (at [start, end)) may be read; the first refused one is where the problem points. */
   reference(start: number, end = start): boolean {
-    if (this.references < MAX_REFERENCES_PER_FILE) {
-      this.references++;
-      return true;
-    }
-    if (this.references === MAX_REFERENCES_PER_FILE) {
-      this.references++;
-      this.over.push(limitProblem(`This file names over ${fmt(MAX_REFERENCES_PER_FILE)} ATT&CK references; only the first ${fmt(MAX_REFERENCES_PER_FILE)} are read`, this.lines, start, end));
-    }
-    return false;
+    return this.take('references', start, end);
   }
 
   /** Whether references may still be read (no need to look for more once refused). */
   get referencesFull(): boolean {
-    return this.references > MAX_REFERENCES_PER_FILE;
+    return this.counts.references > MAX_REFERENCES_PER_FILE;
   }
 
   /** Whether one more rule (starting at [start, end)) may be read. */
   rule(start: number, end = start): boolean {
-    if (this.rules < MAX_RULES_PER_FILE) {
-      this.rules++;
-      return true;
-    }
-    if (this.rules === MAX_RULES_PER_FILE) {
-      this.rules++;
-      this.over.push(limitProblem(`This file holds over ${fmt(MAX_RULES_PER_FILE)} rules; only the first ${fmt(MAX_RULES_PER_FILE)} are read`, this.lines, start, end));
-    }
-    return false;
+    return this.take('rules', start, end);
+  }
+
+  /**
+   * A parser stops reading the text at `start` for a cap it checks on the text itself (YAML
+   * documents, TOML tables, counted before parsing): the file gets the cap's problem there,
+   * unless a refused reference or rule already gave it one.
+   */
+  stoppedAt(cap: 'rules' | 'tables', start: number): void {
+    if (!this.cuts.has(cap)) this.cuts.set(cap, start);
   }
 
   /** The problems for the caps this file went over (empty when it stayed under them). */
   problems(): RuleProblem[] {
-    return this.over;
+    const out = [...this.over];
+    for (const [cap, at] of this.cuts) if (this.counts[cap] <= CAPS[cap].max) out.push(limitProblem(CAPS[cap].message, this.lines, at, this.lines.lineEnd(at)));
+    return out;
+  }
+
+  private take(cap: Cap, start: number, end: number): boolean {
+    const n = this.counts[cap];
+    if (n < CAPS[cap].max) {
+      this.counts[cap] = n + 1;
+      return true;
+    }
+    if (n === CAPS[cap].max) {
+      this.counts[cap] = n + 1;
+      this.over.push(limitProblem(CAPS[cap].message, this.lines, start, end));
+    }
+    return false;
   }
 }
 
@@ -61,6 +79,7 @@ function limitProblem(message: string, lines: LineMap, start: number, end: numbe
   return { message, severity: 'warning', span: lines.span(start, Math.max(start, Math.min(end, lines.lineEnd(start)))), limit: true };
 }
 
+/** 1000 → `1 000` (toLocaleString would load ICU data for this). */
 function fmt(n: number): string {
-  return n.toLocaleString('en-US').replace(/,/g, ' ');
+  return String(n).replace(/\B(?=(\d{3})+$)/g, ' ');
 }

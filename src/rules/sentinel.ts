@@ -12,7 +12,7 @@ import { get, keyNode, parseYaml, scalars, str, YNode } from './yamlTree';
 // name (`DefenseEvasion`), techniques by ID in `relevantTechniques` (and `subTechniques`).
 
 export function parseSentinel(text: string, path: string, index: AttackIndex | undefined, lines: LineMap, limits: FileLimits): ParsedRuleFile {
-  const yaml = parseYaml(text, lines);
+  const yaml = parseYaml(text, lines, limits);
   if (yaml.problem) return { path, format: 'sentinel', rules: [], problems: [yaml.problem] };
   const rules: DetectionRule[] = [];
   for (const doc of yaml.documents) {

@@ -11,7 +11,7 @@ import { get, keyNode, parseYaml, str, YNode } from './yamlTree';
 // ATT&CK lives in `tags:` as `attack.t1059.001`, `attack.execution`, `attack.g0016`, `attack.s0154`.
 
 export function parseSigma(text: string, path: string, index: AttackIndex | undefined, lines: LineMap, limits: FileLimits): ParsedRuleFile {
-  const yaml = parseYaml(text, lines);
+  const yaml = parseYaml(text, lines, limits);
   if (yaml.problem) return { path, format: 'sigma', rules: [], problems: [yaml.problem] };
   const rules: DetectionRule[] = [];
   const inDeprecated = inDeprecatedFolder(path);

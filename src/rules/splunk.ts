@@ -11,7 +11,7 @@ import { get, keyNode, parseYaml, scalars, str, YNode } from './yamlTree';
 // `tags.mitre_attack_id`; `status: deprecated` or a `deprecated/` folder marks retired ones.
 
 export function parseSplunk(text: string, path: string, index: AttackIndex | undefined, lines: LineMap, limits: FileLimits): ParsedRuleFile {
-  const yaml = parseYaml(text, lines);
+  const yaml = parseYaml(text, lines, limits);
   if (yaml.problem) return { path, format: 'splunk', rules: [], problems: [yaml.problem] };
   const rules: DetectionRule[] = [];
   for (const doc of yaml.documents) {

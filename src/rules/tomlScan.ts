@@ -33,6 +33,8 @@ export interface TomlHeader {
 export interface TomlScan {
   readonly headers: TomlHeader[];
   readonly strings: TomlLine[];
+  /** Set when the scan stopped at a header past `maxHeaders`: the offset of that header's line. */
+  readonly cutAt?: number;
 }
 
 // A header is read in two steps: the bracketed part up to the first `]` (one pass, no
@@ -44,7 +46,7 @@ const HEADER_NAME = /^[A-Za-z0-9_.\- "']+$/;
 const KEY_STRING = /^[ \t]*([A-Za-z0-9_-]+|"[^"]*")[ \t]*=[ \t]*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')[ \t]*(?:#.*)?$/;
 const MULTILINE_OPEN = /=[ \t]*("""|''')/;
 
-export function scanToml(text: string): TomlScan {
+export function scanToml(text: string, maxHeaders = Infinity): TomlScan {
   const headers: TomlHeader[] = [];
   const strings: TomlLine[] = [];
   let table = '';
@@ -66,6 +68,7 @@ export function scanToml(text: string): TomlScan {
         const h = HEADER.exec(line);
         const name = h ? trimSpaces(h[2]) : '';
         if (h && name && HEADER_NAME.test(name)) {
+          if (headers.length >= maxHeaders) return { headers, strings, cutAt: lineStart };
           table = name.split('.').map(trimSpaces).join('.').replace(/["']/g, '');
           arrayTable = h[1] === '[[';
           serial++;

@@ -1,4 +1,5 @@
 import type * as JsYaml from 'js-yaml';
+import { FileLimits, MAX_RULES_PER_FILE } from './limits';
 import { LineMap, problemAt } from './text';
 import { RuleProblem } from './types';
 
@@ -52,10 +53,31 @@ export interface YamlFile {
   readonly problem?: RuleProblem;
 }
 
-export function parseYaml(text: string, lines: LineMap): YamlFile {
+/** A `---` line: where a YAML document starts (inside a block scalar it would be indented). */
+const DOCUMENT_MARKER = /^---(?=[ \t\r\n]|$)/gm;
+
+/**
+ * The offset of the document marker past which more than MAX_RULES_PER_FILE documents start, or
+ * undefined when there are fewer. The marker after that many documents is the cut (one more is
+ * read, so the parser's own rule count finds the cap where the first unread document is).
+ */
+function documentCut(text: string): number | undefined {
+  if (text.length < MAX_RULES_PER_FILE * 4) return undefined;
+  DOCUMENT_MARKER.lastIndex = 0;
+  let markers = 0;
+  for (let m = DOCUMENT_MARKER.exec(text); m; m = DOCUMENT_MARKER.exec(text)) {
+    if (++markers > MAX_RULES_PER_FILE + 1) return m.index;
+  }
+  return undefined;
+}
+
+/** Parses at most MAX_RULES_PER_FILE + 1 documents (js-yaml reads them all, at a cost that grows with them); a cut is reported through `limits`. */
+export function parseYaml(text: string, lines: LineMap, limits?: FileLimits): YamlFile {
+  const cut = limits ? documentCut(text) : undefined;
+  if (cut !== undefined) limits!.stoppedAt('rules', cut);
   let events;
   try {
-    events = parseEvents(text, {});
+    events = parseEvents(cut === undefined ? text : text.slice(0, cut), {});
   } catch (e) {
     return { documents: [], problem: yamlProblem(e, lines) };
   }

@@ -16,6 +16,12 @@ const occurrences = (text: string, needle: string) => text.split(needle).length 
  * per-file cap, the cap past it, with one problem on the file saying so.
  */
 function readUpTo(file: AdversarialFile, r: PipelineResult, actual: number, written: number, cap: number, what: RegExp): void {
+  // Elastic threat blocks are three tables for two references: the table cap comes first.
+  const tables = r.parsed.problems.filter((p) => p.limit && /TOML tables/.test(p.message));
+  if (file.format === 'elastic' && tables.length === 1) {
+    assert.ok(actual > 0 && actual < Math.min(cap, written), `${actual} read before the table cap`);
+    return;
+  }
   const noted = r.parsed.problems.filter((p) => p.limit && what.test(p.message));
   if (written <= cap) {
     assert.strictEqual(actual, written);

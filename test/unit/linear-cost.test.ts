@@ -12,7 +12,7 @@ import { profileFromLayer } from '../../src/coverage/profile';
 import { fuzzyEntries } from '../../src/editor/completionFuzzy';
 import { codeSpan, descriptionMarkdown, linkTexts } from '../../src/editor/entryMarkdown';
 import { detectRuleFormat, parseRuleFile } from '../../src/rules/index';
-import { MAX_REFERENCES_PER_FILE, MAX_RULES_PER_FILE } from '../../src/rules/limits';
+import { MAX_REFERENCES_PER_FILE, MAX_RULES_PER_FILE, MAX_TABLES_PER_FILE } from '../../src/rules/limits';
 import { LineMap } from '../../src/rules/text';
 import { scanToml } from '../../src/rules/tomlScan';
 import { AttackReference, ParsedRuleFile, span } from '../../src/rules/types';
@@ -133,7 +133,26 @@ describe('linear cost: rule parsers on hostile text', function () {
     const text = Array.from({ length: MAX_RULES_PER_FILE + 3 }, (_, i) => doc(i)).join('---\n');
     const parsed = parseRuleFile(text, 'many.yml');
     assert.strictEqual(parsed.rules.length, MAX_RULES_PER_FILE);
-    assert.deepStrictEqual(parsed.problems.map((p) => [p.message, p.span.start.line]), [[`This file holds over 500 rules; only the first 500 are read`, 8 * MAX_RULES_PER_FILE]]);
+    assert.deepStrictEqual(parsed.problems.map((p) => [p.message, p.span.start.line]), [[`This file holds over 500 rules or documents; only the first 500 are read`, 8 * MAX_RULES_PER_FILE]]);
+  });
+
+  it('YAML: a file that starts with --- and holds more documents than the cap: the problem is on the first one not read', () => {
+    const doc = (i: number) => `---\ntitle: r${i}\nlogsource:\n  product: windows\ndetection:\n  s:\n    a: 1\n  condition: s\n`;
+    // The documents past the cap are not parsed at all: invalid YAML there is not reported.
+    const text = Array.from({ length: MAX_RULES_PER_FILE + 5 }, (_, i) => doc(i)).join('') + '---\n{ broken\n';
+    const parsed = parseRuleFile(text, 'many.yml');
+    assert.strictEqual(parsed.rules.length, MAX_RULES_PER_FILE);
+    assert.deepStrictEqual(parsed.problems.map((p) => [p.message, p.span.start.line, p.limit]), [[`This file holds over 500 rules or documents; only the first 500 are read`, 8 * MAX_RULES_PER_FILE + 1, true]]);
+  });
+
+  it('Elastic: tables past the cap are not read (by the scan or by the TOML parser), with one problem at the first one', () => {
+    const tables = Array.from({ length: MAX_TABLES_PER_FILE + 100 }, (_, i) => `[rule.t${i}]\n`).join('');
+    const text = `[metadata]\nmaturity = "production"\n\n[rule]\nname = "x"\n${tables}this is = not TOML ===\n`;
+    const parsed = parseRuleFile(text, 'many.toml');
+    assert.strictEqual(parsed.rules.length, 1);
+    // [metadata] and [rule] are the first two tables; [rule.t0] is on line 5.
+    const first = MAX_TABLES_PER_FILE - 2;
+    assert.deepStrictEqual(parsed.problems.map((p) => [p.message, p.span.start.line]), [['This file has over 1 000 TOML tables; only the first 1 000 are read', 5 + first]]);
   });
 
   it('YARA-L positions when techniques come before tactics in each of many rules', () => {
