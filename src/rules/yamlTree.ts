@@ -86,16 +86,21 @@ export function parseYaml(text: string, lines: LineMap, limits?: FileLimits): Ya
   let root: YNode | undefined;
   let inDocument = false;
   let duplicate: YScalar | undefined;
-  // Scalar keys seen per mapping: a Set, as a scan of the keys before each one was quadratic (95 000 keys: 16 s).
-  const keysSeen = new WeakMap<YMap, Set<string>>();
+  // Scalar keys seen per open mapping (beside `stack`): a Set, as a scan of the keys before each
+  // one was quadratic (95 000 keys: 16 s); made on the mapping's second key, as most have few.
+  const seenStack: (Set<string> | undefined)[] = [];
   const attach = (node: YNode): void => {
     const parent = stack[stack.length - 1];
     if (!parent) root = node;
     else if (parent.kind === 'seq') parent.items.push(node);
     else if (parent.keys.length === parent.values.length) {
-      if (!duplicate && node.kind === 'scalar') {
-        let seen = keysSeen.get(parent);
-        if (!seen) keysSeen.set(parent, (seen = new Set()));
+      if (!duplicate && node.kind === 'scalar' && parent.keys.length > 0) {
+        const top = seenStack.length - 1;
+        let seen = seenStack[top];
+        if (!seen) {
+          seen = seenStack[top] = new Set();
+          for (const k of parent.keys) if (k.kind === 'scalar') seen.add(k.value);
+        }
         if (seen.has(node.value)) duplicate = node;
         else seen.add(node.value);
       }
@@ -112,12 +117,14 @@ export function parseYaml(text: string, lines: LineMap, limits?: FileLimits): Ya
         const node: YMap = { kind: 'map', start: ev.start, keys: [], values: [] };
         attach(node);
         stack.push(node);
+        seenStack.push(undefined);
         break;
       }
       case EVENT_ID.SEQUENCE: {
         const node: YSeq = { kind: 'seq', start: ev.start, items: [] };
         attach(node);
         stack.push(node);
+        seenStack.push(undefined);
         break;
       }
       case EVENT_ID.SCALAR:
@@ -127,8 +134,10 @@ export function parseYaml(text: string, lines: LineMap, limits?: FileLimits): Ya
         attach({ kind: 'alias', start: ev.anchorStart });
         break;
       case EVENT_ID.POP:
-        if (stack.length > 0) stack.pop();
-        else if (inDocument) {
+        if (stack.length > 0) {
+          stack.pop();
+          seenStack.pop();
+        } else if (inDocument) {
           documents.push({ root });
           inDocument = false;
         }

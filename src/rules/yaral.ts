@@ -70,11 +70,20 @@ function lastBrace(text: string, from: number, to: number): number {
 
 function readRule(text: string, name: string, start: number, bodyStart: number, bodyEnd: number, ruleIndex: number, path: string, index: AttackIndex | undefined, lines: LineMap, problems: RuleProblem[], limits: FileLimits): DetectionRule {
   const meta = metaEntries(text, bodyStart, bodyEnd);
-  const value = (k: string) => meta.find((m) => m.key.toLowerCase() === k)?.value.trim() || undefined;
-  const references: AttackReference[] = [];
-  const slotOf = (key: string): ReferenceKind | undefined => (TACTIC_KEYS.has(key) ? 'tactic' : TECHNIQUE_KEYS.has(key) ? 'technique' : undefined);
+  // First entry per lower-cased key, and each entry's slot, computed once: a meta section of
+  // thousands of lines was searched once per field read.
+  const first = new Map<string, MetaEntry>();
+  const slots: (ReferenceKind | undefined)[] = [];
   for (const m of meta) {
-    if (slotOf(m.key.toLowerCase()) !== 'tactic') continue;
+    const key = m.key.toLowerCase();
+    if (!first.has(key)) first.set(key, m);
+    slots.push(TACTIC_KEYS.has(key) ? 'tactic' : TECHNIQUE_KEYS.has(key) ? 'technique' : undefined);
+  }
+  const value = (k: string) => first.get(k)?.value.trim() || undefined;
+  const references: AttackReference[] = [];
+  for (const [i, m] of meta.entries()) {
+    if (limits.referencesFull) break;
+    if (slots[i] !== 'tactic') continue;
     for (const item of splitItems(m.value, m.start)) {
       if (!limits.reference(item.start, item.start + item.text.length)) break;
       references.push(itemReference(item, 'tactic', `meta.${m.key}`, ruleIndex, index, lines));
@@ -83,8 +92,9 @@ function readRule(text: string, name: string, start: number, bodyStart: number, 
   // The rule's tactics tell apart sub-techniques that share a name ("Cloud Accounts").
   const tactics = new Set(references.map((r) => (r.id && index?.get(r.id)?.kind === 'tactic' ? index.tactic(r.id)?.shortname : undefined)).filter((t) => t !== undefined));
   const byName = (item: Item) => techniqueByName(item, tactics, index, lines, problems);
-  for (const m of meta) {
-    if (slotOf(m.key.toLowerCase()) !== 'technique') continue;
+  for (const [i, m] of meta.entries()) {
+    if (limits.referencesFull) break;
+    if (slots[i] !== 'technique') continue;
     for (const item of splitItems(m.value, m.start)) {
       if (!limits.reference(item.start, item.start + item.text.length)) break;
       references.push(itemReference(item, 'technique', `meta.${m.key}`, ruleIndex, index, lines, byName));
