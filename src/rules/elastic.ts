@@ -1,7 +1,7 @@
 import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
 import { AttackIndex } from '../attack/index';
 import { lenientId, tacticId } from './refIds';
-import { FileLimits, MAX_TABLES_PER_FILE } from './limits';
+import { FileLimits, MAX_TOML_ENTRIES_PER_FILE } from './limits';
 import { baseName, inDeprecatedFolder, LineMap, problemAt } from './text';
 import { scanToml, TomlHeader, TomlLine, TomlString } from './tomlScan';
 import { AttackReference, ParsedRuleFile, Span } from './types';
@@ -29,8 +29,8 @@ interface ThreatBlock {
 }
 
 export function parseElastic(text: string, path: string, index: AttackIndex | undefined, lines: LineMap, limits: FileLimits): ParsedRuleFile {
-  // Tables past the cap are not read, by the scan or by the parser (whose cost grows with them).
-  const scan = scanToml(text, MAX_TABLES_PER_FILE);
+  // Tables and keys past the cap are not read, by the scan or by the parser (whose cost grows with them).
+  const scan = scanToml(text, MAX_TOML_ENTRIES_PER_FILE);
   if (scan.cutAt !== undefined) limits.stoppedAt('tables', scan.cutAt);
   let doc: Record<string, unknown>;
   try {

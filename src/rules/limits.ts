@@ -11,15 +11,15 @@ import { RuleProblem } from './types';
 export const MAX_REFERENCES_PER_FILE = 1000;
 /** Rules read per file (YAML documents, YARA-L rules). */
 export const MAX_RULES_PER_FILE = 500;
-/** TOML tables read per file (an Elastic rule has a dozen or two). */
-export const MAX_TABLES_PER_FILE = 1000;
+/** TOML tables and keys read per file (an Elastic rule has a few dozen; a long query is one key). */
+export const MAX_TOML_ENTRIES_PER_FILE = 5000;
 
 type Cap = 'references' | 'rules' | 'tables';
 
 const CAPS: Readonly<Record<Cap, { readonly max: number; readonly message: string }>> = {
   references: { max: MAX_REFERENCES_PER_FILE, message: `This file names over ${fmt(MAX_REFERENCES_PER_FILE)} ATT&CK references; only the first ${fmt(MAX_REFERENCES_PER_FILE)} are read` },
   rules: { max: MAX_RULES_PER_FILE, message: `This file holds over ${fmt(MAX_RULES_PER_FILE)} rules or documents; only the first ${fmt(MAX_RULES_PER_FILE)} are read` },
-  tables: { max: MAX_TABLES_PER_FILE, message: `This file has over ${fmt(MAX_TABLES_PER_FILE)} TOML tables; only the first ${fmt(MAX_TABLES_PER_FILE)} are read` },
+  tables: { max: MAX_TOML_ENTRIES_PER_FILE, message: `This file has over ${fmt(MAX_TOML_ENTRIES_PER_FILE)} TOML tables and keys; only the first ${fmt(MAX_TOML_ENTRIES_PER_FILE)} are read` },
 };
 
 /** What one parse of one file has read so far against the caps; the parsers ask before each reference and rule. */

@@ -12,7 +12,7 @@ import { profileFromLayer } from '../../src/coverage/profile';
 import { fuzzyEntries } from '../../src/editor/completionFuzzy';
 import { codeSpan, descriptionMarkdown, linkTexts } from '../../src/editor/entryMarkdown';
 import { detectRuleFormat, parseRuleFile } from '../../src/rules/index';
-import { MAX_REFERENCES_PER_FILE, MAX_RULES_PER_FILE, MAX_TABLES_PER_FILE } from '../../src/rules/limits';
+import { MAX_REFERENCES_PER_FILE, MAX_RULES_PER_FILE, MAX_TOML_ENTRIES_PER_FILE } from '../../src/rules/limits';
 import { LineMap } from '../../src/rules/text';
 import { scanToml } from '../../src/rules/tomlScan';
 import { AttackReference, ParsedRuleFile, span } from '../../src/rules/types';
@@ -145,14 +145,23 @@ describe('linear cost: rule parsers on hostile text', function () {
     assert.deepStrictEqual(parsed.problems.map((p) => [p.message, p.span.start.line, p.limit]), [[`This file holds over 500 rules or documents; only the first 500 are read`, 8 * MAX_RULES_PER_FILE + 1, true]]);
   });
 
-  it('Elastic: tables past the cap are not read (by the scan or by the TOML parser), with one problem at the first one', () => {
-    const tables = Array.from({ length: MAX_TABLES_PER_FILE + 100 }, (_, i) => `[rule.t${i}]\n`).join('');
+  it('Elastic: tables and keys past the cap are not read (by the scan or by the TOML parser), with one problem at the first one', () => {
+    const tables = Array.from({ length: MAX_TOML_ENTRIES_PER_FILE + 100 }, (_, i) => `[rule.t${i}]\n`).join('');
     const text = `[metadata]\nmaturity = "production"\n\n[rule]\nname = "x"\n${tables}this is = not TOML ===\n`;
     const parsed = parseRuleFile(text, 'many.toml');
     assert.strictEqual(parsed.rules.length, 1);
-    // [metadata] and [rule] are the first two tables; [rule.t0] is on line 5.
-    const first = MAX_TABLES_PER_FILE - 2;
-    assert.deepStrictEqual(parsed.problems.map((p) => [p.message, p.span.start.line]), [['This file has over 1 000 TOML tables; only the first 1 000 are read', 5 + first]]);
+    // Four entries ([metadata], maturity, [rule], name) come first; [rule.t0] is on line 5.
+    const first = MAX_TOML_ENTRIES_PER_FILE - 4;
+    assert.deepStrictEqual(parsed.problems.map((p) => [p.message, p.span.start.line]), [['This file has over 5 000 TOML tables and keys; only the first 5 000 are read', 5 + first]]);
+  });
+
+  it('Elastic: past the cap, a multi-line array is not cut in the middle (what is read still parses)', () => {
+    const keys = Array.from({ length: MAX_TOML_ENTRIES_PER_FILE - 6 }, (_, i) => `k${i} = 1\n`).join('');
+    const array = `index = [\n${'  "logs-*",\n'.repeat(20)}]\n`;
+    const text = `[metadata]\nmaturity = "production"\n\n[rule]\nname = "x"\n${keys}${array}after = "x"\n`;
+    const parsed = parseRuleFile(text, 'array.toml');
+    assert.strictEqual(parsed.rules.length, 1);
+    assert.deepStrictEqual(parsed.problems.map((p) => [p.limit, p.span.start.line]), [[true, text.split('\n').findIndex((l) => l.startsWith('after'))]]);
   });
 
   it('YARA-L positions when techniques come before tactics in each of many rules', () => {
