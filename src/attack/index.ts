@@ -131,6 +131,9 @@ export class AttackIndex {
 
   /** Any entry by ID in any spelling (`t1059.001`, `attack.t1059.001`, `T1059/001`). */
   get(idOrRef: string): AttackEntry | undefined {
+    // Most lookups are already canonical IDs (the checks ask for each reference's ID): no regexes for those.
+    const exact = this.byId.get(idOrRef);
+    if (exact) return exact;
     const id = normalizeId(idOrRef);
     return id ? this.byId.get(id) : undefined;
   }

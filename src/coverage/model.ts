@@ -110,6 +110,7 @@ interface Tally {
   readonly revoked: RevokedReference[];
   readonly unreadable: UnreadableReference[];
   readonly problems: CoverageProblem[];
+  readonly partial: CoverageProblem[];
 }
 
 type Resolution =
@@ -155,10 +156,14 @@ export class CoverageModel {
   get problems(): readonly CoverageProblem[] {
     return this.tally.problems;
   }
+  /** Files read only in part: they went over a per-file cap (src/rules/limits.ts), in path order. */
+  get partial(): readonly CoverageProblem[] {
+    return this.tally.partial;
+  }
   readonly skipped: readonly SkippedFile[];
 
   /** What the files add up to; filled by `accumulate`, complete once it has run to the end. */
-  private readonly tally: Tally = { rules: 0, deprecated: 0, files: 0, unknown: new Map(), revoked: [], unreadable: [], problems: [] };
+  private readonly tally: Tally = { rules: 0, deprecated: 0, files: 0, unknown: new Map(), revoked: [], unreadable: [], problems: [], partial: [] };
 
   private readonly byTechnique = new Map<string, MutableEntry>();
   private readonly resolutions = new Map<string, Resolution>();
@@ -210,6 +215,7 @@ export class CoverageModel {
     for (const file of files) {
       let counted = false;
       for (const p of file.problems) {
+        if (p.limit) t.partial.push({ path: file.path, line: p.span.start.line, character: p.span.start.character, message: p.message });
         if (p.severity !== 'error') continue;
         t.problems.push({ path: file.path, line: p.span.start.line, character: p.span.start.character, message: p.message });
         counted = true;
@@ -225,7 +231,9 @@ export class CoverageModel {
       if (counted) t.files++;
       yield;
     }
-    t.problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+    const byPath = (a: CoverageProblem, b: CoverageProblem) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line);
+    t.problems.sort(byPath);
+    t.partial.sort(byPath);
   }
 
   private *addRule(file: ParsedRuleFile, rule: DetectionRule, serial: number): Generator<void> {

@@ -34,6 +34,8 @@ export interface JsonReport {
   readonly revoked: readonly { readonly file: string; readonly line: number; readonly id: string; readonly replacement: string | null }[];
   /** References that could not be read (counted for nothing), with why and what they most likely mean. */
   readonly unreadable: readonly { readonly file: string; readonly line: number; readonly text: string; readonly reason: string; readonly repaired: string | null }[];
+  /** Files read only in part (over a per-file limit on references or rules), at the first thing not read. */
+  readonly partial: readonly { readonly file: string; readonly line: number; readonly message: string }[];
 }
 
 interface CountJson {
@@ -81,6 +83,7 @@ export function jsonReport(model: CoverageModel, options: ReportOptions = {}): J
     total: { techniques: count(model.total.techniques), subtechniques: count(model.total.subtechniques) },
     revoked: model.revoked.map((r) => ({ file: show(r.ref.path), line: r.ref.span.start.line + 1, id: r.id, replacement: r.replacement ?? null })),
     unreadable: model.unreadable.map((u) => ({ file: show(u.ref.path), line: u.ref.span.start.line + 1, text: u.ref.text, reason: u.reason, repaired: u.repaired ?? null })),
+    partial: model.partial.map((p) => ({ file: show(p.path), line: p.line + 1, message: p.message })),
   };
 }
 
@@ -154,6 +157,10 @@ function markdownReport(model: CoverageModel, options: ReportOptions): string {
     out.push('', '## Files that could not be parsed', '');
     for (const p of model.problems) out.push(`- ${mdCell(show(p.path))}:${p.line + 1}: ${mdCell(p.message)}`);
   }
+  if (model.partial.length) {
+    out.push('', '## Files read in part', '', 'Over a per-file limit: what follows the line shown was not read for ATT&CK.', '');
+    for (const p of model.partial) out.push(`- ${mdCell(show(p.path))}:${p.line + 1}: ${mdCell(p.message)}`);
+  }
   if (model.skipped.length) {
     out.push('', '## Skipped files', '');
     for (const s of model.skipped) out.push(`- ${mdCell(show(s.path))}: ${mdCell(s.reason)}`);
@@ -210,15 +217,19 @@ export function summaryTable(model: CoverageModel): string {
     model.unreadable.length ? `${model.unreadable.length} unreadable reference${model.unreadable.length === 1 ? '' : 's'} (counted for nothing)` : '',
     deprecated.length ? `${deprecated.length} reference${deprecated.length === 1 ? '' : 's'} to deprecated techniques (counted for nothing)` : '',
     model.problems.length ? `${model.problems.length} parse problem${model.problems.length === 1 ? '' : 's'}` : '',
+    model.partial.length ? `${model.partial.length} file${model.partial.length === 1 ? '' : 's'} read in part (over a per-file limit)` : '',
     model.skipped.length ? `${model.skipped.length} skipped file${model.skipped.length === 1 ? '' : 's'}` : '',
     model.deprecatedRuleCount ? `${model.deprecatedRuleCount} deprecated rule${model.deprecatedRuleCount === 1 ? '' : 's'} left out` : '',
   ].filter(Boolean);
   if (notes.length) lines.push(notes.join(' · '));
   lines.push(...unreadableLines(model));
+  lines.push(...model.partial.slice(0, PARTIAL_LISTED).map((p) => `  ${visibleText(p.path)}:${p.line + 1}: ${p.message}`));
+  if (model.partial.length > PARTIAL_LISTED) lines.push(`  … and ${model.partial.length - PARTIAL_LISTED} more files read in part (--format json lists them all)`);
   return lines.join('\n');
 }
 
 const UNREADABLE_LISTED = 10;
+const PARTIAL_LISTED = 10;
 
 /** Where the unreadable references are, for the summary: they are few and each is a fix to make. */
 function unreadableLines(model: CoverageModel): string[] {

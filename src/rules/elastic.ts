@@ -1,6 +1,7 @@
 import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
 import { AttackIndex } from '../attack/index';
 import { lenientId, tacticId } from './refIds';
+import { FileLimits, MAX_TOML_ENTRIES_PER_FILE } from './limits';
 import { baseName, inDeprecatedFolder, LineMap, problemAt } from './text';
 import { scanToml, TomlHeader, TomlLine, TomlString } from './tomlScan';
 import { AttackReference, ParsedRuleFile, Span } from './types';
@@ -27,10 +28,13 @@ interface ThreatBlock {
   techniques: { slot: Slot; subs: Slot[] }[];
 }
 
-export function parseElastic(text: string, path: string, index: AttackIndex | undefined, lines: LineMap): ParsedRuleFile {
+export function parseElastic(text: string, path: string, index: AttackIndex | undefined, lines: LineMap, limits: FileLimits): ParsedRuleFile {
+  // Tables and keys past the cap are not read, by the scan or by the parser (whose cost grows with them).
+  const scan = scanToml(text, MAX_TOML_ENTRIES_PER_FILE);
+  if (scan.cutAt !== undefined) limits.stoppedAt('tables', scan.cutAt);
   let doc: Record<string, unknown>;
   try {
-    doc = parseTomlText(text) as Record<string, unknown>;
+    doc = parseTomlText(scan.cutAt === undefined ? text : text.slice(0, scan.cutAt)) as Record<string, unknown>;
   } catch (e) {
     const err = e as { message?: string; line?: number; column?: number };
     const message = `Invalid TOML: ${String(err?.message ?? e).split('\n')[0].replace(/^Invalid TOML document:\s*/, '')}`;
@@ -39,12 +43,11 @@ export function parseElastic(text: string, path: string, index: AttackIndex | un
   const rule = record(doc.rule);
   const metadata = record(doc.metadata);
   const maturity = stringOf(metadata?.maturity);
-  const scan = scanToml(text);
   const scanned = threatBlocks(scan.strings);
   // `threat = [{ framework = "MITRE ATT&CK", tactic = { … } }]` and other inline layouts have no
   // table headers to scan: read them from the parsed document and find each value in the text.
   const blocks = scanned.some(hasIds) ? scanned : inlineThreatBlocks(record(doc.rule)?.threat, text) ?? scanned;
-  const references = threatReferences(blocks, index, lines).concat(nonTextIds(scan.headers, lines));
+  const references = threatReferences(blocks, index, lines, limits).concat(nonTextIds(scan.headers, lines, limits));
   const nameLine = scan.strings.find((s) => s.table === 'rule' && s.key === 'name');
   const ruleHeader = scan.headers.find((h) => h.table === 'rule');
   const ruleSpan: Span = nameLine
@@ -178,24 +181,26 @@ function inlineThreatBlocks(threat: unknown, text: string): ThreatBlock[] | unde
   return blocks.some(hasIds) ? blocks : undefined;
 }
 
-function threatReferences(blocks: readonly ThreatBlock[], index: AttackIndex | undefined, lines: LineMap): AttackReference[] {
+function threatReferences(blocks: readonly ThreatBlock[], index: AttackIndex | undefined, lines: LineMap, limits: FileLimits): AttackReference[] {
   const refs: AttackReference[] = [];
+  const take = (s: TomlString) => limits.reference(s.start, s.end);
   const ctx = (slot: Slot) => ({
     ...(slot.name ? { name: { text: slot.name.text, span: lines.span(slot.name.start, slot.name.end) } } : {}),
     ...(slot.reference ? { reference: { text: slot.reference.text, span: lines.span(slot.reference.start, slot.reference.end) } } : {}),
   });
   for (const block of blocks) {
+    if (limits.referencesFull) break;
     if (block.framework !== undefined && !/^mitre att&ck$/i.test(block.framework.trim())) continue;
     const tacticText = block.tactic?.id?.text;
     const tactic = tacticText !== undefined ? tacticId(tacticText, index) : block.tactic?.name ? tacticId(block.tactic.name.text, index) : undefined;
-    if (block.tactic?.id) {
+    if (block.tactic?.id && take(block.tactic.id)) {
       refs.push(reference(block.tactic.id, 'tactic', tactic, 'threat.tactic.id', lines, ctx(block.tactic)));
     }
     for (const t of block.techniques) {
       const parentId = t.slot.id ? lenientId(t.slot.id.text) : undefined;
-      if (t.slot.id) refs.push(reference(t.slot.id, 'technique', parentId, 'threat.technique.id', lines, { ...ctx(t.slot), ...(tactic ? { tacticId: tactic } : {}) }));
+      if (t.slot.id && take(t.slot.id)) refs.push(reference(t.slot.id, 'technique', parentId, 'threat.technique.id', lines, { ...ctx(t.slot), ...(tactic ? { tacticId: tactic } : {}) }));
       for (const sub of t.subs) {
-        if (!sub.id) continue;
+        if (!sub.id || !take(sub.id)) continue;
         const context = { ...ctx(sub), ...(tactic ? { tacticId: tactic } : {}), ...(parentId ? { parentTechniqueId: parentId } : {}) };
         refs.push(reference(sub.id, 'technique', lenientId(sub.id.text), 'threat.technique.subtechnique.id', lines, context));
       }
@@ -226,15 +231,16 @@ const THREAT_FIELDS: ReadonlyMap<string, { kind: 'tactic' | 'technique'; field: 
 const NON_STRING_ID = /^[ \t]*id[ \t]*=[ \t]*(?=[^"'\s#])/gm;
 
 /** `id = 1059` or `id = ["T1059"]` in a threat table: not text, so not an ID; kept as unreadable references. */
-function nonTextIds(headers: readonly TomlHeader[], lines: LineMap): AttackReference[] {
+function nonTextIds(headers: readonly TomlHeader[], lines: LineMap, limits: FileLimits): AttackReference[] {
   const out: AttackReference[] = [];
   const text = lines.text;
   headers.forEach((h, i) => {
     const slot = THREAT_FIELDS.get(h.table);
-    if (!slot) return;
+    if (!slot || limits.referencesFull) return;
     const section = text.slice(h.end, headers[i + 1]?.start ?? text.length);
     for (const m of section.matchAll(NON_STRING_ID)) {
       const start = h.end + m.index + m[0].length;
+      if (!limits.reference(start)) return;
       const value = text.slice(start, lines.lineEnd(start));
       const hash = value.indexOf('#');
       const end = start + (hash >= 0 ? value.slice(0, hash) : value).trimEnd().length;

@@ -5,10 +5,11 @@ import { baseName, inDeprecatedFolder, LineMap } from './text';
 import { AttackReference, ParsedRuleFile, RuleProblem } from './types';
 import { repairedMark, repairReferenceText } from './unreadable';
 import { matchUserPattern, SCAN_BUDGET_MS } from './idPattern';
+import { FileLimits, MAX_REFERENCES_PER_FILE } from './limits';
 
 // Any other file: bare ATT&CK IDs matched by a pattern (default: ID_IN_TEXT), one rule per file.
 
-export function parseGeneric(text: string, path: string, index: AttackIndex | undefined, lines: LineMap, pattern: RegExp = ID_IN_TEXT): ParsedRuleFile {
+export function parseGeneric(text: string, path: string, index: AttackIndex | undefined, lines: LineMap, limits: FileLimits, pattern: RegExp = ID_IN_TEXT): ParsedRuleFile {
   const references: AttackReference[] = [];
   const problems: RuleProblem[] = [];
   // A pattern from settings (attackLens.generic.idPattern) scans within a time budget; past it, the built-in pattern reads the file.
@@ -17,7 +18,8 @@ export function parseGeneric(text: string, path: string, index: AttackIndex | un
     problems.push({ message: `attackLens.generic.idPattern took longer than ${SCAN_BUDGET_MS} ms on this file; its IDs were read with the built-in pattern`, severity: 'warning', span: lines.span(0, 0) });
   }
   const used = matches ? pattern : ID_IN_TEXT;
-  matches ??= matchUserPattern(ID_IN_TEXT, text, Infinity)!;
+  // Every match of the built-in pattern is an ID: one past the cap is enough to know the file is over it.
+  matches ??= matchUserPattern(ID_IN_TEXT, text, Infinity, MAX_REFERENCES_PER_FILE + 1)!;
   for (const { match: m, index: matchIndex } of matches) {
     // A pattern with a capture group names the ID inside a larger match.
     const found = m[1] ?? m[0];
@@ -25,6 +27,7 @@ export function parseGeneric(text: string, path: string, index: AttackIndex | un
     const id = lenientId(found);
     const kind = id ? kindOfReference(id) : undefined;
     if (!id || !kind) continue;
+    if (!limits.reference(at, at + found.length)) break;
     references.push({
       text: found,
       kind,
@@ -34,8 +37,11 @@ export function parseGeneric(text: string, path: string, index: AttackIndex | un
       ruleIndex: 0,
     });
   }
-  if (NON_ASCII.test(text)) {
-    for (const r of disguisedIds(text, used, lines)) references.push(r);
+  if (!limits.referencesFull && NON_ASCII.test(text)) {
+    for (const r of disguisedIds(text, used, lines)) {
+      if (!limits.reference(lines.offset(r.span.start.line, r.span.start.character))) break;
+      references.push(r);
+    }
     references.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.character - b.span.start.character);
   }
   return {

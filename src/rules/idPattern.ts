@@ -146,8 +146,9 @@ export interface PatternMatch {
  * the guard let through can still cost a few microseconds per position on hostile text). The text
  * is read in windows with one character before (for \b and ^) and MAX_MATCH_CHARS + 1 after (for a
  * match that crosses into the next window, and for $), so results equal one scan of the whole text.
+ * At most `maxMatches` are returned (the first ones).
  */
-export function matchUserPattern(pattern: RegExp, text: string, budgetMs = SCAN_BUDGET_MS): PatternMatch[] | undefined {
+export function matchUserPattern(pattern: RegExp, text: string, budgetMs = SCAN_BUDGET_MS, maxMatches = Infinity): PatternMatch[] | undefined {
   const re = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, '') + 'g');
   const started = performance.now();
   const out: PatternMatch[] = [];
@@ -165,6 +166,7 @@ export function matchUserPattern(pattern: RegExp, text: string, budgetMs = SCAN_
         continue;
       }
       out.push({ index: at, match: m });
+      if (out.length >= maxMatches) return out;
       lastEnd = at + m[0].length;
     }
     if (performance.now() - started > budgetMs) return undefined;

@@ -5,6 +5,7 @@ import { parseGeneric } from './generic';
 import { parseSentinel } from './sentinel';
 import { parseSigma } from './sigma';
 import { parseSplunk } from './splunk';
+import { FileLimits } from './limits';
 import { LineMap, unreadableReason } from './text';
 import { ParsedRuleFile, RuleFormat } from './types';
 import { parseYaraL } from './yaral';
@@ -41,7 +42,10 @@ export function parseRuleFile(text: string, path: string, index?: AttackIndex, o
     format = format ?? detectRuleFormat(safeText, path) ?? (options?.genericPattern ? 'generic' : undefined);
     if (!format) return { path, format: 'generic', rules: [], problems: [] };
     const local = options?.root && path.startsWith(options.root) ? path.slice(options.root.length) : path;
-    const parsed = parseAs(format, safeText, local, index, lines, options?.genericPattern);
+    const limits = new FileLimits(lines);
+    const read = parseAs(format, safeText, local, index, lines, limits, options?.genericPattern);
+    const over = limits.problems();
+    const parsed = over.length ? { ...read, problems: [...read.problems, ...over] } : read;
     return local === path ? parsed : { ...parsed, path };
   } catch (e) {
     // A parser bug must not stop a workspace scan: report it as the file's problem.
@@ -50,19 +54,19 @@ export function parseRuleFile(text: string, path: string, index?: AttackIndex, o
   }
 }
 
-function parseAs(format: RuleFormat, text: string, path: string, index: AttackIndex | undefined, lines: LineMap, genericPattern: RegExp | undefined): ParsedRuleFile {
+function parseAs(format: RuleFormat, text: string, path: string, index: AttackIndex | undefined, lines: LineMap, limits: FileLimits, genericPattern: RegExp | undefined): ParsedRuleFile {
   switch (format) {
     case 'sigma':
-      return parseSigma(text, path, index, lines);
+      return parseSigma(text, path, index, lines, limits);
     case 'splunk':
-      return parseSplunk(text, path, index, lines);
+      return parseSplunk(text, path, index, lines, limits);
     case 'sentinel':
-      return parseSentinel(text, path, index, lines);
+      return parseSentinel(text, path, index, lines, limits);
     case 'elastic':
-      return parseElastic(text, path, index, lines);
+      return parseElastic(text, path, index, lines, limits);
     case 'yaral':
-      return parseYaraL(text, path, index, lines);
+      return parseYaraL(text, path, index, lines, limits);
     case 'generic':
-      return parseGeneric(text, path, index, lines, genericPattern);
+      return parseGeneric(text, path, index, lines, limits, genericPattern);
   }
 }

@@ -1,6 +1,7 @@
 import { AttackIndex } from '../attack/index';
 import { tacticId } from './refIds';
 import { idReferences } from './splunk';
+import { FileLimits } from './limits';
 import { baseName, inDeprecatedFolder, LineMap } from './text';
 import { AttackReference, DetectionRule, ParsedRuleFile } from './types';
 import { unreadableName } from './unreadable';
@@ -10,13 +11,14 @@ import { get, keyNode, parseYaml, scalars, str, YNode } from './yamlTree';
 // Microsoft Sentinel analytics rules (Azure/Azure-Sentinel `Detections/**.yaml`): tactics by
 // name (`DefenseEvasion`), techniques by ID in `relevantTechniques` (and `subTechniques`).
 
-export function parseSentinel(text: string, path: string, index: AttackIndex | undefined, lines: LineMap): ParsedRuleFile {
-  const yaml = parseYaml(text, lines);
+export function parseSentinel(text: string, path: string, index: AttackIndex | undefined, lines: LineMap, limits: FileLimits): ParsedRuleFile {
+  const yaml = parseYaml(text, lines, limits);
   if (yaml.problem) return { path, format: 'sentinel', rules: [], problems: [yaml.problem] };
   const rules: DetectionRule[] = [];
   for (const doc of yaml.documents) {
     const root = doc.root;
     if (!root || root.kind !== 'map') continue;
+    if (!limits.rule(root.start)) break;
     const ruleIndex = rules.length;
     const name = str(get(root, 'name')) ?? str(get(root, 'displayName'));
     const status = str(get(root, 'status'));
@@ -25,9 +27,9 @@ export function parseSentinel(text: string, path: string, index: AttackIndex | u
     const start = nameKey?.start ?? root.start;
     const end = nameValue?.kind === 'scalar' && nameValue.end >= 0 ? nameValue.end : start;
     const references: AttackReference[] = [
-      ...tacticReferences(get(root, 'tactics'), ruleIndex, index, lines),
-      ...idReferences(get(root, 'relevantTechniques'), 'relevantTechniques', ruleIndex, index, lines),
-      ...idReferences(get(root, 'subTechniques'), 'subTechniques', ruleIndex, index, lines),
+      ...tacticReferences(get(root, 'tactics'), ruleIndex, index, lines, limits),
+      ...idReferences(get(root, 'relevantTechniques'), 'relevantTechniques', ruleIndex, index, lines, limits),
+      ...idReferences(get(root, 'subTechniques'), 'subTechniques', ruleIndex, index, lines, limits),
     ];
     rules.push({
       index: ruleIndex,
@@ -44,11 +46,13 @@ export function parseSentinel(text: string, path: string, index: AttackIndex | u
   return { path, format: 'sentinel', rules, problems: [] };
 }
 
-function tacticReferences(node: YNode | undefined, ruleIndex: number, index: AttackIndex | undefined, lines: LineMap): AttackReference[] {
-  const named = scalars(node).map((s): AttackReference => {
+function tacticReferences(node: YNode | undefined, ruleIndex: number, index: AttackIndex | undefined, lines: LineMap, limits: FileLimits): AttackReference[] {
+  const named: AttackReference[] = [];
+  for (const s of scalars(node)) {
+    if (!limits.reference(s.start, s.end)) break;
     const id = tacticId(s.value, index);
     const unreadable = id || !index ? undefined : unreadableName(s.value, (t) => tacticId(t, index));
-    return {
+    named.push({
       text: lines.text.slice(s.start, s.end),
       kind: 'tactic' as const,
       ...(id ? { id } : {}),
@@ -56,9 +60,9 @@ function tacticReferences(node: YNode | undefined, ruleIndex: number, index: Att
       field: 'tactics',
       ruleIndex,
       ...(unreadable ? { unreadable } : {}),
-    };
-  });
-  return named.concat(nonTextReferences(node, 'tactic', 'tactics', ruleIndex, lines));
+    });
+  }
+  return named.concat(nonTextReferences(node, 'tactic', 'tactics', ruleIndex, lines, limits));
 }
 
 function connectorIds(node: YNode | undefined): string[] {

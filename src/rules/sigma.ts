@@ -1,5 +1,6 @@
 import { AttackIndex } from '../attack/index';
 import { kindOfReference, lenientId, readSigmaTag } from './refIds';
+import { FileLimits } from './limits';
 import { baseName, inDeprecatedFolder, LineMap } from './text';
 import { AttackReference, DetectionRule, ParsedRuleFile, ReferenceKind, Unreadable } from './types';
 import { repairedMark, repairReferenceText } from './unreadable';
@@ -9,8 +10,8 @@ import { get, keyNode, parseYaml, str, YNode } from './yamlTree';
 // Sigma rules (https://sigmahq.io): one rule per YAML document, correlation rules included.
 // ATT&CK lives in `tags:` as `attack.t1059.001`, `attack.execution`, `attack.g0016`, `attack.s0154`.
 
-export function parseSigma(text: string, path: string, index: AttackIndex | undefined, lines: LineMap): ParsedRuleFile {
-  const yaml = parseYaml(text, lines);
+export function parseSigma(text: string, path: string, index: AttackIndex | undefined, lines: LineMap, limits: FileLimits): ParsedRuleFile {
+  const yaml = parseYaml(text, lines, limits);
   if (yaml.problem) return { path, format: 'sigma', rules: [], problems: [yaml.problem] };
   const rules: DetectionRule[] = [];
   const inDeprecated = inDeprecatedFolder(path);
@@ -18,6 +19,7 @@ export function parseSigma(text: string, path: string, index: AttackIndex | unde
   for (const doc of yaml.documents) {
     const root = doc.root;
     if (!root || root.kind !== 'map') continue;
+    if (!limits.rule(root.start)) break;
     const ruleIndex = rules.length;
     const title = str(get(root, 'title'));
     // Legacy rule collections: the first document (`action: global`) carries the shared title.
@@ -36,7 +38,7 @@ export function parseSigma(text: string, path: string, index: AttackIndex | unde
       deprecated: inDeprecated || status?.toLowerCase() === 'deprecated',
       span: lines.span(start, end),
       platforms: logsourcePlatforms(get(root, 'logsource')),
-      references: tagReferences(get(root, 'tags'), ruleIndex, index, lines),
+      references: tagReferences(get(root, 'tags'), ruleIndex, index, lines, limits),
     });
   }
   return { path, format: 'sigma', rules, problems: [] };
@@ -51,11 +53,13 @@ function logsourcePlatforms(logsource: YNode | undefined): string[] {
   return out;
 }
 
-function tagReferences(tags: YNode | undefined, ruleIndex: number, index: AttackIndex | undefined, lines: LineMap): AttackReference[] {
+function tagReferences(tags: YNode | undefined, ruleIndex: number, index: AttackIndex | undefined, lines: LineMap, limits: FileLimits): AttackReference[] {
   const refs: AttackReference[] = [];
   const items = tags?.kind === 'seq' ? tags.items : tags ? [tags] : [];
   for (const tag of items) {
+    if (limits.referencesFull) break;
     if (tag.kind !== 'scalar') {
+      if (!limits.reference(tag.start)) break;
       refs.push(nonTextReference(tag, 'technique', 'tags', ruleIndex, lines));
       continue;
     }
@@ -63,6 +67,7 @@ function tagReferences(tags: YNode | undefined, ruleIndex: number, index: Attack
     const reading = readSigmaTag(tag.value, index);
     const unreadable = reading ? undefined : unreadableSigmaTag(tag.value, index);
     if (!reading && !unreadable) continue;
+    if (!limits.reference(tag.start, tag.end)) break;
     const kind = reading?.kind ?? unreadable!.kind;
     const id = reading?.id;
     refs.push({

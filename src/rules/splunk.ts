@@ -1,5 +1,6 @@
 import { AttackIndex } from '../attack/index';
 import { kindOfReference, lenientId, tacticId } from './refIds';
+import { FileLimits } from './limits';
 import { baseName, inDeprecatedFolder, LineMap } from './text';
 import { AttackReference, DetectionRule, ParsedRuleFile } from './types';
 import { unreadableId } from './unreadable';
@@ -9,13 +10,14 @@ import { get, keyNode, parseYaml, scalars, str, YNode } from './yamlTree';
 // Splunk ESCU detections (splunk/security_content): one rule per file, ATT&CK IDs in
 // `tags.mitre_attack_id`; `status: deprecated` or a `deprecated/` folder marks retired ones.
 
-export function parseSplunk(text: string, path: string, index: AttackIndex | undefined, lines: LineMap): ParsedRuleFile {
-  const yaml = parseYaml(text, lines);
+export function parseSplunk(text: string, path: string, index: AttackIndex | undefined, lines: LineMap, limits: FileLimits): ParsedRuleFile {
+  const yaml = parseYaml(text, lines, limits);
   if (yaml.problem) return { path, format: 'splunk', rules: [], problems: [yaml.problem] };
   const rules: DetectionRule[] = [];
   for (const doc of yaml.documents) {
     const root = doc.root;
     if (!root || root.kind !== 'map') continue;
+    if (!limits.rule(root.start)) break;
     const ruleIndex = rules.length;
     const status = str(get(root, 'status'));
     const tags = get(root, 'tags');
@@ -24,7 +26,7 @@ export function parseSplunk(text: string, path: string, index: AttackIndex | und
     const start = nameKey?.start ?? root.start;
     const end = nameValue?.kind === 'scalar' && nameValue.end >= 0 ? nameValue.end : start;
     const references = [
-      ...idReferences(get(tags, 'mitre_attack_id'), 'tags.mitre_attack_id', ruleIndex, index, lines),
+      ...idReferences(get(tags, 'mitre_attack_id'), 'tags.mitre_attack_id', ruleIndex, index, lines, limits),
     ];
     rules.push({
       index: ruleIndex,
@@ -53,9 +55,10 @@ function severityOf(root: YNode, tags: YNode | undefined): string | undefined {
 }
 
 /** References in a slot that takes only IDs; text no ID spelling reads and non-text items are kept, marked unreadable. */
-export function idReferences(node: YNode | undefined, field: string, ruleIndex: number, index: AttackIndex | undefined, lines: LineMap): AttackReference[] {
+export function idReferences(node: YNode | undefined, field: string, ruleIndex: number, index: AttackIndex | undefined, lines: LineMap, limits: FileLimits): AttackReference[] {
   const refs: AttackReference[] = [];
   for (const s of scalars(node)) {
+    if (!limits.reference(s.start, s.end)) break;
     const text = lines.text.slice(s.start, s.end);
     const id = lenientId(s.value);
     const kind = id ? kindOfReference(id) : undefined;
@@ -70,5 +73,5 @@ export function idReferences(node: YNode | undefined, field: string, ruleIndex: 
       ...(unreadable ? { unreadable } : {}),
     });
   }
-  return refs.concat(nonTextReferences(node, 'technique', field, ruleIndex, lines));
+  return refs.concat(nonTextReferences(node, 'technique', field, ruleIndex, lines, limits));
 }

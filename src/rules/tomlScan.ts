@@ -33,6 +33,8 @@ export interface TomlHeader {
 export interface TomlScan {
   readonly headers: TomlHeader[];
   readonly strings: TomlLine[];
+  /** Set when the scan stopped at a table header or key line past `maxEntries`: the offset of that line. */
+  readonly cutAt?: number;
 }
 
 // A header is read in two steps: the bracketed part up to the first `]` (one pass, no
@@ -44,7 +46,7 @@ const HEADER_NAME = /^[A-Za-z0-9_.\- "']+$/;
 const KEY_STRING = /^[ \t]*([A-Za-z0-9_-]+|"[^"]*")[ \t]*=[ \t]*(?:"((?:[^"\\]|\\.)*)"|'([^']*)')[ \t]*(?:#.*)?$/;
 const MULTILINE_OPEN = /=[ \t]*("""|''')/;
 
-export function scanToml(text: string): TomlScan {
+export function scanToml(text: string, maxEntries = Infinity): TomlScan {
   const headers: TomlHeader[] = [];
   const strings: TomlLine[] = [];
   let table = '';
@@ -52,6 +54,7 @@ export function scanToml(text: string): TomlScan {
   let serial = 0;
   let lineStart = 0;
   let closing: string | undefined;
+  let entries = 0;
   while (lineStart <= text.length) {
     let lineEnd = text.indexOf('\n', lineStart);
     if (lineEnd < 0) lineEnd = text.length;
@@ -62,6 +65,9 @@ export function scanToml(text: string): TomlScan {
       if (line.includes(closing)) closing = undefined;
     } else if (line.length > 0) {
       const first = line.trimStart()[0];
+      // Every line here opens a table or holds a key (or continues an array): counted against the cap.
+      // Past it, the text is cut at the next header or key line, so what is kept still parses.
+      if (first !== '#' && first !== undefined && ++entries > maxEntries && startsEntry(line, first)) return { headers, strings, cutAt: lineStart };
       if (first === '[') {
         const h = HEADER.exec(line);
         const name = h ? trimSpaces(h[2]) : '';
@@ -86,6 +92,16 @@ export function scanToml(text: string): TomlScan {
     lineStart = next;
   }
   return { headers, strings };
+}
+
+const BARE_KEY_LINE = /^[ \t]*[A-Za-z0-9_-]+[ \t]*[.=]/;
+
+/** A table header or a bare `key =` line: where a TOML document can be cut and still parse. */
+function startsEntry(line: string, first: string): boolean {
+  if (first !== '[') return BARE_KEY_LINE.test(line);
+  const h = HEADER.exec(line);
+  const name = h ? trimSpaces(h[2]) : '';
+  return name !== '' && HEADER_NAME.test(name);
 }
 
 /**

@@ -80,6 +80,8 @@ export interface RuleProblem {
   readonly message: string;
   readonly span: Span;
   readonly severity: 'error' | 'warning';
+  /** The file went over a per-file cap (src/rules/limits.ts): it was read only in part. */
+  readonly limit?: true;
 }
 
 export interface ParsedRuleFile {

@@ -1,3 +1,4 @@
+import { FileLimits } from './limits';
 import { LineMap } from './text';
 import { AttackReference, ReferenceKind } from './types';
 import { YNode } from './yamlTree';
@@ -35,6 +36,11 @@ export function nonTextReference(node: YNode, kind: ReferenceKind, field: string
 }
 
 /** The unreadable references for every non-text item of a slot. */
-export function nonTextReferences(node: YNode | undefined, kind: ReferenceKind, field: string, ruleIndex: number, lines: LineMap): AttackReference[] {
-  return nonTextItems(node).map((n) => nonTextReference(n, kind, field, ruleIndex, lines));
+export function nonTextReferences(node: YNode | undefined, kind: ReferenceKind, field: string, ruleIndex: number, lines: LineMap, limits: FileLimits): AttackReference[] {
+  const out: AttackReference[] = [];
+  for (const n of nonTextItems(node)) {
+    if (!limits.reference(n.start)) break;
+    out.push(nonTextReference(n, kind, field, ruleIndex, lines));
+  }
+  return out;
 }

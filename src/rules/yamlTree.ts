@@ -1,4 +1,5 @@
 import type * as JsYaml from 'js-yaml';
+import { FileLimits, MAX_RULES_PER_FILE } from './limits';
 import { LineMap, problemAt } from './text';
 import { RuleProblem } from './types';
 
@@ -52,10 +53,31 @@ export interface YamlFile {
   readonly problem?: RuleProblem;
 }
 
-export function parseYaml(text: string, lines: LineMap): YamlFile {
+/** A `---` line: where a YAML document starts (inside a block scalar it would be indented). */
+const DOCUMENT_MARKER = /^---(?=[ \t\r\n]|$)/gm;
+
+/**
+ * The offset of the document marker past which more than MAX_RULES_PER_FILE documents start, or
+ * undefined when there are fewer. The marker after that many documents is the cut (one more is
+ * read, so the parser's own rule count finds the cap where the first unread document is).
+ */
+function documentCut(text: string): number | undefined {
+  if (text.length < MAX_RULES_PER_FILE * 4) return undefined;
+  DOCUMENT_MARKER.lastIndex = 0;
+  let markers = 0;
+  for (let m = DOCUMENT_MARKER.exec(text); m; m = DOCUMENT_MARKER.exec(text)) {
+    if (++markers > MAX_RULES_PER_FILE + 1) return m.index;
+  }
+  return undefined;
+}
+
+/** Parses at most MAX_RULES_PER_FILE + 1 documents (js-yaml reads them all, at a cost that grows with them); a cut is reported through `limits`. */
+export function parseYaml(text: string, lines: LineMap, limits?: FileLimits): YamlFile {
+  const cut = limits ? documentCut(text) : undefined;
+  if (cut !== undefined) limits!.stoppedAt('rules', cut);
   let events;
   try {
-    events = parseEvents(text, {});
+    events = parseEvents(cut === undefined ? text : text.slice(0, cut), {});
   } catch (e) {
     return { documents: [], problem: yamlProblem(e, lines) };
   }
@@ -64,16 +86,21 @@ export function parseYaml(text: string, lines: LineMap): YamlFile {
   let root: YNode | undefined;
   let inDocument = false;
   let duplicate: YScalar | undefined;
-  // Scalar keys seen per mapping: a Set, as a scan of the keys before each one was quadratic (95 000 keys: 16 s).
-  const keysSeen = new WeakMap<YMap, Set<string>>();
+  // Scalar keys seen per open mapping (beside `stack`): a Set, as a scan of the keys before each
+  // one was quadratic (95 000 keys: 16 s); made on the mapping's second key, as most have few.
+  const seenStack: (Set<string> | undefined)[] = [];
   const attach = (node: YNode): void => {
     const parent = stack[stack.length - 1];
     if (!parent) root = node;
     else if (parent.kind === 'seq') parent.items.push(node);
     else if (parent.keys.length === parent.values.length) {
-      if (!duplicate && node.kind === 'scalar') {
-        let seen = keysSeen.get(parent);
-        if (!seen) keysSeen.set(parent, (seen = new Set()));
+      if (!duplicate && node.kind === 'scalar' && parent.keys.length > 0) {
+        const top = seenStack.length - 1;
+        let seen = seenStack[top];
+        if (!seen) {
+          seen = seenStack[top] = new Set();
+          for (const k of parent.keys) if (k.kind === 'scalar') seen.add(k.value);
+        }
         if (seen.has(node.value)) duplicate = node;
         else seen.add(node.value);
       }
@@ -90,12 +117,14 @@ export function parseYaml(text: string, lines: LineMap): YamlFile {
         const node: YMap = { kind: 'map', start: ev.start, keys: [], values: [] };
         attach(node);
         stack.push(node);
+        seenStack.push(undefined);
         break;
       }
       case EVENT_ID.SEQUENCE: {
         const node: YSeq = { kind: 'seq', start: ev.start, items: [] };
         attach(node);
         stack.push(node);
+        seenStack.push(undefined);
         break;
       }
       case EVENT_ID.SCALAR:
@@ -105,8 +134,10 @@ export function parseYaml(text: string, lines: LineMap): YamlFile {
         attach({ kind: 'alias', start: ev.anchorStart });
         break;
       case EVENT_ID.POP:
-        if (stack.length > 0) stack.pop();
-        else if (inDocument) {
+        if (stack.length > 0) {
+          stack.pop();
+          seenStack.pop();
+        } else if (inDocument) {
           documents.push({ root });
           inDocument = false;
         }

@@ -1,5 +1,6 @@
 import { AttackIndex } from '../attack/index';
 import { canonicalIdSpelling, kindOfReference, lenientId, tacticId } from './refIds';
+import { FileLimits } from './limits';
 import { inDeprecatedFolder, LineMap } from './text';
 import { AttackReference, DetectionRule, ParsedRuleFile, ReferenceKind, RuleProblem, Unreadable } from './types';
 import { repairedMark, repairReferenceText, unreadableName } from './unreadable';
@@ -24,16 +25,26 @@ const TECHNIQUE_KEYS = new Set([
   'mitre_attack_techniques',
 ]);
 
-export function parseYaraL(source: string, path: string, index: AttackIndex | undefined, lines: LineMap): ParsedRuleFile {
+export function parseYaraL(source: string, path: string, index: AttackIndex | undefined, lines: LineMap, limits: FileLimits): ParsedRuleFile {
   // Comments become spaces, so a commented-out rule or meta line is not read and offsets still match the source.
   const text = withoutComments(source);
-  const headers = [...text.matchAll(RULE_HEADER)];
+  // Headers up to the rule cap, and the next one (where the last rule read ends).
+  const headers: RegExpExecArray[] = [];
+  let capped = false;
+  for (const h of text.matchAll(RULE_HEADER)) {
+    headers.push(h);
+    if (!limits.rule(h.index + h[0].indexOf('rule'), h.index + h[0].length)) {
+      capped = true;
+      break;
+    }
+  }
   const rules: DetectionRule[] = [];
   const problems: RuleProblem[] = [];
   if (headers.length === 0) {
     problems.push({ message: 'No YARA-L rule found (expected `rule name { ... }`)', severity: 'warning', span: lines.span(0, lines.lineEnd(0)) });
   }
   headers.forEach((h, i) => {
+    if (capped && i === headers.length - 1) return;
     const start = h.index;
     const limit = i + 1 < headers.length ? headers[i + 1].index : text.length;
     const headerEnd = start + h[0].length;
@@ -42,7 +53,7 @@ export function parseYaraL(source: string, path: string, index: AttackIndex | un
       problems.push({ message: `Rule "${h[1]}" has no closing brace`, severity: 'error', span: lines.span(start + h[0].indexOf('rule'), headerEnd) });
     }
     const bodyEnd = close < headerEnd ? limit : close;
-    rules.push(readRule(text, h[1], start + h[0].indexOf('rule'), headerEnd, bodyEnd, rules.length, path, index, lines, problems));
+    rules.push(readRule(text, h[1], start + h[0].indexOf('rule'), headerEnd, bodyEnd, rules.length, path, index, lines, problems, limits));
   });
   return { path, format: 'yaral', rules, problems };
 }
@@ -57,21 +68,37 @@ function lastBrace(text: string, from: number, to: number): number {
   return -1;
 }
 
-function readRule(text: string, name: string, start: number, bodyStart: number, bodyEnd: number, ruleIndex: number, path: string, index: AttackIndex | undefined, lines: LineMap, problems: RuleProblem[]): DetectionRule {
+function readRule(text: string, name: string, start: number, bodyStart: number, bodyEnd: number, ruleIndex: number, path: string, index: AttackIndex | undefined, lines: LineMap, problems: RuleProblem[], limits: FileLimits): DetectionRule {
   const meta = metaEntries(text, bodyStart, bodyEnd);
-  const value = (k: string) => meta.find((m) => m.key.toLowerCase() === k)?.value.trim() || undefined;
-  const references: AttackReference[] = [];
-  const slotOf = (key: string): ReferenceKind | undefined => (TACTIC_KEYS.has(key) ? 'tactic' : TECHNIQUE_KEYS.has(key) ? 'technique' : undefined);
+  // First entry per lower-cased key, and each entry's slot, computed once: a meta section of
+  // thousands of lines was searched once per field read.
+  const first = new Map<string, MetaEntry>();
+  const slots: (ReferenceKind | undefined)[] = [];
   for (const m of meta) {
-    if (slotOf(m.key.toLowerCase()) !== 'tactic') continue;
-    for (const item of splitItems(m.value, m.start)) references.push(itemReference(item, 'tactic', `meta.${m.key}`, ruleIndex, index, lines));
+    const key = m.key.toLowerCase();
+    if (!first.has(key)) first.set(key, m);
+    slots.push(TACTIC_KEYS.has(key) ? 'tactic' : TECHNIQUE_KEYS.has(key) ? 'technique' : undefined);
+  }
+  const value = (k: string) => first.get(k)?.value.trim() || undefined;
+  const references: AttackReference[] = [];
+  for (const [i, m] of meta.entries()) {
+    if (limits.referencesFull) break;
+    if (slots[i] !== 'tactic') continue;
+    for (const item of splitItems(m.value, m.start)) {
+      if (!limits.reference(item.start, item.start + item.text.length)) break;
+      references.push(itemReference(item, 'tactic', `meta.${m.key}`, ruleIndex, index, lines));
+    }
   }
   // The rule's tactics tell apart sub-techniques that share a name ("Cloud Accounts").
   const tactics = new Set(references.map((r) => (r.id && index?.get(r.id)?.kind === 'tactic' ? index.tactic(r.id)?.shortname : undefined)).filter((t) => t !== undefined));
   const byName = (item: Item) => techniqueByName(item, tactics, index, lines, problems);
-  for (const m of meta) {
-    if (slotOf(m.key.toLowerCase()) !== 'technique') continue;
-    for (const item of splitItems(m.value, m.start)) references.push(itemReference(item, 'technique', `meta.${m.key}`, ruleIndex, index, lines, byName));
+  for (const [i, m] of meta.entries()) {
+    if (limits.referencesFull) break;
+    if (slots[i] !== 'technique') continue;
+    for (const item of splitItems(m.value, m.start)) {
+      if (!limits.reference(item.start, item.start + item.text.length)) break;
+      references.push(itemReference(item, 'technique', `meta.${m.key}`, ruleIndex, index, lines, byName));
+    }
   }
   references.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.character - b.span.start.character);
   const status = value('status');
@@ -123,17 +150,17 @@ interface Item {
   readonly start: number;
 }
 
-/** Comma-separated items of a meta string, each trimmed, with its own offset. */
-function splitItems(value: string, start: number): Item[] {
-  const items: Item[] = [];
-  let from = 0;
-  for (const part of value.split(',')) {
+/** Comma-separated items of a meta string, each trimmed, with its own offset; read lazily, so a capped reader stops splitting. */
+function* splitItems(value: string, start: number): Generator<Item> {
+  for (let from = 0; from <= value.length; ) {
+    let comma = value.indexOf(',', from);
+    if (comma < 0) comma = value.length;
+    const part = value.slice(from, comma);
     const lead = part.length - part.trimStart().length;
     const t = part.trim();
-    if (t !== '') items.push({ text: t, start: start + from + lead });
-    from += part.length + 1;
+    if (t !== '') yield { text: t, start: start + from + lead };
+    from = comma + 1;
   }
-  return items;
 }
 
 function itemReference(item: Item, slot: ReferenceKind, field: string, ruleIndex: number, index: AttackIndex | undefined, lines: LineMap, byName?: (item: Item) => string | undefined): AttackReference {

@@ -7,10 +7,13 @@ import { staleReferences } from '../../src/checks/staleReferences';
 import { parseAtomicsCsv } from '../../src/coverage/atomics';
 import { isLayerError, parseLayer } from '../../src/coverage/layerImport';
 import { CoverageModel } from '../../src/coverage/model';
+import { jsonReport, summaryTable } from '../../src/coverage/report';
 import { profileFromLayer } from '../../src/coverage/profile';
 import { fuzzyEntries } from '../../src/editor/completionFuzzy';
 import { codeSpan, descriptionMarkdown, linkTexts } from '../../src/editor/entryMarkdown';
 import { detectRuleFormat, parseRuleFile } from '../../src/rules/index';
+import { MAX_REFERENCES_PER_FILE, MAX_RULES_PER_FILE, MAX_TOML_ENTRIES_PER_FILE } from '../../src/rules/limits';
+import { LineMap } from '../../src/rules/text';
 import { scanToml } from '../../src/rules/tomlScan';
 import { AttackReference, ParsedRuleFile, span } from '../../src/rules/types';
 import { compileGlob, matchesPathOrAncestor } from '../../src/workspace/glob';
@@ -57,14 +60,17 @@ describe('linear cost: rule parsers on hostile text', function () {
     ]);
   });
 
-  it('YARA-L: 116 000 rule headers without a closing brace are each a rule with one problem', () => {
+  it('YARA-L: 116 000 rule headers without a closing brace: the first ones are each a rule with one problem, then the rule cap', () => {
     const n = 116_000;
+    const cap = MAX_RULES_PER_FILE;
     const text = Array.from({ length: n }, (_, i) => `rule r${i} {\n`).join('');
     const parsed = parseRuleFile(text, 'many.yaral');
-    assert.strictEqual(parsed.rules.length, n);
-    assert.strictEqual(parsed.problems.length, n);
-    assert.strictEqual(parsed.problems[n - 1].message, `Rule "r${n - 1}" has no closing brace`);
-    assert.strictEqual(parsed.problems[n - 1].span.start.line, n - 1);
+    assert.strictEqual(parsed.rules.length, cap);
+    assert.strictEqual(parsed.problems.length, cap + 1);
+    assert.strictEqual(parsed.problems[cap - 1].message, `Rule "r${cap - 1}" has no closing brace`);
+    assert.strictEqual(parsed.problems[cap - 1].span.start.line, cap - 1);
+    // The last rule read ends where the first one not read starts, which is where the cap's problem points.
+    assert.deepStrictEqual([parsed.problems[cap].limit, parsed.problems[cap].span.start.line], [true, cap]);
   });
 
   it('YARA-L: a rule is closed by a brace of its own, not by one of the rule before', () => {
@@ -85,18 +91,81 @@ describe('linear cost: rule parsers on hostile text', function () {
     assert.strictEqual(parseRuleFile('title: t\nlogsource:\n  product: x\ndetection:\n  a:\n    product: y\n  condition: a\n', 'ok.yml').problems.length, 0);
   });
 
-  it('positions on one 3 MB line: each reference is where its text is (the line cursor searched to the line end per reference)', () => {
+  it('positions on one 3 MB line: each offset is where it is (the line cursor searched to the line end per offset)', () => {
     // The old search was a fast memchr, so it takes this size to exceed the test timeout.
+    // (A parser reads at most MAX_REFERENCES_PER_FILE references; LineMap serves any count.)
     const n = 500_000;
+    const lines = new LineMap('T1059 '.repeat(n));
+    let last;
+    for (let i = 0; i < n; i++) last = lines.span(6 * i, 6 * i + 5);
+    assert.deepStrictEqual(last, span(0, 6 * (n - 1), 0, 6 * (n - 1) + 5));
+  });
+
+  it('generic: a file naming more IDs than the cap gives exactly the cap, then one problem where the first unread one is', () => {
+    const n = MAX_REFERENCES_PER_FILE + 1;
     const text = 'T1059 '.repeat(n);
     const parsed = parseRuleFile(text, 'notes.md', undefined, { format: 'generic' });
-    const refs = parsed.rules[0].references;
-    assert.strictEqual(refs.length, n);
-    assert.deepStrictEqual(refs[n - 1].span, span(0, 6 * (n - 1), 0, 6 * (n - 1) + 5));
+    assert.strictEqual(parsed.rules[0].references.length, MAX_REFERENCES_PER_FILE);
+    assert.deepStrictEqual(parsed.problems, [
+      { message: `This file names over 1 000 ATT&CK references; only the first 1 000 are read`, severity: 'warning', span: span(0, 6 * (n - 1), 0, 6 * (n - 1) + 5), limit: true },
+    ]);
+    const atCap = parseRuleFile('T1059 '.repeat(MAX_REFERENCES_PER_FILE), 'notes.md', undefined, { format: 'generic' });
+    assert.deepStrictEqual([atCap.rules[0].references.length, atCap.problems], [MAX_REFERENCES_PER_FILE, []]);
+  });
+
+  it('a file over a cap is a note in the CLI summary and in the JSON report, at the first thing not read', () => {
+    const text = `# notes\n${'T1059 '.repeat(MAX_REFERENCES_PER_FILE)}\nT1003\n`;
+    const model = CoverageModel.build([parseRuleFile(text, 'notes.md', index18(), { format: 'generic' })], index18());
+    assert.deepStrictEqual(
+      model.partial.map((p) => [p.path, p.line]),
+      [['notes.md', 2]],
+    );
+    const summary = summaryTable(model);
+    assert.match(summary, /1 file read in part \(over a per-file limit\)/);
+    assert.match(summary, /notes\.md:3: This file names over 1 000 ATT&CK references; only the first 1 000 are read/);
+    assert.deepStrictEqual(jsonReport(model).partial, [{ file: 'notes.md', line: 3, message: 'This file names over 1 000 ATT&CK references; only the first 1 000 are read' }]);
+    // The cap is not a parse error.
+    assert.deepStrictEqual(model.problems, []);
+  });
+
+  it('YAML: a file of more documents than the rule cap gives the cap, then one problem at the first document not read', () => {
+    const doc = (i: number) => `title: r${i}\nlogsource:\n  product: windows\ndetection:\n  s:\n    a: 1\n  condition: s\n`;
+    const text = Array.from({ length: MAX_RULES_PER_FILE + 3 }, (_, i) => doc(i)).join('---\n');
+    const parsed = parseRuleFile(text, 'many.yml');
+    assert.strictEqual(parsed.rules.length, MAX_RULES_PER_FILE);
+    assert.deepStrictEqual(parsed.problems.map((p) => [p.message, p.span.start.line]), [[`This file holds over 500 rules or documents; only the first 500 are read`, 8 * MAX_RULES_PER_FILE]]);
+  });
+
+  it('YAML: a file that starts with --- and holds more documents than the cap: the problem is on the first one not read', () => {
+    const doc = (i: number) => `---\ntitle: r${i}\nlogsource:\n  product: windows\ndetection:\n  s:\n    a: 1\n  condition: s\n`;
+    // The documents past the cap are not parsed at all: invalid YAML there is not reported.
+    const text = Array.from({ length: MAX_RULES_PER_FILE + 5 }, (_, i) => doc(i)).join('') + '---\n{ broken\n';
+    const parsed = parseRuleFile(text, 'many.yml');
+    assert.strictEqual(parsed.rules.length, MAX_RULES_PER_FILE);
+    assert.deepStrictEqual(parsed.problems.map((p) => [p.message, p.span.start.line, p.limit]), [[`This file holds over 500 rules or documents; only the first 500 are read`, 8 * MAX_RULES_PER_FILE + 1, true]]);
+  });
+
+  it('Elastic: tables and keys past the cap are not read (by the scan or by the TOML parser), with one problem at the first one', () => {
+    const tables = Array.from({ length: MAX_TOML_ENTRIES_PER_FILE + 100 }, (_, i) => `[rule.t${i}]\n`).join('');
+    const text = `[metadata]\nmaturity = "production"\n\n[rule]\nname = "x"\n${tables}this is = not TOML ===\n`;
+    const parsed = parseRuleFile(text, 'many.toml');
+    assert.strictEqual(parsed.rules.length, 1);
+    // Four entries ([metadata], maturity, [rule], name) come first; [rule.t0] is on line 5.
+    const first = MAX_TOML_ENTRIES_PER_FILE - 4;
+    assert.deepStrictEqual(parsed.problems.map((p) => [p.message, p.span.start.line]), [['This file has over 5 000 TOML tables and keys; only the first 5 000 are read', 5 + first]]);
+  });
+
+  it('Elastic: past the cap, a multi-line array is not cut in the middle (what is read still parses)', () => {
+    const keys = Array.from({ length: MAX_TOML_ENTRIES_PER_FILE - 6 }, (_, i) => `k${i} = 1\n`).join('');
+    const array = `index = [\n${'  "logs-*",\n'.repeat(20)}]\n`;
+    const text = `[metadata]\nmaturity = "production"\n\n[rule]\nname = "x"\n${keys}${array}after = "x"\n`;
+    const parsed = parseRuleFile(text, 'array.toml');
+    assert.strictEqual(parsed.rules.length, 1);
+    assert.deepStrictEqual(parsed.problems.map((p) => [p.limit, p.span.start.line]), [[true, text.split('\n').findIndex((l) => l.startsWith('after'))]]);
   });
 
   it('YARA-L positions when techniques come before tactics in each of many rules', () => {
-    const n = 20_000;
+    const n = MAX_RULES_PER_FILE;
     const rule = (i: number) => `rule r${i} {\n  meta:\n    mitre_attack_technique = "T1059"\n    mitre_attack_tactic = "TA0002"\n  events:\n    $e\n  condition:\n    $e\n}\n`;
     const text = Array.from({ length: n }, (_, i) => rule(i)).join('');
     const parsed = parseRuleFile(text, 'many.yaral');
@@ -111,26 +180,29 @@ describe('linear cost: rule parsers on hostile text', function () {
     );
   });
 
-  it('Elastic inline threat tables: 20 000 repeated values each found at its own place', () => {
+  it('Elastic inline threat tables: 20 000 repeated values each found at its own place (those read: the cap)', () => {
     const n = 20_000;
     const techniques = Array.from({ length: n }, () => '{ id = "T1059", name = "Command and Scripting Interpreter" }').join(',\n  ');
     const text = `[metadata]\nmaturity = "production"\n\n[rule]\nname = "x"\nrule_id = "x"\nthreat = [{ framework = "MITRE ATT&CK", technique = [\n  ${techniques}\n], tactic = { id = "TA0002", name = "Execution" } }]\n`;
     const parsed = parseRuleFile(text, 'inline.toml');
     const refs = parsed.rules[0].references;
-    assert.strictEqual(refs.filter((r) => r.kind === 'technique').length, n);
+    // The tactic is read first, then the techniques up to the cap.
+    const read = MAX_REFERENCES_PER_FILE - 1;
     const lines = refs.filter((r) => r.kind === 'technique').map((r) => r.span.start.line);
-    assert.deepStrictEqual(lines, Array.from({ length: n }, (_, i) => 7 + i));
+    assert.deepStrictEqual(lines, Array.from({ length: read }, (_, i) => 7 + i));
+    assert.deepStrictEqual(parsed.problems.map((p) => [p.limit, p.span.start.line]), [[true, 7 + read]]);
   });
 });
 
 describe('linear cost: checks', function () {
   this.timeout(60_000);
 
-  it('Sigma: 40 000 revoked tags whose replacement is tagged: every fix deletes its line (rewriteTag scanned every tag per tag)', () => {
-    const n = 40_000;
+  it('Sigma: revoked tags (as many as a file may name) whose replacement is tagged: every fix deletes its line (rewriteTag scanned every tag per tag)', () => {
+    const n = MAX_REFERENCES_PER_FILE - 2;
     // The replacement's tag comes last, so a search of the tags for it goes through all of them.
     const text = `title: t\nlogsource:\n  product: windows\ndetection:\n  s:\n    a: 1\n  condition: s\ntags:\n  - attack.execution\n${'  - attack.t1086\n'.repeat(n)}  - attack.t1059.001\n`;
     const parsed = parseRuleFile(text, 'revoked.yml', index18());
+    assert.deepStrictEqual(parsed.problems, []);
     const revoked = checkRuleFile(parsed, text, index18()).filter((f) => f.code === 'attack-lens/revoked');
     assert.strictEqual(revoked.length, n);
     for (const f of [revoked[0], revoked[n - 1]]) {
@@ -139,13 +211,17 @@ describe('linear cost: checks', function () {
     }
   });
 
-  it('Sigma: 40 000 revoked tags whose replacement is not tagged are each rewritten in place', () => {
+  it('Sigma: 40 000 revoked tags whose replacement is not tagged: those read (the cap) are each rewritten in place, and the cap is a finding', () => {
     const n = 40_000;
     const text = `title: t\nlogsource:\n  product: windows\ndetection:\n  s:\n    a: 1\n  condition: s\ntags:\n  - attack.execution\n${'  - attack.t1086\n'.repeat(n)}`;
-    const revoked = checkRuleFile(parseRuleFile(text, 'r.yml', index18()), text, index18()).filter((f) => f.code === 'attack-lens/revoked');
+    const findings = checkRuleFile(parseRuleFile(text, 'r.yml', index18()), text, index18());
+    const revoked = findings.filter((f) => f.code === 'attack-lens/revoked');
     // Each is the others' twin, but none names the replacement yet.
-    assert.strictEqual(revoked.length, n);
-    for (const f of [revoked[0], revoked[n - 1]]) assert.deepStrictEqual(f.fixes[0].edits, [{ span: f.span, newText: 'attack.t1059.001' }]);
+    const read = MAX_REFERENCES_PER_FILE - 1;
+    assert.strictEqual(revoked.length, read);
+    for (const f of [revoked[0], revoked[read - 1]]) assert.deepStrictEqual(f.fixes[0].edits, [{ span: f.span, newText: 'attack.t1059.001' }]);
+    const capped = findings.filter((f) => f.code === 'attack-lens/rule-problem');
+    assert.deepStrictEqual(capped.map((f) => [f.message, f.span.start.line]), [['This file names over 1 000 ATT&CK references; only the first 1 000 are read', 9 + read]]);
   });
 
   it('YARA-L: a name read by its URL line, past a 900 KB word full of `url` (`\\w*url\\w*` backtracked on it)', () => {
@@ -160,7 +236,12 @@ describe('linear cost: checks', function () {
   it('fix all on 150 000 revoked IDs in one line: every one replaced once (each fix was checked against every edit taken)', () => {
     const n = 150_000;
     const text = 'T1086 '.repeat(n);
-    const findings = checkRuleFile(parseRuleFile(text, 'n.md', index18(), { format: 'generic' }), text, index18());
+    // A parser reads at most MAX_REFERENCES_PER_FILE per file; fix all plans for any number of findings.
+    const one = checkRuleFile(parseRuleFile('T1086', 'n.md', index18(), { format: 'generic' }), 'T1086', index18())[0];
+    const findings = Array.from({ length: n }, (_, i) => {
+      const at = span(0, 6 * i, 0, 6 * i + 5);
+      return { ...one, span: at, fixes: one.fixes.map((f) => ({ ...f, edits: f.edits.map((e) => ({ ...e, span: at })) })) };
+    });
     const { edits, fixed } = fixAllEdits(findings, (f) => f.code === 'attack-lens/revoked');
     assert.strictEqual(fixed.length, n);
     assert.strictEqual(edits.length, n);
