@@ -40,7 +40,11 @@ describe('coverage model built in slices', function () {
   it('pauses inside one file that names many thousands of IDs', async () => {
     const index = loadIndex();
     const f = adversarialFile('splunk', 'revoked-tags', SIZES.large);
-    const parsed = parseRuleFile(f.text, f.path, index);
+    // The parser reads at most MAX_REFERENCES_PER_FILE; the model takes any ParsedRuleFile, so
+    // give it one rule naming the parsed references sixty times over.
+    const read = parseRuleFile(f.text, f.path, index);
+    const many = Array.from({ length: 60 }, () => read.rules[0].references).flat();
+    const parsed = { ...read, rules: [{ ...read.rules[0], references: many }] };
     const references = parsed.rules[0].references.length;
     assert.ok(references > 50_000, `${references} references`);
     let pauses = 0;
