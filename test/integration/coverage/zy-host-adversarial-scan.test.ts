@@ -130,6 +130,7 @@ describe('coverage: a rule folder with a FIFO and 1 MB adversarial files in the 
       for (const key of ['rules', 'references', 'problems'] as const) {
         if (expected[key] !== undefined) assert.strictEqual(got[key], expected[key], `${name}: ${key}`);
       }
+      if (expected.partial) assert.ok(store.file(uri)!.problems.some((p) => p.limit && /only the first/.test(p.message)), `${name}: says it was read in part`);
       assert.strictEqual(store.file(uri)!.format, file.format, `${name}: detected as ${file.format}`);
     }
 
