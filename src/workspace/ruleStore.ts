@@ -32,6 +32,8 @@ const DEBOUNCE_MS = 150;
 const LARGE_SCAN = 5000;
 /** Watcher updates read this many files at once. */
 const UPDATE_BATCH = 32;
+/** How long one turn of a watcher update may parse before it lets the event loop run (as the scan does). */
+const UPDATE_SLICE_MS = 12;
 
 /**
  * The workspace's rule files, parsed, and the coverage they add up to. Owns the only copy:
@@ -314,8 +316,17 @@ export class RuleStore implements vscode.Disposable {
     const list = [...files.values()];
     for (let i = 0; i < list.length; i += UPDATE_BATCH) {
       const batch = list.slice(i, i + UPDATE_BATCH);
-      const changed = await Promise.all(batch.map((f) => this.updateFile(f.uri, f.treatment)));
-      batch.forEach((f, k) => changed[k] && touched.push(f.uri));
+      // Read together, parse one at a time: reads that complete in one turn must not run their
+      // parses back to back in it (35 large files took the host over a second without a break).
+      const reads = await Promise.all(batch.map((f) => readRuleFile(f.uri)));
+      let slice = performance.now();
+      for (let k = 0; k < batch.length; k++) {
+        if (performance.now() - slice > UPDATE_SLICE_MS) {
+          await yieldToEventLoop();
+          slice = performance.now();
+        }
+        if (this.applyRead(batch[k].uri, batch[k].treatment, reads[k])) touched.push(batch[k].uri);
+      }
     }
     if (touched.length) {
       this.invalidateModel();
@@ -326,10 +337,9 @@ export class RuleStore implements vscode.Disposable {
     }
   }
 
-  /** Re-reads one rule file, or forgets it when it is gone; true when something changed. */
-  private async updateFile(uri: vscode.Uri, treatment: Exclude<FileTreatment, 'off'>): Promise<boolean> {
+  /** Takes what re-reading one rule file gave: its parse, or forgets it when it is gone; true when something changed. */
+  private applyRead(uri: vscode.Uri, treatment: Exclude<FileTreatment, 'off'>, read: Awaited<ReturnType<typeof readRuleFile>>): boolean {
     const key = uri.toString();
-    const read = await readRuleFile(uri);
     this.invalidateModel();
     if ('text' in read) {
       this.parsed.set(key, parseSafely((text) => this.parse(text, key, treatment), read.text, uri, key));
