@@ -75,3 +75,22 @@ export function ruleChildren(tree: CoverageTreeProvider, node: CoverageNode): Ex
 }
 
 /** Polls until `probe` is true (the watcher may report a rename as two events at different times). */
+
+/** Runs `work` with a 5 ms ticker; returns the longest gap between ticks (the event loop blocked). */
+export async function longestStall(work: () => Promise<void>): Promise<number> {
+  let last = performance.now();
+  let worst = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last);
+    last = now;
+  }, 5);
+  try {
+    await work();
+    // Listeners (the tree rebuilding the model) run on the turn after the store reports.
+    await new Promise((r) => setTimeout(r, 20));
+  } finally {
+    clearInterval(ticker);
+  }
+  return Math.round(Math.max(worst, performance.now() - last));
+}

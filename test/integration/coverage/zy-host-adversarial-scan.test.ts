@@ -8,7 +8,7 @@ import { parseRuleFile } from '../../../src/rules/index';
 import type { RuleStore } from '../../../src/workspace/ruleStore';
 import { adversarialFile, AdversarialFile, InputClass, SIZES } from '../../unit/helpers/adversarialCorpus';
 import { expectedCounts } from '../../unit/helpers/adversarialExpectations';
-import { activateApi, waitFor, workspaceUri } from './helpers';
+import { activateApi, longestStall, waitFor, workspaceUri } from './helpers';
 
 // A rule folder someone else wrote: a FIFO and a 1 MB hostile file per format for the heaviest
 // input classes (the generated adversarial corpus). The scan must complete, skip the FIFO with
@@ -22,25 +22,6 @@ const projectRoot = path.resolve(__dirname, '..', '..', '..', '..');
 const FORMATS = ['sigma', 'splunk', 'sentinel', 'elastic', 'yaral'] as const;
 const CLASSES: readonly InputClass[] = ['many-headers', 'many-keys', 'revoked-tags', 'repeated-tags', 'long-quoted', 'long-line', 'blank-lines'];
 const SCANS = 2;
-
-/** Runs `work` with a 5 ms ticker; returns the longest gap between ticks (the event loop blocked). */
-async function longestStall(work: () => Promise<void>): Promise<number> {
-  let last = performance.now();
-  let worst = 0;
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    worst = Math.max(worst, now - last);
-    last = now;
-  }, 5);
-  try {
-    await work();
-    // Listeners (the tree rebuilding the model) run on the turn after the store reports.
-    await new Promise((r) => setTimeout(r, 20));
-  } finally {
-    clearInterval(ticker);
-  }
-  return Math.round(Math.max(worst, performance.now() - last));
-}
 
 /** Resolves with the document's ATT&CK Lens diagnostics once `ready` holds for them (now or on a later change). */
 function diagnosticsWhen(uri: vscode.Uri, ready: (d: readonly vscode.Diagnostic[]) => boolean, timeoutMs = 60_000): Promise<vscode.Diagnostic[]> {

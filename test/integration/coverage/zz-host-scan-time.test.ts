@@ -7,7 +7,7 @@ import { CoverageModel } from '../../../src/coverage/model';
 import { parseRuleFile } from '../../../src/rules/index';
 import { RuleStore } from '../../../src/workspace/ruleStore';
 import { uiClick, waitForUiText } from '../../host/uiProbe';
-import { activateApi, waitFor, workspaceUri } from './helpers';
+import { activateApi, longestStall, waitFor, workspaceUri } from './helpers';
 
 // Measures the RuleStore in the real host over the SigmaHQ corpus copied into the workspace
 // (3 000+ files), then over 10 000 rule files (the corpus copied again), and leaves the figures
@@ -32,20 +32,9 @@ async function measureScans(store: RuleStore, runs: number): Promise<Pick<Figure
   const durationsMs: number[] = [];
   const longestStallsMs: number[] = [];
   for (let i = 0; i < runs; i++) {
-    let last = performance.now();
-    let worst = 0;
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      worst = Math.max(worst, now - last);
-      last = now;
-    }, 5);
-    await store.rescan();
-    // The tree rebuilds the model when the scan reports; let that turn run inside the window.
-    await new Promise((r) => setTimeout(r, 20));
-    clearInterval(ticker);
+    longestStallsMs.push(await longestStall(() => store.rescan()));
     assert.strictEqual(store.lastScan?.cancelled, false);
     durationsMs.push(store.lastScan!.durationMs);
-    longestStallsMs.push(Math.round(worst));
   }
   return { durationsMs, longestStallsMs };
 }
