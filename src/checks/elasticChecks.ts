@@ -89,13 +89,7 @@ function nearestBefore(siblings: readonly AttackReference[], ref: AttackReferenc
   const g = siblingGroup(siblings, kind, id);
   if (!g) return undefined;
   const line = ref.span.start.line;
-  let lo = 0;
-  let hi = g.byLine.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (g.refs[g.byLine[mid]].span.start.line < line) lo = mid + 1;
-    else hi = mid;
-  }
+  let lo = firstIndex(g.byLine.length, (i) => g.refs[g.byLine[i]].span.start.line >= line);
   if (lo === 0) return undefined;
   const best = g.refs[g.byLine[lo - 1]].span.start.line;
   while (lo > 1 && g.refs[g.byLine[lo - 2]].span.start.line === best) lo--;
@@ -107,14 +101,19 @@ function firstAfter(siblings: readonly AttackReference[], ref: AttackReference, 
   const g = siblingGroup(siblings, kind, id);
   if (!g) return undefined;
   const line = ref.span.start.line;
+  return g.refs[firstIndex(g.maxLine.length, (i) => g.maxLine[i] > line)];
+}
+
+/** The first index in [0, n) where `reached` holds, for a `reached` that stays true once true; n when it never does. */
+function firstIndex(n: number, reached: (i: number) => boolean): number {
   let lo = 0;
-  let hi = g.maxLine.length;
+  let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (g.maxLine[mid] <= line) lo = mid + 1;
-    else hi = mid;
+    if (reached(mid)) hi = mid;
+    else lo = mid + 1;
   }
-  return g.refs[lo];
+  return lo;
 }
 
 /** Name, URL, parent and tactic agreement for one Elastic ID whose entry is known and current. */
