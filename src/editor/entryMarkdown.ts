@@ -17,9 +17,6 @@ export interface EntryMarkdownOptions {
   readonly listLimit?: number;
 }
 
-/** Backslash-escapes every ASCII punctuation character (CommonMark), so no text becomes syntax (src/outsideText.ts). */
-export { markdownText as escapeMarkdown };
-
 /** Text as an inline code span: nothing inside is interpreted, whatever it contains. */
 export function codeSpan(text: string): string {
   const flat = text.replace(/[\r\n]+/g, ' ');

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { markdownLink, markdownText as escapeMarkdown } from '../outsideText';
+import { markdownLink, markdownText } from '../outsideText';
 import { untrustedMarkdown } from '../untrustedMarkdown';
 import { CoverageProblem, percentOf, RevokedReference, RuleRef, SkippedFile, TacticCoverage, TechniqueCoverage, UnreadableReference } from '../coverage/model';
 
@@ -57,9 +57,9 @@ export function tacticItem(c: TacticCoverage, showDomain: boolean): vscode.TreeI
   item.iconPath = new vscode.ThemeIcon(pct > 0 ? 'shield' : 'circle-outline', percentColor(pct));
   item.contextValue = 'tactic';
   const md = untrustedMarkdown();
-  md.appendMarkdown(`**${escapeMarkdown(`${c.tactic.id} ${c.tactic.name}`)}**\n\n`);
-  md.appendMarkdown(escapeMarkdown(firstSentences(c.tactic.description)) + '\n\n');
-  md.appendMarkdown(escapeMarkdown(`Techniques: ${c.techniques.covered}/${c.techniques.total} (${pct}%) · Sub-techniques: ${c.subtechniques.covered}/${c.subtechniques.total} (${percentOf(c.subtechniques)}%)`));
+  md.appendMarkdown(`**${markdownText(`${c.tactic.id} ${c.tactic.name}`)}**\n\n`);
+  md.appendMarkdown(markdownText(firstSentences(c.tactic.description)) + '\n\n');
+  md.appendMarkdown(markdownText(`Techniques: ${c.techniques.covered}/${c.techniques.total} (${pct}%) · Sub-techniques: ${c.subtechniques.covered}/${c.subtechniques.total} (${percentOf(c.subtechniques)}%)`));
   item.tooltip = md;
   return item;
 }
@@ -74,9 +74,9 @@ export function techniqueItem(c: TechniqueCoverage, key: string, hasChildren: bo
   item.iconPath = new vscode.ThemeIcon(c.covered ? (direct ? 'pass-filled' : 'pass') : 'circle-outline', countColor(c.ruleCount));
   item.contextValue = c.covered ? 'technique.covered' : 'technique.gap';
   const md = untrustedMarkdown();
-  md.appendMarkdown(`**${escapeMarkdown(`${t.id} ${t.name}`)}**\n\n`);
-  md.appendMarkdown(escapeMarkdown(firstSentences(t.description)) + '\n\n');
-  md.appendMarkdown(escapeMarkdown(`Rules naming it: ${direct}` + (t.isSubtechnique ? '' : ` · via sub-techniques: ${via}`) + (t.platforms.length ? ` · Platforms: ${t.platforms.join(', ')}` : '')));
+  md.appendMarkdown(`**${markdownText(`${t.id} ${t.name}`)}**\n\n`);
+  md.appendMarkdown(markdownText(firstSentences(t.description)) + '\n\n');
+  md.appendMarkdown(markdownText(`Rules naming it: ${direct}` + (t.isSubtechnique ? '' : ` · via sub-techniques: ${via}`) + (t.platforms.length ? ` · Platforms: ${t.platforms.join(', ')}` : '')));
   md.appendMarkdown(`\n\n${markdownLink(`${t.id} on ATT&CK`, ctx.attackUrl(t.id))}`);
   item.tooltip = md;
   return item;
@@ -93,9 +93,9 @@ export function ruleItem(ref: RuleRef, key: string, ctx: NodeContext): vscode.Tr
   const range = new vscode.Range(line, ref.span.start.character, ref.span.end.line, ref.span.end.character);
   item.command = { command: 'vscode.open', title: 'Open rule', arguments: [ctx.uriOf(ref.path), { selection: range, preview: true }] };
   const md = untrustedMarkdown();
-  md.appendMarkdown(`**${escapeMarkdown(ref.title)}**\n\n`);
-  md.appendMarkdown(escapeMarkdown(`${ref.format} rule${ref.ruleId ? ` ${ref.ruleId}` : ''}`) + '\n\n' + escapeMarkdown(`${ctx.relativePath(ref.path)}:${line + 1} — ${ref.text}`));
-  if (ref.revoked) md.appendMarkdown('\n\n' + escapeMarkdown(`${ref.revoked} is revoked in ATT&CK: the rule counts for its replacement. "Fix all revoked references in workspace" updates the tag.`));
+  md.appendMarkdown(`**${markdownText(ref.title)}**\n\n`);
+  md.appendMarkdown(markdownText(`${ref.format} rule${ref.ruleId ? ` ${ref.ruleId}` : ''}`) + '\n\n' + markdownText(`${ctx.relativePath(ref.path)}:${line + 1} — ${ref.text}`));
+  if (ref.revoked) md.appendMarkdown('\n\n' + markdownText(`${ref.revoked} is revoked in ATT&CK: the rule counts for its replacement. "Fix all revoked references in workspace" updates the tag.`));
   item.tooltip = md;
   return item;
 }

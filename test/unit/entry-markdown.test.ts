@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { AttackIndex } from '../../src/attack/index';
-import { codeSpan, descriptionMarkdown, entryMarkdown, escapeMarkdown, unknownReferenceMarkdown } from '../../src/editor/entryMarkdown';
+import { codeSpan, descriptionMarkdown, entryMarkdown, unknownReferenceMarkdown } from '../../src/editor/entryMarkdown';
+import { markdownText as escapeMarkdown } from '../../src/outsideText';
 import { insertionFor } from '../../src/editor/searchInsertion';
 import { linesOf } from '../../src/rules/slots';
 import { Position, RuleFormat } from '../../src/rules/types';
