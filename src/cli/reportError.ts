@@ -1,5 +1,6 @@
 import { AttackDataError } from '../attack/types';
 import { describeFsError } from '../node/readRegularFile';
+import { visibleText } from '../rules/unreadable';
 import { UsageError } from './args';
 
 // What the CLI prints for an error a command threw: one line, and the exit code. Bad input
@@ -18,10 +19,11 @@ function isFsError(e: unknown): e is NodeJS.ErrnoException {
 export function reportError(e: unknown, err: (text: string) => void): number {
   let code: number;
   if (e instanceof UsageError || e instanceof AttackDataError) {
-    err(`attack-lens: ${e.message}`);
+    // Messages quote outside text (a bundle's JSON excerpt, a path): no ESC sequence reaches the terminal.
+    err(`attack-lens: ${visibleText(e.message)}`);
     code = 2;
   } else if (isFsError(e)) {
-    err(`attack-lens: ${e.path ? `${e.path}: ` : ''}${describeFsError(e)}`);
+    err(`attack-lens: ${visibleText(`${e.path ? `${e.path}: ` : ''}${describeFsError(e)}`)}`);
     code = 2;
   } else {
     err(`attack-lens: internal error: ${String((e as Error)?.message ?? e).split('\n')[0]} (set ATTACK_LENS_DEBUG=1 for details)`);

@@ -153,6 +153,13 @@ describe('attack-lens on bad input', function () {
     refused(['migrate', rules, '--from', allBad, '--to', '18.1'], /all-malformed\.json: no ATT&CK matrix/);
   });
 
+  it('--stix: a bundle whose JSON error quotes a terminal escape prints it as a code point, not as ESC', () => {
+    const file = path.join(dir, 'escape.json');
+    fs.writeFileSync(file, '{"type": "bundle", "objects": [\x1b]0;pwned\x07');
+    refused(['stats', '--stix', file], /not valid JSON.*<U\+001B>/);
+    assert.doesNotMatch(run(['stats', '--stix', file]).stderr, /[\x00-\x09\x0b-\x1f]/);
+  });
+
   it('--fail-under takes a decimal number from 0 to 100 only', () => {
     for (const v of ['abc', '-1', '101', '1e2', '50%', '0x10', ' 5', '100.5']) refused(['coverage', rules, `--fail-under=${v}`], /--fail-under takes a decimal number from 0 to 100/);
     refused(['coverage', rules, '--fail-under='], /--fail-under needs a value/);
