@@ -156,6 +156,24 @@ describe('linear cost: rule parsers on hostile text', function () {
     assert.deepStrictEqual(parsed.problems.map((p) => [p.message, p.span.start.line]), [['This file has over 5 000 TOML tables and keys; only the first 5 000 are read', 5 + first]]);
   });
 
+  it('Elastic: a 1 MB one-line string of escapes (smol-toml decoded it in more than linear time) is still judged as TOML', () => {
+    const threat = '[[rule.threat]]\nframework = "MITRE ATT&CK"\n[[rule.threat.technique]]\nid = "T1059"\nname = "Command and Scripting Interpreter"\n[rule.threat.tactic]\nid = "TA0002"\nname = "Execution"\n';
+    const rule = (description: string) => `[metadata]\nmaturity = "production"\n\n[rule]\nname = "x"\ndescription = "${description}"\n\n${threat}`;
+    const good = rule('a \\" '.repeat(200_000));
+    const parsed = parseRuleFile(good, 'long.toml', index18());
+    assert.deepStrictEqual(parsed.problems, []);
+    assert.deepStrictEqual(parsed.rules[0].references.map((r) => [r.id, r.span.start.line]), [['TA0002', 13], ['T1059', 10]]);
+    // What smol-toml refuses in such a string is still refused, where it is.
+    for (const [bad, why] of [['\\q', /escape/i], ['\u0001', /control/i]] as const) {
+      const text = rule(`${'a \\" '.repeat(200_000)}${bad}`);
+      const problems = parseRuleFile(text, 'bad.toml', index18()).problems;
+      assert.strictEqual(problems.length, 1, bad);
+      assert.match(problems[0].message, /^Invalid TOML: /);
+      assert.match(problems[0].message, why);
+      assert.strictEqual(problems[0].span.start.line, 5);
+    }
+  });
+
   it('Elastic: past the cap, a multi-line array is not cut in the middle (what is read still parses)', () => {
     const keys = Array.from({ length: MAX_TOML_ENTRIES_PER_FILE - 6 }, (_, i) => `k${i} = 1\n`).join('');
     const array = `index = [\n${'  "logs-*",\n'.repeat(20)}]\n`;
