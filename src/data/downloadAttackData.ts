@@ -62,6 +62,13 @@ function newer(a: number[], b: number[]): boolean {
   return false;
 }
 
+/** Whether stable release `version` comes before `than` ("17.1" before "18.1", "18.9" before "18.10"). */
+export function isOlderRelease(version: string, than: string): boolean {
+  const a = parseVersion(version);
+  const b = parseVersion(than);
+  return a !== undefined && b !== undefined && newer(b, a);
+}
+
 function domainOfCollection(c: { name?: unknown; versions?: unknown }): Domain | undefined {
   if (typeof c.name === 'string' && COLLECTION_NAMES[c.name.toLowerCase()]) return COLLECTION_NAMES[c.name.toLowerCase()];
   const first = Array.isArray(c.versions) ? (c.versions[0] as { url?: unknown } | undefined) : undefined;
