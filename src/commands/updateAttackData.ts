@@ -1,5 +1,6 @@
 import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
+import { compiledIndexJson } from '../attack/compile';
 import { AttackIndex } from '../attack/index';
 import { AttackDataError, CompiledIndex, DOMAINS } from '../attack/types';
 import { describeIndex, LensContext } from '../context';
@@ -26,10 +27,6 @@ export interface UpdateOutcome {
 
 const DOMAIN_TITLES: Readonly<Record<string, string>> = { 'enterprise-attack': 'Enterprise', 'mobile-attack': 'Mobile', 'ics-attack': 'ICS' };
 
-function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
-}
-
 function upToDate(lens: LensContext, releases: readonly Release[]): boolean {
   if (lens.config.stixBundles.length > 0) return false;
   const loaded = new Map(lens.index.domains.map((d) => [d.domain, d.version]));
@@ -43,7 +40,7 @@ async function saveCache(lens: LensContext, compiled: CompiledIndex): Promise<vs
   // A name of its own per save: two windows updating at once must not write into one file.
   const partial = vscode.Uri.joinPath(storage, `attack-index.json.${randomUUID()}.partial`);
   try {
-    await vscode.workspace.fs.writeFile(partial, new TextEncoder().encode(asciiJson(compiled)));
+    await vscode.workspace.fs.writeFile(partial, new TextEncoder().encode(compiledIndexJson(compiled)));
     await vscode.workspace.fs.rename(partial, target, { overwrite: true });
   } catch (e) {
     await Promise.resolve(vscode.workspace.fs.delete(partial)).catch(() => undefined);

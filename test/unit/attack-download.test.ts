@@ -60,7 +60,7 @@ describe('ATT&CK download: index.json', () => {
     assert.throws(() => latestReleases('<html>rate limited</html>', upstream), (e: unknown) => e instanceof AttackDataError && /not valid JSON/.test(e.message));
     assert.throws(() => latestReleases('{"objects": []}', upstream), /no "collections" list/);
     // The parser's excerpt of the server's text carries no control characters into the message.
-    assert.throws(() => latestReleases('\x1b[2J', upstream), (e: Error) => /not valid JSON .*\\u001b\[2J/.test(e.message) && !/[\u0000-\u001f]/.test(e.message));
+    assert.throws(() => latestReleases('\x1b[2J', upstream), (e: Error) => /not valid JSON .*<U\+001B>\[2J/.test(e.message) && !/[\u0000-\u001f]/.test(e.message));
     assert.throws(() => latestReleases('{"collections": [{"name": "Other", "versions": []}]}', upstream), /lists no Enterprise, Mobile or ICS/);
   });
 
@@ -110,7 +110,7 @@ describe('ATT&CK download: verification of a real bundle (Mobile 18.1)', () => {
     assert.throws(() => verifyAndCompile(release, relabelled), /expected ATT&CK 18\.1 but the file says 17\.0/);
     // The version is the file's own text: no terminal escapes from it reach fetch-attack's output.
     const escaping = new TextEncoder().encode(new TextDecoder().decode(relabelled).replace('"x_mitre_version":"17.0"', '"x_mitre_version":"\\u001b]0;pwned\\u0007"'));
-    assert.throws(() => verifyAndCompile(release, escaping), (e: Error) => !/[\u0000-\u001f]/.test(e.message) && e.message.endsWith('the file says \\u001b]0;pwned\\u0007'));
+    assert.throws(() => verifyAndCompile(release, escaping), (e: Error) => !/[\u0000-\u001f]/.test(e.message) && e.message.endsWith('the file says <U+001B>]0;pwned<U+0007>'));
   });
 });
 
