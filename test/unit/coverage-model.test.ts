@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { AttackIndex } from '../../src/attack/index';
-import { CoverageModel } from '../../src/coverage/model';
+import { CoverageModel, percentOf } from '../../src/coverage/model';
 import { AttackReference, DetectionRule, ParsedRuleFile, span } from '../../src/rules/types';
 
 // The model's semantics on hand-built parser output, against the real ATT&CK index.
@@ -127,6 +127,14 @@ describe('coverage model', () => {
     assert.ok(!m.meets(exact + 1e-9), `${exact}% does not meet a hair above it`);
     assert.ok(!m.meets(m.percent) || m.percent <= exact, 'a rounded-up percent is not met');
     assert.ok(m.meets(0) && !m.meets(100));
+  });
+
+  it('rounds a share to one decimal, half up, with hand-worked values', () => {
+    const shown = (covered: number, total: number) => percentOf({ covered, total });
+    assert.deepStrictEqual(
+      [shown(1, 3), shown(2, 3), shown(1, 8), shown(1, 16), shown(3, 16), shown(0, 0), shown(7, 7)],
+      [33.3, 66.7, 12.5, 6.3, 18.8, 0, 100],
+    );
   });
 
   it('keeps parse errors as problems with their line', () => {
