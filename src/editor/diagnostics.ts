@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Finding } from '../checks/findings';
+import { Finding, FINDING_CODES_README_ANCHOR } from '../checks/findings';
 import { Severity } from '../config';
 import { LensContext } from '../context';
 import { documentFindings, toRange } from './documentFindings';
@@ -20,7 +20,7 @@ const SEVERITY: Record<Exclude<Severity, 'off'>, vscode.DiagnosticSeverity> = {
 
 /** Where a code is explained: the README's diagnostics table. */
 export function codeTarget(lens: LensContext): vscode.Uri {
-  return vscode.Uri.joinPath(lens.extension.extensionUri, 'README.md').with({ fragment: 'diagnostics' });
+  return vscode.Uri.joinPath(lens.extension.extensionUri, 'README.md').with({ fragment: FINDING_CODES_README_ANCHOR });
 }
 
 export function toDiagnostic(lens: LensContext, uri: vscode.Uri, f: Finding): vscode.Diagnostic | undefined {

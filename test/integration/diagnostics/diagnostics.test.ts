@@ -1,5 +1,8 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
+import { headings } from '../../unit/helpers/markdownHeadings';
 import { AttackIndex } from '../../../src/attack/index';
 import { codeOf, diagnosticsOf, extensionApi, ours, settledDiagnostics, summary, waitFor, workspaceUri } from './helpers';
 
@@ -22,10 +25,14 @@ describe('ATT&CK diagnostics', () => {
     assert.strictEqual(byCode.get('attack-lens/revoked')!.message, 'T1086 (PowerShell) was revoked in ATT&CK; it is now T1059.001 (PowerShell)');
     assert.match(byCode.get('attack-lens/missing-tactic')!.message, /^T1003\.001 \(LSASS Memory\) belongs to Credential Access/);
     assert.deepStrictEqual(byCode.get('attack-lens/revoked')!.tags, [vscode.DiagnosticTag.Deprecated]);
+    const readme = headings(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', '..', 'README.md'), 'utf8'));
     for (const d of diagnostics) {
       assert.strictEqual(d.source, 'ATT&CK Lens');
       const code = d.code as { value: string; target: vscode.Uri };
-      assert.ok(code.target instanceof vscode.Uri && code.target.fragment === 'diagnostics', 'code links to the docs');
+      assert.ok(code.target instanceof vscode.Uri && code.target.path.endsWith('/README.md'), 'code links to the docs');
+      const heading = readme.find((h) => h.slug === code.target.fragment);
+      assert.ok(heading, `#${code.target.fragment} is a heading of README.md`);
+      assert.ok(heading.section.includes('`' + code.value + '`'), `the section "${heading.text}" explains ${code.value}`);
     }
   });
 
