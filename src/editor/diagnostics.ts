@@ -35,7 +35,7 @@ export function toDiagnostic(lens: LensContext, uri: vscode.Uri, f: Finding): vs
 }
 
 /** A document's diagnostics are published for this version (tests and other extensions wait on it). */
-export interface DiagnosticsSettled {
+interface DiagnosticsSettled {
   readonly uri: vscode.Uri;
   readonly version: number;
 }
