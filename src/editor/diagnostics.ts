@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Finding } from '../checks/findings';
 import { Severity } from '../config';
 import { LensContext } from '../context';
-import { documentFindings, toRange } from './documentFindings';
+import { toRange } from './documentPositions';
 
 // Live ATT&CK diagnostics for open rule documents: immediately on open, debounced while typing,
 // again when the ATT&CK data or the settings change; cleared on close.
@@ -36,7 +36,6 @@ export function toDiagnostic(lens: LensContext, uri: vscode.Uri, f: Finding): vs
 
 export function registerDiagnostics(lens: LensContext): { disposable: vscode.Disposable; ready: Promise<void> } {
   const collection = vscode.languages.createDiagnosticCollection('attack-lens');
-  const findings = documentFindings(lens);
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
 
   const cancel = (key: string) => {
@@ -49,7 +48,7 @@ export function registerDiagnostics(lens: LensContext): { disposable: vscode.Dis
     cancel(document.uri.toString());
     if (document.isClosed || !SCHEMES.has(document.uri.scheme)) return;
     try {
-      const found = findings.get(document);
+      const found = lens.parsing.findings(document);
       if (!found) {
         collection.delete(document.uri);
         return;
@@ -71,8 +70,8 @@ export function registerDiagnostics(lens: LensContext): { disposable: vscode.Dis
     pending.set(key, setTimeout(() => update(document), DEBOUNCE_MS));
   };
 
+  // The parse and its findings are cached per document version, ATT&CK data and ID pattern.
   const updateAll = () => {
-    findings.clear();
     for (const d of vscode.workspace.textDocuments) update(d);
   };
 
@@ -84,7 +83,6 @@ export function registerDiagnostics(lens: LensContext): { disposable: vscode.Dis
     }),
     vscode.workspace.onDidCloseTextDocument((d) => {
       cancel(d.uri.toString());
-      findings.forget(d);
       collection.delete(d.uri);
     }),
     lens.onDidChangeIndex(updateAll),

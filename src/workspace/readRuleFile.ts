@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { decodeRuleText, MAX_RULE_FILE_BYTES } from '../coverage/scan';
+import { decodeRuleText } from '../coverage/scan';
+import { MAX_RULE_FILE_BYTES, TOO_LARGE } from '../rules/fileSize';
 
 // Reads one rule file through vscode.workspace.fs (so remote and virtual workspaces work),
 // refusing what the coverage scan must not parse: large, binary, unreadable files, symlink loops,
@@ -36,7 +37,7 @@ export async function readRuleFile(uri: vscode.Uri): Promise<ReadResult> {
     const stat = await vscode.workspace.fs.stat(uri);
     if (stat.type & vscode.FileType.Directory) return { skipped: 'a directory' };
     if (!(stat.type & vscode.FileType.File)) return { skipped: await withoutFileType(uri, stat.type) };
-    if (stat.size > MAX_RULE_FILE_BYTES) return { skipped: 'larger than 1 MB' };
+    if (stat.size > MAX_RULE_FILE_BYTES) return { skipped: TOO_LARGE };
     const bytes = await vscode.workspace.fs.readFile(uri);
     return decodeRuleText(bytes);
   } catch (e) {

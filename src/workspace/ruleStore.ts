@@ -6,12 +6,10 @@ import { CoverageModel, CoverageOptions, SkippedFile } from '../coverage/model';
 import { parseSafely, scanRuleFiles, yieldToEventLoop } from '../coverage/scan';
 import { ParsedRuleFile } from '../rules/types';
 import { readRuleFile } from './readRuleFile';
+import { FileParser, RuleParsing } from './ruleParsing';
 import { ScanStatus } from './scanStatus';
 import { isMalformedGlob } from './glob';
 import { currentSelection, discoverRuleFiles, folderExcluded, FoundRuleFile, topmostFolders, relativeToWorkspace, RuleFileSelection, treatmentOf } from './ruleFiles';
-
-/** Parses one file's text; `path` is the file's URI string, `treatment` its `attackLens.files` entry. */
-export type RuleParser = (text: string, path: string, treatment: Exclude<FileTreatment, 'off'>) => ParsedRuleFile;
 
 export interface RuleStoreChange {
   /** `scan`: a full (re)scan finished; `files`: the listed files changed; `settings`: only the model's scope changed. */
@@ -41,6 +39,10 @@ const UPDATE_SLICE_MS = 12;
  * progress in the status bar (a click cancels it); a file watcher then re-parses only the files
  * that change (debounced), and settings or ATT&CK data changes trigger a rescan (or just a model
  * rebuild when only the scope changed).
+ *
+ * Files are parsed by the rule-parsing service (lens.parsing): the commands that sweep the
+ * workspace (Fix all revoked, Check rules against ATT&CK, Create rule for a gap) read the
+ * results here instead of walking and parsing it again.
  *
  * Paths: each ParsedRuleFile's `path` (and so each RuleRef's) is the file's URI string; turn
  * it back with `uriOf`.
@@ -75,7 +77,7 @@ export class RuleStore implements vscode.Disposable {
 
   constructor(
     private readonly lens: LensContext,
-    private readonly parse: RuleParser,
+    private readonly parsing: RuleParsing = lens.parsing,
   ) {
     this.selection = currentSelection(lens.config.files, lens.config.coverageExclude);
     this.disposables.push(
@@ -135,6 +137,18 @@ export class RuleStore implements vscode.Disposable {
 
   file(uri: vscode.Uri): ParsedRuleFile | undefined {
     return this.parsed.get(uri.toString());
+  }
+
+  /** How the file is treated under the selection the store reads (attackLens.files and the excludes), or undefined when it is no rule file. */
+  treatmentOf(uri: vscode.Uri): Exclude<FileTreatment, 'off'> | undefined {
+    const rel = relativeToWorkspace(uri);
+    return rel === undefined ? undefined : treatmentOf(this.selection, rel);
+  }
+
+  /** The files as they are on disk now: waits for a running scan and applies the watcher events still queued. */
+  async current(): Promise<readonly ParsedRuleFile[]> {
+    await this.flush();
+    return this.files();
   }
 
   get skipped(): readonly SkippedFile[] {
@@ -207,11 +221,12 @@ export class RuleStore implements vscode.Disposable {
     this.status.report(0, found.length);
     // Large workspaces also get a notification with a Cancel button and a progress bar.
     const notification = found.length >= LARGE_SCAN ? this.status.notify(found.length, () => source.cancel()) : undefined;
+    const parse = this.parsing.fileParser();
     const result = await scanRuleFiles<FoundRuleFile>({
       items: found,
       pathOf: (f) => f.uri.toString(),
       read: (f) => readRuleFile(f.uri),
-      parse: (text, f) => this.parse(text, f.uri.toString(), f.treatment),
+      parse: (text, f) => parse(text, f.uri, f.treatment),
       isCancelled: () => token.isCancellationRequested,
       onProgress: (done, total) => {
         this.status.report(done, total);
@@ -314,6 +329,7 @@ export class RuleStore implements vscode.Disposable {
       }
     }
     const list = [...files.values()];
+    const parse = this.parsing.fileParser();
     for (let i = 0; i < list.length; i += UPDATE_BATCH) {
       const batch = list.slice(i, i + UPDATE_BATCH);
       // Read together, parse one at a time: reads that complete in one turn must not run their
@@ -325,7 +341,7 @@ export class RuleStore implements vscode.Disposable {
           await yieldToEventLoop();
           slice = performance.now();
         }
-        if (this.applyRead(batch[k].uri, batch[k].treatment, reads[k])) touched.push(batch[k].uri);
+        if (this.applyRead(parse, batch[k].uri, batch[k].treatment, reads[k])) touched.push(batch[k].uri);
       }
     }
     if (touched.length) {
@@ -338,11 +354,11 @@ export class RuleStore implements vscode.Disposable {
   }
 
   /** Takes what re-reading one rule file gave: its parse, or forgets it when it is gone; true when something changed. */
-  private applyRead(uri: vscode.Uri, treatment: Exclude<FileTreatment, 'off'>, read: Awaited<ReturnType<typeof readRuleFile>>): boolean {
+  private applyRead(parse: FileParser, uri: vscode.Uri, treatment: Exclude<FileTreatment, 'off'>, read: Awaited<ReturnType<typeof readRuleFile>>): boolean {
     const key = uri.toString();
     this.invalidateModel();
     if ('text' in read) {
-      this.parsed.set(key, parseSafely((text) => this.parse(text, key, treatment), read.text, uri, key));
+      this.parsed.set(key, parseSafely((text) => parse(text, uri, treatment), read.text, uri, key));
       this.skippedFiles.delete(key);
       return true;
     }
