@@ -25,7 +25,8 @@ export async function withoutFileType(uri: vscode.Uri, type: vscode.FileType): P
   return NOT_REGULAR;
 }
 
-export type ReadResult = { readonly text: string } | { readonly skipped: string };
+/** The text, with the file's modification time and size as read (`stamp`: the same file unchanged has the same stamp). */
+export type ReadResult = { readonly text: string; readonly stamp?: string } | { readonly skipped: string };
 
 /**
  * Stats before every read, also for a file read as a rule before: between two reads a rule file
@@ -39,7 +40,8 @@ export async function readRuleFile(uri: vscode.Uri): Promise<ReadResult> {
     if (!(stat.type & vscode.FileType.File)) return { skipped: await withoutFileType(uri, stat.type) };
     if (stat.size > MAX_RULE_FILE_BYTES) return { skipped: TOO_LARGE };
     const bytes = await vscode.workspace.fs.readFile(uri);
-    return decodeRuleText(bytes);
+    const decoded = decodeRuleText(bytes);
+    return 'text' in decoded ? { text: decoded.text, stamp: `${stat.mtime}:${stat.size}` } : decoded;
   } catch (e) {
     const reason = describeReadError(e);
     return { skipped: reason === NOT_FOUND && (await isBrokenLink(uri)) ? 'unreadable: broken symlink' : reason };

@@ -6,7 +6,7 @@ import { FoundRuleFile } from './ruleFiles';
 import { RuleStore } from './ruleStore';
 
 // The RuleStore's files with their text, for the commands that check the whole workspace (the
-// checks' fixes need the text a parse was made from): nothing is walked or parsed again.
+// checks' fixes need the text a parse was made from): the store's parses, not parsed again.
 
 export interface RuleFileText {
   readonly file: FoundRuleFile;
@@ -18,28 +18,30 @@ export interface RuleFileText {
 const BATCH = 32;
 
 /**
- * Every rule file of the store, in path order: an open document as its parse at its current
- * version (unsaved changes included), any other file as the store's parse with its text read
- * from disk again. Files that cannot be read now are left out.
+ * Every rule file of the workspace, in path order, with its parse from the store: an open
+ * document as its parse at its current version (unsaved changes included), any other file with
+ * its text read from disk again and the store's parse of it, parsed only when the file changed
+ * since the store read it (the watcher has not reported it yet). Unreadable files are left out.
  */
 export async function* ruleFileTexts(lens: LensContext, store: RuleStore, token?: vscode.CancellationToken): AsyncGenerator<RuleFileText> {
-  const files = [...(await store.current())].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files = await store.ruleFilesNow(token);
   const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
-  for (let i = 0; i < files.length; i += BATCH) {
-    if (token?.isCancellationRequested) return;
-    const batch = files.slice(i, i + BATCH).flatMap((parsed) => {
-      const uri = store.uriOf(parsed.path);
-      const treatment = store.treatmentOf(uri);
-      return treatment ? [{ parsed, file: { uri, treatment }, document: open.get(parsed.path) }] : [];
-    });
-    const reads = await Promise.all(batch.map((f) => (f.document && !f.document.isClosed ? undefined : readRuleFile(f.file.uri))));
-    for (let k = 0; k < batch.length; k++) {
-      const { parsed, file, document } = batch[k];
-      const read = reads[k];
-      if (!read && document) {
-        const now = lens.parsing.workspaceDocument(document, file.treatment);
-        if (now) yield { file, parsed: now.parsed, text: now.text };
-      } else if (read && 'text' in read) yield { file, parsed, text: read.text };
+  const parse = lens.parsing.fileParser();
+  try {
+    for (let i = 0; i < files.length; i += BATCH) {
+      if (token?.isCancellationRequested) return;
+      const batch = files.slice(i, i + BATCH).map((file) => ({ file, document: open.get(file.uri.toString()) }));
+      const reads = await Promise.all(batch.map((f) => (f.document && !f.document.isClosed ? undefined : readRuleFile(f.file.uri))));
+      for (let k = 0; k < batch.length; k++) {
+        const { file, document } = batch[k];
+        const read = reads[k];
+        if (!read && document) {
+          const now = lens.parsing.workspaceDocument(document, file.treatment);
+          if (now) yield { file, parsed: now.parsed, text: now.text };
+        } else if (read && 'text' in read) yield { file, parsed: store.parsedNow(file, read, parse), text: read.text };
+      }
     }
+  } finally {
+    store.announce();
   }
 }
