@@ -2,13 +2,17 @@ import * as vscode from 'vscode';
 import { AttackIndex } from './attack/index';
 import { AttackSearch } from './attack/search';
 import { Config } from './config';
+import { RuleParsing } from './workspace/ruleParsing';
 
 /**
  * The long-lived state every feature shares: the ATT&CK index (and its search), the typed
- * configuration and the log. One object owns it; features receive it and subscribe to changes.
+ * configuration, the log, and the one rule-parsing service (with its cache of open documents).
+ * One object owns it; features receive it and subscribe to changes.
  */
 export class LensContext implements vscode.Disposable {
   readonly config = new Config();
+  /** How rules are parsed, and the parse of each open document per version (src/workspace/ruleParsing.ts). */
+  readonly parsing = new RuleParsing(this);
   readonly log: vscode.LogOutputChannel;
   private readonly indexChanged = new vscode.EventEmitter<AttackIndex>();
   /** Fires after new ATT&CK data replaced the old (update command, settings change). */
@@ -50,6 +54,7 @@ export class LensContext implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.parsing.dispose();
     this.indexChanged.dispose();
     this.log.dispose();
   }

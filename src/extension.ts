@@ -79,7 +79,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Attack
   const coverage = add('coverage view', () => registerCoverage(lens));
   const diagnostics = add('diagnostics', () => registerDiagnostics(lens));
   add('code actions', () => registerCodeActions(lens));
-  add('Fix all revoked', () => registerFixAllRevoked(lens));
+  if (coverage) add('Fix all revoked', () => registerFixAllRevoked(lens, coverage.store));
   if (coverage) add('coverage matrix', () => registerCoverageMatrix(lens, coverage.store));
   add('completion', () => registerCompletion(lens));
   add('hover', () => registerHover(lens));
@@ -89,7 +89,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Attack
   const priorities = coverage ? add('priority gaps view', () => registerPriorityGaps(lens, coverage.store)) : undefined;
   add('Choose threat profile', () => registerChooseThreatProfileCommand(lens));
   add('Clear threat profile', () => registerClearThreatProfileCommand(lens));
-  add('Check rules against ATT&CK', () => registerCheckRulesAgainstAttack(lens));
+  if (coverage) add('Check rules against ATT&CK', () => registerCheckRulesAgainstAttack(lens, coverage.store));
   // --- end features ---
   features.reportFailures();
 

@@ -13,7 +13,7 @@ import { jsonReport, renderReport, summaryTable } from '../coverage/report';
 import { scanRuleFiles } from '../coverage/scan';
 import { parseInParallel, workerCount } from '../node/parallelParse';
 import { readRuleFileFromDisk, walkRuleFiles } from '../node/scanFiles';
-import { parseRuleFile } from '../rules/index';
+import { parseTreated } from '../rules/treatment';
 import { ParsedArgs, parseArgs, stringFlag, UsageError } from './args';
 import { CliContext } from './context';
 import { readProfileFlag } from './profileFlag';
@@ -223,7 +223,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
         items: walked.files,
         pathOf: (f) => f.path,
         read: async (f) => readRuleFileFromDisk(f.path),
-        parse: (text, f) => parseRuleFile(text, f.path, index, { format: f.treatment, root: f.root }),
+        parse: (text, f) => parseTreated(text, f.path, index, f),
         batchSize: 256,
         onProgress,
       });

@@ -8,7 +8,7 @@ import { scanRuleFiles } from '../coverage/scan';
 import { readStixBundleFile } from '../node/bundles';
 import { malformedWarning } from '../attack/stix';
 import { readRuleFileFromDisk, walkRuleFiles } from '../node/scanFiles';
-import { parseRuleFile } from '../rules/index';
+import { parseTreated } from '../rules/treatment';
 import { parseArgs, stringFlag, UsageError } from './args';
 import { CliContext } from './context';
 
@@ -43,7 +43,7 @@ export async function migrateCommand(argv: readonly string[], ctx: CliContext): 
     items: walked.files,
     pathOf: (f) => f.path,
     read: async (f) => readRuleFileFromDisk(f.path),
-    parse: (text, f) => parseRuleFile(text, f.path, fromIndex, f.treatment === 'yaral' ? { format: 'yaral' } : undefined),
+    parse: (text, f) => parseTreated(text, f.path, fromIndex, { treatment: f.treatment }),
     batchSize: 256,
   });
   for (const s of [...walked.skipped, ...scanned.skipped]) if (/not a regular file/.test(s.reason)) ctx.err(`attack-lens: skipped ${s.path}: ${s.reason}`);

@@ -3,15 +3,17 @@ import { fixAllEdits } from '../checks/fixAll';
 import { Finding } from '../checks/findings';
 import { STALE_CATEGORIES, StaleCategory, StaleReference, staleReferences } from '../checks/staleReferences';
 import { LensContext } from '../context';
-import { parseWithTreatment, toRange } from '../editor/documentFindings';
-import { readRuleFile } from '../workspace/readRuleFile';
-import { currentSelection, findRuleFiles, FoundRuleFile, relativeToWorkspace, treatmentOf } from '../workspace/ruleFiles';
+import { toRange } from '../editor/documentPositions';
+import { FoundRuleFile } from '../workspace/ruleFiles';
+import { ruleFileTexts } from '../workspace/ruleFileTexts';
+import { RuleStore } from '../workspace/ruleStore';
 import { showStaleReferencesPicker } from './staleReferencesPicker';
 
 // "ATT&CK Lens: Check rules against ATT&CK data": every rule reference in the workspace that the
 // loaded ATT&CK data no longer backs (revoked, deprecated, unknown, renamed), grouped in a
 // picker with a fix per item and "Fix all". Diagnostics already cover open files; this is the
-// whole-workspace sweep a detection engineer runs after an ATT&CK update.
+// whole-workspace sweep a detection engineer runs after an ATT&CK update. It reads the RuleStore's
+// parses (open documents: their parse at the current version), and re-reads a file only to fix it.
 // Arguments (tests, scripts): `{ show: false }` returns the findings without UI,
 // `{ fixAll: true }` applies every preferred fix, `{ fix: item }` one item's fix, without asking.
 
@@ -60,28 +62,20 @@ export interface FileReport {
   readonly stale: readonly StaleReference[];
 }
 
-async function fileText(uri: vscode.Uri): Promise<string | undefined> {
-  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (doc) return doc.getText();
-  const read = await readRuleFile(uri);
-  return 'text' in read ? read.text : undefined;
-}
-
-export function staleIn(lens: LensContext, file: FoundRuleFile, text: string): StaleReference[] {
-  return staleReferences(parseWithTreatment(lens, text, file.uri.fsPath, file.treatment), text, lens.index);
+/** The stale references of an open document, as the workspace file it is. */
+function staleInDocument(lens: LensContext, file: FoundRuleFile, document: vscode.TextDocument): StaleReference[] {
+  const now = lens.parsing.workspaceDocument(document, file.treatment);
+  return now ? staleReferences(now.parsed, now.text, lens.index) : [];
 }
 
 /** Every rule file of the workspace with its stale references (files without any are left out). */
-export async function scanWorkspace(lens: LensContext, token?: vscode.CancellationToken): Promise<{ reports: FileReport[]; scanned: number }> {
+export async function scanWorkspace(lens: LensContext, store: RuleStore, token?: vscode.CancellationToken): Promise<{ reports: FileReport[]; scanned: number }> {
   const reports: FileReport[] = [];
   let scanned = 0;
-  for (const file of await findRuleFiles(currentSelection(lens.config.files, lens.config.coverageExclude), token)) {
-    if (token?.isCancellationRequested) break;
+  for await (const { file, parsed, text } of ruleFileTexts(lens, store, token)) {
+    scanned++;
     try {
-      const text = await fileText(file.uri);
-      if (text === undefined) continue;
-      scanned++;
-      const stale = staleIn(lens, file, text);
+      const stale = staleReferences(parsed, text, lens.index);
       if (stale.length) reports.push({ file, stale });
     } catch (e) {
       lens.log.error(`Check rules: skipped ${file.uri.toString(true)}: ${(e as Error)?.message ?? String(e)}`);
@@ -134,7 +128,7 @@ export async function fixAllStale(lens: LensContext, reports: readonly FileRepor
   for (const r of reports) {
     if (!r.stale.some((s) => s.finding.fixes.some((f) => f.isPreferred))) continue;
     const doc = await vscode.workspace.openTextDocument(r.file.uri);
-    const { edits, fixed } = fixAllEdits(staleIn(lens, r.file, doc.getText()).map((s) => s.finding));
+    const { edits, fixed } = fixAllEdits(staleInDocument(lens, r.file, doc).map((s) => s.finding));
     const rel = vscode.workspace.asRelativePath(r.file.uri);
     if (await applyToFile(r.file.uri, edits, `Update ATT&CK references in ${rel}`)) {
       references += fixed.length;
@@ -146,26 +140,25 @@ export async function fixAllStale(lens: LensContext, reports: readonly FileRepor
 }
 
 /** Applies one fix of one item (by its title), re-planned on the file's current text. */
-export async function fixItem(lens: LensContext, item: StaleItem, fixTitle?: string): Promise<boolean> {
+export async function fixItem(lens: LensContext, store: RuleStore, item: StaleItem, fixTitle?: string): Promise<boolean> {
   const uri = vscode.Uri.parse(item.uri);
-  const rel = relativeToWorkspace(uri);
-  const treatment = rel === undefined ? undefined : treatmentOf(currentSelection(lens.config.files, lens.config.coverageExclude), rel);
+  const treatment = store.treatmentOf(uri);
   if (!treatment) return false;
   const file: FoundRuleFile = { uri, treatment };
   const doc = await vscode.workspace.openTextDocument(uri);
-  const match = staleIn(lens, file, doc.getText()).find((s) => s.finding.code === item.code && s.finding.span.start.line + 1 === item.line && s.finding.span.start.character === item.character);
+  const match = staleInDocument(lens, file, doc).find((s) => s.finding.code === item.code && s.finding.span.start.line + 1 === item.line && s.finding.span.start.character === item.character);
   const fix = match?.finding.fixes.find((f) => (fixTitle ? f.title === fixTitle : f.isPreferred)) ?? (fixTitle ? undefined : match?.finding.fixes.find((f) => f.edits.length > 0));
   if (!fix) return false;
   return applyToFile(uri, fix.edits, `${fix.title} in ${item.path}`);
 }
 
-export async function checkRulesAgainstAttack(lens: LensContext, options: CheckRulesOptions = {}): Promise<CheckRulesResult> {
+export async function checkRulesAgainstAttack(lens: LensContext, store: RuleStore, options: CheckRulesOptions = {}): Promise<CheckRulesResult> {
   const scan = () =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ATT&CK Lens: checking rules against ATT&CK data', cancellable: true }, async (_p, token) => ({
-      ...(await scanWorkspace(lens, token)),
+      ...(await scanWorkspace(lens, store, token)),
       cancelled: token.isCancellationRequested,
     }));
-  const fixedItem = options.fix ? await fixItem(lens, options.fix, options.fixTitle ?? options.fix.fix ?? options.fix.fixes[0]) : undefined;
+  const fixedItem = options.fix ? await fixItem(lens, store, options.fix, options.fixTitle ?? options.fix.fix ?? options.fix.fixes[0]) : undefined;
   let scanned = await scan();
   if (scanned.cancelled) return { scanned: scanned.scanned, items: [], cancelled: true };
   let fixed: { references: number; files: number } | undefined;
@@ -181,13 +174,13 @@ export async function checkRulesAgainstAttack(lens: LensContext, options: CheckR
     return result;
   }
   void showStaleReferencesPicker(lens, items, {
-    rescan: async () => toItems((await scanWorkspace(lens)).reports),
-    fixAll: async () => fixAllStale(lens, (await scanWorkspace(lens)).reports),
-    fixItem: (item, title) => fixItem(lens, item, title),
+    rescan: async () => toItems((await scanWorkspace(lens, store)).reports),
+    fixAll: async () => fixAllStale(lens, (await scanWorkspace(lens, store)).reports),
+    fixItem: (item, title) => fixItem(lens, store, item, title),
   });
   return result;
 }
 
-export function registerCheckRulesAgainstAttack(lens: LensContext): vscode.Disposable {
-  return vscode.commands.registerCommand(CHECK_RULES_COMMAND, (options?: unknown) => checkRulesAgainstAttack(lens, options && typeof options === 'object' && !(options instanceof vscode.Uri) ? (options as CheckRulesOptions) : {}));
+export function registerCheckRulesAgainstAttack(lens: LensContext, store: RuleStore): vscode.Disposable {
+  return vscode.commands.registerCommand(CHECK_RULES_COMMAND, (options?: unknown) => checkRulesAgainstAttack(lens, store, options && typeof options === 'object' && !(options instanceof vscode.Uri) ? (options as CheckRulesOptions) : {}));
 }

@@ -3,12 +3,15 @@ import { fixAllEdits } from '../checks/fixAll';
 import { Finding, TextEdit } from '../checks/findings';
 import { checkRuleFile } from '../checks/referenceChecks';
 import { LensContext } from '../context';
-import { parseWithTreatment, toRange } from '../editor/documentFindings';
-import { readRuleFile } from '../workspace/readRuleFile';
-import { currentSelection, findRuleFiles, FoundRuleFile } from '../workspace/ruleFiles';
+import { toRange } from '../editor/documentPositions';
+import { ParsedRuleFile } from '../rules/types';
+import { FoundRuleFile } from '../workspace/ruleFiles';
+import { RuleStore } from '../workspace/ruleStore';
+import { ruleFileTexts } from '../workspace/ruleFileTexts';
 
 // "ATT&CK Lens: Fix all revoked references in workspace": every revoked ID in every rule file
-// replaced by its current ATT&CK entry, as one WorkspaceEdit, after a confirmation.
+// replaced by its current ATT&CK entry, as one WorkspaceEdit, after a confirmation. The files
+// and their parses come from the RuleStore (open documents: their parse at the current version).
 
 export interface FixAllRevokedOptions {
   /** false skips the confirmation (tests, scripted use). */
@@ -34,8 +37,7 @@ interface Plan {
   readonly fixed: readonly Finding[];
 }
 
-function planFor(lens: LensContext, file: FoundRuleFile, text: string): Plan | undefined {
-  const parsed = parseWithTreatment(lens, text, file.uri.fsPath, file.treatment);
+function planFor(lens: LensContext, file: FoundRuleFile, parsed: ParsedRuleFile, text: string): Plan | undefined {
   const { edits, fixed } = fixAllEdits(checkRuleFile(parsed, text, lens.index), (f) => f.code === 'attack-lens/revoked');
   return edits.length ? { file, edits, fixed } : undefined;
 }
@@ -45,29 +47,24 @@ function describe(f: Finding): string {
   return `line ${f.span.start.line + 1}: ${f.ref?.text ?? '?'} → ${to}`;
 }
 
-async function scan(lens: LensContext, token: vscode.CancellationToken): Promise<Plan[]> {
-  const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
+async function scan(lens: LensContext, store: RuleStore, token: vscode.CancellationToken): Promise<Plan[]> {
   const plans: Plan[] = [];
-  for (const file of await findRuleFiles(currentSelection(lens.config.files, lens.config.coverageExclude), token)) {
-    if (token.isCancellationRequested) break;
+  for await (const f of ruleFileTexts(lens, store, token)) {
     try {
-      const doc = open.get(file.uri.toString());
-      const read = doc ? { text: doc.getText() } : await readRuleFile(file.uri);
-      if (!('text' in read)) continue;
-      const plan = planFor(lens, file, read.text);
+      const plan = planFor(lens, f.file, f.parsed, f.text);
       if (plan) plans.push(plan);
     } catch (e) {
-      lens.log.error(`Fix all revoked: skipped ${file.uri.toString(true)}: ${(e as Error)?.message ?? String(e)}`);
+      lens.log.error(`Fix all revoked: skipped ${f.file.uri.toString(true)}: ${(e as Error)?.message ?? String(e)}`);
     }
   }
   return plans;
 }
 
-export async function fixAllRevoked(lens: LensContext, options: FixAllRevokedOptions = {}): Promise<FixAllRevokedResult> {
+export async function fixAllRevoked(lens: LensContext, store: RuleStore, options: FixAllRevokedOptions = {}): Promise<FixAllRevokedResult> {
   const none: FixAllRevokedResult = { references: 0, files: 0, details: [], cancelled: false };
   const scanned = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'ATT&CK Lens: looking for revoked references', cancellable: true },
-    async (_p, token) => ({ plans: await scan(lens, token), cancelled: token.isCancellationRequested }),
+    async (_p, token) => ({ plans: await scan(lens, store, token), cancelled: token.isCancellationRequested }),
   );
   if (scanned.cancelled) return { ...none, cancelled: true };
   let plans = scanned.plans;
@@ -93,7 +90,8 @@ export async function fixAllRevoked(lens: LensContext, options: FixAllRevokedOpt
   const applied: Plan[] = [];
   for (const p of plans) {
     const doc = await vscode.workspace.openTextDocument(p.file.uri);
-    const fresh = planFor(lens, p.file, doc.getText());
+    const now = lens.parsing.workspaceDocument(doc, p.file.treatment);
+    const fresh = now && planFor(lens, p.file, now.parsed, now.text);
     if (!fresh) continue;
     const metadata = { label: `Replace revoked ATT&CK references in ${vscode.workspace.asRelativePath(p.file.uri)}`, needsConfirmation: false };
     for (const e of fresh.edits) edit.replace(p.file.uri, toRange(e.span), e.newText, metadata);
@@ -117,6 +115,6 @@ export async function fixAllRevoked(lens: LensContext, options: FixAllRevokedOpt
   return { references, files: plans.length, details, cancelled: false };
 }
 
-export function registerFixAllRevoked(lens: LensContext): vscode.Disposable {
-  return vscode.commands.registerCommand('attackLens.fixAllRevoked', (options?: FixAllRevokedOptions) => fixAllRevoked(lens, options && typeof options === 'object' ? options : {}));
+export function registerFixAllRevoked(lens: LensContext, store: RuleStore): vscode.Disposable {
+  return vscode.commands.registerCommand('attackLens.fixAllRevoked', (options?: FixAllRevokedOptions) => fixAllRevoked(lens, store, options && typeof options === 'object' ? options : {}));
 }

@@ -3,8 +3,7 @@ import { noticeText } from '../outsideText';
 import { AttackEntry } from '../attack/types';
 import { LensContext } from '../context';
 import { entryFromArgument, pickAttackEntry } from '../editor/attackQuickPick';
-import { formatFor } from '../editor/documentSelector';
-import { documentLines, toRange } from '../editor/documentReferences';
+import { documentLines, toRange } from '../editor/documentPositions';
 import { insertionFor, InsertionPlan } from '../editor/searchInsertion';
 import { OPEN_TECHNIQUE_COMMAND } from './openTechnique';
 
@@ -18,7 +17,7 @@ export const SEARCH_ATTACK_COMMAND = 'attackLens.searchAttack';
 export async function insertEntry(editor: vscode.TextEditor, entry: AttackEntry, lens: LensContext): Promise<InsertionPlan | undefined> {
   const document = editor.document;
   const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-  const plan = insertionFor(lens.index, documentLines(document), editor.selection.active, formatFor(document), entry, eol);
+  const plan = insertionFor(lens.index, documentLines(document), editor.selection.active, lens.parsing.formatOf(document), entry, eol);
   const selection = editor.selection;
   const edits = plan.edits.map((e) => {
     const range = toRange(e.span);

@@ -14,7 +14,7 @@ import { AttackReference, DetectionRule, ParsedRuleFile, RuleFormat, Span } from
 
 /** One rule's reference to one technique (or unknown ID): where to open it. */
 export interface RuleRef {
-  /** The ParsedRuleFile path: a URI string in the extension, a file system path in the CLI. */
+  /** The ParsedRuleFile path: the file's URI string in the extension, its file-system path in the CLI. */
   readonly path: string;
   readonly ruleIndex: number;
   /** The rule's serial number in this model: the same for every reference of one rule. */

@@ -1,11 +1,9 @@
+import { MAX_RULE_FILE_BYTES, TOO_LARGE } from '../rules/fileSize';
 import { ParsedRuleFile } from '../rules/types';
 import { SkippedFile } from './model';
 
 // The parts of a coverage scan that are the same in the extension and the CLI: which bytes are
 // refused, how they become text, and parsing in batches that yield to the event loop.
-
-/** Files above this size are skipped (rule files are a few KB; 1 MB is a generated artefact). */
-export const MAX_RULE_FILE_BYTES = 1024 * 1024;
 
 /**
  * Text of a rule file, or why it is skipped. UTF-8 (a BOM is dropped; invalid bytes are
@@ -13,7 +11,7 @@ export const MAX_RULE_FILE_BYTES = 1024 * 1024;
  * reads it; anything else with a NUL byte is binary.
  */
 export function decodeRuleText(bytes: Uint8Array): { readonly text: string } | { readonly skipped: string } {
-  if (bytes.byteLength > MAX_RULE_FILE_BYTES) return { skipped: 'larger than 1 MB' };
+  if (bytes.byteLength > MAX_RULE_FILE_BYTES) return { skipped: TOO_LARGE };
   const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? utf16le : bytes[0] === 0xfe && bytes[1] === 0xff ? utf16be : undefined;
   if (utf16) return { text: utf16.decode(bytes) };
   if (bytes.indexOf(0) >= 0) return { skipped: 'binary' };

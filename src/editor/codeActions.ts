@@ -3,7 +3,7 @@ import { fixAllEdits } from '../checks/fixAll';
 import { Finding, TextEdit } from '../checks/findings';
 import { LensContext } from '../context';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
-import { documentFindings, toRange } from './documentFindings';
+import { toRange } from './documentPositions';
 import { registerForAttackDocuments } from './documentSelector';
 
 // Quick fixes for the ATT&CK diagnostics, and "Fix all ATT&CK issues in this file" as a
@@ -35,7 +35,7 @@ export class AttackCodeActions implements vscode.CodeActionProvider {
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext, token: vscode.CancellationToken): vscode.CodeAction[] {
     try {
-      const findings = documentFindings(this.lens).get(document);
+      const findings = this.lens.parsing.findings(document);
       if (!findings || token.isCancellationRequested) return [];
       const actions: vscode.CodeAction[] = [];
       if (!context.only || context.only.contains(vscode.CodeActionKind.QuickFix)) actions.push(...this.quickFixes(document, findings, context.diagnostics));

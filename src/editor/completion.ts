@@ -3,8 +3,8 @@ import { EntryKind } from '../attack/types';
 import { LensContext } from '../context';
 import { slotAt } from '../rules/slots';
 import { Candidate, completionCandidates } from './completionCandidates';
-import { formatFor, registerForAttackDocuments } from './documentSelector';
-import { documentLines, toRange } from './documentReferences';
+import { registerForAttackDocuments } from './documentSelector';
+import { documentLines, toRange } from './documentPositions';
 import { entryMarkdown } from './entryMarkdown';
 import { untrustedMarkdown } from './hover';
 
@@ -44,7 +44,7 @@ export function registerCompletion(lens: LensContext): vscode.Disposable {
   const provider: vscode.CompletionItemProvider<AttackCompletionItem> = {
     provideCompletionItems(document, position, token) {
       try {
-        const format = formatFor(document);
+        const format = lens.parsing.formatOf(document);
         if (!format || token.isCancellationRequested) return undefined;
         const slot = slotAt(documentLines(document), position, format);
         if (!slot) return undefined;

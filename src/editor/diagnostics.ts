@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Finding, FINDING_CODES_README_ANCHOR } from '../checks/findings';
 import { Severity } from '../config';
 import { LensContext } from '../context';
-import { documentFindings, toRange } from './documentFindings';
+import { toRange } from './documentPositions';
 
 // Live ATT&CK diagnostics for open rule documents: immediately on open, debounced while typing,
 // again when the ATT&CK data or the settings change; cleared on close.
@@ -54,7 +54,6 @@ export function registerDiagnostics(lens: LensContext): { disposable: vscode.Dis
     settled.set(document.uri.toString(), document.version);
     settledEmitter.fire({ uri: document.uri, version: document.version });
   };
-  const findings = documentFindings(lens);
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
 
   const cancel = (key: string) => {
@@ -67,7 +66,7 @@ export function registerDiagnostics(lens: LensContext): { disposable: vscode.Dis
     cancel(document.uri.toString());
     if (document.isClosed || !SCHEMES.has(document.uri.scheme)) return;
     try {
-      const found = findings.get(document);
+      const found = lens.parsing.findings(document);
       if (!found) {
         collection.delete(document.uri);
         settle(document);
@@ -91,8 +90,8 @@ export function registerDiagnostics(lens: LensContext): { disposable: vscode.Dis
     pending.set(key, setTimeout(() => update(document), DEBOUNCE_MS));
   };
 
+  // The parse and its findings are cached per document version, ATT&CK data and ID pattern.
   const updateAll = () => {
-    findings.clear();
     for (const d of vscode.workspace.textDocuments) update(d);
   };
 
@@ -105,7 +104,6 @@ export function registerDiagnostics(lens: LensContext): { disposable: vscode.Dis
     }),
     vscode.workspace.onDidCloseTextDocument((d) => {
       cancel(d.uri.toString());
-      findings.forget(d);
       collection.delete(d.uri);
       settled.delete(d.uri.toString());
     }),

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { attackUrl } from '../attack/ids';
 import { LensContext } from '../context';
 import { registerForAttackDocuments } from './documentSelector';
-import { documentReferences, toRange } from './documentReferences';
+import { toRange } from './documentPositions';
 
 // Ctrl/Cmd+click on an ATT&CK reference opens its page on the ATT&CK site (attackLens.siteBaseUrl).
 
@@ -10,11 +10,10 @@ import { documentReferences, toRange } from './documentReferences';
 const MAX_LINKS = 5000;
 
 export function registerDocumentLinks(lens: LensContext): vscode.Disposable {
-  const references = documentReferences(lens);
   const provider: vscode.DocumentLinkProvider = {
     provideDocumentLinks(document, token) {
       try {
-        const found = references.get(document);
+        const found = lens.parsing.document(document);
         if (!found) return [];
         const base = lens.config.siteBaseUrl;
         const links: vscode.DocumentLink[] = [];

@@ -3,7 +3,8 @@ import { untrustedMarkdown } from '../untrustedMarkdown';
 import { AttackIndex } from '../attack/index';
 import { LensContext } from '../context';
 import { registerForAttackDocuments } from './documentSelector';
-import { documentReferences, referenceAt, ReferenceTarget, toRange } from './documentReferences';
+import { referenceAt, ReferenceTarget } from './documentReferences';
+import { toRange } from './documentPositions';
 import { entryMarkdown, unknownReferenceMarkdown } from './entryMarkdown';
 
 // Hover on any ATT&CK reference a rule parser found (and on Elastic's sibling name/reference
@@ -21,11 +22,10 @@ export function hoverMarkdown(index: AttackIndex, target: ReferenceTarget, siteB
 export { untrustedMarkdown };
 
 export function registerHover(lens: LensContext): vscode.Disposable {
-  const references = documentReferences(lens);
   const provider: vscode.HoverProvider = {
     provideHover(document, position, token) {
       try {
-        const found = references.get(document);
+        const found = lens.parsing.document(document);
         if (!found || token.isCancellationRequested) return undefined;
         const target = referenceAt(found.parsed, position);
         // An unreadable reference names nothing: its diagnostic's hover says why and what it likely means.

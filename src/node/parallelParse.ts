@@ -3,7 +3,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { AttackIndex } from '../attack/index';
 import { SkippedFile } from '../coverage/model';
 import { ScanResult, yieldToEventLoop } from '../coverage/scan';
-import { parseRuleFile } from '../rules/index';
+import { parseTreated } from '../rules/treatment';
 import { ParsedRuleFile } from '../rules/types';
 import { loadIndexForCli } from './loadIndex';
 import { FoundFile, readRuleFileFromDisk } from './scanFiles';
@@ -26,7 +26,7 @@ type Parsed = { readonly file: ParsedRuleFile } | { readonly skipped: SkippedFil
 export function parseFile(f: FoundFile, index: AttackIndex): Parsed {
   const read = readRuleFileFromDisk(f.path);
   if ('skipped' in read) return { skipped: { path: f.path, reason: read.skipped } };
-  return { file: parseRuleFile(read.text, f.path, index, { format: f.treatment, root: f.root }) };
+  return { file: parseTreated(read.text, f.path, index, f) };
 }
 
 /** How many worker threads are worth starting for this many files (ATTACK_LENS_WORKERS overrides). */

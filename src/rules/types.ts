@@ -85,6 +85,11 @@ export interface RuleProblem {
 }
 
 export interface ParsedRuleFile {
+  /**
+   * Where the file is: in the extension always its URI string (`vscode.Uri.toString()`: the
+   * RuleStore's files, open documents, the commands), turned back with `vscode.Uri.parse(path, true)`;
+   * in the CLI its file-system path as walked.
+   */
   readonly path: string;
   readonly format: RuleFormat;
   readonly rules: readonly DetectionRule[];

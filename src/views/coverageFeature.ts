@@ -7,7 +7,6 @@ import { registerRefreshCoverageCommand } from '../commands/refreshCoverage';
 import { registerToggleCoverageSortCommand } from '../commands/toggleCoverageSort';
 import { registerToggleGapsOnlyCommand } from '../commands/toggleGapsOnly';
 import { LensContext } from '../context';
-import { parseRuleFile } from '../rules/index';
 import { RuleStore } from '../workspace/ruleStore';
 import { CoverageTreeProvider, registerCoverageTree } from './coverageTree';
 
@@ -21,17 +20,8 @@ export interface CoverageFeature {
   readonly tree: CoverageTreeProvider;
 }
 
-/** The URI string of the folder above the file's workspace folder: folder names above the workspace do not make rules deprecated. */
-function folderParent(path: string): string | undefined {
-  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(path, true))?.uri.toString();
-  return folder ? folder.replace(/\/+$/, '').replace(/[^/]*$/, '') : undefined;
-}
-
 export function registerCoverage(lens: LensContext): CoverageFeature {
-  const store = new RuleStore(lens, (text, path, treatment) => {
-    const root = folderParent(path);
-    return parseRuleFile(text, path, lens.index, treatment === 'generic' ? { format: 'generic', genericPattern: lens.config.genericIdRegExp, root } : { format: treatment, root });
-  });
+  const store = new RuleStore(lens);
   const tree = registerCoverageTree(lens, store);
   const disposable = vscode.Disposable.from(
     store,

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { decodeRuleText, MAX_RULE_FILE_BYTES } from '../coverage/scan';
+import { decodeRuleText } from '../coverage/scan';
+import { MAX_RULE_FILE_BYTES, TOO_LARGE } from '../rules/fileSize';
 
 // Reads one rule file through vscode.workspace.fs (so remote and virtual workspaces work),
 // refusing what the coverage scan must not parse: large, binary, unreadable files, symlink loops,
@@ -24,7 +25,8 @@ export async function withoutFileType(uri: vscode.Uri, type: vscode.FileType): P
   return NOT_REGULAR;
 }
 
-export type ReadResult = { readonly text: string } | { readonly skipped: string };
+/** The text, with the file's modification time and size as read (`stamp`: the same file unchanged has the same stamp). */
+export type ReadResult = { readonly text: string; readonly stamp?: string } | { readonly skipped: string };
 
 /**
  * Stats before every read, also for a file read as a rule before: between two reads a rule file
@@ -36,9 +38,10 @@ export async function readRuleFile(uri: vscode.Uri): Promise<ReadResult> {
     const stat = await vscode.workspace.fs.stat(uri);
     if (stat.type & vscode.FileType.Directory) return { skipped: 'a directory' };
     if (!(stat.type & vscode.FileType.File)) return { skipped: await withoutFileType(uri, stat.type) };
-    if (stat.size > MAX_RULE_FILE_BYTES) return { skipped: 'larger than 1 MB' };
+    if (stat.size > MAX_RULE_FILE_BYTES) return { skipped: TOO_LARGE };
     const bytes = await vscode.workspace.fs.readFile(uri);
-    return decodeRuleText(bytes);
+    const decoded = decodeRuleText(bytes);
+    return 'text' in decoded ? { text: decoded.text, stamp: `${stat.mtime}:${stat.size}` } : decoded;
   } catch (e) {
     const reason = describeReadError(e);
     return { skipped: reason === NOT_FOUND && (await isBrokenLink(uri)) ? 'unreadable: broken symlink' : reason };

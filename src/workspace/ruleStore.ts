@@ -5,13 +5,11 @@ import { LensContext } from '../context';
 import { CoverageModel, CoverageOptions, SkippedFile } from '../coverage/model';
 import { parseSafely, scanRuleFiles, yieldToEventLoop } from '../coverage/scan';
 import { ParsedRuleFile } from '../rules/types';
-import { readRuleFile } from './readRuleFile';
+import { readRuleFile, ReadResult } from './readRuleFile';
+import { FileParser, RuleParsing } from './ruleParsing';
 import { ScanStatus } from './scanStatus';
 import { isMalformedGlob } from './glob';
 import { currentSelection, discoverRuleFiles, folderExcluded, FoundRuleFile, topmostFolders, relativeToWorkspace, RuleFileSelection, treatmentOf } from './ruleFiles';
-
-/** Parses one file's text; `path` is the file's URI string, `treatment` its `attackLens.files` entry. */
-export type RuleParser = (text: string, path: string, treatment: Exclude<FileTreatment, 'off'>) => ParsedRuleFile;
 
 export interface RuleStoreChange {
   /** `scan`: a full (re)scan finished; `files`: the listed files changed; `settings`: only the model's scope changed. */
@@ -42,11 +40,19 @@ const UPDATE_SLICE_MS = 12;
  * that change (debounced), and settings or ATT&CK data changes trigger a rescan (or just a model
  * rebuild when only the scope changed).
  *
+ * Files are parsed by the rule-parsing service (lens.parsing): the commands that sweep the
+ * workspace (Fix all revoked, Check rules against ATT&CK, Create rule for a gap) read the
+ * results here instead of walking and parsing it again.
+ *
  * Paths: each ParsedRuleFile's `path` (and so each RuleRef's) is the file's URI string; turn
  * it back with `uriOf`.
  */
 export class RuleStore implements vscode.Disposable {
   private readonly parsed = new Map<string, ParsedRuleFile>();
+  /** What each parsed file was read from on disk (ReadResult.stamp). */
+  private stamps = new Map<string, string>();
+  /** Files `parsedNow` parsed again, not yet announced. */
+  private readonly taken: vscode.Uri[] = [];
   private skippedFiles = new Map<string, SkippedFile>();
   private currentModel?: CoverageModel;
   /** Counts model invalidations, so a model built in slices is dropped if the files changed meanwhile. */
@@ -75,7 +81,7 @@ export class RuleStore implements vscode.Disposable {
 
   constructor(
     private readonly lens: LensContext,
-    private readonly parse: RuleParser,
+    private readonly parsing: RuleParsing = lens.parsing,
   ) {
     this.selection = currentSelection(lens.config.files, lens.config.coverageExclude);
     this.disposables.push(
@@ -135,6 +141,43 @@ export class RuleStore implements vscode.Disposable {
 
   file(uri: vscode.Uri): ParsedRuleFile | undefined {
     return this.parsed.get(uri.toString());
+  }
+
+  /** How the file is treated under the selection the store reads (attackLens.files and the excludes), or undefined when it is no rule file. */
+  treatmentOf(uri: vscode.Uri): Exclude<FileTreatment, 'off'> | undefined {
+    const rel = relativeToWorkspace(uri);
+    return rel === undefined ? undefined : treatmentOf(this.selection, rel);
+  }
+
+  /**
+   * Every rule file on disk now, for a command that checks them all: waits for a running scan
+   * and the queued watcher events, then lists the workspace (no parsing; `parsedNow` then
+   * parses only what the watcher has not reported yet).
+   */
+  async ruleFilesNow(token?: vscode.CancellationToken): Promise<FoundRuleFile[]> {
+    await this.flush();
+    return (await discoverRuleFiles(this.selection, token)).files;
+  }
+
+  /**
+   * The parse of a file just read: the store's own when the file is unchanged since (same stamp),
+   * else parsed now and kept (a file the watcher has not reported yet); `announce` then tells
+   * the listeners.
+   */
+  parsedNow(file: FoundRuleFile, read: { readonly text: string; readonly stamp?: string }, parse: FileParser = this.parsing.fileParser()): ParsedRuleFile {
+    const key = file.uri.toString();
+    const known = this.parsed.get(key);
+    if (known && read.stamp !== undefined && this.stamps.get(key) === read.stamp) return known;
+    this.take(parse, file.uri, file.treatment, read);
+    this.taken.push(file.uri);
+    return this.parsed.get(key)!;
+  }
+
+  /** Tells the listeners about the files `parsedNow` parsed again. */
+  announce(): void {
+    if (!this.taken.length) return;
+    const uris = this.taken.splice(0);
+    this.changed.fire({ kind: 'files', uris });
   }
 
   get skipped(): readonly SkippedFile[] {
@@ -207,11 +250,17 @@ export class RuleStore implements vscode.Disposable {
     this.status.report(0, found.length);
     // Large workspaces also get a notification with a Cancel button and a progress bar.
     const notification = found.length >= LARGE_SCAN ? this.status.notify(found.length, () => source.cancel()) : undefined;
+    const parse = this.parsing.fileParser();
+    const stamps = new Map<string, string>();
     const result = await scanRuleFiles<FoundRuleFile>({
       items: found,
       pathOf: (f) => f.uri.toString(),
-      read: (f) => readRuleFile(f.uri),
-      parse: (text, f) => this.parse(text, f.uri.toString(), f.treatment),
+      read: async (f) => {
+        const read = await readRuleFile(f.uri);
+        if ('stamp' in read && read.stamp !== undefined) stamps.set(f.uri.toString(), read.stamp);
+        return read;
+      },
+      parse: (text, f) => parse(text, f.uri, f.treatment),
       isCancelled: () => token.isCancellationRequested,
       onProgress: (done, total) => {
         this.status.report(done, total);
@@ -224,9 +273,11 @@ export class RuleStore implements vscode.Disposable {
     if (cancelled) {
       // Files not reached keep what an earlier scan read (nothing, for the first scan).
       for (const f of result.files) this.parsed.set(f.path, f);
+      for (const [k, stamp] of stamps) this.stamps.set(k, stamp);
       for (const s of skipped) this.skippedFiles.set(s.path, s);
     } else {
       this.parsed.clear();
+      this.stamps = stamps;
       for (const f of result.files) this.parsed.set(f.path, f);
       this.skippedFiles = new Map(skipped.map((s) => [s.path, s]));
     }
@@ -314,6 +365,7 @@ export class RuleStore implements vscode.Disposable {
       }
     }
     const list = [...files.values()];
+    const parse = this.parsing.fileParser();
     for (let i = 0; i < list.length; i += UPDATE_BATCH) {
       const batch = list.slice(i, i + UPDATE_BATCH);
       // Read together, parse one at a time: reads that complete in one turn must not run their
@@ -325,7 +377,7 @@ export class RuleStore implements vscode.Disposable {
           await yieldToEventLoop();
           slice = performance.now();
         }
-        if (this.applyRead(batch[k].uri, batch[k].treatment, reads[k])) touched.push(batch[k].uri);
+        if (this.applyRead(parse, batch[k].uri, batch[k].treatment, reads[k])) touched.push(batch[k].uri);
       }
     }
     if (touched.length) {
@@ -338,25 +390,35 @@ export class RuleStore implements vscode.Disposable {
   }
 
   /** Takes what re-reading one rule file gave: its parse, or forgets it when it is gone; true when something changed. */
-  private applyRead(uri: vscode.Uri, treatment: Exclude<FileTreatment, 'off'>, read: Awaited<ReturnType<typeof readRuleFile>>): boolean {
+  private applyRead(parse: FileParser, uri: vscode.Uri, treatment: Exclude<FileTreatment, 'off'>, read: ReadResult): boolean {
     const key = uri.toString();
     this.invalidateModel();
     if ('text' in read) {
-      this.parsed.set(key, parseSafely((text) => this.parse(text, key, treatment), read.text, uri, key));
-      this.skippedFiles.delete(key);
+      this.take(parse, uri, treatment, read);
       return true;
     }
     // Gone (a folder named like a rule file takes what was below it along), or a folder after all.
     if (read.skipped === 'unreadable: not found' || read.skipped === 'a directory') return this.forgetUnder(key).length > 0;
     this.parsed.delete(key);
+    this.stamps.delete(key);
     this.skippedFiles.set(key, { path: key, reason: read.skipped });
     return true;
+  }
+
+  private take(parse: FileParser, uri: vscode.Uri, treatment: Exclude<FileTreatment, 'off'>, read: { readonly text: string; readonly stamp?: string }): void {
+    const key = uri.toString();
+    this.invalidateModel();
+    this.parsed.set(key, parseSafely((text) => parse(text, uri, treatment), read.text, uri, key));
+    if (read.stamp !== undefined) this.stamps.set(key, read.stamp);
+    else this.stamps.delete(key);
+    this.skippedFiles.delete(key);
   }
 
   /** Forgets `key` and everything below it; returns what was forgotten. */
   private forgetUnder(key: string): vscode.Uri[] {
     const gone: vscode.Uri[] = [];
     const prefix = key + '/';
+    for (const k of [...this.stamps.keys()]) if (k === key || k.startsWith(prefix)) this.stamps.delete(k);
     for (const map of [this.parsed, this.skippedFiles] as Map<string, unknown>[]) {
       for (const k of [...map.keys()]) {
         if (k === key || k.startsWith(prefix)) {

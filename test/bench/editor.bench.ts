@@ -13,6 +13,8 @@ import { BenchReport, median, percentile, projectRoot, sharedRoot, time } from '
 // is slotAt + completionCandidates (what the provider does before building CompletionItems);
 // hover content is the entry Markdown for the reference under the cursor (hoverMarkdown's body;
 // the document's parse is cached per version). Run alone: `node out/test/bench/bench.js editor`.
+// Parses per edit come from the real host (test/integration/editor/parsesPerEdit.test.ts writes
+// test-results/editor-parses.json).
 
 const SAMPLES = 300;
 const fixtures = path.join(projectRoot, 'test', 'fixtures', 'workspaces', 'editor');
@@ -115,4 +117,17 @@ export async function run(report: BenchReport): Promise<void> {
     }, 50);
     report.series(`hover content: ${refs.length} references of 400 SigmaHQ rules + fixtures, ${full ? 'full' : 'first-paragraph'} description (avg ${Math.round(chars / refs.length)} chars)`, samples, { max: 2, stat: 'p95' });
   }
+  reportParsesPerEdit(report);
+}
+
+/** How often the host parsed an open document per edit, for diagnostics, completion, hover, links and code actions together. */
+function reportParsesPerEdit(report: BenchReport): void {
+  const file = path.join(projectRoot, 'test-results', 'editor-parses.json');
+  if (!fs.existsSync(file)) {
+    console.log('editor: no parses-per-edit figure yet (run `node out/test/host/runCodeServer.js editor` to measure it)');
+    return;
+  }
+  const host = JSON.parse(fs.readFileSync(file, 'utf8')) as { parsesPerEdit: number[]; measuredAt: string };
+  console.log(`editor: parses per edit from the editor integration suite, ${host.measuredAt}`);
+  report.figure(`editor: parses per edit in the real host (diagnostics + completion + hover + links + code actions, max of ${host.parsesPerEdit.length} edits)`, Math.max(...host.parsesPerEdit), 'parses', 1);
 }

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CoverageModel } from '../../../src/coverage/model';
-import { parseRuleFile } from '../../../src/rules/index';
+import { RuleParsing } from '../../../src/workspace/ruleParsing';
 import { RuleStore } from '../../../src/workspace/ruleStore';
 import { uiClick, waitForUiText } from '../../host/uiProbe';
 import { activateApi, longestStall, waitFor, workspaceUri } from './helpers';
@@ -92,12 +92,14 @@ describe('coverage: the SigmaHQ corpus and 10 000 rule files in the host', funct
     await settle(store, base + names.length);
     // A first scan with cold code: a second store built from this test bundle's own copy of the
     // parsers and the store (never run before in this host), as activation would.
-    const fresh = new RuleStore(api.lens, (text, p, treatment) => parseRuleFile(text, p, api.lens.index, { format: treatment }));
+    const parsing = new RuleParsing(api.lens);
+    const fresh = new RuleStore(api.lens, parsing);
     await fresh.ready;
     assert.strictEqual(fresh.lastScan?.files, base + names.length);
     assert.strictEqual(fresh.model.ruleCount, store.model.ruleCount, 'the same coverage as the extension\'s store');
     const firstScanMs = fresh.lastScan!.durationMs;
     fresh.dispose();
+    parsing.dispose();
     const scans = await measureScans(store, 3);
     assert.strictEqual(store.lastScan?.files, base + names.length);
     assert.ok(store.model.ruleCount > 2900, `${store.model.ruleCount} rules`);

@@ -142,7 +142,8 @@ describe('ATT&CK diagnostics', () => {
     const files: { rel: string; bytes: Uint8Array; expected: string[] | 'refused as binary' }[] = [
       { rel: 'bad/empty.yml', bytes: new Uint8Array(0), expected: [] },
       { rel: 'bad/random.yml', bytes: random.map((b) => (b === 0 ? 1 : b)), expected: [] },
-      { rel: 'bad/long.yml', bytes: text(`title: ${'x'.repeat(2 * 1024 * 1024)}`), expected: [] },
+      // Over the size limit: not read, and one warning says so.
+      { rel: 'bad/long.yml', bytes: text(`title: ${'x'.repeat(2 * 1024 * 1024)}`), expected: ['attack-lens/rule-problem'] },
       { rel: 'bad/binary.toml', bytes: random, expected: 'refused as binary' },
       { rel: 'bad/tags.yml', bytes: text(`tags: [${'attack.t1059, '.repeat(200)}\n`), expected: [] },
       // A Sigma rule cut off by garbage: the one file here that is a rule, so it must say so.
@@ -163,6 +164,7 @@ describe('ATT&CK diagnostics', () => {
       assert.ok('doc' in opened, `${rel} could not be opened: ${'refused' in opened ? opened.refused : ''}`);
       const ds = await settledDiagnostics(opened.doc);
       assert.deepStrictEqual(ds.map(codeOf), expected, `${rel}: ${summary(ds).join('; ')}`);
+      if (rel === 'bad/long.yml') assert.match(ds[0].message, /larger than 1 MB: ATT&CK Lens does not read it/);
     }
     // Still working afterwards.
     const { diagnostics } = await diagnosticsOf('sigma/proc_creation_win_problems.yml', (ds) => ds.length >= 5);
