@@ -2,14 +2,16 @@ import * as vscode from 'vscode';
 import { AttackIndex } from './attack/index';
 import { AttackSearch } from './attack/search';
 import { Config } from './config';
+import { AttackDataEventLog } from './data/attackDataEvents';
 
 /**
- * The long-lived state every feature shares: the ATT&CK index (and its search), the typed
- * configuration and the log. One object owns it; features receive it and subscribe to changes.
+ * The long-lived state every feature shares: the ATT&CK index (and its search), what happened to
+ * the data since activation, the typed configuration and the log. One object owns it; features
+ * receive it and subscribe to changes.
  */
 export class LensContext implements vscode.Disposable {
-  readonly config = new Config();
   readonly log: vscode.LogOutputChannel;
+  readonly dataEvents = new AttackDataEventLog();
   private readonly indexChanged = new vscode.EventEmitter<AttackIndex>();
   /** Fires after new ATT&CK data replaced the old (update command, settings change). */
   readonly onDidChangeIndex = this.indexChanged.event;
@@ -19,6 +21,7 @@ export class LensContext implements vscode.Disposable {
 
   constructor(
     readonly extension: vscode.ExtensionContext,
+    readonly config: Config,
     index: AttackIndex,
     source: string,
   ) {

@@ -5,7 +5,7 @@ import { STALE_CATEGORIES, StaleCategory, StaleReference, staleReferences } from
 import { LensContext } from '../context';
 import { parseWithTreatment, toRange } from '../editor/documentFindings';
 import { readRuleFile } from '../workspace/readRuleFile';
-import { currentSelection, findRuleFiles, FoundRuleFile, relativeToWorkspace, treatmentOf } from '../workspace/ruleFiles';
+import { currentSelection, findRuleFiles, FoundRuleFile, relativeToWorkspace, selectionAt, treatmentOf } from '../workspace/ruleFiles';
 import { showStaleReferencesPicker } from './staleReferencesPicker';
 
 // "ATT&CK Lens: Check rules against ATT&CK data": every rule reference in the workspace that the
@@ -75,7 +75,7 @@ export function staleIn(lens: LensContext, file: FoundRuleFile, text: string): S
 export async function scanWorkspace(lens: LensContext, token?: vscode.CancellationToken): Promise<{ reports: FileReport[]; scanned: number }> {
   const reports: FileReport[] = [];
   let scanned = 0;
-  for (const file of await findRuleFiles(currentSelection(lens.config.files, lens.config.coverageExclude), token)) {
+  for (const file of await findRuleFiles(currentSelection(lens.config), token)) {
     if (token?.isCancellationRequested) break;
     try {
       const text = await fileText(file.uri);
@@ -149,7 +149,7 @@ export async function fixAllStale(lens: LensContext, reports: readonly FileRepor
 export async function fixItem(lens: LensContext, item: StaleItem, fixTitle?: string): Promise<boolean> {
   const uri = vscode.Uri.parse(item.uri);
   const rel = relativeToWorkspace(uri);
-  const treatment = rel === undefined ? undefined : treatmentOf(currentSelection(lens.config.files, lens.config.coverageExclude), rel);
+  const treatment = rel === undefined ? undefined : treatmentOf(selectionAt(currentSelection(lens.config), uri), rel);
   if (!treatment) return false;
   const file: FoundRuleFile = { uri, treatment };
   const doc = await vscode.workspace.openTextDocument(uri);

@@ -48,7 +48,7 @@ function describe(f: Finding): string {
 async function scan(lens: LensContext, token: vscode.CancellationToken): Promise<Plan[]> {
   const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
   const plans: Plan[] = [];
-  for (const file of await findRuleFiles(currentSelection(lens.config.files, lens.config.coverageExclude), token)) {
+  for (const file of await findRuleFiles(currentSelection(lens.config), token)) {
     if (token.isCancellationRequested) break;
     try {
       const doc = open.get(file.uri.toString());

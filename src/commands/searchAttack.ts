@@ -18,7 +18,7 @@ export const SEARCH_ATTACK_COMMAND = 'attackLens.searchAttack';
 export async function insertEntry(editor: vscode.TextEditor, entry: AttackEntry, lens: LensContext): Promise<InsertionPlan | undefined> {
   const document = editor.document;
   const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-  const plan = insertionFor(lens.index, documentLines(document), editor.selection.active, formatFor(document), entry, eol);
+  const plan = insertionFor(lens.index, documentLines(document), editor.selection.active, formatFor(document, lens.config), entry, eol);
   const selection = editor.selection;
   const edits = plan.edits.map((e) => {
     const range = toRange(e.span);

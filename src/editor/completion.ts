@@ -44,7 +44,7 @@ export function registerCompletion(lens: LensContext): vscode.Disposable {
   const provider: vscode.CompletionItemProvider<AttackCompletionItem> = {
     provideCompletionItems(document, position, token) {
       try {
-        const format = formatFor(document);
+        const format = formatFor(document, lens.config);
         if (!format || token.isCancellationRequested) return undefined;
         const slot = slotAt(documentLines(document), position, format);
         if (!slot) return undefined;
@@ -76,5 +76,5 @@ export function registerCompletion(lens: LensContext): vscode.Disposable {
       return item;
     },
   };
-  return registerForAttackDocuments((selector) => vscode.languages.registerCompletionItemProvider(selector, provider, ...TRIGGER_CHARACTERS));
+  return registerForAttackDocuments(lens.config, (selector) => vscode.languages.registerCompletionItemProvider(selector, provider, ...TRIGGER_CHARACTERS));
 }

@@ -28,7 +28,7 @@ export class DocumentFindings {
     if (hit && hit.version === document.version && hit.index === this.lens.index) return hit.findings;
     let findings: readonly Finding[] | undefined;
     try {
-      const format = formatFor(document);
+      const format = formatFor(document, this.lens.config);
       if (!format) {
         this.cache.delete(key);
         return undefined;

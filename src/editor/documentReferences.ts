@@ -35,7 +35,7 @@ export class DocumentReferences {
 
   /** The document's parsed references with its format, or undefined when it gets no ATT&CK features. Never throws. */
   get(document: vscode.TextDocument): { readonly format: RuleFormat; readonly parsed: ParsedRuleFile } | undefined {
-    const format = formatFor(document);
+    const format = formatFor(document, this.lens.config);
     if (!format) return undefined;
     const pattern = this.lens.config.genericIdPattern;
     const hit = this.cache.get(document);

@@ -1,18 +1,12 @@
 import * as vscode from 'vscode';
-import { registerCancelCoverageScanCommand } from '../commands/cancelCoverageScan';
-import { registerExportNavigatorLayerCommand } from '../commands/exportNavigatorLayer';
-import { registerExportReportCommand } from '../commands/exportReport';
-import { registerFilterCoverageCommand } from '../commands/filterCoverage';
-import { registerRefreshCoverageCommand } from '../commands/refreshCoverage';
-import { registerToggleCoverageSortCommand } from '../commands/toggleCoverageSort';
-import { registerToggleGapsOnlyCommand } from '../commands/toggleGapsOnly';
 import { LensContext } from '../context';
 import { parseRuleFile } from '../rules/index';
 import { RuleStore } from '../workspace/ruleStore';
 import { CoverageTreeProvider, registerCoverageTree } from './coverageTree';
 
-// Workspace coverage, wired: the RuleStore (scan + watch), the Coverage view and its commands.
-// `ready` is the store's first scan; `store` and `tree` are handed to the extension's API.
+// Workspace coverage, wired: the RuleStore (scan + watch) and the Coverage view; its commands
+// register in extension.ts with the store and the tree. `ready` is the store's first scan;
+// `store` and `tree` are handed to the extension's API.
 
 export interface CoverageFeature {
   readonly disposable: vscode.Disposable;
@@ -33,16 +27,6 @@ export function registerCoverage(lens: LensContext): CoverageFeature {
     return parseRuleFile(text, path, lens.index, treatment === 'generic' ? { format: 'generic', genericPattern: lens.config.genericIdRegExp, root } : { format: treatment, root });
   });
   const tree = registerCoverageTree(lens, store);
-  const disposable = vscode.Disposable.from(
-    store,
-    tree.disposable,
-    registerRefreshCoverageCommand(store),
-    registerCancelCoverageScanCommand(store),
-    registerFilterCoverageCommand(lens),
-    registerToggleGapsOnlyCommand(tree.provider),
-    registerToggleCoverageSortCommand(tree.provider),
-    registerExportNavigatorLayerCommand(lens, store),
-    registerExportReportCommand(store),
-  );
+  const disposable = vscode.Disposable.from(store, tree.disposable);
   return { disposable, ready: store.ready, store, tree: tree.provider };
 }
