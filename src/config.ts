@@ -265,19 +265,10 @@ export class Config extends Settings {
   constructor(source: ConfigSource) {
     super(source, undefined, {});
   }
-  private readonly scoped = new Map<string, Settings>();
 
   /** The settings as they apply to a file or folder: its workspace folder's values win (multi-root workspaces). */
   for(resource: Uri | undefined): Settings {
-    if (!resource) return this;
-    const key = resource.toString();
-    let s = this.scoped.get(key);
-    if (!s) {
-      if (this.scoped.size > 200) this.scoped.clear();
-      s = new Settings(this.source, resource, this.warned);
-      this.scoped.set(key, s);
-    }
-    return s;
+    return resource ? new Settings(this.source, resource, this.warned) : this;
   }
   /** A path given to a command (a layer file): `~` expanded, relative to the first workspace folder. */
   pathInWorkspace(path: string): SettingPath {
