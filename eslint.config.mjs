@@ -9,6 +9,8 @@ import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+const ONE_CONFIG = 'Read and write settings through Config (src/config.ts, lens.config); only src/configSource.ts calls getConfiguration.';
+const VIEWS_APART = 'Views and commands do not import each other: put what both need in src/state/ (or declare the shape the command needs) and wire them in extension.ts.';
 const NO_VSCODE = 'Core and CLI code runs without VS Code: use `vscode` only in the editor, views, commands and workspace layers.';
 
 export default defineConfig(
@@ -27,6 +29,21 @@ export default defineConfig(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    ignores: ['src/configSource.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "MemberExpression[property.name='getConfiguration']", message: ONE_CONFIG }],
+    },
+  },
+  {
+    files: ['src/views/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/commands/*'], message: VIEWS_APART }] }] },
+  },
+  {
+    files: ['src/commands/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/views/*'], message: VIEWS_APART }] }] },
+  },
+  {
     files: ['src/attack/**', 'src/rules/**', 'src/checks/**', 'src/coverage/**', 'src/node/**', 'src/cli/**', 'src/cli.ts'],
     rules: {
       // The core and the CLI that bundles it run in plain Node, where there is no `vscode` module:
@@ -34,6 +51,7 @@ export default defineConfig(
       '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: NO_VSCODE }] }],
       'no-restricted-syntax': [
         'error',
+        { selector: "MemberExpression[property.name='getConfiguration']", message: ONE_CONFIG },
         { selector: "CallExpression[callee.name='require'][arguments.0.value='vscode']", message: NO_VSCODE },
         { selector: "ImportExpression[source.value='vscode']", message: NO_VSCODE },
       ],

@@ -2,18 +2,20 @@ import * as vscode from 'vscode';
 import { AttackIndex } from './attack/index';
 import { AttackSearch } from './attack/search';
 import { Config } from './config';
+import { AttackDataEventLog } from './data/attackDataEvents';
 import { RuleParsing } from './workspace/ruleParsing';
 
 /**
- * The long-lived state every feature shares: the ATT&CK index (and its search), the typed
- * configuration, the log, and the one rule-parsing service (with its cache of open documents).
- * One object owns it; features receive it and subscribe to changes.
+ * The long-lived state every feature shares: the ATT&CK index (and its search), what happened to
+ * the data since activation, the typed configuration, the log, and the one rule-parsing service
+ * (with its cache of open documents). One object owns it; features receive it and subscribe to
+ * changes.
  */
 export class LensContext implements vscode.Disposable {
-  readonly config = new Config();
   /** How rules are parsed, and the parse of each open document per version (src/workspace/ruleParsing.ts). */
   readonly parsing = new RuleParsing(this);
   readonly log: vscode.LogOutputChannel;
+  readonly dataEvents = new AttackDataEventLog();
   private readonly indexChanged = new vscode.EventEmitter<AttackIndex>();
   /** Fires after new ATT&CK data replaced the old (update command, settings change). */
   readonly onDidChangeIndex = this.indexChanged.event;
@@ -23,6 +25,7 @@ export class LensContext implements vscode.Disposable {
 
   constructor(
     readonly extension: vscode.ExtensionContext,
+    readonly config: Config,
     index: AttackIndex,
     source: string,
   ) {

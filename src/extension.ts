@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { LensContext } from './context';
 import { AttackIndex } from './attack/index';
-import { recordAttackDataEvent } from './data/attackDataEvents';
 import { DataProblem, LoadedData, loadAttackData } from './data/loadAttackData';
 import { GuardedRegistration } from './guardedRegistration';
 import { Config } from './config';
+import { vscodeConfigSource } from './configSource';
 import { registerRestrictedModeNotice } from './restrictedMode';
 import { noticeText } from './outsideText';
 import { registerStatusBar } from './views/statusBar';
@@ -25,15 +25,29 @@ import type { CoverageTreeProvider } from './views/coverageTree';
 import type { RuleStore } from './workspace/ruleStore';
 import { registerPriorityGaps } from './views/priorityGapsFeature';
 import type { PriorityGapsProvider } from './views/priorityGapsTree';
-import type { ThreatProfileState } from './views/threatProfileState';
+import { ThreatProfileState } from './state/threatProfile';
+import { MatrixPanels } from './views/matrixPanel';
 import { registerChooseThreatProfileCommand } from './commands/chooseThreatProfile';
 import { registerClearThreatProfileCommand } from './commands/clearThreatProfile';
 import { registerCheckRulesAgainstAttack } from './commands/checkRulesAgainstAttack';
+import { registerRefreshCoverageCommand } from './commands/refreshCoverage';
+import { registerCancelCoverageScanCommand } from './commands/cancelCoverageScan';
+import { registerFilterCoverageCommand } from './commands/filterCoverage';
+import { registerToggleGapsOnlyCommand } from './commands/toggleGapsOnly';
+import { registerToggleCoverageSortCommand } from './commands/toggleCoverageSort';
+import { registerExportNavigatorLayerCommand } from './commands/exportNavigatorLayer';
+import { registerExportReportCommand } from './commands/exportReport';
+import { registerCreateRuleForGapCommand } from './commands/createRuleForGap';
+import { registerImportBaselineLayerCommand } from './commands/importBaselineLayer';
+import { registerClearBaselineLayerCommand } from './commands/clearBaselineLayer';
 
 // activate() only wires: it loads the ATT&CK data once into the shared LensContext and
-// registers each feature, pushing every disposable. Features live in their own files.
-// activate cannot fail: bad data falls back to the next source, and a feature that throws is
-// logged and named in one error while the others register.
+// registers each feature, pushing every disposable. Features live in their own files; views and
+// commands never import each other, so what a command needs from a view (the store, the tree,
+// the threat-profile state) is handed to it here.
+// Bad data falls back to the next source, and a feature that throws is logged and named in one
+// error while the others register. Anything else that fails during activation is logged and
+// shown with a way to the log, then rethrown so VS Code (and a caller of activate) hears of it.
 
 export interface AttackLensApi {
   readonly lens: LensContext;
@@ -51,17 +65,27 @@ export interface AttackLensApi {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<AttackLensApi> {
+  try {
+    return await start(context);
+  } catch (e) {
+    reportActivationFailure(e);
+    throw e;
+  }
+}
+
+async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   const started = Date.now();
   const problems: DataProblem[] = [];
+  const config = new Config(vscodeConfigSource());
   let loaded: LoadedData;
   try {
-    loaded = await loadAttackData(context.extensionUri, context.globalStorageUri, new Config().stixBundles, (p) => problems.push(p));
+    loaded = await loadAttackData(context.extensionUri, context.globalStorageUri, config.stixBundlePaths, (p) => problems.push(p));
   } catch (e) {
     // Only the shipped index is left to fail here: run without ATT&CK data rather than not at all.
     problems.push({ message: `ATT&CK Lens could not load its built-in ATT&CK data: ${(e as Error)?.message ?? String(e)}`, stack: (e as Error)?.stack });
     loaded = { index: new AttackIndex([]), source: 'no data (the built-in data could not be read)' };
   }
-  const lens = new LensContext(context, loaded.index, loaded.source);
+  const lens = new LensContext(context, config, loaded.index, loaded.source);
   context.subscriptions.push(lens);
   for (const p of problems) reportDataProblem(lens, p);
 
@@ -77,16 +101,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<Attack
   add('Show loaded ATT&CK data', () => registerShowAttackInfoCommand(lens));
   add('Update ATT&CK data', () => registerUpdateAttackDataCommand(lens));
   const coverage = add('coverage view', () => registerCoverage(lens));
+  if (coverage) {
+    const { store, tree } = coverage;
+    add('Refresh coverage', () => registerRefreshCoverageCommand(store));
+    add('Cancel the rule scan', () => registerCancelCoverageScanCommand(store));
+    add('Filter coverage', () => registerFilterCoverageCommand(lens));
+    add('Toggle gaps only', () => registerToggleGapsOnlyCommand(tree));
+    add('Sort coverage', () => registerToggleCoverageSortCommand(tree));
+    add('Export Navigator layer', () => registerExportNavigatorLayerCommand(lens, store));
+    add('Export coverage report', () => registerExportReportCommand(store));
+  }
   const diagnostics = add('diagnostics', () => registerDiagnostics(lens));
   add('code actions', () => registerCodeActions(lens));
   if (coverage) add('Fix all revoked', () => registerFixAllRevoked(lens, coverage.store));
-  if (coverage) add('coverage matrix', () => registerCoverageMatrix(lens, coverage.store));
+  const state = coverage ? add('threat profile', () => threatProfileFeature(lens, coverage.store)) : undefined;
+  if (coverage && state) add('coverage matrix', () => registerCoverageMatrix(coverage.store, new MatrixPanels(lens, coverage.store, state.state.matrixInputs), state.state.matrixInputs));
   add('completion', () => registerCompletion(lens));
   add('hover', () => registerHover(lens));
   add('document links', () => registerDocumentLinks(lens));
   add('Search ATT&CK', () => registerSearchAttackCommand(lens));
   add('Open technique', () => registerOpenTechniqueCommand(lens));
-  const priorities = coverage ? add('priority gaps view', () => registerPriorityGaps(lens, coverage.store)) : undefined;
+  const priorities = state ? add('priority gaps view', () => registerPriorityGaps(lens, state.state)) : undefined;
+  if (state) {
+    add('Create rule for gap', () => registerCreateRuleForGapCommand(lens, state.state));
+    add('Compare with a baseline layer', () => registerImportBaselineLayerCommand(state.state));
+    add('Clear baseline layer', () => registerClearBaselineLayerCommand(state.state));
+  }
   add('Choose threat profile', () => registerChooseThreatProfileCommand(lens));
   add('Clear threat profile', () => registerClearThreatProfileCommand(lens));
   if (coverage) add('Check rules against ATT&CK', () => registerCheckRulesAgainstAttack(lens, coverage.store));
@@ -98,12 +138,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<Attack
   lens.log.info(`Activated with ${lens.index.versionLabel} (${lens.indexSource}) in ${Date.now() - started} ms`);
   const ready = features.ready().then(() => lens.log.info(`First coverage scan done ${Date.now() - started} ms after activation`));
   // The coverage and priority members are undefined only when that feature failed to start (logged and shown).
-  return { lens, ready, rules: coverage?.store, coverageTree: coverage?.tree, priorityGaps: priorities?.tree, threatProfile: priorities?.state, diagnostics: diagnostics?.feature };
+  return { lens, ready, rules: coverage?.store, coverageTree: coverage?.tree, priorityGaps: priorities?.tree, threatProfile: state?.state, diagnostics: diagnostics?.feature };
+}
+
+/** The threat profile, baseline and atomics state the Priority gaps view, the matrix and their commands share; `ready` is the atomics index read. */
+function threatProfileFeature(lens: LensContext, store: RuleStore): { readonly disposable: vscode.Disposable; readonly ready: Promise<void>; readonly state: ThreatProfileState } {
+  const state = new ThreatProfileState(lens, store);
+  return { disposable: state, ready: state.ready, state };
+}
+
+/** Activation itself failed (not one feature): the log says why, and the user gets a way to it. */
+function reportActivationFailure(e: unknown): void {
+  const log = vscode.window.createOutputChannel('ATT&CK Lens (activation)', { log: true });
+  log.error(`ATT&CK Lens could not start: ${(e as Error)?.stack ?? String(e)}`);
+  const message = noticeText(`ATT&CK Lens could not start: ${(e as Error)?.message ?? String(e)}`);
+  void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => choice && log.show());
 }
 
 /** A source of ATT&CK data that could not be used (or was used without some objects): logged, recorded, shown once. */
 function reportDataProblem(lens: LensContext, p: DataProblem): void {
-  recordAttackDataEvent('activation', p.warning ? 'loaded' : 'failed', p.message);
+  lens.dataEvents.record('activation', p.warning ? 'loaded' : 'failed', p.message);
   if (p.warning) {
     lens.log.warn(p.message);
     void vscode.window.showWarningMessage(noticeText(p.message));

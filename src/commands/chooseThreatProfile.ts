@@ -5,6 +5,7 @@ import { Actor } from '../attack/types';
 import { LensContext } from '../context';
 import { isLayerError, parseLayerText } from '../coverage/layerImport';
 import { describeProfile, profileFromActors, profileFromIds, profileFromLayer, profileFromSetting, profileToSetting, ThreatProfile, ThreatProfileJson } from '../coverage/profile';
+import { settingUri } from '../workspace/settingPath';
 import { actorDetail, allActors, readTechniqueList, searchActors, techniqueListMessage } from './threatProfileChoices';
 
 // "ATT&CK Lens: Choose threat profile": the adversaries (groups, campaigns, software, found by
@@ -31,15 +32,9 @@ interface ActorItem extends vscode.QuickPickItem {
   readonly actor: Actor;
 }
 
-const config = () => vscode.workspace.getConfiguration('attackLens');
-
-function target(): vscode.ConfigurationTarget {
-  return vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-}
-
 async function save(lens: LensContext, setting: Record<string, unknown>, profile: ThreatProfile, announce: boolean): Promise<ChooseProfileResult> {
-  await config().update('threatProfile', setting, target());
-  lens.log.info(`${describeProfile(profile)} saved to the ${target() === vscode.ConfigurationTarget.Workspace ? 'workspace' : 'user'} setting attackLens.threatProfile`);
+  const where = await lens.config.update('threatProfile', setting, 'workspaceIfOpen');
+  lens.log.info(`${describeProfile(profile)} saved to the ${where} setting attackLens.threatProfile`);
   if (announce) {
     void vscode.window.showInformationMessage(noticeText(`${describeProfile(profile)}. The Priority gaps view now ranks for it.`), 'Show priority gaps').then((a) => {
       if (a) void vscode.commands.executeCommand('attackLens.priorityGaps.focus');
@@ -60,11 +55,8 @@ async function saveActors(lens: LensContext, ids: readonly string[], name: strin
   return save(lens, setting, profile, announce);
 }
 
-function layerUri(layer: vscode.Uri | string): vscode.Uri {
-  if (layer instanceof vscode.Uri) return layer;
-  if (/^[a-z][\w+.-]+:\/\//i.test(layer)) return vscode.Uri.parse(layer);
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  return layer.startsWith('/') || !folder ? vscode.Uri.file(layer) : vscode.Uri.joinPath(folder, layer);
+function layerUri(lens: LensContext, layer: vscode.Uri | string): vscode.Uri {
+  return layer instanceof vscode.Uri ? layer : settingUri(lens.config.pathInWorkspace(layer));
 }
 
 async function saveLayer(lens: LensContext, uri: vscode.Uri, announce: boolean): Promise<ChooseProfileResult> {
@@ -194,7 +186,7 @@ export async function chooseThreatProfile(lens: LensContext, args?: unknown): Pr
     const a = args as Record<string, unknown>;
     const name = typeof a.name === 'string' ? a.name : undefined;
     if (Array.isArray(a.actors)) return saveActors(lens, a.actors.filter((x): x is string => typeof x === 'string'), name, false);
-    if (a.layer instanceof vscode.Uri || typeof a.layer === 'string') return saveLayer(lens, layerUri(a.layer), false);
+    if (a.layer instanceof vscode.Uri || typeof a.layer === 'string') return saveLayer(lens, layerUri(lens, a.layer), false);
     if (Array.isArray(a.ids) || typeof a.ids === 'string') return saveIds(lens, a.ids as string[] | string, name, false);
     // The actor picker with a search already typed (a link such as "add APT29 to the threat profile").
     if (typeof a.query === 'string') return chooseActors(lens, profileFromSetting(lens.config.threatProfile as ThreatProfileJson, lens.index), a.query);

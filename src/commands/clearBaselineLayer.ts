@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ThreatProfileState } from '../views/threatProfileState';
+import { ThreatProfileState } from '../state/threatProfile';
 
 // "Clear baseline layer": forgets the layer "Compare with a Navigator layer (baseline)" kept.
 

@@ -10,12 +10,11 @@ import { describeProfile, profileFromSetting, ThreatProfileJson } from '../cover
 export const CLEAR_PROFILE_COMMAND = 'attackLens.clearThreatProfile';
 
 export async function clearThreatProfile(lens: LensContext, options: { readonly quiet?: boolean } = {}): Promise<boolean> {
-  const config = vscode.workspace.getConfiguration('attackLens');
-  const inspected = config.inspect<ThreatProfileJson>('threatProfile');
+  const inspected = lens.config.inspect<ThreatProfileJson>('threatProfile');
   const before = profileFromSetting(lens.config.threatProfile as ThreatProfileJson, lens.index);
-  if (inspected?.workspaceValue !== undefined && vscode.workspace.workspaceFolders?.length) await config.update('threatProfile', undefined, vscode.ConfigurationTarget.Workspace);
-  if (inspected?.globalValue !== undefined) await config.update('threatProfile', undefined, vscode.ConfigurationTarget.Global);
-  const after = profileFromSetting(vscode.workspace.getConfiguration('attackLens').get<ThreatProfileJson>('threatProfile'), lens.index);
+  if (inspected?.workspaceValue !== undefined && vscode.workspace.workspaceFolders?.length) await lens.config.update('threatProfile', undefined, 'workspace');
+  if (inspected?.globalValue !== undefined) await lens.config.update('threatProfile', undefined, 'user');
+  const after = profileFromSetting(lens.config.threatProfile as ThreatProfileJson, lens.index);
   if (before) lens.log.info(`Cleared the threat profile (${describeProfile(before)})`);
   if (!options.quiet) {
     if (after) void vscode.window.showWarningMessage(noticeText(`The threat profile is still set in a workspace folder's settings (${describeProfile(after)}); edit .vscode/settings.json there.`));

@@ -6,7 +6,7 @@ import { Technique } from '../attack/types';
 import { LensContext } from '../context';
 import { dominantFormat, ruleSkeleton, SkeletonFormat } from '../coverage/skeletons';
 import { ParsedRuleFile } from '../rules/types';
-import { ThreatProfileState } from '../views/threatProfileState';
+import { ThreatProfileState } from '../state/threatProfile';
 
 // "Create rule for this gap": a rule skeleton (src/coverage/skeletons.ts) in the format most of
 // the workspace's rule files use, pre-tagged with the technique and its tactics, opened as an

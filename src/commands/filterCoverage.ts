@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { pickText } from '../outsideText';
 import { Domain, DOMAINS } from '../attack/types';
-import { SECTION } from '../config';
 import { LensContext } from '../context';
 
 // "Filter coverage by platform and domain": one multi-select QuickPick with the loaded domains
@@ -24,10 +23,8 @@ export function registerFilterCoverageCommand(lens: LensContext): vscode.Disposa
   return vscode.commands.registerCommand('attackLens.filterCoverage', async (given?: CoverageFilter) => {
     const filter = given && typeof given === 'object' ? given : await pickFilter(lens);
     if (!filter) return undefined;
-    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    const config = vscode.workspace.getConfiguration(SECTION);
-    if (filter.domains) await config.update('domains', filter.domains.length ? [...filter.domains] : undefined, target);
-    if (filter.platforms) await config.update('platforms', filter.platforms.length ? [...filter.platforms] : undefined, target);
+    if (filter.domains) await lens.config.update('domains', filter.domains.length ? [...filter.domains] : undefined, 'workspaceIfOpen');
+    if (filter.platforms) await lens.config.update('platforms', filter.platforms.length ? [...filter.platforms] : undefined, 'workspaceIfOpen');
     return filter;
   });
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { MAX_SMALL_DATA_FILE_BYTES, readDataText } from '../workspace/readDataFile';
 import { noticeText } from '../outsideText';
 import { isLayerError, layerTechniqueIds, parseLayerText } from '../coverage/layerImport';
-import { Baseline, ThreatProfileState } from '../views/threatProfileState';
+import { Baseline, ThreatProfileState } from '../state/threatProfile';
 
 // "Compare with a Navigator layer (baseline)": reads an ATT&CK Navigator 4.x layer (another
 // team's coverage, a layer of Atomic Red Team tests, a vendor's mapping) and keeps its

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { pickText } from '../outsideText';
 import { CompiledDomain } from '../attack/types';
 import { LensContext } from '../context';
-import { AttackDataEvent, attackDataEvents } from '../data/attackDataEvents';
+import type { AttackDataEvent } from '../data/attackDataEvents';
 
 // "ATT&CK Lens: Show loaded ATT&CK data" (also the status bar item's click): which release of
 // each domain is loaded, how many entries it has, where it came from and what happened to the
@@ -53,7 +53,7 @@ export function attackDataInfo(lens: LensContext): AttackDataInfo {
     versionLabel: lens.index.versionLabel,
     source: lens.indexSource,
     domains: lens.index.domains.map(domainInfo),
-    events: attackDataEvents(),
+    events: lens.dataEvents.all,
   };
 }
 

@@ -1,11 +1,8 @@
 import * as vscode from 'vscode';
 import { noticeText } from '../outsideText';
-import { LensContext } from '../context';
-import { buildMatrix, MatrixGapInput } from '../coverage/matrixData';
-import { matrixGaps, rankGaps } from '../coverage/priorities';
-import { profileFromSetting, ThreatProfile, ThreatProfileJson, weights } from '../coverage/profile';
+import { buildMatrix, MatrixViewModel } from '../coverage/matrixData';
 import { renderMatrixHtml, renderMatrixSvg } from '../coverage/matrixReport';
-import { MatrixFilters, MatrixInputs, MatrixPanel } from '../views/matrixPanel';
+import { MatrixInputs } from '../state/threatProfile';
 import { RuleStore } from '../workspace/ruleStore';
 import { defaultTarget } from './exportNavigatorLayer';
 
@@ -21,15 +18,27 @@ const FORMATS: readonly { format: MatrixExportFormat; label: string; detail: str
   { format: 'png', label: 'PNG', detail: 'The matrix as a bitmap (2× scale) for slides' },
 ];
 
-export function registerCoverageMatrix(
-  lens: LensContext,
-  store: RuleStore,
-  inputs: MatrixInputs & Partial<vscode.Disposable> = settingsMatrixInputs(lens, (profile) => matrixGaps(rankGaps(store.model, profile))),
-): vscode.Disposable {
-  const show = () => MatrixPanel.show(lens, store, inputs);
+interface MatrixFilters {
+  readonly platform?: string;
+  readonly profileOnly?: boolean;
+}
+
+/** The open matrix panel, as the export needs it (src/views/matrixPanel.ts). */
+interface MatrixSurface {
+  build(): MatrixViewModel;
+  rasterize(svg: string, width: number, height: number): Promise<Uint8Array>;
+}
+
+/** The matrix feature's panel: the one open (if any), and opening it. */
+export interface MatrixSurfaces extends vscode.Disposable {
+  readonly active: MatrixSurface | undefined;
+  show(): MatrixSurface;
+}
+
+export function registerCoverageMatrix(store: RuleStore, panels: MatrixSurfaces, inputs: MatrixInputs): vscode.Disposable {
+  const show = () => panels.show();
   return vscode.Disposable.from(
-    { dispose: () => MatrixPanel.active?.dispose() },
-    { dispose: () => inputs.dispose?.() },
+    panels,
     vscode.commands.registerCommand('attackLens.showCoverageMatrix', () => {
       show();
     }),
@@ -46,7 +55,7 @@ export function registerCoverageMatrix(
       });
       if (!uri) return undefined;
       await store.ready;
-      const panel = MatrixPanel.active ?? (format === 'png' ? show() : undefined);
+      const panel = panels.active ?? (format === 'png' ? show() : undefined);
       const vm = panel ? panel.build() : buildMatrix(store.model, { profile: inputs.profile(), gaps: inputs.gaps() });
       const options = { platform: typeof filters.platform === 'string' ? filters.platform : undefined, profileOnly: filters.profileOnly === true };
       let bytes: Uint8Array;
@@ -68,31 +77,4 @@ export function registerCoverageMatrix(
       return uri;
     }),
   );
-}
-
-/**
- * The threat profile of `attackLens.threatProfile` (src/coverage/profile.ts), kept current as
- * the setting or the ATT&CK data change. Ranked gaps: `rank` (the priority ranking), given the profile.
- */
-export function settingsMatrixInputs(lens: LensContext, rank?: (profile: ThreatProfile | undefined) => readonly MatrixGapInput[] | undefined): MatrixInputs & vscode.Disposable {
-  const changed = new vscode.EventEmitter<void>();
-  let cached: { profile?: ThreatProfile } | undefined;
-  const invalidate = () => {
-    cached = undefined;
-    changed.fire();
-  };
-  const current = () => (cached ??= { profile: profileFromSetting(lens.config.threatProfile as ThreatProfileJson, lens.index) }).profile;
-  const listeners = [lens.config.onDidChange((affects) => affects('threatProfile') && invalidate()), lens.onDidChangeIndex(invalidate)];
-  return {
-    profile() {
-      const p = current();
-      return p ? { name: p.name, weights: weights(p) } : undefined;
-    },
-    gaps: () => rank?.(current()),
-    onDidChange: changed.event,
-    dispose: () => {
-      for (const l of listeners) l.dispose();
-      changed.dispose();
-    },
-  };
 }

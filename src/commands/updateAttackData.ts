@@ -4,7 +4,6 @@ import { compiledIndexJson } from '../attack/compile';
 import { AttackIndex } from '../attack/index';
 import { AttackDataError, CompiledIndex, DOMAINS } from '../attack/types';
 import { describeIndex, LensContext } from '../context';
-import { recordAttackDataEvent } from '../data/attackDataEvents';
 import { download, DownloadProgress, downloadReleases, isOlderRelease, latestReleases, Release, trimBase, Trust, UnpinnedFile, unpinnedPrompt } from '../data/downloadAttackData';
 import { DownloadLimits } from '../data/httpDownload';
 import { cachedIndexUri } from '../data/loadAttackData';
@@ -184,7 +183,7 @@ export function registerUpdateAttackDataCommand(lens: LensContext): vscode.Dispo
     }
     // The message quotes the server (status text, redirect target, bundle content) and becomes a notification.
     outcome = { ...outcome, message: noticeText(outcome.message) };
-    recordAttackDataEvent('update', outcome.status === 'updated' ? 'loaded' : outcome.status === 'failed' ? 'failed' : 'unchanged', outcome.message);
+    lens.dataEvents.record('update', outcome.status === 'updated' ? 'loaded' : outcome.status === 'failed' ? 'failed' : 'unchanged', outcome.message);
     if (outcome.status === 'failed') {
       lens.log.error(outcome.message);
       void vscode.window.showErrorMessage(outcome.message, 'Retry', 'Open Settings').then((choice) => {

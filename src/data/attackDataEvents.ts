@@ -1,6 +1,6 @@
 // What happened to the ATT&CK data since activation: each data source refused at activation and
-// each reload (settings change, Update command) records whether it loaded new data or failed and kept the old. "Show loaded ATT&CK
-// data" reports it, and tests wait on it.
+// each reload (settings change, Update command) records whether it loaded new data or failed and
+// kept the old. LensContext owns the log; "Show loaded ATT&CK data" reports it, and tests wait on it.
 
 export interface AttackDataEvent {
   readonly origin: 'activation' | 'settings' | 'update';
@@ -9,13 +9,16 @@ export interface AttackDataEvent {
   readonly at: string;
 }
 
-const events: AttackDataEvent[] = [];
+/** The last 50 events, oldest first. */
+export class AttackDataEventLog {
+  private readonly events: AttackDataEvent[] = [];
 
-export function recordAttackDataEvent(origin: AttackDataEvent['origin'], outcome: AttackDataEvent['outcome'], message: string): void {
-  events.push({ origin, outcome, message, at: new Date().toISOString() });
-  if (events.length > 50) events.shift();
-}
+  record(origin: AttackDataEvent['origin'], outcome: AttackDataEvent['outcome'], message: string): void {
+    this.events.push({ origin, outcome, message, at: new Date().toISOString() });
+    if (this.events.length > 50) this.events.shift();
+  }
 
-export function attackDataEvents(): readonly AttackDataEvent[] {
-  return [...events];
+  get all(): readonly AttackDataEvent[] {
+    return [...this.events];
+  }
 }

@@ -3,6 +3,8 @@ import { compileBundle } from '../attack/compile';
 import { AttackIndex } from '../attack/index';
 import { malformedWarning, readStixBundle, StixBundle } from '../attack/stix';
 import { AttackDataError, COMPILED_FORMAT, DOMAINS } from '../attack/types';
+import type { SettingPath } from '../config';
+import { settingUri } from '../workspace/settingPath';
 import { DataFileRefusal, MAX_DATA_FILE_BYTES, readDataText } from '../workspace/readDataFile';
 
 // Where the extension's ATT&CK data comes from, in order: bundles named by the
@@ -41,14 +43,6 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** A settings path: absolute, or relative to the first workspace folder. */
-export function resolveSettingPath(p: string): vscode.Uri {
-  if (/^[a-z][a-z0-9+.-]+:\/\//i.test(p)) return vscode.Uri.parse(p);
-  if (p.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(p)) return vscode.Uri.file(p);
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  return folder ? vscode.Uri.joinPath(folder.uri, p) : vscode.Uri.file(p);
 }
 
 /**
@@ -94,13 +88,13 @@ function problemOf(prefix: string, e: unknown): DataProblem {
 export async function loadAttackData(
   extensionUri: vscode.Uri,
   globalStorage: vscode.Uri,
-  stixBundles: readonly string[],
+  stixBundles: readonly SettingPath[],
   onProblem: (problem: DataProblem) => void,
 ): Promise<LoadedData> {
   if (stixBundles.length > 0) {
     try {
-      const index = await compileBundleUris(stixBundles.map(resolveSettingPath), (message) => onProblem({ message, warning: true }));
-      return { index, source: `attackLens.stixBundles (${stixBundles.join(', ')})` };
+      const index = await compileBundleUris(stixBundles.map(settingUri), (message) => onProblem({ message, warning: true }));
+      return { index, source: `attackLens.stixBundles (${stixBundles.map((b) => b.path).join(', ')})` };
     } catch (e) {
       onProblem(problemOf('ATT&CK Lens could not use attackLens.stixBundles', e));
     }

@@ -80,7 +80,7 @@ export class AttackCodeActions implements vscode.CodeActionProvider {
   }
 
   private fixAll(document: vscode.TextDocument, findings: readonly Finding[], kind: vscode.CodeActionKind): { action: vscode.CodeAction; count: number } | undefined {
-    const { edits, fixed } = fixAllEdits(findings, (f) => this.lens.config.severity(f.code, f.defaultSeverity) !== 'off');
+    const { edits, fixed } = fixAllEdits(findings, (f) => this.lens.config.for(document.uri).severity(f.code, f.defaultSeverity) !== 'off');
     if (edits.length === 0) return undefined;
     const action = new vscode.CodeAction(`Fix all ATT&CK issues in this file (${fixed.length})`, kind);
     action.edit = workspaceEdit(document.uri, edits);
@@ -90,5 +90,5 @@ export class AttackCodeActions implements vscode.CodeActionProvider {
 
 export function registerCodeActions(lens: LensContext): vscode.Disposable {
   const provider = new AttackCodeActions(lens);
-  return registerForAttackDocuments((selector) => vscode.languages.registerCodeActionsProvider(selector, provider, AttackCodeActions.metadata));
+  return registerForAttackDocuments(lens.config, (selector) => vscode.languages.registerCodeActionsProvider(selector, provider, AttackCodeActions.metadata));
 }

@@ -76,5 +76,5 @@ export function registerCompletion(lens: LensContext): vscode.Disposable {
       return item;
     },
   };
-  return registerForAttackDocuments((selector) => vscode.languages.registerCompletionItemProvider(selector, provider, ...TRIGGER_CHARACTERS));
+  return registerForAttackDocuments(lens.config, (selector) => vscode.languages.registerCompletionItemProvider(selector, provider, ...TRIGGER_CHARACTERS));
 }

@@ -24,7 +24,7 @@ export function codeTarget(lens: LensContext): vscode.Uri {
 }
 
 export function toDiagnostic(lens: LensContext, uri: vscode.Uri, f: Finding): vscode.Diagnostic | undefined {
-  const severity = lens.config.severity(f.code, f.defaultSeverity);
+  const severity = lens.config.for(uri).severity(f.code, f.defaultSeverity);
   if (severity === 'off') return undefined;
   const d = new vscode.Diagnostic(toRange(f.span), f.message, SEVERITY[severity]);
   d.source = DIAGNOSTIC_SOURCE;

@@ -34,5 +34,5 @@ export function registerDocumentLinks(lens: LensContext): vscode.Disposable {
       }
     },
   };
-  return registerForAttackDocuments((selector) => vscode.languages.registerDocumentLinkProvider(selector, provider));
+  return registerForAttackDocuments(lens.config, (selector) => vscode.languages.registerDocumentLinkProvider(selector, provider));
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Config, FileTreatment } from '../config';
+import { Config, FileTreatment, Settings } from '../config';
 import { detectRuleFormat } from '../rules/index';
 import { RuleFormat } from '../rules/types';
 import { matchesPathOrAncestor } from '../workspace/glob';
@@ -22,12 +22,11 @@ const LANGUAGE_TREATMENT: Readonly<Record<string, Exclude<FileTreatment, 'off'>>
 /** Content detection reads at most this much: a rule's identifying keys are near its top. */
 const DETECT_CHARS = 256 * 1024;
 
-const config = new Config();
 const detected = new WeakMap<vscode.TextDocument, { readonly version: number; readonly format: RuleFormat }>();
 
-/** The glob → treatment setting, or the manifest's default when the user emptied it. */
-function fileTreatments(): Readonly<Record<string, FileTreatment>> {
-  const files = config.files;
+/** The glob → treatment setting (for one folder, or the workspace), or the manifest's default when the user emptied it. */
+function fileTreatments(settings: Settings): Readonly<Record<string, FileTreatment>> {
+  const files = settings.files;
   return Object.keys(files).length ? files : DEFAULT_FILES;
 }
 
@@ -36,9 +35,10 @@ function fileTreatments(): Readonly<Record<string, FileTreatment>> {
  * (or its full path outside the workspace, so `**\/*.yml` still applies), else by language.
  * Undefined when it gets no ATT&CK features.
  */
-export function treatmentFor(document: vscode.TextDocument): Exclude<FileTreatment, 'off'> | undefined {
+export function treatmentFor(document: vscode.TextDocument, config: Config): Exclude<FileTreatment, 'off'> | undefined {
   if (!SCHEMES.includes(document.uri.scheme)) return undefined;
-  const files = fileTreatments();
+  // The document's workspace folder's attackLens.files applies (multi-root workspaces).
+  const files = fileTreatments(config.for(document.uri.scheme === 'untitled' ? undefined : document.uri));
   const rel = document.uri.scheme === 'untitled' ? undefined : (relativeToWorkspace(document.uri) ?? document.uri.path.replace(/^\/+/, ''));
   if (rel !== undefined) {
     if (Object.entries(files).some(([glob, t]) => t === 'off' && matchesPathOrAncestor(glob, rel))) return undefined;
@@ -53,8 +53,8 @@ export function treatmentFor(document: vscode.TextDocument): Exclude<FileTreatme
  * or undefined when it gets none. `auto` documents whose content is no known rule format are
  * treated as `generic` (bare IDs), so an unrelated YAML file still gets hovers on T1059.
  */
-export function formatFor(document: vscode.TextDocument): RuleFormat | undefined {
-  const treatment = treatmentFor(document);
+export function formatFor(document: vscode.TextDocument, config: Config): RuleFormat | undefined {
+  const treatment = treatmentFor(document, config);
   if (treatment === undefined) return undefined;
   if (treatment !== 'auto') return treatment;
   const cached = detected.get(document);
@@ -71,13 +71,18 @@ export function formatFor(document: vscode.TextDocument): RuleFormat | undefined
 
 /**
  * The selector editor providers register for: every language and glob that can get ATT&CK
- * features; `formatFor` then decides per document. Rebuilt when `attackLens.files` changes.
+ * features (the workspace's globs and each folder's); `formatFor` then decides per document.
+ * Rebuilt when `attackLens.files` changes.
  */
-export function attackDocumentSelector(): vscode.DocumentFilter[] {
+export function attackDocumentSelector(config: Config): vscode.DocumentFilter[] {
+  const globs = new Set<string>();
+  for (const settings of [config, ...(vscode.workspace.workspaceFolders ?? []).map((f) => config.for(f.uri))]) {
+    for (const [glob, treatment] of Object.entries(fileTreatments(settings))) if (treatment !== 'off') globs.add(glob);
+  }
   const filters: vscode.DocumentFilter[] = [];
   for (const scheme of SCHEMES) {
     for (const language of Object.keys(LANGUAGE_TREATMENT)) filters.push({ scheme, language });
-    for (const [glob, treatment] of Object.entries(fileTreatments())) if (treatment !== 'off') filters.push({ scheme, pattern: glob });
+    for (const glob of globs) filters.push({ scheme, pattern: glob });
   }
   return filters;
 }
@@ -86,15 +91,20 @@ export function attackDocumentSelector(): vscode.DocumentFilter[] {
  * Registers a provider for ATT&CK documents and registers it again (with the new selector)
  * whenever `attackLens.files` changes.
  */
-export function registerForAttackDocuments(register: (selector: vscode.DocumentSelector) => vscode.Disposable): vscode.Disposable {
-  let current = register(attackDocumentSelector());
-  const watcher = config.onDidChange((affects) => {
-    if (!affects('files')) return;
+export function registerForAttackDocuments(config: Config, register: (selector: vscode.DocumentSelector) => vscode.Disposable): vscode.Disposable {
+  let current = register(attackDocumentSelector(config));
+  const reregister = () => {
     current.dispose();
-    current = register(attackDocumentSelector());
-  });
+    current = register(attackDocumentSelector(config));
+  };
+  const watchers = [
+    config.onDidChange((affects) => {
+      if (affects('files')) reregister();
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(reregister),
+  ];
   return new vscode.Disposable(() => {
-    watcher.dispose();
+    for (const w of watchers) w.dispose();
     current.dispose();
   });
 }

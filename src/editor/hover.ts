@@ -38,5 +38,5 @@ export function registerHover(lens: LensContext): vscode.Disposable {
       }
     },
   };
-  return registerForAttackDocuments((selector) => vscode.languages.registerHoverProvider(selector, provider));
+  return registerForAttackDocuments(lens.config, (selector) => vscode.languages.registerHoverProvider(selector, provider));
 }

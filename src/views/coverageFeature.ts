@@ -1,17 +1,11 @@
 import * as vscode from 'vscode';
-import { registerCancelCoverageScanCommand } from '../commands/cancelCoverageScan';
-import { registerExportNavigatorLayerCommand } from '../commands/exportNavigatorLayer';
-import { registerExportReportCommand } from '../commands/exportReport';
-import { registerFilterCoverageCommand } from '../commands/filterCoverage';
-import { registerRefreshCoverageCommand } from '../commands/refreshCoverage';
-import { registerToggleCoverageSortCommand } from '../commands/toggleCoverageSort';
-import { registerToggleGapsOnlyCommand } from '../commands/toggleGapsOnly';
 import { LensContext } from '../context';
 import { RuleStore } from '../workspace/ruleStore';
 import { CoverageTreeProvider, registerCoverageTree } from './coverageTree';
 
-// Workspace coverage, wired: the RuleStore (scan + watch), the Coverage view and its commands.
-// `ready` is the store's first scan; `store` and `tree` are handed to the extension's API.
+// Workspace coverage, wired: the RuleStore (scan + watch) and the Coverage view; its commands
+// register in extension.ts with the store and the tree. `ready` is the store's first scan;
+// `store` and `tree` are handed to the extension's API.
 
 export interface CoverageFeature {
   readonly disposable: vscode.Disposable;
@@ -23,16 +17,6 @@ export interface CoverageFeature {
 export function registerCoverage(lens: LensContext): CoverageFeature {
   const store = new RuleStore(lens);
   const tree = registerCoverageTree(lens, store);
-  const disposable = vscode.Disposable.from(
-    store,
-    tree.disposable,
-    registerRefreshCoverageCommand(store),
-    registerCancelCoverageScanCommand(store),
-    registerFilterCoverageCommand(lens),
-    registerToggleGapsOnlyCommand(tree.provider),
-    registerToggleCoverageSortCommand(tree.provider),
-    registerExportNavigatorLayerCommand(lens, store),
-    registerExportReportCommand(store),
-  );
+  const disposable = vscode.Disposable.from(store, tree.disposable);
   return { disposable, ready: store.ready, store, tree: tree.provider };
 }

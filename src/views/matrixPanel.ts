@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { attackUrl } from '../attack/ids';
 import { Domain } from '../attack/types';
 import { LensContext } from '../context';
-import { buildMatrix, MatrixDetail, MatrixGapInput, matrixDetail, MatrixProfile, MatrixViewModel } from '../coverage/matrixData';
+import { buildMatrix, MatrixDetail, matrixDetail, MatrixViewModel } from '../coverage/matrixData';
+import type { MatrixInputs } from '../state/threatProfile';
 import { RuleStore } from '../workspace/ruleStore';
 
 // The coverage matrix webview ("ATT&CK Lens: Show coverage matrix"). One panel at a time; it
@@ -17,25 +18,49 @@ export const MATRIX_TITLE = 'ATT&CK Coverage Matrix';
 const UPDATE_DEBOUNCE_MS = 100;
 const PNG_TIMEOUT_MS = 30_000;
 
-/** Where the matrix gets its threat-profile overlay and ranked gaps. */
-export interface MatrixInputs {
-  profile(): MatrixProfile | undefined;
-  gaps(): readonly MatrixGapInput[] | undefined;
-  readonly onDidChange: vscode.Event<unknown>;
-}
-
-export interface MatrixFilters {
-  readonly platform?: string;
-  readonly profileOnly?: boolean;
-}
-
 interface PendingPng {
   resolve(bytes: Uint8Array): void;
   reject(e: Error): void;
 }
 
+/** The one open panel (or none), owned by the matrix feature; "Show coverage matrix" opens it. */
+export class MatrixPanels implements vscode.Disposable {
+  private current?: MatrixPanel;
+
+  constructor(
+    private readonly lens: LensContext,
+    private readonly store: RuleStore,
+    private readonly inputs: MatrixInputs,
+  ) {}
+
+  get active(): MatrixPanel | undefined {
+    return this.current;
+  }
+
+  /** Opens the panel (or reveals the open one). */
+  show(): MatrixPanel {
+    if (this.current) {
+      this.current.panel.reveal(undefined, false);
+      return this.current;
+    }
+    const media = vscode.Uri.joinPath(this.lens.extension.extensionUri, 'media');
+    const panel = vscode.window.createWebviewPanel(MATRIX_VIEW_TYPE, MATRIX_TITLE, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [media],
+    });
+    panel.iconPath = vscode.Uri.joinPath(media, 'attack-lens.svg');
+    const opened = new MatrixPanel(panel, this.lens, this.store, this.inputs, () => {
+      if (this.current === opened) this.current = undefined;
+    });
+    return (this.current = opened);
+  }
+
+  dispose(): void {
+    this.current?.dispose();
+  }
+}
+
 export class MatrixPanel implements vscode.Disposable {
-  private static current?: MatrixPanel;
   private readonly disposables: vscode.Disposable[] = [];
   private domain?: Domain;
   private dirty = true;
@@ -47,30 +72,12 @@ export class MatrixPanel implements vscode.Disposable {
   /** The filters the page last sent with an export (the PNG/SVG mirror what is on screen). */
   private lastModel?: MatrixViewModel;
 
-  static get active(): MatrixPanel | undefined {
-    return MatrixPanel.current;
-  }
-
-  /** Opens the panel (or reveals the open one). */
-  static show(lens: LensContext, store: RuleStore, inputs: MatrixInputs): MatrixPanel {
-    if (MatrixPanel.current) {
-      MatrixPanel.current.panel.reveal(undefined, false);
-      return MatrixPanel.current;
-    }
-    const media = vscode.Uri.joinPath(lens.extension.extensionUri, 'media');
-    const panel = vscode.window.createWebviewPanel(MATRIX_VIEW_TYPE, MATRIX_TITLE, vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [media],
-    });
-    panel.iconPath = vscode.Uri.joinPath(media, 'attack-lens.svg');
-    return (MatrixPanel.current = new MatrixPanel(panel, lens, store, inputs));
-  }
-
-  private constructor(
+  constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly lens: LensContext,
     private readonly store: RuleStore,
     private readonly inputs: MatrixInputs,
+    private readonly onClosed: () => void,
   ) {
     this.resetReady();
     panel.webview.html = webviewHtml(panel.webview, lens.extension.extensionUri);
@@ -226,7 +233,7 @@ export class MatrixPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (MatrixPanel.current === this) MatrixPanel.current = undefined;
+    this.onClosed();
     if (this.timer) clearTimeout(this.timer);
     for (const p of this.pngRequests.values()) p.reject(new Error('the coverage matrix was closed'));
     this.pngRequests.clear();

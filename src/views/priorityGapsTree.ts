@@ -5,7 +5,7 @@ import { atomicTestCount } from '../coverage/atomics';
 import { actorsFor, gapTelemetry } from '../coverage/priorities';
 import { LensContext } from '../context';
 import { atomicItem, attackItem, detailItem, entryItem, gapItem, GapNode, sectionItem, SectionKind, tacticsItem, TechniqueFacts } from './priorityGapsNodes';
-import { ThreatProfileState } from './threatProfileState';
+import { ThreatProfileState } from '../state/threatProfile';
 
 // The Priority gaps view (attackLens.priorityGaps): the cross-reference sections ("Tested but
 // not detected", "Detected but never tested" with an atomics index, "Baseline covers, we

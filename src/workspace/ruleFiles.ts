@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { FileTreatment } from '../config';
+import { Config, FileTreatment, Settings } from '../config';
 import { SkippedFile } from '../coverage/model';
 import { compileGlob, enabledGlobs, matchesPathOrAncestor } from './glob';
 import { walkFolder } from './walkFolder';
@@ -18,14 +18,27 @@ export interface RuleFileSelection {
   readonly files: Readonly<Record<string, FileTreatment>>;
   /** files.exclude (enabled entries) and attackLens.coverage.exclude. */
   readonly exclude: readonly string[];
+  /** search.followSymlinks (default true). */
+  readonly followSymlinks?: boolean;
+  /** The selection for one workspace folder, whose own settings win (multi-root workspaces). */
+  readonly forFolder?: (folder: vscode.Uri) => RuleFileSelection;
 }
 
-export function currentSelection(files: Readonly<Record<string, FileTreatment>>, coverageExclude: readonly string[]): RuleFileSelection {
-  const filesExclude = vscode.workspace.getConfiguration('files').get<Record<string, unknown>>('exclude', {});
+/** The rule files the settings select; given the Config, each workspace folder's own values apply to its files. */
+export function currentSelection(settings: Settings | Config): RuleFileSelection {
+  const files = settings.files;
   return {
     files: Object.keys(files).length ? files : DEFAULT_FILES,
-    exclude: [...enabledGlobs(filesExclude), ...coverageExclude],
+    exclude: [...enabledGlobs(settings.filesExclude), ...settings.coverageExclude],
+    followSymlinks: settings.followSymlinks,
+    forFolder: settings instanceof Config ? (folder) => currentSelection(settings.for(folder)) : undefined,
   };
+}
+
+/** The selection that applies to a file or folder: its workspace folder's. */
+export function selectionAt(selection: RuleFileSelection, uri: vscode.Uri): RuleFileSelection {
+  const folder = selection.forFolder && vscode.workspace.getWorkspaceFolder(uri);
+  return folder && selection.forFolder ? selection.forFolder(folder.uri) : selection;
 }
 
 /**
@@ -74,12 +87,13 @@ export async function discoverRuleFiles(selection: RuleFileSelection, token?: vs
     const rel = relativeToWorkspace(folder);
     if (rel !== undefined) roots.push([folder, rel]);
   } else for (const f of vscode.workspace.workspaceFolders ?? []) roots.push([f.uri, '']);
-  const followSymlinks = vscode.workspace.getConfiguration('search').get<boolean>('followSymlinks', true);
+  const followSymlinks = selection.followSymlinks ?? true;
   for (const [root, rootRel] of roots) {
     if (token?.isCancellationRequested) break;
+    const rootSelection = selectionAt(selection, root);
     const walked = await walkFolder(root, rootRel, {
-      classify: (rel) => treatmentOf(selection, rel),
-      excludedFolder: (rel) => folderExcluded(selection, rel),
+      classify: (rel) => treatmentOf(rootSelection, rel),
+      excludedFolder: (rel) => folderExcluded(rootSelection, rel),
       followSymlinks,
       token,
     });

@@ -48,7 +48,7 @@ export class RuleParsing implements vscode.Disposable {
 
   /** The document's format for the editor features, or undefined when it gets none (no size limit: completion reads lines). */
   formatOf(document: vscode.TextDocument): RuleFormat | undefined {
-    return formatFor(document);
+    return formatFor(document, this.lens.config);
   }
 
   /** The document parsed at its current version, or undefined when it gets no ATT&CK features. Never throws. */
@@ -96,7 +96,7 @@ export class RuleParsing implements vscode.Disposable {
     const key = document.uri.toString();
     let format: RuleFormat | undefined;
     try {
-      format = formatFor(document);
+      format = formatFor(document, this.lens.config);
     } catch (e) {
       this.lens.log.error(`ATT&CK Lens could not tell the format of ${document.uri.toString(true)}: ${(e as Error)?.stack ?? String(e)}`);
     }

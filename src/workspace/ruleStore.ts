@@ -9,7 +9,7 @@ import { readRuleFile, ReadResult } from './readRuleFile';
 import { FileParser, RuleParsing } from './ruleParsing';
 import { ScanStatus } from './scanStatus';
 import { isMalformedGlob } from './glob';
-import { currentSelection, discoverRuleFiles, folderExcluded, FoundRuleFile, topmostFolders, relativeToWorkspace, RuleFileSelection, treatmentOf } from './ruleFiles';
+import { currentSelection, discoverRuleFiles, selectionAt, folderExcluded, FoundRuleFile, topmostFolders, relativeToWorkspace, RuleFileSelection, treatmentOf } from './ruleFiles';
 
 export interface RuleStoreChange {
   /** `scan`: a full (re)scan finished; `files`: the listed files changed; `settings`: only the model's scope changed. */
@@ -83,7 +83,7 @@ export class RuleStore implements vscode.Disposable {
     private readonly lens: LensContext,
     private readonly parsing: RuleParsing = lens.parsing,
   ) {
-    this.selection = currentSelection(lens.config.files, lens.config.coverageExclude);
+    this.selection = currentSelection(lens.config);
     this.disposables.push(
       this.changed,
       this.status,
@@ -91,15 +91,13 @@ export class RuleStore implements vscode.Disposable {
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescan()),
       // Through Config, so granting workspace trust (restricted settings start to apply) rescans too.
       lens.config.onDidChange((affects) => {
-        if (['files', 'coverage.exclude', 'generic.idPattern'].some(affects)) void this.rescan();
-        else if (['domains', 'platforms', 'coverage.includeDeprecatedRules'].some(affects)) {
+        if ((['files', 'coverage.exclude', 'generic.idPattern'] as const).some((k) => affects(k))) void this.rescan();
+        else if ((['domains', 'platforms', 'coverage.includeDeprecatedRules'] as const).some((k) => affects(k))) {
           this.invalidateModel();
           this.changed.fire({ kind: 'settings', uris: [] });
         }
       }),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('files.exclude') || e.affectsConfiguration('search.followSymlinks')) void this.rescan();
-      }),
+      lens.config.onDidChangeEditorSetting(['files.exclude', 'search.followSymlinks'], () => void this.rescan()),
     );
     void this.rescan();
   }
@@ -213,7 +211,7 @@ export class RuleStore implements vscode.Disposable {
     this.debounce = undefined;
     const source = new vscode.CancellationTokenSource();
     this.scanSource = source;
-    this.selection = currentSelection(this.lens.config.files, this.lens.config.coverageExclude);
+    this.selection = currentSelection(this.lens.config);
     this.warnAboutMalformedGlobs();
     this.rewatch();
     const end = this.status.begin();
@@ -345,7 +343,7 @@ export class RuleStore implements vscode.Disposable {
     const folders: vscode.Uri[] = [];
     for (const { uri, deleted } of events) {
       const rel = relativeToWorkspace(uri);
-      const treatment = rel === undefined ? undefined : treatmentOf(this.selection, rel);
+      const treatment = rel === undefined ? undefined : treatmentOf(selectionAt(this.selection, uri), rel);
       // A rule file is read again whatever the event said: the file system has the last word.
       if (treatment) files.set(uri.toString(), { uri, treatment });
       // Not a rule file: a folder that went away (forget what was in it) or that appeared with

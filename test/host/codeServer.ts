@@ -139,9 +139,9 @@ function killTree(proc: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** The URL that opens `folder` with an extension under development and its tests. */
+/** The URL that opens `folder` (or a `.code-workspace` file: a multi-root workspace) with an extension under development and its tests. */
 export function workbenchUrl(origin: string, folder: string, payload?: readonly (readonly [string, string])[]): string {
-  const query = `folder=${encodeURIComponent(folder)}` + (payload ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : '');
+  const query = `${folder.endsWith('.code-workspace') ? 'workspace' : 'folder'}=${encodeURIComponent(folder)}` + (payload ? `&payload=${encodeURIComponent(JSON.stringify(payload))}` : '');
   return `${origin}/?${query}`;
 }
 

@@ -131,7 +131,9 @@ async function runSuite(run: SuiteRun): Promise<Totals> {
   ];
   const stopProbes = answerUiProbes(page, uiDir, run.name);
   cleanups.push(stopProbes);
-  await page.goto(workbenchUrl(server.origin, workspace, payload));
+  // A fixture with a .code-workspace file opens as that (multi-root) workspace.
+  const workspaceFile = fs.readdirSync(workspace).find((f) => f.endsWith('.code-workspace'));
+  await page.goto(workbenchUrl(server.origin, workspaceFile ? path.join(workspace, workspaceFile) : workspace, payload));
 
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));

@@ -2,15 +2,17 @@ import * as vscode from 'vscode';
 import { MAX_SMALL_DATA_FILE_BYTES, readDataText } from '../workspace/readDataFile';
 import { LensContext } from '../context';
 import { AtomicsCrossReference, AtomicsIndex, AtomicTest, crossReferenceAtomics, parseAtomicsCsv, testsByTechnique } from '../coverage/atomics';
-import { PriorityRanking, rankGaps } from '../coverage/priorities';
-import { profileFromSetting, ThreatProfile, ThreatProfileJson } from '../coverage/profile';
+import { MatrixGapInput, MatrixProfile } from '../coverage/matrixData';
+import { matrixGaps, PriorityRanking, rankGaps } from '../coverage/priorities';
+import { profileFromSetting, ThreatProfile, ThreatProfileJson, weights } from '../coverage/profile';
 import { CoverageModel } from '../coverage/model';
 import { RuleStore } from '../workspace/ruleStore';
+import { settingUri } from '../workspace/settingPath';
 
-// What the priority-gaps view and its commands share: the active threat profile (from the
-// workspace setting), the ranking for the store's current model, the baseline layer (workspace
-// state) and the Atomic Red Team index (attackLens.atomicsIndex, re-read when the file changes).
-// Each is cached and dropped when its source changes; `onDidChange` then fires.
+// What the priority-gaps view, the coverage matrix and their commands share: the active threat
+// profile (from the workspace setting), the ranking for the store's current model, the baseline
+// layer (workspace state) and the Atomic Red Team index (attackLens.atomicsIndex, re-read when the
+// file changes). Each is cached and dropped when its source changes; `onDidChange` then fires.
 
 export const BASELINE_STATE_KEY = 'attackLens.baselineLayer';
 
@@ -47,6 +49,13 @@ export interface AtomicsView {
   readonly cross: AtomicsCrossReference;
   /** Canonical technique ID → its tests. */
   readonly tests: ReadonlyMap<string, readonly AtomicTest[]>;
+}
+
+/** Where the matrix gets its threat-profile overlay and ranked gaps. */
+export interface MatrixInputs {
+  profile(): MatrixProfile | undefined;
+  gaps(): readonly MatrixGapInput[] | undefined;
+  readonly onDidChange: vscode.Event<unknown>;
 }
 
 export class ThreatProfileState implements vscode.Disposable {
@@ -94,6 +103,16 @@ export class ThreatProfileState implements vscode.Disposable {
     this.cachedRanking = { model, profile, ranking };
     return ranking;
   }
+
+  /** The profile and ranked gaps as the coverage matrix overlays them. */
+  readonly matrixInputs: MatrixInputs = {
+    profile: () => {
+      const p = this.profile;
+      return p ? { name: p.name, weights: weights(p) } : undefined;
+    },
+    gaps: () => matrixGaps(this.ranking),
+    onDidChange: this.onDidChange,
+  };
 
   get baseline(): Baseline | undefined {
     const b = this.lens.extension.workspaceState.get<Baseline>(BASELINE_STATE_KEY);
@@ -155,12 +174,12 @@ export class ThreatProfileState implements vscode.Disposable {
   /** Reads the CSV; a newer load (setting changed again meanwhile) wins. */
   private async loadAtomics(settingChanged: boolean): Promise<void> {
     const generation = ++this.atomicsGeneration;
-    const setting = this.lens.config.atomicsIndex.trim();
-    if (settingChanged) this.watchAtomics(setting ? resolvePath(setting) : undefined);
+    const setting = this.lens.config.atomicsIndexPath;
+    if (settingChanged) this.watchAtomics(setting ? settingUri(setting) : undefined);
     let next: AtomicsState;
     if (!setting) next = undefined;
     else {
-      const uri = resolvePath(setting);
+      const uri = settingUri(setting);
       try {
         const text = await readDataText(uri, MAX_SMALL_DATA_FILE_BYTES);
         const index = parseAtomicsCsv(text);
@@ -214,14 +233,4 @@ export function compareBaseline(model: CoverageModel, baseline: Baseline): Basel
     if (c.rules.length === 0) gaps.push({ id: c.technique.id, partial: c.viaSubtechniques.length > 0 });
   }
   return { gaps, inScope: seen.size, ignored };
-}
-
-/** A setting path: absolute, `~/…`, or relative to the first workspace folder. */
-export function resolvePath(p: string): vscode.Uri {
-  const home = process.env.HOME ?? process.env.USERPROFILE;
-  const expanded = p.startsWith('~/') && home ? home + p.slice(1) : p;
-  if (/^[a-zA-Z][\w+.-]+:\/\//.test(expanded)) return vscode.Uri.parse(expanded);
-  if (expanded.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(expanded)) return vscode.Uri.file(expanded);
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  return folder ? vscode.Uri.joinPath(folder, expanded) : vscode.Uri.file(expanded);
 }
