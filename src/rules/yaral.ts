@@ -4,26 +4,16 @@ import { FileLimits } from './limits';
 import { inDeprecatedFolder, LineMap } from './text';
 import { AttackReference, DetectionRule, ParsedRuleFile, ReferenceKind, RuleProblem, Unreadable } from './types';
 import { repairedMark, repairReferenceText, unreadableName } from './unreadable';
+import { YaralMetaContent, yaralMetaContent } from './yaralMeta';
 
 // Google SecOps (Chronicle) YARA-L 2.0: `rule name { meta: key = "value" ... events: ...
 // condition: ... }`, several rules per file. ATT&CK sits in meta strings as IDs, names or
-// `Parent: Sub` names, possibly several per string separated by commas.
+// `Parent: Sub` names, possibly several per string separated by commas. Which meta keys hold
+// ATT&CK is src/rules/yaralMeta.ts.
 
 const RULE_HEADER = /^[ \t]*rule[ \t]+([A-Za-z_][\w]*)\s*\{/gm;
 const SECTION = /^[ \t]*(meta|events|match|outcome|condition|options)[ \t]*:/gm;
 const META_LINE = /^[ \t]*([A-Za-z_][\w]*)[ \t]*=[ \t]*"((?:[^"\\\r\n]|\\.)*)"/gm;
-
-const TACTIC_KEYS = new Set(['mitre_attack_tactic', 'tactic', 'mitre_tactic', 'mitre_attack_tactics']);
-const TECHNIQUE_KEYS = new Set([
-  'mitre_attack_technique',
-  'mitre_attack_technique_id',
-  'mitre_attack_subtechnique',
-  'mitre_attack_id',
-  'mitre_technique',
-  'technique',
-  'technique_id',
-  'mitre_attack_techniques',
-]);
 
 export function parseYaraL(source: string, path: string, index: AttackIndex | undefined, lines: LineMap, limits: FileLimits): ParsedRuleFile {
   // Comments become spaces, so a commented-out rule or meta line is not read and offsets still match the source.
@@ -73,32 +63,48 @@ function readRule(text: string, name: string, start: number, bodyStart: number, 
   // First entry per lower-cased key, and each entry's slot, computed once: a meta section of
   // thousands of lines was searched once per field read.
   const first = new Map<string, MetaEntry>();
-  const slots: (ReferenceKind | undefined)[] = [];
+  const contents: (YaralMetaContent | undefined)[] = [];
   for (const m of meta) {
     const key = m.key.toLowerCase();
     if (!first.has(key)) first.set(key, m);
-    slots.push(TACTIC_KEYS.has(key) ? 'tactic' : TECHNIQUE_KEYS.has(key) ? 'technique' : undefined);
+    contents.push(yaralMetaContent(key));
   }
   const value = (k: string) => first.get(k)?.value.trim() || undefined;
   const references: AttackReference[] = [];
-  for (const [i, m] of meta.entries()) {
-    if (limits.referencesFull) break;
-    if (slots[i] !== 'tactic') continue;
-    for (const item of splitItems(m.value, m.start)) {
-      if (!limits.reference(item.start, item.start + item.text.length)) break;
-      references.push(itemReference(item, 'tactic', `meta.${m.key}`, ruleIndex, index, lines));
+  // Words of a mixed list that are not tactics, read as technique names once the tactics are known.
+  const pending: { item: Item; field: string }[] = [];
+  const read = (want: (c: YaralMetaContent) => boolean, take: (item: Item, field: string, content: YaralMetaContent) => void) => {
+    for (const [i, m] of meta.entries()) {
+      if (limits.referencesFull) return;
+      const content = contents[i];
+      if (!content || !want(content)) continue;
+      for (const item of splitItems(m.value, m.start)) {
+        if (content === 'mixed' && OTHER_VOCABULARY.test(item.text)) continue;
+        if (!limits.reference(item.start, item.start + item.text.length)) break;
+        take(item, `meta.${m.key}`, content);
+      }
     }
-  }
-  // The rule's tactics tell apart sub-techniques that share a name ("Cloud Accounts").
+  };
+  // Tactics first: they tell apart sub-techniques that share a name ("Cloud Accounts").
+  read(
+    (c) => c === 'tactic' || c === 'mixed',
+    (item, field, content) => {
+      if (content === 'tactic' || readsAsId(item) || tacticId(item.text, index)) references.push(itemReference(item, 'tactic', field, ruleIndex, index, lines));
+      else pending.push({ item, field });
+    },
+  );
   const tactics = new Set(references.map((r) => (r.id && index?.get(r.id)?.kind === 'tactic' ? index.tactic(r.id)?.shortname : undefined)).filter((t) => t !== undefined));
   const byName = (item: Item) => techniqueByName(item, tactics, index, lines, problems);
-  for (const [i, m] of meta.entries()) {
-    if (limits.referencesFull) break;
-    if (slots[i] !== 'technique') continue;
-    for (const item of splitItems(m.value, m.start)) {
-      if (!limits.reference(item.start, item.start + item.text.length)) break;
-      references.push(itemReference(item, 'technique', `meta.${m.key}`, ruleIndex, index, lines, byName));
-    }
+  read(
+    (c) => c === 'technique' || c === 'technique-id',
+    (item, field) => references.push(itemReference(item, 'technique', field, ruleIndex, index, lines, byName)),
+  );
+  for (const { item, field } of pending) {
+    // `process_injection`: a technique's name in the mixed list's snake case.
+    const spaced = item.text.includes('_') ? { ...item, text: item.text.replace(/_/g, ' ') } : item;
+    const id = byName(index?.byExactName(item.text).length ? item : spaced);
+    // A word that names no technique is a tactic by the mixed list's convention (the checks say it is unknown).
+    references.push(id ? { ...itemReference(item, 'technique', field, ruleIndex, index, lines), id } : itemReference(item, 'tactic', field, ruleIndex, index, lines));
   }
   references.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.character - b.span.start.character);
   const status = value('status');
@@ -114,6 +120,14 @@ function readRule(text: string, name: string, start: number, bodyStart: number, 
     platforms,
     references,
   };
+}
+
+/** Other vocabularies a mixed `mitre` list may hold: `car.2013-05-009`, `cve.2018-2894`. */
+const OTHER_VOCABULARY = /^(?:car|cve|cwe|capec|d3f)[.-]/i;
+
+/** Whether an item is an ID (`T1059`, `ta0002`, `T1059.001.` once repaired), so its kind comes from the ID. */
+function readsAsId(item: Item): boolean {
+  return !!(lenientId(item.text) ?? lenientId(/^\S+/.exec(item.text)?.[0] ?? '') ?? repairedId(item.text));
 }
 
 interface MetaEntry {
