@@ -3,6 +3,7 @@ import { compileBundle } from '../attack/compile';
 import { AttackIndex } from '../attack/index';
 import { malformedWarning, readStixBundle, StixBundle } from '../attack/stix';
 import { AttackDataError, COMPILED_FORMAT, DOMAINS } from '../attack/types';
+import { newestPerDomain } from '../attack/versions';
 import { DataFileRefusal, MAX_DATA_FILE_BYTES, readDataText } from '../workspace/readDataFile';
 
 // Where the extension's ATT&CK data comes from, in order: bundles named by the
@@ -56,14 +57,14 @@ export function resolveSettingPath(p: string): vscode.Uri {
  * read without its malformed objects is used, and `onWarning` hears how many were left out.
  */
 export async function compileBundleUris(uris: readonly vscode.Uri[], onWarning?: (message: string) => void): Promise<AttackIndex> {
-  const newest = new Map<string, StixBundle>();
+  const bundles: StixBundle[] = [];
   for (const uri of uris) {
     const bundle = readStixBundle(await readText(uri), uri.fsPath || uri.toString());
     const warning = malformedWarning(bundle);
     if (warning) onWarning?.(`ATT&CK Lens read attackLens.stixBundles without some objects: ${warning}`);
-    const prev = newest.get(bundle.domain);
-    if (!prev || Number.parseFloat(bundle.version) >= Number.parseFloat(prev.version)) newest.set(bundle.domain, bundle);
+    bundles.push(bundle);
   }
+  const newest = newestPerDomain(bundles);
   const domains = DOMAINS.filter((d) => newest.has(d)).map((d) => compileBundle(newest.get(d)!));
   return AttackIndex.fromCompiled({ format: COMPILED_FORMAT, domains });
 }
