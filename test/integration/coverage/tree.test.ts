@@ -32,7 +32,8 @@ describe('coverage: tree', () => {
     for (const t of index.tactics('enterprise-attack')) {
       const parents = index.techniquesForTactic(t.shortname, 'enterprise-attack');
       const covered = parents.filter((p) => named.has(p.id) || [...named].some((id) => id.startsWith(p.id + '.'))).length;
-      const percent = Math.round((covered / parents.length) * 100);
+      // One decimal, as the tooltip, the header and the reports write it.
+      const percent = Number(((covered / parents.length) * 100).toFixed(1));
       assert.strictEqual(description(tree, tacticNode(tree, t.shortname)), `${covered}/${parents.length} techniques · ${percent}%`, t.shortname);
     }
   });

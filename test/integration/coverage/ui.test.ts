@@ -15,7 +15,7 @@ describe('coverage: the view as rendered', function () {
     await vscode.commands.executeCommand('attackLens.coverage.focus');
     const model = api.rules.model;
     const execution = model.forTactic('execution')!;
-    const expected = `${execution.techniques.covered}/${execution.techniques.total} techniques · ${Math.round((execution.techniques.covered / execution.techniques.total) * 100)}%`;
+    const expected = `${execution.techniques.covered}/${execution.techniques.total} techniques · ${Number(((execution.techniques.covered / execution.techniques.total) * 100).toFixed(1))}%`;
     const rows = await waitForUiText('.part.sidebar .monaco-list-row', new RegExp(`Execution\\s*${expected.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`), { timeoutMs: 20_000 });
     for (const t of model.tactics().slice(0, 5)) assert.ok(rows.includes(t.tactic.name), `${t.tactic.name} row`);
     assert.ok(rows.includes('Problems') || rows.includes('Unknown references'), 'the Problems / Unknown references nodes are rendered');
