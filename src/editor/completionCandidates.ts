@@ -174,7 +174,7 @@ function tacticStarts(t: Tactic, query: string): boolean {
 function matchedName(index: AttackIndex, e: AttackEntry, query: string): string {
   const q = query.toLowerCase();
   const names = [e.name, ...('aliases' in e ? e.aliases : [])];
-  if (e.kind === 'technique' && e.parent) names.push(`${index.get(e.parent)?.name ?? ''}: ${e.name}`);
+  if (e.kind === 'technique' && e.parent) names.push(index.fullName(e.id));
   return names.find((n) => n.toLowerCase().startsWith(q)) ?? names.find((n) => n.toLowerCase().includes(q)) ?? e.name;
 }
 

@@ -1,6 +1,7 @@
 import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
 import { AttackIndex } from '../attack/index';
-import { lenientId, tacticId } from './refIds';
+import { normalizeId } from '../attack/ids';
+import { tacticId } from './refIds';
 import { FileLimits, MAX_TOML_ENTRIES_PER_FILE } from './limits';
 import { baseName, inDeprecatedFolder, LineMap, problemAt } from './text';
 import { scanToml, TomlHeader, TomlLine, TomlString } from './tomlScan';
@@ -197,12 +198,12 @@ function threatReferences(blocks: readonly ThreatBlock[], index: AttackIndex | u
       refs.push(reference(block.tactic.id, 'tactic', tactic, 'threat.tactic.id', lines, ctx(block.tactic)));
     }
     for (const t of block.techniques) {
-      const parentId = t.slot.id ? lenientId(t.slot.id.text) : undefined;
+      const parentId = t.slot.id ? normalizeId(t.slot.id.text, 'lenient') : undefined;
       if (t.slot.id && take(t.slot.id)) refs.push(reference(t.slot.id, 'technique', parentId, 'threat.technique.id', lines, { ...ctx(t.slot), ...(tactic ? { tacticId: tactic } : {}) }));
       for (const sub of t.subs) {
         if (!sub.id || !take(sub.id)) continue;
         const context = { ...ctx(sub), ...(tactic ? { tacticId: tactic } : {}), ...(parentId ? { parentTechniqueId: parentId } : {}) };
-        refs.push(reference(sub.id, 'technique', lenientId(sub.id.text), 'threat.technique.subtechnique.id', lines, context));
+        refs.push(reference(sub.id, 'technique', normalizeId(sub.id.text, 'lenient'), 'threat.technique.subtechnique.id', lines, context));
       }
     }
   }

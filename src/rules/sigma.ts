@@ -1,5 +1,6 @@
 import { AttackIndex } from '../attack/index';
-import { kindOfReference, lenientId, readSigmaTag } from './refIds';
+import { normalizeId } from '../attack/ids';
+import { kindOfReference, sigmaTagReference } from './refIds';
 import { FileLimits } from './limits';
 import { baseName, inDeprecatedFolder, LineMap } from './text';
 import { AttackReference, DetectionRule, ParsedRuleFile, ReferenceKind, Unreadable } from './types';
@@ -64,7 +65,7 @@ function tagReferences(tags: YNode | undefined, ruleIndex: number, index: Attack
       continue;
     }
     if (str(tag) === undefined) continue;
-    const reading = readSigmaTag(tag.value, index);
+    const reading = sigmaTagReference(tag.value, index);
     const unreadable = reading ? undefined : unreadableSigmaTag(tag.value, index);
     if (!reading && !unreadable) continue;
     if (!limits.reference(tag.start, tag.end)) break;
@@ -92,7 +93,7 @@ function unreadableSigmaTag(tag: string, index: AttackIndex | undefined): { kind
   const repair = repairReferenceText(tag);
   const text = repair?.text ?? tag.trim();
   if (/^attack[._-]/i.test(text)) {
-    const reading = repair ? readSigmaTag(text, index) : undefined;
+    const reading = repair ? sigmaTagReference(text, index) : undefined;
     if (repair && reading) {
       const canonical = reading.id && reading.kind !== 'tactic' ? `attack.${reading.id.toLowerCase()}` : text;
       return { kind: reading.kind, mark: repairedMark(repair, canonical) };
@@ -100,7 +101,7 @@ function unreadableSigmaTag(tag: string, index: AttackIndex | undefined): { kind
     if (/^attack[._-][a-z]{1,3}\d+$/i.test(text)) return undefined;
     return { kind: /^attack[._-]t\d/i.test(text) ? 'technique' : 'tactic', mark: { reason: 'it is not an ATT&CK technique, tactic, group or software tag' } };
   }
-  const id = lenientId(text);
+  const id = normalizeId(text, 'lenient');
   const kind = id ? kindOfReference(id) : undefined;
   if (!id || !kind) return undefined;
   return { kind, mark: { reason: 'Sigma ATT&CK tags start with "attack."', repaired: `attack.${id.toLowerCase()}`, certain: true } };

@@ -1,3 +1,4 @@
+import { readSigmaTag } from '../attack/ids';
 import type { Slot, SlotKind } from './slots';
 import { LineSource, MAX_SCAN_LINES, MAX_SLOT_LINE, rightTrimmedEnd, spanOf } from './slotText';
 import { Position, RuleFormat } from './types';
@@ -187,8 +188,8 @@ export function sentinelSlotAt(lines: LineSource, position: Position): Slot | un
 export function sigmaTagTactics(lines: LineSource, keyLine: number): string[] {
   const out: string[] = [];
   const take = (value: string) => {
-    const m = /^\s*["']?attack\.([a-z][a-z_-]+)["']?\s*$/i.exec(value);
-    if (m) out.push(m[1].toLowerCase().replace(/_/g, '-'));
+    const tag = readSigmaTag(unquote(value.trim()), 'lenient');
+    if (tag?.kind === 'tactic') out.push(tag.shortname);
   };
   const keyText = lines.lineAt(keyLine);
   const flow = /:\s*\[(.*?)\]?\s*$/.exec(keyText);

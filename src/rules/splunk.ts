@@ -1,5 +1,6 @@
 import { AttackIndex } from '../attack/index';
-import { kindOfReference, lenientId, tacticId } from './refIds';
+import { normalizeId } from '../attack/ids';
+import { kindOfReference, tacticId } from './refIds';
 import { FileLimits } from './limits';
 import { baseName, inDeprecatedFolder, LineMap } from './text';
 import { AttackReference, DetectionRule, ParsedRuleFile } from './types';
@@ -60,7 +61,7 @@ export function idReferences(node: YNode | undefined, field: string, ruleIndex: 
   for (const s of scalars(node)) {
     if (!limits.reference(s.start, s.end)) break;
     const text = lines.text.slice(s.start, s.end);
-    const id = lenientId(s.value);
+    const id = normalizeId(s.value, 'lenient');
     const kind = id ? kindOfReference(id) : undefined;
     const unreadable = id ? undefined : unreadableId(s.value);
     refs.push({

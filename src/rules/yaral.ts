@@ -1,5 +1,6 @@
 import { AttackIndex } from '../attack/index';
-import { canonicalIdSpelling, kindOfReference, lenientId, tacticId } from './refIds';
+import { normalizeId } from '../attack/ids';
+import { kindOfReference, tacticId } from './refIds';
 import { FileLimits } from './limits';
 import { inDeprecatedFolder, LineMap } from './text';
 import { AttackReference, DetectionRule, ParsedRuleFile, ReferenceKind, RuleProblem, Unreadable } from './types';
@@ -127,7 +128,7 @@ const OTHER_VOCABULARY = /^(?:car|cve|cwe|capec|d3f)[.-]/i;
 
 /** Whether an item is an ID (`T1059`, `ta0002`, `T1059.001.` once repaired), so its kind comes from the ID. */
 function readsAsId(item: Item): boolean {
-  return !!(lenientId(item.text) ?? lenientId(/^\S+/.exec(item.text)?.[0] ?? '') ?? repairedId(item.text));
+  return !!(normalizeId(item.text, 'lenient') ?? normalizeId(/^\S+/.exec(item.text)?.[0] ?? '', 'lenient') ?? repairedId(item.text));
 }
 
 interface MetaEntry {
@@ -179,11 +180,11 @@ function* splitItems(value: string, start: number): Generator<Item> {
 
 function itemReference(item: Item, slot: ReferenceKind, field: string, ruleIndex: number, index: AttackIndex | undefined, lines: LineMap, byName?: (item: Item) => string | undefined): AttackReference {
   const base = { text: item.text, span: lines.span(item.start, item.start + item.text.length), field, ruleIndex };
-  const whole = lenientId(item.text);
+  const whole = normalizeId(item.text, 'lenient');
   // `T1059 .001` must not read as T1059 by its first word.
   const repaired = whole ? undefined : repairedId(item.text);
   if (repaired) return { ...base, kind: kindOfReference(repaired.repaired!) ?? slot, unreadable: repaired };
-  const asId = whole ?? lenientId(/^\S+/.exec(item.text)?.[0] ?? '');
+  const asId = whole ?? normalizeId(/^\S+/.exec(item.text)?.[0] ?? '', 'lenient');
   if (asId) {
     const kind = kindOfReference(asId) ?? slot;
     return { ...base, kind, id: kind === 'tactic' ? tacticId(asId, index) ?? asId : asId };
@@ -200,7 +201,7 @@ function itemReference(item: Item, slot: ReferenceKind, field: string, ruleIndex
 /** An item that reads as an ID once repaired (`T1059.001.`, `T1059 .001`, `Ｔ１０５９`); names are left to the checks. */
 function repairedId(text: string): Unreadable | undefined {
   const repair = repairReferenceText(text);
-  const id = repair ? canonicalIdSpelling(repair.text) : undefined;
+  const id = repair ? normalizeId(repair.text, 'any') : undefined;
   return repair && id ? repairedMark(repair, id) : undefined;
 }
 
