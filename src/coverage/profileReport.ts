@@ -1,6 +1,6 @@
 import { PriorityGap, PriorityRanking } from './priorities';
 import { describeProfile } from './profile';
-import { csvRow } from './csv';
+import { csvRow } from '../core/csv';
 import { mdCell } from './report';
 import { percentOf } from './model';
 

@@ -1,6 +1,6 @@
 import { Domain, Technique } from '../attack/types';
 import { visibleText } from '../rules/unreadable';
-import { csvCell } from './csv';
+import { csvCell } from '../core/csv';
 import { gapStatus, GapStatus } from './gaps';
 import { CoverageModel, percentOf, TacticCoverage, TechniqueCoverage } from './model';
 

@@ -4,6 +4,7 @@ import { AttackIndex } from '../attack/index';
 import { malformedWarning, readStixBundle, StixBundle } from '../attack/stix';
 import { AttackDataError, COMPILED_FORMAT, DOMAINS } from '../attack/types';
 import { newestPerDomain } from '../attack/versions';
+import { fileExists } from '../workspace/fileExists';
 import { DataFileRefusal, MAX_DATA_FILE_BYTES, readDataText } from '../workspace/readDataFile';
 
 // Where the extension's ATT&CK data comes from, in order: bundles named by the
@@ -32,15 +33,6 @@ async function readText(uri: vscode.Uri): Promise<string> {
     const source = uri.fsPath || uri.toString();
     if (e instanceof DataFileRefusal) throw new AttackDataError(e.message, source);
     throw new AttackDataError(`cannot read the file (${(e as Error)?.message ?? String(e)})`, source);
-  }
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -107,7 +99,7 @@ export async function loadAttackData(
     }
   }
   const cached = cachedIndexUri(globalStorage);
-  if (await exists(cached)) {
+  if (await fileExists(cached)) {
     try {
       return { index: AttackIndex.fromJson(await readText(cached), cached.fsPath), source: 'downloaded data (ATT&CK Lens: Update ATT&CK data)' };
     } catch (e) {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { markdownLink, markdownText } from '../outsideText';
 import { untrustedMarkdown } from '../untrustedMarkdown';
 import { CoverageProblem, percentOf, RevokedReference, RuleRef, SkippedFile, TacticCoverage, TechniqueCoverage, UnreadableReference } from '../coverage/model';
+import { firstSentences, plural } from '../core/words';
 
 // The coverage tree's node kinds and how each looks. Colours by number of rules:
 //   0 → circle-outline, disabled colour · 1 → charts.yellow · 2–3 → charts.blue · 4+ → charts.green.
@@ -40,13 +41,6 @@ function percentColor(percent: number): vscode.ThemeColor {
   if (percent >= 34) return new vscode.ThemeColor('charts.blue');
   if (percent > 0) return new vscode.ThemeColor('charts.yellow');
   return new vscode.ThemeColor('disabledForeground');
-}
-
-const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
-
-function firstSentences(text: string, max = 280): string {
-  const para = text.split(/\n\s*\n/)[0].trim();
-  return para.length > max ? para.slice(0, max).replace(/\s+\S*$/, '') + '…' : para;
 }
 
 export function tacticItem(c: TacticCoverage, showDomain: boolean): vscode.TreeItem {
