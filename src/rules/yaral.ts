@@ -90,7 +90,9 @@ function readRule(text: string, name: string, start: number, bodyStart: number, 
   read(
     (c) => c === 'tactic' || c === 'mixed',
     (item, field, content) => {
-      if (content === 'tactic' || readsAsId(item) || tacticId(item.text, index)) references.push(itemReference(item, 'tactic', field, ruleIndex, index, lines));
+      const kind = content === 'mixed' ? idKindOf(item.text) : undefined;
+      if (kind) references.push(itemReference(item, kind, field, ruleIndex, index, lines));
+      else if (content === 'tactic' || tacticId(item.text, index)) references.push(itemReference(item, 'tactic', field, ruleIndex, index, lines));
       else pending.push({ item, field });
     },
   );
@@ -126,9 +128,10 @@ function readRule(text: string, name: string, start: number, bodyStart: number, 
 /** Other vocabularies a mixed `mitre` list may hold: `car.2013-05-009`, `cve.2018-2894`. */
 const OTHER_VOCABULARY = /^(?:car|cve|cwe|capec|d3f)[.-]/i;
 
-/** Whether an item is an ID (`T1059`, `ta0002`, `T1059.001.` once repaired), so its kind comes from the ID. */
-function readsAsId(item: Item): boolean {
-  return !!(normalizeId(item.text, 'lenient') ?? normalizeId(/^\S+/.exec(item.text)?.[0] ?? '', 'lenient') ?? repairedId(item.text));
+/** The kind of ID an item is written as, however misspelt (`t1204`, `T1059.1`, `T1059.001.`, `g0016 APT29`), or undefined for a word. */
+function idKindOf(text: string): ReferenceKind | undefined {
+  const id = normalizeId(text, 'any') ?? normalizeId(/^\S+/.exec(text)?.[0] ?? '', 'any') ?? repairedId(text)?.repaired;
+  return id ? kindOfReference(id) : undefined;
 }
 
 interface MetaEntry {

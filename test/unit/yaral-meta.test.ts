@@ -126,6 +126,16 @@ describe('YARA-L: one `mitre` list of tactics and techniques', () => {
     assert.ok(findings[0].fixes.some((f) => f.title.includes('Execution')), 'suggests Execution');
   });
 
+  it('a misspelt ID in the list keeps its kind: the checks offer the spelling, not a tactic', () => {
+    const text = rule(['mitre = "execution, T1059.1"']);
+    assert.deepStrictEqual(refs(text), ['tactic TA0002 execution @meta.mitre', 'technique - T1059.1 @meta.mitre']);
+    const findings = checkRuleFile(parse(text), text, index);
+    assert.deepStrictEqual(
+      findings.map((f) => [f.code, f.fixes.map((x) => x.title)]),
+      [['attack-lens/malformed-id', ['Change to T1059.001']]],
+    );
+  });
+
   it('completion offers tactics and techniques in the list, tactics by name, techniques by ID', () => {
     const text = rule(['mitre = "execution, t1204, Cred"']);
     const slot = slotAfter(text, ', Cred');
