@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { SkippedFile } from '../coverage/model';
-import { decodeRuleText, MAX_RULE_FILE_BYTES } from '../coverage/scan';
+import { decodeRuleText, MAX_RULE_FILE_BYTES } from '../rules/decodeRuleText';
 import { readRegularFile, specialFileKind } from './readRegularFile';
 
 // The CLI's file walk: what the extension gets from findFiles + workspace.fs, done with Node's

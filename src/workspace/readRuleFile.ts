@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { decodeRuleText, MAX_RULE_FILE_BYTES } from '../coverage/scan';
+import { decodeRuleText, MAX_RULE_FILE_BYTES } from '../rules/decodeRuleText';
 
 // Reads one rule file through vscode.workspace.fs (so remote and virtual workspaces work),
 // refusing what the coverage scan must not parse: large, binary, unreadable files, symlink loops,
