@@ -7,6 +7,7 @@ import { AttackReference, DetectionRule, ParsedRuleFile, ReferenceKind, Unreadab
 import { repairedMark, repairReferenceText } from './unreadable';
 import { nonTextReference } from './yamlRefs';
 import { get, keyNode, parseYaml, str, YNode } from './yamlTree';
+import { fieldNode, YAML_FIELDS } from './yamlFields';
 
 // Sigma rules (https://sigmahq.io): one rule per YAML document, correlation rules included.
 // ATT&CK lives in `tags:` as `attack.t1059.001`, `attack.execution`, `attack.g0016`, `attack.s0154`.
@@ -39,7 +40,7 @@ export function parseSigma(text: string, path: string, index: AttackIndex | unde
       deprecated: inDeprecated || status?.toLowerCase() === 'deprecated',
       span: lines.span(start, end),
       platforms: logsourcePlatforms(get(root, 'logsource')),
-      references: tagReferences(get(root, 'tags'), ruleIndex, index, lines, limits),
+      references: YAML_FIELDS.sigma.flatMap((f) => tagReferences(fieldNode(root, f), ruleIndex, index, lines, limits)),
     });
   }
   return { path, format: 'sigma', rules, problems: [] };
