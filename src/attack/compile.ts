@@ -3,6 +3,7 @@ import {
   Analytic,
   Campaign,
   CompiledDomain,
+  CompiledIndex,
   DataComponent,
   DetectionStrategy,
   Domain,
@@ -239,4 +240,13 @@ export function compileBundle(bundle: StixBundle): CompiledDomain {
     analytics: analytics.sort(byId),
     dataComponents: dataComponents.sort(byId),
   };
+}
+
+/**
+ * A compiled index as JSON with every non-ASCII character escaped: the file decodes on the fast
+ * one-byte path, which halves the time to read it at activation. The build and the update both
+ * write it this way.
+ */
+export function compiledIndexJson(index: CompiledIndex): string {
+  return JSON.stringify(index).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }

@@ -1,10 +1,11 @@
 import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
+import { compiledIndexJson } from '../attack/compile';
 import { AttackIndex } from '../attack/index';
 import { AttackDataError, CompiledIndex, DOMAINS } from '../attack/types';
 import { describeIndex, LensContext } from '../context';
 import { recordAttackDataEvent } from '../data/attackDataEvents';
-import { download, DownloadProgress, downloadReleases, latestReleases, Release, trimBase, Trust, UnpinnedFile, unpinnedPrompt } from '../data/downloadAttackData';
+import { download, DownloadProgress, downloadReleases, isOlderRelease, latestReleases, Release, trimBase, Trust, UnpinnedFile, unpinnedPrompt } from '../data/downloadAttackData';
 import { DownloadLimits } from '../data/httpDownload';
 import { cachedIndexUri } from '../data/loadAttackData';
 import { DigestTable, EMPTY_DIGESTS, parseReleaseDigests, parseUserDigests } from '../data/releaseDigests';
@@ -26,10 +27,6 @@ export interface UpdateOutcome {
 
 const DOMAIN_TITLES: Readonly<Record<string, string>> = { 'enterprise-attack': 'Enterprise', 'mobile-attack': 'Mobile', 'ics-attack': 'ICS' };
 
-function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
-}
-
 function upToDate(lens: LensContext, releases: readonly Release[]): boolean {
   if (lens.config.stixBundles.length > 0) return false;
   const loaded = new Map(lens.index.domains.map((d) => [d.domain, d.version]));
@@ -43,7 +40,7 @@ async function saveCache(lens: LensContext, compiled: CompiledIndex): Promise<vs
   // A name of its own per save: two windows updating at once must not write into one file.
   const partial = vscode.Uri.joinPath(storage, `attack-index.json.${randomUUID()}.partial`);
   try {
-    await vscode.workspace.fs.writeFile(partial, new TextEncoder().encode(asciiJson(compiled)));
+    await vscode.workspace.fs.writeFile(partial, new TextEncoder().encode(compiledIndexJson(compiled)));
     await vscode.workspace.fs.rename(partial, target, { overwrite: true });
   } catch (e) {
     await Promise.resolve(vscode.workspace.fs.delete(partial)).catch(() => undefined);
@@ -72,6 +69,38 @@ export interface UpdateOptions {
    * (its arguments are JSON), so the modal stays the only way in for users.
    */
   readonly confirmUnpinned?: (files: readonly UnpinnedFile[]) => Promise<boolean>;
+  /** Answers the question about releases older than the data in use instead of the modal (tests, as above). */
+  readonly confirmOlder?: (older: readonly OlderRelease[]) => Promise<boolean>;
+}
+
+/** A release the server offers that is older than the one in use for its domain. */
+export interface OlderRelease {
+  readonly domain: string;
+  readonly offered: string;
+  readonly inUse: string;
+}
+
+function olderReleases(lens: LensContext, releases: readonly Release[]): OlderRelease[] {
+  const inUse = new Map(lens.index.domains.map((d) => [d.domain, d.version]));
+  return releases.flatMap((r) => {
+    const loaded = inUse.get(r.domain);
+    return loaded !== undefined && isOlderRelease(r.version, loaded) ? [{ domain: r.domain, offered: r.version, inUse: loaded }] : [];
+  });
+}
+
+/**
+ * The modal for a server that offers older releases than those in use: a lagging mirror, or one
+ * that was tampered with, would otherwise take newer techniques away without a word (their tags
+ * then read as unknown). Only "Use older release" goes ahead; anything else refuses the update.
+ */
+async function requireConsentForOlder(lens: LensContext, older: readonly OlderRelease[], options: UpdateOptions): Promise<void> {
+  const named = older.map((o) => `${DOMAIN_TITLES[o.domain] ?? o.domain} ${o.offered} (in use: ${o.inUse})`).join(', ');
+  const detail = `The update server offers ${named}. An older release lacks the techniques added since, so rules tagged with them would be reported as unknown. Go ahead only if you meant to move back.`;
+  const accepted = options.confirmOlder
+    ? (await options.confirmOlder(older)) === true
+    : (await vscode.window.showWarningMessage('Replace ATT&CK data with an older release?', { modal: true, detail }, 'Use older release')) === 'Use older release';
+  lens.log.info(`Update ATT&CK data: ${accepted ? 'accepted' : 'refused'} older releases: ${named}`);
+  if (!accepted) throw new AttackDataError(`the server offers older releases than those in use (${named}); refused. Check attackLens.updateBaseUrl, or confirm the older release when asked`);
 }
 
 /** The modal for files nobody pinned: names each file, its size and its SHA-256; only "Accept" accepts. */
@@ -102,6 +131,8 @@ async function update(lens: LensContext, progress: vscode.Progress<{ message?: s
   if (upToDate(lens, releases)) {
     return { status: 'up-to-date', message: `ATT&CK data is up to date (${describeIndex(lens.index)}).`, versions };
   }
+  const older = olderReleases(lens, releases);
+  if (older.length > 0) await requireConsentForOlder(lens, older, options);
   const share = 100 / releases.length;
   const reported = new Map<string, number>();
   const onProgress = ({ domain, received, total }: DownloadProgress) => {
@@ -169,8 +200,12 @@ export function registerUpdateAttackDataCommand(lens: LensContext): vscode.Dispo
     return outcome;
   };
   return vscode.commands.registerCommand('attackLens.updateAttackData', (arg?: unknown) => {
-    const hook = (arg as UpdateOptions | undefined)?.confirmUnpinned;
-    running ??= run(typeof hook === 'function' ? { confirmUnpinned: hook } : {}).finally(() => (running = undefined));
+    const { confirmUnpinned, confirmOlder } = (arg ?? {}) as UpdateOptions;
+    const options: UpdateOptions = {
+      ...(typeof confirmUnpinned === 'function' ? { confirmUnpinned } : {}),
+      ...(typeof confirmOlder === 'function' ? { confirmOlder } : {}),
+    };
+    running ??= run(options).finally(() => (running = undefined));
     return running;
   });
 }

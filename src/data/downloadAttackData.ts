@@ -3,7 +3,8 @@ import { compileBundle } from '../attack/compile';
 import { readStixBundle } from '../attack/stix';
 import { AttackDataError, COMPILED_FORMAT, CompiledDomain, CompiledIndex, Domain, DOMAINS } from '../attack/types';
 import { compareVersions } from '../attack/versions';
-import { download, DownloadLimits, serverText, withoutControls } from './httpDownload';
+import { visibleText } from '../rules/unreadable';
+import { download, DownloadLimits, serverText } from './httpDownload';
 import { DigestTable, releaseFileName } from './releaseDigests';
 
 export { download } from './httpDownload';
@@ -52,6 +53,11 @@ export function isReleaseVersion(v: string): boolean {
   return /^\d+(\.\d+)*$/.test(v);
 }
 
+/** Whether stable release `version` comes before `than` ("17.1" before "18.1", "18.9" before "18.10"). */
+export function isOlderRelease(version: string, than: string): boolean {
+  return isReleaseVersion(version) && isReleaseVersion(than) && compareVersions(version, than) < 0;
+}
+
 function domainOfCollection(c: { name?: unknown; versions?: unknown }): Domain | undefined {
   if (typeof c.name === 'string' && COLLECTION_NAMES[c.name.toLowerCase()]) return COLLECTION_NAMES[c.name.toLowerCase()];
   const first = Array.isArray(c.versions) ? (c.versions[0] as { url?: unknown } | undefined) : undefined;
@@ -68,7 +74,7 @@ export function latestReleases(indexText: string, base: string, source = 'index.
   try {
     parsed = JSON.parse(indexText);
   } catch (e) {
-    throw new AttackDataError(`not valid JSON (${withoutControls((e as Error).message)})`, source);
+    throw new AttackDataError(`not valid JSON (${visibleText((e as Error).message)})`, source);
   }
   const collections = (parsed as { collections?: unknown })?.collections;
   if (!Array.isArray(collections)) throw new AttackDataError('not an ATT&CK collection index (no "collections" list)', source);
@@ -158,7 +164,7 @@ export function verifyAndCompile(release: Release, bytes: Uint8Array): CompiledD
     bundle = readStixBundle(new TextDecoder().decode(bytes), release.url);
   } catch (e) {
     // The reader quotes the file (JSON.parse's excerpt), and a downloaded one may hold terminal escapes.
-    if (e instanceof AttackDataError) throw new AttackDataError(withoutControls(e.message));
+    if (e instanceof AttackDataError) throw new AttackDataError(visibleText(e.message));
     throw e;
   }
   if (bundle.domain !== release.domain) throw new AttackDataError(`expected ${release.domain} data but the file holds ${bundle.domain}`, release.url);

@@ -1,4 +1,5 @@
 import { AttackDataError } from '../attack/types';
+import { visibleText } from '../rules/unreadable';
 
 // One bounded HTTPS GET for the update path: https only (plain http only to the loopback address,
 // for local mirrors and tests), redirects followed by hand under the same rule and a bounded count,
@@ -30,17 +31,9 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 const mb = (bytes: number) => `${Math.round(bytes / 1_000_000)} MB`;
 
-/**
- * The text with control and bidi-override characters written as \u escapes: fetch-attack prints
- * messages to a terminal, where ESC sequences act.
- */
-export function withoutControls(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** Text the server chose (reason phrase, redirect target) as it may appear in a message: withoutControls, cut to 200 characters. */
+/** Text the server chose (reason phrase, redirect target) as it may appear in a message (fetch-attack prints to a terminal, where ESC sequences act): visibleText, cut to 200 characters. */
 export function serverText(text: string): string {
-  const shown = withoutControls(text);
+  const shown = visibleText(text);
   return shown.length > 200 ? `${shown.slice(0, 200)}…` : shown;
 }
 

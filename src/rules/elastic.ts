@@ -17,6 +17,43 @@ import { unreadableId } from './unreadable';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parse: parseTomlText } = require('smol-toml') as typeof SmolToml;
 
+/** A one-line string this long is not ATT&CK (an ID, a name or a URL); it is a description or a query. */
+const LONG_STRING = 64 * 1024;
+/** `\b \t \n \f \r \" \\`, by their character codes. */
+const SIMPLE_ESCAPES = new Set([98, 116, 110, 102, 114, 34, 92]);
+
+/** Whether smol-toml would accept the basic string's content and decode only simple escapes in it (a loop: an alternation RegExp costs ten times more per character). */
+function onlySimpleEscapes(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 92) {
+      if (!SIMPLE_ESCAPES.has(s.charCodeAt(++i))) return false;
+    } else if ((c < 32 && c !== 9) || c === 127) return false;
+  }
+  return true;
+}
+
+/**
+ * The text with each long one-line string's content blanked to spaces (same length, so every
+ * offset stays put), when it holds only simple escapes. smol-toml decodes a string by joining
+ * its pieces between escapes, and on 1 MB of escapes that cost grows faster than the string (a
+ * rope the garbage collector walks again and again); nothing read from the parsed document
+ * is that long. A string with anything unusual is left for smol-toml to judge.
+ */
+function withoutLongStrings(text: string, strings: readonly TomlLine[]): string {
+  const long = strings.filter((s) => s.value.end - s.value.start > LONG_STRING && text[s.value.start - 1] === '"' && onlySimpleEscapes(s.value.text));
+  if (long.length === 0) return text;
+  const parts: string[] = [];
+  let at = 0;
+  for (const s of long) {
+    if (s.value.end > text.length) break;
+    parts.push(text.slice(at, s.value.start), ' '.repeat(s.value.end - s.value.start));
+    at = s.value.end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
 interface ThreatTable {
   id?: TomlString;
   name?: TomlString;
@@ -35,7 +72,7 @@ export function parseElastic(text: string, path: string, index: AttackIndex | un
   if (scan.cutAt !== undefined) limits.stoppedAt('tables', scan.cutAt);
   let doc: Record<string, unknown>;
   try {
-    doc = parseTomlText(scan.cutAt === undefined ? text : text.slice(0, scan.cutAt)) as Record<string, unknown>;
+    doc = parseTomlText(withoutLongStrings(scan.cutAt === undefined ? text : text.slice(0, scan.cutAt), scan.strings)) as Record<string, unknown>;
   } catch (e) {
     const err = e as { message?: string; line?: number; column?: number };
     const message = `Invalid TOML: ${String(err?.message ?? e).split('\n')[0].replace(/^Invalid TOML document:\s*/, '')}`;

@@ -13,18 +13,25 @@ export const MAX_REFERENCES_PER_FILE = 1000;
 export const MAX_RULES_PER_FILE = 500;
 /** TOML tables and keys read per file (an Elastic rule has a few dozen; a long query is one key). */
 export const MAX_TOML_ENTRIES_PER_FILE = 5000;
+/**
+ * Lines of YAML (not blank) read per file. SigmaHQ's longest rule, a list of driver hashes, has
+ * 4 456; js-yaml's cost grows with the nodes it builds, so a hostile 1 MB file of one-key lines
+ * (65 000) would hold the editor past its budget.
+ */
+export const MAX_YAML_LINES_PER_FILE = 20_000;
 
-type Cap = 'references' | 'rules' | 'tables';
+type Cap = 'references' | 'rules' | 'tables' | 'lines';
 
 const CAPS: Readonly<Record<Cap, { readonly max: number; readonly message: string }>> = {
   references: { max: MAX_REFERENCES_PER_FILE, message: `This file names over ${fmt(MAX_REFERENCES_PER_FILE)} ATT&CK references; only the first ${fmt(MAX_REFERENCES_PER_FILE)} are read` },
   rules: { max: MAX_RULES_PER_FILE, message: `This file holds over ${fmt(MAX_RULES_PER_FILE)} rules or documents; only the first ${fmt(MAX_RULES_PER_FILE)} are read` },
   tables: { max: MAX_TOML_ENTRIES_PER_FILE, message: `This file has over ${fmt(MAX_TOML_ENTRIES_PER_FILE)} TOML tables and keys; only the first ${fmt(MAX_TOML_ENTRIES_PER_FILE)} are read` },
+  lines: { max: MAX_YAML_LINES_PER_FILE, message: `This file has over ${fmt(MAX_YAML_LINES_PER_FILE)} lines of YAML; only the first ${fmt(MAX_YAML_LINES_PER_FILE)} are read` },
 };
 
 /** What one parse of one file has read so far against the caps; the parsers ask before each reference and rule. */
 export class FileLimits {
-  private readonly counts: Record<Cap, number> = { references: 0, rules: 0, tables: 0 };
+  private readonly counts: Record<Cap, number> = { references: 0, rules: 0, tables: 0, lines: 0 };
   private readonly over: RuleProblem[] = [];
   private readonly cuts = new Map<Cap, number>();
 
@@ -47,17 +54,22 @@ export class FileLimits {
 
   /**
    * A parser stops reading the text at `start` for a cap it checks on the text itself (YAML
-   * documents, TOML tables, counted before parsing): the file gets the cap's problem there,
-   * unless a refused reference or rule already gave it one.
+   * documents and lines, TOML tables, counted before parsing): the file gets the cap's problem
+   * there, unless a refused reference or rule already gave it one.
    */
-  stoppedAt(cap: 'rules' | 'tables', start: number): void {
+  stoppedAt(cap: 'rules' | 'tables' | 'lines', start: number): void {
     if (!this.cuts.has(cap)) this.cuts.set(cap, start);
   }
 
   /** The problems for the caps this file went over (empty when it stayed under them). */
   problems(): RuleProblem[] {
     const out = [...this.over];
-    for (const [cap, at] of this.cuts) if (this.counts[cap] <= CAPS[cap].max) out.push(limitProblem(CAPS[cap].message, this.lines, at, this.lines.lineEnd(at)));
+    for (const [cap, at] of this.cuts) {
+      if (this.counts[cap] > CAPS[cap].max) continue;
+      // Past the references cap nothing more is read for ATT&CK anyway: the line cut adds nothing a user needs.
+      if (cap === 'lines' && this.referencesFull) continue;
+      out.push(limitProblem(CAPS[cap].message, this.lines, at, this.lines.lineEnd(at)));
+    }
     return out;
   }
 

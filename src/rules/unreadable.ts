@@ -17,7 +17,8 @@ export interface TextRepair {
 
 // Zero-width and other invisible format characters (soft hyphen, ZWSP…ZWJ, marks, BOM).
 const FORMAT_CHARS = /\p{Cf}/gu;
-const INVISIBLE = /[\p{Cf}\p{Cc}]/gu;
+// Format and control characters, and the line and paragraph separators (U+2028, U+2029).
+const INVISIBLE = /[\p{Cf}\p{Cc}\p{Zl}\p{Zp}]/gu;
 const NON_ASCII_DIGIT = /(?![0-9])\p{Nd}/gu;
 const NON_ASCII = /[^\x00-\x7f]/;
 const MAX_REFERENCE_CHARS = 200;

@@ -1,5 +1,5 @@
 import type * as JsYaml from 'js-yaml';
-import { FileLimits, MAX_RULES_PER_FILE } from './limits';
+import { FileLimits, MAX_RULES_PER_FILE, MAX_YAML_LINES_PER_FILE } from './limits';
 import { LineMap, problemAt } from './text';
 import { RuleProblem } from './types';
 
@@ -71,15 +71,64 @@ function documentCut(text: string): number | undefined {
   return undefined;
 }
 
-/** Parses at most MAX_RULES_PER_FILE + 1 documents (js-yaml reads them all, at a cost that grows with them); a cut is reported through `limits`. */
+/**
+ * The start of the first line (not blank) past MAX_YAML_LINES_PER_FILE, or undefined when the
+ * text has fewer.
+ */
+function lineCut(text: string): number | undefined {
+  if (text.length < MAX_YAML_LINES_PER_FILE * 2) return undefined;
+  let lines = 0;
+  for (let at = 0; at < text.length; ) {
+    let c = at;
+    for (let ch = text.charCodeAt(c); ch === 32 || ch === 9 || ch === 13; ch = text.charCodeAt(++c));
+    if (c < text.length && text.charCodeAt(c) !== 10 && ++lines > MAX_YAML_LINES_PER_FILE) return at;
+    const eol = text.indexOf('\n', c);
+    if (eol < 0) return undefined;
+    at = eol + 1;
+  }
+  return undefined;
+}
+
+/**
+ * The start of the last top-level line at or before `cut` (a key, a `---`, an item of a
+ * top-level list): a text cut there ends between two top-level nodes, not inside a quoted
+ * string or a flow collection that a cut line would leave open.
+ */
+function topLevelBefore(text: string, cut: number): number {
+  for (let at = text.lastIndexOf('\n', cut - 2); at >= 0; at = text.lastIndexOf('\n', at - 1)) {
+    const ch = text[at + 1];
+    if (ch !== undefined && !' \t\r\n#]},"\''.includes(ch)) return at + 1;
+    if (at === 0) break;
+  }
+  return 0;
+}
+
+/**
+ * Parses at most MAX_RULES_PER_FILE + 1 documents and MAX_YAML_LINES_PER_FILE lines (js-yaml
+ * reads them all, at a cost that grows with them); a cut is reported through `limits`.
+ */
 export function parseYaml(text: string, lines: LineMap, limits?: FileLimits): YamlFile {
-  const cut = limits ? documentCut(text) : undefined;
-  if (cut !== undefined) limits!.stoppedAt('rules', cut);
+  const documentsEnd = limits ? documentCut(text) : undefined;
+  const linesEnd = limits ? lineCut(text) : undefined;
+  let cut: number | undefined;
+  if (documentsEnd !== undefined && (linesEnd === undefined || documentsEnd <= linesEnd)) {
+    cut = documentsEnd;
+    limits!.stoppedAt('rules', cut);
+  } else if (linesEnd !== undefined) {
+    cut = linesEnd;
+    limits!.stoppedAt('lines', cut);
+  }
   let events;
   try {
     events = parseEvents(cut === undefined ? text : text.slice(0, cut), {});
   } catch (e) {
-    return { documents: [], problem: yamlProblem(e, lines) };
+    if (cut === undefined || cut !== linesEnd) return { documents: [], problem: yamlProblem(e, lines) };
+    // The line cut may have fallen inside a multi-line string or flow collection.
+    try {
+      events = parseEvents(text.slice(0, topLevelBefore(text, cut)), {});
+    } catch (again) {
+      return { documents: [], problem: yamlProblem(again, lines) };
+    }
   }
   const documents: YamlDocument[] = [];
   const stack: (YSeq | YMap)[] = [];

@@ -170,7 +170,7 @@ describe('ATT&CK download against a hostile mirror (127.0.0.1)', () => {
 
     it('refuses a body that is terminal escapes as not valid JSON, quoting it without them', async () => {
       await assert.rejects(downloadAndVerify([release('escapes')], { trust: trust([], async () => true) }), (e: unknown) => {
-        refusal(/not valid JSON .*\\u001b\]0;pwned\\u0007/)(e);
+        refusal(/not valid JSON .*<U\+001B>\]0;pwned<U\+0007>/)(e);
         assert.ok(!/[\u0000-\u001f]/.test((e as Error).message), JSON.stringify((e as Error).message));
         return true;
       });
@@ -232,7 +232,7 @@ describe('ATT&CK download against a hostile mirror (127.0.0.1)', () => {
         await assert.rejects(download(url), (e: unknown) => {
           const message = (e as Error).message;
           assert.ok(!/[\u0000-\u001f\u007f-\u009f]/.test(message), JSON.stringify(message));
-          assert.ok(message.includes('HTTP 404 \\u001b]0;pwned\\u0007'), message);
+          assert.ok(message.includes('HTTP 404 <U+001B>]0;pwned<U+0007>'), message);
           assert.ok(message.length < 400, `${message.length} characters`);
           return true;
         });

@@ -5,7 +5,7 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as path from 'path';
 import { AttackDataError } from '../../src/attack/types';
-import { bundleUrl, download, latestReleases, verifyAndCompile, verifyDigest } from '../../src/data/downloadAttackData';
+import { bundleUrl, download, isOlderRelease, latestReleases, verifyAndCompile, verifyDigest } from '../../src/data/downloadAttackData';
 
 // The download side of "Update ATT&CK data" and `npm run fetch-attack`, on MITRE's index.json
 // format and the real shared bundles, served from 127.0.0.1.
@@ -60,8 +60,23 @@ describe('ATT&CK download: index.json', () => {
     assert.throws(() => latestReleases('<html>rate limited</html>', upstream), (e: unknown) => e instanceof AttackDataError && /not valid JSON/.test(e.message));
     assert.throws(() => latestReleases('{"objects": []}', upstream), /no "collections" list/);
     // The parser's excerpt of the server's text carries no control characters into the message.
-    assert.throws(() => latestReleases('\x1b[2J', upstream), (e: Error) => /not valid JSON .*\\u001b\[2J/.test(e.message) && !/[\u0000-\u001f]/.test(e.message));
+    assert.throws(() => latestReleases('\x1b[2J', upstream), (e: Error) => /not valid JSON .*<U\+001B>\[2J/.test(e.message) && !/[\u0000-\u001f]/.test(e.message));
     assert.throws(() => latestReleases('{"collections": [{"name": "Other", "versions": []}]}', upstream), /lists no Enterprise, Mobile or ICS/);
+  });
+
+  it('tells an older release from the one in use, numerically (a rollback is asked about before it replaces the data)', () => {
+    const pairs: [string, string, boolean][] = [
+      ['17.1', '18.1', true],
+      ['18.9', '18.10', true],
+      ['18.10', '18.9', false],
+      ['18.1', '18.1', false],
+      ['18', '18.1', true],
+      ['19.0', '18.1', false],
+      // Not stable release numbers: never called older (the index reader skips them anyway).
+      ['11.0-beta', '18.1', false],
+      ['17.1', 'custom', false],
+    ];
+    assert.deepStrictEqual(pairs.map(([a, b]) => isOlderRelease(a, b)), pairs.map(([, , older]) => older));
   });
 
   it('builds bundle URLs in MITRE\'s layout', () => {
@@ -95,7 +110,7 @@ describe('ATT&CK download: verification of a real bundle (Mobile 18.1)', () => {
     assert.throws(() => verifyAndCompile(release, relabelled), /expected ATT&CK 18\.1 but the file says 17\.0/);
     // The version is the file's own text: no terminal escapes from it reach fetch-attack's output.
     const escaping = new TextEncoder().encode(new TextDecoder().decode(relabelled).replace('"x_mitre_version":"17.0"', '"x_mitre_version":"\\u001b]0;pwned\\u0007"'));
-    assert.throws(() => verifyAndCompile(release, escaping), (e: Error) => !/[\u0000-\u001f]/.test(e.message) && e.message.endsWith('the file says \\u001b]0;pwned\\u0007'));
+    assert.throws(() => verifyAndCompile(release, escaping), (e: Error) => !/[\u0000-\u001f]/.test(e.message) && e.message.endsWith('the file says <U+001B>]0;pwned<U+0007>'));
   });
 });
 

@@ -12,7 +12,7 @@ import { profileFromLayer } from '../../src/coverage/profile';
 import { fuzzyEntries } from '../../src/editor/completionFuzzy';
 import { codeSpan, descriptionMarkdown, linkTexts } from '../../src/editor/entryMarkdown';
 import { detectRuleFormat, parseRuleFile } from '../../src/rules/index';
-import { MAX_REFERENCES_PER_FILE, MAX_RULES_PER_FILE, MAX_TOML_ENTRIES_PER_FILE } from '../../src/rules/limits';
+import { MAX_REFERENCES_PER_FILE, MAX_RULES_PER_FILE, MAX_TOML_ENTRIES_PER_FILE, MAX_YAML_LINES_PER_FILE } from '../../src/rules/limits';
 import { LineMap } from '../../src/rules/text';
 import { scanToml } from '../../src/rules/tomlScan';
 import { AttackReference, ParsedRuleFile, span } from '../../src/rules/types';
@@ -80,13 +80,14 @@ describe('linear cost: rule parsers on hostile text', function () {
   });
 
   it('YAML: 95 000 keys then a duplicate: one problem on the duplicate (keys.some was quadratic)', () => {
-    const keys = Array.from({ length: 95_000 }, (_, i) => `  k${i}: v`).join('\n');
-    const text = `title: t\nlogsource:\n  product: windows\ndetection:\n${keys}\n  k17: again\n  condition: k0\n`;
+    // One flow mapping on one line: the keys stay under the per-file line cap.
+    const keys = Array.from({ length: 95_000 }, (_, i) => `k${i}: v`).join(', ');
+    const text = `title: t\nlogsource:\n  product: windows\ndetection: {${keys}, k17: again, condition: k0}\n`;
     const parsed = parseRuleFile(text, 'dup.yml');
     assert.strictEqual(parsed.format, 'sigma');
     assert.strictEqual(parsed.problems.length, 1);
     assert.strictEqual(parsed.problems[0].message, 'Invalid YAML: duplicated mapping key "k17"');
-    assert.strictEqual(parsed.problems[0].span.start.line, 4 + 95_000);
+    assert.deepStrictEqual(parsed.problems[0].span.start, { line: 3, character: text.indexOf('k17: again') - text.indexOf('detection') });
     // Keys of different mappings may repeat.
     assert.strictEqual(parseRuleFile('title: t\nlogsource:\n  product: x\ndetection:\n  a:\n    product: y\n  condition: a\n', 'ok.yml').problems.length, 0);
   });
@@ -155,6 +156,24 @@ describe('linear cost: rule parsers on hostile text', function () {
     assert.deepStrictEqual(parsed.problems.map((p) => [p.message, p.span.start.line]), [['This file has over 5 000 TOML tables and keys; only the first 5 000 are read', 5 + first]]);
   });
 
+  it('Elastic: a 1 MB one-line string of escapes (smol-toml decoded it in more than linear time) is still judged as TOML', () => {
+    const threat = '[[rule.threat]]\nframework = "MITRE ATT&CK"\n[[rule.threat.technique]]\nid = "T1059"\nname = "Command and Scripting Interpreter"\n[rule.threat.tactic]\nid = "TA0002"\nname = "Execution"\n';
+    const rule = (description: string) => `[metadata]\nmaturity = "production"\n\n[rule]\nname = "x"\ndescription = "${description}"\n\n${threat}`;
+    const good = rule('a \\" '.repeat(200_000));
+    const parsed = parseRuleFile(good, 'long.toml', index18());
+    assert.deepStrictEqual(parsed.problems, []);
+    assert.deepStrictEqual(parsed.rules[0].references.map((r) => [r.id, r.span.start.line]), [['TA0002', 13], ['T1059', 10]]);
+    // What smol-toml refuses in such a string is still refused, where it is.
+    for (const [bad, why] of [['\\q', /escape/i], ['\u0001', /control/i]] as const) {
+      const text = rule(`${'a \\" '.repeat(200_000)}${bad}`);
+      const problems = parseRuleFile(text, 'bad.toml', index18()).problems;
+      assert.strictEqual(problems.length, 1, bad);
+      assert.match(problems[0].message, /^Invalid TOML: /);
+      assert.match(problems[0].message, why);
+      assert.strictEqual(problems[0].span.start.line, 5);
+    }
+  });
+
   it('Elastic: past the cap, a multi-line array is not cut in the middle (what is read still parses)', () => {
     const keys = Array.from({ length: MAX_TOML_ENTRIES_PER_FILE - 6 }, (_, i) => `k${i} = 1\n`).join('');
     const array = `index = [\n${'  "logs-*",\n'.repeat(20)}]\n`;
@@ -162,6 +181,37 @@ describe('linear cost: rule parsers on hostile text', function () {
     const parsed = parseRuleFile(text, 'array.toml');
     assert.strictEqual(parsed.rules.length, 1);
     assert.deepStrictEqual(parsed.problems.map((p) => [p.limit, p.span.start.line]), [[true, text.split('\n').findIndex((l) => l.startsWith('after'))]]);
+  });
+
+  it('YAML: lines past the cap are not read, with one problem at the first one; blank lines do not count', () => {
+    const head = 'title: t\ntags:\n  - attack.t1059.001\nlogsource:\n  product: windows\ndetection:\n  s:\n';
+    const items = Array.from({ length: MAX_YAML_LINES_PER_FILE }, (_, i) => `    - value${i}\n\n`).join('');
+    const text = `${head}${items}  condition: s\n`;
+    const parsed = parseRuleFile(text, 'long.yml', index18());
+    assert.strictEqual(parsed.format, 'sigma');
+    assert.deepStrictEqual(parsed.rules.map((r) => r.references.map((ref) => ref.id)), [['T1059.001']]);
+    // Seven head lines, then items each followed by a blank line: the first unread one is item MAX - 7.
+    const firstUnread = text.split('\n').findIndex((l) => l === `    - value${MAX_YAML_LINES_PER_FILE - 7}`);
+    assert.deepStrictEqual(parsed.problems.map((p) => [p.message, p.limit, p.span.start.line]), [['This file has over 20 000 lines of YAML; only the first 20 000 are read', true, firstUnread]]);
+  });
+
+  it('YAML: a cut inside a multi-line flow list or quoted string is not reported as invalid YAML', () => {
+    const list = Array.from({ length: MAX_YAML_LINES_PER_FILE + 10 }, (_, i) => `    v${i},\n`).join('');
+    for (const body of [`falsepositives: [\n${list}  ]\n`, `description: "\n${list}  "\n`]) {
+      const text = `title: t\ntags:\n  - attack.t1059.001\nlogsource:\n  product: windows\ndetection:\n  s: 1\n  condition: s\n${body}level: high\n`;
+      const parsed = parseRuleFile(text, 'cut.yml', index18());
+      assert.deepStrictEqual(parsed.rules.map((r) => r.references.map((ref) => ref.id)), [['T1059.001']]);
+      assert.deepStrictEqual(parsed.problems.map((p) => p.limit), [true], parsed.problems.map((p) => p.message).join('; '));
+    }
+  });
+
+  it('YAML: references after the cut are not read, and the file says so (Splunk keeps its tags last)', () => {
+    const search = Array.from({ length: MAX_YAML_LINES_PER_FILE + 1 }, (_, i) => `  | eval f${i}=1\n`).join('');
+    const text = `name: n\nid: 0a7d7f4c-1b1e-4c1b-9d41-2f1d3b2a1c00\nsearch: >-\n${search}tags:\n  mitre_attack_id:\n  - T1003\n`;
+    const parsed = parseRuleFile(text, 'late.yml', index18());
+    assert.strictEqual(parsed.format, 'splunk');
+    assert.deepStrictEqual(parsed.rules.flatMap((r) => r.references), []);
+    assert.deepStrictEqual(parsed.problems.map((p) => p.limit), [true]);
   });
 
   it('YARA-L positions when techniques come before tactics in each of many rules', () => {

@@ -5,7 +5,7 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { UpdateOptions, UpdateOutcome } from '../../../src/commands/updateAttackData';
+import type { OlderRelease, UpdateOptions, UpdateOutcome } from '../../../src/commands/updateAttackData';
 import type { UnpinnedFile } from '../../../src/data/downloadAttackData';
 import { uiClick, uiScreenshot, waitForUiText } from '../../host/uiProbe';
 import { activateApi, stixDir, waitFor, workspaceFolder } from './helpers';
@@ -195,9 +195,27 @@ describe('foundation: Update ATT&CK data (local mirror on 127.0.0.1)', () => {
     assert.strictEqual(api.lens.indexSource, 'built-in data');
   });
 
+  it('asks before replacing the data in use with an older release; without "Use older release" it keeps the data', async () => {
+    const api = await activateApi();
+    const before = api.lens.index;
+    const outcome = await update('older');
+    assert.strictEqual(outcome.status, 'failed', outcome.message);
+    // The test host refuses the modal itself, quoting its message: proof the command asked.
+    assert.match(outcome.message, /refused to show dialog in tests\. Contents: Replace ATT&CK data with an older release\?/);
+    assert.deepStrictEqual(requests, ['/older/index.json']);
+    const asked: (readonly OlderRelease[])[] = [];
+    const refused = await update('older', undefined, {}, { confirmOlder: async (older) => (asked.push(older), false) });
+    assert.strictEqual(refused.status, 'failed', refused.message);
+    assert.match(refused.message, /kept ATT&CK v18\.1\. .*offers older releases than those in use \(Enterprise 17\.1 \(in use: 18\.1\)\); refused/);
+    assert.deepStrictEqual(asked, [[{ domain: 'enterprise-attack', offered: '17.1', inUse: '18.1' }]]);
+    assert.deepStrictEqual(requests, ['/older/index.json'], 'nothing downloaded');
+    assert.strictEqual(api.lens.index, before);
+  });
+
   it('downloads the newest release per domain, verifies its SHA-256 against the user\'s pins, saves it and swaps it in', async () => {
     const api = await activateApi();
-    const outcome = await update('older');
+    // 17.1 is older than the built-in 18.1: the user says yes when asked.
+    const outcome = await update('older', undefined, {}, { confirmOlder: async () => true });
     assert.strictEqual(outcome.status, 'updated', outcome.message);
     assert.deepStrictEqual(outcome.versions, { 'enterprise-attack': '17.1', 'mobile-attack': '18.1', 'ics-attack': '18.1' });
     assert.deepStrictEqual(requests, [
@@ -342,7 +360,10 @@ describe('foundation: Update ATT&CK data (local mirror on 127.0.0.1)', () => {
 
   it('updates back to 18.1 from the mirror', async () => {
     const api = await activateApi();
-    const outcome = await update('current');
+    // Mobile and ICS go back from the "99.0" just accepted: older, so the user is asked and says yes.
+    const asked: (readonly OlderRelease[])[] = [];
+    const outcome = await update('current', undefined, {}, { confirmOlder: async (older) => (asked.push(older), true) });
+    assert.deepStrictEqual(asked.flat().map((o) => `${o.domain} ${o.offered} < ${o.inUse}`), ['mobile-attack 18.1 < 99.0', 'ics-attack 18.1 < 99.0']);
     assert.strictEqual(outcome.status, 'updated', outcome.message);
     assert.strictEqual(api.lens.index.versionLabel, 'ATT&CK v18.1');
   });
