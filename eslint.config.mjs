@@ -44,7 +44,7 @@ export default defineConfig(
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/views/*'], message: VIEWS_APART }] }] },
   },
   {
-    files: ['src/attack/**', 'src/rules/**', 'src/checks/**', 'src/coverage/**', 'src/node/**', 'src/cli/**', 'src/cli.ts'],
+    files: ['src/attack/**', 'src/core/**', 'src/rules/**', 'src/checks/**', 'src/coverage/**', 'src/node/**', 'src/cli/**', 'src/cli.ts'],
     rules: {
       // The core and the CLI that bundles it run in plain Node, where there is no `vscode` module:
       // no `import`, `export … from`, `import x = require()`, `require()` or `import()` of it.

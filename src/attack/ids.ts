@@ -9,14 +9,32 @@ export const ID_PATTERN = /^(?:T\d{4}(?:\.\d{3})?|TA\d{4}|G\d{4}|S\d{4}|C\d{4}|M
 /** Bare IDs in free text, with word boundaries; global, so reset lastIndex or use matchAll. */
 export const ID_IN_TEXT = /\b(?:T\d{4}(?:\.\d{3})?|TA\d{4}|G\d{4}|S\d{4}|C\d{4}|M\d{4})\b/g;
 
-/** Canonical form of an ID, or undefined when the text is not ID-shaped. */
-export function normalizeId(text: string): string | undefined {
+/**
+ * How far an ID's spelling may stray from the canonical one and still read as that ID:
+ * - `exact`: case, an `attack.` prefix and the URL form `T1059/001` (`attack.t1003.001` → `T1003.001`);
+ * - `lenient`: also `_` or `-` before a sub-technique (`t1059_001`), as rule formats are read;
+ * - `any`: also a short or spaced sub-technique number (`T1059.1`, `T1059 001`), to name the ID a slip meant.
+ */
+export type IdSpelling = 'exact' | 'lenient' | 'any';
+
+const LOOSE_TECHNIQUE: Readonly<Record<Exclude<IdSpelling, 'exact'>, RegExp>> = {
+  lenient: /^t(\d{4})(?:[./_-](\d{3}))?$/i,
+  any: /^t(\d{4})(?:[.\-_/ ]?(\d{1,3}))?$/i,
+};
+
+/** The canonical form of an ID (`T1059.001`, `TA0002`, `G0016`), or undefined when the text does not read as one. The one ID normaliser. */
+export function normalizeId(text: string, spelling: IdSpelling = 'exact'): string | undefined {
   let s = text.trim();
+  if (spelling !== 'exact') {
+    const technique = LOOSE_TECHNIQUE[spelling].exec(s);
+    if (technique) return technique[2] ? `T${technique[1]}.${technique[2].padStart(3, '0')}` : `T${technique[1]}`;
+  }
   if (/^attack\./i.test(s)) s = s.slice(7);
   s = s.toUpperCase().replace(/^(T\d{4})\/(\d{3})$/, '$1.$2');
   return ID_PATTERN.test(s) ? s : undefined;
 }
 
+/** What kind of entry an ID names, by its prefix (the ID need not exist). */
 export function kindOfId(id: string): EntryKind | undefined {
   if (/^T\d{4}/.test(id)) return 'technique';
   if (id.startsWith('TA')) return 'tactic';
@@ -70,11 +88,41 @@ export function attackUrl(id: string, base = DEFAULT_SITE): string {
   }
 }
 
-/** "Defense Evasion", "DefenseEvasion", "defense_evasion" → "defense-evasion". */
+/** "Defense Evasion", "DefenseEvasion", "defense_evasion", "Defense-Evasion" → "defense-evasion". */
 export function tacticShortname(text: string): string {
   return text
     .trim()
     .replace(/([a-z])([A-Z])/g, '$1-$2')
     .replace(/[\s_]+/g, '-')
+    .replace(/-+/g, '-')
     .toLowerCase();
+}
+
+export type SigmaTag =
+  | { readonly kind: 'id'; readonly id: string }
+  | { readonly kind: 'tactic'; readonly shortname: string }
+  /** ID-shaped but of a kind ATT&CK no longer has (`attack.ds0005`, old data sources). */
+  | { readonly kind: 'other' }
+  /** Starts like a technique ID but is none (`attack.t1059.0001`, `attack.t105`). */
+  | { readonly kind: 'bad-id' };
+
+/**
+ * What a Sigma `attack.*` tag names: an ID (`attack.t1059.001`, `attack.g0016`, `attack.ta0002`)
+ * read with the given spelling, or a tactic by shortname (`attack.execution`). Undefined for
+ * tags outside ATT&CK (`cve.*`, `car.*`, `detection.*`) and for text no tag could be.
+ */
+export function readSigmaTag(tag: string, spelling: IdSpelling): SigmaTag | undefined {
+  const m = /^attack\.(.+)$/i.exec(tag.trim());
+  if (!m) return undefined;
+  const rest = m[1].trim();
+  const id = normalizeId(rest, spelling);
+  if (id) return { kind: 'id', id };
+  if (/^[a-z]{1,3}\d+(?:[._/-]\d+)?$/i.test(rest)) return /^t\d/i.test(rest) ? { kind: 'bad-id' } : { kind: 'other' };
+  if (!/^[a-z][a-z _-]*$/i.test(rest)) return undefined;
+  return { kind: 'tactic', shortname: tacticShortname(rest) };
+}
+
+/** A Sigma tag as SigmaHQ writes it for an ID: `attack.t1059.001`. */
+export function sigmaTagFor(id: string): string {
+  return `attack.${id.toLowerCase()}`;
 }

@@ -76,38 +76,43 @@ const KIND_PENALTY: Record<EntryKind, number> = {
   'data-component': 0.07,
 };
 
-/** Whether a name or alias starts with the query, or has a word that does. */
-function startsWord(doc: Doc, q: string): boolean {
-  return [doc.name, ...doc.aliases].some((n) => {
-    const l = n.toLowerCase();
-    return l.startsWith(q) || l.includes(' ' + q);
-  });
-}
-
-interface Doc {
+/** What fuse.js matches for an entry: its name, aliases and full name (a parent's full name is its name). */
+export interface SearchDocument {
   readonly entry: AttackEntry;
   readonly name: string;
   readonly fullName: string;
   readonly aliases: readonly string[];
 }
 
+export function searchDocument(index: AttackIndex, e: AttackEntry): SearchDocument {
+  return { entry: e, name: e.name, fullName: index.fullName(e.id), aliases: 'aliases' in e ? e.aliases.filter((a) => a !== e.name) : [] };
+}
+
+/** Whether a name or alias starts with the (lower-case) query, or has a word that does. */
+function startsWord(doc: SearchDocument, q: string): boolean {
+  return [doc.name, ...doc.aliases].some((n) => {
+    const l = n.toLowerCase();
+    return l.startsWith(q) || l.includes(' ' + q);
+  });
+}
+
+/** The rank of a fuse.js match (lower is better), for search and completion alike: halved when a name starts with the lower-case query, then the kind's tie-break. */
+export function fuzzyRank(doc: SearchDocument, fuseScore: number | undefined, lowerQuery: string): number {
+  return (fuseScore ?? 1) * (startsWord(doc, lowerQuery) ? 0.5 : 1) + KIND_PENALTY[doc.entry.kind];
+}
+
 export class AttackSearch {
-  private fuse?: Fuse<Doc>;
+  private fuse?: Fuse<SearchDocument>;
   private sortedIds?: AttackEntry[];
 
   constructor(private readonly index: AttackIndex) {}
 
-  private build(): Fuse<Doc> {
+  private build(): Fuse<SearchDocument> {
     if (this.fuse) return this.fuse;
-    const docs: Doc[] = [];
+    const docs: SearchDocument[] = [];
     for (const e of this.index.entries()) {
       if (!DEFAULT_KINDS.includes(e.kind) && e.kind !== 'detection-strategy' && e.kind !== 'data-component') continue;
-      docs.push({
-        entry: e,
-        name: e.name,
-        fullName: this.index.fullName(e.id),
-        aliases: 'aliases' in e ? e.aliases.filter((a) => a !== e.name) : [],
-      });
+      docs.push(searchDocument(this.index, e));
     }
     this.sortedIds = docs.map((d) => d.entry).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     this.fuse = new Fuse(docs, FUZZY_OPTIONS);
@@ -170,7 +175,7 @@ export class AttackSearch {
       const q = query.toLowerCase();
       const ranked = this.build()
         .search(fuzzyQuery(query), { limit: limit * 3 })
-        .map((r) => ({ entry: r.item.entry, score: (r.score ?? 1) * (startsWord(r.item, q) ? 0.5 : 1) + KIND_PENALTY[r.item.entry.kind] }))
+        .map((r) => ({ entry: r.item.entry, score: fuzzyRank(r.item, r.score, q) }))
         .sort((a, b) => a.score - b.score);
       for (const r of ranked) {
         take(r.entry, r.score);

@@ -4,7 +4,7 @@ import { AttackEntry } from '../attack/types';
 import { AttackReference } from '../rules/types';
 import { label } from './entryChecks';
 import { finding, Finding, replaceFix, TextEdit } from './findings';
-import { canonicalIdSpelling } from './spelling';
+import { normalizeId } from '../attack/ids';
 import { TextLines } from './textLines';
 
 // Elastic `[[rule.threat]]` blocks: each technique/tactic ID comes with a name and a reference
@@ -67,7 +67,7 @@ function siblingGroup(siblings: readonly AttackReference[], kind: string, id: st
   if (!groups) {
     const lists = new Map<string, AttackReference[]>();
     for (const r of siblings) {
-      const key = `${r.kind} ${canonicalIdSpelling(r.text) ?? ''}`;
+      const key = `${r.kind} ${normalizeId(r.text, 'any') ?? ''}`;
       let list = lists.get(key);
       if (!list) lists.set(key, (list = []));
       list.push(r);
@@ -139,7 +139,7 @@ export function checkElasticSlot(index: AttackIndex, ref: AttackReference, entry
     );
   }
   if (entry.kind !== 'technique') return;
-  const declaredParent = ctx.parentTechniqueId ? canonicalIdSpelling(ctx.parentTechniqueId) : undefined;
+  const declaredParent = ctx.parentTechniqueId ? normalizeId(ctx.parentTechniqueId, 'any') : undefined;
   const realParent = entry.parent ?? parentOf(entry.id);
   if (declaredParent && realParent && declaredParent !== realParent) {
     const p = index.get(realParent);

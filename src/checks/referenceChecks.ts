@@ -5,7 +5,8 @@ import { checkElasticSlot, elasticRewrite } from './elasticChecks';
 import { checkEntry } from './entryChecks';
 import { finding, Finding, FindingCode, replaceFix } from './findings';
 import { checkSigmaRule } from './sigmaChecks';
-import { canonicalIdSpelling, sentinelTacticName } from './spelling';
+import { normalizeId } from '../attack/ids';
+import { sentinelTacticName } from './spelling';
 import { closestTactics } from './suggestions';
 import { TextLines } from './textLines';
 
@@ -51,7 +52,7 @@ function problemFinding(p: RuleProblem): Finding {
 }
 
 function checkReference(index: AttackIndex, format: RuleFormat, ref: AttackReference, siblings: readonly AttackReference[], lines: TextLines, out: Finding[]): void {
-  const spelled = canonicalIdSpelling(ref.text);
+  const spelled = normalizeId(ref.text, 'any');
   if (!spelled) {
     if (ref.kind === 'tactic') checkTacticName(index, format, ref, out);
     // A name the parser resolved (YARA-L meta may say "PowerShell"): only its status matters.

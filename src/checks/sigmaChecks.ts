@@ -1,9 +1,9 @@
+import { readSigmaTag, sigmaTagFor } from '../attack/ids';
 import { AttackIndex } from '../attack/index';
 import { Technique } from '../attack/types';
 import { AttackReference, DetectionRule, Span } from '../rules/types';
 import { checkEntry, label } from './entryChecks';
 import { finding, Finding, Fix, replaceFix, TextEdit } from './findings';
-import { readSigmaTag, sigmaTagFor } from './spelling';
 import { closestTactics } from './suggestions';
 import { TextLines } from './textLines';
 
@@ -16,7 +16,7 @@ export function checkSigmaRule(index: AttackIndex, rule: DetectionRule, lines: T
   const tagRefs = rule.references.filter((r) => r.field.startsWith('tags'));
   let tagCounts: ReadonlyMap<string, number> | undefined;
   for (const ref of rule.references) {
-    const tag = readSigmaTag(ref.text);
+    const tag = readSigmaTag(ref.text, 'any');
     if (!tag || tag.kind === 'other') continue;
     if (tag.kind === 'bad-id') {
       out.push(finding('attack-lens/tag-format', `${ref.text} is not a technique ID (attack.t1234 or attack.t1234.001)`, ref.span, [], { ref }));
@@ -45,12 +45,13 @@ export function checkSigmaRule(index: AttackIndex, rule: DetectionRule, lines: T
       out.push(tagFormat(ref, `attack.${t.shortname}`, `Sigma names tactics by shortname: attack.${t.shortname}`));
       continue;
     }
-    if (ref.text !== tag.canonical) out.push(tagFormat(ref, tag.canonical));
+    const canonical = sigmaTagFor(tag.id);
+    if (ref.text !== canonical) out.push(tagFormat(ref, canonical));
     const entry = checkEntry(index, ref, tag.id, (id) => rewriteTag(lines, (tagCounts ??= countTagIds(rule)), ref, id), out);
     if (entry?.kind === 'technique' && index.isActive(entry)) techniques.push({ ref, technique: entry });
   }
   if (techniques.length === 0) return;
-  const insertAt = techniques.map((t) => t.ref).concat(tagRefs.filter((r) => readSigmaTag(r.text)?.kind === 'id')).sort(byPosition)[0];
+  const insertAt = techniques.map((t) => t.ref).concat(tagRefs.filter((r) => readSigmaTag(r.text, 'any')?.kind === 'id')).sort(byPosition)[0];
   for (const { ref, technique } of techniques) {
     if (technique.tactics.length === 0 || technique.tactics.some((t) => tactics.has(t))) continue;
     const names = technique.tactics.map((s) => index.tactic(s, technique.domain)?.name ?? s);
@@ -78,7 +79,7 @@ function countTagIds(rule: DetectionRule): ReadonlyMap<string, number> {
 }
 
 function tagId(ref: AttackReference): string | undefined {
-  const tag = readSigmaTag(ref.text);
+  const tag = readSigmaTag(ref.text, 'any');
   return tag?.kind === 'id' ? tag.id : undefined;
 }
 

@@ -1,45 +1,5 @@
-import { canonicalIdSpelling } from '../rules/refIds';
-
-// How ATT&CK IDs and tactics are written in each format, and their canonical spelling.
-// Pure text functions: whether the ID exists is the checks' business. canonicalIdSpelling
-// lives with the parsers' readers, which mark text it cannot read.
-
-export { canonicalIdSpelling };
-
-export type SigmaTag =
-  | { readonly kind: 'id'; readonly id: string; readonly canonical: string }
-  | { readonly kind: 'tactic'; readonly shortname: string }
-  /** ID-shaped but of a kind ATT&CK no longer has (`attack.ds0005`, old data sources). */
-  | { readonly kind: 'other' }
-  /** Starts like a technique ID but is none (`attack.t1059.0001`, `attack.t105`). */
-  | { readonly kind: 'bad-id' };
-
-/** Reads a Sigma `attack.*` tag; `canonical` is the tag as SigmaHQ writes it for IDs. */
-export function readSigmaTag(tag: string): SigmaTag | undefined {
-  const m = /^attack[._-](.+)$/i.exec(tag.trim());
-  if (!m) return undefined;
-  const rest = m[1].trim();
-  const id = canonicalIdSpelling(rest);
-  if (id && !id.startsWith('TA')) return { kind: 'id', id, canonical: sigmaTagFor(id) };
-  if (id) return { kind: 'id', id, canonical: `attack.${id.toLowerCase()}` };
-  if (/^t\d/i.test(rest)) return { kind: 'bad-id' };
-  if (/^[a-z]{1,3}\d+$/i.test(rest)) return { kind: 'other' };
-  return { kind: 'tactic', shortname: tacticShortnameOf(rest) };
-}
-
-export function sigmaTagFor(id: string): string {
-  return `attack.${id.toLowerCase()}`;
-}
-
-/** `Defense Evasion`, `DefenseEvasion`, `defense_evasion`, `Defense-Evasion` → `defense-evasion`. */
-export function tacticShortnameOf(text: string): string {
-  return text
-    .trim()
-    .replace(/([a-z])([A-Z])/g, '$1-$2')
-    .replace(/[\s_]+/g, '-')
-    .replace(/-+/g, '-')
-    .toLowerCase();
-}
+// How tactics are written in each format, and the distance between spellings. Pure text
+// functions; the ID spelling rules and the Sigma tag reader are src/attack/ids.ts.
 
 /** Microsoft Sentinel's spelling of a tactic: `Command and Control` → `CommandAndControl`. */
 export function sentinelTacticName(tacticName: string): string {

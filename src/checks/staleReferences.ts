@@ -2,7 +2,7 @@ import { AttackIndex } from '../attack/index';
 import { ParsedRuleFile, Span } from '../rules/types';
 import { finding, Finding, Fix } from './findings';
 import { checkRuleFile } from './referenceChecks';
-import { canonicalIdSpelling } from './spelling';
+import { normalizeId } from '../attack/ids';
 import { deprecationReplacements } from './suggestions';
 import { TextLines } from './textLines';
 
@@ -49,14 +49,14 @@ export function staleReferences(file: ParsedRuleFile, text: string, index: Attac
 /** A YARA-L item: a bare name, or an ID followed by a name (`T1003 - Credential Dumping`). */
 function splitItem(text: string): { id?: string; separator: string; name: string } {
   const m = /^([Tt]\d{4}(?:[./_-]\d{3})?)(\s*[-:–—]\s*|\s+)(.+)$/.exec(text);
-  if (m) return { id: canonicalIdSpelling(m[1]), separator: m[2], name: m[3].trim() };
+  if (m) return { id: normalizeId(m[1], 'any'), separator: m[2], name: m[3].trim() };
   return { separator: '', name: text };
 }
 
 /** The item rewritten to name `id`, in the item's own style. */
 function spellItem(index: AttackIndex, itemText: string, id: string): string {
   const item = splitItem(itemText);
-  if (canonicalIdSpelling(itemText)) return id;
+  if (normalizeId(itemText, 'any')) return id;
   if (item.id) return `${id}${item.separator}${index.fullName(id)}`;
   return index.fullName(id);
 }
@@ -68,7 +68,7 @@ function replacement(span: Span, newText: string, title: string, isPreferred: bo
 /** Revoked/deprecated YARA-L names: fixes that write the replacement as a name (the editor checks leave them empty). */
 function yaralFixes(index: AttackIndex, f: Finding): Finding {
   const ref = f.ref;
-  if (!ref || canonicalIdSpelling(ref.text) || !ref.id || (f.code !== 'attack-lens/revoked' && f.code !== 'attack-lens/deprecated')) return f;
+  if (!ref || normalizeId(ref.text, 'any') || !ref.id || (f.code !== 'attack-lens/revoked' && f.code !== 'attack-lens/deprecated')) return f;
   const entry = index.get(ref.id);
   if (!entry) return f;
   const targets = f.code === 'attack-lens/revoked' ? [index.replacementOf(entry.id)].filter((x): x is string => !!x) : deprecationReplacements(index, entry);
@@ -100,7 +100,7 @@ function yaralNames(file: ParsedRuleFile, text: string, index: AttackIndex): Sta
   let urls: Map<number, string[]> | undefined;
   for (const rule of file.rules) {
     for (const ref of rule.references) {
-      if (ref.kind !== 'technique' || ref.unreadable || canonicalIdSpelling(ref.text)) continue;
+      if (ref.kind !== 'technique' || ref.unreadable || normalizeId(ref.text, 'any')) continue;
       const item = splitItem(ref.text);
       if (item.id) {
         // `T1003 - Credential Dumping`: the ID decides; the name should be the ID's.

@@ -3,7 +3,7 @@ import { AttackIndex } from '../attack/index';
 import { DOMAINS, Domain } from '../attack/types';
 import { atomicsCsv, AtomicsIndex, atomicsJson, atomicsMarkdown, atomicTestCount, crossReferenceAtomics, parseAtomicsCsv, testsByTechnique } from '../coverage/atomics';
 import { parentOf } from '../attack/ids';
-import { csvRow } from '../coverage/csv';
+import { csvRow } from '../core/csv';
 import { CoverageModel } from '../coverage/model';
 import { navigatorLayer } from '../coverage/navigator';
 import { rankGaps } from '../coverage/priorities';

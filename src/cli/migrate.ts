@@ -3,7 +3,7 @@ import * as path from 'path';
 import { compileBundle } from '../attack/compile';
 import { AttackIndex } from '../attack/index';
 import { DOMAINS, Domain } from '../attack/types';
-import { migrationReport, renderMigrationText } from '../coverage/migrate';
+import { migrationReport, renderMigrationText } from '../checks/migrate';
 import { scanRuleFiles } from '../coverage/scan';
 import { readStixBundleFile } from '../node/bundles';
 import { malformedWarning } from '../attack/stix';

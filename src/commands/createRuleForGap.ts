@@ -4,11 +4,12 @@ import { AttackIndex } from '../attack/index';
 import { parentOf } from '../attack/ids';
 import { Technique } from '../attack/types';
 import { LensContext } from '../context';
-import { dominantFormat, ruleSkeleton, SkeletonFormat } from '../coverage/skeletons';
+import { dominantFormat, ruleSkeleton, SkeletonFormat } from '../rules/skeletons';
 import { ParsedRuleFile } from '../rules/types';
 import { ThreatProfileState } from '../state/threatProfile';
+import { fileExists } from '../workspace/fileExists';
 
-// "Create rule for this gap": a rule skeleton (src/coverage/skeletons.ts) in the format most of
+// "Create rule for this gap": a rule skeleton (src/rules/skeletons.ts) in the format most of
 // the workspace's rule files use, pre-tagged with the technique and its tactics, opened as an
 // UNTITLED editor whose path is already chosen: next to the existing rules of that format that
 // are closest to the technique (same technique family, then same tactic, then most rules).
@@ -76,14 +77,9 @@ export function folderForRule(files: readonly ParsedRuleFile[], format: Skeleton
   return best;
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  if (vscode.workspace.textDocuments.some((d) => d.uri.path === uri.path)) return true;
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
+/** Taken on disk or by an open (perhaps unsaved) editor. */
+async function taken(uri: vscode.Uri): Promise<boolean> {
+  return vscode.workspace.textDocuments.some((d) => d.uri.path === uri.path) || (await fileExists(uri));
 }
 
 /** `folder/name`, or `folder/name_2…` when taken on disk or by an open editor. */
@@ -92,7 +88,7 @@ async function freeUri(folder: vscode.Uri, fileName: string): Promise<vscode.Uri
   for (let n = 1; ; n++) {
     const name = n === 1 ? fileName : `${fileName.slice(0, dot)}_${n}${fileName.slice(dot)}`;
     const uri = vscode.Uri.joinPath(folder, name);
-    if (!(await exists(uri))) return uri;
+    if (!(await taken(uri))) return uri;
   }
 }
 

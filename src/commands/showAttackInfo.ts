@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { pickText } from '../outsideText';
+import { domainStats } from '../attack/domainStats';
 import { CompiledDomain } from '../attack/types';
 import { LensContext } from '../context';
 import type { AttackDataEvent } from '../data/attackDataEvents';
@@ -24,26 +25,22 @@ export interface AttackDataInfo {
   readonly events: readonly AttackDataEvent[];
 }
 
-function active<T extends { revoked: boolean; deprecated: boolean }>(xs: readonly T[]): number {
-  return xs.filter((x) => !x.revoked && !x.deprecated).length;
-}
-
 function domainInfo(d: CompiledDomain): DomainInfo {
-  const techniques = d.techniques.filter((t) => !t.revoked && !t.deprecated);
+  const s = domainStats(d);
   return {
     domain: d.domain,
     name: d.name,
     version: d.version,
     modified: d.modified,
     counts: {
-      tactics: active(d.tactics),
-      techniques: techniques.filter((t) => !t.isSubtechnique).length,
-      'sub-techniques': techniques.filter((t) => t.isSubtechnique).length,
-      groups: active(d.groups),
-      software: active(d.software),
-      campaigns: active(d.campaigns),
-      mitigations: active(d.mitigations),
-      'detection strategies': active(d.detectionStrategies),
+      tactics: s.tactics,
+      techniques: s.techniques,
+      'sub-techniques': s.subtechniques,
+      groups: s.groups,
+      software: s.software,
+      campaigns: s.campaigns,
+      mitigations: s.mitigations,
+      'detection strategies': s.detectionStrategies,
     },
   };
 }

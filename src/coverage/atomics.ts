@@ -1,5 +1,5 @@
 import { parentOf } from '../attack/ids';
-import { csvRow } from './csv';
+import { csvRow, parseCsv } from '../core/csv';
 import { CoverageModel } from './model';
 
 // Purple-team cross-reference with Atomic Red Team's index CSV (atomics/Indexes/index.csv:
@@ -34,48 +34,6 @@ export interface AtomicsIndex {
 }
 
 const REQUIRED = ['Tactic', 'Technique #', 'Test #', 'Test Name', 'Test GUID'] as const;
-
-/** Splits CSV text into records (RFC 4180: quoted fields with commas, doubled quotes, newlines). */
-export function parseCsv(text: string): { fields: string[]; line: number }[] {
-  const rows: { fields: string[]; line: number }[] = [];
-  let field = '';
-  let fields: string[] = [];
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const endRow = () => {
-    fields.push(field);
-    if (fields.length > 1 || fields[0] !== '') rows.push({ fields, line: rowLine });
-    fields = [];
-    field = '';
-  };
-  for (; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (c === '\n') line++;
-        field += c;
-      }
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      endRow();
-      line++;
-      rowLine = line;
-    } else field += c;
-  }
-  if (field !== '' || fields.length) endRow();
-  return rows;
-}
 
 /** Reads an Atomic Red Team index CSV. Throws only when the header lacks a required column. */
 export function parseAtomicsCsv(text: string): AtomicsIndex {

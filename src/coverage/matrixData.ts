@@ -1,7 +1,8 @@
 import { attackUrl } from '../attack/ids';
 import { Domain, Technique } from '../attack/types';
 import { CoverageModel, percentOf, RuleRef, TechniqueCoverage } from './model';
-import { topGaps as groupRankedGaps } from './report';
+import { gapStatus } from './gaps';
+import { groupRankedGaps } from './report';
 
 // The coverage matrix as plain, serialisable data: what the webview draws, what the HTML/SVG
 // exports render. One domain at a time; tactics are columns in matrix order, techniques are
@@ -197,9 +198,7 @@ function rankedGaps(model: CoverageModel, domain: Domain, options: MatrixOptions
     const out: MatrixGap[] = [];
     for (const g of options.gaps) {
       const c = model.forTechnique(g.id);
-      // The ranking decides what a gap is (a parent covered only through sub-techniques is a
-      // partial gap there); a technique with rules of its own never is.
-      if (!c || c.technique.domain !== domain || c.rules.length > 0) continue;
+      if (!c || c.technique.domain !== domain || !gapStatus(c)) continue;
       out.push({ id: c.technique.id, name: c.technique.name, tactics: tacticNames(c.technique), score: g.score, reason: g.reason ?? `score ${g.score}` });
       if (out.length >= limit) break;
     }

@@ -417,6 +417,7 @@ function smallSet(): { has(s: string): boolean; add(s: string): void } {
   };
 }
 
+/** The one rounding of coverage for every surface (tree, tooltips, header, reports, matrix, CLI): percent with one decimal, 0 when nothing is in scope. */
 export function percentOf(c: Count): number {
   return c.total === 0 ? 0 : Math.round((c.covered / c.total) * 1000) / 10;
 }

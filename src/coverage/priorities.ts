@@ -1,6 +1,7 @@
 import { AttackIndex } from '../attack/index';
 import { parentOf } from '../attack/ids';
 import { Actor, DataComponent, DetectionStrategy, Tactic, Technique } from '../attack/types';
+import { gapStatus, GapStatus } from './gaps';
 import { CoverageModel } from './model';
 import { prevalenceProfile, ThreatProfile, weights } from './profile';
 
@@ -14,8 +15,6 @@ import { prevalenceProfile, ThreatProfile, weights } from './profile';
 //   are covered. Its weight is weights(profile): max(own, its sub-techniques').
 // - Only techniques in the model's scope (active, selected domains and platforms) are ranked.
 // Order: weight (desc), uncovered before partial, fewer covered sub-techniques first, then ID.
-
-export type GapStatus = 'uncovered' | 'partial';
 
 export interface PriorityGap {
   readonly technique: Technique;
@@ -41,7 +40,7 @@ export interface PriorityRanking {
   readonly gaps: readonly PriorityGap[];
   /** In-scope techniques of interest (directly weighted by the profile). */
   readonly interest: number;
-  /** Of those, covered (a sub-technique with rules, a parent with direct rules). */
+  /** Of those, the ones that are not gaps (src/coverage/gaps.ts). */
   readonly covered: number;
   /** Profile technique IDs the index does not know. */
   readonly unknown: readonly string[];
@@ -82,14 +81,14 @@ export function rankGaps(model: CoverageModel, profile?: ThreatProfile, options:
     seen.add(technique.id);
     interest++;
     const c = model.forTechnique(technique.id)!;
-    if (c.rules.length > 0) {
+    const status = gapStatus(c);
+    if (!status) {
       covered++;
       continue;
     }
     const weight = Math.max(w.get(technique.id) ?? 0, w.get(raw) ?? 0);
     const subs = c.subtechniques;
     const subCovered = subs.filter((s) => s.covered).length;
-    const status: GapStatus = !technique.isSubtechnique && c.viaSubtechniques.length > 0 ? 'partial' : 'uncovered';
     const parent = technique.isSubtechnique ? parentOf(technique.id) : undefined;
     const actors = actorsFor(index, technique, used.source === 'prevalence' ? undefined : profileActors);
     gaps.push({

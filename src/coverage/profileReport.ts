@@ -1,7 +1,8 @@
 import { PriorityGap, PriorityRanking } from './priorities';
 import { describeProfile } from './profile';
-import { csvRow } from './csv';
+import { csvRow } from '../core/csv';
 import { mdCell } from './report';
+import { percentOf } from './model';
 
 // The threat profile's part of a coverage report (`attack-lens coverage --profile`): how much
 // of the profile is covered and its gaps, highest weight first, as the Priority gaps view ranks them.
@@ -19,7 +20,7 @@ export interface ProfileJson {
   readonly outOfScope: readonly string[];
 }
 
-const percent = (r: PriorityRanking) => (r.interest ? Math.round((r.covered / r.interest) * 1000) / 10 : 0);
+const percent = (r: PriorityRanking) => percentOf({ covered: r.covered, total: r.interest });
 
 const gapName = (g: PriorityGap) => g.technique.name;
 

@@ -1,6 +1,7 @@
 import { Domain, Technique } from '../attack/types';
 import { visibleText } from '../rules/unreadable';
-import { csvCell } from './csv';
+import { csvCell } from '../core/csv';
+import { gapStatus, GapStatus } from './gaps';
 import { CoverageModel, percentOf, TacticCoverage, TechniqueCoverage } from './model';
 
 // Coverage reports for people (markdown, the CLI's summary table) and machines (json, csv).
@@ -99,17 +100,21 @@ export function coveredTechniques(model: CoverageModel): TechniqueCoverage[] {
   return [...ids].sort().map((id) => model.forTechnique(id)).filter((c): c is TechniqueCoverage => !!c?.covered);
 }
 
-/** Uncovered in-scope techniques and sub-techniques, most-used by ATT&CK groups first. */
-export function topGaps(model: CoverageModel, limit: number): { technique: Technique; groups: number }[] {
-  const seen = new Map<string, Technique>();
+/** In-scope gaps (techniques and sub-techniques, src/coverage/gaps.ts), most-used by ATT&CK groups first. */
+export function groupRankedGaps(model: CoverageModel, limit: number): { technique: Technique; groups: number; status: GapStatus }[] {
+  const seen = new Map<string, { technique: Technique; status: GapStatus }>();
+  const take = (c: TechniqueCoverage) => {
+    const status = gapStatus(c);
+    if (status) seen.set(c.technique.id, { technique: c.technique, status });
+  };
   for (const t of model.tactics()) {
     for (const item of t.items) {
-      if (!item.covered) seen.set(item.technique.id, item.technique);
-      for (const s of item.subtechniques) if (!s.covered) seen.set(s.technique.id, s.technique);
+      take(item);
+      item.subtechniques.forEach(take);
     }
   }
   return [...seen.values()]
-    .map((technique) => ({ technique, groups: model.index.groupsUsing(technique.id).length }))
+    .map((g) => ({ ...g, groups: model.index.groupsUsing(g.technique.id).length }))
     .sort((a, b) => b.groups - a.groups || (a.technique.id < b.technique.id ? -1 : 1))
     .slice(0, limit);
 }
@@ -130,13 +135,12 @@ function markdownReport(model: CoverageModel, options: ReportOptions): string {
     const name = model.domains.length > 1 ? `${t.tactic.name} (${t.tactic.domain})` : t.tactic.name;
     out.push(`| ${mdCell(name)} | ${t.techniques.covered}/${t.techniques.total} | ${percentOf(t.techniques)} | ${t.subtechniques.covered}/${t.subtechniques.total} | ${percentOf(t.subtechniques)} |`);
   }
-  const gaps = topGaps(model, options.topGaps ?? 20);
+  const gaps = groupRankedGaps(model, options.topGaps ?? 20);
   if (gaps.length) {
-    out.push('', '## Top gaps', '', 'Uncovered techniques, ranked by the number of ATT&CK groups known to use them.', '');
-    out.push('| Technique | Name | Tactics | Groups |', '| --- | --- | --- | ---: |');
+    out.push('', '## Top gaps', '', 'Techniques without rules, and parents with rules for only some of their sub-techniques (partial), ranked by the number of ATT&CK groups known to use them.', '');
+    out.push('| Technique | Name | Tactics | Groups | Status |', '| --- | --- | --- | ---: | --- |');
     for (const g of gaps) {
-      const name = g.technique.parent ? `${model.index.get(g.technique.parent)?.name ?? g.technique.parent}: ${g.technique.name}` : g.technique.name;
-      out.push(`| ${g.technique.id} | ${mdCell(name)} | ${g.technique.tactics.join(', ')} | ${g.groups} |`);
+      out.push(`| ${g.technique.id} | ${mdCell(model.index.fullName(g.technique.id))} | ${g.technique.tactics.join(', ')} | ${g.groups} | ${g.status === 'partial' ? 'partial' : 'no rules'} |`);
     }
   }
   if (model.unknown.size) {

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { compileBundle } from '../attack/compile';
 import { readStixBundle } from '../attack/stix';
 import { AttackDataError, COMPILED_FORMAT, CompiledDomain, CompiledIndex, Domain, DOMAINS } from '../attack/types';
+import { compareVersions } from '../attack/versions';
 import { visibleText } from '../rules/unreadable';
 import { download, DownloadLimits, serverText } from './httpDownload';
 import { DigestTable, releaseFileName } from './releaseDigests';
@@ -52,22 +53,9 @@ export function isReleaseVersion(v: string): boolean {
   return /^\d+(\.\d+)*$/.test(v);
 }
 
-function parseVersion(v: string): number[] | undefined {
-  return isReleaseVersion(v) ? v.split('.').map(Number) : undefined;
-}
-
-function newer(a: number[], b: number[]): boolean {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
-  }
-  return false;
-}
-
 /** Whether stable release `version` comes before `than` ("17.1" before "18.1", "18.9" before "18.10"). */
 export function isOlderRelease(version: string, than: string): boolean {
-  const a = parseVersion(version);
-  const b = parseVersion(than);
-  return a !== undefined && b !== undefined && newer(b, a);
+  return isReleaseVersion(version) && isReleaseVersion(than) && compareVersions(version, than) < 0;
 }
 
 function domainOfCollection(c: { name?: unknown; versions?: unknown }): Domain | undefined {
@@ -94,11 +82,11 @@ export function latestReleases(indexText: string, base: string, source = 'index.
   for (const c of collections as { name?: unknown; versions?: unknown }[]) {
     const domain = c && typeof c === 'object' ? domainOfCollection(c) : undefined;
     if (!domain || !Array.isArray(c.versions)) continue;
-    let best: { version: string; parts: number[]; sha256?: string } | undefined;
+    let best: { version: string; sha256?: string } | undefined;
     for (const v of c.versions as { version?: unknown; sha256?: unknown }[]) {
-      const parts = typeof v?.version === 'string' ? parseVersion(v.version) : undefined;
-      if (!parts || (best && !newer(parts, best.parts))) continue;
-      best = { version: v.version as string, parts, sha256: typeof v.sha256 === 'string' ? v.sha256.toLowerCase() : undefined };
+      const version = typeof v?.version === 'string' && isReleaseVersion(v.version) ? v.version : undefined;
+      if (!version || (best && compareVersions(version, best.version) <= 0)) continue;
+      best = { version, sha256: typeof v.sha256 === 'string' ? v.sha256.toLowerCase() : undefined };
     }
     if (best) out.push({ domain, version: best.version, url: bundleUrl(base, domain, best.version), sha256: best.sha256 });
   }

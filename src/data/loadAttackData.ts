@@ -4,6 +4,8 @@ import { AttackIndex } from '../attack/index';
 import { malformedWarning, readStixBundle, StixBundle } from '../attack/stix';
 import { AttackDataError, COMPILED_FORMAT, DOMAINS } from '../attack/types';
 import type { SettingPath } from '../config';
+import { newestPerDomain } from '../attack/versions';
+import { fileExists } from '../workspace/fileExists';
 import { settingUri } from '../workspace/settingPath';
 import { DataFileRefusal, MAX_DATA_FILE_BYTES, readDataText } from '../workspace/readDataFile';
 
@@ -36,28 +38,19 @@ async function readText(uri: vscode.Uri): Promise<string> {
   }
 }
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Compiles user bundles; any unreadable or foreign bundle is an AttackDataError naming it. A bundle
  * read without its malformed objects is used, and `onWarning` hears how many were left out.
  */
 export async function compileBundleUris(uris: readonly vscode.Uri[], onWarning?: (message: string) => void): Promise<AttackIndex> {
-  const newest = new Map<string, StixBundle>();
+  const bundles: StixBundle[] = [];
   for (const uri of uris) {
     const bundle = readStixBundle(await readText(uri), uri.fsPath || uri.toString());
     const warning = malformedWarning(bundle);
     if (warning) onWarning?.(`ATT&CK Lens read attackLens.stixBundles without some objects: ${warning}`);
-    const prev = newest.get(bundle.domain);
-    if (!prev || Number.parseFloat(bundle.version) >= Number.parseFloat(prev.version)) newest.set(bundle.domain, bundle);
+    bundles.push(bundle);
   }
+  const newest = newestPerDomain(bundles);
   const domains = DOMAINS.filter((d) => newest.has(d)).map((d) => compileBundle(newest.get(d)!));
   return AttackIndex.fromCompiled({ format: COMPILED_FORMAT, domains });
 }
@@ -100,7 +93,7 @@ export async function loadAttackData(
     }
   }
   const cached = cachedIndexUri(globalStorage);
-  if (await exists(cached)) {
+  if (await fileExists(cached)) {
     try {
       return { index: AttackIndex.fromJson(await readText(cached), cached.fsPath), source: 'downloaded data (ATT&CK Lens: Update ATT&CK data)' };
     } catch (e) {

@@ -62,6 +62,7 @@ const SLOT_KINDS: Readonly<Record<SlotKind, readonly EntryKind[]>> = {
   'yaral-tactic': ['tactic'],
   'yaral-technique': ['technique'],
   'yaral-technique-id': ['technique'],
+  'yaral-mixed': ['tactic', 'technique', 'group', 'software'],
   'generic-id': ['technique', 'tactic', 'group', 'software', 'campaign', 'mitigation'],
 };
 
@@ -173,7 +174,7 @@ function tacticStarts(t: Tactic, query: string): boolean {
 function matchedName(index: AttackIndex, e: AttackEntry, query: string): string {
   const q = query.toLowerCase();
   const names = [e.name, ...('aliases' in e ? e.aliases : [])];
-  if (e.kind === 'technique' && e.parent) names.push(`${index.get(e.parent)?.name ?? ''}: ${e.name}`);
+  if (e.kind === 'technique' && e.parent) names.push(index.fullName(e.id));
   return names.find((n) => n.toLowerCase().startsWith(q)) ?? names.find((n) => n.toLowerCase().includes(q)) ?? e.name;
 }
 
@@ -191,6 +192,8 @@ export function spell(index: AttackIndex, slot: SlotKind, e: AttackEntry, query:
       return e.name;
     case 'yaral-tactic':
       return byId ? e.id : e.name;
+    case 'yaral-mixed':
+      return e.kind === 'tactic' && !byId ? e.name : e.id;
     case 'yaral-technique':
       return byId ? e.id : index.fullName(e.id);
     default:

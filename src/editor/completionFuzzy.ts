@@ -1,6 +1,6 @@
 import Fuse from 'fuse.js';
 import { AttackIndex } from '../attack/index';
-import { FUZZY_OPTIONS, fuzzyQuery, searchQuery } from '../attack/search';
+import { FUZZY_OPTIONS, fuzzyQuery, fuzzyRank, SearchDocument, searchDocument, searchQuery } from '../attack/search';
 import { AttackEntry, EntryKind } from '../attack/types';
 
 // Fuzzy name/alias matching for completion, within the per-keystroke budget. fuse.js over the
@@ -11,11 +11,7 @@ import { AttackEntry, EntryKind } from '../attack/types';
 // and ranking on the few documents left. fuse.js scores each document on its own, so the
 // ranking is the one the full search would give.
 
-interface Doc {
-  readonly entry: AttackEntry;
-  readonly name: string;
-  readonly fullName: string;
-  readonly aliases: readonly string[];
+interface Doc extends SearchDocument {
   /** Name, aliases, full name, ID and tactic shortname: what VS Code's filter sees ... */
   readonly text: string;
   /** ... and lowercase. */
@@ -28,8 +24,6 @@ export interface FuzzyHit {
 }
 
 const KINDS: readonly EntryKind[] = ['technique', 'tactic', 'group', 'software', 'campaign', 'mitigation'];
-// As AttackSearch: ties between kinds go to what rules are tagged with most.
-const KIND_PENALTY: Partial<Record<EntryKind, number>> = { technique: 0, tactic: 0.01, group: 0.02, campaign: 0.03, software: 0.04, mitigation: 0.05 };
 
 const docsByIndex = new WeakMap<AttackIndex, readonly Doc[]>();
 
@@ -39,12 +33,11 @@ function documents(index: AttackIndex): readonly Doc[] {
   const out: Doc[] = [];
   for (const e of index.entries()) {
     if (!KINDS.includes(e.kind) || !index.isActive(e)) continue;
-    // As AttackSearch (a parent's full name is its name), so fuse.js scores documents alike.
-    const fullName = index.fullName(e.id);
-    const aliases = 'aliases' in e ? e.aliases.filter((a) => a !== e.name) : [];
+    // AttackSearch's documents, so fuse.js scores them alike.
+    const doc = searchDocument(index, e);
     const shortname = e.kind === 'tactic' ? e.shortname : '';
-    const text = [e.name, ...aliases, fullName, e.id, shortname].join(' ');
-    out.push({ entry: e, name: e.name, fullName, aliases, text, haystack: text.toLowerCase() });
+    const text = [e.name, ...doc.aliases, doc.fullName, e.id, shortname].join(' ');
+    out.push({ ...doc, text, haystack: text.toLowerCase() });
   }
   docsByIndex.set(index, (docs = out));
   return docs;
@@ -72,13 +65,6 @@ function mayShow(pattern: string, doc: Doc): boolean {
   return i === pattern.length;
 }
 
-function startsWord(doc: Doc, q: string): boolean {
-  return [doc.name, ...doc.aliases].some((n) => {
-    const l = n.toLowerCase();
-    return l.startsWith(q) || l.includes(' ' + q);
-  });
-}
-
 /** Active entries the query matches fuzzily by name, alias or full name, best first. */
 export function fuzzyEntries(index: AttackIndex, query: string, accepts: (e: AttackEntry) => boolean, limit: number): FuzzyHit[] {
   const cut = searchQuery(query);
@@ -91,7 +77,7 @@ export function fuzzyEntries(index: AttackIndex, query: string, accepts: (e: Att
   const exact = new Set(index.byExactName(cut).map((e) => e.id));
   return fuse
     .search(fuzzyQuery(cut), { limit: limit * 3 })
-    .map((r) => ({ entry: r.item.entry, score: exact.has(r.item.entry.id) ? 0 : (r.score ?? 1) * (startsWord(r.item, q) ? 0.5 : 1) + (KIND_PENALTY[r.item.entry.kind] ?? 0.06) }))
+    .map((r) => ({ entry: r.item.entry, score: exact.has(r.item.entry.id) ? 0 : fuzzyRank(r.item, r.score, q) }))
     .sort((a, b) => a.score - b.score)
     .slice(0, limit);
 }

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { compileBundle } from '../attack/compile';
 import { malformedWarning, readStixBundle, StixBundle } from '../attack/stix';
 import { AttackDataError, COMPILED_FORMAT, CompiledDomain, CompiledIndex, DOMAINS } from '../attack/types';
+import { newestPerDomain } from '../attack/versions';
 import { describeFsError, MAX_BUNDLE_BYTES, readRegularFile, specialFileKind } from './readRegularFile';
 
 // Node-only helpers for finding and compiling STIX bundles on disk: used by the build,
@@ -41,25 +42,13 @@ export function readStixBundleFile(file: string): StixBundle {
   return readStixBundle(read.bytes.toString('utf8'), file);
 }
 
-/** Compares ATT&CK versions numerically ("9.0" < "18.1"); "unknown" sorts first. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = Number.isFinite(pa[i]) ? pa[i] : -1;
-    const y = Number.isFinite(pb[i]) ? pb[i] : -1;
-    if (x !== y) return x - y;
-  }
-  return 0;
-}
-
 /**
  * Compiles the newest bundle per domain among the given files. Files that are not ATT&CK
  * bundles are reported through onSkip and left out; it throws only when nothing usable remains,
  * and then says why in one message (the skips are not reported separately).
  */
 export function compileNewestPerDomain(files: readonly string[], onSkip?: (file: string, why: string) => void, onWarning?: (message: string) => void): CompiledIndex {
-  const newest = new Map<string, StixBundle>();
+  const bundles: StixBundle[] = [];
   const skips: [string, AttackDataError][] = [];
   const warnings: string[] = [];
   for (const file of files) {
@@ -75,9 +64,9 @@ export function compileNewestPerDomain(files: readonly string[], onSkip?: (file:
     }
     const warning = malformedWarning(bundle);
     if (warning) warnings.push(warning);
-    const prev = newest.get(bundle.domain);
-    if (!prev || compareVersions(bundle.version, prev.version) > 0) newest.set(bundle.domain, bundle);
+    bundles.push(bundle);
   }
+  const newest = newestPerDomain(bundles);
   if (newest.size === 0) {
     if (files.length === 1 && skips.length === 1) throw skips[0][1];
     throw new AttackDataError(`no ATT&CK STIX bundle among ${files.length} file(s)${skips.length ? ` (first: ${skips[0][1].message})` : ''}`);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { SkippedFile } from '../coverage/model';
-import { decodeRuleText } from '../coverage/scan';
+import { decodeRuleText } from '../rules/decodeRuleText';
 import { MAX_RULE_FILE_BYTES } from '../rules/fileSize';
 import { readRegularFile, specialFileKind } from './readRegularFile';
 

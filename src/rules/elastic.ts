@@ -1,6 +1,7 @@
 import type * as SmolToml from 'smol-toml' with { 'resolution-mode': 'import' };
 import { AttackIndex } from '../attack/index';
-import { lenientId, tacticId } from './refIds';
+import { normalizeId } from '../attack/ids';
+import { tacticId } from './refIds';
 import { FileLimits, MAX_TOML_ENTRIES_PER_FILE } from './limits';
 import { baseName, inDeprecatedFolder, LineMap, problemAt } from './text';
 import { scanToml, TomlHeader, TomlLine, TomlString } from './tomlScan';
@@ -53,7 +54,7 @@ function withoutLongStrings(text: string, strings: readonly TomlLine[]): string 
   return parts.join('');
 }
 
-interface Slot {
+interface ThreatTable {
   id?: TomlString;
   name?: TomlString;
   reference?: TomlString;
@@ -61,8 +62,8 @@ interface Slot {
 
 interface ThreatBlock {
   framework?: string;
-  tactic?: Slot;
-  techniques: { slot: Slot; subs: Slot[] }[];
+  tactic?: ThreatTable;
+  techniques: { slot: ThreatTable; subs: ThreatTable[] }[];
 }
 
 export function parseElastic(text: string, path: string, index: AttackIndex | undefined, lines: LineMap, limits: FileLimits): ParsedRuleFile {
@@ -128,12 +129,12 @@ function stringOf(v: unknown): string | undefined {
 function threatBlocks(strings: readonly TomlLine[]): ThreatBlock[] {
   const blocks: ThreatBlock[] = [];
   let lastSerial = -1;
-  let slot: Slot | undefined;
+  let slot: ThreatTable | undefined;
   for (const s of strings) {
     if (!s.table.startsWith('rule.threat')) continue;
     if (s.tableSerial !== lastSerial) {
       lastSerial = s.tableSerial;
-      slot = openSlot(blocks, s.table);
+      slot = openTable(blocks, s.table);
     }
     if (s.table === 'rule.threat') {
       if (s.key === 'framework') current(blocks).framework = s.value.text;
@@ -149,8 +150,8 @@ function current(blocks: ThreatBlock[]): ThreatBlock {
   return blocks[blocks.length - 1];
 }
 
-/** The slot a new table header opens; `[[rule.threat]]` itself starts a new block. */
-function openSlot(blocks: ThreatBlock[], table: string): Slot | undefined {
+/** The table a new header opens; `[[rule.threat]]` itself starts a new block. */
+function openTable(blocks: ThreatBlock[], table: string): ThreatTable | undefined {
   switch (table) {
     case 'rule.threat':
       blocks.push({ techniques: [] });
@@ -160,14 +161,14 @@ function openSlot(blocks: ThreatBlock[], table: string): Slot | undefined {
       return (b.tactic = b.tactic ?? {});
     }
     case 'rule.threat.technique': {
-      const slot: Slot = {};
+      const slot: ThreatTable = {};
       current(blocks).techniques.push({ slot, subs: [] });
       return slot;
     }
     case 'rule.threat.technique.subtechnique': {
       const b = current(blocks);
       if (b.techniques.length === 0) b.techniques.push({ slot: {}, subs: [] });
-      const slot: Slot = {};
+      const slot: ThreatTable = {};
       b.techniques[b.techniques.length - 1].subs.push(slot);
       return slot;
     }
@@ -202,7 +203,7 @@ function inlineThreatBlocks(threat: unknown, text: string): ThreatBlock[] | unde
     }
     return undefined;
   };
-  const slotOf = (v: unknown): Slot => {
+  const tableOf = (v: unknown): ThreatTable => {
     const r = record(v);
     return r ? { id: locate(r.id), name: locate(r.name), reference: locate(r.reference) } : {};
   };
@@ -211,8 +212,8 @@ function inlineThreatBlocks(threat: unknown, text: string): ThreatBlock[] | unde
     const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
     return {
       framework: typeof r.framework === 'string' ? r.framework : undefined,
-      techniques: list(r.technique).map((t) => ({ slot: slotOf(t), subs: list(record(t)?.subtechnique).map(slotOf) })),
-      tactic: r.tactic === undefined ? undefined : slotOf(r.tactic),
+      techniques: list(r.technique).map((t) => ({ slot: tableOf(t), subs: list(record(t)?.subtechnique).map(tableOf) })),
+      tactic: r.tactic === undefined ? undefined : tableOf(r.tactic),
     };
   });
   return blocks.some(hasIds) ? blocks : undefined;
@@ -221,7 +222,7 @@ function inlineThreatBlocks(threat: unknown, text: string): ThreatBlock[] | unde
 function threatReferences(blocks: readonly ThreatBlock[], index: AttackIndex | undefined, lines: LineMap, limits: FileLimits): AttackReference[] {
   const refs: AttackReference[] = [];
   const take = (s: TomlString) => limits.reference(s.start, s.end);
-  const ctx = (slot: Slot) => ({
+  const ctx = (slot: ThreatTable) => ({
     ...(slot.name ? { name: { text: slot.name.text, span: lines.span(slot.name.start, slot.name.end) } } : {}),
     ...(slot.reference ? { reference: { text: slot.reference.text, span: lines.span(slot.reference.start, slot.reference.end) } } : {}),
   });
@@ -234,12 +235,12 @@ function threatReferences(blocks: readonly ThreatBlock[], index: AttackIndex | u
       refs.push(reference(block.tactic.id, 'tactic', tactic, 'threat.tactic.id', lines, ctx(block.tactic)));
     }
     for (const t of block.techniques) {
-      const parentId = t.slot.id ? lenientId(t.slot.id.text) : undefined;
+      const parentId = t.slot.id ? normalizeId(t.slot.id.text, 'lenient') : undefined;
       if (t.slot.id && take(t.slot.id)) refs.push(reference(t.slot.id, 'technique', parentId, 'threat.technique.id', lines, { ...ctx(t.slot), ...(tactic ? { tacticId: tactic } : {}) }));
       for (const sub of t.subs) {
         if (!sub.id || !take(sub.id)) continue;
         const context = { ...ctx(sub), ...(tactic ? { tacticId: tactic } : {}), ...(parentId ? { parentTechniqueId: parentId } : {}) };
-        refs.push(reference(sub.id, 'technique', lenientId(sub.id.text), 'threat.technique.subtechnique.id', lines, context));
+        refs.push(reference(sub.id, 'technique', normalizeId(sub.id.text, 'lenient'), 'threat.technique.subtechnique.id', lines, context));
       }
     }
   }

@@ -1,6 +1,6 @@
 import { AttackIndex } from '../attack/index';
-import { ID_IN_TEXT } from '../attack/ids';
-import { kindOfReference, lenientId, tacticId } from './refIds';
+import { ID_IN_TEXT, normalizeId } from '../attack/ids';
+import { kindOfReference, tacticId } from './refIds';
 import { baseName, inDeprecatedFolder, LineMap } from './text';
 import { AttackReference, ParsedRuleFile, RuleProblem } from './types';
 import { repairedMark, repairReferenceText } from './unreadable';
@@ -24,7 +24,7 @@ export function parseGeneric(text: string, path: string, index: AttackIndex | un
     // A pattern with a capture group names the ID inside a larger match.
     const found = m[1] ?? m[0];
     const at = matchIndex + Math.max(0, m[0].indexOf(found));
-    const id = lenientId(found);
+    const id = normalizeId(found, 'lenient');
     const kind = id ? kindOfReference(id) : undefined;
     if (!id || !kind) continue;
     if (!limits.reference(at, at + found.length)) break;
@@ -72,7 +72,7 @@ function disguisedIds(text: string, pattern: RegExp, lines: LineMap): AttackRefe
     pattern.lastIndex = 0;
     const m = pattern.exec(repair.text);
     const found = m ? m[1] ?? m[0] : undefined;
-    const id = found ? lenientId(found) : undefined;
+    const id = found ? normalizeId(found, 'lenient') : undefined;
     const kind = id ? kindOfReference(id) : undefined;
     if (!id || !kind || found !== repair.text) continue;
     const at = w.index;

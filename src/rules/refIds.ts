@@ -1,43 +1,20 @@
 import { AttackIndex } from '../attack/index';
-import { normalizeId } from '../attack/ids';
+import { kindOfId, normalizeId, readSigmaTag } from '../attack/ids';
 import { ReferenceKind } from './types';
 
-// Reading ATT&CK IDs the way rule authors spell them, shared by the format parsers.
+// ATT&CK IDs as the format parsers count them; the spelling rules are src/attack/ids.ts.
 
-/** `T1059.001`, `t1059.001`, `T1059/001`, `t1059_001` → `T1059.001`; other ID kinds upper-cased. */
-export function lenientId(text: string): string | undefined {
-  const s = text.trim();
-  const technique = /^t(\d{4})(?:[./_-](\d{3}))?$/i.exec(s);
-  if (technique) return technique[2] ? `T${technique[1]}.${technique[2]}` : `T${technique[1]}`;
-  return normalizeId(s);
-}
+const REFERENCE_KINDS: ReadonlySet<string> = new Set<ReferenceKind>(['technique', 'tactic', 'group', 'software', 'campaign', 'mitigation']);
 
-/**
- * The canonical ID for ID-like text people write: `T1059.1`, `t1059`, `T1059-001`, `T1059/001`,
- * `ta0002`, `g0016`. Undefined when the text is not ID-like at all.
- */
-export function canonicalIdSpelling(text: string): string | undefined {
-  const s = text.trim();
-  const technique = /^t(\d{4})(?:[.\-_/ ]?(\d{1,3}))?$/i.exec(s);
-  if (technique) return technique[2] ? `T${technique[1]}.${technique[2].padStart(3, '0')}` : `T${technique[1]}`;
-  const other = /^(ta|g|s|c|m|det|an|dc)(\d{4})$/i.exec(s);
-  if (other) return `${other[1].toUpperCase()}${other[2]}`;
-  return normalizeId(s);
-}
-
+/** The kind of reference an ID makes in a rule; undefined for kinds rules do not name (detection strategies, analytics, data components). */
 export function kindOfReference(id: string): ReferenceKind | undefined {
-  if (/^T\d/.test(id)) return 'technique';
-  if (id.startsWith('TA')) return 'tactic';
-  if (id.startsWith('G')) return 'group';
-  if (id.startsWith('S')) return 'software';
-  if (id.startsWith('C')) return 'campaign';
-  if (id.startsWith('M')) return 'mitigation';
-  return undefined;
+  const kind = kindOfId(id);
+  return kind && REFERENCE_KINDS.has(kind) ? (kind as ReferenceKind) : undefined;
 }
 
 /** A tactic's TA ID from a shortname, display name or Sentinel spelling; undefined without an index. */
 export function tacticId(text: string, index: AttackIndex | undefined): string | undefined {
-  const byId = lenientId(text);
+  const byId = normalizeId(text, 'lenient');
   if (byId?.startsWith('TA')) return byId;
   return index?.tactic(text)?.id;
 }
@@ -48,23 +25,22 @@ export interface SigmaTagReading {
 }
 
 /**
- * What a Sigma `attack.*` tag names: `attack.t1059.001` a technique, `attack.g0016` a group,
- * `attack.s0154` software, `attack.execution` a tactic (by shortname). Undefined for tags
- * outside ATT&CK (`cve.*`, `car.*`, `detection.*`) and for ID-shaped tags of kinds ATT&CK
- * no longer has (`attack.ds0005`).
+ * The reference a Sigma `attack.*` tag makes: `attack.t1059.001` a technique, `attack.g0016` a
+ * group, `attack.s0154` software, `attack.execution` a tactic (by shortname), `attack.t105` a
+ * technique without an ID. Undefined for tags outside ATT&CK and for kinds ATT&CK no longer has.
  */
-export function readSigmaTag(tag: string, index: AttackIndex | undefined): SigmaTagReading | undefined {
-  const m = /^attack\.(.+)$/i.exec(tag.trim());
-  if (!m) return undefined;
-  const rest = m[1].trim();
-  const id = lenientId(rest);
-  if (id) {
-    const kind = kindOfReference(id);
-    return kind ? { kind, id } : undefined;
+export function sigmaTagReference(tag: string, index: AttackIndex | undefined): SigmaTagReading | undefined {
+  const read = readSigmaTag(tag, 'lenient');
+  switch (read?.kind) {
+    case 'id': {
+      const kind = kindOfReference(read.id);
+      return kind ? { kind, id: read.id } : undefined;
+    }
+    case 'bad-id':
+      return { kind: 'technique' };
+    case 'tactic':
+      return { kind: 'tactic', id: index?.tactic(read.shortname)?.id };
+    default:
+      return undefined;
   }
-  if (/^[a-z]{1,3}\d+(?:[._/-]\d+)?$/i.test(rest)) {
-    return /^t\d/i.test(rest) ? { kind: 'technique' } : undefined;
-  }
-  if (!/^[a-z][a-z _-]*$/i.test(rest)) return undefined;
-  return { kind: 'tactic', id: tacticId(rest, index) };
 }

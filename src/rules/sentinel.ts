@@ -5,11 +5,13 @@ import { FileLimits } from './limits';
 import { baseName, inDeprecatedFolder, LineMap } from './text';
 import { AttackReference, DetectionRule, ParsedRuleFile } from './types';
 import { unreadableName } from './unreadable';
+import { fieldNode, YAML_FIELDS } from './yamlFields';
 import { nonTextReferences } from './yamlRefs';
 import { get, keyNode, parseYaml, scalars, str, YNode } from './yamlTree';
 
 // Microsoft Sentinel analytics rules (Azure/Azure-Sentinel `Detections/**.yaml`): tactics by
-// name (`DefenseEvasion`), techniques by ID in `relevantTechniques` (and `subTechniques`).
+// name (`DefenseEvasion`), techniques by ID in `relevantTechniques` (and `subTechniques`); the
+// keys are src/rules/yamlFields.ts.
 
 export function parseSentinel(text: string, path: string, index: AttackIndex | undefined, lines: LineMap, limits: FileLimits): ParsedRuleFile {
   const yaml = parseYaml(text, lines, limits);
@@ -26,11 +28,9 @@ export function parseSentinel(text: string, path: string, index: AttackIndex | u
     const nameValue = get(root, 'name');
     const start = nameKey?.start ?? root.start;
     const end = nameValue?.kind === 'scalar' && nameValue.end >= 0 ? nameValue.end : start;
-    const references: AttackReference[] = [
-      ...tacticReferences(get(root, 'tactics'), ruleIndex, index, lines, limits),
-      ...idReferences(get(root, 'relevantTechniques'), 'relevantTechniques', ruleIndex, index, lines, limits),
-      ...idReferences(get(root, 'subTechniques'), 'subTechniques', ruleIndex, index, lines, limits),
-    ];
+    const references: AttackReference[] = YAML_FIELDS.sentinel.flatMap((f) =>
+      f.holds === 'tactic' ? tacticReferences(fieldNode(root, f), ruleIndex, index, lines, limits) : idReferences(fieldNode(root, f), f.path.join('.'), ruleIndex, index, lines, limits),
+    );
     rules.push({
       index: ruleIndex,
       id: str(get(root, 'id')),

@@ -1,11 +1,13 @@
 import { AttackIndex } from '../attack/index';
-import { kindOfReference, lenientId, readSigmaTag } from './refIds';
+import { normalizeId } from '../attack/ids';
+import { kindOfReference, sigmaTagReference } from './refIds';
 import { FileLimits } from './limits';
 import { baseName, inDeprecatedFolder, LineMap } from './text';
 import { AttackReference, DetectionRule, ParsedRuleFile, ReferenceKind, Unreadable } from './types';
 import { repairedMark, repairReferenceText } from './unreadable';
 import { nonTextReference } from './yamlRefs';
 import { get, keyNode, parseYaml, str, YNode } from './yamlTree';
+import { fieldNode, YAML_FIELDS } from './yamlFields';
 
 // Sigma rules (https://sigmahq.io): one rule per YAML document, correlation rules included.
 // ATT&CK lives in `tags:` as `attack.t1059.001`, `attack.execution`, `attack.g0016`, `attack.s0154`.
@@ -38,7 +40,7 @@ export function parseSigma(text: string, path: string, index: AttackIndex | unde
       deprecated: inDeprecated || status?.toLowerCase() === 'deprecated',
       span: lines.span(start, end),
       platforms: logsourcePlatforms(get(root, 'logsource')),
-      references: tagReferences(get(root, 'tags'), ruleIndex, index, lines, limits),
+      references: YAML_FIELDS.sigma.flatMap((f) => tagReferences(fieldNode(root, f), ruleIndex, index, lines, limits)),
     });
   }
   return { path, format: 'sigma', rules, problems: [] };
@@ -64,7 +66,7 @@ function tagReferences(tags: YNode | undefined, ruleIndex: number, index: Attack
       continue;
     }
     if (str(tag) === undefined) continue;
-    const reading = readSigmaTag(tag.value, index);
+    const reading = sigmaTagReference(tag.value, index);
     const unreadable = reading ? undefined : unreadableSigmaTag(tag.value, index);
     if (!reading && !unreadable) continue;
     if (!limits.reference(tag.start, tag.end)) break;
@@ -92,7 +94,7 @@ function unreadableSigmaTag(tag: string, index: AttackIndex | undefined): { kind
   const repair = repairReferenceText(tag);
   const text = repair?.text ?? tag.trim();
   if (/^attack[._-]/i.test(text)) {
-    const reading = repair ? readSigmaTag(text, index) : undefined;
+    const reading = repair ? sigmaTagReference(text, index) : undefined;
     if (repair && reading) {
       const canonical = reading.id && reading.kind !== 'tactic' ? `attack.${reading.id.toLowerCase()}` : text;
       return { kind: reading.kind, mark: repairedMark(repair, canonical) };
@@ -100,7 +102,7 @@ function unreadableSigmaTag(tag: string, index: AttackIndex | undefined): { kind
     if (/^attack[._-][a-z]{1,3}\d+$/i.test(text)) return undefined;
     return { kind: /^attack[._-]t\d/i.test(text) ? 'technique' : 'tactic', mark: { reason: 'it is not an ATT&CK technique, tactic, group or software tag' } };
   }
-  const id = lenientId(text);
+  const id = normalizeId(text, 'lenient');
   const kind = id ? kindOfReference(id) : undefined;
   if (!id || !kind) return undefined;
   return { kind, mark: { reason: 'Sigma ATT&CK tags start with "attack."', repaired: `attack.${id.toLowerCase()}`, certain: true } };

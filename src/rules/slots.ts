@@ -2,6 +2,7 @@ import { LineSource, linesOf, MAX_SCAN_LINES, MAX_SLOT_LINE, rightTrimmedEnd, sp
 import { elasticSlotAt } from './slotsToml';
 import { sigmaSlotAt, splunkSlotAt, sentinelSlotAt } from './slotsYaml';
 import { Position, RuleFormat, Span } from './types';
+import { YaralMetaContent, yaralMetaContent } from './yaralMeta';
 
 export { LineSource, linesOf } from './slotText';
 
@@ -24,6 +25,7 @@ export type SlotKind =
   | 'yaral-tactic'
   | 'yaral-technique'
   | 'yaral-technique-id'
+  | 'yaral-mixed'
   | 'generic-id';
 
 /** A `key = value` line of an Elastic threat block. */
@@ -97,16 +99,11 @@ export function slotAt(source: LineSource | string, position: Position, format: 
 }
 
 const YARAL_SECTION = /^\s*(meta|events|match|outcome|condition|options)\s*:/;
-const YARAL_FIELDS: Readonly<Record<string, SlotKind>> = {
-  mitre_attack_tactic: 'yaral-tactic',
-  mitre_attack_tactics: 'yaral-tactic',
-  mitre_attack_technique: 'yaral-technique',
-  mitre_attack_techniques: 'yaral-technique',
-  mitre_attack_technique_id: 'yaral-technique-id',
-  mitre_attack_technique_ids: 'yaral-technique-id',
-  mitre_attack_subtechnique: 'yaral-technique-id',
-  mitre_attack_subtechnique_id: 'yaral-technique-id',
-  mitre_attack_id: 'yaral-technique-id',
+const YARAL_SLOTS: Readonly<Record<YaralMetaContent, SlotKind>> = {
+  tactic: 'yaral-tactic',
+  technique: 'yaral-technique',
+  'technique-id': 'yaral-technique-id',
+  mixed: 'yaral-mixed',
 };
 
 /** YARA-L `meta:` values: `mitre_attack_technique = "T1059, T10|"` (comma-separated lists allowed). */
@@ -114,8 +111,8 @@ function yaralSlotAt(lines: LineSource, position: Position): Slot | undefined {
   const text = lines.lineAt(position.line);
   const m = /^(\s*)([A-Za-z_][A-Za-z0-9_]*)(\s*=\s*)/.exec(text);
   if (!m) return undefined;
-  const field = m[2].toLowerCase();
-  const slot = Object.hasOwn(YARAL_FIELDS, field) ? YARAL_FIELDS[field] : undefined;
+  const content = yaralMetaContent(m[2]);
+  const slot = content && YARAL_SLOTS[content];
   if (!slot || !inYaralMeta(lines, position.line)) return undefined;
   const valueStart = m[0].length;
   const cursor = position.character;

@@ -1,6 +1,8 @@
+import { readSigmaTag } from '../attack/ids';
 import type { Slot, SlotKind } from './slots';
 import { LineSource, MAX_SCAN_LINES, MAX_SLOT_LINE, rightTrimmedEnd, spanOf } from './slotText';
 import { Position, RuleFormat } from './types';
+import { yamlFieldAt } from './yamlFields';
 
 // Slots in YAML rules read line by line: a block sequence item (`- value`) or a flow sequence
 // element (`key: [a, b]`) and the chain of parent keys above it, found by indentation.
@@ -164,31 +166,29 @@ function yamlSlot(format: RuleFormat, kind: SlotKind, found: Located, extra: Par
 
 export function sigmaSlotAt(lines: LineSource, position: Position): Slot | undefined {
   const found = locateSequenceValue(lines, position);
-  if (!found || found.path.length !== 1 || found.path[0] !== 'tags') return undefined;
+  if (!found || !yamlFieldAt('sigma', found.path)) return undefined;
   return yamlSlot('sigma', 'sigma-tag', found, { ruleTactics: sigmaTagTactics(lines, found.keyLine) });
 }
 
 export function splunkSlotAt(lines: LineSource, position: Position): Slot | undefined {
   const found = locateSequenceValue(lines, position);
-  const p = found?.path ?? [];
-  if (!found || p.length !== 2 || p[0] !== 'tags' || p[1] !== 'mitre_attack_id') return undefined;
+  if (!found || !yamlFieldAt('splunk', found.path)) return undefined;
   return yamlSlot('splunk', 'splunk-technique', found);
 }
 
 export function sentinelSlotAt(lines: LineSource, position: Position): Slot | undefined {
   const found = locateSequenceValue(lines, position);
-  if (!found || found.path.length !== 1) return undefined;
-  if (found.path[0] === 'tactics') return yamlSlot('sentinel', 'sentinel-tactic', found);
-  if (found.path[0] === 'relevantTechniques') return yamlSlot('sentinel', 'sentinel-technique', found);
-  return undefined;
+  const field = found && yamlFieldAt('sentinel', found.path);
+  if (!found || !field) return undefined;
+  return yamlSlot('sentinel', field.holds === 'tactic' ? 'sentinel-tactic' : 'sentinel-technique', found);
 }
 
 /** Tactic shortnames among the `attack.*` tags of the list starting at `keyLine`. */
 export function sigmaTagTactics(lines: LineSource, keyLine: number): string[] {
   const out: string[] = [];
   const take = (value: string) => {
-    const m = /^\s*["']?attack\.([a-z][a-z_-]+)["']?\s*$/i.exec(value);
-    if (m) out.push(m[1].toLowerCase().replace(/_/g, '-'));
+    const tag = readSigmaTag(unquote(value.trim()), 'lenient');
+    if (tag?.kind === 'tactic') out.push(tag.shortname);
   };
   const keyText = lines.lineAt(keyLine);
   const flow = /:\s*\[(.*?)\]?\s*$/.exec(keyText);

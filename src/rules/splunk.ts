@@ -1,11 +1,13 @@
 import { AttackIndex } from '../attack/index';
-import { kindOfReference, lenientId, tacticId } from './refIds';
+import { normalizeId } from '../attack/ids';
+import { kindOfReference, tacticId } from './refIds';
 import { FileLimits } from './limits';
 import { baseName, inDeprecatedFolder, LineMap } from './text';
 import { AttackReference, DetectionRule, ParsedRuleFile } from './types';
 import { unreadableId } from './unreadable';
 import { nonTextReferences } from './yamlRefs';
 import { get, keyNode, parseYaml, scalars, str, YNode } from './yamlTree';
+import { fieldNode, YAML_FIELDS } from './yamlFields';
 
 // Splunk ESCU detections (splunk/security_content): one rule per file, ATT&CK IDs in
 // `tags.mitre_attack_id`; `status: deprecated` or a `deprecated/` folder marks retired ones.
@@ -25,9 +27,7 @@ export function parseSplunk(text: string, path: string, index: AttackIndex | und
     const nameValue = get(root, 'name');
     const start = nameKey?.start ?? root.start;
     const end = nameValue?.kind === 'scalar' && nameValue.end >= 0 ? nameValue.end : start;
-    const references = [
-      ...idReferences(get(tags, 'mitre_attack_id'), 'tags.mitre_attack_id', ruleIndex, index, lines, limits),
-    ];
+    const references = YAML_FIELDS.splunk.flatMap((f) => idReferences(fieldNode(root, f), f.path.join('.'), ruleIndex, index, lines, limits));
     rules.push({
       index: ruleIndex,
       id: str(get(root, 'id')),
@@ -60,7 +60,7 @@ export function idReferences(node: YNode | undefined, field: string, ruleIndex: 
   for (const s of scalars(node)) {
     if (!limits.reference(s.start, s.end)) break;
     const text = lines.text.slice(s.start, s.end);
-    const id = lenientId(s.value);
+    const id = normalizeId(s.value, 'lenient');
     const kind = id ? kindOfReference(id) : undefined;
     const unreadable = id ? undefined : unreadableId(s.value);
     refs.push({

@@ -1,4 +1,4 @@
-import { canonicalIdSpelling } from './refIds';
+import { normalizeId } from '../attack/ids';
 import { Unreadable } from './types';
 
 // Text that looks like an ATT&CK reference but that no reader takes as written: invisible
@@ -114,9 +114,9 @@ export function visibleText(text: string): string {
 
 /** Text in a slot that holds only IDs (mitre_attack_id, relevantTechniques, Elastic `id`) that no ID spelling reads. */
 export function unreadableId(text: string): Unreadable | undefined {
-  if (canonicalIdSpelling(text)) return undefined;
+  if (normalizeId(text, 'any')) return undefined;
   const repair = repairReferenceText(text);
-  const id = repair ? canonicalIdSpelling(repair.text) : undefined;
+  const id = repair ? normalizeId(repair.text, 'any') : undefined;
   if (repair && id) return repairedMark(repair, id);
   return { reason: 'it is not an ATT&CK ID' };
 }

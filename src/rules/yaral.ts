@@ -1,29 +1,20 @@
 import { AttackIndex } from '../attack/index';
-import { canonicalIdSpelling, kindOfReference, lenientId, tacticId } from './refIds';
+import { normalizeId } from '../attack/ids';
+import { kindOfReference, tacticId } from './refIds';
 import { FileLimits } from './limits';
 import { inDeprecatedFolder, LineMap } from './text';
 import { AttackReference, DetectionRule, ParsedRuleFile, ReferenceKind, RuleProblem, Unreadable } from './types';
 import { repairedMark, repairReferenceText, unreadableName } from './unreadable';
+import { YaralMetaContent, yaralMetaContent } from './yaralMeta';
 
 // Google SecOps (Chronicle) YARA-L 2.0: `rule name { meta: key = "value" ... events: ...
 // condition: ... }`, several rules per file. ATT&CK sits in meta strings as IDs, names or
-// `Parent: Sub` names, possibly several per string separated by commas.
+// `Parent: Sub` names, possibly several per string separated by commas. Which meta keys hold
+// ATT&CK is src/rules/yaralMeta.ts.
 
 const RULE_HEADER = /^[ \t]*rule[ \t]+([A-Za-z_][\w]*)\s*\{/gm;
 const SECTION = /^[ \t]*(meta|events|match|outcome|condition|options)[ \t]*:/gm;
 const META_LINE = /^[ \t]*([A-Za-z_][\w]*)[ \t]*=[ \t]*"((?:[^"\\\r\n]|\\.)*)"/gm;
-
-const TACTIC_KEYS = new Set(['mitre_attack_tactic', 'tactic', 'mitre_tactic', 'mitre_attack_tactics']);
-const TECHNIQUE_KEYS = new Set([
-  'mitre_attack_technique',
-  'mitre_attack_technique_id',
-  'mitre_attack_subtechnique',
-  'mitre_attack_id',
-  'mitre_technique',
-  'technique',
-  'technique_id',
-  'mitre_attack_techniques',
-]);
 
 export function parseYaraL(source: string, path: string, index: AttackIndex | undefined, lines: LineMap, limits: FileLimits): ParsedRuleFile {
   // Comments become spaces, so a commented-out rule or meta line is not read and offsets still match the source.
@@ -73,32 +64,50 @@ function readRule(text: string, name: string, start: number, bodyStart: number, 
   // First entry per lower-cased key, and each entry's slot, computed once: a meta section of
   // thousands of lines was searched once per field read.
   const first = new Map<string, MetaEntry>();
-  const slots: (ReferenceKind | undefined)[] = [];
+  const contents: (YaralMetaContent | undefined)[] = [];
   for (const m of meta) {
     const key = m.key.toLowerCase();
     if (!first.has(key)) first.set(key, m);
-    slots.push(TACTIC_KEYS.has(key) ? 'tactic' : TECHNIQUE_KEYS.has(key) ? 'technique' : undefined);
+    contents.push(yaralMetaContent(key));
   }
   const value = (k: string) => first.get(k)?.value.trim() || undefined;
   const references: AttackReference[] = [];
-  for (const [i, m] of meta.entries()) {
-    if (limits.referencesFull) break;
-    if (slots[i] !== 'tactic') continue;
-    for (const item of splitItems(m.value, m.start)) {
-      if (!limits.reference(item.start, item.start + item.text.length)) break;
-      references.push(itemReference(item, 'tactic', `meta.${m.key}`, ruleIndex, index, lines));
+  // Words of a mixed list that are not tactics, read as technique names once the tactics are known.
+  const pending: { item: Item; field: string }[] = [];
+  const read = (want: (c: YaralMetaContent) => boolean, take: (item: Item, field: string, content: YaralMetaContent) => void) => {
+    for (const [i, m] of meta.entries()) {
+      if (limits.referencesFull) return;
+      const content = contents[i];
+      if (!content || !want(content)) continue;
+      for (const item of splitItems(m.value, m.start)) {
+        if (content === 'mixed' && OTHER_VOCABULARY.test(item.text)) continue;
+        if (!limits.reference(item.start, item.start + item.text.length)) break;
+        take(item, `meta.${m.key}`, content);
+      }
     }
-  }
-  // The rule's tactics tell apart sub-techniques that share a name ("Cloud Accounts").
+  };
+  // Tactics first: they tell apart sub-techniques that share a name ("Cloud Accounts").
+  read(
+    (c) => c === 'tactic' || c === 'mixed',
+    (item, field, content) => {
+      const kind = content === 'mixed' ? idKindOf(item.text) : undefined;
+      if (kind) references.push(itemReference(item, kind, field, ruleIndex, index, lines));
+      else if (content === 'tactic' || tacticId(item.text, index)) references.push(itemReference(item, 'tactic', field, ruleIndex, index, lines));
+      else pending.push({ item, field });
+    },
+  );
   const tactics = new Set(references.map((r) => (r.id && index?.get(r.id)?.kind === 'tactic' ? index.tactic(r.id)?.shortname : undefined)).filter((t) => t !== undefined));
   const byName = (item: Item) => techniqueByName(item, tactics, index, lines, problems);
-  for (const [i, m] of meta.entries()) {
-    if (limits.referencesFull) break;
-    if (slots[i] !== 'technique') continue;
-    for (const item of splitItems(m.value, m.start)) {
-      if (!limits.reference(item.start, item.start + item.text.length)) break;
-      references.push(itemReference(item, 'technique', `meta.${m.key}`, ruleIndex, index, lines, byName));
-    }
+  read(
+    (c) => c === 'technique' || c === 'technique-id',
+    (item, field) => references.push(itemReference(item, 'technique', field, ruleIndex, index, lines, byName)),
+  );
+  for (const { item, field } of pending) {
+    // `process_injection`: a technique's name in the mixed list's snake case.
+    const spaced = item.text.includes('_') ? { ...item, text: item.text.replace(/_/g, ' ') } : item;
+    const id = byName(index?.byExactName(item.text).length ? item : spaced);
+    // A word that names no technique is a tactic by the mixed list's convention (the checks say it is unknown).
+    references.push(id ? { ...itemReference(item, 'technique', field, ruleIndex, index, lines), id } : itemReference(item, 'tactic', field, ruleIndex, index, lines));
   }
   references.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.character - b.span.start.character);
   const status = value('status');
@@ -114,6 +123,15 @@ function readRule(text: string, name: string, start: number, bodyStart: number, 
     platforms,
     references,
   };
+}
+
+/** Other vocabularies a mixed `mitre` list may hold: `car.2013-05-009`, `cve.2018-2894`. */
+const OTHER_VOCABULARY = /^(?:car|cve|cwe|capec|d3f)[.-]/i;
+
+/** The kind of ID an item is written as, however misspelt (`t1204`, `T1059.1`, `T1059.001.`, `g0016 APT29`), or undefined for a word. */
+function idKindOf(text: string): ReferenceKind | undefined {
+  const id = normalizeId(text, 'any') ?? normalizeId(/^\S+/.exec(text)?.[0] ?? '', 'any') ?? repairedId(text)?.repaired;
+  return id ? kindOfReference(id) : undefined;
 }
 
 interface MetaEntry {
@@ -165,11 +183,11 @@ function* splitItems(value: string, start: number): Generator<Item> {
 
 function itemReference(item: Item, slot: ReferenceKind, field: string, ruleIndex: number, index: AttackIndex | undefined, lines: LineMap, byName?: (item: Item) => string | undefined): AttackReference {
   const base = { text: item.text, span: lines.span(item.start, item.start + item.text.length), field, ruleIndex };
-  const whole = lenientId(item.text);
+  const whole = normalizeId(item.text, 'lenient');
   // `T1059 .001` must not read as T1059 by its first word.
   const repaired = whole ? undefined : repairedId(item.text);
   if (repaired) return { ...base, kind: kindOfReference(repaired.repaired!) ?? slot, unreadable: repaired };
-  const asId = whole ?? lenientId(/^\S+/.exec(item.text)?.[0] ?? '');
+  const asId = whole ?? normalizeId(/^\S+/.exec(item.text)?.[0] ?? '', 'lenient');
   if (asId) {
     const kind = kindOfReference(asId) ?? slot;
     return { ...base, kind, id: kind === 'tactic' ? tacticId(asId, index) ?? asId : asId };
@@ -186,7 +204,7 @@ function itemReference(item: Item, slot: ReferenceKind, field: string, ruleIndex
 /** An item that reads as an ID once repaired (`T1059.001.`, `T1059 .001`, `Ｔ１０５９`); names are left to the checks. */
 function repairedId(text: string): Unreadable | undefined {
   const repair = repairReferenceText(text);
-  const id = repair ? canonicalIdSpelling(repair.text) : undefined;
+  const id = repair ? normalizeId(repair.text, 'any') : undefined;
   return repair && id ? repairedMark(repair, id) : undefined;
 }
 

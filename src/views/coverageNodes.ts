@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { markdownLink, markdownText } from '../outsideText';
 import { untrustedMarkdown } from '../untrustedMarkdown';
 import { CoverageProblem, percentOf, RevokedReference, RuleRef, SkippedFile, TacticCoverage, TechniqueCoverage, UnreadableReference } from '../coverage/model';
+import { firstSentences, plural } from '../core/words';
 
 // The coverage tree's node kinds and how each looks. Colours by number of rules:
 //   0 → circle-outline, disabled colour · 1 → charts.yellow · 2–3 → charts.blue · 4+ → charts.green.
@@ -42,18 +43,11 @@ function percentColor(percent: number): vscode.ThemeColor {
   return new vscode.ThemeColor('disabledForeground');
 }
 
-const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
-
-function firstSentences(text: string, max = 280): string {
-  const para = text.split(/\n\s*\n/)[0].trim();
-  return para.length > max ? para.slice(0, max).replace(/\s+\S*$/, '') + '…' : para;
-}
-
 export function tacticItem(c: TacticCoverage, showDomain: boolean): vscode.TreeItem {
   const pct = percentOf(c.techniques);
   const item = new vscode.TreeItem(showDomain ? `${c.tactic.name} (${c.tactic.domain.replace('-attack', '')})` : c.tactic.name, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `tactic:${c.tactic.domain}:${c.tactic.shortname}`;
-  item.description = `${c.techniques.covered}/${c.techniques.total} techniques · ${c.techniques.total ? Math.round((c.techniques.covered / c.techniques.total) * 100) : 0}%`;
+  item.description = `${c.techniques.covered}/${c.techniques.total} techniques · ${pct}%`;
   item.iconPath = new vscode.ThemeIcon(pct > 0 ? 'shield' : 'circle-outline', percentColor(pct));
   item.contextValue = 'tactic';
   const md = untrustedMarkdown();

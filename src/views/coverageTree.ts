@@ -3,6 +3,7 @@ import { attackUrl } from '../attack/ids';
 import { LensContext } from '../context';
 import { CoverageModel, percentOf, RuleRef, TacticCoverage, TechniqueCoverage } from '../coverage/model';
 import { RuleStore } from '../workspace/ruleStore';
+import { plural } from '../core/words';
 import {
   CoverageNode,
   NodeContext,
@@ -214,7 +215,6 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
   }
 }
 
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /** Uncovered itself, or a parent with an uncovered sub-technique (kept in "gaps only" to hold it). */
 function hasGap(c: TechniqueCoverage): boolean {

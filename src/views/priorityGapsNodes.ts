@@ -4,6 +4,7 @@ import { gapStatusText, PriorityGap } from '../coverage/priorities';
 import { markdownLink, markdownText as escapeMarkdown } from '../outsideText';
 import { untrustedMarkdown } from '../untrustedMarkdown';
 import { Actor, DataComponent, DetectionStrategy, Tactic, Technique } from '../attack/types';
+import { firstSentences, plural } from '../core/words';
 
 // The Priority gaps view's node kinds and how each looks. A gap (or a technique listed under one
 // of the cross-reference sections) expands into what a rule for it needs: who uses it, its
@@ -35,13 +36,6 @@ export interface TechniqueFacts {
   /** Atomic tests, when an atomics index is configured. */
   readonly atomicTests?: readonly AtomicTest[];
   readonly attackUrl: string;
-}
-
-const plural = (n: number, one: string, many = one + 's') => `${n} ${n === 1 ? one : many}`;
-
-function firstSentences(text: string, max = 280): string {
-  const para = text.split(/\n\s*\n/)[0].trim();
-  return para.length > max ? para.slice(0, max).replace(/\s+\S*$/, '') + '…' : para;
 }
 
 function names(items: readonly { readonly id: string; readonly name: string }[], limit = 12): string {

@@ -6,6 +6,7 @@ import { actorsFor, gapTelemetry } from '../coverage/priorities';
 import { LensContext } from '../context';
 import { atomicItem, attackItem, detailItem, entryItem, gapItem, GapNode, sectionItem, SectionKind, tacticsItem, TechniqueFacts } from './priorityGapsNodes';
 import { ThreatProfileState } from '../state/threatProfile';
+import { plural } from '../core/words';
 
 // The Priority gaps view (attackLens.priorityGaps): the cross-reference sections ("Tested but
 // not detected", "Detected but never tested" with an atomics index, "Baseline covers, we
@@ -100,7 +101,6 @@ export class PriorityGapsProvider implements vscode.TreeDataProvider<GapNode>, v
   }
 
   private sectionEntries(section: SectionKind): GapNode[] {
-    const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
     if (section === 'baseline') {
       return (this.state.baselineComparison?.gaps ?? []).map((g) => ({ kind: 'entry', section, id: g.id, detail: g.partial ? 'partial: only some sub-techniques have rules' : 'no rules' }));
     }
@@ -214,7 +214,6 @@ export class PriorityGapsProvider implements vscode.TreeDataProvider<GapNode>, v
   }
 }
 
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /** Creates the provider and its TreeView. */
 export function registerPriorityGapsTree(lens: LensContext, state: ThreatProfileState): { provider: PriorityGapsProvider; view: vscode.TreeView<GapNode>; disposable: vscode.Disposable } {

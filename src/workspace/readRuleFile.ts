@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { decodeRuleText } from '../coverage/scan';
+import { decodeRuleText } from '../rules/decodeRuleText';
 import { MAX_RULE_FILE_BYTES, TOO_LARGE } from '../rules/fileSize';
 
 // Reads one rule file through vscode.workspace.fs (so remote and virtual workspaces work),

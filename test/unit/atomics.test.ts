@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { atomicsCsv, atomicsJson, atomicsMarkdown, atomicTestCount, crossReferenceAtomics, parseAtomicsCsv, parseCsv, testsByTechnique } from '../../src/coverage/atomics';
+import { atomicsCsv, atomicsJson, atomicsMarkdown, atomicTestCount, crossReferenceAtomics, parseAtomicsCsv, testsByTechnique } from '../../src/coverage/atomics';
+import { parseCsv } from '../../src/core/csv';
 import { CoverageModel } from '../../src/coverage/model';
 import { AttackReference, ParsedRuleFile, span } from '../../src/rules/types';
 import { sharedRoot } from './helpers/attackData';

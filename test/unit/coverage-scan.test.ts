@@ -2,7 +2,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { decodeRuleText, scanRuleFiles } from '../../src/coverage/scan';
+import { scanRuleFiles } from '../../src/coverage/scan';
+import { decodeRuleText } from '../../src/rules/decodeRuleText';
 import { readRuleFileFromDisk, walkRuleFiles } from '../../src/node/scanFiles';
 import { ParsedRuleFile } from '../../src/rules/types';
 

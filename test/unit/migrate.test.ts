@@ -5,7 +5,7 @@ import * as path from 'path';
 import { compileBundle } from '../../src/attack/compile';
 import { AttackIndex } from '../../src/attack/index';
 import { readStixBundle } from '../../src/attack/stix';
-import { hasChanges, migrationReport, renderMigrationText } from '../../src/coverage/migrate';
+import { hasChanges, migrationReport, renderMigrationText } from '../../src/checks/migrate';
 import { parseRuleFile } from '../../src/rules/index';
 import { bundlePath, loadBundle, projectRoot, rawObjects, stixDir } from './helpers/attackData';
 

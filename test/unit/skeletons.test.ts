@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { checkRuleFile } from '../../src/checks/referenceChecks';
-import { dominantFormat, ruleSkeleton, SKELETON_FORMATS } from '../../src/coverage/skeletons';
+import { dominantFormat, ruleSkeleton, SKELETON_FORMATS } from '../../src/rules/skeletons';
 import { parseRuleFile } from '../../src/rules/index';
 import { ParsedRuleFile } from '../../src/rules/types';
 import * as fs from 'fs';

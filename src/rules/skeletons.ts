@@ -2,7 +2,7 @@ import { AttackIndex } from '../attack/index';
 import { attackUrl } from '../attack/ids';
 import { Tactic, Technique } from '../attack/types';
 import { sentinelTacticName } from '../checks/spelling';
-import { ParsedRuleFile, RuleFormat } from '../rules/types';
+import { ParsedRuleFile, RuleFormat } from './types';
 
 // Rule skeletons for a priority gap, in the format the workspace mostly uses, pre-tagged with
 // the technique and its tactics in that format's spelling. The detection logic is a TODO the
