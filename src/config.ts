@@ -3,14 +3,15 @@ import { Domain } from './attack/types';
 import { httpBaseUrl } from './attack/ids';
 import { clip, noticeText } from './outsideText';
 import { compileIdPattern } from './rules/idPattern';
+import { Severity, severityFor } from './checks/severity';
+import { FileTreatment } from './rules/fileTreatment';
 import { RESTRICTED_SETTINGS, RestrictedSetting, SECTION } from './restrictedSettings';
 
 // Every attackLens.* setting, read in one place with its default. Features ask Config, never
 // vscode.workspace.getConfiguration directly, so names and defaults live only here and in package.json.
 
-export const SEVERITIES = ['error', 'warning', 'information', 'hint', 'off'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-export type FileTreatment = 'auto' | 'sigma' | 'splunk' | 'elastic' | 'sentinel' | 'yaral' | 'generic' | 'off';
+export { SEVERITIES, type Severity } from './checks/severity';
+export type { FileTreatment } from './rules/fileTreatment';
 
 export interface ThreatProfileSetting {
   readonly name?: string;
@@ -121,9 +122,7 @@ export class Config {
   }
   /** Severity for a diagnostic code, or the fallback when the user has not overridden it or wrote something else ("warn", "Error"). */
   severity(code: string, fallback: Severity): Severity {
-    const overrides = this.raw.get<Record<string, unknown>>('diagnostics.severity', {});
-    const value = overrides && Object.hasOwn(overrides, code) ? overrides[code] : undefined;
-    return typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value) ? (value as Severity) : fallback;
+    return severityFor(this.raw.get<unknown>('diagnostics.severity', {}), code, fallback);
   }
   get threatProfile(): ThreatProfileSetting {
     return this.raw.get<ThreatProfileSetting>('threatProfile', {});

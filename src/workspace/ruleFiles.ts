@@ -2,16 +2,13 @@ import * as vscode from 'vscode';
 import { FileTreatment } from '../config';
 import { SkippedFile } from '../coverage/model';
 import { compileGlob, enabledGlobs, matchesPathOrAncestor } from './glob';
+import { DEFAULT_FILES, treatmentOf } from '../rules/fileTreatment';
 import { walkFolder } from './walkFolder';
+
+export { DEFAULT_FILES, treatmentOf } from '../rules/fileTreatment';
 
 // Which workspace files are rule files, and how each is treated, from `attackLens.files`
 // (glob → treatment), `files.exclude` and `attackLens.coverage.exclude`.
-
-export const DEFAULT_FILES: Readonly<Record<string, FileTreatment>> = {
-  '**/*.{yml,yaml}': 'auto',
-  '**/*.toml': 'auto',
-  '**/*.{yaral,yara-l,yaraL,yl2}': 'yaral',
-};
 
 export interface RuleFileSelection {
   /** glob → treatment, as configured (the default when the setting is empty). */
@@ -26,21 +23,6 @@ export function currentSelection(files: Readonly<Record<string, FileTreatment>>,
     files: Object.keys(files).length ? files : DEFAULT_FILES,
     exclude: [...enabledGlobs(filesExclude), ...coverageExclude],
   };
-}
-
-/**
- * How a file is treated, or undefined when no glob selects it or it is excluded. `off` wins
- * over everything; an explicit format wins over `auto`; otherwise the first matching glob.
- */
-export function treatmentOf(selection: RuleFileSelection, relativePath: string): Exclude<FileTreatment, 'off'> | undefined {
-  if (selection.exclude.some((g) => matchesPathOrAncestor(g, relativePath))) return undefined;
-  let found: FileTreatment | undefined;
-  for (const [glob, treatment] of Object.entries(selection.files)) {
-    if (!matchesPathOrAncestor(glob, relativePath)) continue;
-    if (treatment === 'off') return undefined;
-    if (!found || (found === 'auto' && treatment !== 'auto')) found = treatment;
-  }
-  return found === 'off' ? undefined : found;
 }
 
 /** The path relative to its workspace folder (`/`-separated), or undefined outside every folder. */
