@@ -26,7 +26,12 @@ type Parsed = { readonly file: ParsedRuleFile } | { readonly skipped: SkippedFil
 export function parseFile(f: FoundFile, index: AttackIndex): Parsed {
   const read = readRuleFileFromDisk(f.path);
   if ('skipped' in read) return { skipped: { path: f.path, reason: read.skipped } };
-  return { file: parseRuleFile(read.text, f.path, index, { format: f.treatment, root: f.root }) };
+  return { file: parseFoundFile(read.text, f, index) };
+}
+
+/** A found file's text parsed under its treatment: the one parse of the CLI's `coverage` and `check`. */
+export function parseFoundFile(text: string, f: FoundFile, index: AttackIndex): ParsedRuleFile {
+  return parseRuleFile(text, f.path, index, { format: f.treatment, root: f.root, genericPattern: f.treatment === 'generic' ? f.genericPattern : undefined });
 }
 
 /** How many worker threads are worth starting for this many files (ATTACK_LENS_WORKERS overrides). */
