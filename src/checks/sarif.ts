@@ -6,7 +6,7 @@ import { Finding, FINDING_CODES, FindingCode, FindingSeverity, Fix } from './fin
 // GitLab read: one run, a rule per finding code, a result per finding with its fixes as
 // replacements. Positions are 1-based lines and UTF-16 columns (`columnKind`), as the core's are.
 
-export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 export interface SarifTool {
   readonly version: string;

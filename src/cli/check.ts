@@ -28,7 +28,7 @@ type Format = (typeof FORMATS)[number];
 const FAIL_ON = ['error', 'warning', 'information', 'never'] as const;
 
 /** The findings of one file as the editor's diagnostics show them: checkRuleFile, then the severity settings ('off' dropped). */
-export function checkText(text: string, file: FoundFile, index: AttackIndex, settings: CheckSettings): CheckedFile {
+function checkText(text: string, file: FoundFile, index: AttackIndex, settings: CheckSettings): CheckedFile {
   const findings = [];
   for (const finding of checkRuleFile(parseFoundFile(text, file, index), text, index)) {
     const severity = effectiveSeverity(settings, finding.code, finding.defaultSeverity);

@@ -30,7 +30,7 @@ export function describeFixes(plan: FixPlan): string[] {
  * undefined when reading did not give `oldText` back exactly (invalid UTF-8, which reading
  * replaced, or a file changed since): writing would rewrite bytes the fixes are not about.
  */
-export function encodeLike(original: Buffer, oldText: string, text: string): Buffer | undefined {
+function encodeLike(original: Buffer, oldText: string, text: string): Buffer | undefined {
   const utf16 = original[0] === 0xff && original[1] === 0xfe ? 'le' : original[0] === 0xfe && original[1] === 0xff ? 'be' : undefined;
   const bomLength = utf16 ? 2 : original[0] === 0xef && original[1] === 0xbb && original[2] === 0xbf ? 3 : 0;
   const encode = (t: string) => (utf16 === 'le' ? Buffer.from(t, 'utf16le') : utf16 === 'be' ? Buffer.from(t, 'utf16le').swap16() : Buffer.from(t, 'utf8'));

@@ -5,7 +5,7 @@ import { visibleText } from '../rules/unreadable';
 // line per finding, `line:col  severity  message  code`, and a count. Outside text (paths, the
 // rule's words quoted in messages) reaches the terminal through visibleText.
 
-export interface CheckedFinding {
+interface CheckedFinding {
   readonly finding: Finding;
   readonly severity: FindingSeverity;
 }
@@ -24,7 +24,7 @@ export interface SkippedRuleFile {
 
 const ORDER: readonly FindingSeverity[] = ['error', 'warning', 'information', 'hint'];
 
-export function severityCounts(files: readonly CheckedFile[]): Record<FindingSeverity, number> {
+function severityCounts(files: readonly CheckedFile[]): Record<FindingSeverity, number> {
   const counts: Record<FindingSeverity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
   for (const f of files) for (const x of f.findings) counts[x.severity]++;
   return counts;
