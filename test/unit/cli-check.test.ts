@@ -162,6 +162,22 @@ describe('attack-lens check', function () {
     assert.strictEqual(run(dir, 'rules', '--fix', '--fail-on', 'never').stdout.includes('fixed'), false, 'a second run has nothing to fix');
   });
 
+  it('--fix: UTF-16 written back as UTF-16; a file that is not valid UTF-8 is left alone with a note', () => {
+    const utf16 = path.join(dir, 'rules', 'encoded.yml');
+    fs.writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(RULE, 'utf16le')]));
+    const latin1 = path.join(dir, 'rules', 'latin1.yml');
+    const latin1Bytes = Buffer.from(RULE.replace('title: Encoded PowerShell', 'title: Encod\xe9 PowerShell'), 'latin1');
+    fs.writeFileSync(latin1, latin1Bytes);
+    const r = run(dir, 'rules', '--fix', '--fail-on', 'never');
+    assert.strictEqual(r.code, 0, r.stderr);
+    const fixed = fs.readFileSync(utf16);
+    assert.deepStrictEqual([...fixed.subarray(0, 2)], [0xff, 0xfe]);
+    assert.strictEqual(fixed.subarray(2).toString('utf16le'), RULE.replace('attack.t1086', 'attack.t1059.001'));
+    assert.deepStrictEqual(fs.readFileSync(latin1), latin1Bytes, 'not rewritten');
+    assert.match(r.stderr, /^attack-lens: --fix rules\/latin1\.yml: not valid UTF-8, or changed while it was checked; not fixed$/m);
+    assert.match(r.stdout, /rules\/latin1\.yml\n {2}13:7 {2}warning .+attack-lens\/revoked/, 'its finding is still reported');
+  });
+
   it('--fix --dry-run: a unified diff that git apply takes, giving what --fix writes; nothing written', () => {
     const r = run(dir, 'rules', '--fix', '--dry-run');
     assert.strictEqual(r.code, 1);
