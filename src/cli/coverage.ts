@@ -9,12 +9,11 @@ import { rankGaps } from '../coverage/priorities';
 import { ThreatProfile } from '../coverage/profile';
 import { profileCsv, profileJson, profileMarkdown, profileSummary } from '../coverage/profileReport';
 import { jsonReport, renderReport, summaryTable } from '../coverage/report';
-import { scanRuleFiles } from '../coverage/scan';
-import { parseFoundFile, parseInParallel, workerCount } from '../node/parallelParse';
-import { readRuleFileFromDisk, walkRuleFiles } from '../node/scanFiles';
+import { walkRuleFiles } from '../node/scanFiles';
 import { listFlag, ParsedArgs, parseArgs, stringFlag, UsageError } from './args';
 import { checkOutPath, writeOut } from './outFile';
 import { CliContext } from './context';
+import { parseWalkedFiles } from './parseRules';
 import { readProfileFlag } from './profileFlag';
 import { MAX_SMALL_FILE_BYTES, readRegularFile } from '../node/readRegularFile';
 
@@ -173,22 +172,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
   const profileSpec = stringFlag(args, 'profile');
   const profile = profileSpec ? readProfileFlag(profileSpec, index) : undefined;
 
-  const progress = ctx.isTty;
-  const onProgress = progress ? (done: number, total: number) => void process.stderr.write(`\rattack-lens: parsed ${done}/${total} files`) : undefined;
-  // Worker threads re-run this bundle, so only when it is the program (dist/cli.js), and they
-  // load the shipped index, so not with --stix.
-  const workers = !stringFlag(args, 'stix') && require.main?.filename === __filename ? workerCount(walked.files.length) : 0;
-  const scanned = workers
-    ? await parseInParallel(walked.files, index, workers, __filename, onProgress)
-    : await scanRuleFiles({
-        items: walked.files,
-        pathOf: (f) => f.path,
-        read: async (f) => readRuleFileFromDisk(f.path),
-        parse: (text, f) => parseFoundFile(text, f, index),
-        batchSize: 256,
-        onProgress,
-      });
-  if (progress) process.stderr.write('\r\x1b[K');
+  const scanned = await parseWalkedFiles(walked.files, index, ctx, !stringFlag(args, 'stix'));
 
   // A FIFO, socket or device among the paths is worth a word even in formats that do not list skipped files.
   for (const s of [...walked.skipped, ...scanned.skipped]) if (SPECIAL_FILE_REASON.test(s.reason)) ctx.err(`attack-lens: skipped ${s.path}: ${s.reason}`);
