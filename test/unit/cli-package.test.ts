@@ -70,7 +70,7 @@ describe('attack-lens installed from its npm tarball', function () {
     assert.match(r.stdout, new RegExp(`^attack-lens ${pkg.version.replace(/\./g, '\\.')}\\nATT&CK enterprise-attack \\d+\\.\\d+, mobile-attack \\d+\\.\\d+, ics-attack \\d+\\.\\d+\\n$`));
   });
 
-  it('check and coverage work from another folder, offline, on the shipped index', () => {
+  it('check, coverage and diff work from another folder, offline, on the shipped index', () => {
     const check = run('check', 'rules', '--format', 'json');
     assert.strictEqual(check.code, 0, `a revoked tag is a warning: ${check.stderr}`);
     const findings = (JSON.parse(check.stdout) as { findings: { file: string; code: string; line: number }[] }).findings;
@@ -83,5 +83,11 @@ describe('attack-lens installed from its npm tarball', function () {
     const report = JSON.parse(coverage.stdout) as { rules: number; techniques: Record<string, { rules: number }> };
     assert.strictEqual(report.rules, 1);
     assert.strictEqual(report.techniques['T1059.001']?.rules, 1, 'the revoked T1086 counts for its replacement');
+    fs.mkdirSync(path.join(work, 'empty'), { recursive: true });
+    const diff = run('diff', 'empty', 'rules', '--format', 'json');
+    assert.strictEqual(diff.code, 0, diff.stderr);
+    const changes = JSON.parse(diff.stdout) as { techniques: { gained: string[] }; rules: { added: string[] } };
+    assert.deepStrictEqual(changes.techniques.gained, ['T1059', 'T1059.001']);
+    assert.deepStrictEqual(changes.rules.added, ['rule.yml']);
   });
 });
