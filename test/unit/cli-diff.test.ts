@@ -5,7 +5,7 @@ import * as path from 'path';
 import { projectRoot } from './helpers/attackData';
 import { tempDir } from './helpers/badData';
 
-// `attack-lens diff BASE HEAD` on two folders written here: one rule retagged, one removed, one
+// `attack-lens diff BASE HEAD` on two folders (and two commits) written here: one rule retagged, one removed, one
 // added, with the gains and losses worked out by hand.
 
 const cli = path.join(projectRoot, 'dist', 'cli.js');
@@ -18,7 +18,7 @@ function run(cwd: string, ...args: string[]): { code: number | null; stdout: str
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe('attack-lens diff (folders)', function () {
+describe('attack-lens diff', function () {
   this.timeout(120_000);
   let dir: string;
   before(() => {
@@ -84,6 +84,46 @@ describe('attack-lens diff (folders)', function () {
     const same = run(dir, 'base', 'base', '--fail-on-loss');
     assert.strictEqual(same.code, 0, same.stderr);
     assert.match(same.stdout, /^ATT&CK coverage base → base: no coverage change\n/);
+  });
+
+  it('--git BASE HEAD -- PATHS: two commits read with git, the working tree and the index untouched', () => {
+    const repo = path.join(dir, 'repo');
+    fs.mkdirSync(path.join(repo, 'rules'), { recursive: true });
+    const git = (...args: string[]) => {
+      const r = spawnSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd: repo, encoding: 'utf8' });
+      assert.strictEqual(r.status, 0, r.stderr);
+      return r.stdout;
+    };
+    git('init', '-q');
+    for (const f of ['a.yml', 'b.yml']) fs.copyFileSync(path.join(dir, 'base', 'rules', f), path.join(repo, 'rules', f));
+    fs.writeFileSync(path.join(repo, 'outside.yml'), sigma('4', ['attack.t1046']));
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    fs.rmSync(path.join(repo, 'rules', 'b.yml'));
+    for (const f of ['a.yml', 'c.yml']) fs.copyFileSync(path.join(dir, 'head', 'rules', f), path.join(repo, 'rules', f));
+    fs.rmSync(path.join(repo, 'outside.yml'));
+    git('add', '-A');
+    git('commit', '-qm', 'head');
+    // Uncommitted changes stay as they are and count for nothing.
+    fs.writeFileSync(path.join(repo, 'rules', 'c.yml'), sigma('3', ['attack.t1003.001']));
+    const status = git('status', '--porcelain');
+    const r = run(repo, '--git', 'HEAD~1', 'HEAD', '--format', 'json', '--', 'rules/');
+    assert.strictEqual(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.deepStrictEqual(j.techniques.gained, ['T1027']);
+    assert.deepStrictEqual(j.techniques.lost, ['T1003', 'T1003.001'], 'outside.yml (T1046) is outside -- rules/');
+    assert.deepStrictEqual(j.rules, { added: ['rules/c.yml'], removed: ['rules/b.yml'], retagged: ['rules/a.yml'] });
+    assert.strictEqual(git('status', '--porcelain'), status);
+    assert.strictEqual(fs.readFileSync(path.join(repo, 'rules', 'c.yml'), 'utf8'), sigma('3', ['attack.t1003.001']));
+    const whole = JSON.parse(run(repo, '--git', 'HEAD~1', 'HEAD', '--format', 'json').stdout);
+    assert.deepStrictEqual(whole.techniques.lost, ['T1003', 'T1003.001', 'T1046'], 'without paths: the whole tree');
+
+    const bad = run(repo, '--git', 'no-such-rev', 'HEAD');
+    assert.strictEqual(bad.code, 2);
+    assert.strictEqual(bad.stderr, 'attack-lens: --git: the revision "no-such-rev" does not resolve to a commit or tree in this repository\n');
+    const outside = run(path.join(dir, 'base'), '--git', 'HEAD~1', 'HEAD');
+    assert.strictEqual(outside.code, 2);
+    assert.match(outside.stderr, /^attack-lens: --git: .+ is not in a git repository\n$/);
   });
 
   it('bad input: exit 2 and one line', () => {
