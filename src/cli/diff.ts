@@ -14,9 +14,10 @@ import { listFlag, parseArgs, stringFlag, UsageError } from './args';
 import { CliContext } from './context';
 import { checkOutPath, writeOut } from './outFile';
 import { parseWalkedFiles } from './parseRules';
+import { readProfileFlag } from './profileFlag';
 
 export const DIFF_USAGE =
-  'attack-lens diff BASE HEAD [--git] [--format text|markdown|json|navigator] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-on-loss] [--stix PATH] [-- PATHS...]\n' +
+  'attack-lens diff BASE HEAD [--git] [--format text|markdown|json|navigator] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--profile SPEC] [--fail-on-loss] [--stix PATH] [-- PATHS...]\n' +
   '      the coverage change between two folders of rules, or with --git two revisions (read with git, the working tree untouched;\n' +
   '      PATHS after -- limit it): techniques gained and lost, rule counts, rules added, removed and retagged';
 
@@ -32,7 +33,7 @@ export async function diffCommand(argv: readonly string[], ctx: CliContext): Pro
   const domainFlag = listFlag(platformFlag.rest, 'domain');
   const dashes = domainFlag.rest.indexOf('--');
   const scopePaths = dashes < 0 ? [] : domainFlag.rest.slice(dashes + 1);
-  const args = parseArgs(dashes < 0 ? domainFlag.rest : domainFlag.rest.slice(0, dashes), ['format', 'out', 'stix'], ['include-deprecated', 'fail-on-loss', 'git']);
+  const args = parseArgs(dashes < 0 ? domainFlag.rest : domainFlag.rest.slice(0, dashes), ['format', 'out', 'stix', 'profile'], ['include-deprecated', 'fail-on-loss', 'git']);
   if (args.positionals.length !== 2) throw new UsageError(`usage: ${DIFF_USAGE}`);
   const useGit = args.flags.has('git');
   if (dashes >= 0 && !useGit) throw new UsageError('-- PATHS limits a --git diff; without --git, name the two folders');
@@ -54,6 +55,8 @@ export async function diffCommand(argv: readonly string[], ctx: CliContext): Pro
   }
   const index = ctx.index(stringFlag(args, 'stix'));
   for (const d of domains) if (!index.domain(d as Domain)) throw new UsageError(`the loaded ATT&CK data has no ${d} domain`);
+  const profileSpec = stringFlag(args, 'profile');
+  const profile = profileSpec ? readProfileFlag(profileSpec, index) : undefined;
 
   const model = (files: readonly ParsedRuleFile[], skipped: readonly SkippedFile[]) =>
     CoverageModel.build(files, index, {
@@ -80,15 +83,17 @@ export async function diffCommand(argv: readonly string[], ctx: CliContext): Pro
     }
     return { model: model(files, skipped), files, key: (p) => p };
   };
-  const diff = useGit ? diffCoverage(gitSide(baseDir), gitSide(headDir)) : diffCoverage(await folderSide(baseDir), await folderSide(headDir));
+  const diff = useGit ? diffCoverage(gitSide(baseDir), gitSide(headDir), profile) : diffCoverage(await folderSide(baseDir), await folderSide(headDir), profile);
   const labels = { base: baseDir, head: headDir };
   const render = { text: diffText, markdown: diffMarkdown, json: diffJson, navigator: diffNavigator }[format];
   const text = render(diff, labels);
   if (out) writeOut(out, text);
   else await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
 
-  if (args.flags.has('fail-on-loss') && diff.lost.length) {
-    ctx.err(`attack-lens: ${diff.lost.length} technique${diff.lost.length === 1 ? '' : 's'} lost: ${diff.lost.join(', ')}`);
+  // With a profile, only its techniques count as a loss.
+  const lost = diff.profile ? diff.profile.lost : diff.lost;
+  if (args.flags.has('fail-on-loss') && lost.length) {
+    ctx.err(`attack-lens: ${lost.length} ${diff.profile ? 'threat-profile ' : ''}technique${lost.length === 1 ? '' : 's'} lost: ${lost.join(', ')}`);
     return 1;
   }
   return 0;

@@ -1,5 +1,7 @@
 import { ParsedRuleFile } from '../rules/types';
 import { Count, CoverageModel, percentOf } from './model';
+import { rankGaps } from './priorities';
+import { ThreatProfile } from './profile';
 import { tacticKey } from './report';
 
 // The coverage change between two states of a rule repository (`attack-lens diff`): both sides
@@ -33,6 +35,8 @@ export interface CoverageDiff {
   readonly tactics: readonly TacticChange[];
   /** IDs the loaded ATT&CK data does not know (newer than it, or typos), on each side. */
   readonly unknown: { readonly base: readonly string[]; readonly head: readonly string[] };
+  /** With a threat profile: its gaps (as Priority gaps ranks them) opened and closed, and the techniques it names that were lost. */
+  readonly profile?: { readonly name: string; readonly opened: readonly string[]; readonly closed: readonly string[]; readonly lost: readonly string[] };
 }
 
 export interface DiffSide {
@@ -63,7 +67,20 @@ function tagsOf(file: ParsedRuleFile): string {
 
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function diffCoverage(base: DiffSide, head: DiffSide): CoverageDiff {
+function profileChange(base: CoverageModel, head: CoverageModel, profile: ThreatProfile, lost: readonly string[]): CoverageDiff['profile'] {
+  const gapsOf = (m: CoverageModel) => new Set(rankGaps(m, profile).gaps.map((g) => g.technique.id));
+  const before = gapsOf(base);
+  const after = gapsOf(head);
+  const named = new Set(Object.keys(profile.techniques));
+  return {
+    name: profile.name,
+    opened: [...after].filter((id) => !before.has(id)).sort(byId),
+    closed: [...before].filter((id) => !after.has(id)).sort(byId),
+    lost: lost.filter((id) => named.has(id)),
+  };
+}
+
+export function diffCoverage(base: DiffSide, head: DiffSide, profile?: ThreatProfile): CoverageDiff {
   const before = inScope(base.model);
   const after = inScope(head.model);
   const ids = [...new Set([...before.keys(), ...after.keys()])].sort(byId);
@@ -94,5 +111,15 @@ export function diffCoverage(base: DiffSide, head: DiffSide): CoverageDiff {
   });
 
   const unknown = (m: CoverageModel) => [...m.unknown.keys()].sort(byId);
-  return { base: base.model, head: head.model, gained, lost, changed, rules: { added, removed, retagged }, tactics, unknown: { base: unknown(base.model), head: unknown(head.model) } };
+  return {
+    base: base.model,
+    head: head.model,
+    gained,
+    lost,
+    changed,
+    rules: { added, removed, retagged },
+    tactics,
+    unknown: { base: unknown(base.model), head: unknown(head.model) },
+    ...(profile ? { profile: profileChange(base.model, head.model, profile, lost) } : {}),
+  };
 }

@@ -40,6 +40,7 @@ export function diffJson(d: CoverageDiff, labels: { readonly base: string; reado
     rules: d.rules,
     tactics: Object.fromEntries(d.tactics.map((t) => [t.key, { name: t.name, before: t.before.percent, after: t.after.percent }])),
     unknown: d.unknown,
+    ...(d.profile ? { profile: d.profile } : {}),
   };
   return JSON.stringify(report, null, 2) + '\n';
 }
@@ -71,6 +72,11 @@ export function diffText(d: CoverageDiff, labels: { readonly base: string; reado
   }
   for (const side of ['base', 'head'] as const) {
     if (d.unknown[side].length) out.push('', `Not in the loaded ATT&CK data (${side}): ${d.unknown[side].map(visibleText).join(', ')}`);
+  }
+  if (d.profile) {
+    out.push('', `Threat profile ${visibleText(d.profile.name)}: ${plural(d.profile.opened.length, 'gap')} opened, ${d.profile.closed.length} closed`);
+    list('Gaps opened', d.profile.opened);
+    list('Gaps closed', d.profile.closed);
   }
   return out.join('\n') + '\n';
 }
@@ -124,6 +130,15 @@ export function diffMarkdown(d: CoverageDiff, labels: { readonly base: string; r
   }
   for (const side of ['base', 'head'] as const) {
     if (d.unknown[side].length) out.push(`Not in the loaded ATT&CK data (${side}): ${d.unknown[side].map(mdCell).join(', ')}`, '');
+  }
+  if (d.profile) {
+    out.push(`#### Threat profile ${mdCell(d.profile.name)}: ${plural(d.profile.opened.length, 'gap')} opened, ${d.profile.closed.length} closed`, '');
+    for (const [title, ids] of [
+      ['Gaps opened', d.profile.opened],
+      ['Gaps closed', d.profile.closed],
+    ] as const) {
+      if (ids.length) out.push(...folded(`${title} (${ids.length})`, ['| Technique | Name |', '| --- | --- |', ...ids.map((id) => `| ${id} | ${name(id)} |`)], ids.length));
+    }
   }
   return out.join('\n');
 }

@@ -86,6 +86,21 @@ describe('attack-lens diff', function () {
     assert.match(same.stdout, /^ATT&CK coverage base → base: no coverage change\n/);
   });
 
+  it("--profile: the profile's gaps opened and closed; --fail-on-loss then counts only its techniques", () => {
+    const r = run(dir, 'base', 'head', '--format', 'json', '--profile', 'T1003.001,T1046,T1027');
+    assert.strictEqual(r.code, 0, r.stderr);
+    const { name, ...change } = JSON.parse(r.stdout).profile;
+    assert.ok(typeof name === 'string' && name.length > 0);
+    assert.deepStrictEqual(change, { opened: ['T1003.001'], closed: ['T1027'], lost: ['T1003.001'] });
+    const md = run(dir, 'base', 'head', '--format', 'markdown', '--profile', 'T1003.001,T1046,T1027').stdout;
+    assert.match(md, /^#### Threat profile .+: 1 gap opened, 1 closed$/m);
+    const hit = run(dir, 'base', 'head', '--profile', 'T1003.001,T1046', '--fail-on-loss');
+    assert.strictEqual(hit.code, 1);
+    assert.strictEqual(hit.stderr, 'attack-lens: 1 threat-profile technique lost: T1003.001\n');
+    const spared = run(dir, 'base', 'head', '--profile', 'T1046,T1059.001', '--fail-on-loss');
+    assert.strictEqual(spared.code, 0, 'T1003 and T1003.001 are lost, but the profile does not name them');
+  });
+
   it('--git BASE HEAD -- PATHS: two commits read with git, the working tree and the index untouched', () => {
     const repo = path.join(dir, 'repo');
     fs.mkdirSync(path.join(repo, 'rules'), { recursive: true });
