@@ -12,7 +12,7 @@ import { registerAttackDataSettingsWatcher } from './data/watchAttackDataSetting
 import { registerShowAttackInfoCommand } from './commands/showAttackInfo';
 import { registerUpdateAttackDataCommand } from './commands/updateAttackData';
 import { registerCoverage } from './views/coverageFeature';
-import { registerDiagnostics } from './editor/diagnostics';
+import { DiagnosticsFeature, registerDiagnostics } from './editor/diagnostics';
 import { registerCodeActions } from './editor/codeActions';
 import { registerFixAllRevoked } from './commands/fixAllRevoked';
 import { registerCoverageMatrix } from './commands/showCoverageMatrix';
@@ -46,6 +46,8 @@ export interface AttackLensApi {
   /** The Priority gaps view's data provider, and the threat profile / baseline / atomics state it shows. */
   readonly priorityGaps?: PriorityGapsProvider;
   readonly threatProfile?: ThreatProfileState;
+  /** When each open document's ATT&CK diagnostics were last published. */
+  readonly diagnostics?: DiagnosticsFeature;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<AttackLensApi> {
@@ -75,7 +77,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Attack
   add('Show loaded ATT&CK data', () => registerShowAttackInfoCommand(lens));
   add('Update ATT&CK data', () => registerUpdateAttackDataCommand(lens));
   const coverage = add('coverage view', () => registerCoverage(lens));
-  add('diagnostics', () => registerDiagnostics(lens));
+  const diagnostics = add('diagnostics', () => registerDiagnostics(lens));
   add('code actions', () => registerCodeActions(lens));
   add('Fix all revoked', () => registerFixAllRevoked(lens));
   if (coverage) add('coverage matrix', () => registerCoverageMatrix(lens, coverage.store));
@@ -96,7 +98,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Attack
   lens.log.info(`Activated with ${lens.index.versionLabel} (${lens.indexSource}) in ${Date.now() - started} ms`);
   const ready = features.ready().then(() => lens.log.info(`First coverage scan done ${Date.now() - started} ms after activation`));
   // The coverage and priority members are undefined only when that feature failed to start (logged and shown).
-  return { lens, ready, rules: coverage?.store, coverageTree: coverage?.tree, priorityGaps: priorities?.tree, threatProfile: priorities?.state };
+  return { lens, ready, rules: coverage?.store, coverageTree: coverage?.tree, priorityGaps: priorities?.tree, threatProfile: priorities?.state, diagnostics: diagnostics?.feature };
 }
 
 /** A source of ATT&CK data that could not be used (or was used without some objects): logged, recorded, shown once. */

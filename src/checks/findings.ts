@@ -55,13 +55,19 @@ export const FINDING_CODES = {
   'attack-lens/missing-tactic': { severity: 'information', meaning: 'A Sigma technique tag has none of its tactics among the rule\'s tactic tags.', fix: 'Add the tactic tag (one fix per tactic of the technique).' },
   'attack-lens/name-mismatch': { severity: 'warning', meaning: 'Elastic: the technique/tactic name does not match its ID.', fix: 'The name from the ATT&CK data.' },
   'attack-lens/reference-mismatch': { severity: 'warning', meaning: 'Elastic: the reference URL does not match the ID.', fix: 'The canonical URL (https://attack.mitre.org/techniques/T1059/001/).' },
-  'attack-lens/unreadable-reference': { severity: 'warning', meaning: 'Text in an ATT&CK slot (or a Sigma attack.* tag) cannot be read as a reference, so it counts for nothing: a trailing dot, a zero-width, full-width or look-alike character, non-ASCII digits, a space inside the ID, a YAML alias, a mapping or number where an ID belongs. Information only in generic files.', fix: 'The repaired reference when the repair is certain (invisible characters removed, full-width and non-ASCII digits made ASCII, trailing dot dropped; look-alike letters and spaces offered, not preferred).' },
+  'attack-lens/unreadable-reference': { severity: 'warning', meaning: 'Text in an ATT&CK slot (or a Sigma `attack.*` tag) cannot be read as a reference, so it counts for nothing: a trailing dot (`attack.t1059.001.`), a zero-width, full-width or look-alike character, non-ASCII digits, a space inside the ID (`T1059 .001`), a YAML alias, a mapping or number where an ID belongs, a bare `T1059` among Sigma tags. Information only in generic files.', fix: 'The repaired reference; preferred when no guess was involved (invisible characters removed, full-width forms and non-ASCII digits made ASCII, trailing dot dropped).' },
   'attack-lens/wrong-kind': { severity: 'error', meaning: 'A slot for one kind of entry holds another (a tactic ID where a technique belongs, a group ID in mitre_attack_id).', fix: '—' },
   'attack-lens/wrong-parent': { severity: 'warning', meaning: 'Elastic: a sub-technique sits under a technique that is not its parent.', fix: '—' },
   'attack-lens/wrong-tactic': { severity: 'warning', meaning: 'Elastic: a technique is listed under a tactic it does not belong to.', fix: '—' },
 } as const satisfies Record<string, FindingCodeInfo>;
 
 export type FindingCode = keyof typeof FINDING_CODES;
+
+/**
+ * Where the README explains the codes: the anchor of its "Diagnostics and quick fixes" heading,
+ * whose table is generated from FINDING_CODES (test/unit/docs-tables.test.ts keeps both true).
+ */
+export const FINDING_CODES_README_ANCHOR = 'diagnostics-and-quick-fixes';
 
 export function finding(code: FindingCode, message: string, span: Span, fixes: readonly Fix[] = [], extra: Partial<Pick<Finding, 'ref' | 'related' | 'retired'>> = {}): Finding {
   return { code, defaultSeverity: FINDING_CODES[code].severity, message, span, fixes, ...extra };

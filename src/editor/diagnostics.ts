@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Finding } from '../checks/findings';
+import { Finding, FINDING_CODES_README_ANCHOR } from '../checks/findings';
 import { Severity } from '../config';
 import { LensContext } from '../context';
 import { documentFindings, toRange } from './documentFindings';
@@ -20,7 +20,7 @@ const SEVERITY: Record<Exclude<Severity, 'off'>, vscode.DiagnosticSeverity> = {
 
 /** Where a code is explained: the README's diagnostics table. */
 export function codeTarget(lens: LensContext): vscode.Uri {
-  return vscode.Uri.joinPath(lens.extension.extensionUri, 'README.md').with({ fragment: 'diagnostics' });
+  return vscode.Uri.joinPath(lens.extension.extensionUri, 'README.md').with({ fragment: FINDING_CODES_README_ANCHOR });
 }
 
 export function toDiagnostic(lens: LensContext, uri: vscode.Uri, f: Finding): vscode.Diagnostic | undefined {
@@ -34,8 +34,26 @@ export function toDiagnostic(lens: LensContext, uri: vscode.Uri, f: Finding): vs
   return d;
 }
 
-export function registerDiagnostics(lens: LensContext): { disposable: vscode.Disposable; ready: Promise<void> } {
+/** A document's diagnostics are published for this version (tests and other extensions wait on it). */
+interface DiagnosticsSettled {
+  readonly uri: vscode.Uri;
+  readonly version: number;
+}
+
+export interface DiagnosticsFeature {
+  readonly onDidSettle: vscode.Event<DiagnosticsSettled>;
+  /** The last version of an open document whose diagnostics were published. */
+  settledVersion(uri: vscode.Uri): number | undefined;
+}
+
+export function registerDiagnostics(lens: LensContext): { disposable: vscode.Disposable; ready: Promise<void>; feature: DiagnosticsFeature } {
   const collection = vscode.languages.createDiagnosticCollection('attack-lens');
+  const settledEmitter = new vscode.EventEmitter<DiagnosticsSettled>();
+  const settled = new Map<string, number>();
+  const settle = (document: vscode.TextDocument) => {
+    settled.set(document.uri.toString(), document.version);
+    settledEmitter.fire({ uri: document.uri, version: document.version });
+  };
   const findings = documentFindings(lens);
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
 
@@ -52,6 +70,7 @@ export function registerDiagnostics(lens: LensContext): { disposable: vscode.Dis
       const found = findings.get(document);
       if (!found) {
         collection.delete(document.uri);
+        settle(document);
         return;
       }
       const diagnostics: vscode.Diagnostic[] = [];
@@ -60,6 +79,7 @@ export function registerDiagnostics(lens: LensContext): { disposable: vscode.Dis
         if (d) diagnostics.push(d);
       }
       collection.set(document.uri, diagnostics);
+      settle(document);
     } catch (e) {
       lens.log.error(`ATT&CK diagnostics failed for ${document.uri.toString(true)}: ${(e as Error)?.stack ?? String(e)}`);
     }
@@ -78,6 +98,7 @@ export function registerDiagnostics(lens: LensContext): { disposable: vscode.Dis
 
   const disposable = vscode.Disposable.from(
     collection,
+    settledEmitter,
     vscode.workspace.onDidOpenTextDocument(update),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length) schedule(e.document);
@@ -86,6 +107,7 @@ export function registerDiagnostics(lens: LensContext): { disposable: vscode.Dis
       cancel(d.uri.toString());
       findings.forget(d);
       collection.delete(d.uri);
+      settled.delete(d.uri.toString());
     }),
     lens.onDidChangeIndex(updateAll),
     lens.config.onDidChange(updateAll),
@@ -95,5 +117,6 @@ export function registerDiagnostics(lens: LensContext): { disposable: vscode.Dis
     { dispose: () => [...pending.keys()].forEach(cancel) },
   );
   updateAll();
-  return { disposable, ready: Promise.resolve() };
+  const feature: DiagnosticsFeature = { onDidSettle: settledEmitter.event, settledVersion: (uri) => settled.get(uri.toString()) };
+  return { disposable, ready: Promise.resolve(), feature };
 }

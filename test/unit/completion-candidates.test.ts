@@ -7,6 +7,7 @@ import { Candidate, completionCandidates } from '../../src/editor/completionCand
 import { Slot, slotAt } from '../../src/rules/slots';
 import { Position, RuleFormat } from '../../src/rules/types';
 import { index18, projectRoot, rawObjects } from './helpers/attackData';
+import { vscodeKeeps } from './helpers/vscodeFilter';
 
 // Completion candidates per slot on the real ATT&CK 18.1 index. Expectations about what is
 // revoked, which tactics a technique has and which aliases a group has are read from the raw
@@ -47,20 +48,6 @@ function slotIn(textWithCursor: string, format: RuleFormat): { slot: Slot; text:
 
 function offer(textWithCursor: string, format: RuleFormat): Candidate[] {
   return [...completionCandidates(index, search, slotIn(textWithCursor, format).slot).items];
-}
-
-/** VS Code's filter, simplified: the typed text is a case-insensitive subsequence starting at a word start. */
-function vscodeKeeps(typed: string, filterText: string): boolean {
-  if (!typed) return true;
-  const w = filterText.toLowerCase();
-  const p = typed.toLowerCase();
-  for (let start = 0; start < w.length; start++) {
-    if (w[start] !== p[0] || (start > 0 && /[a-z0-9]/i.test(filterText[start - 1]) && !/[A-Z]/.test(filterText[start]))) continue;
-    let i = 1;
-    for (let j = start + 1; j < w.length && i < p.length; j++) if (w[j] === p[i]) i++;
-    if (i === p.length) return true;
-  }
-  return false;
 }
 
 const values = (items: readonly Candidate[]) => items.map((c) => c.value);

@@ -2,10 +2,13 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { AttackIndex } from '../../src/attack/index';
-import { CoverageModel } from '../../src/coverage/model';
+import { CoverageModel, percentOf } from '../../src/coverage/model';
 import { AttackReference, DetectionRule, ParsedRuleFile, span } from '../../src/rules/types';
+import { miniIndex } from './helpers/miniAttack';
 
-// The model's semantics on hand-built parser output, against the real ATT&CK index.
+// The model's semantics on hand-built parser output, against the synthetic bundle in
+// test/fixtures/stix/ and again against the real ATT&CK index (which needs ../shared: dist/ is
+// built from it). The multi-domain case needs the real data's ICS domain.
 
 const root = path.resolve(__dirname, '..', '..', '..');
 let index: AttackIndex;
@@ -23,9 +26,14 @@ function file(p: string, rules: readonly DetectionRule[], problems: ParsedRuleFi
   return { path: p, format: 'sigma', rules, problems };
 }
 
-describe('coverage model', () => {
+const realIndex = () => AttackIndex.fromJson(fs.readFileSync(path.join(root, 'dist', 'attack-index.json'), 'utf8'));
+
+for (const [data, load] of [
+  ['the synthetic bundle', miniIndex],
+  ['the real ATT&CK data (needs ../shared)', realIndex],
+] as const) describe(`coverage model on ${data}`, () => {
   before(() => {
-    index = AttackIndex.fromJson(fs.readFileSync(path.join(root, 'dist', 'attack-index.json'), 'utf8'));
+    index = load();
   });
 
   it('counts a sub-technique rule for its parent via sub-technique, not the other way round', () => {
@@ -90,18 +98,6 @@ describe('coverage model', () => {
     assert.deepStrictEqual(m.total.techniques, { covered: 1, total: activeParents });
   });
 
-  it('filters by platform and domain', () => {
-    const files = [file('a.yml', [rule(0, 'PS', [ref('attack.t1059.001', 3)])])];
-    const linux = CoverageModel.build(files, index, { platforms: ['linux'] });
-    const expected = index.techniquesForTactic('execution', 'enterprise-attack').filter((t) => t.platforms.includes('Linux')).length;
-    assert.strictEqual(linux.forTactic('execution')!.techniques.total, expected);
-    assert.ok(expected < index.techniquesForTactic('execution', 'enterprise-attack').length);
-    const both = CoverageModel.build(files, index, { domains: ['enterprise-attack', 'ics-attack'] });
-    assert.strictEqual(both.tactics().length, index.tactics('enterprise-attack').length + index.tactics('ics-attack').length);
-    assert.strictEqual(both.forTactic('execution', 'ics-attack')!.tactic.domain, 'ics-attack');
-    assert.strictEqual(both.forTactic('execution', 'ics-attack')!.techniques.covered, 0);
-  });
-
   it('counts a parent via a sub-technique only when that sub-technique is in scope', () => {
     // A parent on Linux whose sub-technique is not: a rule on that sub-technique says nothing about Linux.
     const parent = index.activeTechniques('enterprise-attack').find((t) => !t.isSubtechnique && t.platforms.includes('Linux') && index.subtechniques(t.id).some((s) => !s.platforms.includes('Linux') && index.isActive(s)))!;
@@ -132,5 +128,33 @@ describe('coverage model', () => {
   it('keeps parse errors as problems with their line', () => {
     const m = CoverageModel.build([file('bad.yml', [], [{ message: 'bad indentation', severity: 'error', span: span(7, 2, 7, 3) }])], index);
     assert.deepStrictEqual(m.problems, [{ path: 'bad.yml', line: 7, character: 2, message: 'bad indentation' }]);
+  });
+});
+
+describe('coverage model across domains, on the real ATT&CK data (needs ../shared)', () => {
+  before(() => {
+    index = realIndex();
+  });
+
+  it('filters by platform and domain', () => {
+    const files = [file('a.yml', [rule(0, 'PS', [ref('attack.t1059.001', 3)])])];
+    const linux = CoverageModel.build(files, index, { platforms: ['linux'] });
+    const expected = index.techniquesForTactic('execution', 'enterprise-attack').filter((t) => t.platforms.includes('Linux')).length;
+    assert.strictEqual(linux.forTactic('execution')!.techniques.total, expected);
+    assert.ok(expected < index.techniquesForTactic('execution', 'enterprise-attack').length);
+    const both = CoverageModel.build(files, index, { domains: ['enterprise-attack', 'ics-attack'] });
+    assert.strictEqual(both.tactics().length, index.tactics('enterprise-attack').length + index.tactics('ics-attack').length);
+    assert.strictEqual(both.forTactic('execution', 'ics-attack')!.tactic.domain, 'ics-attack');
+    assert.strictEqual(both.forTactic('execution', 'ics-attack')!.techniques.covered, 0);
+  });
+});
+
+describe('percentOf', () => {
+  it('rounds a share to one decimal, half up, with hand-worked values', () => {
+    const shown = (covered: number, total: number) => percentOf({ covered, total });
+    assert.deepStrictEqual(
+      [shown(1, 3), shown(2, 3), shown(1, 8), shown(1, 16), shown(3, 16), shown(0, 0), shown(7, 7)],
+      [33.3, 66.7, 12.5, 6.3, 18.8, 0, 100],
+    );
   });
 });

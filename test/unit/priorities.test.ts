@@ -3,11 +3,13 @@ import { CoverageModel } from '../../src/coverage/model';
 import { gapStatusText, gapTelemetry, matrixGaps, rankGaps } from '../../src/coverage/priorities';
 import { profileFromActors, ThreatProfile } from '../../src/coverage/profile';
 import { AttackReference, ParsedRuleFile, span } from '../../src/rules/types';
+import { miniIndex } from './helpers/miniAttack';
 import { enterprise18 } from './helpers/rawStix';
 import { isActiveRaw, rawStix } from './helpers/rawStix';
 
-// Ranked gaps: order, ties, partial coverage and scope, on the real Enterprise 18.1 index with
-// small synthetic rule sets (one rule per ID list) so every expectation is written out by hand.
+// Ranked gaps: order, ties, partial coverage and scope, on the synthetic bundle in
+// test/fixtures/stix/ and on the real Enterprise 18.1 index (needs ../shared), with small
+// synthetic rule sets (one rule per ID list) so every expectation is written out by hand.
 
 const ENTERPRISE = 'enterprise-attack-18.1.json';
 
@@ -27,7 +29,24 @@ function rawSubCount(parent: string): number {
   return [...raw.byAttackId].filter(([id, o]) => id.startsWith(parent + '.') && o.type === 'attack-pattern' && isActiveRaw(o)).length;
 }
 
-describe('priority gaps', () => {
+describe('priority gaps on the synthetic bundle', () => {
+  it('ranks by weight, uncovered before partial, then by ID; a parent takes its sub-technique\'s weight; covered techniques drop out', () => {
+    // T1059 has 3 sub-techniques there, one covered here; T1547's one sub-technique is not.
+    const m = CoverageModel.build(rules(['T1059.003'], ['T1003.001']), miniIndex(), { domains: ['enterprise-attack'] });
+    const r = rankGaps(m, profile({ 'T1059.001': 2, T1059: 1, 'T1003.001': 2, T1547: 3, T1204: 1 }));
+    assert.deepStrictEqual(r.gaps.map((g) => [g.technique.id, g.weight, g.status]), [
+      ['T1547', 3, 'uncovered'],
+      ['T1059.001', 2, 'uncovered'],
+      ['T1059', 2, 'partial'],
+      ['T1204', 1, 'uncovered'],
+    ]);
+    assert.strictEqual(gapStatusText(r.gaps[2]), 'partial: 1/3 sub-techniques');
+    assert.strictEqual(r.interest, 5);
+    assert.strictEqual(r.covered, 1);
+  });
+});
+
+describe('priority gaps (needs ../shared)', () => {
   it('ranks by weight, uncovered before partial, then by ID; covered techniques drop out', () => {
     const m = model(rules(['T1059.003'], ['T1003.001'], ['T1021.001'], ['T1110']));
     const r = rankGaps(m, profile({ 'T1059.001': 2, T1059: 1, 'T1003.001': 2, T1021: 3, T1110: 1, 'T1566.001': 2 }));

@@ -2,15 +2,28 @@ import * as assert from 'assert';
 import { AttackSearch } from '../../src/attack/search';
 import { parseLayer, isLayerError } from '../../src/coverage/layerImport';
 import { prevalenceProfile, profileFromActors, profileFromIds, profileFromLayer, profileFromSetting, techniqueIdsIn, ThreatProfile, weights } from '../../src/coverage/profile';
+import { miniIndex } from './helpers/miniAttack';
 import { enterprise18, isActiveRaw, rawStix } from './helpers/rawStix';
 
-// Threat profile weights against the raw Enterprise 18.1 STIX (relationships read directly).
+// Threat profile weights on the synthetic bundle (test/fixtures/stix/, worked out by hand), then
+// against the raw Enterprise 18.1 STIX (relationships read directly; needs ../shared).
 
 const ENTERPRISE = 'enterprise-attack-18.1.json';
 
 const custom = (techniques: Record<string, number>): ThreatProfile => ({ name: 'test', actors: [], techniques, source: 'ids' });
 
-describe('threat profile', () => {
+describe('threat profile on the synthetic bundle', () => {
+  it('counts the actors using each technique; a revoked technique counts for its replacement, a deprecated one not at all', () => {
+    // G0016 uses T1003.001, T1027, T1059.001, T1547.001; G0007 uses T1059.003, T1547.001, T1003.001,
+    // the revoked T1086 (now T1059.001) and the deprecated T1064.
+    const p = profileFromActors(miniIndex(), ['G0016', 'G0007']);
+    assert.deepStrictEqual(p.techniques, { 'T1003.001': 2, T1027: 1, 'T1059.001': 2, 'T1059.003': 1, 'T1547.001': 2 });
+    assert.deepStrictEqual(p.actors, ['G0016', 'G0007']);
+    assert.strictEqual(p.name, 'APT29, APT28');
+  });
+});
+
+describe('threat profile (needs ../shared)', () => {
   it('weights an actor profile with the actor’s direct `uses` relationships from the raw STIX', () => {
     const raw = rawStix(ENTERPRISE);
     const expected = [...raw.uses.get('G0016')!].sort();

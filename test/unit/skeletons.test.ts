@@ -3,21 +3,37 @@ import { checkRuleFile } from '../../src/checks/referenceChecks';
 import { dominantFormat, ruleSkeleton, SKELETON_FORMATS } from '../../src/coverage/skeletons';
 import { parseRuleFile } from '../../src/rules/index';
 import { ParsedRuleFile } from '../../src/rules/types';
+import * as fs from 'fs';
+import { AttackIndex } from '../../src/attack/index';
+import { MINI_BUNDLE, miniIndex } from './helpers/miniAttack';
 import { enterprise18, rawStix } from './helpers/rawStix';
 
 // Rule skeletons for gaps parse back, with the real parsers, to the technique and its tactics
-// (tactics from the raw STIX kill-chain phases), in every format, and pass the ATT&CK checks.
+// (tactics from the raw STIX kill-chain phases), in every format, and pass the ATT&CK checks:
+// on the synthetic bundle in test/fixtures/stix/, and on the real Enterprise 18.1 (needs ../shared).
 
-function rawTactics(id: string): string[] {
-  const o = rawStix('enterprise-attack-18.1.json').byAttackId.get(id)!;
-  return (o.kill_chain_phases as { phase_name: string }[]).map((p) => p.phase_name).sort();
+type Phases = { kill_chain_phases?: { phase_name: string }[] };
+const phaseNames = (o: Phases | undefined) => (o?.kill_chain_phases ?? []).map((p) => p.phase_name).sort();
+
+function realTactics(id: string): string[] {
+  return phaseNames(rawStix('enterprise-attack-18.1.json').byAttackId.get(id) as Phases);
 }
+
+function miniTactics(id: string): string[] {
+  const objects = JSON.parse(fs.readFileSync(MINI_BUNDLE, 'utf8')).objects as (Phases & { external_references?: { external_id?: string }[] })[];
+  return phaseNames(objects.find((o) => o.external_references?.[0]?.external_id === id));
+}
+
+const DATA: readonly { name: string; index: () => AttackIndex; rawTactics: (id: string) => string[]; ids: readonly string[] }[] = [
+  { name: 'the synthetic bundle', index: miniIndex, rawTactics: miniTactics, ids: ['T1059.001', 'T1547.001', 'T1003'] },
+  { name: 'Enterprise 18.1 (needs ../shared)', index: enterprise18, rawTactics: realTactics, ids: ['T1059.001', 'T1053.005', 'T1078'] },
+];
 
 describe('rule skeletons', () => {
   for (const format of SKELETON_FORMATS) {
-    for (const id of ['T1059.001', 'T1053.005', 'T1078']) {
-      it(`${format} skeleton for ${id} parses back to the technique and its tactics`, () => {
-        const index = enterprise18();
+    for (const { name, index: load, rawTactics, ids } of DATA) for (const id of ids) {
+      it(`${format} skeleton for ${id} parses back to the technique and its tactics, on ${name}`, () => {
+        const index = load();
         const s = ruleSkeleton(index, id, format, { id: '0b7c6a52-3d4e-4f5a-9b8c-7d6e5f4a3b2c', date: '2026-01-02' })!;
         const parsed = parseRuleFile(s.text, s.fileName, index);
         assert.strictEqual(parsed.format, format, s.text);

@@ -94,3 +94,15 @@ export async function longestStall(work: () => Promise<void>): Promise<number> {
   }
   return Math.round(Math.max(worst, performance.now() - last));
 }
+
+/**
+ * Checks a shown percentage against covered/total without repeating the code's formula: the
+ * shown number, at whatever precision it is printed, is the nearest one to the exact share.
+ */
+export function assertPercentOf(shown: string, covered: number, total: number, what: string): void {
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(shown);
+  assert.ok(m, `${what}: ${shown} is a percentage`);
+  const step = 10 ** -(m[2]?.length ?? 0);
+  const exact = (covered / total) * 100;
+  assert.ok(Math.abs(Number(shown) - exact) <= step / 2 + 1e-9, `${what}: ${shown}% is ${covered}/${total} = ${exact}% rounded to ${step}`);
+}

@@ -2,12 +2,14 @@ import * as vscode from 'vscode';
 
 // Shared by the diagnostics suite: the activated extension, workspace paths and polling.
 
-import { activateApi, waitFor, workspaceUri } from '../../host/inHost';
+import { activateApi, diagnosticsSettled, waitFor, workspaceUri } from '../../host/inHost';
 
-export { activateApi as extensionApi, waitFor, workspaceUri };
+export { activateApi as extensionApi, diagnosticsSettled, waitFor, workspaceUri };
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** The ATT&CK diagnostics of this version of the document, once the extension has published them. */
+export async function settledDiagnostics(doc: vscode.TextDocument): Promise<vscode.Diagnostic[]> {
+  await diagnosticsSettled(doc);
+  return ours(doc.uri);
 }
 
 export function ours(uri: vscode.Uri): vscode.Diagnostic[] {

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { waitForUiText } from '../../host/uiProbe';
 import { attackCompletions, extensionApi, insertTextOf, labelOf, openFixture, positionOf, removeScratch, typing, visible } from './helpers';
 
 // ATT&CK completion through VS Code's own command, in each format's slots, on real files of the
@@ -54,6 +55,32 @@ describe('ATT&CK completion', () => {
     assert.ok(md.value.includes('PowerShell') && md.value.length > 50, md.value);
     assert.ok(!md.isTrusted);
   });
+
+  // visible() models VS Code's filter; here VS Code's own suggest widget, typed into like a user,
+  // must keep and put first what visible() predicts, so a wrong model fails instead of agreeing with itself.
+  for (const [name, text, typed] of [
+    ['widget-ps.yml', SIGMA_HEAD + '    - powersh|\n', 'powersh'],
+    ['widget-cozy.yml', SIGMA_HEAD + '    - cozy|\n', 'cozy'],
+    ['widget-t15.yml', SIGMA_HEAD.replace('attack.execution', 'attack.persistence') + '    - attack.t15|\n', 'attack.t15'],
+    ['widget-notes.md', 'Seen with T1059.00| in the wild.\n', 'T1059.00'],
+  ] as const) {
+    it(`the suggest widget shows what visible() predicts for ${typed}`, async () => {
+      const { doc, at } = await typing(name, text);
+      const predicted = visible(await attackCompletions(doc, at), typed);
+      assert.ok(predicted.length > 0, `something is predicted for ${typed}`);
+      const editor = await vscode.window.showTextDocument(doc);
+      editor.selection = new vscode.Selection(at, at);
+      try {
+        await vscode.commands.executeCommand('editor.action.triggerSuggest');
+        const first = labelOf(predicted[0]);
+        const row = await waitForUiText('.editor-widget.suggest-widget .monaco-list-row[data-index="0"]', new RegExp(`\\S`), { timeoutMs: 15_000 });
+        assert.ok(row.trim().startsWith(first), `VS Code shows first ${JSON.stringify(row)}, visible() predicts ${first}`);
+      } finally {
+        await vscode.commands.executeCommand('hideSuggestWidget');
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      }
+    });
+  }
 
   it('Sigma tag: techniques of the tactic the rule names come first', async () => {
     const { doc, at } = await typing('boost.yml', SIGMA_HEAD.replace('attack.execution', 'attack.persistence') + '    - attack.t15|\n');

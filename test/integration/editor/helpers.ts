@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 // and the providers called through VS Code's own commands.
 
 import { activateApi, workspaceUri } from '../../host/inHost';
+import { vscodeKeeps } from '../../unit/helpers/vscodeFilter';
 
 export { activateApi as extensionApi, workspaceUri };
 
@@ -49,26 +50,11 @@ export async function attackCompletions(doc: vscode.TextDocument, at: vscode.Pos
 }
 
 /**
- * What the user sees after typing `typed`: VS Code keeps the items whose filterText matches the
- * typed word (case-insensitive, each character in order, the first at a word start) and shows
- * equally good matches by sortText. Simplified from VS Code's fuzzy scorer: enough to prove
- * an item survives the filter and where our ranking puts it.
+ * What the user sees after typing `typed`: the items VS Code's filter keeps (vscodeKeeps, checked
+ * against the real suggest widget in completion.test.ts), equally good matches ordered by sortText.
  */
 export function visible(items: readonly vscode.CompletionItem[], typed: string): vscode.CompletionItem[] {
-  const keeps = (filterText: string) => {
-    if (!typed) return true;
-    const w = filterText.toLowerCase();
-    const p = typed.toLowerCase();
-    for (let start = 0; start < w.length; start++) {
-      const wordStart = start === 0 || !/[a-z0-9]/i.test(filterText[start - 1]) || /[A-Z]/.test(filterText[start]);
-      if (w[start] !== p[0] || !wordStart) continue;
-      let i = 1;
-      for (let j = start + 1; j < w.length && i < p.length; j++) if (w[j] === p[i]) i++;
-      if (i === p.length) return true;
-    }
-    return false;
-  };
-  return items.filter((i) => keeps(i.filterText ?? labelOf(i))).sort((a, b) => (a.sortText ?? labelOf(a)).localeCompare(b.sortText ?? labelOf(b)));
+  return items.filter((i) => vscodeKeeps(typed, i.filterText ?? labelOf(i))).sort((a, b) => (a.sortText ?? labelOf(a)).localeCompare(b.sortText ?? labelOf(b)));
 }
 
 export function insertTextOf(item: vscode.CompletionItem): string {

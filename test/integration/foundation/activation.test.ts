@@ -45,7 +45,8 @@ describe('foundation: activation', () => {
     const registered = new Set(await vscode.commands.getCommands(true));
     const declared = manifest.contributes.commands.map((c) => c.command);
     for (const id of ['attackLens.showAttackInfo', 'attackLens.updateAttackData']) assert.ok(declared.includes(id), `${id} is declared`);
-    const missing = ['attackLens.showAttackInfo', 'attackLens.updateAttackData'].filter((c) => !registered.has(c));
+    assert.ok(declared.length >= 20, `the manifest declares ${declared.length} commands`);
+    const missing = declared.filter((c) => !registered.has(c));
     assert.deepStrictEqual(missing, []);
   });
 

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { isDeepStrictEqual } from 'util';
 import * as vscode from 'vscode';
 import type { StartedApi } from '../../host/inHost';
 import type { GapNode } from '../../../src/views/priorityGapsNodes';
@@ -26,16 +27,25 @@ export async function write(uri: vscode.Uri, text: string): Promise<void> {
 
 const config = () => vscode.workspace.getConfiguration('attackLens');
 
-/** Sets a workspace setting and waits until the view has redrawn for it. */
-export async function setSetting(api: StartedApi, key: string, value: unknown): Promise<void> {
-  const changed = new Promise<void>((resolve) => {
+/**
+ * Sets a workspace setting and waits until the view has redrawn for it. A value equal to the one
+ * set changes nothing, so nothing is awaited; otherwise a view that never redraws fails here.
+ */
+export async function setSetting(api: StartedApi, key: string, value: unknown, timeoutMs = 10_000): Promise<void> {
+  if (isDeepStrictEqual(config().inspect(key)?.workspaceValue, value)) return;
+  const changed = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`the Priority gaps state did not change within ${timeoutMs} ms of setting attackLens.${key}`));
+    }, timeoutMs);
     const sub = api.threatProfile.onDidChange(() => {
+      clearTimeout(timer);
       sub.dispose();
       resolve();
     });
   });
   await config().update(key, value, vscode.ConfigurationTarget.Workspace);
-  await Promise.race([changed, new Promise((r) => setTimeout(r, 10_000))]);
+  await changed;
   await api.threatProfile.ready;
 }
 

@@ -20,7 +20,7 @@ export const stixDir = process.env.ATTACK_LENS_STIX || path.join(sharedRoot, 'at
 
 export function bundlePath(file: string): string {
   const p = path.join(stixDir, file);
-  if (!fs.existsSync(p)) throw new Error(`missing ATT&CK bundle ${p}: set ATTACK_LENS_STIX to the folder holding ${file}`);
+  if (!fs.existsSync(p)) throw new Error(`missing ATT&CK bundle ${p}: this test needs the real ATT&CK data (../shared/attack, or ATTACK_LENS_STIX set to the folder holding ${file}); the tests on test/fixtures/stix/ run without it`);
   return p;
 }
 
