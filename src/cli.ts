@@ -4,11 +4,14 @@ import { SHOW_USAGE, showCommand } from './cli/show';
 import { STATS_USAGE, statsCommand } from './cli/stats';
 import { COVERAGE_USAGE, coverageCommand } from './cli/coverage';
 import { MIGRATE_USAGE, migrateCommand } from './cli/migrate';
+import { CHECK_USAGE, checkCommand } from './cli/check';
+import { DIFF_USAGE, diffCommand } from './cli/diff';
+import { versionText } from './cli/toolInfo';
 import { describeFsError } from './node/readRegularFile';
 import { reportError } from './cli/reportError';
 
 // attack-lens: the ATT&CK Lens engine on the command line. Exit codes: 0 success,
-// 1 a gate failed (coverage --fail-under), 2 bad usage, unknown ID or unusable input,
+// 1 a gate failed (coverage --fail-under, check --fail-on, diff --fail-on-loss), 2 bad usage, unknown ID or unusable input,
 // 70 an internal error (a bug). Errors are one line on stderr; ATTACK_LENS_DEBUG=1 adds the stack.
 
 const COMMANDS: Record<string, { run: CliCommand; usage: string }> = {
@@ -16,6 +19,8 @@ const COMMANDS: Record<string, { run: CliCommand; usage: string }> = {
   search: { run: searchCommand, usage: SEARCH_USAGE },
   stats: { run: statsCommand, usage: STATS_USAGE },
   coverage: { run: coverageCommand, usage: COVERAGE_USAGE },
+  check: { run: checkCommand, usage: CHECK_USAGE },
+  diff: { run: diffCommand, usage: DIFF_USAGE },
   migrate: { run: migrateCommand, usage: MIGRATE_USAGE },
 };
 
@@ -29,6 +34,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     (name ? ctx.out : ctx.err)(usage());
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-V') {
+    try {
+      ctx.out(versionText(ctx.index()));
+      return 0;
+    } catch (e) {
+      return reportError(e, ctx.err);
+    }
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {

@@ -3,6 +3,8 @@ import { Domain } from './attack/types';
 import { httpBaseUrl } from './attack/ids';
 import { clip, noticeText } from './outsideText';
 import { compileIdPattern } from './rules/idPattern';
+import { Severity, severityFor } from './checks/severity';
+import { FileTreatment } from './rules/fileTreatment';
 import { RESTRICTED_SETTINGS, RestrictedSetting, SECTION } from './restrictedSettings';
 
 // Every setting the extension reads or writes, in one place with its default. Features ask Config,
@@ -10,9 +12,8 @@ import { RESTRICTED_SETTINGS, RestrictedSetting, SECTION } from './restrictedSet
 // only here and in package.json. Config reads through a ConfigSource, which src/configSource.ts
 // builds on VS Code and unit tests fake, so this file needs no `vscode` at run time.
 
-export const SEVERITIES = ['error', 'warning', 'information', 'hint', 'off'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-export type FileTreatment = 'auto' | 'sigma' | 'splunk' | 'elastic' | 'sentinel' | 'yaral' | 'generic' | 'off';
+export { SEVERITIES, type Severity } from './checks/severity';
+export type { FileTreatment } from './rules/fileTreatment';
 
 export interface ThreatProfileSetting {
   readonly name?: string;
@@ -220,9 +221,7 @@ export class Settings {
   }
   /** Severity for a diagnostic code, or the fallback when the user has not overridden it or wrote something else ("warn", "Error"). */
   severity(code: string, fallback: Severity): Severity {
-    const overrides = this.get<Record<string, unknown>>('diagnostics.severity');
-    const value = overrides && typeof overrides === 'object' && Object.hasOwn(overrides, code) ? overrides[code] : undefined;
-    return typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value) ? (value as Severity) : fallback;
+    return severityFor(this.get<unknown>('diagnostics.severity'), code, fallback);
   }
   get threatProfile(): ThreatProfileSetting {
     return this.get<ThreatProfileSetting>('threatProfile') ?? {};

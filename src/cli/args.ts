@@ -48,3 +48,22 @@ export function stringFlag(args: ParsedArgs, name: string): string | undefined {
   const v = args.flags.get(name);
   return typeof v === 'string' ? v : undefined;
 }
+
+/** Repeatable flags (`--platform Windows --platform Linux`) and comma lists (`--platform Windows,Linux`). */
+export function listFlag(argv: readonly string[], name: string): { rest: string[]; values: string[] } {
+  const rest: string[] = [];
+  const values: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (a === `--${name}` || a.startsWith(`--${name}=`)) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (v === undefined || v === '') throw new UsageError(`--${name} needs a value`);
+      values.push(...v.split(',').map((x) => x.trim()).filter(Boolean));
+    } else rest.push(a);
+  }
+  return { rest, values };
+}

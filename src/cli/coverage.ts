@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import { AttackIndex } from '../attack/index';
 import { DOMAINS, Domain } from '../attack/types';
 import { atomicsCsv, AtomicsIndex, atomicsJson, atomicsMarkdown, atomicTestCount, crossReferenceAtomics, parseAtomicsCsv, testsByTechnique } from '../coverage/atomics';
@@ -10,14 +9,13 @@ import { rankGaps } from '../coverage/priorities';
 import { ThreatProfile } from '../coverage/profile';
 import { profileCsv, profileJson, profileMarkdown, profileSummary } from '../coverage/profileReport';
 import { jsonReport, renderReport, summaryTable } from '../coverage/report';
-import { scanRuleFiles } from '../coverage/scan';
-import { parseInParallel, workerCount } from '../node/parallelParse';
-import { readRuleFileFromDisk, walkRuleFiles } from '../node/scanFiles';
-import { parseTreated } from '../rules/treatment';
-import { ParsedArgs, parseArgs, stringFlag, UsageError } from './args';
+import { walkRuleFiles } from '../node/scanFiles';
+import { listFlag, ParsedArgs, parseArgs, stringFlag, UsageError } from './args';
+import { checkOutPath, writeOut } from './outFile';
 import { CliContext } from './context';
+import { parseWalkedFiles } from './parseRules';
 import { readProfileFlag } from './profileFlag';
-import { describeFsError, MAX_SMALL_FILE_BYTES, readRegularFile } from '../node/readRegularFile';
+import { MAX_SMALL_FILE_BYTES, readRegularFile } from '../node/readRegularFile';
 
 export const COVERAGE_USAGE =
   'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--profile SPEC] [--stix PATH]\n' +
@@ -31,25 +29,6 @@ const SPECIAL_FILE_REASON = /not a regular file/;
 const FORMATS = ['summary', 'navigator', 'json', 'markdown', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
 
-/** Repeatable flags (`--platform Windows --platform Linux`) and comma lists (`--platform Windows,Linux`). */
-function listFlag(argv: readonly string[], name: string): { rest: string[]; values: string[] } {
-  const rest: string[] = [];
-  const values: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') {
-      rest.push(...argv.slice(i));
-      break;
-    }
-    if (a === `--${name}` || a.startsWith(`--${name}=`)) {
-      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
-      if (v === undefined || v === '') throw new UsageError(`--${name} needs a value`);
-      values.push(...v.split(',').map((x) => x.trim()).filter(Boolean));
-    } else rest.push(a);
-  }
-  return { rest, values };
-}
-
 /** A plain decimal from 0 to 100 (`60`, `79.5`): no sign, exponent or `%`, which Number() would let through or a shell would mangle. */
 export function percentFlag(args: ParsedArgs): number | undefined {
   const v = args.flags.get('fail-under');
@@ -57,25 +36,6 @@ export function percentFlag(args: ParsedArgs): number | undefined {
   const n = typeof v === 'string' && /^\d{1,3}(?:\.\d+)?$/.test(v) ? Number(v) : NaN;
   if (!(n >= 0 && n <= 100)) throw new UsageError(`--fail-under takes a decimal number from 0 to 100, not "${String(v)}"`);
   return n;
-}
-
-/** --out refuses a folder or a special file before the scan, so a long run does not end in a write error. */
-function checkOutPath(out: string): void {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(out);
-  } catch {
-    return;
-  }
-  if (stat.isDirectory()) throw new UsageError(`--out ${out}: a folder, not a file`);
-}
-
-function writeOut(out: string, text: string): void {
-  try {
-    fs.writeFileSync(out, text);
-  } catch (e) {
-    throw new UsageError(`--out ${out}: cannot write the report: ${describeFsError(e)}`);
-  }
 }
 
 /** A platform no technique of the domains names is a typo, not an empty scope. */
@@ -212,22 +172,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
   const profileSpec = stringFlag(args, 'profile');
   const profile = profileSpec ? readProfileFlag(profileSpec, index) : undefined;
 
-  const progress = ctx.isTty;
-  const onProgress = progress ? (done: number, total: number) => void process.stderr.write(`\rattack-lens: parsed ${done}/${total} files`) : undefined;
-  // Worker threads re-run this bundle, so only when it is the program (dist/cli.js), and they
-  // load the shipped index, so not with --stix.
-  const workers = !stringFlag(args, 'stix') && require.main?.filename === __filename ? workerCount(walked.files.length) : 0;
-  const scanned = workers
-    ? await parseInParallel(walked.files, index, workers, __filename, onProgress)
-    : await scanRuleFiles({
-        items: walked.files,
-        pathOf: (f) => f.path,
-        read: async (f) => readRuleFileFromDisk(f.path),
-        parse: (text, f) => parseTreated(text, f.path, index, f),
-        batchSize: 256,
-        onProgress,
-      });
-  if (progress) process.stderr.write('\r\x1b[K');
+  const scanned = await parseWalkedFiles(walked.files, index, ctx, !stringFlag(args, 'stix'));
 
   // A FIFO, socket or device among the paths is worth a word even in formats that do not list skipped files.
   for (const s of [...walked.skipped, ...scanned.skipped]) if (SPECIAL_FILE_REASON.test(s.reason)) ctx.err(`attack-lens: skipped ${s.path}: ${s.reason}`);

@@ -1,12 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse as parseJsonc, ParseError, printParseErrorCode } from 'jsonc-parser';
 import { AttackIndex } from '../attack/index';
 import { normalizeId } from '../attack/ids';
 import { isLayerError, parseLayer } from '../coverage/layerImport';
 import { profileFromActors, profileFromIds, profileFromLayer, profileFromSetting, ThreatProfile, ThreatProfileJson } from '../coverage/profile';
-import { MAX_SMALL_FILE_BYTES, readRegularFile } from '../node/readRegularFile';
 import { UsageError } from './args';
+import { readJsoncFile, settingsObject } from './settingsFile';
 
 // `attack-lens coverage --profile SPEC`: the threat profile a CI run ranks gaps against, the
 // same one the team's editors use. SPEC is
@@ -36,28 +35,10 @@ export function readProfileFlag(spec: string, index: AttackIndex): ThreatProfile
   return profileFromActors(index, ids);
 }
 
-/** JSON with comments; jsonc-parser recurses per level, so a file nested thousands deep is refused, not a stack overflow. */
-function parseJsoncFile(text: string, file: string, errors: ParseError[]): unknown {
-  try {
-    return parseJsonc(text, errors, { allowTrailingComma: true });
-  } catch (e) {
-    if (e instanceof RangeError) throw new UsageError(`--profile ${file}: nested too deeply to read`);
-    throw e;
-  }
-}
-
 function profileFromFile(file: string, index: AttackIndex): ThreatProfile {
-  const read = readRegularFile(file, MAX_SMALL_FILE_BYTES);
-  if ('refused' in read) throw new UsageError(`--profile ${file}: cannot read the file: ${read.refused}`);
-  const text = read.bytes.toString('utf8').replace(/^\uFEFF/, '');
-  const errors: ParseError[] = [];
-  const json: unknown = parseJsoncFile(text, file, errors);
-  if (errors.length) {
-    const line = text.slice(0, errors[0].offset).split('\n').length;
-    throw new UsageError(`--profile ${file}: not valid JSON (${printParseErrorCode(errors[0].error)} on line ${line})`);
-  }
-  const settings = isObject(json) && isObject(json.settings) && 'attackLens.threatProfile' in json.settings ? json.settings : json;
-  if (isObject(settings) && 'attackLens.threatProfile' in settings) {
+  const json = readJsoncFile(file, '--profile');
+  const settings = settingsObject(json, 'attackLens.threatProfile');
+  if (settings && 'attackLens.threatProfile' in settings) {
     const profile = profileFromSetting(settings['attackLens.threatProfile'] as ThreatProfileJson, index);
     if (!profile) throw new UsageError(`--profile ${file}: attackLens.threatProfile names no actors or techniques`);
     return profile;
@@ -65,8 +46,4 @@ function profileFromFile(file: string, index: AttackIndex): ThreatProfile {
   const layer = parseLayer(json, index.primary?.domain);
   if (isLayerError(layer)) throw new UsageError(`--profile ${file}: neither a settings file with attackLens.threatProfile nor a usable Navigator layer: ${layer.message}`);
   return profileFromLayer(layer, path.basename(file));
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

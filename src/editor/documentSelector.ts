@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Config, FileTreatment, Settings } from '../config';
 import { detectRuleFormat } from '../rules/index';
 import { RuleFormat } from '../rules/types';
-import { matchesPathOrAncestor } from '../workspace/glob';
+import { matchesPathOrAncestor } from '../core/glob';
 import { DEFAULT_FILES, relativeToWorkspace, treatmentOf } from '../workspace/ruleFiles';
 
 // Which open documents get ATT&CK editor features, and in which format. `attackLens.files`

@@ -26,7 +26,12 @@ type Parsed = { readonly file: ParsedRuleFile } | { readonly skipped: SkippedFil
 export function parseFile(f: FoundFile, index: AttackIndex): Parsed {
   const read = readRuleFileFromDisk(f.path);
   if ('skipped' in read) return { skipped: { path: f.path, reason: read.skipped } };
-  return { file: parseTreated(read.text, f.path, index, f) };
+  return { file: parseFoundFile(read.text, f, index) };
+}
+
+/** A found file's text parsed under its treatment: the one parse of the CLI's `coverage`, `check` and `diff`. */
+export function parseFoundFile(text: string, f: FoundFile, index: AttackIndex): ParsedRuleFile {
+  return parseTreated(text, f.path, index, f);
 }
 
 /** How many worker threads are worth starting for this many files (ATTACK_LENS_WORKERS overrides). */

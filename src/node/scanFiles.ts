@@ -3,6 +3,7 @@ import * as path from 'path';
 import { SkippedFile } from '../coverage/model';
 import { decodeRuleText } from '../rules/decodeRuleText';
 import { MAX_RULE_FILE_BYTES } from '../rules/fileSize';
+import { RuleFormat } from '../rules/types';
 import { readRegularFile, specialFileKind } from './readRegularFile';
 
 // The CLI's file walk: what the extension gets from findFiles + workspace.fs, done with Node's
@@ -16,8 +17,10 @@ export const SKIPPED_DIRECTORIES: readonly string[] = ['node_modules', '.git'];
 
 export interface FoundFile {
   readonly path: string;
-  /** `yaral` for YARA-L extensions, otherwise `auto` (the parser recognises the format). */
-  readonly treatment: 'auto' | 'yaral';
+  /** `yaral` for YARA-L extensions, otherwise `auto` (the parser recognises the format); `check --settings` may name any format. */
+  readonly treatment: RuleFormat | 'auto';
+  /** attackLens.generic.idPattern, compiled, for a `generic` file (undefined: the built-in pattern). */
+  readonly genericPattern?: RegExp;
   /** The parent of the path given on the command line it was found under (with a trailing separator). */
   readonly root?: string;
 }
@@ -29,8 +32,13 @@ export interface WalkResult {
   readonly missing: string[];
 }
 
-export function treatmentForPath(p: string): FoundFile['treatment'] {
+export function treatmentForPath(p: string): 'auto' | 'yaral' {
   return /\.(yaral|yara-l|yaraL|yl2)$/.test(p) ? 'yaral' : 'auto';
+}
+
+/** Whether a file found in a folder is taken by default: it has a rule extension. */
+export function hasRuleExtension(p: string): boolean {
+  return RULE_EXTENSIONS.some((x) => p.endsWith(x));
 }
 
 interface LinkedFolder {
@@ -46,7 +54,7 @@ interface LinkedFolder {
  * folders are entered after every real folder, unless they lead back up (a loop) or to a folder
  * scanned already (its rules would count twice): both are reported as skipped.
  */
-export function walkRuleFiles(paths: readonly string[]): WalkResult {
+export function walkRuleFiles(paths: readonly string[], isRuleFile: (p: string) => boolean = hasRuleExtension): WalkResult {
   const files = new Map<string, FoundFile>();
   const skipped: SkippedFile[] = [];
   const missing: string[] = [];
@@ -56,7 +64,7 @@ export function walkRuleFiles(paths: readonly string[]): WalkResult {
 
   // Keyed by real path: `rules` and `/abs/rules/a.yml` on one command line name one file, counted once.
   const addFile = (p: string, explicit: boolean, real: string) => {
-    if ((explicit || RULE_EXTENSIONS.some((x) => p.endsWith(x))) && !files.has(real)) files.set(real, { path: p, treatment: treatmentForPath(p), root });
+    if ((explicit || isRuleFile(p)) && !files.has(real)) files.set(real, { path: p, treatment: treatmentForPath(p), root });
   };
 
   const visitDir = (dir: string, real: string): void => {

@@ -1,17 +1,14 @@
 import * as vscode from 'vscode';
 import { Config, FileTreatment, Settings } from '../config';
 import { SkippedFile } from '../coverage/model';
-import { compileGlob, enabledGlobs, matchesPathOrAncestor } from './glob';
+import { compileGlob, enabledGlobs, matchesPathOrAncestor } from '../core/glob';
+import { DEFAULT_FILES, treatmentOf } from '../rules/fileTreatment';
 import { walkFolder } from './walkFolder';
+
+export { DEFAULT_FILES, treatmentOf } from '../rules/fileTreatment';
 
 // Which workspace files are rule files, and how each is treated, from `attackLens.files`
 // (glob → treatment), `files.exclude` and `attackLens.coverage.exclude`.
-
-export const DEFAULT_FILES: Readonly<Record<string, FileTreatment>> = {
-  '**/*.{yml,yaml}': 'auto',
-  '**/*.toml': 'auto',
-  '**/*.{yaral,yara-l,yaraL,yl2}': 'yaral',
-};
 
 export interface RuleFileSelection {
   /** glob → treatment, as configured (the default when the setting is empty). */
@@ -39,21 +36,6 @@ export function currentSelection(settings: Settings | Config): RuleFileSelection
 export function selectionAt(selection: RuleFileSelection, uri: vscode.Uri): RuleFileSelection {
   const folder = selection.forFolder && vscode.workspace.getWorkspaceFolder(uri);
   return folder && selection.forFolder ? selection.forFolder(folder.uri) : selection;
-}
-
-/**
- * How a file is treated, or undefined when no glob selects it or it is excluded. `off` wins
- * over everything; an explicit format wins over `auto`; otherwise the first matching glob.
- */
-export function treatmentOf(selection: RuleFileSelection, relativePath: string): Exclude<FileTreatment, 'off'> | undefined {
-  if (selection.exclude.some((g) => matchesPathOrAncestor(g, relativePath))) return undefined;
-  let found: FileTreatment | undefined;
-  for (const [glob, treatment] of Object.entries(selection.files)) {
-    if (!matchesPathOrAncestor(glob, relativePath)) continue;
-    if (treatment === 'off') return undefined;
-    if (!found || (found === 'auto' && treatment !== 'auto')) found = treatment;
-  }
-  return found === 'off' ? undefined : found;
 }
 
 /** The path relative to its workspace folder (`/`-separated), or undefined outside every folder. */

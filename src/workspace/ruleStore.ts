@@ -8,7 +8,7 @@ import { ParsedRuleFile } from '../rules/types';
 import { readRuleFile, ReadResult } from './readRuleFile';
 import { FileParser, RuleParsing } from './ruleParsing';
 import { ScanStatus } from './scanStatus';
-import { isMalformedGlob } from './glob';
+import { isMalformedGlob } from '../core/glob';
 import { currentSelection, discoverRuleFiles, selectionAt, folderExcluded, FoundRuleFile, topmostFolders, relativeToWorkspace, RuleFileSelection, treatmentOf } from './ruleFiles';
 
 export interface RuleStoreChange {

@@ -12,7 +12,7 @@ import { profileFromLayer } from '../../src/coverage/profile';
 import { fuzzyEntries } from '../../src/editor/completionFuzzy';
 import { detectRuleFormat, ParsedRuleFile, parseRuleFile } from '../../src/rules/index';
 import { LineSource, linesOf, slotAt } from '../../src/rules/slots';
-import { compileGlob } from '../../src/workspace/glob';
+import { compileGlob } from '../../src/core/glob';
 import { adversarialFile, ADVERSARIAL_FORMATS, AdversarialFile, clearAdversarialCache, INPUT_CLASSES, SIZES } from '../unit/helpers/adversarialCorpus';
 import { BenchReport, median, projectRoot, time } from './bench';
 

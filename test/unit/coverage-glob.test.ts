@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { compileGlob, isMalformedGlob, matchesPathOrAncestor } from '../../src/workspace/glob';
+import { compileGlob, isMalformedGlob, matchesPathOrAncestor } from '../../src/core/glob';
 
 describe('coverage globs', () => {
   const cases: [string, string, boolean][] = [

@@ -16,7 +16,7 @@ import { MAX_REFERENCES_PER_FILE, MAX_RULES_PER_FILE, MAX_TOML_ENTRIES_PER_FILE,
 import { LineMap } from '../../src/rules/text';
 import { scanToml } from '../../src/rules/tomlScan';
 import { AttackReference, ParsedRuleFile, span } from '../../src/rules/types';
-import { compileGlob, matchesPathOrAncestor } from '../../src/workspace/glob';
+import { compileGlob, matchesPathOrAncestor } from '../../src/core/glob';
 import { index18 } from './helpers/attackData';
 
 // Each finding of issue #10 §1 and its siblings, at a size where the old code took minutes
