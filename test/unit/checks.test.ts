@@ -36,7 +36,7 @@ function fixed(text: string, f: Finding, which = 0): string {
 
 describe('ATT&CK reference checks', () => {
   describe('Sigma tags', () => {
-    it('rewrites uppercase and malformed tags to canonical form', () => {
+    it('rewrites uppercase and malformed tags to canonical form (needs ../shared)', () => {
       const { text, findings } = check('sigma/tags.yml', 'sigma');
       const expect: [string, string][] = [
         ['attack.Execution', 'attack.execution'],
@@ -86,13 +86,13 @@ describe('ATT&CK reference checks', () => {
       assert.ok(tactic.fixes[0].isPreferred);
     });
 
-    it('removes a revoked tag whose replacement is already tagged instead of doubling it', () => {
+    it('removes a revoked tag whose replacement is already tagged instead of doubling it (needs ../shared)', () => {
       const { text, findings } = check('sigma/already-tagged.yml', 'sigma');
       const revoked = one(findings, 'attack-lens/revoked', 'attack.t1086');
       assert.ok(fixed(text, revoked).endsWith('tags:\n    - attack.execution\n    - attack.t1059.001\n'));
     });
 
-    it('suggests only close IDs for unknown ones', () => {
+    it('suggests only close IDs for unknown ones (needs ../shared)', () => {
       const index = index18();
       const { findings } = check('sigma/status.yml', 'sigma');
       for (const f of findings.filter((x) => x.code === 'attack-lens/unknown-id')) {
@@ -107,7 +107,7 @@ describe('ATT&CK reference checks', () => {
       }
     });
 
-    it('adds the missing tactic tag with the list\'s indentation, one fix per tactic', () => {
+    it('adds the missing tactic tag with the list\'s indentation, one fix per tactic (needs ../shared)', () => {
       const { text, findings } = check('sigma/missing-tactic.yml', 'sigma');
       const missing = findings.filter((f) => f.code === 'attack-lens/missing-tactic');
       assert.deepStrictEqual(missing.map((f) => [f.ref!.text, f.ref!.ruleIndex]), [
@@ -130,13 +130,13 @@ describe('ATT&CK reference checks', () => {
       assert.match(flow, /\ntags: \['attack\.credential-access', 'attack\.t1003\.001'\]\n/);
     });
 
-    it('keeps CRLF line endings and quotes when adding a tag', () => {
+    it('keeps CRLF line endings and quotes when adding a tag (needs ../shared)', () => {
       const { text, findings } = check('sigma/crlf.yml', 'sigma');
       const f = one(findings, 'attack-lens/missing-tactic', 'attack.t1486');
       assert.match(fixed(text, f), /tags:\r\n {4}- "attack\.impact"\r\n {4}- "attack\.t1486"\r\n/);
     });
 
-    it('fix all applies each preferred fix once and leaves nothing fixable behind', () => {
+    it('fix all applies each preferred fix once and leaves nothing fixable behind (needs ../shared)', () => {
       for (const rel of ['sigma/tags.yml', 'sigma/status.yml', 'sigma/missing-tactic.yml']) {
         const { text, findings } = check(rel, 'sigma');
         const after = applyEdits(text, fixAllEdits(findings).edits);
@@ -150,7 +150,7 @@ describe('ATT&CK reference checks', () => {
   });
 
   describe('Splunk and Sentinel', () => {
-    it('fixes malformed IDs and flags revoked ones in Splunk mitre_attack_id', () => {
+    it('fixes malformed IDs and flags revoked ones in Splunk mitre_attack_id (needs ../shared)', () => {
       const { text, findings } = check('splunk/malformed.yml', 'splunk');
       for (const [bad, good] of [['T1059.1', 'T1059.001'], ['t1059', 'T1059'], ['T1059-001', 'T1059.001']]) {
         const f = one(findings, 'attack-lens/malformed-id', bad);
@@ -161,7 +161,7 @@ describe('ATT&CK reference checks', () => {
       assert.strictEqual(findings.length, 4);
     });
 
-    it('flags unknown Sentinel tactic names with the closest fix, and non-Sentinel spellings', () => {
+    it('flags unknown Sentinel tactic names with the closest fix, and non-Sentinel spellings (needs ../shared)', () => {
       const { text, findings } = check('sentinel/tactics.yaml', 'sentinel');
       const unknown = one(findings, 'attack-lens/unknown-tactic', 'DefenceEvasion');
       assert.strictEqual(unknown.defaultSeverity, 'error');
@@ -175,7 +175,7 @@ describe('ATT&CK reference checks', () => {
   });
 
   describe('Elastic threat blocks', () => {
-    it('checks names, references, parents and tactics', () => {
+    it('checks names, references, parents and tactics (needs ../shared)', () => {
       const { text, findings } = check('elastic/threat.toml', 'elastic');
       const lines = text.split('\n');
       const lineOf = (s: string, from = 0) => lines.findIndex((l, i) => i >= from && l === s);
@@ -212,7 +212,7 @@ describe('ATT&CK reference checks', () => {
       ]);
     });
 
-    it('replaces a revoked technique by its parent plus a sub-technique table', () => {
+    it('replaces a revoked technique by its parent plus a sub-technique table (needs ../shared)', () => {
       const { text, findings } = check('elastic/threat.toml', 'elastic');
       const revoked = one(findings, 'attack-lens/revoked', 'T1086');
       const after = fixed(text, revoked);
@@ -227,20 +227,20 @@ describe('ATT&CK reference checks', () => {
     });
   });
 
-  it('says a broken technique tag is not an ID rather than an unknown tactic', () => {
+  it('says a broken technique tag is not an ID rather than an unknown tactic (needs ../shared)', () => {
     const text = 'title: x\nlogsource:\n    product: windows\ndetection:\n    sel:\n        EventID: 1\n    condition: sel\ntags:\n    - attack.execution\n    - attack.t1059.0001\n';
     const findings = checkRuleFile(parseRuleFile(text, 'x.yml', index18(), { format: 'sigma' }), text, index18());
     assert.deepStrictEqual(findings.map((f) => [f.code, f.span.start.line, f.fixes.length]), [['attack-lens/tag-format', 9, 0]]);
   });
 
-  it('flags an ID of the wrong kind in a technique slot', () => {
+  it('flags an ID of the wrong kind in a technique slot (needs ../shared)', () => {
     const text = '[rule]\nname = "x"\nrule_id = "x"\ntype = "query"\n\n[[rule.threat]]\nframework = "MITRE ATT&CK"\n[[rule.threat.technique]]\nid = "TA0002"\nname = "Execution"\nreference = "https://attack.mitre.org/tactics/TA0002/"\n\n[rule.threat.tactic]\nid = "TA0002"\nname = "Execution"\nreference = "https://attack.mitre.org/tactics/TA0002/"\n';
     const findings = checkRuleFile(parseRuleFile(text, 'x.toml', index18(), { format: 'elastic' }), text, index18());
     assert.deepStrictEqual(findings.map((f) => [f.code, f.span.start.line, f.message]), [['attack-lens/wrong-kind', 8, 'TA0002 is a tactic (Execution), but this field takes a technique']]);
   });
 
   describe('YARA-L meta', () => {
-    it('checks IDs in meta fields', () => {
+    it('checks IDs in meta fields (needs ../shared)', () => {
       const { findings } = check('yaral/meta.yaral', 'yaral');
       assert.deepStrictEqual(findings.map((f) => [f.code, f.ref?.text]), [
         ['attack-lens/revoked', 'T1086'],
@@ -250,7 +250,7 @@ describe('ATT&CK reference checks', () => {
   });
 
   describe('generic files', () => {
-    it('flags revoked bare IDs and notes unknown ones as information only', () => {
+    it('flags revoked bare IDs and notes unknown ones as information only (needs ../shared)', () => {
       const text = 'Detects T1086 usage.\nSee also T1999 and T1059.001.\n';
       const findings = checkRuleFile(parseRuleFile(text, 'notes.md', index18(), { format: 'generic' }), text, index18());
       assert.deepStrictEqual(findings.map((f) => [f.code, f.defaultSeverity, f.span.start.line, f.span.start.character]), [
@@ -262,7 +262,7 @@ describe('ATT&CK reference checks', () => {
   });
 
   describe('parse problems', () => {
-    it('turns each parser problem into one finding at its position', () => {
+    it('turns each parser problem into one finding at its position (needs ../shared)', () => {
       const problem = { message: 'bad indentation of a mapping entry (3:5)', span: { start: { line: 2, character: 4 }, end: { line: 2, character: 5 } }, severity: 'error' as const };
       const findings = checkRuleFile({ path: 'x.yml', format: 'sigma', rules: [], problems: [problem] }, 'a\nb\n    c: [', index18());
       assert.deepStrictEqual(findings, [{ code: 'attack-lens/parse-error', defaultSeverity: 'error', message: problem.message, span: problem.span, fixes: [] }]);
@@ -282,7 +282,7 @@ describe('ATT&CK reference checks', () => {
       ['yaral/meta.yaral', 'yaral'],
     ];
     for (const [rel, format] of cases) {
-      it(`gives the same findings on ${rel} as the contract fixtures`, () => {
+      it(`gives the same findings on ${rel} as the contract fixtures (needs ../shared)`, () => {
         const { text, findings } = check(rel, format);
         const parsed = parseRuleFile(text, rel, index18());
         assert.strictEqual(parsed.format, format, 'format detected from content');

@@ -22,7 +22,8 @@ let raw: Raw[];
 const inactive = new Set<string>();
 const tacticsOf = new Map<string, string[]>();
 
-before(() => {
+/** The real ATT&CK data these tests read, loaded by the `before` of each suite that needs it. */
+function loadRealData(): void {
   index = index18();
   search = new AttackSearch(index);
   raw = rawObjects('enterprise-attack-18.1.json') as Raw[];
@@ -33,7 +34,7 @@ before(() => {
     if (o.revoked || o.x_mitre_deprecated) inactive.add(id);
     if (o.type === 'attack-pattern' && !o.revoked) tacticsOf.set(id, (o.kill_chain_phases ?? []).map((p: Raw) => p.phase_name));
   }
-});
+}
 
 /** Slot at the `|` in the text (the marker is removed). */
 function slotIn(textWithCursor: string, format: RuleFormat): { slot: Slot; text: string; at: Position } {
@@ -53,7 +54,8 @@ function offer(textWithCursor: string, format: RuleFormat): Candidate[] {
 const values = (items: readonly Candidate[]) => items.map((c) => c.value);
 const sigma = (tags: string[], typing: string) => `title: t\ntags:\n${tags.map((t) => `    - ${t}\n`).join('')}    - ${typing}|\nlogsource:\n    product: windows\ndetection:\n    sel:\n        a: b\n    condition: sel\n`;
 
-describe('completion candidates: Sigma tags', () => {
+describe('completion candidates: Sigma tags (needs ../shared)', () => {
+  before(loadRealData);
   it('ID prefix: lowercase attack.t tags, the parent then its sub-techniques in order, nothing revoked', () => {
     const items = offer(sigma([], 'attack.t1059'), 'sigma');
     const subs = raw.filter((o) => o.type === 'attack-pattern' && !o.revoked && !o.x_mitre_deprecated && /^T1059\.\d{3}$/.test(mitreId(o) ?? '')).map((o) => `attack.${mitreId(o)!.toLowerCase()}`).sort();
@@ -117,7 +119,8 @@ describe('completion candidates: Sigma tags', () => {
   });
 });
 
-describe('completion candidates: Splunk, Sentinel, YARA-L, generic', () => {
+describe('completion candidates: Splunk, Sentinel, YARA-L, generic (needs ../shared)', () => {
+  before(loadRealData);
   it('Splunk: uppercase technique IDs only', () => {
     const items = offer('name: x\ntags:\n  mitre_attack_id:\n  - T1059.0|\n', 'splunk');
     assert.ok(items.length > 5);
@@ -155,7 +158,8 @@ describe('completion candidates: Splunk, Sentinel, YARA-L, generic', () => {
   });
 });
 
-describe('completion candidates: Elastic fills name and reference', () => {
+describe('completion candidates: Elastic fills name and reference (needs ../shared)', () => {
+  before(loadRealData);
   const fixture = fs.readFileSync(path.join(projectRoot, 'test/fixtures/editor/elastic/execution_powershell_encoded.toml'), 'utf8');
   const cursorAt = (needle: string, offset: number) => {
     const i = fixture.indexOf(needle) + offset;

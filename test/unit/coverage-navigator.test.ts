@@ -72,7 +72,7 @@ describe('coverage navigator layer', () => {
     assert.strictEqual(navigatorLayer(CoverageModel.build([], index, { platforms: ['Android'] })).filters, undefined, 'no enterprise platform left: no filter');
   });
 
-  it('the SigmaHQ corpus as a layer: valid 4.5, one entry per named technique, showSubtechniques only on parents', async () => {
+  it('the SigmaHQ corpus as a layer: valid 4.5, one entry per named technique, showSubtechniques only on parents (needs ../shared)', async () => {
     const model = CoverageModel.build(await parseCorpusForTest(index), index);
     const layer = navigatorLayer(model);
     assert.deepStrictEqual(layerViolations(layer), []);

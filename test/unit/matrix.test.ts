@@ -71,7 +71,7 @@ const ENTERPRISE = 'enterprise-attack-18.1.json';
 const fixtureDir = path.join(projectRoot, 'test', 'fixtures', 'workspaces', 'matrix', 'rules');
 const sigmaDir = path.join(sharedRoot, 'corpora', 'sigma', 'rules');
 
-describe('coverage matrix data', () => {
+describe('coverage matrix data (needs ../shared)', () => {
   let index: AttackIndex;
   let raw: Record<string, any>[];
   before(() => {

@@ -48,7 +48,7 @@ function assertSpansOnText(p: ParsedRuleFile & { text: string }): void {
 
 describe('rule parsers on fixtures', () => {
   describe('Sigma', () => {
-    it('reads tags of every kind, quoted or not, and ignores non-ATT&CK tags', () => {
+    it('reads tags of every kind, quoted or not, and ignores non-ATT&CK tags (needs ../shared)', () => {
       const p = parse('sigma/proc_creation_win_powershell_encoded.yml');
       assert.strictEqual(p.format, 'sigma');
       assert.deepStrictEqual(p.problems, []);
@@ -72,7 +72,7 @@ describe('rule parsers on fixtures', () => {
       assert.strictEqual(rule.span.start.line, 0);
     });
 
-    it('reads flow-sequence tags in a CRLF file at the right columns', () => {
+    it('reads flow-sequence tags in a CRLF file at the right columns (needs ../shared)', () => {
       const p = parse('sigma/registry_run_key_crlf.yml');
       assert.ok(p.text.includes('\r\n'));
       assert.deepStrictEqual(summary(p), ['0 tactic TA0003 attack.persistence @tags', '0 technique T1547.001 attack.t1547.001 @tags', '0 tactic TA0004 attack.privilege-escalation @tags']);
@@ -82,14 +82,14 @@ describe('rule parsers on fixtures', () => {
       assert.deepStrictEqual(p.rules[0].platforms, ['windows', 'sysmon']);
     });
 
-    it('tolerates tabs and comments around tags', () => {
+    it('tolerates tabs and comments around tags (needs ../shared)', () => {
       const p = parse('sigma/tabs_comments.yml');
       assert.deepStrictEqual(p.problems, []);
       assert.deepStrictEqual(summary(p), ['0 tactic TA0007 attack.discovery @tags', '0 technique T1082 attack.t1082 @tags']);
       assertSpansOnText(p);
     });
 
-    it('makes one rule per document of a multi-document file, the global title shared', () => {
+    it('makes one rule per document of a multi-document file, the global title shared (needs ../shared)', () => {
       const p = parse('sigma/multi_document.yml');
       assert.deepStrictEqual(
         p.rules.map((r) => [r.index, r.title]),
@@ -111,7 +111,7 @@ describe('rule parsers on fixtures', () => {
       assertSpansOnText(p);
     });
 
-    it('reads correlation rules next to their base rule', () => {
+    it('reads correlation rules next to their base rule (needs ../shared)', () => {
       const p = parse('sigma/correlation_bruteforce.yml');
       assert.strictEqual(detectRuleFormat(p.text, 'x.yml'), 'sigma');
       assert.deepStrictEqual(p.rules.map((r) => r.title), ['Failed Logon', 'Many Failed Logons From One Source']);
@@ -121,7 +121,7 @@ describe('rule parsers on fixtures', () => {
       assert.strictEqual(parseRuleFile(correlationOnly, 'c.yml').rules[0].references[0].id, 'T1110');
     });
 
-    it('flags deprecated rules by status and by a deprecated/ folder', () => {
+    it('flags deprecated rules by status and by a deprecated/ folder (needs ../shared)', () => {
       assert.strictEqual(parse('sigma/status_deprecated.yml').rules[0].deprecated, true);
       assert.strictEqual(parse('sigma/deprecated/proc_creation_win_old_rule.yml').rules[0].deprecated, true);
       const text = read('sigma/deprecated/proc_creation_win_old_rule.yml').text.replace('status: deprecated', 'status: test');
@@ -138,7 +138,7 @@ describe('rule parsers on fixtures', () => {
       );
     });
 
-    it('keeps misspelt attack.* tags as references for the checks to flag', () => {
+    it('keeps misspelt attack.* tags as references for the checks to flag (needs ../shared)', () => {
       const text = 'title: t\nlogsource:\n  product: windows\ndetection:\n  condition: x\ntags:\n  - attack.T1059.001\n  - attack.defence-evasion\n  - attack.ds0009\n  - attack.t1059-001\n';
       const p = parseRuleFile(text, 'x.yml', index18());
       assert.deepStrictEqual(summary(p), ['0 technique T1059.001 attack.T1059.001 @tags', '0 tactic - attack.defence-evasion @tags', '0 technique T1059.001 attack.t1059-001 @tags']);
@@ -146,7 +146,7 @@ describe('rule parsers on fixtures', () => {
   });
 
   describe('Splunk ESCU', () => {
-    it('reads tags.mitre_attack_id, block and quoted', () => {
+    it('reads tags.mitre_attack_id, block and quoted (needs ../shared)', () => {
       const p = parse('splunk/windows_powershell_encoded.yml');
       assert.strictEqual(p.format, 'splunk');
       assert.deepStrictEqual(summary(p), ['0 technique T1027 T1027 @tags.mitre_attack_id', '0 technique T1059.001 T1059.001 @tags.mitre_attack_id']);
@@ -158,7 +158,7 @@ describe('rule parsers on fixtures', () => {
       );
     });
 
-    it('reads a flow list and flags deprecated/ folders and status', () => {
+    it('reads a flow list and flags deprecated/ folders and status (needs ../shared)', () => {
       const p = parse('splunk/deprecated/old_splunk_detection.yml');
       assert.deepStrictEqual(summary(p), ['0 technique T1547.001 T1547.001 @tags.mitre_attack_id', '0 technique T1112 T1112 @tags.mitre_attack_id']);
       assert.deepStrictEqual(refs(p)[1].span.start, whereIs(p.text, 'T1112'));
@@ -168,7 +168,7 @@ describe('rule parsers on fixtures', () => {
   });
 
   describe('Elastic TOML', () => {
-    it('reads every threat block: tactic, technique, sub-technique with sibling name/reference and context', () => {
+    it('reads every threat block: tactic, technique, sub-technique with sibling name/reference and context (needs ../shared)', () => {
       const p = parse('elastic/execution_suspicious_powershell_encoded.toml');
       assert.strictEqual(p.format, 'elastic');
       assert.deepStrictEqual(p.problems, []);
@@ -198,7 +198,7 @@ describe('rule parsers on fixtures', () => {
       assert.strictEqual(rule.span.start.line, whereIs(p.text, 'name = "Suspicious').line);
     });
 
-    it('ignores header-like lines inside multi-line strings and other frameworks, and reads indented tables', () => {
+    it('ignores header-like lines inside multi-line strings and other frameworks, and reads indented tables (needs ../shared)', () => {
       const p = parse('elastic/persistence_query_with_brackets.toml');
       assert.deepStrictEqual(p.problems, []);
       assert.deepStrictEqual(summary(p), ['0 tactic TA0003 TA0003 @threat.tactic.id', '0 technique T1547 T1547 @threat.technique.id', '0 technique T1547.001 T1547.001 @threat.technique.subtechnique.id']);
@@ -206,7 +206,7 @@ describe('rule parsers on fixtures', () => {
       assert.deepStrictEqual(p.rules[0].platforms, ['esql']);
     });
 
-    it('reads threat entries written as inline tables, each value at its place in the text', () => {
+    it('reads threat entries written as inline tables, each value at its place in the text (needs ../shared)', () => {
       const p = parse('elastic/inline_threat.toml');
       assert.deepStrictEqual(p.problems, []);
       assert.deepStrictEqual(summary(p), ['0 tactic TA0002 TA0002 @threat.tactic.id', '0 technique T1059 T1059 @threat.technique.id', '0 technique T1059.001 T1059.001 @threat.technique.subtechnique.id']);
@@ -216,7 +216,7 @@ describe('rule parsers on fixtures', () => {
       assert.deepStrictEqual(sub.context?.name?.span.start, { ...whereIs(p.text, '"PowerShell"'), character: whereIs(p.text, '"PowerShell"').character + 1 });
     });
 
-    it('flags deprecated rules by maturity and by a _deprecated/ folder', () => {
+    it('flags deprecated rules by maturity and by a _deprecated/ folder (needs ../shared)', () => {
       const byMaturity = parse('elastic/maturity_deprecated.toml');
       assert.deepStrictEqual([byMaturity.rules[0].deprecated, byMaturity.rules[0].status], [true, 'deprecated']);
       assert.deepStrictEqual(summary(byMaturity), ['0 tactic TA0011 TA0011 @threat.tactic.id']);
@@ -231,7 +231,7 @@ describe('rule parsers on fixtures', () => {
   });
 
   describe('Sentinel analytics', () => {
-    it('reads tactics by Sentinel name, relevantTechniques, severity, kind and data connectors', () => {
+    it('reads tactics by Sentinel name, relevantTechniques, severity, kind and data connectors (needs ../shared)', () => {
       const p = parse('sentinel/SuspiciousPowerShellDownload.yaml');
       assert.strictEqual(p.format, 'sentinel');
       assert.deepStrictEqual(summary(p), [
@@ -247,7 +247,7 @@ describe('rule parsers on fixtures', () => {
       assert.deepStrictEqual([rule.title, rule.level, rule.deprecated, rule.platforms], ['Suspicious PowerShell download cradle', 'Medium', false, ['SecurityEvents', 'MicrosoftThreatProtection']]);
     });
 
-    it('reads flow lists and flags [Deprecated] names', () => {
+    it('reads flow lists and flags [Deprecated] names (needs ../shared)', () => {
       const p = parse('sentinel/DeprecatedNRT.yaml');
       assert.deepStrictEqual(summary(p), ['0 tactic TA0001 InitialAccess @tactics', '0 tactic TA0003 Persistence @tactics', '0 technique T1078 T1078 @relevantTechniques', '0 technique T1098 T1098 @relevantTechniques']);
       assert.deepStrictEqual(refs(p)[1].span.start, whereIs(p.text, 'Persistence'));
@@ -256,7 +256,7 @@ describe('rule parsers on fixtures', () => {
   });
 
   describe('Chronicle YARA-L', () => {
-    it('reads several rules, comma-separated values each with its own span, names and Parent: Sub names', () => {
+    it('reads several rules, comma-separated values each with its own span, names and Parent: Sub names (needs ../shared)', () => {
       const p = parse('yaral/powershell_rules.yaral');
       assert.strictEqual(p.format, 'yaral');
       assert.deepStrictEqual(p.problems, []);
@@ -278,7 +278,7 @@ describe('rule parsers on fixtures', () => {
       assert.strictEqual(p.rules[1].span.start.line, whereIs(p.text, 'rule scheduled_task_creation').line);
     });
 
-    it('keeps names it cannot resolve, without an ID', () => {
+    it('keeps names it cannot resolve, without an ID (needs ../shared)', () => {
       const p = parse('yaral/unnamed_values.yaral');
       assert.deepStrictEqual(summary(p), [
         '0 technique - Totally Made Up Technique @meta.mitre_attack_technique',
@@ -289,7 +289,7 @@ describe('rule parsers on fixtures', () => {
       assertSpansOnText(p);
     });
 
-    it('reads a brace on the next line, skips comments, and narrows shared sub-technique names by the rule\'s tactics', () => {
+    it('reads a brace on the next line, skips comments, and narrows shared sub-technique names by the rule\'s tactics (needs ../shared)', () => {
       const p = parse('yaral/layout_and_comments.yaral');
       assert.deepStrictEqual(p.rules.map((r) => r.title), ['brace_on_next_line', 'ambiguous_names']);
       assert.deepStrictEqual(summary(p), [
@@ -317,7 +317,7 @@ describe('rule parsers on fixtures', () => {
   });
 
   describe('generic', () => {
-    it('finds bare IDs with the default pattern when asked', () => {
+    it('finds bare IDs with the default pattern when asked (needs ../shared)', () => {
       const p = parse('generic/threat_model_notes.md', 'generic');
       assert.strictEqual(p.format, 'generic');
       assert.strictEqual(p.rules.length, 1);
@@ -331,7 +331,7 @@ describe('rule parsers on fixtures', () => {
       assertSpansOnText(p);
     });
 
-    it('uses a custom pattern (capture group = the ID) and applies to non-rule files only when a pattern is given', () => {
+    it('uses a custom pattern (capture group = the ID) and applies to non-rule files only when a pattern is given (needs ../shared)', () => {
       const { text, file } = read('generic/threat_model_notes.md');
       assert.deepStrictEqual(parseRuleFile(text, file, index18()).rules, []);
       const line = 'covers mitre:T1003 and mitre:T1059.001, not T1027\n';
@@ -344,7 +344,7 @@ describe('rule parsers on fixtures', () => {
   });
 
   describe('format detection', () => {
-    it('returns undefined for YAML that is not a rule, and options.format forces a parser', () => {
+    it('returns undefined for YAML that is not a rule, and options.format forces a parser (needs ../shared)', () => {
       const { text, file } = read('not_a_rule.yml');
       assert.strictEqual(detectRuleFormat(text, file), undefined);
       const p = parseRuleFile(text, file, index18());

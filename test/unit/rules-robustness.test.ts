@@ -39,7 +39,7 @@ function randomText(seed: number, length: number): string {
 describe('rule parsers on bad input', function () {
   this.timeout(60_000);
 
-  it('broken YAML indentation: one problem on the misindented line, no rules', () => {
+  it('broken YAML indentation: one problem on the misindented line, no rules (needs ../shared)', () => {
     const p = parseFixture('broken/sigma_bad_indentation.yml');
     assert.strictEqual(p.format, 'sigma');
     assert.strictEqual(p.rules.length, 0);
@@ -49,7 +49,7 @@ describe('rule parsers on bad input', function () {
     assert.strictEqual(p.problems[0].span.start.line, lineOf(p.lines, '  category:'));
   });
 
-  it('duplicate YAML key: one problem on the second key', () => {
+  it('duplicate YAML key: one problem on the second key (needs ../shared)', () => {
     const p = parseFixture('broken/sigma_duplicate_key.yml');
     assert.strictEqual(p.problems.length, 1);
     assert.match(p.problems[0].message, /duplicated mapping key/);
@@ -57,14 +57,14 @@ describe('rule parsers on bad input', function () {
     assert.deepStrictEqual(p.problems[0].span, { start: { line: second, character: 0 }, end: { line: second, character: 4 } });
   });
 
-  it('unclosed flow sequence: one problem where the parser stops, at or after the open bracket', () => {
+  it('unclosed flow sequence: one problem where the parser stops, at or after the open bracket (needs ../shared)', () => {
     const p = parseFixture('broken/sigma_unclosed_flow.yml');
     assert.strictEqual(p.problems.length, 1);
     const open = lineOf(p.lines, 'tags: [');
     assert.ok(p.problems[0].span.start.line >= open && p.problems[0].span.start.line <= open + 1, JSON.stringify(p.problems[0]));
   });
 
-  it('broken TOML: one problem at the bad value, with a visible span', () => {
+  it('broken TOML: one problem at the bad value, with a visible span (needs ../shared)', () => {
     const p = parseFixture('broken/elastic_bad_value.toml');
     assert.strictEqual(p.format, 'elastic');
     assert.strictEqual(p.rules.length, 0);
@@ -78,20 +78,20 @@ describe('rule parsers on bad input', function () {
     assert.strictEqual(q.problems[0].span.start.line, lineOf(q.lines, 'id = "T1059'));
   });
 
-  it('YARA-L rule without a closing brace: a problem on its header, its meta still read', () => {
+  it('YARA-L rule without a closing brace: a problem on its header, its meta still read (needs ../shared)', () => {
     const p = parseFixture('broken/yaral_unclosed.yaral');
     assert.strictEqual(p.problems.length, 1);
     assert.strictEqual(p.problems[0].span.start.line, lineOf(p.lines, 'rule missing_brace'));
     assert.deepStrictEqual(p.rules[0].references.map((r) => r.id), ['T1059']);
   });
 
-  it('TOML without a [rule] table: a warning, no rules', () => {
+  it('TOML without a [rule] table: a warning, no rules (needs ../shared)', () => {
     const p = parseRuleFile('[metadata]\nmaturity = "production"\n', 'x.toml', index18());
     assert.strictEqual(p.format, 'elastic');
     assert.deepStrictEqual([p.rules.length, p.problems.length, p.problems[0]?.severity], [0, 1, 'warning']);
   });
 
-  it('empty files, whitespace, lone document markers and scalars never throw', () => {
+  it('empty files, whitespace, lone document markers and scalars never throw (needs ../shared)', () => {
     for (const text of ['', ' ', '\n\n', '---', '---\n---\n', '...', 'just a line', '- a\n- b', '{', '[[', '"', "'", '\u0000', '\ufeff', '\r', 'a: *x']) {
       for (const format of FORMATS) {
         const p = parseRuleFile(text, `x.${format}`, index18(), { format });
@@ -102,7 +102,7 @@ describe('rule parsers on bad input', function () {
     }
   });
 
-  it('random text in every format never throws and never yields a span outside the text', () => {
+  it('random text in every format never throws and never yields a span outside the text (needs ../shared)', () => {
     for (let seed = 1; seed <= 40; seed++) {
       const text = randomText(seed, 2000);
       const lineCount = text.split(/\r\n|\r|\n/).length;
@@ -115,14 +115,14 @@ describe('rule parsers on bad input', function () {
     }
   });
 
-  it('binary content is reported, not parsed', () => {
+  it('binary content is reported, not parsed (needs ../shared)', () => {
     const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256));
     const p = parseRuleFile(bytes.toString('latin1'), 'image.yml', index18(), { format: 'sigma' });
     assert.deepStrictEqual([p.rules.length, p.problems.length], [0, 1]);
     assert.match(p.problems[0].message, /binary/);
   });
 
-  it('a 5 MB single line parses (generic finds its IDs) and an oversized file is reported', () => {
+  it('a 5 MB single line parses (generic finds its IDs) and an oversized file is reported (needs ../shared)', () => {
     const big = 'x'.repeat(5 * 1024 * 1024) + ' T1059.001';
     assert.deepStrictEqual(parseRuleFile(big, 'big.yml', index18()).rules, []);
     assert.deepStrictEqual(parseRuleFile(big, 'big.txt', index18(), { format: 'generic' }).rules[0].references.map((r) => r.id), ['T1059.001']);
@@ -132,7 +132,7 @@ describe('rule parsers on bad input', function () {
     assert.match(huge.problems[0].message, /too large/);
   });
 
-  it('deeply nested YAML is a problem, not a stack overflow', () => {
+  it('deeply nested YAML is a problem, not a stack overflow (needs ../shared)', () => {
     const deep = 'title: x\ndetection:\n  a: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n';
     const p = parseRuleFile(deep, 'deep.yml', index18());
     assert.strictEqual(p.problems.length, 1);

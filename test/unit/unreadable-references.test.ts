@@ -100,7 +100,7 @@ describe('unreadable ATT&CK references', function () {
         '  - attack.persistence',
       ].join('\n') + '\n',
     );
-    it('keeps every attack.* tag and bare ID as a reference; only retired kinds and other namespaces are not', () => {
+    it('keeps every attack.* tag and bare ID as a reference; only retired kinds and other namespaces are not (needs ../shared)', () => {
       const parsed = parse(text, 'r.yml', 'sigma');
       const all = refs(parsed);
       assert.deepStrictEqual(
@@ -119,7 +119,7 @@ describe('unreadable ATT&CK references', function () {
         ],
       );
     });
-    it('reports each with a fix that makes the tag read as the ID meant', () => {
+    it('reports each with a fix that makes the tag read as the ID meant (needs ../shared)', () => {
       assertRepairs(text, 'r.yml', 'sigma', 'attack.t1059.001.', 'T1059.001');
       assertRepairs(text, 'r.yml', 'sigma', `attack.t${ZWSP}1003`, 'T1003');
       assertRepairs(text, 'r.yml', 'sigma', 'attack.ｔ１０５５', 'T1055');
@@ -128,13 +128,13 @@ describe('unreadable ATT&CK references', function () {
       assertRepairs(text, 'r.yml', 'sigma', 'T1053.005', 'T1053.005');
       assertRepairs(text, 'r.yml', 'sigma', `attack.exe${ZWSP}cution`, 'TA0002');
     });
-    it('names invisible characters in the message and gives no fix where nothing reads', () => {
+    it('names invisible characters in the message and gives no fix where nothing reads (needs ../shared)', () => {
       const { findings } = unreadableFindings(text, 'r.yml', 'sigma');
       assert.match(findings.find((f) => f.ref?.text === `attack.t${ZWSP}1003`)!.message, /^attack\.t<U\+200B>1003 cannot be read as an ATT&CK reference: it has a zero-width character \(U\+200B\)$/);
       for (const t of ['attack.t1059!', '{attack.t1059: x}']) assert.deepStrictEqual(findings.find((f) => f.ref?.text === t)?.fixes, [], t);
       assert.strictEqual(findings.length, 9);
     });
-    it('an alias where the tag list belongs, and aliases inside it, are reported', () => {
+    it('an alias where the tag list belongs, and aliases inside it, are reported (needs ../shared)', () => {
       const aliased = `x: &common\n  - attack.t1059\n${sigma('  - *one\n  - attack.t1003\n').replace('title: T', 'title: T\nid: &one attack.t1047')}`;
       const whole = `x: &common\n  - attack.t1059\n${sigma('').replace(/tags:\n$/, 'tags: *common\n')}`;
       for (const [t, written] of [[aliased, '*one'], [whole, '*common']]) {
@@ -147,7 +147,7 @@ describe('unreadable ATT&CK references', function () {
   });
 
   describe('ID slots of the other formats', () => {
-    it('Splunk mitre_attack_id: a trailing dot, a space, a number, a mapping, an alias', () => {
+    it('Splunk mitre_attack_id: a trailing dot, a space, a number, a mapping, an alias (needs ../shared)', () => {
       const text = 'name: R\nid: 1\nx: &t T1003\ntags:\n  mitre_attack_id:\n  - T1059.001.\n  - T1047 .001\n  - 1059\n  - {id: T1059}\n  - *t\n  - T1021\nsearch: x\n';
       const all = refs(parse(text, 'r.yml', 'splunk'));
       assert.deepStrictEqual(all.map((r) => [r.text, r.id, !!r.unreadable]), [
@@ -162,7 +162,7 @@ describe('unreadable ATT&CK references', function () {
       assertRepairs(text, 'r.yml', 'splunk', 'T1047 .001', 'T1047.001', false);
       assert.strictEqual(unreadableFindings(text, 'r.yml', 'splunk').findings.length, 5);
     });
-    it('Sentinel relevantTechniques and tactics', () => {
+    it('Sentinel relevantTechniques and tactics (needs ../shared)', () => {
       const text = `id: 1\nname: R\nseverity: High\nquery: x\ntactics:\n  - Exe${ZWSP}cution\n  - {a: b}\nrelevantTechniques:\n  - ｔ１０５９\n  - T1003.\n`;
       const all = refs(parse(text, 'r.yaml', 'sentinel'));
       assert.ok(all.every((r) => r.unreadable), JSON.stringify(all.map((r) => r.text)));
@@ -171,7 +171,7 @@ describe('unreadable ATT&CK references', function () {
       assertRepairs(text, 'r.yaml', 'sentinel', 'ｔ１０５９', 'T1059');
       assertRepairs(text, 'r.yaml', 'sentinel', 'T1003.', 'T1003');
     });
-    it('Elastic threat ids', () => {
+    it('Elastic threat ids (needs ../shared)', () => {
       const text = `[rule]\nname = "R"\nrule_id = "1"\n\n[[rule.threat]]\nframework = "MITRE ATT&CK"\n[[rule.threat.technique]]\nid = "T1059.001."\nname = "PowerShell"\n[[rule.threat.technique]]\nid = "T${ZWSP}1003"\nname = "OS Credential Dumping"\n[rule.threat.tactic]\nid = "TA0002 "\nname = "Execution"\n`;
       assert.strictEqual(refs(parse(text, 'r.toml', 'elastic')).length, 3);
       const numbers = text.replace('id = "T1059.001."', 'id = 1059 # a number').replace('id = "TA0002 "', 'id = ["TA0002"]');
@@ -184,18 +184,18 @@ describe('unreadable ATT&CK references', function () {
       assertRepairs(text, 'r.toml', 'elastic', 'T1059.001.', 'T1059.001');
       assertRepairs(text, 'r.toml', 'elastic', `T${ZWSP}1003`, 'T1003');
     });
-    it('YARA-L meta: a space must not make T1047 .001 read as T1047', () => {
+    it('YARA-L meta: a space must not make T1047 .001 read as T1047 (needs ../shared)', () => {
       const text = 'rule r {\n  meta:\n    mitre_attack_technique = "T1047 .001"\n    mitre_attack_tactic = "TA0002."\n  events:\n    $e.x = 1\n  condition:\n    $e\n}\n';
       const all = refs(parse(text, 'r.yaral', 'yaral'));
       assert.deepStrictEqual(all.map((r) => [r.text, r.id, !!r.unreadable]), [['T1047 .001', undefined, true], ['TA0002.', undefined, true]]);
       assertRepairs(text, 'r.yaral', 'yaral', 'T1047 .001', 'T1047.001', false);
       assertRepairs(text, 'r.yaral', 'yaral', 'TA0002.', 'TA0002');
     });
-    it('YARA-L: "Check rules against ATT&CK data" does not read an unreadable item as an ID and a name', () => {
+    it('YARA-L: "Check rules against ATT&CK data" does not read an unreadable item as an ID and a name (needs ../shared)', () => {
       const text = 'rule r {\n  meta:\n    mitre_attack_technique = "T1047 .001"\n  events:\n    $e.x = 1\n  condition:\n    $e\n}\n';
       assert.deepStrictEqual(staleReferences(parse(text, 'r.yaral', 'yaral'), text, index18()), []);
     });
-    it('generic text: disguised IDs are notes, sentence punctuation is not', () => {
+    it('generic text: disguised IDs are notes, sentence punctuation is not (needs ../shared)', () => {
       const text = `We detect Ｔ１０５９ and T${ZWSP}1003 and T1047. Fine.\n`;
       const all = refs(parse(text, 'notes.md', 'generic'));
       assert.deepStrictEqual(all.map((r) => [r.text, r.id ?? null, !!r.unreadable]), [['Ｔ１０５９', null, true], [`T${ZWSP}1003`, null, true], ['T1047', 'T1047', false]]);
@@ -204,7 +204,7 @@ describe('unreadable ATT&CK references', function () {
   });
 
   describe('coverage', () => {
-    it('lists unreadable references, counts them for nothing, and names them in every report', () => {
+    it('lists unreadable references, counts them for nothing, and names them in every report (needs ../shared)', () => {
       const text = sigma('  - attack.t1059.001.\n  - attack.t1003\n');
       const model = CoverageModel.build([parse(text, '/rules/r.yml', 'sigma')], index18());
       assert.deepStrictEqual(model.unreadable.map((u) => [u.ref.text, u.repaired]), [['attack.t1059.001.', 'attack.t1059.001']]);
@@ -214,7 +214,7 @@ describe('unreadable ATT&CK references', function () {
       assert.match(summaryTable(model), /1 unreadable reference \(counted for nothing\)\n {2}\/rules\/r\.yml:9: attack\.t1059\.001\. cannot be read/);
       assert.match(renderReport(model, 'markdown'), /## Unreadable references[\s\S]*\| attack\.t1059\.001\. \|/);
     });
-    it('a __proto__ key in the unknown references is written to JSON', () => {
+    it('a __proto__ key in the unknown references is written to JSON (needs ../shared)', () => {
       const text = 'id: 1\nname: R\nseverity: High\nquery: x\ntactics:\n  - __proto__\n  - constructor\n';
       const model = CoverageModel.build([parse(text, 'r.yaml', 'sentinel')], index18());
       const json = JSON.parse(JSON.stringify(jsonReport(model))) as { unknown: Record<string, number> };
