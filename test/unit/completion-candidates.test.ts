@@ -7,6 +7,7 @@ import { Candidate, completionCandidates } from '../../src/editor/completionCand
 import { Slot, slotAt } from '../../src/rules/slots';
 import { Position, RuleFormat } from '../../src/rules/types';
 import { index18, projectRoot, rawObjects } from './helpers/attackData';
+import { miniIndex } from './helpers/miniAttack';
 import { vscodeKeeps } from './helpers/vscodeFilter';
 
 // Completion candidates per slot on the real ATT&CK 18.1 index. Expectations about what is
@@ -217,5 +218,24 @@ describe('completion candidates: Elastic fills name and reference (needs ../shar
     const closed = completionCandidates(index, search, slotIn(head + 'id = "T1059|"', 'elastic').slot).items[0];
     assert.strictEqual(closed.insertText, 'T1059');
     assert.deepStrictEqual(closed.additionalEdits[0].span.start, { line: 7, character: 'id = "T1059"'.length });
+  });
+});
+
+describe('completion candidates on the synthetic bundle', () => {
+  // test/fixtures/stix/ (see its README): T1059 with sub-techniques .001, .003, .004; T1086 revoked;
+  // tactics Execution, Persistence, Defense Evasion, Credential Access.
+  const offerMini = (textWithCursor: string, format: RuleFormat) => completionCandidates(miniIndex(), new AttackSearch(miniIndex()), slotIn(textWithCursor, format).slot);
+
+  it('Sigma: the parent then its sub-techniques for an ID prefix; a revoked ID is not offered', () => {
+    assert.deepStrictEqual(values(offerMini(sigma([], 'attack.t1059'), 'sigma').items), ['attack.t1059', 'attack.t1059.001', 'attack.t1059.003', 'attack.t1059.004']);
+    assert.ok(!values(offerMini(sigma([], 'attack.t108'), 'sigma').items).includes('attack.t1086'));
+  });
+
+  it('Splunk sub-technique IDs, Sentinel tactics without spaces, YARA-L tactic names', () => {
+    assert.deepStrictEqual([...values(offerMini('name: x\ntags:\n  mitre_attack_id:\n  - T1059.0|\n', 'splunk').items)].sort(), ['T1059.001', 'T1059.003', 'T1059.004']);
+    const tactics = offerMini('name: x\ntactics:\n  - |\n', 'sentinel');
+    assert.deepStrictEqual([...values(tactics.items)].sort(), ['CredentialAccess', 'DefenseEvasion', 'Execution', 'Persistence']);
+    assert.strictEqual(tactics.incomplete, false);
+    assert.strictEqual(offerMini('rule r {\n  meta:\n    mitre_attack_tactic = "Def|"\n  condition:\n    $e\n}\n', 'yaral').items[0].value, 'Defense Evasion');
   });
 });
