@@ -10,7 +10,7 @@ import { DEFAULT_FILES, relativeToWorkspace, treatmentOf } from '../workspace/ru
 // language: YAML/TOML are recognised by content, YARA-L is YARA-L, Markdown and plain text are
 // searched for bare IDs. `auto` asks the parsers' content detection and caches it per version.
 
-export const YARAL_LANGUAGE = 'yaral';
+const YARAL_LANGUAGE = 'yaral';
 const SCHEMES: readonly string[] = ['file', 'untitled', 'vscode-remote', 'vscode-vfs'];
 const LANGUAGE_TREATMENT: Readonly<Record<string, Exclude<FileTreatment, 'off'>>> = {
   yaml: 'auto',
@@ -35,7 +35,7 @@ function fileTreatments(settings: Settings): Readonly<Record<string, FileTreatme
  * (or its full path outside the workspace, so `**\/*.yml` still applies), else by language.
  * Undefined when it gets no ATT&CK features.
  */
-export function treatmentFor(document: vscode.TextDocument, config: Config): Exclude<FileTreatment, 'off'> | undefined {
+function treatmentFor(document: vscode.TextDocument, config: Config): Exclude<FileTreatment, 'off'> | undefined {
   if (!SCHEMES.includes(document.uri.scheme)) return undefined;
   // The document's workspace folder's attackLens.files applies (multi-root workspaces).
   const files = fileTreatments(config.for(document.uri.scheme === 'untitled' ? undefined : document.uri));
@@ -74,7 +74,7 @@ export function formatFor(document: vscode.TextDocument, config: Config): RuleFo
  * features (the workspace's globs and each folder's); `formatFor` then decides per document.
  * Rebuilt when `attackLens.files` changes.
  */
-export function attackDocumentSelector(config: Config): vscode.DocumentFilter[] {
+function attackDocumentSelector(config: Config): vscode.DocumentFilter[] {
   const globs = new Set<string>();
   for (const settings of [config, ...(vscode.workspace.workspaceFolders ?? []).map((f) => config.for(f.uri))]) {
     for (const [glob, treatment] of Object.entries(fileTreatments(settings))) if (treatment !== 'off') globs.add(glob);
