@@ -45,6 +45,8 @@ export const SETTING_KEYS = [
   'atomicsIndex',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
+/** The editor's own settings whose changes Config reports (onDidChangeEditorSetting). */
+type EditorSettingKey = 'files.exclude' | 'search.followSymlinks' | 'files.associations';
 
 /** The settings Config writes, with the value each takes (undefined removes it). */
 export interface WritableSettings {
@@ -317,8 +319,8 @@ export class Config extends Settings {
     };
   }
 
-  /** Fires when one of the editor's own settings that the extension reads changes (`files.exclude`, `search.followSymlinks`). */
-  onDidChangeEditorSetting(keys: readonly ('files.exclude' | 'search.followSymlinks')[], listener: () => void): Disposable {
+  /** Fires when one of the editor's own settings the extension follows changes: the two it reads, or `files.associations` (a document's language). */
+  onDidChangeEditorSetting(keys: readonly EditorSettingKey[], listener: () => void): Disposable {
     return this.source.onDidChange((affects) => {
       if (keys.some((k) => affects(k))) listener();
     });

@@ -109,9 +109,8 @@ export function registerDiagnostics(lens: LensContext): { disposable: vscode.Dis
     }),
     lens.onDidChangeIndex(updateAll),
     lens.config.onDidChange(updateAll),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('files.associations')) updateAll();
-    }),
+    // A document's language, and with it its treatment, follows files.associations.
+    lens.config.onDidChangeEditorSetting(['files.associations'], updateAll),
     { dispose: () => [...pending.keys()].forEach(cancel) },
   );
   updateAll();
