@@ -30,7 +30,7 @@ const FORMATS = ['summary', 'navigator', 'json', 'markdown', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** A plain decimal from 0 to 100 (`60`, `79.5`): no sign, exponent or `%`, which Number() would let through or a shell would mangle. */
-export function percentFlag(args: ParsedArgs): number | undefined {
+function percentFlag(args: ParsedArgs): number | undefined {
   const v = args.flags.get('fail-under');
   if (v === undefined) return undefined;
   const n = typeof v === 'string' && /^\d{1,3}(?:\.\d+)?$/.test(v) ? Number(v) : NaN;

@@ -23,7 +23,7 @@ type ToWorker = { readonly files: readonly FoundFile[]; readonly first: number }
 type FromWorker = { readonly ready: true } | { readonly first: number; readonly results: readonly Parsed[] } | { readonly error: string };
 type Parsed = { readonly file: ParsedRuleFile } | { readonly skipped: SkippedFile };
 
-export function parseFile(f: FoundFile, index: AttackIndex): Parsed {
+function parseFile(f: FoundFile, index: AttackIndex): Parsed {
   const read = readRuleFileFromDisk(f.path);
   if ('skipped' in read) return { skipped: { path: f.path, reason: read.skipped } };
   return { file: parseFoundFile(read.text, f, index) };
