@@ -3,7 +3,7 @@ import { ParseCache } from '../node/parseCache';
 import { CliContext } from './context';
 import { TOOL_VERSION } from './toolInfo';
 
-export const CACHE_HELP = '      --cache DIR          keep each file\'s parse in DIR between runs (keyed by content, tool and ATT&CK version): a warm run re-parses only changed files';
+export const CACHE_HELP = "      --cache DIR          keep each file's parse in DIR between runs (keyed by content, tool and ATT&CK version): a warm run re-parses only changed files";
 
 /** What a cache entry is valid for: this tool's version and the loaded ATT&CK data's. */
 export function cacheStamp(index: AttackIndex): string {

@@ -22,7 +22,11 @@ function run(cwd: string, ...args: string[]): { code: number | null; stdout: str
 /** Covered techniques and the files naming each, from `coverage --format json`. */
 function covered(stdout: string): Record<string, string[]> {
   const j = JSON.parse(stdout) as { techniques: Record<string, { rules: number; files: string[] }> };
-  return Object.fromEntries(Object.entries(j.techniques).filter(([, t]) => t.rules > 0).map(([id, t]) => [id, t.files]));
+  return Object.fromEntries(
+    Object.entries(j.techniques)
+      .filter(([, t]) => t.rules > 0)
+      .map(([id, t]) => [id, t.files]),
+  );
 }
 
 /** The cache file with every cached T1059.001 turned into T1027 (what a hit then reports). */
@@ -115,7 +119,10 @@ describe('attack-lens --cache', function () {
   it('a cache folder that cannot be written is a one-line note; the run succeeds uncached', () => {
     const plain = run(dir, 'check', 'rules', '--format', 'sarif');
     fs.writeFileSync(path.join(dir, 'not-a-folder'), 'x');
-    for (const command of [['check', 'rules', '--format', 'sarif'], ['coverage', 'rules', '--format', 'json']]) {
+    for (const command of [
+      ['check', 'rules', '--format', 'sarif'],
+      ['coverage', 'rules', '--format', 'json'],
+    ]) {
       const r = run(dir, ...command, '--cache', 'not-a-folder/cache');
       assert.strictEqual(r.code, 0, r.stderr);
       assert.strictEqual(r.stderr.trimEnd().split('\n').length, 1, r.stderr);
