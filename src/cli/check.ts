@@ -14,19 +14,20 @@ import { describeFixes, planFix, writeFix } from './checkFix';
 import { CheckedFile, jsonReport, SkippedRuleFile, textReport } from './checkReport';
 import { CheckSettings, effectiveSeverity, readCheckSettings } from './checkSettings';
 import { CACHE_HELP, openCache } from './cacheFlag';
+import { codeQualityReport } from './codeQuality';
 import { CliContext } from './context';
 import { checkOutPath, writeOut } from './outFile';
 import { CODES_HELP_URI, HOMEPAGE, TOOL_VERSION } from './toolInfo';
 import { unifiedDiff } from './unifiedDiff';
 
 export const CHECK_USAGE =
-  'attack-lens check <paths...> [--format text|json|sarif] [--out FILE] [--fail-on error|warning|information|never] [--severity CODE=LEVEL]... [--settings FILE] [--fix [--dry-run]] [--cache DIR] [--stix PATH]\n' +
+  'attack-lens check <paths...> [--format text|json|sarif|codequality] [--out FILE] [--fail-on error|warning|information|never] [--severity CODE=LEVEL]... [--settings FILE] [--fix [--dry-run]] [--cache DIR] [--stix PATH]\n' +
   "      the editor's ATT&CK diagnostics for every rule file given (deprecated rules too); exit 1 when a finding is at or above --fail-on (default error)\n" +
   '      --settings FILE      a VS Code settings file: attackLens.diagnostics.severity, attackLens.files, attackLens.generic.idPattern\n' +
   '      --fix                apply every unambiguous fix in place (as Fix all does), print what changed; --dry-run prints a unified diff instead\n' +
   CACHE_HELP;
 
-const FORMATS = ['text', 'json', 'sarif'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'codequality'] as const;
 type Format = (typeof FORMATS)[number];
 const FAIL_ON = ['error', 'warning', 'information', 'never'] as const;
 
@@ -74,7 +75,7 @@ function filesToCheck(paths: readonly string[], settings: CheckSettings): Return
   return { ...walked, files };
 }
 
-function sarifText(files: readonly CheckedFile[], cwd: string, settings: CheckSettings): string {
+function sarif(files: readonly CheckedFile[], cwd: string, settings: CheckSettings): ReturnType<typeof sarifLog> {
   const sarifFiles: SarifFile[] = files.map((f) => {
     const rel = relativeTo(cwd, f.path);
     return {
@@ -85,7 +86,7 @@ function sarifText(files: readonly CheckedFile[], cwd: string, settings: CheckSe
     };
   });
   const enabled = (code: FindingCode) => effectiveSeverity(settings, code, 'error') !== 'off';
-  return JSON.stringify(sarifLog({ version: TOOL_VERSION, informationUri: HOMEPAGE, helpUri: CODES_HELP_URI }, sarifFiles, pathToFileURL(cwd).href, enabled), null, 2) + '\n';
+  return sarifLog({ version: TOOL_VERSION, informationUri: HOMEPAGE, helpUri: CODES_HELP_URI }, sarifFiles, pathToFileURL(cwd).href, enabled);
 }
 
 /**
@@ -151,10 +152,12 @@ export async function checkCommand(argv: readonly string[], ctx: CliContext): Pr
   const report = dryRun
     ? diffs.join('')
     : format === 'sarif'
-      ? sarifText(checked, cwd, settings)
-      : format === 'json'
-        ? jsonReport(checked, skipped, { version: TOOL_VERSION, attackVersion })
-        : textReport(checked);
+      ? JSON.stringify(sarif(checked, cwd, settings), null, 2) + '\n'
+      : format === 'codequality'
+        ? codeQualityReport(sarif(checked, cwd, settings) as Parameters<typeof codeQualityReport>[0])
+        : format === 'json'
+          ? jsonReport(checked, skipped, { version: TOOL_VERSION, attackVersion })
+          : textReport(checked);
   if (out) writeOut(out, report);
   else if (report) await new Promise<void>((resolve) => process.stdout.write(report, () => resolve()));
 
