@@ -31,10 +31,6 @@ interface CacheFile {
   readonly entries: Record<string, CacheEntry>;
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 /** A cache entry that can stand for a parse: read from a file, so its shape is checked before use. */
 function isEntry(e: unknown): e is CacheEntry {
   if (!e || typeof e !== 'object') return false;
@@ -51,17 +47,22 @@ function isEntry(e: unknown): e is CacheEntry {
 
 export class ParseCache {
   private readonly used = new Map<string, CacheEntry>();
+  /** Something to write: a parse not in the file, or a file to replace. */
+  private dirty: boolean;
 
   private constructor(
     private readonly stored: ReadonlyMap<string, unknown>,
     private readonly file: string | undefined,
     private readonly stamp: string,
     private readonly note: (line: string) => void,
-  ) {}
+    reusable: boolean,
+  ) {
+    this.dirty = !reusable;
+  }
 
   /** A cache for one run only. */
   static inMemory(): ParseCache {
-    return new ParseCache(new Map(), undefined, '', () => undefined);
+    return new ParseCache(new Map(), undefined, '', () => undefined, true);
   }
 
   /**
@@ -71,6 +72,7 @@ export class ParseCache {
   static open(dir: string, stamp: string, note: (line: string) => void): ParseCache {
     const file = path.join(dir, CACHE_FILE);
     let stored = new Map<string, unknown>();
+    let reusable = false;
     let text: string | undefined;
     try {
       text = fs.readFileSync(file, 'utf8');
@@ -90,16 +92,21 @@ export class ParseCache {
           note(`attack-lens: --cache: ${file} is not an attack-lens cache of this format; ignoring it and rebuilding it`);
         } else if (data.stamp === stamp) {
           stored = new Map(Object.entries(data.entries));
+          reusable = true;
         }
       }
     }
-    return new ParseCache(stored, file, stamp, note);
+    return new ParseCache(stored, file, stamp, note, reusable);
   }
 
   /** The key of a file's parse: its path, treatment, pattern, root and content. */
   key(file: TreatedFile & { readonly path: string }, text: string): string {
     const pattern = file.treatment === 'generic' && file.genericPattern ? `${file.genericPattern.source}/${file.genericPattern.flags}` : '';
-    return sha256(JSON.stringify([file.path, file.treatment, pattern, file.root ?? '', sha256(text)]));
+    return createHash('sha256')
+      .update(JSON.stringify([file.path, file.treatment, pattern, file.root ?? '']))
+      .update('\0')
+      .update(text)
+      .digest('hex');
   }
 
   get(key: string): CacheEntry | undefined {
@@ -111,11 +118,15 @@ export class ParseCache {
 
   set(key: string, entry: CacheEntry): void {
     this.used.set(key, entry);
+    this.dirty = true;
   }
 
-  /** Writes the cache (a temporary file renamed over the old one); a directory it cannot write is a note, not a failure. */
+  /**
+   * Writes the cache when this run added to it (a temporary file renamed over the old one); a
+   * directory it cannot write is a note, not a failure.
+   */
   save(): void {
-    if (!this.file) return;
+    if (!this.file || !this.dirty) return;
     const entries: Record<string, unknown> = Object.fromEntries(this.used);
     let count = this.used.size;
     for (const [key, entry] of this.stored) {

@@ -58,7 +58,9 @@ describe('attack-lens --cache', function () {
     assert.deepStrictEqual(fs.readdirSync(cache), [CACHE_FILE], 'no temporary file is left');
 
     tamper(cache);
+    const tampered = fs.readFileSync(path.join(cache, CACHE_FILE), 'utf8');
     const warm = covered(run(dir, 'coverage', 'rules', '--format', 'json', '--cache', 'cache').stdout);
+    assert.strictEqual(fs.readFileSync(path.join(cache, CACHE_FILE), 'utf8'), tampered, 'a run that parsed nothing does not rewrite the cache');
     assert.deepStrictEqual(warm.T1027, ['rules/a.yml', 'rules/b.yml'], 'both parses came from the cache');
     assert.strictEqual(warm['T1059.001'], undefined);
 
