@@ -9,7 +9,7 @@ import { defineConfig } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const ONE_CONFIG = 'Read and write settings through Config (src/config.ts, lens.config); only src/configSource.ts calls getConfiguration.';
+const ONE_CONFIG = 'Read and write settings through Config (src/config.ts, lens.config); only src/configSource.ts calls getConfiguration or listens to onDidChangeConfiguration.';
 const VIEWS_APART = 'Views and commands do not import each other: put what both need in src/state/ (or declare the shape the command needs) and wire them in extension.ts.';
 const NO_VSCODE = 'Core and CLI code runs without VS Code: use `vscode` only in the editor, views, commands and workspace layers.';
 
@@ -32,7 +32,7 @@ export default defineConfig(
     files: ['src/**/*.ts'],
     ignores: ['src/configSource.ts'],
     rules: {
-      'no-restricted-syntax': ['error', { selector: "MemberExpression[property.name='getConfiguration']", message: ONE_CONFIG }],
+      'no-restricted-syntax': ['error', { selector: "MemberExpression[property.name=/^(getConfiguration|onDidChangeConfiguration)$/]", message: ONE_CONFIG }],
     },
   },
   {
@@ -51,7 +51,7 @@ export default defineConfig(
       '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: NO_VSCODE }] }],
       'no-restricted-syntax': [
         'error',
-        { selector: "MemberExpression[property.name='getConfiguration']", message: ONE_CONFIG },
+        { selector: "MemberExpression[property.name=/^(getConfiguration|onDidChangeConfiguration)$/]", message: ONE_CONFIG },
         { selector: "CallExpression[callee.name='require'][arguments.0.value='vscode']", message: NO_VSCODE },
         { selector: "ImportExpression[source.value='vscode']", message: NO_VSCODE },
       ],

@@ -12,7 +12,7 @@ import { RESTRICTED_SETTINGS, RestrictedSetting, SECTION } from './restrictedSet
 // only here and in package.json. Config reads through a ConfigSource, which src/configSource.ts
 // builds on VS Code and unit tests fake, so this file needs no `vscode` at run time.
 
-export { SEVERITIES, type Severity } from './checks/severity';
+export type { Severity } from './checks/severity';
 export type { FileTreatment } from './rules/fileTreatment';
 
 export interface ThreatProfileSetting {
@@ -22,10 +22,10 @@ export interface ThreatProfileSetting {
   readonly source?: string;
 }
 
-export const DEFAULT_SITE_BASE_URL = 'https://attack.mitre.org';
+const DEFAULT_SITE_BASE_URL = 'https://attack.mitre.org';
 const DEFAULT_UPDATE_BASE_URL = 'https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master';
 
-/** The attackLens.* settings (package.json `contributes.configuration`), by key without the section. */
+/** The attackLens.* settings (package.json `contributes.configuration`), by key without the section. @internal Exported for the test that keeps it equal to package.json's settings. */
 export const SETTING_KEYS = [
   'stixBundles',
   'updateBaseUrl',
@@ -45,6 +45,8 @@ export const SETTING_KEYS = [
   'atomicsIndex',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
+/** The editor's own settings whose changes Config reports (onDidChangeEditorSetting). */
+type EditorSettingKey = 'files.exclude' | 'search.followSymlinks' | 'files.associations';
 
 /** The settings Config writes, with the value each takes (undefined removes it). */
 export interface WritableSettings {
@@ -317,8 +319,8 @@ export class Config extends Settings {
     };
   }
 
-  /** Fires when one of the editor's own settings that the extension reads changes (`files.exclude`, `search.followSymlinks`). */
-  onDidChangeEditorSetting(keys: readonly ('files.exclude' | 'search.followSymlinks')[], listener: () => void): Disposable {
+  /** Fires when one of the editor's own settings the extension follows changes: the two it reads, or `files.associations` (a document's language). */
+  onDidChangeEditorSetting(keys: readonly EditorSettingKey[], listener: () => void): Disposable {
     return this.source.onDidChange((affects) => {
       if (keys.some((k) => affects(k))) listener();
     });

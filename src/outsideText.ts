@@ -5,7 +5,7 @@
 // No vscode import: the CLI's HTML/Markdown exports and the unit tests use these too.
 
 /** Longest outside value quoted in a message; longer ones are cut with an ellipsis. */
-export const MAX_QUOTED_CHARS = 200;
+const MAX_QUOTED_CHARS = 200;
 
 /** Notification text (information, warning, error messages): every `](` broken, so no part reads as a link. */
 export function noticeText(text: string): string {

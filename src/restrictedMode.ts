@@ -24,7 +24,7 @@ async function readSettingsFile(uri: vscode.Uri, pick: (json: string) => string[
 }
 
 /** The restricted settings this workspace sets in its folders' .vscode/settings.json or its .code-workspace file. */
-export async function restrictedSettingsInWorkspace(): Promise<string[]> {
+async function restrictedSettingsInWorkspace(): Promise<string[]> {
   const files: Promise<string[]>[] = (vscode.workspace.workspaceFolders ?? []).map((f) => readSettingsFile(vscode.Uri.joinPath(f.uri, '.vscode', 'settings.json'), restrictedKeysIn));
   const workspaceFile = vscode.workspace.workspaceFile;
   if (workspaceFile && workspaceFile.scheme !== 'untitled') {
@@ -38,7 +38,7 @@ export async function restrictedSettingsInWorkspace(): Promise<string[]> {
 }
 
 /** The one notice: which settings Restricted Mode ignores here, with a way to trust the folder. */
-export function restrictedModeMessage(ignored: readonly string[]): string {
+function restrictedModeMessage(ignored: readonly string[]): string {
   const names = ignored.length === 1 ? ignored[0] : `${ignored.slice(0, -1).join(', ')} and ${ignored[ignored.length - 1]}`;
   return noticeText(`ATT&CK Lens is in Restricted Mode: this workspace's ${names} ${ignored.length === 1 ? 'is' : 'are'} ignored until you trust it. Completion, hover, diagnostics and coverage use the ATT&CK data shipped with the extension.`);
 }

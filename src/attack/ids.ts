@@ -4,7 +4,7 @@ import { EntryKind } from './types';
 // ATT&CK identifiers as people write them: `T1059.001`, `t1059.001`, `attack.t1059.001`,
 // `T1059/001` (URL form). Everything here is about spelling, not about whether the ID exists.
 
-export const ID_PATTERN = /^(?:T\d{4}(?:\.\d{3})?|TA\d{4}|G\d{4}|S\d{4}|C\d{4}|M\d{4}|DET\d{4}|AN\d{4}|DC\d{4})$/;
+const ID_PATTERN = /^(?:T\d{4}(?:\.\d{3})?|TA\d{4}|G\d{4}|S\d{4}|C\d{4}|M\d{4}|DET\d{4}|AN\d{4}|DC\d{4})$/;
 
 /** Bare IDs in free text, with word boundaries; global, so reset lastIndex or use matchAll. */
 export const ID_IN_TEXT = /\b(?:T\d{4}(?:\.\d{3})?|TA\d{4}|G\d{4}|S\d{4}|C\d{4}|M\d{4})\b/g;

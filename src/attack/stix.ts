@@ -4,7 +4,7 @@ import { AttackDataError, Domain, DOMAINS } from './types';
 // Reading STIX 2.0 / 2.1 bundles into plain records. Only the fields ATT&CK Lens uses are
 // typed; everything else is ignored.
 
-export interface StixExternalReference {
+interface StixExternalReference {
   readonly source_name?: string;
   readonly external_id?: string;
   readonly url?: string;
@@ -56,7 +56,7 @@ export function externalUrl(o: StixObject): string | undefined {
 }
 
 /** The ATT&CK version a file name carries: `enterprise-attack-18.1.json` → "18.1". */
-export function versionFromFileName(name: string): string | undefined {
+function versionFromFileName(name: string): string | undefined {
   const m = /(?:^|[-_ v])(\d{1,2}\.\d{1,2})(?:\.\d+)?\.json$/i.exec(name);
   return m?.[1];
 }

@@ -18,7 +18,7 @@ export interface Fix {
   readonly isPreferred?: boolean;
 }
 
-export interface RelatedLocation {
+interface RelatedLocation {
   readonly message: string;
   readonly span: Span;
 }

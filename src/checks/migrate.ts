@@ -16,7 +16,7 @@ import { ParsedRuleFile } from '../rules/types';
 // - newSubtechniques: active sub-techniques in `to` that `from` does not have, under a parent
 //   the rules name (directly, or through one of its sub-techniques).
 
-export interface MigrationReference {
+interface MigrationReference {
   /** The ParsedRuleFile path (a file system path in the CLI, a URI string in the extension). */
   readonly file: string;
   /** 1-based. */
@@ -41,7 +41,7 @@ export interface MigrationReport {
 }
 
 /** Technique ID (canonical, as written) → where the rules name it. */
-export function techniqueReferences(files: readonly ParsedRuleFile[]): Map<string, MigrationReference[]> {
+function techniqueReferences(files: readonly ParsedRuleFile[]): Map<string, MigrationReference[]> {
   const out = new Map<string, MigrationReference[]>();
   for (const file of files) {
     for (const rule of file.rules) {
@@ -114,7 +114,7 @@ export function migrationReport(from: AttackIndex, to: AttackIndex, files: reado
 }
 
 /** Whether the report lists anything. */
-export function hasChanges(r: MigrationReport): boolean {
+function hasChanges(r: MigrationReport): boolean {
   return r.revoked.length + r.deprecated.length + r.removed.length + r.renamed.length + r.tactics.length + r.newSubtechniques.length > 0;
 }
 

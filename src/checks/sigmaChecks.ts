@@ -105,7 +105,7 @@ function byPosition(a: AttackReference, b: AttackReference): number {
  * An edit adding `tag` just before the tag at `before`: a new `- tag` line with the list's
  * indentation and quoting in a block list, or `tag, ` inside a flow list (`tags: [a, b]`).
  */
-export function addTagEdit(lines: TextLines, before: Span, tag: string): { span: Span; newText: string } {
+function addTagEdit(lines: TextLines, before: Span, tag: string): { span: Span; newText: string } {
   const line = lines.line(before.start.line);
   const prefix = line.slice(0, before.start.character);
   const block = /^(\s*-\s*)(['"]?)$/.exec(prefix);

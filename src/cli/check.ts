@@ -1,40 +1,56 @@
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { AttackIndex } from '../attack/index';
-import { FindingCode, FindingSeverity } from '../checks/findings';
+import { Finding, FindingCode, FindingSeverity } from '../checks/findings';
 import { checkRuleFile } from '../checks/referenceChecks';
 import { sarifLog, SarifFile } from '../checks/sarif';
 import { atLeast } from '../checks/severity';
 import { parseFoundFile } from '../node/parallelParse';
+import { ParseCache } from '../node/parseCache';
 import { FoundFile, hasRuleExtension, readRuleFileFromDisk, walkRuleFiles } from '../node/scanFiles';
 import { treatmentOf } from '../rules/fileTreatment';
 import { listFlag, parseArgs, stringFlag, UsageError } from './args';
 import { describeFixes, planFix, writeFix } from './checkFix';
 import { CheckedFile, jsonReport, SkippedRuleFile, textReport } from './checkReport';
 import { CheckSettings, effectiveSeverity, readCheckSettings } from './checkSettings';
+import { CACHE_HELP, openCache } from './cacheFlag';
+import { codeQualityReport } from './codeQuality';
 import { CliContext } from './context';
 import { checkOutPath, writeOut } from './outFile';
 import { CODES_HELP_URI, HOMEPAGE, TOOL_VERSION } from './toolInfo';
 import { unifiedDiff } from './unifiedDiff';
 
 export const CHECK_USAGE =
-  'attack-lens check <paths...> [--format text|json|sarif] [--out FILE] [--fail-on error|warning|information|never] [--severity CODE=LEVEL]... [--settings FILE] [--fix [--dry-run]] [--stix PATH]\n' +
+  'attack-lens check <paths...> [--format text|json|sarif|codequality] [--out FILE] [--fail-on error|warning|information|never] [--severity CODE=LEVEL]... [--settings FILE] [--fix [--dry-run]] [--cache DIR] [--stix PATH]\n' +
   "      the editor's ATT&CK diagnostics for every rule file given (deprecated rules too); exit 1 when a finding is at or above --fail-on (default error)\n" +
   '      --settings FILE      a VS Code settings file: attackLens.diagnostics.severity, attackLens.files, attackLens.generic.idPattern\n' +
-  '      --fix                apply every unambiguous fix in place (as Fix all does), print what changed; --dry-run prints a unified diff instead';
+  '      --fix                apply every unambiguous fix in place (as Fix all does), print what changed; --dry-run prints a unified diff instead\n' +
+  CACHE_HELP;
 
-const FORMATS = ['text', 'json', 'sarif'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'codequality'] as const;
 type Format = (typeof FORMATS)[number];
 const FAIL_ON = ['error', 'warning', 'information', 'never'] as const;
 
 /** The findings of one file as the editor's diagnostics show them: checkRuleFile, then the severity settings ('off' dropped). */
-function checkText(text: string, file: FoundFile, index: AttackIndex, settings: CheckSettings): CheckedFile {
+function checkText(text: string, file: FoundFile, index: AttackIndex, settings: CheckSettings, cache?: ParseCache): CheckedFile {
   const findings = [];
-  for (const finding of checkRuleFile(parseFoundFile(text, file, index), text, index)) {
+  for (const finding of rawFindings(text, file, index, cache)) {
     const severity = effectiveSeverity(settings, finding.code, finding.defaultSeverity);
     if (severity !== 'off') findings.push({ finding, severity });
   }
   return { path: file.path, text, findings };
+}
+
+/** checkRuleFile's findings, from the cache when it has them (a parse cached by `coverage` is reused). */
+function rawFindings(text: string, file: FoundFile, index: AttackIndex, cache: ParseCache | undefined): readonly Finding[] {
+  if (!cache) return checkRuleFile(parseFoundFile(text, file, index), text, index);
+  const key = cache.key(file, text);
+  const hit = cache.get(key);
+  if (hit?.findings) return hit.findings;
+  const parsed = hit?.parsed ?? parseFoundFile(text, file, index);
+  const findings = checkRuleFile(parsed, text, index);
+  cache.set(key, { parsed, findings });
+  return findings;
 }
 
 /** `/`-separated path relative to `base`, or undefined outside it. */
@@ -59,7 +75,7 @@ function filesToCheck(paths: readonly string[], settings: CheckSettings): Return
   return { ...walked, files };
 }
 
-function sarifText(files: readonly CheckedFile[], cwd: string, settings: CheckSettings): string {
+function sarif(files: readonly CheckedFile[], cwd: string, settings: CheckSettings): ReturnType<typeof sarifLog> {
   const sarifFiles: SarifFile[] = files.map((f) => {
     const rel = relativeTo(cwd, f.path);
     return {
@@ -70,7 +86,7 @@ function sarifText(files: readonly CheckedFile[], cwd: string, settings: CheckSe
     };
   });
   const enabled = (code: FindingCode) => effectiveSeverity(settings, code, 'error') !== 'off';
-  return JSON.stringify(sarifLog({ version: TOOL_VERSION, informationUri: HOMEPAGE, helpUri: CODES_HELP_URI }, sarifFiles, pathToFileURL(cwd).href, enabled), null, 2) + '\n';
+  return sarifLog({ version: TOOL_VERSION, informationUri: HOMEPAGE, helpUri: CODES_HELP_URI }, sarifFiles, pathToFileURL(cwd).href, enabled);
 }
 
 /**
@@ -80,7 +96,7 @@ function sarifText(files: readonly CheckedFile[], cwd: string, settings: CheckSe
  */
 export async function checkCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
   const severityFlag = listFlag(argv, 'severity');
-  const args = parseArgs(severityFlag.rest, ['format', 'out', 'fail-on', 'settings', 'stix'], ['fix', 'dry-run']);
+  const args = parseArgs(severityFlag.rest, ['format', 'out', 'fail-on', 'settings', 'stix', 'cache'], ['fix', 'dry-run']);
   if (!args.positionals.length) throw new UsageError(`usage: ${CHECK_USAGE}`);
   const format = (stringFlag(args, 'format') ?? 'text') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
@@ -98,13 +114,16 @@ export async function checkCommand(argv: readonly string[], ctx: CliContext): Pr
   if (walked.missing.length) throw new UsageError(`no such file or directory: ${walked.missing.join(', ')}`);
   const index = ctx.index(stringFlag(args, 'stix'));
 
+  const cacheDir = stringFlag(args, 'cache');
+  const cache = cacheDir ? openCache(cacheDir, index, ctx) : undefined;
   const skipped: SkippedRuleFile[] = [...walked.skipped];
   let checked: CheckedFile[] = [];
   for (const f of walked.files) {
     const read = readRuleFileFromDisk(f.path);
     if ('skipped' in read) skipped.push({ path: f.path, reason: read.skipped });
-    else checked.push(checkText(read.text, f, index, settings));
+    else checked.push(checkText(read.text, f, index, settings, cache));
   }
+  cache?.save();
   for (const s of skipped) ctx.err(`attack-lens: skipped ${s.path}: ${s.reason}`);
 
   const diffs: string[] = [];
@@ -133,10 +152,12 @@ export async function checkCommand(argv: readonly string[], ctx: CliContext): Pr
   const report = dryRun
     ? diffs.join('')
     : format === 'sarif'
-      ? sarifText(checked, cwd, settings)
-      : format === 'json'
-        ? jsonReport(checked, skipped, { version: TOOL_VERSION, attackVersion })
-        : textReport(checked);
+      ? JSON.stringify(sarif(checked, cwd, settings), null, 2) + '\n'
+      : format === 'codequality'
+        ? codeQualityReport(sarif(checked, cwd, settings) as Parameters<typeof codeQualityReport>[0])
+        : format === 'json'
+          ? jsonReport(checked, skipped, { version: TOOL_VERSION, attackVersion })
+          : textReport(checked);
   if (out) writeOut(out, report);
   else if (report) await new Promise<void>((resolve) => process.stdout.write(report, () => resolve()));
 

@@ -14,15 +14,17 @@ import { listFlag, ParsedArgs, parseArgs, stringFlag, UsageError } from './args'
 import { checkOutPath, writeOut } from './outFile';
 import { CliContext } from './context';
 import { parseWalkedFiles } from './parseRules';
+import { CACHE_HELP, openCache } from './cacheFlag';
 import { readProfileFlag } from './profileFlag';
 import { MAX_SMALL_FILE_BYTES, readRegularFile } from '../node/readRegularFile';
 
 export const COVERAGE_USAGE =
-  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--profile SPEC] [--stix PATH]\n' +
+  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--profile SPEC] [--cache DIR] [--stix PATH]\n' +
   '      --atomics INDEX.csv  an Atomic Red Team index (atomics/Indexes/index.csv): adds atomic tests per technique,\n' +
   '                           "tested but not detected" and "detected but never tested" (summary, json, markdown, csv)\n' +
   '      --profile SPEC       a threat profile: .vscode/settings.json (attackLens.threatProfile), a Navigator layer, or\n' +
-  '                           actors / technique IDs (G0016,FIN7 or T1059.001,T1003); adds its ranked gaps, or the overlay to a layer';
+  '                           actors / technique IDs (G0016,FIN7 or T1059.001,T1003); adds its ranked gaps, or the overlay to a layer\n' +
+  CACHE_HELP;
 
 const SPECIAL_FILE_REASON = /not a regular file/;
 
@@ -30,7 +32,7 @@ const FORMATS = ['summary', 'navigator', 'json', 'markdown', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
 
 /** A plain decimal from 0 to 100 (`60`, `79.5`): no sign, exponent or `%`, which Number() would let through or a shell would mangle. */
-export function percentFlag(args: ParsedArgs): number | undefined {
+function percentFlag(args: ParsedArgs): number | undefined {
   const v = args.flags.get('fail-under');
   if (v === undefined) return undefined;
   const n = typeof v === 'string' && /^\d{1,3}(?:\.\d+)?$/.test(v) ? Number(v) : NaN;
@@ -148,7 +150,7 @@ function navigatorText(model: CoverageModel, profile: ThreatProfile | undefined)
 export async function coverageCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
   const platformFlag = listFlag(argv, 'platform');
   const domainFlag = listFlag(platformFlag.rest, 'domain');
-  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix', 'atomics', 'profile'], ['include-deprecated']);
+  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix', 'atomics', 'profile', 'cache'], ['include-deprecated']);
   if (!args.positionals.length) throw new UsageError(`usage: ${COVERAGE_USAGE}`);
   const format = (stringFlag(args, 'format') ?? 'summary') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
@@ -172,7 +174,10 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
   const profileSpec = stringFlag(args, 'profile');
   const profile = profileSpec ? readProfileFlag(profileSpec, index) : undefined;
 
-  const scanned = await parseWalkedFiles(walked.files, index, ctx, !stringFlag(args, 'stix'));
+  const cacheDir = stringFlag(args, 'cache');
+  const cache = cacheDir ? openCache(cacheDir, index, ctx) : undefined;
+  const scanned = await parseWalkedFiles(walked.files, index, ctx, !stringFlag(args, 'stix'), cache);
+  cache?.save();
 
   // A FIFO, socket or device among the paths is worth a word even in formats that do not list skipped files.
   for (const s of [...walked.skipped, ...scanned.skipped]) if (SPECIAL_FILE_REASON.test(s.reason)) ctx.err(`attack-lens: skipped ${s.path}: ${s.reason}`);

@@ -11,15 +11,17 @@ import { FoundFile, hasRuleExtension, treatmentForPath, walkRuleFiles } from '..
 import { decodeRuleText } from '../rules/decodeRuleText';
 import { ParsedRuleFile } from '../rules/types';
 import { listFlag, parseArgs, stringFlag, UsageError } from './args';
+import { CACHE_HELP, openCache } from './cacheFlag';
 import { CliContext } from './context';
 import { checkOutPath, writeOut } from './outFile';
 import { parseWalkedFiles } from './parseRules';
 import { readProfileFlag } from './profileFlag';
 
 export const DIFF_USAGE =
-  'attack-lens diff BASE HEAD [--git] [--format text|markdown|json|navigator] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--profile SPEC] [--fail-on-loss] [--stix PATH] [-- PATHS...]\n' +
+  'attack-lens diff BASE HEAD [--git] [--format text|markdown|json|navigator] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--profile SPEC] [--fail-on-loss] [--cache DIR] [--stix PATH] [-- PATHS...]\n' +
   '      the coverage change between two folders of rules, or with --git two revisions (read with git, the working tree untouched;\n' +
-  '      PATHS after -- limit it): techniques gained and lost, rule counts, rules added, removed and retagged';
+  '      PATHS after -- limit it): techniques gained and lost, rule counts, rules added, removed and retagged\n' +
+  CACHE_HELP;
 
 const FORMATS = ['text', 'markdown', 'json', 'navigator'] as const;
 type Format = (typeof FORMATS)[number];
@@ -33,7 +35,7 @@ export async function diffCommand(argv: readonly string[], ctx: CliContext): Pro
   const domainFlag = listFlag(platformFlag.rest, 'domain');
   const dashes = domainFlag.rest.indexOf('--');
   const scopePaths = dashes < 0 ? [] : domainFlag.rest.slice(dashes + 1);
-  const args = parseArgs(dashes < 0 ? domainFlag.rest : domainFlag.rest.slice(0, dashes), ['format', 'out', 'stix', 'profile'], ['include-deprecated', 'fail-on-loss', 'git']);
+  const args = parseArgs(dashes < 0 ? domainFlag.rest : domainFlag.rest.slice(0, dashes), ['format', 'out', 'stix', 'profile', 'cache'], ['include-deprecated', 'fail-on-loss', 'git']);
   if (args.positionals.length !== 2) throw new UsageError(`usage: ${DIFF_USAGE}`);
   const useGit = args.flags.has('git');
   if (dashes >= 0 && !useGit) throw new UsageError('-- PATHS limits a --git diff; without --git, name the two folders');
@@ -58,6 +60,8 @@ export async function diffCommand(argv: readonly string[], ctx: CliContext): Pro
   const profileSpec = stringFlag(args, 'profile');
   const profile = profileSpec ? readProfileFlag(profileSpec, index) : undefined;
 
+  // In memory without --cache: a file unchanged between the two sides is parsed once.
+  const cache = openCache(stringFlag(args, 'cache'), index, ctx);
   const model = (files: readonly ParsedRuleFile[], skipped: readonly SkippedFile[]) =>
     CoverageModel.build(files, index, {
       domains: domains.length ? (domains as Domain[]) : undefined,
@@ -67,9 +71,17 @@ export async function diffCommand(argv: readonly string[], ctx: CliContext): Pro
     });
   const folderSide = async (dir: string): Promise<DiffSide> => {
     const walked = walkRuleFiles([dir]);
-    const scanned = await parseWalkedFiles(walked.files, index, ctx, !stringFlag(args, 'stix'));
+    const scanned = await parseWalkedFiles(walked.files, index, ctx, !stringFlag(args, 'stix'), cache);
     const root = path.resolve(dir);
     return { model: model(scanned.files, [...walked.skipped, ...scanned.skipped]), files: scanned.files, key: (p) => path.relative(root, path.resolve(p)).split(path.sep).join('/') };
+  };
+  const parseCached = (text: string, f: FoundFile): ParsedRuleFile => {
+    const key = cache.key(f, text);
+    const hit = cache.get(key);
+    if (hit) return hit.parsed;
+    const parsed = parseSafely((t: string, file: FoundFile) => parseFoundFile(t, file, index), text, f, f.path);
+    cache.set(key, { parsed });
+    return parsed;
   };
   const gitSide = (rev: string): DiffSide => {
     const tree = readGitTree(rev, scopePaths, process.cwd(), hasRuleExtension);
@@ -79,11 +91,12 @@ export async function diffCommand(argv: readonly string[], ctx: CliContext): Pro
     for (const blob of tree.blobs) {
       const read = decodeRuleText(blob.bytes);
       if ('skipped' in read) skipped.push({ path: blob.path, reason: read.skipped });
-      else files.push(parseSafely((text: string, f: FoundFile) => parseFoundFile(text, f, index), read.text, { path: blob.path, treatment: treatmentForPath(blob.path) }, blob.path));
+      else files.push(parseCached(read.text, { path: blob.path, treatment: treatmentForPath(blob.path) }));
     }
     return { model: model(files, skipped), files, key: (p) => p };
   };
   const diff = useGit ? diffCoverage(gitSide(baseDir), gitSide(headDir), profile) : diffCoverage(await folderSide(baseDir), await folderSide(headDir), profile);
+  cache.save();
   const labels = { base: baseDir, head: headDir };
   const render = { text: diffText, markdown: diffMarkdown, json: diffJson, navigator: diffNavigator }[format];
   const text = render(diff, labels);

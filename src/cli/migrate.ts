@@ -68,14 +68,14 @@ function mapFiles<T extends object>(report: T, show: (p: string) => string): Par
 }
 
 /** Where bundles are looked for, in order. */
-export function bundleDirectories(stix?: string): string[] {
+function bundleDirectories(stix?: string): string[] {
   const root = path.resolve(__dirname, '..');
   const shared = process.env.ATTACK_LENS_SHARED;
   return [stix, process.env.ATTACK_LENS_STIX, path.join(root, 'data'), shared && path.join(shared, 'attack'), path.join(root, '..', 'shared', 'attack')].filter((d): d is string => !!d);
 }
 
 /** A bundle by version (`17.1`, `v17.1`) or by file, compiled into an index of its own. */
-export function loadVersion(spec: string, domain: Domain, dirs: readonly string[], flag: string, onWarning?: (message: string) => void): AttackIndex {
+function loadVersion(spec: string, domain: Domain, dirs: readonly string[], flag: string, onWarning?: (message: string) => void): AttackIndex {
   let file: string | undefined;
   if (/\.json$/i.test(spec) || spec.includes('/') || spec.includes('\\')) {
     if (!fs.existsSync(spec)) throw new UsageError(`${flag}: no such bundle file ${spec}`);

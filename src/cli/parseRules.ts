@@ -1,14 +1,14 @@
 import { AttackIndex } from '../attack/index';
-import { ScanResult, scanRuleFiles } from '../coverage/scan';
-import { parseFoundFile, parseInParallel, workerCount } from '../node/parallelParse';
+import { SkippedFile } from '../coverage/model';
+import { ScanResult, scanRuleFiles, yieldToEventLoop } from '../coverage/scan';
+import { ParseCache } from '../node/parseCache';
+import { FileToParse, parseFoundFile, parseInParallel, workerCount } from '../node/parallelParse';
 import { FoundFile, readRuleFileFromDisk } from '../node/scanFiles';
+import { ParsedRuleFile } from '../rules/types';
 import { CliContext } from './context';
 
-/**
- * The walked rule files parsed for a coverage report (`coverage`, `diff`): on worker threads when
- * there are many, with progress on stderr when it is a terminal.
- */
-export async function parseWalkedFiles(files: readonly FoundFile[], index: AttackIndex, ctx: CliContext, shippedIndex: boolean): Promise<ScanResult> {
+/** The files parsed, on worker threads when there are many, with progress on stderr when it is a terminal. */
+async function parseFiles(files: readonly FileToParse[], index: AttackIndex, ctx: CliContext, shippedIndex: boolean): Promise<ScanResult> {
   const progress = ctx.isTty;
   const onProgress = progress ? (done: number, total: number) => void process.stderr.write(`\rattack-lens: parsed ${done}/${total} files`) : undefined;
   // Worker threads re-run this bundle, so only when it is the program (dist/cli.js), and they
@@ -19,11 +19,46 @@ export async function parseWalkedFiles(files: readonly FoundFile[], index: Attac
     : await scanRuleFiles({
         items: files,
         pathOf: (f) => f.path,
-        read: async (f) => readRuleFileFromDisk(f.path),
+        read: async (f) => (f.text !== undefined ? { text: f.text } : readRuleFileFromDisk(f.path)),
         parse: (text, f) => parseFoundFile(text, f, index),
         batchSize: 256,
         onProgress,
       });
   if (progress) process.stderr.write('\r\x1b[K');
   return scanned;
+}
+
+/**
+ * The walked rule files parsed for a coverage report (`coverage`, `diff`). With a cache, every
+ * file is read and looked up first and only the misses are parsed (and stored).
+ */
+export async function parseWalkedFiles(files: readonly FoundFile[], index: AttackIndex, ctx: CliContext, shippedIndex: boolean, cache?: ParseCache): Promise<ScanResult> {
+  if (!cache) return parseFiles(files, index, ctx, shippedIndex);
+  const results: ({ file: ParsedRuleFile } | { skipped: SkippedFile } | { miss: number })[] = [];
+  const misses: (FileToParse & { readonly text: string; readonly key: string })[] = [];
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i];
+    const read = readRuleFileFromDisk(f.path);
+    if ('skipped' in read) {
+      results.push({ skipped: { path: f.path, reason: read.skipped } });
+      continue;
+    }
+    const key = cache.key(f, read.text);
+    const hit = cache.get(key);
+    if (hit) results.push({ file: hit.parsed });
+    else {
+      results.push({ miss: misses.length });
+      misses.push({ ...f, text: read.text, key });
+    }
+    if (i % 512 === 511) await yieldToEventLoop();
+  }
+  const parsed = misses.length ? await parseFiles(misses, index, ctx, shippedIndex) : { files: [], skipped: [], cancelled: false };
+  // Misses carry their text, so none is skipped: their parses come back one for one, in order.
+  parsed.files.forEach((p, i) => cache.set(misses[i].key, { parsed: p }));
+  const out: ScanResult = { files: [], skipped: [], cancelled: false };
+  for (const r of results) {
+    if ('skipped' in r) out.skipped.push(r.skipped);
+    else out.files.push('file' in r ? r.file : parsed.files[r.miss]);
+  }
+  return out;
 }

@@ -6,7 +6,7 @@ import { UsageError } from './args';
 // What the CLI prints for an error a command threw: one line, and the exit code. Bad input
 // (usage, unusable data, a file-system error) is exit 2; anything else is a bug, exit 70.
 
-export const EXIT_INTERNAL = 70;
+const EXIT_INTERNAL = 70;
 const debug = (): boolean => process.env.ATTACK_LENS_DEBUG === '1';
 
 /** A file-system error that escaped its command (it has the errno fields Node puts on them). */

@@ -17,9 +17,9 @@ import { showStaleReferencesPicker } from './staleReferencesPicker';
 // Arguments (tests, scripts): `{ show: false }` returns the findings without UI,
 // `{ fixAll: true }` applies every preferred fix, `{ fix: item }` one item's fix, without asking.
 
-export const CHECK_RULES_COMMAND = 'attackLens.checkRulesAgainstAttack';
+const CHECK_RULES_COMMAND = 'attackLens.checkRulesAgainstAttack';
 
-export interface CheckRulesOptions {
+interface CheckRulesOptions {
   /** false: no picker, just the result. */
   readonly show?: boolean;
   /** Apply every preferred fix (one WorkspaceEdit per file, saved) before reporting what is left. */
@@ -47,6 +47,7 @@ export interface StaleItem {
   readonly fixes: readonly string[];
 }
 
+/** @public What the command returns to executeCommand callers. */
 export interface CheckRulesResult {
   /** Rule files read. */
   readonly scanned: number;
@@ -57,7 +58,7 @@ export interface CheckRulesResult {
   readonly cancelled: boolean;
 }
 
-export interface FileReport {
+interface FileReport {
   readonly file: FoundRuleFile;
   readonly stale: readonly StaleReference[];
 }
@@ -69,7 +70,7 @@ function staleInDocument(lens: LensContext, file: FoundRuleFile, document: vscod
 }
 
 /** Every rule file of the workspace with its stale references (files without any are left out). */
-export async function scanWorkspace(lens: LensContext, store: RuleStore, token?: vscode.CancellationToken): Promise<{ reports: FileReport[]; scanned: number }> {
+async function scanWorkspace(lens: LensContext, store: RuleStore, token?: vscode.CancellationToken): Promise<{ reports: FileReport[]; scanned: number }> {
   const reports: FileReport[] = [];
   let scanned = 0;
   for await (const { file, parsed, text } of ruleFileTexts(lens, store, token)) {
@@ -84,7 +85,7 @@ export async function scanWorkspace(lens: LensContext, store: RuleStore, token?:
   return { reports, scanned };
 }
 
-export function toItems(reports: readonly FileReport[]): StaleItem[] {
+function toItems(reports: readonly FileReport[]): StaleItem[] {
   const items: StaleItem[] = [];
   for (const r of reports) {
     for (const s of r.stale) {
@@ -122,7 +123,7 @@ async function applyToFile(uri: vscode.Uri, edits: readonly Finding['fixes'][num
 }
 
 /** Every preferred fix, re-planned on each file's current text: one WorkspaceEdit per file. */
-export async function fixAllStale(lens: LensContext, reports: readonly FileReport[]): Promise<{ references: number; files: number }> {
+async function fixAllStale(lens: LensContext, reports: readonly FileReport[]): Promise<{ references: number; files: number }> {
   let references = 0;
   let files = 0;
   for (const r of reports) {
@@ -140,7 +141,7 @@ export async function fixAllStale(lens: LensContext, reports: readonly FileRepor
 }
 
 /** Applies one fix of one item (by its title), re-planned on the file's current text. */
-export async function fixItem(lens: LensContext, store: RuleStore, item: StaleItem, fixTitle?: string): Promise<boolean> {
+async function fixItem(lens: LensContext, store: RuleStore, item: StaleItem, fixTitle?: string): Promise<boolean> {
   const uri = vscode.Uri.parse(item.uri);
   const treatment = store.treatmentOf(uri);
   if (!treatment) return false;
@@ -152,7 +153,7 @@ export async function fixItem(lens: LensContext, store: RuleStore, item: StaleIt
   return applyToFile(uri, fix.edits, `${fix.title} in ${item.path}`);
 }
 
-export async function checkRulesAgainstAttack(lens: LensContext, store: RuleStore, options: CheckRulesOptions = {}): Promise<CheckRulesResult> {
+async function checkRulesAgainstAttack(lens: LensContext, store: RuleStore, options: CheckRulesOptions = {}): Promise<CheckRulesResult> {
   const scan = () =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ATT&CK Lens: checking rules against ATT&CK data', cancellable: true }, async (_p, token) => ({
       ...(await scanWorkspace(lens, store, token)),

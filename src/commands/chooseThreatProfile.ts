@@ -22,10 +22,9 @@ import { actorDetail, allActors, readTechniqueList, searchActors, techniqueListM
 // `{ layer: Uri | path }`, `{ ids: ['T1059.001'] | 'T1059.001, T1003', name? }`; `{ query: 'cozy bear' }`
 // opens the actor picker with that search typed.
 
-export const CHOOSE_PROFILE_COMMAND = 'attackLens.chooseThreatProfile';
+const CHOOSE_PROFILE_COMMAND = 'attackLens.chooseThreatProfile';
 
-export type ChooseProfileArgs = { readonly actors: readonly string[]; readonly name?: string } | { readonly layer: vscode.Uri | string } | { readonly ids: readonly string[] | string; readonly name?: string };
-
+/** @public What the command returns to executeCommand callers. */
 export type ChooseProfileResult = { readonly setting: Record<string, unknown>; readonly profile: ThreatProfile } | { readonly error: string; readonly field?: string } | undefined;
 
 interface ActorItem extends vscode.QuickPickItem {
@@ -181,7 +180,7 @@ async function chooseInteractively(lens: LensContext): Promise<ChooseProfileResu
   return text === undefined ? undefined : saveIds(lens, text, current?.source === 'ids' ? current.name : undefined, true);
 }
 
-export async function chooseThreatProfile(lens: LensContext, args?: unknown): Promise<ChooseProfileResult> {
+async function chooseThreatProfile(lens: LensContext, args?: unknown): Promise<ChooseProfileResult> {
   if (args && typeof args === 'object') {
     const a = args as Record<string, unknown>;
     const name = typeof a.name === 'string' ? a.name : undefined;

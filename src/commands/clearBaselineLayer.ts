@@ -3,7 +3,7 @@ import { ThreatProfileState } from '../state/threatProfile';
 
 // "Clear baseline layer": forgets the layer "Compare with a Navigator layer (baseline)" kept.
 
-export const CLEAR_BASELINE_COMMAND = 'attackLens.clearBaselineLayer';
+const CLEAR_BASELINE_COMMAND = 'attackLens.clearBaselineLayer';
 
 export function registerClearBaselineLayerCommand(state: ThreatProfileState): vscode.Disposable {
   return vscode.commands.registerCommand(CLEAR_BASELINE_COMMAND, () => state.setBaseline(undefined));

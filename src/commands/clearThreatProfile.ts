@@ -7,9 +7,9 @@ import { describeProfile, profileFromSetting, ThreatProfileJson } from '../cover
 // the user settings, where a profile may have been saved without a folder open), so priority
 // gaps are ranked by prevalence again. Returns whether a profile was set.
 
-export const CLEAR_PROFILE_COMMAND = 'attackLens.clearThreatProfile';
+const CLEAR_PROFILE_COMMAND = 'attackLens.clearThreatProfile';
 
-export async function clearThreatProfile(lens: LensContext, options: { readonly quiet?: boolean } = {}): Promise<boolean> {
+async function clearThreatProfile(lens: LensContext, options: { readonly quiet?: boolean } = {}): Promise<boolean> {
   const inspected = lens.config.inspect<ThreatProfileJson>('threatProfile');
   const before = profileFromSetting(lens.config.threatProfile as ThreatProfileJson, lens.index);
   if (inspected?.workspaceValue !== undefined && vscode.workspace.workspaceFolders?.length) await lens.config.update('threatProfile', undefined, 'workspace');

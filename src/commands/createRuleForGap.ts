@@ -18,8 +18,9 @@ import { fileExists } from '../workspace/fileExists';
 // the rule has any detection logic.
 // Argument: a Priority gaps node, a technique ID, or nothing (asks with a QuickPick).
 
-export const CREATE_RULE_FOR_GAP_COMMAND = 'attackLens.createRuleForGap';
+const CREATE_RULE_FOR_GAP_COMMAND = 'attackLens.createRuleForGap';
 
+/** @public What the command returns to executeCommand callers. */
 export interface CreatedRule {
   readonly document: vscode.TextDocument;
   readonly format: SkeletonFormat;
@@ -57,7 +58,7 @@ async function pickTechnique(lens: LensContext, state: ThreatProfileState): Prom
 }
 
 /** The folder holding the rule files of `format` closest to the technique, or undefined when there are none. */
-export function folderForRule(files: readonly ParsedRuleFile[], format: SkeletonFormat, technique: Technique, index: AttackIndex): string | undefined {
+function folderForRule(files: readonly ParsedRuleFile[], format: SkeletonFormat, technique: Technique, index: AttackIndex): string | undefined {
   const family = parentOf(technique.id) ?? technique.id;
   const scores = new Map<string, number>();
   for (const f of files) {
@@ -92,7 +93,7 @@ async function freeUri(folder: vscode.Uri, fileName: string): Promise<vscode.Uri
   }
 }
 
-export async function createRuleForGap(lens: LensContext, state: ThreatProfileState, arg?: GapArgument): Promise<CreatedRule | undefined> {
+async function createRuleForGap(lens: LensContext, state: ThreatProfileState, arg?: GapArgument): Promise<CreatedRule | undefined> {
   const id = techniqueIdOf(arg) ?? (await pickTechnique(lens, state));
   if (!id) return undefined;
   const technique = lens.index.technique(id);

@@ -14,7 +14,7 @@ interface FilterItem extends vscode.QuickPickItem {
   readonly platform?: string;
 }
 
-export interface CoverageFilter {
+interface CoverageFilter {
   readonly domains?: readonly Domain[];
   readonly platforms?: readonly string[];
 }

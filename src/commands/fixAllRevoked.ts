@@ -13,17 +13,18 @@ import { ruleFileTexts } from '../workspace/ruleFileTexts';
 // replaced by its current ATT&CK entry, as one WorkspaceEdit, after a confirmation. The files
 // and their parses come from the RuleStore (open documents: their parse at the current version).
 
-export interface FixAllRevokedOptions {
+interface FixAllRevokedOptions {
   /** false skips the confirmation (tests, scripted use). */
   readonly confirm?: boolean;
 }
 
-export interface FixedFile {
+interface FixedFile {
   readonly uri: string;
   /** "line 12: attack.t1086 → attack.t1059.001" */
   readonly replacements: readonly string[];
 }
 
+/** @public What the command returns to executeCommand callers. */
 export interface FixAllRevokedResult {
   readonly references: number;
   readonly files: number;
@@ -60,7 +61,7 @@ async function scan(lens: LensContext, store: RuleStore, token: vscode.Cancellat
   return plans;
 }
 
-export async function fixAllRevoked(lens: LensContext, store: RuleStore, options: FixAllRevokedOptions = {}): Promise<FixAllRevokedResult> {
+async function fixAllRevoked(lens: LensContext, store: RuleStore, options: FixAllRevokedOptions = {}): Promise<FixAllRevokedResult> {
   const none: FixAllRevokedResult = { references: 0, files: 0, details: [], cancelled: false };
   const scanned = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'ATT&CK Lens: looking for revoked references', cancellable: true },

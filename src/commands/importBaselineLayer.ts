@@ -10,11 +10,12 @@ import { Baseline, ThreatProfileState } from '../state/threatProfile';
 // don't". A malformed layer is an error message naming the field at fault.
 // Argument: the layer's URI (explorer context, tests); otherwise an open dialog.
 
-export const IMPORT_BASELINE_COMMAND = 'attackLens.importBaselineLayer';
+const IMPORT_BASELINE_COMMAND = 'attackLens.importBaselineLayer';
 
+/** @public What the command returns to executeCommand callers. */
 export type BaselineImport = { readonly baseline: Baseline } | { readonly error: string; readonly field?: string };
 
-export async function importBaselineLayer(state: ThreatProfileState, uri?: vscode.Uri): Promise<BaselineImport | undefined> {
+async function importBaselineLayer(state: ThreatProfileState, uri?: vscode.Uri): Promise<BaselineImport | undefined> {
   const file =
     uri ??
     (

@@ -11,14 +11,14 @@ import { entryMarkdown } from '../editor/entryMarkdown';
 // shown in VS Code's Markdown preview, whose own CSP blocks scripts. Argument: an ID, else asks.
 
 export const OPEN_TECHNIQUE_COMMAND = 'attackLens.openTechnique';
-export const ENTRY_SCHEME = 'attack-lens';
+const ENTRY_SCHEME = 'attack-lens';
 
-export function entryUri(id: string): vscode.Uri {
+function entryUri(id: string): vscode.Uri {
   return vscode.Uri.from({ scheme: ENTRY_SCHEME, path: `/${id}.md` });
 }
 
 /** The view's Markdown: the hover content with the full description and longer lists. */
-export function entryDocument(index: AttackIndex, e: AttackEntry, siteBaseUrl: string): string {
+function entryDocument(index: AttackIndex, e: AttackEntry, siteBaseUrl: string): string {
   return `${entryMarkdown(index, e, { siteBaseUrl, fullDescription: true, listLimit: 60 })}\n`;
 }
 
@@ -46,7 +46,7 @@ class EntryContentProvider implements vscode.TextDocumentContentProvider, vscode
   }
 }
 
-export async function openEntry(entry: AttackEntry): Promise<void> {
+async function openEntry(entry: AttackEntry): Promise<void> {
   const uri = entryUri(entry.id);
   try {
     await vscode.commands.executeCommand('markdown.showPreview', uri);

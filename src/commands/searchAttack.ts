@@ -12,9 +12,9 @@ import { OPEN_TECHNIQUE_COMMAND } from './openTechnique';
 // reference filled, the plain ID elsewhere), or opened when no editor is active. With an ID
 // argument (`executeCommand('attackLens.searchAttack', 'T1059.001')`) it skips the picker.
 
-export const SEARCH_ATTACK_COMMAND = 'attackLens.searchAttack';
+const SEARCH_ATTACK_COMMAND = 'attackLens.searchAttack';
 
-export async function insertEntry(editor: vscode.TextEditor, entry: AttackEntry, lens: LensContext): Promise<InsertionPlan | undefined> {
+async function insertEntry(editor: vscode.TextEditor, entry: AttackEntry, lens: LensContext): Promise<InsertionPlan | undefined> {
   const document = editor.document;
   const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
   const plan = insertionFor(lens.index, documentLines(document), editor.selection.active, lens.parsing.formatOf(document), entry, eol);

@@ -10,7 +10,7 @@ import type { AttackDataEvent } from '../data/attackDataEvents';
 // data since activation, with the actions that change it. Returns the same facts as data, so
 // `executeCommand('attackLens.showAttackInfo', { quiet: true })` answers without any UI.
 
-export interface DomainInfo {
+interface DomainInfo {
   readonly domain: string;
   readonly name: string;
   readonly version: string;
@@ -18,6 +18,7 @@ export interface DomainInfo {
   readonly counts: Readonly<Record<string, number>>;
 }
 
+/** @public What the command returns to executeCommand callers. */
 export interface AttackDataInfo {
   readonly versionLabel: string;
   readonly source: string;
@@ -45,7 +46,7 @@ function domainInfo(d: CompiledDomain): DomainInfo {
   };
 }
 
-export function attackDataInfo(lens: LensContext): AttackDataInfo {
+function attackDataInfo(lens: LensContext): AttackDataInfo {
   return {
     versionLabel: lens.index.versionLabel,
     source: lens.indexSource,

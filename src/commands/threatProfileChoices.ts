@@ -7,7 +7,7 @@ import { Actor } from '../attack/types';
 // index): which actors a query finds (names and aliases, fuzzily: `Cozy Bear` → APT29), how an
 // actor is described, and what a typed list of technique IDs holds.
 
-export const ACTOR_KINDS = ['group', 'campaign', 'software'] as const;
+const ACTOR_KINDS = ['group', 'campaign', 'software'] as const;
 
 /** Active groups, campaigns and software matching the query (ID, name or alias), best first. */
 export function searchActors(search: AttackSearch, query: string, limit = 50): Actor[] {

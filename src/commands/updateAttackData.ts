@@ -16,8 +16,9 @@ import { noticeText } from '../outsideText';
 // A bundle is accepted only when it matches MITRE's published digest (dist/release-digests.json,
 // embedded by the build), the user's attackLens.update.sha256, or the user confirms it in a modal.
 
-export const DOWNLOADED_SOURCE = 'downloaded data (ATT&CK Lens: Update ATT&CK data)';
+const DOWNLOADED_SOURCE = 'downloaded data (ATT&CK Lens: Update ATT&CK data)';
 
+/** @public What the command returns to executeCommand callers. */
 export interface UpdateOutcome {
   readonly status: 'updated' | 'saved' | 'up-to-date' | 'failed' | 'cancelled';
   readonly message: string;
@@ -61,6 +62,7 @@ async function pinnedDigests(lens: LensContext): Promise<DigestTable> {
   return parseReleaseDigests(new TextDecoder().decode(bytes), file.fsPath);
 }
 
+/** @public The argument executeCommand callers may pass. */
 export interface UpdateOptions {
   /**
    * Answers the question about releases nobody pinned instead of the modal. For tests in the
@@ -72,7 +74,7 @@ export interface UpdateOptions {
   readonly confirmOlder?: (older: readonly OlderRelease[]) => Promise<boolean>;
 }
 
-/** A release the server offers that is older than the one in use for its domain. */
+/** A release the server offers that is older than the one in use for its domain. @public Part of UpdateOutcome. */
 export interface OlderRelease {
   readonly domain: string;
   readonly offered: string;

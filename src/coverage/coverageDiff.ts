@@ -8,7 +8,7 @@ import { tacticKey } from './report';
 // are coverage models built with one index and one scope, so "covered" means what it means in
 // the coverage report. Rules are matched by their path below each side's root.
 
-export interface TechniqueChange {
+interface TechniqueChange {
   readonly id: string;
   readonly name: string;
   /** Rules naming it (a parent: directly or via a sub-technique), as the coverage counts them. */
@@ -16,7 +16,7 @@ export interface TechniqueChange {
   readonly after: number;
 }
 
-export interface TacticChange {
+interface TacticChange {
   readonly key: string;
   readonly name: string;
   readonly before: Count & { readonly percent: number };

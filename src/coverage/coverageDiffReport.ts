@@ -11,7 +11,7 @@ import { mdCell } from './report';
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** "+2 techniques, −1 technique, 3 rules retagged"; "no coverage change" when nothing moved. */
-export function diffHeadline(d: CoverageDiff): string {
+function diffHeadline(d: CoverageDiff): string {
   const parts: string[] = [];
   if (d.gained.length) parts.push(`+${plural(d.gained.length, 'technique')}`);
   if (d.lost.length) parts.push(`−${plural(d.lost.length, 'technique')}`);

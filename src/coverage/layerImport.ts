@@ -6,7 +6,7 @@ import { Domain } from '../attack/types';
 // needs is kept; everything else in the file is ignored. A file that is not a usable layer gives
 // a LayerError whose message names the field at fault (`techniques[3].techniqueID is missing`).
 
-export interface ImportedLayerTechnique {
+interface ImportedLayerTechnique {
   /** Canonical (`T1059.001`). */
   readonly techniqueID: string;
   /** The tactic shortname the entry is pinned to, when it is. */

@@ -10,7 +10,7 @@ import { groupRankedGaps } from './report';
 // behind a cell are not in the model (3 000 rules would bloat every update): the panel asks for
 // them per cell with `matrixDetail`.
 
-export const MATRIX_MODEL_VERSION = 1;
+const MATRIX_MODEL_VERSION = 1;
 
 export interface MatrixCell {
   readonly id: string;
@@ -40,7 +40,7 @@ export interface MatrixColumn {
   readonly cells: readonly MatrixCell[];
 }
 
-export interface MatrixGap {
+interface MatrixGap {
   readonly id: string;
   readonly name: string;
   /** Tactic names, matrix order. */
@@ -76,7 +76,7 @@ export interface MatrixViewModel {
   readonly legend: readonly MatrixBucket[];
 }
 
-export interface MatrixBucket {
+interface MatrixBucket {
   readonly index: number;
   readonly min: number;
   /** Inclusive; Infinity is sent as null in JSON, so the last bucket has no max. */
@@ -87,6 +87,7 @@ export interface MatrixBucket {
 /** Lower bounds of the colour buckets after "no rules": 1, 2–4, 5–9, 10–24, 25–49, 50+. */
 const BUCKET_STARTS = [1, 2, 5, 10, 25, 50];
 
+/** @internal Exported for the test that pins the legend buckets. */
 export const MATRIX_LEGEND: readonly MatrixBucket[] = [
   { index: 0, min: 0, max: 0, label: 'no rules' },
   ...BUCKET_STARTS.map((min, i) => {
@@ -215,7 +216,7 @@ function byName(items: readonly TechniqueCoverage[]): TechniqueCoverage[] {
 }
 
 /** One rule behind a cell, with where to open it. */
-export interface MatrixRuleEntry {
+interface MatrixRuleEntry {
   /** The RuleRef path (a URI string in the extension). */
   readonly path: string;
   /** What to show for the path (workspace-relative). */
@@ -231,7 +232,7 @@ export interface MatrixRuleEntry {
   readonly endCharacter: number;
 }
 
-export interface MatrixStrategy {
+interface MatrixStrategy {
   readonly id: string;
   readonly name: string;
   readonly url: string;

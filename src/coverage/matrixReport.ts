@@ -6,7 +6,7 @@ import { bucketOf, MatrixCell, MatrixColumn, MatrixViewModel } from './matrixDat
 // Every string that comes from rules or ATT&CK data goes through `escapeXml`.
 
 /** Cell fill per colour bucket (light, print-friendly): gaps white, then greens. */
-export const SVG_FILLS = ['#ffffff', '#e3f4e1', '#bfe5b9', '#93d08b', '#5fb35a', '#33913a', '#1b6b2a'];
+const SVG_FILLS = ['#ffffff', '#e3f4e1', '#bfe5b9', '#93d08b', '#5fb35a', '#33913a', '#1b6b2a'];
 const PROFILE_STROKE = '#d9480f';
 
 export interface MatrixExportOptions {
@@ -16,12 +16,13 @@ export interface MatrixExportOptions {
   readonly profileOnly?: boolean;
 }
 
+/** @internal Exported so the test finds its hostile input escaped in the output. */
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** The cells the filters keep, per column. */
-export function visibleColumns(vm: MatrixViewModel, options: MatrixExportOptions = {}): { column: MatrixColumn; cells: MatrixCell[] }[] {
+function visibleColumns(vm: MatrixViewModel, options: MatrixExportOptions = {}): { column: MatrixColumn; cells: MatrixCell[] }[] {
   const platform = options.platform?.toLowerCase();
   const keep = (c: MatrixCell) => (!platform || c.platforms.some((p) => p.toLowerCase() === platform)) && (!options.profileOnly || c.inProfile);
   return vm.columns.map((column) => ({ column, cells: column.cells.filter(keep) }));

@@ -16,15 +16,15 @@ import { describeProfile, ThreatProfile, weights } from './profile';
 
 export const LAYER_FORMAT_VERSION = '4.5';
 export const NAVIGATOR_VERSION = '5.1.0';
-/** Rule titles listed per technique; the rest is summarised ("+ 120 more"). */
+/** Rule titles listed per technique; the rest is summarised ("+ 120 more"). @internal Exported so tests build layers past the limit. */
 export const MAX_TITLES = 25;
 
-export interface NavigatorMetadata {
+interface NavigatorMetadata {
   readonly name: string;
   readonly value: string;
 }
 
-export interface NavigatorTechnique {
+interface NavigatorTechnique {
   readonly techniqueID: string;
   /** Rule count; absent on threat-profile gaps (they have no rules). */
   readonly score?: number;
@@ -74,12 +74,13 @@ export interface LayerOptions {
   readonly profile?: ThreatProfile;
 }
 
-/** Colours of threat-profile gaps: no rule at all, or (a parent) rules on only some sub-techniques. */
+/** Colours of threat-profile gaps: no rule at all, or (a parent) rules on only some sub-techniques. @internal Exported for the layer colour tests. */
 export const PROFILE_GAP_COLOR = '#fb6a4a';
+/** @internal Exported for the layer colour tests. */
 export const PROFILE_PARTIAL_COLOR = '#fdae6b';
 
 /** Light yellow (one rule) to dark green (the most rules). */
-export const GRADIENT_COLORS: readonly string[] = ['#fff7bc', '#addd8e', '#238443'];
+const GRADIENT_COLORS: readonly string[] = ['#fff7bc', '#addd8e', '#238443'];
 
 export function navigatorLayer(model: CoverageModel, options: LayerOptions = {}): NavigatorLayer {
   const domain = options.domain ?? model.domains[0];
@@ -196,7 +197,7 @@ function legend(min: number, max: number): { label: string; color: string }[] {
   return points.map((v) => ({ label: `${v} rule${v === 1 ? '' : 's'}`, color: gradientColor(v, min, max) }));
 }
 
-/** The colour Navigator gives a score: linear interpolation between the gradient's stops. */
+/** The colour Navigator gives a score: linear interpolation between the gradient's stops. @internal Exported for the gradient end-point tests. */
 export function gradientColor(score: number, min: number, max: number, colors: readonly string[] = GRADIENT_COLORS): string {
   const t = max > min ? Math.min(1, Math.max(0, (score - min) / (max - min))) : 1;
   const pos = t * (colors.length - 1);

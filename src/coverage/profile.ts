@@ -24,7 +24,7 @@ import type { ImportedLayer } from './layerImport';
 // parent the MAX of its own weight and its sub-techniques' weights, so a parent whose
 // sub-techniques matter is shown as mattering (the matrix overlay does the same).
 
-export type ThreatProfileSource = 'actors' | 'layer' | 'ids' | 'prevalence';
+type ThreatProfileSource = 'actors' | 'layer' | 'ids' | 'prevalence';
 
 export interface ThreatProfile {
   readonly name: string;
@@ -71,7 +71,7 @@ export function profileFromActors(index: AttackIndex, ids: readonly string[], na
 }
 
 /** The actors among `ids` (canonical, each once, in the given order); revoked actors resolve to their replacement. */
-export function resolveActors(index: AttackIndex, ids: readonly string[]): Actor[] {
+function resolveActors(index: AttackIndex, ids: readonly string[]): Actor[] {
   const out: Actor[] = [];
   const seen = new Set<string>();
   for (const raw of ids) {
@@ -120,7 +120,7 @@ export function profileFromIds(ids: readonly string[] | string, name = 'Techniqu
   return { name, actors: [], techniques: sortedRecord(techniques), source: 'ids', detail: `${n} technique${n === 1 ? '' : 's'}` };
 }
 
-/** Canonical technique IDs found in a list or a text (`T1059.001`, `attack.t1003`, `T1059/001`), each once, in order. */
+/** Canonical technique IDs found in a list or a text (`T1059.001`, `attack.t1003`, `T1059/001`), each once, in order. @internal Exported for the tests of pasted-ID parsing. */
 export function techniqueIdsIn(ids: readonly string[] | string): string[] {
   const tokens = typeof ids === 'string' ? ids.split(/[\s,;|"'`]+/) : ids.flatMap((x) => x.split(/[\s,;|"'`]+/));
   const out = new Set<string>();

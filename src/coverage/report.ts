@@ -90,7 +90,7 @@ export function jsonReport(model: CoverageModel, options: ReportOptions = {}): J
 
 
 /** Every known technique with at least one rule, directly or via a sub-technique, by ID. */
-export function coveredTechniques(model: CoverageModel): TechniqueCoverage[] {
+function coveredTechniques(model: CoverageModel): TechniqueCoverage[] {
   const ids = new Set<string>();
   for (const id of model.referencedTechniques()) {
     ids.add(id);

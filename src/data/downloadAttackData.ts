@@ -141,6 +141,7 @@ export function pinnedBy(sources: readonly DigestSource[], file: string, digest:
  * but is not enough; the file is accepted when it matches one of the trust sources (returns its
  * label), refused when sources pin it to another digest, and returned as unpinned (undefined) when
  * none knows it.
+ * @internal Exported so tests check digests without a download.
  */
 export function verifyDigest(release: Release, actual: string, sources: readonly DigestSource[]): string | undefined {
   if (release.sha256 && release.sha256 !== actual) {
@@ -157,7 +158,7 @@ export function verifyDigest(release: Release, actual: string, sources: readonly
   return undefined;
 }
 
-/** Checks that a bundle is ATT&CK data of the expected domain and version, and compiles it. */
+/** Checks that a bundle is ATT&CK data of the expected domain and version, and compiles it. @internal Exported so tests check digests without a download. */
 export function verifyAndCompile(release: Release, bytes: Uint8Array): CompiledDomain {
   let bundle: ReturnType<typeof readStixBundle>;
   try {

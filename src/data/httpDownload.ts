@@ -14,7 +14,7 @@ export interface DownloadLimits {
   readonly maxRedirects: number;
 }
 
-export const DEFAULT_LIMITS: DownloadLimits = { maxBytes: 200 * 1_000_000, timeoutMs: 120_000, maxRedirects: 5 };
+const DEFAULT_LIMITS: DownloadLimits = { maxBytes: 200 * 1_000_000, timeoutMs: 120_000, maxRedirects: 5 };
 
 // Node's timers take at most 2^31 - 1 ms (24.8 days): a longer timeout fires after 1 ms, and past
 // 2^32 ms AbortSignal.timeout throws. A longer setting means "no practical limit", so it is cut here.
@@ -37,7 +37,7 @@ export function serverText(text: string): string {
   return shown.length > 200 ? `${shown.slice(0, 200)}…` : shown;
 }
 
-/** Why a URL may not be fetched (not https, or http off the loopback address), or undefined when it may. */
+/** Why a URL may not be fetched (not https, or http off the loopback address), or undefined when it may. @internal Exported for the URL-policy tests, which need no server. */
 export function transportProblem(url: string): string | undefined {
   let parsed: URL;
   try {

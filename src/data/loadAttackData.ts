@@ -19,7 +19,7 @@ export interface LoadedData {
 }
 
 
-export function shippedIndexUri(extensionUri: vscode.Uri): vscode.Uri {
+function shippedIndexUri(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist', 'attack-index.json');
 }
 
@@ -55,7 +55,7 @@ export async function compileBundleUris(uris: readonly vscode.Uri[], onWarning?:
   return AttackIndex.fromCompiled({ format: COMPILED_FORMAT, domains });
 }
 
-export async function loadShippedIndex(extensionUri: vscode.Uri): Promise<LoadedData> {
+async function loadShippedIndex(extensionUri: vscode.Uri): Promise<LoadedData> {
   const uri = shippedIndexUri(extensionUri);
   return { index: AttackIndex.fromJson(await readText(uri), uri.fsPath), source: 'built-in data' };
 }

@@ -13,7 +13,7 @@ interface EntryItem extends vscode.QuickPickItem {
 
 const SEARCH_LIMIT = 60;
 
-export function entryItem(index: AttackIndex, e: AttackEntry): EntryItem {
+function entryItem(index: AttackIndex, e: AttackEntry): EntryItem {
   const kind = e.kind === 'technique' ? (e.isSubtechnique ? 'sub-technique' : 'technique') : e.kind;
   const parent = e.kind === 'technique' && e.parent ? index.get(e.parent) : undefined;
   const tactics = e.kind === 'technique' ? e.tactics.map((s) => index.tactic(s, e.domain)?.name ?? s).join(', ') : '';

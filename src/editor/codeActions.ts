@@ -9,7 +9,7 @@ import { registerForAttackDocuments } from './documentSelector';
 // Quick fixes for the ATT&CK diagnostics, and "Fix all ATT&CK issues in this file" as a
 // source.fixAll action (so `editor.codeActionsOnSave: { "source.fixAll.attackLens": … }` works).
 
-export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('attackLens');
+const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('attackLens');
 
 function sameRange(f: Finding, d: vscode.Diagnostic): boolean {
   return toRange(f.span).isEqual(d.range);
@@ -26,6 +26,7 @@ function workspaceEdit(uri: vscode.Uri, edits: readonly TextEdit[]): vscode.Work
   return edit;
 }
 
+/** @internal The diagnostics host suite calls the provider directly. */
 export class AttackCodeActions implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = {
     providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND],

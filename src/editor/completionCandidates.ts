@@ -69,7 +69,7 @@ const SLOT_KINDS: Readonly<Record<SlotKind, readonly EntryKind[]>> = {
 const ID_LIKE = /^(?:t|ta|g|s|c|m)\d*(?:\.\d*)?$/i;
 
 /** The part of the prefix that names the entry: without Sigma's `attack.` (or the start of it). */
-export function queryOf(slot: Slot): { readonly lead: string; readonly query: string } {
+function queryOf(slot: Slot): { readonly lead: string; readonly query: string } {
   const prefix = slot.prefix;
   if (slot.slot === 'sigma-tag') {
     if (/^attack\./i.test(prefix)) return { lead: prefix.slice(0, 7), query: prefix.slice(7).trim() };
@@ -179,7 +179,7 @@ function matchedName(index: AttackIndex, e: AttackEntry, query: string): string 
 }
 
 /** The entry as the slot's format writes it. */
-export function spell(index: AttackIndex, slot: SlotKind, e: AttackEntry, query: string): string {
+function spell(index: AttackIndex, slot: SlotKind, e: AttackEntry, query: string): string {
   const byId = ID_LIKE.test(query) && /\d|^ta/i.test(query);
   switch (slot) {
     case 'sigma-tag':

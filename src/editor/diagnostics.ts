@@ -19,11 +19,11 @@ const SEVERITY: Record<Exclude<Severity, 'off'>, vscode.DiagnosticSeverity> = {
 };
 
 /** Where a code is explained: the README's diagnostics table. */
-export function codeTarget(lens: LensContext): vscode.Uri {
+function codeTarget(lens: LensContext): vscode.Uri {
   return vscode.Uri.joinPath(lens.extension.extensionUri, 'README.md').with({ fragment: FINDING_CODES_README_ANCHOR });
 }
 
-export function toDiagnostic(lens: LensContext, uri: vscode.Uri, f: Finding): vscode.Diagnostic | undefined {
+function toDiagnostic(lens: LensContext, uri: vscode.Uri, f: Finding): vscode.Diagnostic | undefined {
   const severity = lens.config.for(uri).severity(f.code, f.defaultSeverity);
   if (severity === 'off') return undefined;
   const d = new vscode.Diagnostic(toRange(f.span), f.message, SEVERITY[severity]);
@@ -109,9 +109,8 @@ export function registerDiagnostics(lens: LensContext): { disposable: vscode.Dis
     }),
     lens.onDidChangeIndex(updateAll),
     lens.config.onDidChange(updateAll),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('files.associations')) updateAll();
-    }),
+    // A document's language, and with it its treatment, follows files.associations.
+    lens.config.onDidChangeEditorSetting(['files.associations'], updateAll),
     { dispose: () => [...pending.keys()].forEach(cancel) },
   );
   updateAll();

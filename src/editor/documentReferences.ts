@@ -16,7 +16,7 @@ function contains(span: Span, line: number, character: number): boolean {
 }
 
 /** Every place a reference is written, including Elastic's sibling `name` and `reference` values. */
-export function* referenceTargets(parsed: ParsedRuleFile): Generator<ReferenceTarget> {
+function* referenceTargets(parsed: ParsedRuleFile): Generator<ReferenceTarget> {
   for (const rule of parsed.rules) {
     for (const ref of rule.references) {
       yield { ref, span: ref.span };

@@ -10,7 +10,7 @@ import { DEFAULT_FILES, relativeToWorkspace, treatmentOf } from '../workspace/ru
 // language: YAML/TOML are recognised by content, YARA-L is YARA-L, Markdown and plain text are
 // searched for bare IDs. `auto` asks the parsers' content detection and caches it per version.
 
-export const YARAL_LANGUAGE = 'yaral';
+const YARAL_LANGUAGE = 'yaral';
 const SCHEMES: readonly string[] = ['file', 'untitled', 'vscode-remote', 'vscode-vfs'];
 const LANGUAGE_TREATMENT: Readonly<Record<string, Exclude<FileTreatment, 'off'>>> = {
   yaml: 'auto',
@@ -21,8 +21,6 @@ const LANGUAGE_TREATMENT: Readonly<Record<string, Exclude<FileTreatment, 'off'>>
 };
 /** Content detection reads at most this much: a rule's identifying keys are near its top. */
 const DETECT_CHARS = 256 * 1024;
-
-const detected = new WeakMap<vscode.TextDocument, { readonly version: number; readonly format: RuleFormat }>();
 
 /** The glob → treatment setting (for one folder, or the workspace), or the manifest's default when the user emptied it. */
 function fileTreatments(settings: Settings): Readonly<Record<string, FileTreatment>> {
@@ -35,7 +33,7 @@ function fileTreatments(settings: Settings): Readonly<Record<string, FileTreatme
  * (or its full path outside the workspace, so `**\/*.yml` still applies), else by language.
  * Undefined when it gets no ATT&CK features.
  */
-export function treatmentFor(document: vscode.TextDocument, config: Config): Exclude<FileTreatment, 'off'> | undefined {
+function treatmentFor(document: vscode.TextDocument, config: Config): Exclude<FileTreatment, 'off'> | undefined {
   if (!SCHEMES.includes(document.uri.scheme)) return undefined;
   // The document's workspace folder's attackLens.files applies (multi-root workspaces).
   const files = fileTreatments(config.for(document.uri.scheme === 'untitled' ? undefined : document.uri));
@@ -48,33 +46,38 @@ export function treatmentFor(document: vscode.TextDocument, config: Config): Exc
   return Object.hasOwn(LANGUAGE_TREATMENT, document.languageId) ? LANGUAGE_TREATMENT[document.languageId] : undefined;
 }
 
-/**
- * The rule format of a document for the editor features (completion, hover, links, diagnostics),
- * or undefined when it gets none. `auto` documents whose content is no known rule format are
- * treated as `generic` (bare IDs), so an unrelated YAML file still gets hovers on T1059.
- */
-export function formatFor(document: vscode.TextDocument, config: Config): RuleFormat | undefined {
-  const treatment = treatmentFor(document, config);
-  if (treatment === undefined) return undefined;
-  if (treatment !== 'auto') return treatment;
-  const cached = detected.get(document);
-  if (cached && cached.version === document.version) return cached.format;
-  let format: RuleFormat;
-  try {
-    format = detectRuleFormat(document.getText().slice(0, DETECT_CHARS), document.uri.path) ?? 'generic';
-  } catch {
-    format = 'generic';
+/** The editor's rule format of each open document, with content detection cached per version (RuleParsing owns one). */
+export class DocumentFormats {
+  private readonly detected = new WeakMap<vscode.TextDocument, { readonly version: number; readonly format: RuleFormat }>();
+
+  /**
+   * The rule format of a document for the editor features (completion, hover, links, diagnostics),
+   * or undefined when it gets none. `auto` documents whose content is no known rule format are
+   * treated as `generic` (bare IDs), so an unrelated YAML file still gets hovers on T1059.
+   */
+  formatOf(document: vscode.TextDocument, config: Config): RuleFormat | undefined {
+    const treatment = treatmentFor(document, config);
+    if (treatment === undefined) return undefined;
+    if (treatment !== 'auto') return treatment;
+    const cached = this.detected.get(document);
+    if (cached && cached.version === document.version) return cached.format;
+    let format: RuleFormat;
+    try {
+      format = detectRuleFormat(document.getText().slice(0, DETECT_CHARS), document.uri.path) ?? 'generic';
+    } catch {
+      format = 'generic';
+    }
+    this.detected.set(document, { version: document.version, format });
+    return format;
   }
-  detected.set(document, { version: document.version, format });
-  return format;
 }
 
 /**
  * The selector editor providers register for: every language and glob that can get ATT&CK
- * features (the workspace's globs and each folder's); `formatFor` then decides per document.
+ * features (the workspace's globs and each folder's); `DocumentFormats` then decides per document.
  * Rebuilt when `attackLens.files` changes.
  */
-export function attackDocumentSelector(config: Config): vscode.DocumentFilter[] {
+function attackDocumentSelector(config: Config): vscode.DocumentFilter[] {
   const globs = new Set<string>();
   for (const settings of [config, ...(vscode.workspace.workspaceFolders ?? []).map((f) => config.for(f.uri))]) {
     for (const [glob, treatment] of Object.entries(fileTreatments(settings))) if (treatment !== 'off') globs.add(glob);

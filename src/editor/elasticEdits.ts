@@ -9,7 +9,7 @@ import type { TextEditPlan } from './completionCandidates';
 /** The canonical site: Elastic rules link MITRE's own pages, whatever mirror the user browses. */
 const MITRE_SITE = 'https://attack.mitre.org';
 
-export function tomlString(value: string): string {
+function tomlString(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 

@@ -17,7 +17,7 @@ export interface EntryMarkdownOptions {
   readonly listLimit?: number;
 }
 
-/** Text as an inline code span: nothing inside is interpreted, whatever it contains. */
+/** Text as an inline code span: nothing inside is interpreted, whatever it contains. @internal Exported for the escaping and linear-cost tests. */
 export function codeSpan(text: string): string {
   const flat = text.replace(/[\r\n]+/g, ' ');
   // A loop, not Math.max(...runs): spreading a few hundred thousand runs overflows the stack.
@@ -31,6 +31,7 @@ export function codeSpan(text: string): string {
 /**
  * An ATT&CK description as Markdown: `<code>` becomes a code span, ATT&CK's own links keep
  * only their text, everything else is escaped. Paragraphs stay paragraphs.
+ * @internal Exported for the escaping and linear-cost tests.
  */
 export function descriptionMarkdown(description: string, full: boolean): string {
   const paragraphs = description.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
@@ -63,7 +64,7 @@ function codeParts(text: string): { code: boolean; text: string }[] {
   return parts;
 }
 
-/** Markdown links `[text](url)` replaced by their text. */
+/** Markdown links `[text](url)` replaced by their text. @internal Exported for the linear-cost test against its oracle. */
 export function linkTexts(text: string): string {
   let out = '';
   let done = 0;

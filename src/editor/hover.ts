@@ -12,7 +12,7 @@ import { entryMarkdown, unknownReferenceMarkdown } from './entryMarkdown';
 // ATT&CK text are escaped there.
 
 /** The hover Markdown for a reference, vscode-free apart from the config values passed in. */
-export function hoverMarkdown(index: AttackIndex, target: ReferenceTarget, siteBaseUrl: string, fullDescription: boolean): string {
+function hoverMarkdown(index: AttackIndex, target: ReferenceTarget, siteBaseUrl: string, fullDescription: boolean): string {
   const { ref } = target;
   const entry = ref.id ? index.get(ref.id) : undefined;
   if (!entry) return unknownReferenceMarkdown(index, ref.text, ref.kind, ref.id);

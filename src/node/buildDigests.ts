@@ -10,7 +10,7 @@ import { DigestTable, EMPTY_DIGESTS, parseReleaseDigests, releaseDigestsJson } f
 export const DIGESTS_FILE = 'release-digests.json';
 
 /** ATTACK_LENS_DIGESTS, else release-digests.json in the first of ATTACK_LENS_STIX, ./data, ../shared/attack that has one. */
-export function findReleaseDigests(projectRoot: string): string | undefined {
+function findReleaseDigests(projectRoot: string): string | undefined {
   if (process.env.ATTACK_LENS_DIGESTS) return process.env.ATTACK_LENS_DIGESTS;
   const stix = process.env.ATTACK_LENS_STIX;
   const stixDir = stix && fs.existsSync(stix) && fs.statSync(stix).isFile() ? path.dirname(stix) : stix;

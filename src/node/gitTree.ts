@@ -3,7 +3,7 @@ import { spawnSync } from 'child_process';
 // Rule files of a git revision, read with git itself (`git ls-tree`, `git cat-file --batch`),
 // without checking anything out: the working tree and the index are never touched.
 
-export interface GitBlob {
+interface GitBlob {
   /** As `git ls-tree` prints it: relative to the working directory, `/`-separated. */
   readonly path: string;
   readonly bytes: Buffer;

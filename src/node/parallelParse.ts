@@ -19,11 +19,15 @@ const BATCH = 48;
 interface WorkerInit {
   readonly kind: typeof JOB;
 }
-type ToWorker = { readonly files: readonly FoundFile[]; readonly first: number } | { readonly done: true };
+type ToWorker = { readonly files: readonly FileToParse[]; readonly first: number } | { readonly done: true };
 type FromWorker = { readonly ready: true } | { readonly first: number; readonly results: readonly Parsed[] } | { readonly error: string };
 type Parsed = { readonly file: ParsedRuleFile } | { readonly skipped: SkippedFile };
 
-export function parseFile(f: FoundFile, index: AttackIndex): Parsed {
+/** A file to parse, with its text when the caller has read it already (`--cache` hashes it first). */
+export type FileToParse = FoundFile & { readonly text?: string };
+
+function parseFile(f: FileToParse, index: AttackIndex): Parsed {
+  if (f.text !== undefined) return { file: parseFoundFile(f.text, f, index) };
   const read = readRuleFileFromDisk(f.path);
   if ('skipped' in read) return { skipped: { path: f.path, reason: read.skipped } };
   return { file: parseFoundFile(read.text, f, index) };
@@ -47,11 +51,11 @@ export function workerCount(files: number): number {
  * Parses the files with the main thread plus `workers` threads running `script` (the CLI bundle;
  * it must import this module). `index` is the main thread's; workers load the shipped index.
  */
-export async function parseInParallel(files: readonly FoundFile[], index: AttackIndex, workers: number, script: string, onProgress?: (done: number, total: number) => void): Promise<ScanResult> {
+export async function parseInParallel(files: readonly FileToParse[], index: AttackIndex, workers: number, script: string, onProgress?: (done: number, total: number) => void): Promise<ScanResult> {
   const results: Parsed[] = new Array(files.length);
   let next = 0;
   let done = 0;
-  const take = (): { files: FoundFile[]; first: number } | undefined => {
+  const take = (): { files: FileToParse[]; first: number } | undefined => {
     if (next >= files.length) return undefined;
     const first = next;
     next = Math.min(files.length, next + BATCH);
@@ -76,7 +80,7 @@ export async function parseInParallel(files: readonly FoundFile[], index: Attack
   return out;
 }
 
-function runWorker(script: string, take: () => { files: FoundFile[]; first: number } | undefined, store: (first: number, batch: readonly Parsed[]) => void): Promise<void> {
+function runWorker(script: string, take: () => { files: FileToParse[]; first: number } | undefined, store: (first: number, batch: readonly Parsed[]) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const init: WorkerInit = { kind: JOB };
     const worker = new Worker(`require(${JSON.stringify(script)})`, { eval: true, workerData: init });

@@ -46,7 +46,7 @@ export function describeFsError(e: unknown): string {
   }
 }
 
-export function sizeLabel(bytes: number): string {
+function sizeLabel(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${Math.round(bytes / (1024 * 1024))} MB`;
   return bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} bytes`;
 }

@@ -11,9 +11,9 @@ import { readRegularFile, specialFileKind } from './readRegularFile';
 // FIFOs, sockets and devices are never opened: named or with a rule extension, they are skipped with their kind.
 
 /** Extensions picked up when walking a directory; a file named explicitly is always taken. */
-export const RULE_EXTENSIONS: readonly string[] = ['.yml', '.yaml', '.toml', '.yaral', '.yara-l', '.yaraL', '.yl2'];
+const RULE_EXTENSIONS: readonly string[] = ['.yml', '.yaml', '.toml', '.yaral', '.yara-l', '.yaraL', '.yl2'];
 /** Directory names never descended into (the defaults of attackLens.coverage.exclude). */
-export const SKIPPED_DIRECTORIES: readonly string[] = ['node_modules', '.git'];
+const SKIPPED_DIRECTORIES: readonly string[] = ['node_modules', '.git'];
 
 export interface FoundFile {
   readonly path: string;

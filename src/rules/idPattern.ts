@@ -6,10 +6,10 @@
 // longest match. Then every match attempt reads at most MAX_MATCH_CHARS characters and tries at most
 // MAX_PATHS ways, so a scan costs time linear in the file. No vscode import.
 
-export const MAX_PATTERN_CHARS = 500;
-/** Ways a pattern may match from one position (the product of its repeat widths, summed over alternatives). */
+const MAX_PATTERN_CHARS = 500;
+/** Ways a pattern may match from one position (the product of its repeat widths, summed over alternatives). @internal Exported so tests name the limit in expected messages. */
 export const MAX_PATHS = 100;
-/** Longest text one match may cover: the input any one attempt sees. */
+/** Longest text one match may cover: the input any one attempt sees. @internal Exported so tests name the limit in expected messages. */
 export const MAX_MATCH_CHARS = 256;
 
 export type IdPatternResult = { readonly re: RegExp } | { readonly error: string };
@@ -130,7 +130,7 @@ export function compileIdPattern(source: string): IdPatternResult {
   return { re };
 }
 
-/** A user pattern scans the text in windows of this many characters, checking its time budget between them. */
+/** A user pattern scans the text in windows of this many characters, checking its time budget between them. @internal Exported so tests put IDs across window borders. */
 export const SCAN_WINDOW_CHARS = 8192;
 /** Time one file's scan with a user pattern may take before the built-in pattern takes over. */
 export const SCAN_BUDGET_MS = 50;

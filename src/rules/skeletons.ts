@@ -11,6 +11,7 @@ import { ParsedRuleFile, RuleFormat } from './types';
 // skeleton names the tactics in a comment only.
 
 export type SkeletonFormat = Exclude<RuleFormat, 'generic'>;
+/** @internal Exported so the tests cover every format. */
 export const SKELETON_FORMATS: readonly SkeletonFormat[] = ['sigma', 'splunk', 'elastic', 'sentinel', 'yaral'];
 
 export interface RuleSkeleton {
@@ -39,13 +40,6 @@ export function dominantFormat(files: readonly ParsedRuleFile[]): SkeletonFormat
     if (n > bestCount) [best, bestCount] = [format, n];
   }
   return best;
-}
-
-/** Formats present in the workspace with their file counts, most used first. */
-export function formatCounts(files: readonly ParsedRuleFile[]): { format: SkeletonFormat; files: number }[] {
-  const counts = new Map<SkeletonFormat, number>();
-  for (const f of files) if (f.format !== 'generic' && f.rules.length) counts.set(f.format, (counts.get(f.format) ?? 0) + 1);
-  return SKELETON_FORMATS.map((format) => ({ format, files: counts.get(format) ?? 0 })).sort((a, b) => b.files - a.files);
 }
 
 export function ruleSkeleton(index: AttackIndex, techniqueId: string, format: SkeletonFormat, options: SkeletonOptions = {}): RuleSkeleton | undefined {

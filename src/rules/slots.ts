@@ -4,7 +4,9 @@ import { sigmaSlotAt, splunkSlotAt, sentinelSlotAt } from './slotsYaml';
 import { Position, RuleFormat, Span } from './types';
 import { YaralMetaContent, yaralMetaContent } from './yaralMeta';
 
-export { LineSource, linesOf } from './slotText';
+export { LineSource } from './slotText';
+/** @internal Tests and benches split a text once for many slotAt calls. */
+export { linesOf } from './slotText';
 
 // "Where is the cursor?" for ATT&CK completion: which ATT&CK slot of the rule format the
 // position is in and the partial value being typed. Works on incomplete text while the user

@@ -44,7 +44,7 @@ function scanHeaders(lines: LineSource, line: number): { headers: Header[]; inSt
 }
 
 /** A `key = "value"` line: the value without quotes, or undefined for other lines. */
-export function tomlField(text: string, key: string, line: number): TomlField | undefined {
+function tomlField(text: string, key: string, line: number): TomlField | undefined {
   const m = new RegExp(`^\\s*${key}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s#"']\\S*))`).exec(text);
   if (!m) return undefined;
   return { line, value: m[1] ?? m[2] ?? m[3] ?? '', lineSpan: spanOf(line, 0, text.length) };

@@ -67,7 +67,7 @@ interface Located {
 }
 
 /** The sequence element at the cursor and the key path it belongs to. */
-export function locateSequenceValue(lines: LineSource, position: Position): Located | undefined {
+function locateSequenceValue(lines: LineSource, position: Position): Located | undefined {
   const text = lines.lineAt(position.line);
   const here = shape(text);
   if (here.blank || here.documentMarker) return undefined;
@@ -184,7 +184,7 @@ export function sentinelSlotAt(lines: LineSource, position: Position): Slot | un
 }
 
 /** Tactic shortnames among the `attack.*` tags of the list starting at `keyLine`. */
-export function sigmaTagTactics(lines: LineSource, keyLine: number): string[] {
+function sigmaTagTactics(lines: LineSource, keyLine: number): string[] {
   const out: string[] = [];
   const take = (value: string) => {
     const tag = readSigmaTag(unquote(value.trim()), 'lenient');

@@ -88,7 +88,7 @@ export class LineMap {
 }
 
 /** Largest file the parsers look at; detection rules are a few KB. */
-export const MAX_RULE_FILE_CHARS = 8 * 1024 * 1024;
+const MAX_RULE_FILE_CHARS = 8 * 1024 * 1024;
 
 /**
  * A problem from a line/column to the end of that line; when the column is at the end of the

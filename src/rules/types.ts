@@ -96,10 +96,6 @@ export interface ParsedRuleFile {
   readonly problems: readonly RuleProblem[];
 }
 
-export function pos(line: number, character: number): Position {
-  return { line, character };
-}
-
 export function span(startLine: number, startChar: number, endLine: number, endChar: number): Span {
   return { start: { line: startLine, character: startChar }, end: { line: endLine, character: endChar } };
 }

@@ -8,7 +8,7 @@ import { YNode } from './yamlTree';
 // items are kept as unreadable references, so the checks report them and coverage notes them.
 
 /** The items of a list slot that are not text, or the slot itself when it is not text or a list. */
-export function nonTextItems(node: YNode | undefined): YNode[] {
+function nonTextItems(node: YNode | undefined): YNode[] {
   if (!node || node.kind === 'scalar') return [];
   if (node.kind === 'seq') return node.items.filter((n) => n.kind !== 'scalar');
   return [node];

@@ -22,27 +22,27 @@ export interface YScalar {
   readonly end: number;
 }
 
-export interface YSeq {
+interface YSeq {
   readonly kind: 'seq';
   readonly start: number;
   readonly items: YNode[];
 }
 
-export interface YMap {
+interface YMap {
   readonly kind: 'map';
   readonly start: number;
   readonly keys: YNode[];
   readonly values: YNode[];
 }
 
-export interface YAlias {
+interface YAlias {
   readonly kind: 'alias';
   readonly start: number;
 }
 
 export type YNode = YScalar | YSeq | YMap | YAlias;
 
-export interface YamlDocument {
+interface YamlDocument {
   /** The document's top node; undefined for an empty document. */
   readonly root?: YNode;
 }
@@ -264,7 +264,3 @@ export function scalars(node: YNode | undefined): YScalar[] {
   return [];
 }
 
-/** Start offset of any node. */
-export function startOf(node: YNode): number {
-  return node.start;
-}

@@ -244,7 +244,7 @@ function techniqueByName(item: Item, tactics: ReadonlySet<string>, index: Attack
 }
 
 /** Blanks `//` and `/* *\/` comments outside strings, keeping every newline and offset. Escapes (`\/` in a regex literal) are skipped. */
-export function withoutComments(text: string): string {
+function withoutComments(text: string): string {
   if (!text.includes('/*') && !text.includes('//')) return text;
   const out = text.split('');
   let i = 0;

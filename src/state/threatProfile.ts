@@ -14,7 +14,7 @@ import { settingUri } from '../workspace/settingPath';
 // layer (workspace state) and the Atomic Red Team index (attackLens.atomicsIndex, re-read when the
 // file changes). Each is cached and dropped when its source changes; `onDidChange` then fires.
 
-export const BASELINE_STATE_KEY = 'attackLens.baselineLayer';
+const BASELINE_STATE_KEY = 'attackLens.baselineLayer';
 
 /** A Navigator layer kept for comparison ("techniques the baseline covers that we don't"). */
 export interface Baseline {
@@ -29,7 +29,7 @@ export interface Baseline {
 }
 
 /** A baseline technique we have no rule for (a parent: none naming it directly). */
-export interface BaselineGap {
+interface BaselineGap {
   readonly id: string;
   /** A parent covered only through some of its sub-techniques. */
   readonly partial: boolean;
@@ -216,7 +216,7 @@ export class ThreatProfileState implements vscode.Disposable {
 }
 
 /** Baseline techniques in the model's scope that no rule names directly (revoked IDs count for their replacement). */
-export function compareBaseline(model: CoverageModel, baseline: Baseline): BaselineComparison {
+function compareBaseline(model: CoverageModel, baseline: Baseline): BaselineComparison {
   const gaps: BaselineGap[] = [];
   const ignored: string[] = [];
   const seen = new Set<string>();

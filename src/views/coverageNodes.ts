@@ -29,7 +29,7 @@ export interface NodeContext {
   readonly attackVersion: string;
 }
 
-export function countColor(rules: number): vscode.ThemeColor {
+function countColor(rules: number): vscode.ThemeColor {
   if (rules >= 4) return new vscode.ThemeColor('charts.green');
   if (rules >= 2) return new vscode.ThemeColor('charts.blue');
   if (rules === 1) return new vscode.ThemeColor('charts.yellow');

@@ -28,7 +28,7 @@ import {
 
 export type CoverageSort = 'matrix' | 'coverage';
 
-export const VIEW_ID = 'attackLens.coverage';
+const VIEW_ID = 'attackLens.coverage';
 
 export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<CoverageNode | undefined>();

@@ -13,8 +13,8 @@ import { RuleStore } from '../workspace/ruleStore';
 // strategies, and the extension opens files, links and save dialogs. Messages from the page are
 // checked: only rule files the store knows are opened, ATT&CK links are built here from an ID.
 
-export const MATRIX_VIEW_TYPE = 'attackLens.coverageMatrix';
-export const MATRIX_TITLE = 'ATT&CK Coverage Matrix';
+const MATRIX_VIEW_TYPE = 'attackLens.coverageMatrix';
+const MATRIX_TITLE = 'ATT&CK Coverage Matrix';
 const UPDATE_DEBOUNCE_MS = 100;
 const PNG_TIMEOUT_MS = 30_000;
 
@@ -243,7 +243,7 @@ export class MatrixPanel implements vscode.Disposable {
   }
 }
 
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const nonce = randomBytes(18).toString('base64');
   const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'matrix', name)).toString();
   const csp = `default-src 'none'; img-src ${webview.cspSource} data:; style-src ${webview.cspSource}; script-src 'nonce-${nonce}'`;

@@ -12,7 +12,7 @@ import { firstSentences, plural } from '../core/words';
 // atomic tests. Every tooltip is an untrusted MarkdownString with all text escaped.
 
 export type SectionKind = 'testedNotDetected' | 'detectedNotTested' | 'baseline';
-export type DetailKind = 'actors' | 'strategies' | 'dataComponents' | 'subtechniques' | 'atomics';
+type DetailKind = 'actors' | 'strategies' | 'dataComponents' | 'subtechniques' | 'atomics';
 
 export type GapNode =
   | { readonly kind: 'gap'; readonly gap: PriorityGap; readonly rank: number }
@@ -44,7 +44,7 @@ function names(items: readonly { readonly id: string; readonly name: string }[],
 }
 
 /** The tooltip every technique node (gap or section entry) carries. */
-export function techniqueTooltip(f: TechniqueFacts, headline: string): vscode.MarkdownString {
+function techniqueTooltip(f: TechniqueFacts, headline: string): vscode.MarkdownString {
   const md = untrustedMarkdown();
   md.appendMarkdown(`**${escapeMarkdown(`${f.technique.id} ${f.fullName}`)}**\n\n`);
   md.appendMarkdown(escapeMarkdown(headline) + '\n\n');
@@ -60,7 +60,7 @@ export function techniqueTooltip(f: TechniqueFacts, headline: string): vscode.Ma
   return md;
 }
 
-export function gapDescription(gap: PriorityGap, atomicTests: number | undefined): string {
+function gapDescription(gap: PriorityGap, atomicTests: number | undefined): string {
   const parts = [gap.reason];
   if (gap.status === 'partial') parts.push(gapStatusText(gap));
   else if (gap.parentRules > 0) parts.push(gapStatusText(gap));

@@ -13,7 +13,7 @@ import { plural } from '../core/words';
 // don't" with a baseline layer), then the ranked gaps, highest weight first. Its description
 // names the active weighting; its message explains it and anything that needs a look.
 
-export const PRIORITY_GAPS_VIEW = 'attackLens.priorityGaps';
+const PRIORITY_GAPS_VIEW = 'attackLens.priorityGaps';
 
 export class PriorityGapsProvider implements vscode.TreeDataProvider<GapNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<GapNode | undefined>();

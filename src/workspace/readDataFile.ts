@@ -12,7 +12,7 @@ export const MAX_SMALL_DATA_FILE_BYTES = 32 * 1024 * 1024;
 /** Why a data file cannot be read: the message says what it is, without the path (callers name the file). */
 export class DataFileRefusal extends Error {}
 
-export async function readDataFile(uri: vscode.Uri, maxBytes: number): Promise<Uint8Array> {
+async function readDataFile(uri: vscode.Uri, maxBytes: number): Promise<Uint8Array> {
   const stat = await vscode.workspace.fs.stat(uri);
   if (stat.type & vscode.FileType.Directory) throw new DataFileRefusal('a folder, not a file');
   if (!(stat.type & vscode.FileType.File)) throw new DataFileRefusal('not a regular file (a FIFO, socket or device)');

@@ -8,7 +8,7 @@ import { MAX_RULE_FILE_BYTES, TOO_LARGE } from '../rules/fileSize';
 // FileType.Unknown; reading a FIFO would never end).
 
 /** The Skipped node's reason for what workspace.fs cannot tell apart further. */
-export const NOT_REGULAR = 'not a regular file (a FIFO, socket or device)';
+const NOT_REGULAR = 'not a regular file (a FIFO, socket or device)';
 
 /**
  * Why an entry with neither File nor Directory type is skipped. A symlink gets that type both when

@@ -86,11 +86,6 @@ export async function discoverRuleFiles(selection: RuleFileSelection, token?: vs
   return { files, skipped: [...skipped.values()].sort((a, b) => (a.path < b.path ? -1 : 1)) };
 }
 
-/** Every rule file in the workspace (or below `folder`), each once, in path order. */
-export async function findRuleFiles(selection: RuleFileSelection, token?: vscode.CancellationToken, folder?: vscode.Uri): Promise<FoundRuleFile[]> {
-  return (await discoverRuleFiles(selection, token, folder)).files;
-}
-
 /** The candidates that are existing folders, without those inside another one, and whether each is a symlink. */
 export async function topmostFolders(candidates: readonly vscode.Uri[]): Promise<{ uri: vscode.Uri; link: boolean }[]> {
   const stats = await Promise.all(candidates.map((uri) => Promise.resolve(vscode.workspace.fs.stat(uri)).then((s) => s, () => undefined)));

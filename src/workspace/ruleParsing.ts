@@ -3,7 +3,7 @@ import { AttackIndex } from '../attack/index';
 import { Finding } from '../checks/findings';
 import { checkRuleFile } from '../checks/referenceChecks';
 import { LensContext } from '../context';
-import { formatFor } from '../editor/documentSelector';
+import { DocumentFormats } from '../editor/documentSelector';
 import { textOverLimit, TOO_LARGE } from '../rules/fileSize';
 import { parseTreated, Treatment } from '../rules/treatment';
 import { ParsedRuleFile, RuleFormat, RuleProblem, span } from '../rules/types';
@@ -38,6 +38,7 @@ export type FileParser = (text: string, uri: vscode.Uri, treatment: Treatment) =
 
 export class RuleParsing implements vscode.Disposable {
   private readonly documents = new Map<string, Entry>();
+  private readonly formats = new DocumentFormats();
   private readonly closing: vscode.Disposable;
   /** How many times an open document was parsed (the bench's parses per edit). */
   documentParses = 0;
@@ -48,7 +49,7 @@ export class RuleParsing implements vscode.Disposable {
 
   /** The document's format for the editor features, or undefined when it gets none (no size limit: completion reads lines). */
   formatOf(document: vscode.TextDocument): RuleFormat | undefined {
-    return formatFor(document, this.lens.config);
+    return this.formats.formatOf(document, this.lens.config);
   }
 
   /** The document parsed at its current version, or undefined when it gets no ATT&CK features. Never throws. */
@@ -96,7 +97,7 @@ export class RuleParsing implements vscode.Disposable {
     const key = document.uri.toString();
     let format: RuleFormat | undefined;
     try {
-      format = formatFor(document, this.lens.config);
+      format = this.formats.formatOf(document, this.lens.config);
     } catch (e) {
       this.lens.log.error(`ATT&CK Lens could not tell the format of ${document.uri.toString(true)}: ${(e as Error)?.stack ?? String(e)}`);
     }

@@ -22,7 +22,7 @@ export interface WalkOptions {
   readonly token?: vscode.CancellationToken;
 }
 
-export interface WalkedFile {
+interface WalkedFile {
   readonly uri: vscode.Uri;
   readonly treatment: Exclude<FileTreatment, 'off'>;
 }

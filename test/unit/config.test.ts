@@ -242,6 +242,17 @@ describe('Config', () => {
     assert.strictEqual(config.followSymlinks, false);
   });
 
+  it('reports files.associations changes (diagnostics follow a document\'s language) to whoever asks for them', () => {
+    const { source, config } = setup();
+    let heard = 0;
+    config.onDidChangeEditorSetting(['files.associations'], () => heard++);
+    source.fireChange(['files.exclude']);
+    source.fireChange(['attackLens.files']);
+    assert.strictEqual(heard, 0);
+    source.fireChange(['files.associations']);
+    assert.strictEqual(heard, 1);
+  });
+
   it('writes to the workspace when a folder is open and to the user settings otherwise', async () => {
     const { source, config } = setup();
     assert.strictEqual(await config.update('domains', ['ics-attack'], 'workspaceIfOpen'), 'workspace');

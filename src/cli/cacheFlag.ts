@@ -1,0 +1,16 @@
+import { AttackIndex } from '../attack/index';
+import { ParseCache } from '../node/parseCache';
+import { CliContext } from './context';
+import { TOOL_VERSION } from './toolInfo';
+
+export const CACHE_HELP = "      --cache DIR          keep each file's parse in DIR between runs (keyed by content, tool and ATT&CK version): a warm run re-parses only changed files";
+
+/** What a cache entry is valid for: this tool's version and the loaded ATT&CK data's. */
+function cacheStamp(index: AttackIndex): string {
+  return `attack-lens ${TOOL_VERSION}; ATT&CK ${index.domains.map((d) => `${d.domain} ${d.version}`).join(', ')}`;
+}
+
+/** The `--cache DIR` cache, or one in memory for this run when there is no flag. */
+export function openCache(dir: string | undefined, index: AttackIndex, ctx: CliContext): ParseCache {
+  return dir ? ParseCache.open(dir, cacheStamp(index), ctx.err) : ParseCache.inMemory();
+}
