@@ -108,7 +108,7 @@ function expectations(file: AdversarialFile, r: PipelineResult): void {
   }
 }
 
-describe('adversarial corpus: every format × hostile input at 1 MB', function () {
+describe('adversarial corpus: every format × hostile input at 1 MB (needs ../shared)', function () {
   this.timeout(120_000);
 
   for (const format of ADVERSARIAL_FORMATS) {

@@ -12,12 +12,16 @@ import { enterprise18 } from './helpers/rawStix';
 // line scan: the GUID and executor are the last two (never quoted) columns, the technique the second.
 
 const CSV = path.join(sharedRoot, 'atomic-red-team', 'index.csv');
-const text = fs.readFileSync(CSV, 'utf8');
+let csvText: string | undefined;
+/** The real index CSV, read when a test first needs it (so the file loads without ../shared). */
+function realCsv(): string {
+  return (csvText ??= fs.readFileSync(CSV, 'utf8'));
+}
 
 /** Technique → distinct test GUIDs, by regex over each line. */
 function guidsByLine(): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
-  for (const line of text.split('\n').slice(1)) {
+  for (const line of realCsv().split('\n').slice(1)) {
     const tech = /^[^,]*,(T\d{4}(?:\.\d{3})?),/.exec(line)?.[1];
     const guid = /,([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}),[^,]*$/.exec(line.trimEnd())?.[1];
     if (!tech || !guid) continue;
@@ -41,8 +45,8 @@ describe('Atomic Red Team cross-reference', () => {
     assert.deepStrictEqual(rows.map((r) => r.line), [1, 2, 3]);
   });
 
-  it('reads the real index: tests per technique by GUID match an independent line scan', () => {
-    const atomics = parseAtomicsCsv(text);
+  it('reads the real index: tests per technique by GUID match an independent line scan (needs ../shared)', () => {
+    const atomics = parseAtomicsCsv(realCsv());
     const expected = guidsByLine();
     assert.deepStrictEqual([...atomics.byTechnique.keys()].sort(), [...expected.keys()].sort());
     for (const [id, guids] of expected) assert.deepStrictEqual(atomics.byTechnique.get(id)!.map((t) => t.guid).sort(), [...guids].sort(), id);
@@ -61,10 +65,10 @@ describe('Atomic Red Team cross-reference', () => {
     assert.throws(() => parseAtomicsCsv('id,name\n1,2\n'), /"Tactic", "Technique #", "Test #", "Test Name", "Test GUID"/);
   });
 
-  it('lists tested-but-not-detected and detected-but-never-tested techniques', () => {
+  it('lists tested-but-not-detected and detected-but-never-tested techniques (needs ../shared)', () => {
     const expected = guidsByLine();
     const model = CoverageModel.build(rules('T1218.011', 'T1059.001', 'T1599', 'T1059'), enterprise18(), { domains: ['enterprise-attack'] });
-    const x = crossReferenceAtomics(model, parseAtomicsCsv(text));
+    const x = crossReferenceAtomics(model, parseAtomicsCsv(realCsv()));
     const tnd = new Map(x.testedNotDetected.map((e) => [e.id, e.tests]));
     assert.strictEqual(tnd.get('T1055.011'), expected.get('T1055.011')!.size);
     assert.ok(!tnd.has('T1218.011') && !tnd.has('T1059.001') && !tnd.has('T1059'), 'detected techniques are not listed');
@@ -73,7 +77,7 @@ describe('Atomic Red Team cross-reference', () => {
     assert.ok(![...expected.keys()].some((k) => k === 'T1599' || k.startsWith('T1599.')));
     assert.deepStrictEqual(x.detectedNotTested.map((e) => e.id), ['T1599']);
     for (let i = 1; i < x.testedNotDetected.length; i++) assert.ok(x.testedNotDetected[i - 1].tests >= x.testedNotDetected[i].tests);
-    const { tests } = testsByTechnique(model, parseAtomicsCsv(text));
+    const { tests } = testsByTechnique(model, parseAtomicsCsv(realCsv()));
     const subTotal = [...expected].filter(([k]) => k.startsWith('T1059.') || k === 'T1059').reduce((n, [, s]) => n + s.size, 0);
     assert.strictEqual(atomicTestCount(tests, 'T1059'), subTotal);
     const json = atomicsJson(x);

@@ -11,24 +11,29 @@ import { DigestSource, download, downloadAndVerify, Release, sha256Hex, Trust, U
 import { transportProblem } from '../../src/data/httpDownload';
 import { parseReleaseDigests, parseUserDigests } from '../../src/data/releaseDigests';
 import { fetchRelease } from '../../src/node/fetchRelease';
+import { bundlePath } from './helpers/attackData';
 
 // The update path against a hostile mirror on 127.0.0.1: tampered, endless, stalled and truncated
 // bodies, redirects to plain http, and releases nobody pinned. Every refusal is an AttackDataError
 // and leaves what was on disk alone.
 
-const stixDir = process.env.ATTACK_LENS_STIX || path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'attack');
-const mobile = fs.readFileSync(path.join(stixDir, 'mobile-attack-18.1.json'));
-const mobileSha = sha256Hex(mobile);
 const FILE = 'mobile-attack-18.1.json';
+// The served bundle is the real Mobile 18.1 file from ../shared, read by the first suite's `before`
+// (so this file loads without ../shared); the digests below are derived from it there.
+let mobile = Buffer.alloc(0);
+let mobileSha = '';
 /** The real bundle with one letter of one description changed: still valid ATT&CK data. */
-const tampered = Buffer.from(mobile.toString('utf8').replace('"description":"Adversaries', '"description":"adversaries'));
-assert.notStrictEqual(sha256Hex(tampered), sha256Hex(mobile));
-
+let tampered = Buffer.alloc(0);
 /** What a project build would embed for this file (its digest is the served file's: the shared bundles are not MITRE's). */
-const pinned: DigestSource = {
-  label: "MITRE's published digest",
-  digests: parseReleaseDigests(JSON.stringify({ STIX21: { mobile: { '18.1': mobileSha } } }), 'test'),
-};
+let pinned: DigestSource;
+
+function readServedBundle(): void {
+  mobile = fs.readFileSync(bundlePath(FILE));
+  mobileSha = sha256Hex(mobile);
+  tampered = Buffer.from(mobile.toString('utf8').replace('"description":"Adversaries', '"description":"adversaries'));
+  assert.notStrictEqual(sha256Hex(tampered), sha256Hex(mobile));
+  pinned = { label: "MITRE's published digest", digests: parseReleaseDigests(JSON.stringify({ STIX21: { mobile: { '18.1': mobileSha } } }), 'test') };
+}
 
 /** 20 MB of zeros as about 20 KB of gzip: the cap must count the bytes after decoding. */
 const gzipBomb = zlib.gzipSync(Buffer.alloc(20 * 1_000_000));
@@ -124,8 +129,9 @@ const refusal = (why: RegExp) => (e: unknown) => {
   return true;
 };
 
-describe('ATT&CK download against a hostile mirror (127.0.0.1)', () => {
+describe('ATT&CK download against a hostile mirror (127.0.0.1) (needs ../shared)', () => {
   before(async () => {
+    readServedBundle();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

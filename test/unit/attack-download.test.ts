@@ -84,7 +84,7 @@ describe('ATT&CK download: index.json', () => {
   });
 });
 
-describe('ATT&CK download: verification of a real bundle (Mobile 18.1)', () => {
+describe('ATT&CK download: verification of a real bundle (Mobile 18.1) (needs ../shared)', () => {
   let bytes: Uint8Array;
   before(() => {
     bytes = fs.readFileSync(mobileFile);

@@ -10,7 +10,7 @@ type Raw = Record<string, any>;
 const mitreId = (o: Raw): string | undefined =>
   (o.external_references ?? []).find((r: Raw) => String(r.source_name).startsWith('mitre') && r.external_id)?.external_id;
 
-describe('ATT&CK index on the real Enterprise 18.1 bundle', () => {
+describe('ATT&CK index on the real Enterprise 18.1 bundle (needs ../shared)', () => {
   let index: AttackIndex;
   let raw: Raw[];
   before(() => {
@@ -168,7 +168,7 @@ describe('ATT&CK index on the real Enterprise 18.1 bundle', () => {
   });
 });
 
-describe('ATT&CK search', () => {
+describe('ATT&CK search (needs ../shared)', () => {
   let search: AttackSearch;
   before(() => (search = new AttackSearch(index18())));
 
@@ -221,7 +221,7 @@ describe('ATT&CK ids and bundles', () => {
     );
   });
 
-  it('reads Mobile and ICS with their own tactics and version', () => {
+  it('reads Mobile and ICS with their own tactics and version (needs ../shared)', () => {
     const index = index18();
     assert.strictEqual(index.domain('mobile-attack')?.version, '18.1');
     assert.strictEqual(index.domain('ics-attack')?.version, '18.1');
@@ -229,7 +229,7 @@ describe('ATT&CK ids and bundles', () => {
     assert.strictEqual(index.technique('T0800')?.domain, 'ics-attack');
   });
 
-  it('reads STIX 2.1 bundles (spec_version on objects, x-mitre-collection version)', () => {
+  it('reads STIX 2.1 bundles (spec_version on objects, x-mitre-collection version) (needs ../shared)', () => {
     const b = loadBundle('ics-attack-18.1.json');
     const objects = b.objects.map((o) => ({ ...o, spec_version: '2.1' }));
     const collection = { type: 'x-mitre-collection', id: 'x-mitre-collection--1', spec_version: '2.1', name: 'ICS ATT&CK', x_mitre_version: '18.1' };

@@ -13,7 +13,7 @@ import { allMalformedBundle, BREAKS, icsWithMalformedObjects } from './helpers/b
 // whole, files by what they are (regular or not) and by the bytes read.
 
 describe('bad ATT&CK data', () => {
-  it('a bundle with wrongly typed fields is read without those objects, and the warning counts them', () => {
+  it('a bundle with wrongly typed fields is read without those objects, and the warning counts them (needs ../shared)', () => {
     const { bundle, brokenIds, firstStixId } = icsWithMalformedObjects();
     const read = readStixBundle(JSON.stringify(bundle), 'ics-bad.json');
     assert.strictEqual(read.malformed.length, BREAKS.length);
@@ -28,7 +28,7 @@ describe('bad ATT&CK data', () => {
     assert.strictEqual(index.domain('ics-attack')!.techniques.filter((t) => !t.revoked && !t.deprecated).length, all - BREAKS.length);
   });
 
-  it('entries that are not objects or have no id are counted, not dropped silently', () => {
+  it('entries that are not objects or have no id are counted, not dropped silently (needs ../shared)', () => {
     const { bundle } = icsWithMalformedObjects();
     (bundle.objects as unknown[]).push(7, null, { type: 'attack-pattern' });
     const read = readStixBundle(JSON.stringify(bundle), 'x.json');

@@ -84,7 +84,7 @@ function thinnedIndex(): AttackIndex {
   return new AttackIndex(domains);
 }
 
-describe('ATT&CK checks over the SigmaHQ corpus', () => {
+describe('ATT&CK checks over the SigmaHQ corpus (needs ../shared)', () => {
   let corpus: CorpusFile[];
   before(() => {
     corpus = readCorpus();
@@ -142,7 +142,7 @@ describe('ATT&CK checks over the SigmaHQ corpus', () => {
 describe('ATT&CK checks over the Splunk ESCU corpus', () => {
   const SPLUNK = path.join(sharedRoot, 'corpora', 'splunk', 'detections');
 
-  it('finds exactly the revoked and unknown mitre_attack_id entries a direct index lookup finds', () => {
+  it('finds exactly the revoked and unknown mitre_attack_id entries a direct index lookup finds (needs ../shared)', () => {
     const index = index18();
     let unknown = 0;
     let revoked = 0;

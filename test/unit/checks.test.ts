@@ -17,8 +17,10 @@ function check(rel: string, format: RuleFormat, index: AttackIndex = index18()):
   return { text, findings: checkRuleFile(stubParse(text, rel, format), text, index) };
 }
 
-// Most checks run on the real ATT&CK 18.1 (needs ../shared); the status checks also on the synthetic bundle.
-const STATUS_DATA: readonly { name: string; index: () => AttackIndex; version: string }[] = [
+// The checks whose fixtures name only what the synthetic bundle holds (its README: T1059 and its
+// sub-techniques, T1003, T1086 revoked by T1059.001, T1064 deprecated, tactics TA0002 Execution to
+// TA0006) run on it and on the real ATT&CK 18.1; the rest need T1078, T1486 and friends from 18.1.
+const DATA: readonly { name: string; index: () => AttackIndex; version: string }[] = [
   { name: 'the synthetic bundle', index: miniIndex, version: 'v1.0' },
   { name: 'ATT&CK 18.1 (needs ../shared)', index: index18, version: 'v18.1' },
 ];
@@ -36,8 +38,8 @@ function fixed(text: string, f: Finding, which = 0): string {
 
 describe('ATT&CK reference checks', () => {
   describe('Sigma tags', () => {
-    it('rewrites uppercase and malformed tags to canonical form', () => {
-      const { text, findings } = check('sigma/tags.yml', 'sigma');
+    for (const { name: data, index } of DATA) it(`rewrites uppercase and malformed tags to canonical form on ${data}`, () => {
+      const { text, findings } = check('sigma/tags.yml', 'sigma', index());
       const expect: [string, string][] = [
         ['attack.Execution', 'attack.execution'],
         ['attack.defense_evasion', 'attack.defense-evasion'],
@@ -58,7 +60,7 @@ describe('ATT&CK reference checks', () => {
       assert.deepStrictEqual(findings.filter((f) => f.code !== 'attack-lens/tag-format'), [], 'the tactics are tagged, the IDs exist');
     });
 
-    for (const { name, index, version } of STATUS_DATA) it(`flags revoked, deprecated and unknown techniques and unknown tactics, naming the data version, on ${name}`, () => {
+    for (const { name, index, version } of DATA) it(`flags revoked, deprecated and unknown techniques and unknown tactics, naming the data version, on ${name}`, () => {
       const { text, findings } = check('sigma/status.yml', 'sigma', index());
       const revoked = one(findings, 'attack-lens/revoked', 'attack.t1086');
       assert.strictEqual(revoked.defaultSeverity, 'warning');
@@ -86,13 +88,13 @@ describe('ATT&CK reference checks', () => {
       assert.ok(tactic.fixes[0].isPreferred);
     });
 
-    it('removes a revoked tag whose replacement is already tagged instead of doubling it', () => {
-      const { text, findings } = check('sigma/already-tagged.yml', 'sigma');
+    for (const { name: data, index } of DATA) it(`removes a revoked tag whose replacement is already tagged instead of doubling it on ${data}`, () => {
+      const { text, findings } = check('sigma/already-tagged.yml', 'sigma', index());
       const revoked = one(findings, 'attack-lens/revoked', 'attack.t1086');
       assert.ok(fixed(text, revoked).endsWith('tags:\n    - attack.execution\n    - attack.t1059.001\n'));
     });
 
-    it('suggests only close IDs for unknown ones', () => {
+    it('suggests only close IDs for unknown ones (needs ../shared)', () => {
       const index = index18();
       const { findings } = check('sigma/status.yml', 'sigma');
       for (const f of findings.filter((x) => x.code === 'attack-lens/unknown-id')) {
@@ -107,7 +109,7 @@ describe('ATT&CK reference checks', () => {
       }
     });
 
-    it('adds the missing tactic tag with the list\'s indentation, one fix per tactic', () => {
+    it('adds the missing tactic tag with the list\'s indentation, one fix per tactic (needs ../shared)', () => {
       const { text, findings } = check('sigma/missing-tactic.yml', 'sigma');
       const missing = findings.filter((f) => f.code === 'attack-lens/missing-tactic');
       assert.deepStrictEqual(missing.map((f) => [f.ref!.text, f.ref!.ruleIndex]), [
@@ -130,13 +132,13 @@ describe('ATT&CK reference checks', () => {
       assert.match(flow, /\ntags: \['attack\.credential-access', 'attack\.t1003\.001'\]\n/);
     });
 
-    it('keeps CRLF line endings and quotes when adding a tag', () => {
+    it('keeps CRLF line endings and quotes when adding a tag (needs ../shared)', () => {
       const { text, findings } = check('sigma/crlf.yml', 'sigma');
       const f = one(findings, 'attack-lens/missing-tactic', 'attack.t1486');
       assert.match(fixed(text, f), /tags:\r\n {4}- "attack\.impact"\r\n {4}- "attack\.t1486"\r\n/);
     });
 
-    it('fix all applies each preferred fix once and leaves nothing fixable behind', () => {
+    it('fix all applies each preferred fix once and leaves nothing fixable behind (needs ../shared)', () => {
       for (const rel of ['sigma/tags.yml', 'sigma/status.yml', 'sigma/missing-tactic.yml']) {
         const { text, findings } = check(rel, 'sigma');
         const after = applyEdits(text, fixAllEdits(findings).edits);
@@ -150,8 +152,8 @@ describe('ATT&CK reference checks', () => {
   });
 
   describe('Splunk and Sentinel', () => {
-    it('fixes malformed IDs and flags revoked ones in Splunk mitre_attack_id', () => {
-      const { text, findings } = check('splunk/malformed.yml', 'splunk');
+    for (const { name: data, index } of DATA) it(`fixes malformed IDs and flags revoked ones in Splunk mitre_attack_id on ${data}`, () => {
+      const { text, findings } = check('splunk/malformed.yml', 'splunk', index());
       for (const [bad, good] of [['T1059.1', 'T1059.001'], ['t1059', 'T1059'], ['T1059-001', 'T1059.001']]) {
         const f = one(findings, 'attack-lens/malformed-id', bad);
         assert.ok(f.fixes[0].isPreferred);
@@ -161,8 +163,8 @@ describe('ATT&CK reference checks', () => {
       assert.strictEqual(findings.length, 4);
     });
 
-    it('flags unknown Sentinel tactic names with the closest fix, and non-Sentinel spellings', () => {
-      const { text, findings } = check('sentinel/tactics.yaml', 'sentinel');
+    for (const { name: data, index } of DATA) it(`flags unknown Sentinel tactic names with the closest fix, and non-Sentinel spellings on ${data}`, () => {
+      const { text, findings } = check('sentinel/tactics.yaml', 'sentinel', index());
       const unknown = one(findings, 'attack-lens/unknown-tactic', 'DefenceEvasion');
       assert.strictEqual(unknown.defaultSeverity, 'error');
       assert.deepStrictEqual(unknown.fixes.map((x) => x.edits[0].newText), ['DefenseEvasion']);
@@ -175,8 +177,8 @@ describe('ATT&CK reference checks', () => {
   });
 
   describe('Elastic threat blocks', () => {
-    it('checks names, references, parents and tactics', () => {
-      const { text, findings } = check('elastic/threat.toml', 'elastic');
+    for (const { name: data, index } of DATA) it(`checks names, references, parents and tactics on ${data}`, () => {
+      const { text, findings } = check('elastic/threat.toml', 'elastic', index());
       const lines = text.split('\n');
       const lineOf = (s: string, from = 0) => lines.findIndex((l, i) => i >= from && l === s);
 
@@ -212,8 +214,8 @@ describe('ATT&CK reference checks', () => {
       ]);
     });
 
-    it('replaces a revoked technique by its parent plus a sub-technique table', () => {
-      const { text, findings } = check('elastic/threat.toml', 'elastic');
+    for (const { name: data, index } of DATA) it(`replaces a revoked technique by its parent plus a sub-technique table on ${data}`, () => {
+      const { text, findings } = check('elastic/threat.toml', 'elastic', index());
       const revoked = one(findings, 'attack-lens/revoked', 'T1086');
       const after = fixed(text, revoked);
       assert.ok(
@@ -222,26 +224,26 @@ describe('ATT&CK reference checks', () => {
         ),
         after,
       );
-      const again = checkRuleFile(stubParse(after, 'x.toml', 'elastic'), after, index18());
+      const again = checkRuleFile(stubParse(after, 'x.toml', 'elastic'), after, index());
       assert.deepStrictEqual(again.filter((f) => f.span.start.line > 40), [], 'the rewritten block is clean');
     });
   });
 
-  it('says a broken technique tag is not an ID rather than an unknown tactic', () => {
+  for (const { name: data, index } of DATA) it(`says a broken technique tag is not an ID rather than an unknown tactic on ${data}`, () => {
     const text = 'title: x\nlogsource:\n    product: windows\ndetection:\n    sel:\n        EventID: 1\n    condition: sel\ntags:\n    - attack.execution\n    - attack.t1059.0001\n';
-    const findings = checkRuleFile(parseRuleFile(text, 'x.yml', index18(), { format: 'sigma' }), text, index18());
+    const findings = checkRuleFile(parseRuleFile(text, 'x.yml', index(), { format: 'sigma' }), text, index());
     assert.deepStrictEqual(findings.map((f) => [f.code, f.span.start.line, f.fixes.length]), [['attack-lens/tag-format', 9, 0]]);
   });
 
-  it('flags an ID of the wrong kind in a technique slot', () => {
+  for (const { name: data, index } of DATA) it(`flags an ID of the wrong kind in a technique slot on ${data}`, () => {
     const text = '[rule]\nname = "x"\nrule_id = "x"\ntype = "query"\n\n[[rule.threat]]\nframework = "MITRE ATT&CK"\n[[rule.threat.technique]]\nid = "TA0002"\nname = "Execution"\nreference = "https://attack.mitre.org/tactics/TA0002/"\n\n[rule.threat.tactic]\nid = "TA0002"\nname = "Execution"\nreference = "https://attack.mitre.org/tactics/TA0002/"\n';
-    const findings = checkRuleFile(parseRuleFile(text, 'x.toml', index18(), { format: 'elastic' }), text, index18());
+    const findings = checkRuleFile(parseRuleFile(text, 'x.toml', index(), { format: 'elastic' }), text, index());
     assert.deepStrictEqual(findings.map((f) => [f.code, f.span.start.line, f.message]), [['attack-lens/wrong-kind', 8, 'TA0002 is a tactic (Execution), but this field takes a technique']]);
   });
 
   describe('YARA-L meta', () => {
-    it('checks IDs in meta fields', () => {
-      const { findings } = check('yaral/meta.yaral', 'yaral');
+    for (const { name: data, index } of DATA) it(`checks IDs in meta fields on ${data}`, () => {
+      const { findings } = check('yaral/meta.yaral', 'yaral', index());
       assert.deepStrictEqual(findings.map((f) => [f.code, f.ref?.text]), [
         ['attack-lens/revoked', 'T1086'],
         ['attack-lens/malformed-id', 'T1059.1'],
@@ -250,9 +252,9 @@ describe('ATT&CK reference checks', () => {
   });
 
   describe('generic files', () => {
-    it('flags revoked bare IDs and notes unknown ones as information only', () => {
+    for (const { name: data, index } of DATA) it(`flags revoked bare IDs and notes unknown ones as information only on ${data}`, () => {
       const text = 'Detects T1086 usage.\nSee also T1999 and T1059.001.\n';
-      const findings = checkRuleFile(parseRuleFile(text, 'notes.md', index18(), { format: 'generic' }), text, index18());
+      const findings = checkRuleFile(parseRuleFile(text, 'notes.md', index(), { format: 'generic' }), text, index());
       assert.deepStrictEqual(findings.map((f) => [f.code, f.defaultSeverity, f.span.start.line, f.span.start.character]), [
         ['attack-lens/revoked', 'warning', 0, 8],
         ['attack-lens/unknown-id', 'information', 1, 9],
@@ -262,9 +264,9 @@ describe('ATT&CK reference checks', () => {
   });
 
   describe('parse problems', () => {
-    it('turns each parser problem into one finding at its position', () => {
+    for (const { name: data, index } of DATA) it(`turns each parser problem into one finding at its position on ${data}`, () => {
       const problem = { message: 'bad indentation of a mapping entry (3:5)', span: { start: { line: 2, character: 4 }, end: { line: 2, character: 5 } }, severity: 'error' as const };
-      const findings = checkRuleFile({ path: 'x.yml', format: 'sigma', rules: [], problems: [problem] }, 'a\nb\n    c: [', index18());
+      const findings = checkRuleFile({ path: 'x.yml', format: 'sigma', rules: [], problems: [problem] }, 'a\nb\n    c: [', index());
       assert.deepStrictEqual(findings, [{ code: 'attack-lens/parse-error', defaultSeverity: 'error', message: problem.message, span: problem.span, fixes: [] }]);
     });
   });
@@ -282,11 +284,11 @@ describe('ATT&CK reference checks', () => {
       ['yaral/meta.yaral', 'yaral'],
     ];
     for (const [rel, format] of cases) {
-      it(`gives the same findings on ${rel} as the contract fixtures`, () => {
-        const { text, findings } = check(rel, format);
-        const parsed = parseRuleFile(text, rel, index18());
+      for (const { name: data, index } of DATA) it(`gives the same findings on ${rel} as the contract fixtures, on ${data}`, () => {
+        const { text, findings } = check(rel, format, index());
+        const parsed = parseRuleFile(text, rel, index());
         assert.strictEqual(parsed.format, format, 'format detected from content');
-        const real = checkRuleFile(parsed, text, index18());
+        const real = checkRuleFile(parsed, text, index());
         const strip = (fs: readonly Finding[]) => fs.map((f) => ({ code: f.code, message: f.message, span: f.span, fixes: f.fixes }));
         assert.deepStrictEqual(strip(real), strip(findings));
       });

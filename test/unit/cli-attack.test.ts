@@ -13,7 +13,7 @@ function run(...args: string[]) {
 }
 
 describe('attack-lens show / search / stats', () => {
-  it('stats --json counts active entries per domain', () => {
+  it('stats --json counts active entries per domain (needs ../shared)', () => {
     const r = run('stats', '--json');
     assert.strictEqual(r.code, 0, r.err);
     const stats = JSON.parse(r.out);
@@ -106,7 +106,7 @@ describe('attack-lens show / search / stats', () => {
     assert.ok(apt[0].aliases.includes('Cozy Bear'));
   });
 
-  it('compiles bundles given with --stix instead of the shipped index', () => {
+  it('compiles bundles given with --stix instead of the shipped index (needs ../shared)', () => {
     const r = run('stats', '--json', '--stix', bundlePath('enterprise-attack-17.1.json'));
     assert.strictEqual(r.code, 0, r.err);
     const domains = JSON.parse(r.out).domains;

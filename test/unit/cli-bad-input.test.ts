@@ -40,7 +40,7 @@ function refused(args: readonly string[], why: RegExp): void {
   assert.doesNotMatch(r.stderr, /^\s+at /m, `${label}: no stack trace`);
 }
 
-describe('attack-lens on bad input', function () {
+describe('attack-lens on bad input (needs ../shared)', function () {
   this.timeout(120_000);
   let dir: string;
   let fifo: string;

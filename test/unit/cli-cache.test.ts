@@ -84,7 +84,7 @@ describe('attack-lens --cache', function () {
     assert.deepStrictEqual(JSON.parse(warm.stdout).files.length, JSON.parse(first.stdout).files.length);
   });
 
-  it('a cache made with other ATT&CK data is not used', function () {
+  it('a cache made with other ATT&CK data is not used (needs ../shared)', function () {
     const first = run(dir, 'coverage', 'rules', '--format', 'json', '--cache', 'cache');
     assert.strictEqual(first.code, 0, first.stderr);
     tamper(cache);

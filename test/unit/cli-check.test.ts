@@ -205,7 +205,7 @@ describe('attack-lens check', function () {
     assert.strictEqual(fs.readFileSync(path.join(dir, 'rules', 'encoded.yml'), 'utf8'), RULE.replace('attack.t1086', 'attack.t1059.001'));
   });
 
-  it('--format sarif: valid SARIF 2.1.0 (the OASIS schema, checked by a JSON-schema validator) with the fields code scanning reads', () => {
+  it('--format sarif: valid SARIF 2.1.0 (the OASIS schema, checked by a JSON-schema validator) with the fields code scanning reads (needs ../shared)', () => {
     const r = run(dir, 'rules', '--format', 'sarif', '--severity', 'missing-tactic=off');
     assert.strictEqual(r.code, 1, r.stderr);
     const log = JSON.parse(r.stdout);

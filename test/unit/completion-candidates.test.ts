@@ -7,6 +7,7 @@ import { Candidate, completionCandidates } from '../../src/editor/completionCand
 import { Slot, slotAt } from '../../src/rules/slots';
 import { Position, RuleFormat } from '../../src/rules/types';
 import { index18, projectRoot, rawObjects } from './helpers/attackData';
+import { miniIndex } from './helpers/miniAttack';
 import { vscodeKeeps } from './helpers/vscodeFilter';
 
 // Completion candidates per slot on the real ATT&CK 18.1 index. Expectations about what is
@@ -22,7 +23,8 @@ let raw: Raw[];
 const inactive = new Set<string>();
 const tacticsOf = new Map<string, string[]>();
 
-before(() => {
+/** The real ATT&CK data these tests read, loaded by the `before` of each suite that needs it. */
+function loadRealData(): void {
   index = index18();
   search = new AttackSearch(index);
   raw = rawObjects('enterprise-attack-18.1.json') as Raw[];
@@ -33,7 +35,7 @@ before(() => {
     if (o.revoked || o.x_mitre_deprecated) inactive.add(id);
     if (o.type === 'attack-pattern' && !o.revoked) tacticsOf.set(id, (o.kill_chain_phases ?? []).map((p: Raw) => p.phase_name));
   }
-});
+}
 
 /** Slot at the `|` in the text (the marker is removed). */
 function slotIn(textWithCursor: string, format: RuleFormat): { slot: Slot; text: string; at: Position } {
@@ -53,7 +55,8 @@ function offer(textWithCursor: string, format: RuleFormat): Candidate[] {
 const values = (items: readonly Candidate[]) => items.map((c) => c.value);
 const sigma = (tags: string[], typing: string) => `title: t\ntags:\n${tags.map((t) => `    - ${t}\n`).join('')}    - ${typing}|\nlogsource:\n    product: windows\ndetection:\n    sel:\n        a: b\n    condition: sel\n`;
 
-describe('completion candidates: Sigma tags', () => {
+describe('completion candidates: Sigma tags (needs ../shared)', () => {
+  before(loadRealData);
   it('ID prefix: lowercase attack.t tags, the parent then its sub-techniques in order, nothing revoked', () => {
     const items = offer(sigma([], 'attack.t1059'), 'sigma');
     const subs = raw.filter((o) => o.type === 'attack-pattern' && !o.revoked && !o.x_mitre_deprecated && /^T1059\.\d{3}$/.test(mitreId(o) ?? '')).map((o) => `attack.${mitreId(o)!.toLowerCase()}`).sort();
@@ -117,7 +120,8 @@ describe('completion candidates: Sigma tags', () => {
   });
 });
 
-describe('completion candidates: Splunk, Sentinel, YARA-L, generic', () => {
+describe('completion candidates: Splunk, Sentinel, YARA-L, generic (needs ../shared)', () => {
+  before(loadRealData);
   it('Splunk: uppercase technique IDs only', () => {
     const items = offer('name: x\ntags:\n  mitre_attack_id:\n  - T1059.0|\n', 'splunk');
     assert.ok(items.length > 5);
@@ -155,7 +159,8 @@ describe('completion candidates: Splunk, Sentinel, YARA-L, generic', () => {
   });
 });
 
-describe('completion candidates: Elastic fills name and reference', () => {
+describe('completion candidates: Elastic fills name and reference (needs ../shared)', () => {
+  before(loadRealData);
   const fixture = fs.readFileSync(path.join(projectRoot, 'test/fixtures/editor/elastic/execution_powershell_encoded.toml'), 'utf8');
   const cursorAt = (needle: string, offset: number) => {
     const i = fixture.indexOf(needle) + offset;
@@ -213,5 +218,24 @@ describe('completion candidates: Elastic fills name and reference', () => {
     const closed = completionCandidates(index, search, slotIn(head + 'id = "T1059|"', 'elastic').slot).items[0];
     assert.strictEqual(closed.insertText, 'T1059');
     assert.deepStrictEqual(closed.additionalEdits[0].span.start, { line: 7, character: 'id = "T1059"'.length });
+  });
+});
+
+describe('completion candidates on the synthetic bundle', () => {
+  // test/fixtures/stix/ (see its README): T1059 with sub-techniques .001, .003, .004; T1086 revoked;
+  // tactics Execution, Persistence, Defense Evasion, Credential Access.
+  const offerMini = (textWithCursor: string, format: RuleFormat) => completionCandidates(miniIndex(), new AttackSearch(miniIndex()), slotIn(textWithCursor, format).slot);
+
+  it('Sigma: the parent then its sub-techniques for an ID prefix; a revoked ID is not offered', () => {
+    assert.deepStrictEqual(values(offerMini(sigma([], 'attack.t1059'), 'sigma').items), ['attack.t1059', 'attack.t1059.001', 'attack.t1059.003', 'attack.t1059.004']);
+    assert.ok(!values(offerMini(sigma([], 'attack.t108'), 'sigma').items).includes('attack.t1086'));
+  });
+
+  it('Splunk sub-technique IDs, Sentinel tactics without spaces, YARA-L tactic names', () => {
+    assert.deepStrictEqual([...values(offerMini('name: x\ntags:\n  mitre_attack_id:\n  - T1059.0|\n', 'splunk').items)].sort(), ['T1059.001', 'T1059.003', 'T1059.004']);
+    const tactics = offerMini('name: x\ntactics:\n  - |\n', 'sentinel');
+    assert.deepStrictEqual([...values(tactics.items)].sort(), ['CredentialAccess', 'DefenseEvasion', 'Execution', 'Persistence']);
+    assert.strictEqual(tactics.incomplete, false);
+    assert.strictEqual(offerMini('rule r {\n  meta:\n    mitre_attack_tactic = "Def|"\n  condition:\n    $e\n}\n', 'yaral').items[0].value, 'Defense Evasion');
   });
 });

@@ -55,7 +55,7 @@ function ownTests(index: AttackIndex, guids: Map<string, Set<string>>): { own: M
   return { own, unknown: unknown.sort() };
 }
 
-describe('attack-lens coverage --atomics on the SigmaHQ corpus', function () {
+describe('attack-lens coverage --atomics on the SigmaHQ corpus (needs ../shared)', function () {
   this.timeout(120_000);
   let index: AttackIndex;
   let json: { techniques: Record<string, { rules: number; atomicTests: number }>; atomics: AtomicsJson };

@@ -89,7 +89,7 @@ describe('attack-lens coverage', function () {
     }
   });
 
-  it('a reader that stops early (| head) is not a crash; the exit code still reports the gate', async () => {
+  it('a reader that stops early (| head) is not a crash; the exit code still reports the gate (needs ../shared)', async () => {
     const firstLineThenClose = (...args: string[]) =>
       new Promise<{ code: number | null; stderr: string; line: string }>((resolve) => {
         const child = spawn(process.execPath, [cli, 'coverage', ...args], { cwd: projectRoot });
@@ -204,7 +204,7 @@ describe('attack-lens coverage', function () {
     assert.strictEqual(dep.techniques['T1053.005'].rules, 1);
   });
 
-  it('--atomics adds the Atomic Red Team cross-reference, checked against the CSV read by hand', () => {
+  it('--atomics adds the Atomic Red Team cross-reference, checked against the CSV read by hand (needs ../shared)', () => {
     const csv = path.join(sharedRoot, 'atomic-red-team', 'index.csv');
     const r = run(formats, '--format', 'json', '--atomics', csv);
     assert.strictEqual(r.code, 0, r.stderr);
@@ -237,7 +237,7 @@ describe('attack-lens coverage', function () {
     assert.strictEqual(run(formats, '--atomics', path.join(formats, 'nope.csv')).code, 2);
   });
 
-  it('SigmaHQ corpus: json technique counts equal a regex count of the tag lines', () => {
+  it('SigmaHQ corpus: json technique counts equal a regex count of the tag lines (needs ../shared)', () => {
     const r = run(sigmaRules, '--format', 'json');
     assert.strictEqual(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout) as CoverageJson;

@@ -50,7 +50,7 @@ describe('coverage of the real corpora', function () {
     index = loadIndex();
   });
 
-  it('SigmaHQ: per-technique rule counts equal a regex count of the tag lines', async () => {
+  it('SigmaHQ: per-technique rule counts equal a regex count of the tag lines (needs ../shared)', async () => {
     const files = filesUnder(sigmaRules, /\.ya?ml$/);
     assert.ok(files.length > 3000, `${files.length} Sigma files`);
     const expected = expectedCoverage(sigmaTechniquesByRegex(files), index);
@@ -61,7 +61,7 @@ describe('coverage of the real corpora', function () {
     assert.ok(model.percent > 30 && model.percent < 100, `${model.percent}%`);
   });
 
-  it('Splunk ESCU: per-technique counts equal a regex count of mitre_attack_id, deprecated left out', async () => {
+  it('Splunk ESCU: per-technique counts equal a regex count of mitre_attack_id, deprecated left out (needs ../shared)', async () => {
     const files = filesUnder(splunkDetections, /\.ya?ml$/);
     const rules: RuleTechniques = splunkTechniquesByRegex(files);
     const expected = expectedCoverage(rules, index);
@@ -76,7 +76,7 @@ describe('coverage of the real corpora', function () {
     assert.strictEqual(all.ruleCount + broken.size, files.length, 'with deprecated rules every detection counts (or is a problem)');
   });
 
-  it('the whole corpus in one model: a rule file changed re-counts only that file', async () => {
+  it('the whole corpus in one model: a rule file changed re-counts only that file (needs ../shared)', async () => {
     const parsed = await parseAll(sigmaRules, index);
     const before = CoverageModel.build(parsed, index);
     const target = parsed.findIndex((f) => f.rules.some((r) => r.references.some((x) => x.id === 'T1059.001')));

@@ -25,7 +25,7 @@ function summary(m: CoverageModel): unknown {
 describe('coverage model built in slices', function () {
   this.timeout(60_000);
 
-  it('equals the model built in one go (SigmaHQ corpus plus 1 MB hostile files)', async () => {
+  it('equals the model built in one go (SigmaHQ corpus plus 1 MB hostile files) (needs ../shared)', async () => {
     const index = loadIndex();
     const files = [...(await parseCorpusForTest(index))];
     for (const inputClass of ['revoked-tags', 'many-headers'] as const) {

@@ -7,6 +7,7 @@ import { gradientColor, MAX_TITLES, NavigatorLayer, navigatorLayer, PROFILE_GAP_
 import { profileFromActors, weights } from '../../src/coverage/profile';
 import { AttackReference, DetectionRule, ParsedRuleFile, span } from '../../src/rules/types';
 import { layerViolations, parseCorpusForTest } from './coverage-helpers';
+import { miniIndex } from './helpers/miniAttack';
 
 // The exported layer against the Navigator layer format 4.5 (mitre-attack/attack-navigator,
 // layers/spec/v4.5/layerformat.md): field names, types, required fields, value ranges.
@@ -17,6 +18,29 @@ function rule(i: number, title: string, ids: readonly string[]): DetectionRule {
   const refs: AttackReference[] = ids.map((id, k) => ({ text: `attack.${id.toLowerCase()}`, kind: 'technique', id, span: span(k + 3, 4, k + 3, 14), field: 'tags', ruleIndex: i }));
   return { index: i, title, deprecated: false, span: span(0, 0, 0, 0), platforms: [], references: refs };
 }
+
+describe('coverage navigator layer on the synthetic bundle', () => {
+  // test/fixtures/stix/ (see its README): Enterprise "1.0", T1059.001 PowerShell under T1059, T1027, T1003.001.
+  it('scores each directly named technique with its rule count, lists the titles and names the data version', () => {
+    const files: ParsedRuleFile[] = [
+      { path: 'a.yml', format: 'sigma', problems: [], rules: [rule(0, 'PowerShell A', ['T1059.001', 'T1027'])] },
+      { path: 'b.yml', format: 'sigma', problems: [], rules: [rule(0, 'PowerShell B', ['T1059.001']), rule(1, 'Revoked', ['T1086'])] },
+    ];
+    const layer = navigatorLayer(CoverageModel.build(files, miniIndex()), { generated: new Date('2026-01-01T00:00:00Z') });
+    assert.deepStrictEqual(layerViolations(layer), []);
+    assert.deepStrictEqual([layer.domain, layer.versions.attack], ['enterprise-attack', '1']);
+    // T1086 is revoked by T1059.001: its rule counts there, and T1059 (via a sub-technique only) gets no entry.
+    assert.deepStrictEqual(layer.techniques.map((t) => [t.techniqueID, t.score]), [['T1027', 1], ['T1059.001', 3]]);
+    assert.strictEqual(layer.gradient.maxValue, 3);
+  });
+
+  it('caps the titles listed per technique and keeps the full count as the score', () => {
+    const rules = Array.from({ length: MAX_TITLES + 2 }, (_, i) => rule(i, `Rule ${i}`, ['T1003.001']));
+    const [t] = navigatorLayer(CoverageModel.build([{ path: 'x.yml', format: 'sigma', problems: [], rules }], miniIndex())).techniques;
+    assert.deepStrictEqual([t.techniqueID, t.score], ['T1003.001', MAX_TITLES + 2]);
+    assert.deepStrictEqual(t.metadata[t.metadata.length - 1], { name: 'rules', value: '+ 2 more' });
+  });
+});
 
 describe('coverage navigator layer', () => {
   let index: AttackIndex;
@@ -72,7 +96,7 @@ describe('coverage navigator layer', () => {
     assert.strictEqual(navigatorLayer(CoverageModel.build([], index, { platforms: ['Android'] })).filters, undefined, 'no enterprise platform left: no filter');
   });
 
-  it('the SigmaHQ corpus as a layer: valid 4.5, one entry per named technique, showSubtechniques only on parents', async () => {
+  it('the SigmaHQ corpus as a layer: valid 4.5, one entry per named technique, showSubtechniques only on parents (needs ../shared)', async () => {
     const model = CoverageModel.build(await parseCorpusForTest(index), index);
     const layer = navigatorLayer(model);
     assert.deepStrictEqual(layerViolations(layer), []);

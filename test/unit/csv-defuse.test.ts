@@ -48,7 +48,7 @@ describe('CSV formula defusing', function () {
     assert.deepStrictEqual(names, [...HOSTILE, ...HOSTILE].map((s) => `'${s}`));
   });
 
-  it('the coverage report defuses file names', () => {
+  it('the coverage report defuses file names (needs ../shared)', () => {
     const text = 'title: t\nlogsource:\n  product: windows\ndetection:\n  sel:\n    a: b\n  condition: sel\ntags:\n  - attack.t1059.001\n';
     const model = CoverageModel.build([parseRuleFile(text, '/r/=cmd|calc.yml', index18())], index18());
     const csv = renderReport(model, 'csv', { displayPath: (p) => path.basename(p) });
@@ -56,7 +56,7 @@ describe('CSV formula defusing', function () {
     assert.ok(parseCsv(csv).some((r) => r.fields[8] === "'=cmd|calc.yml"));
   });
 
-  describe('attack-lens coverage --format csv --atomics, with hostile technique names in the bundle', () => {
+  describe('attack-lens coverage --format csv --atomics, with hostile technique names in the bundle (needs ../shared)', () => {
     let dir: string;
     before(() => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attack-lens-csv-'));

@@ -23,11 +23,12 @@ const SITE = 'https://attack.mitre.org';
 let index: AttackIndex;
 let raw: Raw[];
 let byStixId: Map<string, Raw>;
-before(() => {
+/** The real ATT&CK data these tests read, loaded by the `before` of each suite that needs it. */
+function loadRealData(): void {
   index = index18();
   raw = rawObjects('enterprise-attack-18.1.json') as Raw[];
   byStixId = new Map(raw.map((o) => [o.id, o]));
-});
+}
 
 function related(type: string, targetId: string, sourceType: string): string[] {
   const target = raw.find((o) => o.type === 'attack-pattern' && mitreId(o) === targetId && !o.revoked)!;
@@ -39,7 +40,8 @@ function related(type: string, targetId: string, sourceType: string): string[] {
     .sort();
 }
 
-describe('entryMarkdown on ATT&CK 18.1', () => {
+describe('entryMarkdown on ATT&CK 18.1 (needs ../shared)', () => {
+  before(loadRealData);
   it('a sub-technique: name, tactics, platforms, parent, detection strategies, mitigations, groups, link', () => {
     const text = entryMarkdown(index, index.get('T1059.001')!, { siteBaseUrl: SITE, listLimit: 100 });
     const html = render(text);
@@ -86,7 +88,8 @@ describe('entryMarkdown on ATT&CK 18.1', () => {
   });
 });
 
-describe('entryMarkdown escaping', () => {
+describe('entryMarkdown escaping (needs ../shared)', () => {
+  before(loadRealData);
   const hostile = ['<img src=x onerror=alert(1)>', '[x](command:workbench.action.quit)', '<script>alert(1)</script>', '![i](https://evil.example/p.png)', '**bold** _it_ `code` # h', 'https://evil.example/x', 'a\n\n# heading\n- item'];
 
   it('escaped text renders as the same text, with no element, link or image', () => {
@@ -117,7 +120,8 @@ describe('entryMarkdown escaping', () => {
   });
 });
 
-describe('Search ATT&CK insertion', () => {
+describe('Search ATT&CK insertion (needs ../shared)', () => {
+  before(loadRealData);
   const at = (text: string): { text: string; pos: Position } => {
     const lines = text.split('\n');
     const line = lines.findIndex((l) => l.includes('|'));

@@ -17,7 +17,7 @@ function rules(ids: readonly string[]): ParsedRuleFile[] {
   return [{ path: '/rules/r.yml', format: 'sigma', rules: [{ index: 0, title: 'Rule', deprecated: false, span: span(0, 0, 0, 0), platforms: [], references }], problems: [] }];
 }
 
-describe('gaps: one definition', () => {
+describe('gaps: one definition (needs ../shared)', () => {
   let index: AttackIndex;
   let model: CoverageModel;
   let allSubs: string[];

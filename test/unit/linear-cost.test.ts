@@ -114,7 +114,7 @@ describe('linear cost: rule parsers on hostile text', function () {
     assert.deepStrictEqual([atCap.rules[0].references.length, atCap.problems], [MAX_REFERENCES_PER_FILE, []]);
   });
 
-  it('a file over a cap is a note in the CLI summary and in the JSON report, at the first thing not read', () => {
+  it('a file over a cap is a note in the CLI summary and in the JSON report, at the first thing not read (needs ../shared)', () => {
     const text = `# notes\n${'T1059 '.repeat(MAX_REFERENCES_PER_FILE)}\nT1003\n`;
     const model = CoverageModel.build([parseRuleFile(text, 'notes.md', index18(), { format: 'generic' })], index18());
     assert.deepStrictEqual(
@@ -156,7 +156,7 @@ describe('linear cost: rule parsers on hostile text', function () {
     assert.deepStrictEqual(parsed.problems.map((p) => [p.message, p.span.start.line]), [['This file has over 5 000 TOML tables and keys; only the first 5 000 are read', 5 + first]]);
   });
 
-  it('Elastic: a 1 MB one-line string of escapes (smol-toml decoded it in more than linear time) is still judged as TOML', () => {
+  it('Elastic: a 1 MB one-line string of escapes (smol-toml decoded it in more than linear time) is still judged as TOML (needs ../shared)', () => {
     const threat = '[[rule.threat]]\nframework = "MITRE ATT&CK"\n[[rule.threat.technique]]\nid = "T1059"\nname = "Command and Scripting Interpreter"\n[rule.threat.tactic]\nid = "TA0002"\nname = "Execution"\n';
     const rule = (description: string) => `[metadata]\nmaturity = "production"\n\n[rule]\nname = "x"\ndescription = "${description}"\n\n${threat}`;
     const good = rule('a \\" '.repeat(200_000));
@@ -183,7 +183,7 @@ describe('linear cost: rule parsers on hostile text', function () {
     assert.deepStrictEqual(parsed.problems.map((p) => [p.limit, p.span.start.line]), [[true, text.split('\n').findIndex((l) => l.startsWith('after'))]]);
   });
 
-  it('YAML: lines past the cap are not read, with one problem at the first one; blank lines do not count', () => {
+  it('YAML: lines past the cap are not read, with one problem at the first one; blank lines do not count (needs ../shared)', () => {
     const head = 'title: t\ntags:\n  - attack.t1059.001\nlogsource:\n  product: windows\ndetection:\n  s:\n';
     const items = Array.from({ length: MAX_YAML_LINES_PER_FILE }, (_, i) => `    - value${i}\n\n`).join('');
     const text = `${head}${items}  condition: s\n`;
@@ -195,7 +195,7 @@ describe('linear cost: rule parsers on hostile text', function () {
     assert.deepStrictEqual(parsed.problems.map((p) => [p.message, p.limit, p.span.start.line]), [['This file has over 20 000 lines of YAML; only the first 20 000 are read', true, firstUnread]]);
   });
 
-  it('YAML: a cut inside a multi-line flow list or quoted string is not reported as invalid YAML', () => {
+  it('YAML: a cut inside a multi-line flow list or quoted string is not reported as invalid YAML (needs ../shared)', () => {
     const list = Array.from({ length: MAX_YAML_LINES_PER_FILE + 10 }, (_, i) => `    v${i},\n`).join('');
     for (const body of [`falsepositives: [\n${list}  ]\n`, `description: "\n${list}  "\n`]) {
       const text = `title: t\ntags:\n  - attack.t1059.001\nlogsource:\n  product: windows\ndetection:\n  s: 1\n  condition: s\n${body}level: high\n`;
@@ -205,7 +205,7 @@ describe('linear cost: rule parsers on hostile text', function () {
     }
   });
 
-  it('YAML: references after the cut are not read, and the file says so (Splunk keeps its tags last)', () => {
+  it('YAML: references after the cut are not read, and the file says so (Splunk keeps its tags last) (needs ../shared)', () => {
     const search = Array.from({ length: MAX_YAML_LINES_PER_FILE + 1 }, (_, i) => `  | eval f${i}=1\n`).join('');
     const text = `name: n\nid: 0a7d7f4c-1b1e-4c1b-9d41-2f1d3b2a1c00\nsearch: >-\n${search}tags:\n  mitre_attack_id:\n  - T1003\n`;
     const parsed = parseRuleFile(text, 'late.yml', index18());
@@ -247,7 +247,7 @@ describe('linear cost: rule parsers on hostile text', function () {
 describe('linear cost: checks', function () {
   this.timeout(60_000);
 
-  it('Sigma: revoked tags (as many as a file may name) whose replacement is tagged: every fix deletes its line (rewriteTag scanned every tag per tag)', () => {
+  it('Sigma: revoked tags (as many as a file may name) whose replacement is tagged: every fix deletes its line (rewriteTag scanned every tag per tag) (needs ../shared)', () => {
     const n = MAX_REFERENCES_PER_FILE - 2;
     // The replacement's tag comes last, so a search of the tags for it goes through all of them.
     const text = `title: t\nlogsource:\n  product: windows\ndetection:\n  s:\n    a: 1\n  condition: s\ntags:\n  - attack.execution\n${'  - attack.t1086\n'.repeat(n)}  - attack.t1059.001\n`;
@@ -261,7 +261,7 @@ describe('linear cost: checks', function () {
     }
   });
 
-  it('Sigma: 40 000 revoked tags whose replacement is not tagged: those read (the cap) are each rewritten in place, and the cap is a finding', () => {
+  it('Sigma: 40 000 revoked tags whose replacement is not tagged: those read (the cap) are each rewritten in place, and the cap is a finding (needs ../shared)', () => {
     const n = 40_000;
     const text = `title: t\nlogsource:\n  product: windows\ndetection:\n  s:\n    a: 1\n  condition: s\ntags:\n  - attack.execution\n${'  - attack.t1086\n'.repeat(n)}`;
     const findings = checkRuleFile(parseRuleFile(text, 'r.yml', index18()), text, index18());
@@ -274,7 +274,7 @@ describe('linear cost: checks', function () {
     assert.deepStrictEqual(capped.map((f) => [f.message, f.span.start.line]), [['This file names over 1 000 ATT&CK references; only the first 1 000 are read', 9 + read]]);
   });
 
-  it('YARA-L: a name read by its URL line, past a 900 KB word full of `url` (`\\w*url\\w*` backtracked on it)', () => {
+  it('YARA-L: a name read by its URL line, past a 900 KB word full of `url` (`\\w*url\\w*` backtracked on it) (needs ../shared)', () => {
     const text = `rule r {\n  meta:\n    mitre_attack_technique = "Credential Dumpin"\n    ${'url'.repeat(300_000)}\n    mitre_attack_url = "https://attack.mitre.org/techniques/T1003/001/"\n  events:\n    $e\n  condition:\n    $e\n}\n`;
     const stale = staleReferences(parseRuleFile(text, 'r.yaral', index18()), text, index18());
     assert.deepStrictEqual(
@@ -283,7 +283,7 @@ describe('linear cost: checks', function () {
     );
   });
 
-  it('fix all on 150 000 revoked IDs in one line: every one replaced once (each fix was checked against every edit taken)', () => {
+  it('fix all on 150 000 revoked IDs in one line: every one replaced once (each fix was checked against every edit taken) (needs ../shared)', () => {
     const n = 150_000;
     const text = 'T1086 '.repeat(n);
     // A parser reads at most MAX_REFERENCES_PER_FILE per file; fix all plans for any number of findings.
@@ -323,7 +323,7 @@ describe('linear cost: checks', function () {
     assert.strictEqual(fixed.length, 4, 'the revoked fix, both identical insertions, the one after it');
   });
 
-  it('Elastic: 50 000 sub-techniques under the wrong parent each point at the nearest parent above (siblings were searched per reference)', () => {
+  it('Elastic: 50 000 sub-techniques under the wrong parent each point at the nearest parent above (siblings were searched per reference) (needs ../shared)', () => {
     const n = 50_000;
     const refs: AttackReference[] = [];
     for (let i = 0; i < n; i++) {
@@ -361,7 +361,7 @@ describe('linear cost: coverage imports and the model', function () {
     assert.deepStrictEqual(Object.entries(profile.techniques), [...expected].sort(([a], [b]) => (a < b ? -1 : 1)));
   });
 
-  it('a rule naming 200 000 distinct unknown IDs: each is listed once (per-rule arrays were searched per reference)', () => {
+  it('a rule naming 200 000 distinct unknown IDs: each is listed once (per-rule arrays were searched per reference) (needs ../shared)', () => {
     const refs: AttackReference[] = [];
     for (let i = 0; i < 200_000; i++) {
       const id = `T9${String(Math.floor(i / 1000)).padStart(3, '0')}.${String(i % 1000).padStart(3, '0')}`;
@@ -472,7 +472,7 @@ describe('linear cost: globs', function () {
 describe('linear cost: search and text from ATT&CK data', function () {
   this.timeout(60_000);
 
-  it('a 10 KB query is cut to its first characters: its head still finds the entry it names (17 s uncut)', () => {
+  it('a 10 KB query is cut to its first characters: its head still finds the entry it names (17 s uncut) (needs ../shared)', () => {
     const query = `PowerShell${' '.repeat(MAX_QUERY_LENGTH - 10)}${'x'.repeat(10_000)}`;
     assert.strictEqual(searchQuery(query), 'PowerShell');
     const hits = new AttackSearch(index18()).search(query);

@@ -7,6 +7,7 @@ import { bucketOf, buildMatrix, MATRIX_LEGEND, matrixDetail, MatrixViewModel } f
 import { escapeXml, renderMatrixHtml, renderMatrixSvg } from '../../src/coverage/matrixReport';
 import { AttackReference, DetectionRule, ParsedRuleFile, span } from '../../src/rules/types';
 import { projectRoot, rawObjects, sharedRoot } from './helpers/attackData';
+import { miniIndex } from './helpers/miniAttack';
 
 // The matrix view model against independent computations: rule counts straight from the rule
 // files' tags, matrix order and cells straight from the raw STIX bundle. Rule files are read
@@ -71,7 +72,32 @@ const ENTERPRISE = 'enterprise-attack-18.1.json';
 const fixtureDir = path.join(projectRoot, 'test', 'fixtures', 'workspaces', 'matrix', 'rules');
 const sigmaDir = path.join(sharedRoot, 'corpora', 'sigma', 'rules');
 
-describe('coverage matrix data', () => {
+describe('coverage matrix data on the synthetic bundle', () => {
+  // Worked out by hand from test/fixtures/stix/ (see its README): four tactics, active techniques
+  // only (T1086 is revoked, T1064 deprecated), names in alphabetical order per column.
+  const rule = (name: string, ...tags: string[]) => sigmaFile(`/rules/${name}.yml`, `title: ${name}\ntags:\n${tags.map((t) => `    - attack.${t}\n`).join('')}`).parsed;
+
+  it('has the bundle’s tactics as columns, its active techniques as cells and their sub-techniques as rows', () => {
+    const vm = buildMatrix(CoverageModel.build([], miniIndex()));
+    assert.deepStrictEqual(vm.columns.map((c) => c.id), ['TA0002', 'TA0003', 'TA0005', 'TA0006']);
+    assert.deepStrictEqual([vm.columns[0].name, vm.attackVersion, vm.domain], ['Execution', 'ATT&CK v1.0', 'enterprise-attack']);
+    assert.deepStrictEqual(vm.columns.map((c) => c.cells.map((cell) => cell.id)), [['T1059', 'T1204'], ['T1547'], ['T1027'], ['T1003']]);
+    const subs = Object.fromEntries(vm.columns.flatMap((c) => c.cells).map((cell) => [cell.id, cell.subtechniques.map((x) => x.id).sort()]));
+    assert.deepStrictEqual(subs, { T1059: ['T1059.001', 'T1059.003', 'T1059.004'], T1204: [], T1547: ['T1547.001'], T1027: [], T1003: ['T1003.001', 'T1003.002', 'T1003.008'] });
+  });
+
+  it('counts a revoked tag for its replacement and a sub-technique for its parent', () => {
+    const vm = buildMatrix(CoverageModel.build([rule('a', 't1059.001'), rule('b', 't1086'), rule('c', 't1003')], miniIndex()));
+    const cells = new Map(allCells(vm).map((c) => [c.id, [c.count, c.direct]]));
+    assert.deepStrictEqual(cells.get('T1059.001'), [2, 2]);
+    assert.deepStrictEqual(cells.get('T1059'), [2, 0]);
+    assert.deepStrictEqual(cells.get('T1003'), [1, 1]);
+    assert.deepStrictEqual(cells.get('T1003.001'), [0, 0]);
+    assert.deepStrictEqual(vm.columns.map((c) => [c.covered, c.total]), [[1, 2], [0, 1], [0, 1], [1, 1]]);
+  });
+});
+
+describe('coverage matrix data (needs ../shared)', () => {
   let index: AttackIndex;
   let raw: Record<string, any>[];
   before(() => {

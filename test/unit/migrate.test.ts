@@ -39,7 +39,7 @@ function fixtureFiles(index: AttackIndex) {
 }
 
 describe('ATT&CK version migration', () => {
-  it('17.1 → 18.1: renames, new sub-techniques and (no) revocations agree with the raw bundles', () => {
+  it('17.1 → 18.1: renames, new sub-techniques and (no) revocations agree with the raw bundles (needs ../shared)', () => {
     const a = rawTechniques('enterprise-attack-17.1.json');
     const b = rawTechniques('enterprise-attack-18.1.json');
     const used = ['T1552.003', 'T1497.003', 'T1059.001', 'T1036.003', 'T1003'];
@@ -66,7 +66,7 @@ describe('ATT&CK version migration', () => {
     assert.match(renderMigrationText(r), /Renamed \(2\):\n {2}T1497\.003 "Time Based Evasion" → "Time Based Checks"/);
   });
 
-  it('reports revoked (with replacement), deprecated and tactic changes', () => {
+  it('reports revoked (with replacement), deprecated and tactic changes (needs ../shared)', () => {
     // 18.1 with T1552.003 revoked by T1552.001, T1497.003 deprecated and T1003 moved to discovery.
     const objects = JSON.parse(fs.readFileSync(bundlePath('enterprise-attack-18.1.json'), 'utf8'));
     const byExt = (id: string) => objects.objects.find((o: Raw) => o.type === 'attack-pattern' && (o.external_references as { external_id?: string }[])[0].external_id === id);
@@ -89,7 +89,7 @@ describe('ATT&CK version migration', () => {
     const cli = path.join(projectRoot, 'dist', 'cli.js');
     const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'migrate', ...args], { cwd: projectRoot, encoding: 'utf8', env: { ...process.env, ATTACK_LENS_STIX: stixDir } });
 
-    it('prints JSON with the documented shape and exits 0', () => {
+    it('prints JSON with the documented shape and exits 0 (needs ../shared)', () => {
       const r = run(path.relative(projectRoot, FIXTURES), '--from', '17.1', '--to', '18.1', '--json');
       assert.strictEqual(r.status, 0, r.stderr);
       const json = JSON.parse(r.stdout);

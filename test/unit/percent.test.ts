@@ -26,7 +26,7 @@ describe('coverage percentages', () => {
     for (const [covered, total, want] of cases) assert.strictEqual(percentOf({ covered, total }), want, `${covered}/${total}`);
   });
 
-  it('the threat profile summary and JSON round the same way', () => {
+  it('the threat profile summary and JSON round the same way (needs ../shared)', () => {
     const refs: AttackReference[] = [{ text: 'T1110', kind: 'technique', id: 'T1110', span: span(0, 0, 0, 5), field: 'tags', ruleIndex: 0 }];
     const files: ParsedRuleFile[] = [{ path: '/r.yml', format: 'sigma', problems: [], rules: [{ index: 0, title: 'r', deprecated: false, span: span(0, 0, 0, 0), platforms: [], references: refs }] }];
     const model = CoverageModel.build(files, enterprise18(), { domains: ['enterprise-attack'] });

@@ -14,7 +14,7 @@ const sharedDigests = path.join(stixDir, 'release-digests.json');
 const hex = (c: string) => c.repeat(64);
 
 describe('release digests: MITRE\'s table', () => {
-  it('reads every STIX 2.1 digest of the shared table under its attack-stix-data file name', () => {
+  it('reads every STIX 2.1 digest of the shared table under its attack-stix-data file name (needs ../shared)', () => {
     const raw = JSON.parse(fs.readFileSync(sharedDigests, 'utf8')) as { STIX21: Record<string, Record<string, string>> };
     const table = parseReleaseDigests(fs.readFileSync(sharedDigests, 'utf8'), sharedDigests);
     const expected = Object.entries(raw.STIX21).flatMap(([d, versions]) => Object.entries(versions).map(([v, h]) => [`${d}-attack-${v}.json`, h.toLowerCase()]));
@@ -80,7 +80,7 @@ describe('release digests: the build step', () => {
   });
   const out = () => path.join(tmp, 'project', 'dist', 'release-digests.json');
 
-  it('writes the validated table from ATTACK_LENS_DIGESTS, which readBuiltDigests reads back', () => {
+  it('writes the validated table from ATTACK_LENS_DIGESTS, which readBuiltDigests reads back (needs ../shared)', () => {
     process.env.ATTACK_LENS_DIGESTS = sharedDigests;
     const logs: string[] = [];
     const table = buildReleaseDigests(path.join(tmp, 'project'), out(), (s) => logs.push(s));
@@ -89,7 +89,7 @@ describe('release digests: the build step', () => {
     assert.match(logs.join('\n'), new RegExp(`pinned ${table.size} ATT&CK release digests`));
   });
 
-  it('finds release-digests.json beside the bundles of ./data', () => {
+  it('finds release-digests.json beside the bundles of ./data (needs ../shared)', () => {
     fs.mkdirSync(path.join(tmp, 'project', 'data'));
     fs.copyFileSync(sharedDigests, path.join(tmp, 'project', 'data', 'release-digests.json'));
     assert.ok(buildReleaseDigests(path.join(tmp, 'project'), out(), () => undefined).size > 50);

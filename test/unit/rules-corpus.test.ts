@@ -70,7 +70,7 @@ function assertSpans(corpus: Corpus): number {
   return checked;
 }
 
-describe('rule parsers on the SigmaHQ corpus', function () {
+describe('rule parsers on the SigmaHQ corpus (needs ../shared)', function () {
   this.timeout(120_000);
   let corpus: Corpus;
   before(() => {
@@ -167,7 +167,7 @@ describe('rule parsers on the SigmaHQ corpus', function () {
   });
 });
 
-describe('rule parsers on the Splunk ESCU corpus', function () {
+describe('rule parsers on the Splunk ESCU corpus (needs ../shared)', function () {
   this.timeout(120_000);
   let corpus: Corpus;
   before(() => {

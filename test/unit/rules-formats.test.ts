@@ -3,10 +3,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { detectRuleFormat, parseRuleFile } from '../../src/rules/index';
 import { AttackReference, ParsedRuleFile, RuleFormat } from '../../src/rules/types';
+import { AttackIndex } from '../../src/attack/index';
 import { index18, projectRoot } from './helpers/attackData';
+import { BOTH_INDEXES } from './helpers/miniAttack';
 
 // Every format on hand-written fixtures (test/fixtures/rules/): what each rule says, and each
-// reference's kind, ID, field and exact position, checked against the fixture's own text.
+// reference's kind, ID, field and exact position, checked against the fixture's own text. The
+// tests whose rules resolve no name the synthetic bundle lacks also run on it.
 
 const FIXTURES = path.join(projectRoot, 'test', 'fixtures', 'rules');
 
@@ -15,9 +18,10 @@ function read(rel: string): { text: string; file: string } {
   return { text: fs.readFileSync(file, 'utf8'), file };
 }
 
-function parse(rel: string, format?: RuleFormat): ParsedRuleFile & { text: string } {
+/** Parsed on the given data: 18.1 unless a test also runs on the synthetic bundle (BOTH_INDEXES). */
+function parse(rel: string, format?: RuleFormat, index: AttackIndex = index18()): ParsedRuleFile & { text: string } {
   const { text, file } = read(rel);
-  return { ...parseRuleFile(text, file, index18(), format ? { format } : undefined), text };
+  return { ...parseRuleFile(text, file, index, format ? { format } : undefined), text };
 }
 
 /** Position of the n-th occurrence of `needle` in the text, as line/character. */
@@ -48,8 +52,8 @@ function assertSpansOnText(p: ParsedRuleFile & { text: string }): void {
 
 describe('rule parsers on fixtures', () => {
   describe('Sigma', () => {
-    it('reads tags of every kind, quoted or not, and ignores non-ATT&CK tags', () => {
-      const p = parse('sigma/proc_creation_win_powershell_encoded.yml');
+    for (const { name: data, index } of BOTH_INDEXES) it(`reads tags of every kind, quoted or not, and ignores non-ATT&CK tags on ${data}`, () => {
+      const p = parse('sigma/proc_creation_win_powershell_encoded.yml', undefined, index());
       assert.strictEqual(p.format, 'sigma');
       assert.deepStrictEqual(p.problems, []);
       assert.deepStrictEqual(summary(p), [
@@ -72,7 +76,7 @@ describe('rule parsers on fixtures', () => {
       assert.strictEqual(rule.span.start.line, 0);
     });
 
-    it('reads flow-sequence tags in a CRLF file at the right columns', () => {
+    it('reads flow-sequence tags in a CRLF file at the right columns (needs ../shared)', () => {
       const p = parse('sigma/registry_run_key_crlf.yml');
       assert.ok(p.text.includes('\r\n'));
       assert.deepStrictEqual(summary(p), ['0 tactic TA0003 attack.persistence @tags', '0 technique T1547.001 attack.t1547.001 @tags', '0 tactic TA0004 attack.privilege-escalation @tags']);
@@ -82,14 +86,14 @@ describe('rule parsers on fixtures', () => {
       assert.deepStrictEqual(p.rules[0].platforms, ['windows', 'sysmon']);
     });
 
-    it('tolerates tabs and comments around tags', () => {
+    it('tolerates tabs and comments around tags (needs ../shared)', () => {
       const p = parse('sigma/tabs_comments.yml');
       assert.deepStrictEqual(p.problems, []);
       assert.deepStrictEqual(summary(p), ['0 tactic TA0007 attack.discovery @tags', '0 technique T1082 attack.t1082 @tags']);
       assertSpansOnText(p);
     });
 
-    it('makes one rule per document of a multi-document file, the global title shared', () => {
+    it('makes one rule per document of a multi-document file, the global title shared (needs ../shared)', () => {
       const p = parse('sigma/multi_document.yml');
       assert.deepStrictEqual(
         p.rules.map((r) => [r.index, r.title]),
@@ -111,8 +115,8 @@ describe('rule parsers on fixtures', () => {
       assertSpansOnText(p);
     });
 
-    it('reads correlation rules next to their base rule', () => {
-      const p = parse('sigma/correlation_bruteforce.yml');
+    for (const { name: data, index } of BOTH_INDEXES) it(`reads correlation rules next to their base rule on ${data}`, () => {
+      const p = parse('sigma/correlation_bruteforce.yml', undefined, index());
       assert.strictEqual(detectRuleFormat(p.text, 'x.yml'), 'sigma');
       assert.deepStrictEqual(p.rules.map((r) => r.title), ['Failed Logon', 'Many Failed Logons From One Source']);
       assert.deepStrictEqual(summary(p), ['0 tactic TA0006 attack.credential-access @tags', '1 tactic TA0006 attack.credential-access @tags', '1 technique T1110 attack.t1110 @tags']);
@@ -121,9 +125,9 @@ describe('rule parsers on fixtures', () => {
       assert.strictEqual(parseRuleFile(correlationOnly, 'c.yml').rules[0].references[0].id, 'T1110');
     });
 
-    it('flags deprecated rules by status and by a deprecated/ folder', () => {
-      assert.strictEqual(parse('sigma/status_deprecated.yml').rules[0].deprecated, true);
-      assert.strictEqual(parse('sigma/deprecated/proc_creation_win_old_rule.yml').rules[0].deprecated, true);
+    for (const { name: data, index } of BOTH_INDEXES) it(`flags deprecated rules by status and by a deprecated/ folder on ${data}`, () => {
+      assert.strictEqual(parse('sigma/status_deprecated.yml', undefined, index()).rules[0].deprecated, true);
+      assert.strictEqual(parse('sigma/deprecated/proc_creation_win_old_rule.yml', undefined, index()).rules[0].deprecated, true);
       const text = read('sigma/deprecated/proc_creation_win_old_rule.yml').text.replace('status: deprecated', 'status: test');
       assert.strictEqual(parseRuleFile(text, 'rules/deprecated/x.yml').rules[0].deprecated, true);
       assert.strictEqual(parseRuleFile(text, 'rules/windows/x.yml').rules[0].deprecated, false);
@@ -138,16 +142,16 @@ describe('rule parsers on fixtures', () => {
       );
     });
 
-    it('keeps misspelt attack.* tags as references for the checks to flag', () => {
+    for (const { name: data, index } of BOTH_INDEXES) it(`keeps misspelt attack.* tags as references for the checks to flag on ${data}`, () => {
       const text = 'title: t\nlogsource:\n  product: windows\ndetection:\n  condition: x\ntags:\n  - attack.T1059.001\n  - attack.defence-evasion\n  - attack.ds0009\n  - attack.t1059-001\n';
-      const p = parseRuleFile(text, 'x.yml', index18());
+      const p = parseRuleFile(text, 'x.yml', index());
       assert.deepStrictEqual(summary(p), ['0 technique T1059.001 attack.T1059.001 @tags', '0 tactic - attack.defence-evasion @tags', '0 technique T1059.001 attack.t1059-001 @tags']);
     });
   });
 
   describe('Splunk ESCU', () => {
-    it('reads tags.mitre_attack_id, block and quoted', () => {
-      const p = parse('splunk/windows_powershell_encoded.yml');
+    for (const { name: data, index } of BOTH_INDEXES) it(`reads tags.mitre_attack_id, block and quoted on ${data}`, () => {
+      const p = parse('splunk/windows_powershell_encoded.yml', undefined, index());
       assert.strictEqual(p.format, 'splunk');
       assert.deepStrictEqual(summary(p), ['0 technique T1027 T1027 @tags.mitre_attack_id', '0 technique T1059.001 T1059.001 @tags.mitre_attack_id']);
       assertSpansOnText(p);
@@ -158,18 +162,18 @@ describe('rule parsers on fixtures', () => {
       );
     });
 
-    it('reads a flow list and flags deprecated/ folders and status', () => {
-      const p = parse('splunk/deprecated/old_splunk_detection.yml');
+    for (const { name: data, index } of BOTH_INDEXES) it(`reads a flow list and flags deprecated/ folders and status on ${data}`, () => {
+      const p = parse('splunk/deprecated/old_splunk_detection.yml', undefined, index());
       assert.deepStrictEqual(summary(p), ['0 technique T1547.001 T1547.001 @tags.mitre_attack_id', '0 technique T1112 T1112 @tags.mitre_attack_id']);
       assert.deepStrictEqual(refs(p)[1].span.start, whereIs(p.text, 'T1112'));
       assert.strictEqual(p.rules[0].deprecated, true);
-      assert.strictEqual(parse('splunk/status_deprecated.yml').rules[0].deprecated, true);
+      assert.strictEqual(parse('splunk/status_deprecated.yml', undefined, index()).rules[0].deprecated, true);
     });
   });
 
   describe('Elastic TOML', () => {
-    it('reads every threat block: tactic, technique, sub-technique with sibling name/reference and context', () => {
-      const p = parse('elastic/execution_suspicious_powershell_encoded.toml');
+    for (const { name: data, index } of BOTH_INDEXES) it(`reads every threat block: tactic, technique, sub-technique with sibling name/reference and context on ${data}`, () => {
+      const p = parse('elastic/execution_suspicious_powershell_encoded.toml', undefined, index());
       assert.strictEqual(p.format, 'elastic');
       assert.deepStrictEqual(p.problems, []);
       assert.deepStrictEqual(summary(p), [
@@ -198,16 +202,16 @@ describe('rule parsers on fixtures', () => {
       assert.strictEqual(rule.span.start.line, whereIs(p.text, 'name = "Suspicious').line);
     });
 
-    it('ignores header-like lines inside multi-line strings and other frameworks, and reads indented tables', () => {
-      const p = parse('elastic/persistence_query_with_brackets.toml');
+    for (const { name: data, index } of BOTH_INDEXES) it(`ignores header-like lines inside multi-line strings and other frameworks, and reads indented tables on ${data}`, () => {
+      const p = parse('elastic/persistence_query_with_brackets.toml', undefined, index());
       assert.deepStrictEqual(p.problems, []);
       assert.deepStrictEqual(summary(p), ['0 tactic TA0003 TA0003 @threat.tactic.id', '0 technique T1547 T1547 @threat.technique.id', '0 technique T1547.001 T1547.001 @threat.technique.subtechnique.id']);
       assertSpansOnText(p);
       assert.deepStrictEqual(p.rules[0].platforms, ['esql']);
     });
 
-    it('reads threat entries written as inline tables, each value at its place in the text', () => {
-      const p = parse('elastic/inline_threat.toml');
+    for (const { name: data, index } of BOTH_INDEXES) it(`reads threat entries written as inline tables, each value at its place in the text on ${data}`, () => {
+      const p = parse('elastic/inline_threat.toml', undefined, index());
       assert.deepStrictEqual(p.problems, []);
       assert.deepStrictEqual(summary(p), ['0 tactic TA0002 TA0002 @threat.tactic.id', '0 technique T1059 T1059 @threat.technique.id', '0 technique T1059.001 T1059.001 @threat.technique.subtechnique.id']);
       assertSpansOnText(p);
@@ -216,11 +220,11 @@ describe('rule parsers on fixtures', () => {
       assert.deepStrictEqual(sub.context?.name?.span.start, { ...whereIs(p.text, '"PowerShell"'), character: whereIs(p.text, '"PowerShell"').character + 1 });
     });
 
-    it('flags deprecated rules by maturity and by a _deprecated/ folder', () => {
-      const byMaturity = parse('elastic/maturity_deprecated.toml');
+    for (const { name: data, index } of BOTH_INDEXES) it(`flags deprecated rules by maturity and by a _deprecated/ folder on ${data}`, () => {
+      const byMaturity = parse('elastic/maturity_deprecated.toml', undefined, index());
       assert.deepStrictEqual([byMaturity.rules[0].deprecated, byMaturity.rules[0].status], [true, 'deprecated']);
       assert.deepStrictEqual(summary(byMaturity), ['0 tactic TA0011 TA0011 @threat.tactic.id']);
-      const byFolder = parse('elastic/_deprecated/credential_access_old.toml');
+      const byFolder = parse('elastic/_deprecated/credential_access_old.toml', undefined, index());
       assert.deepStrictEqual([byFolder.rules[0].deprecated, byFolder.rules[0].status], [true, 'production']);
     });
 
@@ -231,7 +235,7 @@ describe('rule parsers on fixtures', () => {
   });
 
   describe('Sentinel analytics', () => {
-    it('reads tactics by Sentinel name, relevantTechniques, severity, kind and data connectors', () => {
+    it('reads tactics by Sentinel name, relevantTechniques, severity, kind and data connectors (needs ../shared)', () => {
       const p = parse('sentinel/SuspiciousPowerShellDownload.yaml');
       assert.strictEqual(p.format, 'sentinel');
       assert.deepStrictEqual(summary(p), [
@@ -247,7 +251,7 @@ describe('rule parsers on fixtures', () => {
       assert.deepStrictEqual([rule.title, rule.level, rule.deprecated, rule.platforms], ['Suspicious PowerShell download cradle', 'Medium', false, ['SecurityEvents', 'MicrosoftThreatProtection']]);
     });
 
-    it('reads flow lists and flags [Deprecated] names', () => {
+    it('reads flow lists and flags [Deprecated] names (needs ../shared)', () => {
       const p = parse('sentinel/DeprecatedNRT.yaml');
       assert.deepStrictEqual(summary(p), ['0 tactic TA0001 InitialAccess @tactics', '0 tactic TA0003 Persistence @tactics', '0 technique T1078 T1078 @relevantTechniques', '0 technique T1098 T1098 @relevantTechniques']);
       assert.deepStrictEqual(refs(p)[1].span.start, whereIs(p.text, 'Persistence'));
@@ -256,7 +260,7 @@ describe('rule parsers on fixtures', () => {
   });
 
   describe('Chronicle YARA-L', () => {
-    it('reads several rules, comma-separated values each with its own span, names and Parent: Sub names', () => {
+    it('reads several rules, comma-separated values each with its own span, names and Parent: Sub names (needs ../shared)', () => {
       const p = parse('yaral/powershell_rules.yaral');
       assert.strictEqual(p.format, 'yaral');
       assert.deepStrictEqual(p.problems, []);
@@ -278,8 +282,8 @@ describe('rule parsers on fixtures', () => {
       assert.strictEqual(p.rules[1].span.start.line, whereIs(p.text, 'rule scheduled_task_creation').line);
     });
 
-    it('keeps names it cannot resolve, without an ID', () => {
-      const p = parse('yaral/unnamed_values.yaral');
+    for (const { name: data, index } of BOTH_INDEXES) it(`keeps names it cannot resolve, without an ID on ${data}`, () => {
+      const p = parse('yaral/unnamed_values.yaral', undefined, index());
       assert.deepStrictEqual(summary(p), [
         '0 technique - Totally Made Up Technique @meta.mitre_attack_technique',
         '0 technique T1059.001 PowerShell @meta.mitre_attack_technique',
@@ -289,7 +293,7 @@ describe('rule parsers on fixtures', () => {
       assertSpansOnText(p);
     });
 
-    it('reads a brace on the next line, skips comments, and narrows shared sub-technique names by the rule\'s tactics', () => {
+    it('reads a brace on the next line, skips comments, and narrows shared sub-technique names by the rule\'s tactics (needs ../shared)', () => {
       const p = parse('yaral/layout_and_comments.yaral');
       assert.deepStrictEqual(p.rules.map((r) => r.title), ['brace_on_next_line', 'ambiguous_names']);
       assert.deepStrictEqual(summary(p), [
@@ -317,8 +321,8 @@ describe('rule parsers on fixtures', () => {
   });
 
   describe('generic', () => {
-    it('finds bare IDs with the default pattern when asked', () => {
-      const p = parse('generic/threat_model_notes.md', 'generic');
+    for (const { name: data, index } of BOTH_INDEXES) it(`finds bare IDs with the default pattern when asked on ${data}`, () => {
+      const p = parse('generic/threat_model_notes.md', 'generic', index());
       assert.strictEqual(p.format, 'generic');
       assert.strictEqual(p.rules.length, 1);
       assert.deepStrictEqual(summary(p), [
@@ -331,11 +335,11 @@ describe('rule parsers on fixtures', () => {
       assertSpansOnText(p);
     });
 
-    it('uses a custom pattern (capture group = the ID) and applies to non-rule files only when a pattern is given', () => {
+    for (const { name: data, index } of BOTH_INDEXES) it(`uses a custom pattern (capture group = the ID) and applies to non-rule files only when a pattern is given on ${data}`, () => {
       const { text, file } = read('generic/threat_model_notes.md');
-      assert.deepStrictEqual(parseRuleFile(text, file, index18()).rules, []);
+      assert.deepStrictEqual(parseRuleFile(text, file, index()).rules, []);
       const line = 'covers mitre:T1003 and mitre:T1059.001, not T1027\n';
-      const custom = parseRuleFile(line, 'notes.txt', index18(), { genericPattern: /mitre:(T\d{4}(?:\.\d{3})?)/ });
+      const custom = parseRuleFile(line, 'notes.txt', index(), { genericPattern: /mitre:(T\d{4}(?:\.\d{3})?)/ });
       assert.strictEqual(custom.format, 'generic');
       assert.deepStrictEqual(summary(custom), ['0 technique T1003 T1003 @text', '0 technique T1059.001 T1059.001 @text']);
       const at = line.indexOf('T1059.001');
@@ -344,12 +348,12 @@ describe('rule parsers on fixtures', () => {
   });
 
   describe('format detection', () => {
-    it('returns undefined for YAML that is not a rule, and options.format forces a parser', () => {
+    for (const { name: data, index } of BOTH_INDEXES) it(`returns undefined for YAML that is not a rule, and options.format forces a parser on ${data}`, () => {
       const { text, file } = read('not_a_rule.yml');
       assert.strictEqual(detectRuleFormat(text, file), undefined);
-      const p = parseRuleFile(text, file, index18());
+      const p = parseRuleFile(text, file, index());
       assert.deepStrictEqual([p.rules.length, p.problems.length], [0, 0]);
-      assert.strictEqual(parseRuleFile(text, file, index18(), { format: 'sigma' }).format, 'sigma');
+      assert.strictEqual(parseRuleFile(text, file, index(), { format: 'sigma' }).format, 'sigma');
       assert.strictEqual(parseRuleFile(read('sigma/status_deprecated.yml').text, 'x.yml', undefined, { format: 'auto' }).format, 'sigma');
     });
 

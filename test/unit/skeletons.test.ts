@@ -52,7 +52,7 @@ describe('rule skeletons', () => {
     }
   }
 
-  it('picks the format most rule files use, Sigma when there are none', () => {
+  it('picks the format most rule files use, Sigma when there are none (needs ../shared)', () => {
     const f = (format: ParsedRuleFile['format'], rules = 1): ParsedRuleFile => ({ path: 'x', format, rules: Array.from({ length: rules }, () => ({ index: 0, title: 't', deprecated: false, span: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, platforms: [], references: [] })), problems: [] });
     assert.strictEqual(dominantFormat([]), 'sigma');
     assert.strictEqual(dominantFormat([f('elastic'), f('elastic'), f('sigma'), f('generic'), f('generic'), f('generic')]), 'elastic');

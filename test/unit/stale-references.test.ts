@@ -4,7 +4,9 @@ import * as path from 'path';
 import { applyEdits, fixAllEdits } from '../../src/checks/fixAll';
 import { StaleCategory, staleReferences } from '../../src/checks/staleReferences';
 import { parseRuleFile } from '../../src/rules/index';
+import { AttackIndex } from '../../src/attack/index';
 import { projectRoot } from './helpers/attackData';
+import { miniIndex } from './helpers/miniAttack';
 import { filesUnder, sigmaRules, splunkDetections } from './coverage-helpers';
 import { enterprise18, rawStix } from './helpers/rawStix';
 
@@ -15,27 +17,42 @@ import { enterprise18, rawStix } from './helpers/rawStix';
 const RULES = path.join(projectRoot, 'test', 'fixtures', 'workspaces', 'profile', 'rules');
 const ENTERPRISE = 'enterprise-attack-18.1.json';
 
-function stale(rel: string, text = fs.readFileSync(path.join(RULES, rel), 'utf8')) {
-  const index = enterprise18();
+function stale(rel: string, text = fs.readFileSync(path.join(RULES, rel), 'utf8'), index: AttackIndex = enterprise18()) {
   return staleReferences(parseRuleFile(text, rel, index), text, index);
 }
 
-const summary = (rel: string, text?: string) => stale(rel, text).map((s) => [s.category, s.finding.ref?.text] as [StaleCategory, string | undefined]);
+const summary = (rel: string, text?: string, index?: AttackIndex) => stale(rel, text, index).map((s) => [s.category, s.finding.ref?.text] as [StaleCategory, string | undefined]);
 
 function rawName(id: string): string {
   return rawStix(ENTERPRISE).byAttackId.get(id)!.name as string;
 }
 
 /** The file after "Fix all" (the preferred fix of every stale reference). */
-function fixed(rel: string): string {
+function fixed(rel: string, index?: AttackIndex): string {
   const text = fs.readFileSync(path.join(RULES, rel), 'utf8');
-  return applyEdits(text, fixAllEdits(stale(rel, text).map((s) => s.finding)).edits);
+  return applyEdits(text, fixAllEdits(stale(rel, text, index).map((s) => s.finding)).edits);
 }
 
-describe('stale references (Check rules against ATT&CK data)', () => {
-  const raw = rawStix(ENTERPRISE);
+describe('stale references on the synthetic bundle', () => {
+  // test/fixtures/stix/ (see its README): T1086 revoked by T1059.001, T1064 deprecated, no T1059.999
+  // nor T1997, T1003.001 current. The Splunk, Elastic and YARA-L files name T1089/T1562, which it lacks.
+  it('finds the revoked, deprecated and unknown Sigma and Sentinel references, and nothing in a current file', () => {
+    assert.deepStrictEqual(summary('sigma/stale_tags.yml', undefined, miniIndex()), [['revoked', 'attack.t1086'], ['deprecated', 'attack.t1064'], ['unknown', 'attack.t1059.999']]);
+    assert.deepStrictEqual(summary('sentinel/stale_techniques.yaml', undefined, miniIndex()), [['revoked', 'T1086'], ['deprecated', 'T1064'], ['unknown', 'T1997']]);
+    assert.deepStrictEqual(summary('sigma/current_tags.yml', undefined, miniIndex()), []);
+  });
 
+  it('fix all replaces the revoked tag and leaves the deprecated and unknown ones', () => {
+    const sigma = fixed('sigma/stale_tags.yml', miniIndex());
+    assert.match(sigma, /\n {4}- attack\.t1059\.001\n/);
+    assert.doesNotMatch(sigma, /attack\.t1086/);
+    assert.deepStrictEqual(summary('sigma/stale_tags.yml', sigma, miniIndex()).map((s) => s[0]), ['deprecated', 'unknown']);
+  });
+});
+
+describe('stale references (Check rules against ATT&CK data) (needs ../shared)', () => {
   it('the fixture IDs are what the tests say they are in the raw STIX', () => {
+    const raw = rawStix(ENTERPRISE);
     assert.strictEqual(raw.revokedBy.get('T1086'), 'T1059.001');
     assert.strictEqual(raw.revokedBy.get('T1089'), 'T1562.001');
     assert.strictEqual(raw.byAttackId.get('T1064')?.x_mitre_deprecated, true);
@@ -69,7 +86,7 @@ describe('stale references (Check rules against ATT&CK data)', () => {
 
     const elastic = fixed('elastic/stale_threat.toml');
     assert.match(elastic, new RegExp(`id = "T1003"\\nname = "${rawName('T1003')}"\\n`));
-    const parent = raw.byAttackId.get('T1562')!.name as string;
+    const parent = rawName('T1562');
     assert.ok(elastic.includes(`id = "T1562"\nname = "${parent}"\nreference = "https://attack.mitre.org/techniques/T1562/"\n\n[[rule.threat.technique.subtechnique]]\nid = "T1562.001"\nname = "${rawName('T1562.001')}"`));
     assert.deepStrictEqual(summary('elastic/stale_threat.toml', elastic).map((s) => s[0]), ['deprecated', 'unknown']);
 
@@ -96,7 +113,7 @@ describe('stale references (Check rules against ATT&CK data)', () => {
   });
 });
 
-describe('stale references on the SigmaHQ and Splunk ESCU corpora', function () {
+describe('stale references on the SigmaHQ and Splunk ESCU corpora (needs ../shared)', function () {
   this.timeout(120_000);
   // Sigma `- attack.tNNNN` tags and Splunk `mitre_attack_id` items (`  - TNNNN`), classified with the raw STIX.
   const cases = [

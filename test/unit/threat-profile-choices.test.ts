@@ -1,6 +1,8 @@
 import * as assert from 'assert';
 import { AttackSearch } from '../../src/attack/search';
 import { actorDetail, allActors, readTechniqueList, searchActors, techniqueListMessage } from '../../src/commands/threatProfileChoices';
+import { AttackIndex } from '../../src/attack/index';
+import { miniIndex } from './helpers/miniAttack';
 import { enterprise18, isActiveRaw, rawStix } from './helpers/rawStix';
 
 // The data behind "Choose threat profile"'s pickers, against the raw Enterprise 18.1 STIX.
@@ -19,9 +21,13 @@ function rawActorsNamed(text: string): string[] {
   return out;
 }
 
-describe('threat profile choices', () => {
-  const index = enterprise18();
-  const search = new AttackSearch(index);
+describe('threat profile choices (needs ../shared)', () => {
+  let index: AttackIndex;
+  let search: AttackSearch;
+  before(() => {
+    index = enterprise18();
+    search = new AttackSearch(index);
+  });
 
   it('finds actors by alias: each exact alias in the raw STIX is the first hit for it', () => {
     for (const alias of ['Cozy Bear', 'Fancy Bear', 'Carbanak', 'Sandworm Team', 'Midnight Blizzard', 'Lazarus Group', 'Wizard Spider', 'Cobalt Strike']) {
@@ -74,6 +80,37 @@ describe('threat profile choices', () => {
     assert.strictEqual(techniqueListMessage(readTechniqueList(index, 'T1059.001 T1003'), index.versionLabel), undefined);
     const dep = readTechniqueList(index, 'T1064');
     assert.strictEqual(raw.byAttackId.get('T1064')?.x_mitre_deprecated, true);
+    assert.deepStrictEqual([dep.ids, dep.deprecated], [['T1064'], ['T1064']]);
+  });
+});
+
+// The same pickers on the synthetic bundle (its README: T1086 revoked by T1059.001, T1064
+// deprecated, G0016 APT29 alias Cozy Bear, G0007 APT28 alias Fancy Bear, G0099 deprecated).
+describe('threat profile choices on the synthetic bundle', () => {
+  it('finds an actor by alias and by ID', () => {
+    const search = new AttackSearch(miniIndex());
+    assert.strictEqual(searchActors(search, 'Cozy Bear')[0].id, 'G0016');
+    assert.strictEqual(searchActors(search, 'Fancy Bear')[0].name, 'APT28');
+    assert.strictEqual(searchActors(search, 'g0007')[0].id, 'G0007');
+  });
+
+  it('lists the active groups, then the campaign, then the software', () => {
+    assert.deepStrictEqual(allActors(miniIndex()).map((a) => `${a.kind} ${a.id}`).sort(), ['campaign C0024', 'group G0007', 'group G0016', 'software S0002']);
+    const kinds = allActors(miniIndex()).map((a) => a.kind);
+    assert.deepStrictEqual(kinds, ['group', 'group', 'campaign', 'software']);
+  });
+
+  it('reads a typed technique list: revoked IDs replaced, unknown IDs and non-IDs rejected', () => {
+    const index = miniIndex();
+    const ok = readTechniqueList(index, 'T1059.001, t1003;T1027\nT1086 T1059.001');
+    assert.deepStrictEqual(ok.ids, ['T1059.001', 'T1003', 'T1027']);
+    assert.deepStrictEqual(ok.replaced, [{ from: 'T1086', to: 'T1059.001' }]);
+    assert.match(techniqueListMessage(ok, index.versionLabel)!.message, /T1086 → T1059\.001/);
+    const bad = readTechniqueList(index, 'T1059.001, T1566, powershell');
+    assert.deepStrictEqual(bad.unknown, ['T1566'], 'T1566 is real ATT&CK but not in the fixture');
+    assert.deepStrictEqual(bad.notIds, ['powershell']);
+    assert.strictEqual(techniqueListMessage(bad, index.versionLabel)?.error, true);
+    const dep = readTechniqueList(index, 'T1064');
     assert.deepStrictEqual([dep.ids, dep.deprecated], [['T1064'], ['T1064']]);
   });
 });

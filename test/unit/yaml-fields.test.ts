@@ -12,10 +12,11 @@ import { index18 } from './helpers/attackData';
 
 let index: AttackIndex;
 let search: AttackSearch;
-before(() => {
+/** The real ATT&CK data these tests read, loaded by the `before` of each suite that needs it. */
+function loadRealData(): void {
   index = index18();
   search = new AttackSearch(index);
-});
+}
 
 // A rule with the cursor at `§` in one ATT&CK value, the value's kind, and the value.
 const CASES: [RuleFormat, string, 'tactic' | 'technique', string][] = [
@@ -26,7 +27,8 @@ const CASES: [RuleFormat, string, 'tactic' | 'technique', string][] = [
   ['sentinel', 'id: 5c2f3b1e\nname: Sign-ins from a new country\nquery: SigninLogs\ntactics:\n  - InitialAccess\nrelevantTechniques:\n  - T1078\nsubTechniques:\n  - T1078.00§4\n', 'technique', 'T1078.004'],
 ];
 
-describe('YAML rule fields: parser and completion agree', () => {
+describe('YAML rule fields: parser and completion agree (needs ../shared)', () => {
+  before(loadRealData);
   for (const [format, withCursor, kind, value] of CASES) {
     it(`${format}: ${value}`, () => {
       const at = withCursor.indexOf('§');

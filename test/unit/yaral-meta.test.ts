@@ -15,10 +15,11 @@ import { index18 } from './helpers/attackData';
 
 let index: AttackIndex;
 let search: AttackSearch;
-before(() => {
+/** The real ATT&CK data these tests read, loaded by the `before` of each suite that needs it. */
+function loadRealData(): void {
   index = index18();
   search = new AttackSearch(index);
-});
+}
 
 function rule(meta: readonly string[]): string {
   return ['rule gcp_service_account_key_from_new_country {', '  meta:', ...meta.map((m) => `    ${m}`), '  events:', '    $e.metadata.event_type = "USER_LOGIN"', '  condition:', '    $e', '}', ''].join('\n');
@@ -59,7 +60,8 @@ const ATTACK_KEYS: readonly [string, string, 'tactic' | 'technique'][] = [
   ['mitre', 'credential_access', 'tactic'],
 ];
 
-describe('YARA-L meta keys: parser and completion agree', () => {
+describe('YARA-L meta keys: parser and completion agree (needs ../shared)', () => {
+  before(loadRealData);
   it('every ATT&CK key public rule sets use is read by the parser and is a completion slot', () => {
     for (const [key, value, kind] of ATTACK_KEYS) {
       const text = rule(['author = "detection team"', `${key} = "${value}"`, 'severity = "Medium"']);
@@ -94,7 +96,8 @@ describe('YARA-L meta keys: parser and completion agree', () => {
   });
 });
 
-describe('YARA-L: one `mitre` list of tactics and techniques', () => {
+describe('YARA-L: one `mitre` list of tactics and techniques (needs ../shared)', () => {
+  before(loadRealData);
   it('reads tactics by name or shortname and techniques, groups and software by ID, in any order', () => {
     const text = rule(['mitre = "execution, t1204, t1059.001, Command and Control"', 'mitre_extra = "t1071"']);
     assert.deepStrictEqual(refs(text), [
