@@ -15,7 +15,8 @@ import {
   Technique,
 } from './types';
 
-const DOMAIN_NAMES: Record<Domain, string> = {
+/** How ATT&CK names each domain ("Enterprise"), for the index and for messages. */
+export const DOMAIN_NAMES: Readonly<Record<Domain, string>> = {
   'enterprise-attack': 'Enterprise',
   'mobile-attack': 'Mobile',
   'ics-attack': 'ICS',

@@ -1,8 +1,8 @@
 import { randomUUID } from 'crypto';
 import * as vscode from 'vscode';
-import { compiledIndexJson } from '../attack/compile';
+import { compiledIndexJson, DOMAIN_NAMES } from '../attack/compile';
 import { AttackIndex } from '../attack/index';
-import { AttackDataError, CompiledIndex, DOMAINS } from '../attack/types';
+import { AttackDataError, CompiledIndex, Domain, DOMAINS } from '../attack/types';
 import { describeIndex, LensContext } from '../context';
 import { download, DownloadProgress, downloadReleases, isOlderRelease, latestReleases, Release, trimBase, Trust, UnpinnedFile, unpinnedPrompt } from '../data/downloadAttackData';
 import { DownloadLimits } from '../data/httpDownload';
@@ -25,11 +25,14 @@ export interface UpdateOutcome {
   readonly versions: Readonly<Record<string, string>>;
 }
 
-const DOMAIN_TITLES: Readonly<Record<string, string>> = { 'enterprise-attack': 'Enterprise', 'mobile-attack': 'Mobile', 'ics-attack': 'ICS' };
+/** The ATT&CK version in use per domain. */
+function versionsInUse(lens: LensContext): ReadonlyMap<Domain, string> {
+  return new Map(lens.index.domains.map((d) => [d.domain, d.version]));
+}
 
 function upToDate(lens: LensContext, releases: readonly Release[]): boolean {
   if (lens.config.stixBundles.length > 0) return false;
-  const loaded = new Map(lens.index.domains.map((d) => [d.domain, d.version]));
+  const loaded = versionsInUse(lens);
   return releases.length === loaded.size && releases.every((r) => loaded.get(r.domain) === r.version);
 }
 
@@ -76,13 +79,13 @@ export interface UpdateOptions {
 
 /** A release the server offers that is older than the one in use for its domain. @public Part of UpdateOutcome. */
 export interface OlderRelease {
-  readonly domain: string;
+  readonly domain: Domain;
   readonly offered: string;
   readonly inUse: string;
 }
 
 function olderReleases(lens: LensContext, releases: readonly Release[]): OlderRelease[] {
-  const inUse = new Map(lens.index.domains.map((d) => [d.domain, d.version]));
+  const inUse = versionsInUse(lens);
   return releases.flatMap((r) => {
     const loaded = inUse.get(r.domain);
     return loaded !== undefined && isOlderRelease(r.version, loaded) ? [{ domain: r.domain, offered: r.version, inUse: loaded }] : [];
@@ -95,7 +98,7 @@ function olderReleases(lens: LensContext, releases: readonly Release[]): OlderRe
  * then read as unknown). Only "Use older release" goes ahead; anything else refuses the update.
  */
 async function requireConsentForOlder(lens: LensContext, older: readonly OlderRelease[], options: UpdateOptions): Promise<void> {
-  const named = older.map((o) => `${DOMAIN_TITLES[o.domain] ?? o.domain} ${o.offered} (in use: ${o.inUse})`).join(', ');
+  const named = older.map((o) => `${DOMAIN_NAMES[o.domain]} ${o.offered} (in use: ${o.inUse})`).join(', ');
   const detail = `The update server offers ${named}. An older release lacks the techniques added since, so rules tagged with them would be reported as unknown. Go ahead only if you meant to move back.`;
   const accepted = options.confirmOlder
     ? (await options.confirmOlder(older)) === true
@@ -141,7 +144,7 @@ async function update(lens: LensContext, progress: vscode.Progress<{ message?: s
     const increment = fraction * share - (reported.get(domain) ?? 0);
     reported.set(domain, fraction * share);
     const mb = (received / 1e6).toFixed(1);
-    progress.report({ message: `${DOMAIN_TITLES[domain] ?? domain} ${versions[domain]} (${mb}${total ? ` of ${(total / 1e6).toFixed(1)}` : ''} MB)`, increment });
+    progress.report({ message: `${DOMAIN_NAMES[domain]} ${versions[domain]} (${mb}${total ? ` of ${(total / 1e6).toFixed(1)}` : ''} MB)`, increment });
   };
   const compiled = await downloadReleases(releases, { trust, signal, limits, onProgress });
   progress.report({ message: 'saving' });
