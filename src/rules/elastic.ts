@@ -46,7 +46,6 @@ function withoutLongStrings(text: string, strings: readonly TomlLine[]): string 
   const parts: string[] = [];
   let at = 0;
   for (const s of long) {
-    if (s.value.end > text.length) break;
     parts.push(text.slice(at, s.value.start), ' '.repeat(s.value.end - s.value.start));
     at = s.value.end;
   }
