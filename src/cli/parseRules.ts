@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import { AttackIndex } from '../attack/index';
 import { SkippedFile } from '../coverage/model';
 import { ScanResult, scanRuleFiles, yieldToEventLoop } from '../coverage/scan';
@@ -28,9 +29,18 @@ async function parseFiles(files: readonly FileToParse[], index: AttackIndex, ctx
   return scanned;
 }
 
+function statOf(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * The walked rule files parsed for a coverage report (`coverage`, `diff`). With a cache, every
- * file is read and looked up first and only the misses are parsed (and stored).
+ * The walked rule files parsed for a coverage report (`coverage`, `diff`). With a cache, a file
+ * its stat shows unchanged is taken from it unread; every other file is read and looked up by
+ * content, and only the misses are parsed (and stored).
  */
 export async function parseWalkedFiles(files: readonly FoundFile[], index: AttackIndex, ctx: CliContext, shippedIndex: boolean, cache?: ParseCache): Promise<ScanResult> {
   if (!cache) return parseFiles(files, index, ctx, shippedIndex);
@@ -38,14 +48,25 @@ export async function parseWalkedFiles(files: readonly FoundFile[], index: Attac
   const misses: (FileToParse & { readonly text: string; readonly key: string })[] = [];
   for (let i = 0; i < files.length; i++) {
     const f = files[i];
+    // Stat first: a file that changes between this stat and the read gets a new stat next run.
+    const st = statOf(f.path);
+    const known = st && cache.byStat(f, st);
+    if (known) {
+      results.push({ file: known.parsed });
+      continue;
+    }
     const read = readRuleFileFromDisk(f.path);
     if ('skipped' in read) {
       results.push({ skipped: { path: f.path, reason: read.skipped } });
       continue;
     }
     const key = cache.key(f, read.text);
+    if (st) cache.rememberStat(f, st, key);
     const hit = cache.get(key);
-    if (hit) results.push({ file: hit.parsed });
+    if (hit) {
+      cache.counts.byContent++;
+      results.push({ file: hit.parsed });
+    }
     else {
       results.push({ miss: misses.length });
       misses.push({ ...f, text: read.text, key });
@@ -55,6 +76,7 @@ export async function parseWalkedFiles(files: readonly FoundFile[], index: Attac
   const parsed = misses.length ? await parseFiles(misses, index, ctx, shippedIndex) : { files: [], skipped: [], cancelled: false };
   // Misses carry their text, so none is skipped: their parses come back one for one, in order.
   parsed.files.forEach((p, i) => cache.set(misses[i].key, { parsed: p }));
+  cache.counts.parsed += parsed.files.length;
   const out: ScanResult = { files: [], skipped: [], cancelled: false };
   for (const r of results) {
     if ('skipped' in r) out.skipped.push(r.skipped);

@@ -11,6 +11,10 @@ import { ParsedRuleFile } from '../rules/types';
 // stamp holds the tool's version and the ATT&CK data's, so another version reuses nothing.
 // Without a directory the same cache lives in memory only (`diff` parses a file unchanged
 // between its two sides once).
+// As git's index does, the cache also remembers each file's stat (size, times, inode) with its
+// content key, so a warm `coverage` finds an unchanged file's parse without reading or hashing
+// it. A stat is remembered only once the file has not changed for SETTLED_MS, so an edit within
+// a coarse file-system clock tick of the read cannot keep the old signature.
 
 /** @internal The cache tests open and tamper with the file. */
 export const CACHE_FILE = 'attack-lens-cache.json';
@@ -18,6 +22,23 @@ const KIND = 'attack-lens parse cache';
 const SCHEMA = 1;
 /** Entries not used by this run are kept (another command, another path) up to this many in all. */
 const MAX_ENTRIES = 50_000;
+/** A file changed less than this long before its stat is not known by its stat alone (2 s: FAT's clock). */
+const SETTLED_MS = 2000;
+
+/** A file's content key as of one stat of it. */
+interface KnownFile {
+  readonly stat: string;
+  readonly key: string;
+}
+
+/** What a stat says of a file, enough to tell that it changed: size, modification and change times, inode. */
+function statSignature(st: fs.Stats): string {
+  return `${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}:${st.dev}`;
+}
+
+function isKnownFile(v: unknown): v is KnownFile {
+  return !!v && typeof v === 'object' && typeof (v as KnownFile).stat === 'string' && typeof (v as KnownFile).key === 'string';
+}
 
 export interface CacheEntry {
   readonly parsed: ParsedRuleFile;
@@ -30,6 +51,8 @@ interface CacheFile {
   readonly schema: typeof SCHEMA;
   readonly stamp: string;
   readonly entries: Record<string, CacheEntry>;
+  /** By file (path and treatment): its stat and content key when last read. Absent in caches written before it. */
+  readonly files?: Record<string, KnownFile>;
 }
 
 /** A cache entry that can stand for a parse: read from a file, so its shape is checked before use. */
@@ -46,33 +69,46 @@ function isEntry(e: unknown): e is CacheEntry {
   );
 }
 
+/** What besides its content a file's parse depends on: its path, treatment, generic pattern and root. */
+function fileKey(file: TreatedFile & { readonly path: string }): string {
+  const pattern = file.treatment === 'generic' && file.genericPattern ? `${file.genericPattern.source}/${file.genericPattern.flags}` : '';
+  return JSON.stringify([file.path, file.treatment, pattern, file.root ?? '']);
+}
+
 export class ParseCache {
   private readonly used = new Map<string, CacheEntry>();
+  private readonly usedFiles = new Map<string, KnownFile>();
+  /** How this run found its parses: by stat alone (unread), by content, or not (parsed). The bench prints them. */
+  readonly counts = { byStat: 0, byContent: 0, parsed: 0 };
   /** Something to write: a parse not in the file, or a file to replace. */
   private dirty: boolean;
 
   private constructor(
     private readonly stored: ReadonlyMap<string, unknown>,
+    private readonly storedFiles: ReadonlyMap<string, unknown>,
     private readonly file: string | undefined,
     private readonly stamp: string,
     private readonly note: (line: string) => void,
     reusable: boolean,
+    private readonly clock: () => number = Date.now,
   ) {
     this.dirty = !reusable;
   }
 
   /** A cache for one run only. */
   static inMemory(): ParseCache {
-    return new ParseCache(new Map(), undefined, '', () => undefined, true);
+    return new ParseCache(new Map(), new Map(), undefined, '', () => undefined, true);
   }
 
   /**
    * The cache in `dir`: none there yet is an empty cache; a file that is not one (corrupt,
    * foreign) is ignored with a note and replaced on save; another stamp reuses nothing.
+   * `clock` tells when a file has settled (tests move it on instead of waiting).
    */
-  static open(dir: string, stamp: string, note: (line: string) => void): ParseCache {
+  static open(dir: string, stamp: string, note: (line: string) => void, clock: () => number = Date.now): ParseCache {
     const file = path.join(dir, CACHE_FILE);
     let stored = new Map<string, unknown>();
+    let storedFiles = new Map<string, unknown>();
     let reusable = false;
     let text: string | undefined;
     try {
@@ -93,21 +129,44 @@ export class ParseCache {
           note(`attack-lens: --cache: ${file} is not an attack-lens cache of this format; ignoring it and rebuilding it`);
         } else if (data.stamp === stamp) {
           stored = new Map(Object.entries(data.entries));
+          if (data.files && typeof data.files === 'object') storedFiles = new Map(Object.entries(data.files));
           reusable = true;
         }
       }
     }
-    return new ParseCache(stored, file, stamp, note, reusable);
+    return new ParseCache(stored, storedFiles, file, stamp, note, reusable, clock);
   }
 
   /** The key of a file's parse: its path, treatment, pattern, root and content. */
   key(file: TreatedFile & { readonly path: string }, text: string): string {
-    const pattern = file.treatment === 'generic' && file.genericPattern ? `${file.genericPattern.source}/${file.genericPattern.flags}` : '';
-    return createHash('sha256')
-      .update(JSON.stringify([file.path, file.treatment, pattern, file.root ?? '']))
-      .update('\0')
-      .update(text)
-      .digest('hex');
+    return createHash('sha256').update(fileKey(file)).update('\0').update(text).digest('hex');
+  }
+
+  /**
+   * The cached parse of a file whose stat is the one remembered with it: unchanged since a run
+   * read it, so neither read nor hashed again. Undefined when it may have changed.
+   */
+  byStat(file: TreatedFile & { readonly path: string }, st: fs.Stats): CacheEntry | undefined {
+    if (!st.isFile()) return undefined;
+    const name = fileKey(file);
+    const known = this.usedFiles.get(name) ?? this.storedFiles.get(name);
+    if (!isKnownFile(known) || known.stat !== statSignature(st)) return undefined;
+    const hit = this.get(known.key);
+    if (hit) {
+      this.usedFiles.set(name, known);
+      this.counts.byStat++;
+    }
+    return hit;
+  }
+
+  /** Remembers that the file, as `st` (taken before it was read) shows it, has content `key`; only once it has settled. */
+  rememberStat(file: TreatedFile & { readonly path: string }, st: fs.Stats, key: string): void {
+    if (!st.isFile() || Math.max(st.mtimeMs, st.ctimeMs) > this.clock() - SETTLED_MS) return;
+    const name = fileKey(file);
+    const known = { stat: statSignature(st), key };
+    const before = this.usedFiles.get(name) ?? this.storedFiles.get(name);
+    this.usedFiles.set(name, known);
+    if (!isKnownFile(before) || before.stat !== known.stat || before.key !== key) this.dirty = true;
   }
 
   get(key: string): CacheEntry | undefined {
@@ -137,7 +196,9 @@ export class ParseCache {
         count++;
       }
     }
-    const data = { kind: KIND, schema: SCHEMA, stamp: this.stamp, entries };
+    const files: Record<string, unknown> = Object.fromEntries(this.usedFiles);
+    for (const [name, known] of this.storedFiles) if (!(name in files) && isKnownFile(known) && known.key in entries) files[name] = known;
+    const data = { kind: KIND, schema: SCHEMA, stamp: this.stamp, entries, files };
     const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
