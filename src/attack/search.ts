@@ -1,4 +1,4 @@
-import Fuse, { IFuseOptions } from 'fuse.js';
+import Fuse, { FuseIndex, IFuseOptions } from 'fuse.js';
 import { AttackIndex } from './index';
 import { normalizeId } from './ids';
 import { AttackEntry, EntryKind } from './types';
@@ -26,11 +26,25 @@ export const FUZZY_OPTIONS = {
  */
 export const MAX_QUERY_LENGTH = 128;
 /**
- * Longest query matched fuzzily: fuse.js's bitap works in 32-character chunks, and each chunk is
- * a search of the whole index (bench on the shared machine: one word 50 ms; 32 characters 166 ms,
- * 64: 596 ms, 128: 796 ms). Longer names are still found by their first 32 characters.
+ * Longest query matched fuzzily. fuse.js's bitap costs about as much per query character, and
+ * per typo it allows, as one search of every name (CPU on the shared machine, default
+ * threshold: one word 46 ms, 16 characters 82 ms, 24: 128 ms, 32: 210 ms). Longer names are
+ * still found by their first 24 characters, and by their whole name exactly.
  */
-const MAX_FUZZY_QUERY_LENGTH = 32;
+const MAX_FUZZY_QUERY_LENGTH = 24;
+/**
+ * Most typos a fuzzy match may have: 35 % of the query (fuse.js's threshold), and never more
+ * than 4, so that a long query costs little more than a short one (24 characters allowing 8
+ * typos: 128 ms; allowing 4: 76 ms).
+ */
+const MAX_FUZZY_ERRORS = 4;
+
+/** The fuse.js options for matching this (fuzzyQuery'd) query: FUZZY_OPTIONS, its typos capped at MAX_FUZZY_ERRORS. */
+export function fuzzyOptions(query: string): typeof FUZZY_OPTIONS {
+  // fuse.js (ignoreLocation) matches when typos / length ≤ threshold.
+  const threshold = Math.min(FUZZY_OPTIONS.threshold, (MAX_FUZZY_ERRORS + 0.5) / Math.max(1, query.length));
+  return threshold === FUZZY_OPTIONS.threshold ? FUZZY_OPTIONS : ({ ...FUZZY_OPTIONS, threshold } as typeof FUZZY_OPTIONS);
+}
 
 /** The query as searched: trimmed and cut to MAX_QUERY_LENGTH. The one place queries are bounded, for search and completion alike. */
 export function searchQuery(text: string): string {
@@ -104,6 +118,10 @@ export function fuzzyRank(doc: SearchDocument, fuseScore: number | undefined, lo
 
 export class AttackSearch {
   private fuse?: Fuse<SearchDocument>;
+  /** The Fuse index of the documents, shared by the Fuse per threshold (fuzzyOptions). */
+  private fuseIndex?: FuseIndex<SearchDocument>;
+  private docs?: SearchDocument[];
+  private readonly byThreshold = new Map<number, Fuse<SearchDocument>>();
   private sortedIds?: AttackEntry[];
 
   constructor(private readonly index: AttackIndex) {}
@@ -116,8 +134,20 @@ export class AttackSearch {
       docs.push(searchDocument(this.index, e));
     }
     this.sortedIds = docs.map((d) => d.entry).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    this.fuse = new Fuse(docs, FUZZY_OPTIONS);
+    this.docs = docs;
+    this.fuseIndex = Fuse.createIndex(FUZZY_OPTIONS.keys, docs);
+    this.fuse = new Fuse(docs, FUZZY_OPTIONS, this.fuseIndex);
     return this.fuse;
+  }
+
+  /** The Fuse that matches `query` (a long query allows fewer typos than 35 % of it). */
+  private fuseFor(query: string): Fuse<SearchDocument> {
+    const fuse = this.build();
+    const options = fuzzyOptions(query);
+    if (options === FUZZY_OPTIONS) return fuse;
+    let capped = this.byThreshold.get(options.threshold);
+    if (!capped) this.byThreshold.set(options.threshold, (capped = new Fuse(this.docs!, options, this.fuseIndex)));
+    return capped;
   }
 
   private accepts(e: AttackEntry, opts: SearchOptions): boolean {
@@ -174,8 +204,9 @@ export class AttackSearch {
     for (const e of this.index.byExactName(query)) take(e, 0.002);
     if (hits.length < limit && query.length >= 2) {
       const q = query.toLowerCase();
-      const ranked = this.build()
-        .search(fuzzyQuery(query), { limit: limit * 3 })
+      const fuzzy = fuzzyQuery(query);
+      const ranked = this.fuseFor(fuzzy)
+        .search(fuzzy, { limit: limit * 3 })
         .map((r) => ({ entry: r.item.entry, score: fuzzyRank(r.item, r.score, q) }))
         .sort((a, b) => a.score - b.score);
       for (const r of ranked) {

@@ -1,6 +1,6 @@
 import Fuse from 'fuse.js';
 import { AttackIndex } from '../attack/index';
-import { FUZZY_OPTIONS, fuzzyQuery, fuzzyRank, SearchDocument, searchDocument, searchQuery } from '../attack/search';
+import { fuzzyOptions, fuzzyQuery, fuzzyRank, SearchDocument, searchDocument, searchQuery } from '../attack/search';
 import { AttackEntry, EntryKind } from '../attack/types';
 
 // Fuzzy name/alias matching for completion, within the per-keystroke budget. fuse.js over the
@@ -73,10 +73,11 @@ export function fuzzyEntries(index: AttackIndex, query: string, accepts: (e: Att
   const pattern = q.replace(/\s+/g, '');
   const docs = documents(index).filter((d) => accepts(d.entry) && mayShow(pattern, d));
   if (!docs.length) return [];
-  const fuse = new Fuse(docs, FUZZY_OPTIONS);
+  const fuzzy = fuzzyQuery(cut);
+  const fuse = new Fuse(docs, fuzzyOptions(fuzzy));
   const exact = new Set(index.byExactName(cut).map((e) => e.id));
   return fuse
-    .search(fuzzyQuery(cut), { limit: limit * 3 })
+    .search(fuzzy, { limit: limit * 3 })
     .map((r) => ({ entry: r.item.entry, score: exact.has(r.item.entry.id) ? 0 : fuzzyRank(r.item, r.score, q) }))
     .sort((a, b) => a.score - b.score)
     .slice(0, limit);
