@@ -24,6 +24,8 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 const builds = [
   // What ships: the extension and the CLI, with their dependencies bundled in.
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], minify: production },
+  // Parses large rule files off the extension host's main thread (src/workspace/parseOffThread.ts).
+  { ...common, entryPoints: ['src/node/parseWorker.ts'], outfile: 'dist/parseWorker.js', minify: production },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, minify: production },
   // Tools, tests and benchmarks: node_modules stay external.
   {

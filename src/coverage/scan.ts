@@ -12,7 +12,8 @@ export interface ScanInput<T> {
   readonly items: readonly T[];
   readonly pathOf: (item: T) => string;
   readonly read: (item: T) => Promise<{ readonly text: string } | { readonly skipped: string }>;
-  readonly parse: (text: string, item: T) => ParsedRuleFile;
+  /** A parse may answer later (the extension parses large files on a worker thread); the batch waits for it. */
+  readonly parse: (text: string, item: T) => ParsedRuleFile | Promise<ParsedRuleFile>;
   /** Files read concurrently per batch; the event loop gets a turn between batches. */
   readonly batchSize?: number;
   readonly isCancelled?: () => boolean;
@@ -47,33 +48,42 @@ export async function scanRuleFiles<T>(input: ScanInput<T>): Promise<ScanResult>
     if (input.isCancelled?.()) return { files, skipped, cancelled: true };
     reading = start + size < input.items.length ? readBatch(start + size) : undefined;
     let sliceStart = Date.now();
+    const parsed: (ParsedRuleFile | Promise<ParsedRuleFile>)[] = [];
     for (let i = 0; i < texts.length; i++) {
       const r = texts[i];
       const item = input.items[start + i];
       if ('skipped' in r) skipped.push({ path: input.pathOf(item), reason: r.skipped });
-      else files.push(parseSafely(input.parse, r.text, item, input.pathOf(item)));
+      else parsed.push(parseSafely(input.parse, r.text, item, input.pathOf(item)));
       if (Date.now() - sliceStart > SLICE_MS) {
         await yieldToEventLoop();
         sliceStart = Date.now();
       }
     }
+    for (const p of parsed) files.push(p instanceof Promise ? await p : p);
     input.onProgress?.(Math.min(start + size, input.items.length), input.items.length);
     await yieldToEventLoop();
   }
   return { files, skipped, cancelled: false };
 }
 
-export function parseSafely<T>(parse: (text: string, item: T) => ParsedRuleFile, text: string, item: T, path: string): ParsedRuleFile {
+export function parseSafely<T>(parse: (text: string, item: T) => ParsedRuleFile, text: string, item: T, path: string): ParsedRuleFile;
+export function parseSafely<T>(parse: (text: string, item: T) => ParsedRuleFile | Promise<ParsedRuleFile>, text: string, item: T, path: string): ParsedRuleFile | Promise<ParsedRuleFile>;
+export function parseSafely<T>(parse: (text: string, item: T) => ParsedRuleFile | Promise<ParsedRuleFile>, text: string, item: T, path: string): ParsedRuleFile | Promise<ParsedRuleFile> {
   try {
-    return parse(text, item);
+    const parsed = parse(text, item);
+    return parsed instanceof Promise ? parsed.catch((e: unknown) => unparsable(path, e)) : parsed;
   } catch (e) {
-    return {
-      path,
-      format: 'generic',
-      rules: [],
-      problems: [{ message: `could not be read as a rule file: ${(e as Error)?.message ?? String(e)}`, severity: 'error', span: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }],
-    };
+    return unparsable(path, e);
   }
+}
+
+function unparsable(path: string, e: unknown): ParsedRuleFile {
+  return {
+    path,
+    format: 'generic',
+    rules: [],
+    problems: [{ message: `could not be read as a rule file: ${(e as Error)?.message ?? String(e)}`, severity: 'error', span: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }],
+  };
 }
 
 export function yieldToEventLoop(): Promise<void> {

@@ -7,6 +7,7 @@ import { DocumentFormats } from '../editor/documentSelector';
 import { textOverLimit, TOO_LARGE } from '../rules/fileSize';
 import { parseTreated, Treatment } from '../rules/treatment';
 import { ParsedRuleFile, RuleFormat, RuleProblem, span } from '../rules/types';
+import { ParseWorker } from './parseOffThread';
 
 // The one way the extension parses a rule: which treatment (attackLens.files, or the document's
 // language), which ID pattern (attackLens.generic.idPattern), which root (the folder above the
@@ -35,11 +36,14 @@ interface Entry {
 
 /** Parses a workspace file's text under its treatment. */
 export type FileParser = (text: string, uri: vscode.Uri, treatment: Treatment) => ParsedRuleFile;
+/** A FileParser that may answer later: large files are parsed on the worker thread. */
+export type ScanParser = (text: string, uri: vscode.Uri, treatment: Treatment) => ParsedRuleFile | Promise<ParsedRuleFile>;
 
 export class RuleParsing implements vscode.Disposable {
   private readonly documents = new Map<string, Entry>();
   private readonly formats = new DocumentFormats();
   private readonly closing: vscode.Disposable;
+  private worker?: ParseWorker;
   /** How many times an open document was parsed (the bench's parses per edit). */
   documentParses = 0;
 
@@ -93,6 +97,27 @@ export class RuleParsing implements vscode.Disposable {
     return (text, uri, treatment) => parseTreated(text, uri.toString(), index, { treatment, genericPattern, root: folderParent(uri) });
   }
 
+  /** How many files the worker thread has parsed (tests). */
+  get offThreadParses(): number {
+    return this.worker?.parsedCount ?? 0;
+  }
+
+  /**
+   * fileParser for the coverage scan: a large file is parsed on the worker thread (the scan goes
+   * on meanwhile), the rest here; if the worker fails, here too.
+   */
+  scanParser(): ScanParser {
+    const parse = this.fileParser();
+    const index = this.lens.index;
+    const pattern = this.lens.config.genericIdRegExp;
+    const genericPattern = pattern && { source: pattern.source, flags: pattern.flags };
+    const worker = (this.worker ??= new ParseWorker(vscode.Uri.joinPath(this.lens.extension.extensionUri, 'dist', 'parseWorker.js').fsPath, this.lens.log));
+    return (text, uri, treatment) => {
+      if (!worker.wants(text)) return parse(text, uri, treatment);
+      return worker.parse(index, { text, path: uri.toString(), treatment, genericPattern, root: folderParent(uri) }).catch(() => parse(text, uri, treatment));
+    };
+  }
+
   private entry(document: vscode.TextDocument): Entry | undefined {
     const key = document.uri.toString();
     let format: RuleFormat | undefined;
@@ -129,6 +154,7 @@ export class RuleParsing implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.worker?.dispose();
     this.closing.dispose();
     this.documents.clear();
   }

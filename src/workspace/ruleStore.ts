@@ -248,7 +248,7 @@ export class RuleStore implements vscode.Disposable {
     this.status.report(0, found.length);
     // Large workspaces also get a notification with a Cancel button and a progress bar.
     const notification = found.length >= LARGE_SCAN ? this.status.notify(found.length, () => source.cancel()) : undefined;
-    const parse = this.parsing.fileParser();
+    const parse = this.parsing.scanParser();
     const stamps = new Map<string, string>();
     const result = await scanRuleFiles<FoundRuleFile>({
       items: found,
@@ -363,7 +363,7 @@ export class RuleStore implements vscode.Disposable {
       }
     }
     const list = [...files.values()];
-    const parse = this.parsing.fileParser();
+    const parse = this.parsing.scanParser();
     for (let i = 0; i < list.length; i += UPDATE_BATCH) {
       const batch = list.slice(i, i + UPDATE_BATCH);
       // Read together, parse one at a time: reads that complete in one turn must not run their
@@ -375,7 +375,11 @@ export class RuleStore implements vscode.Disposable {
           await yieldToEventLoop();
           slice = performance.now();
         }
-        if (this.applyRead(parse, batch[k].uri, batch[k].treatment, reads[k])) touched.push(batch[k].uri);
+        const { uri, treatment } = batch[k];
+        const read = reads[k];
+        // Parsed first (a large file on the worker thread), then taken.
+        const parsed = 'text' in read ? await parseSafely((text: string) => parse(text, uri, treatment), read.text, uri, uri.toString()) : undefined;
+        if (this.applyRead(() => parsed!, uri, treatment, read)) touched.push(uri);
       }
     }
     if (touched.length) {

@@ -20,7 +20,7 @@ function mtime(file: string): number {
 /** The .vsix to test: ATTACK_LENS_VSIX, else dist/attack-lens.vsix, packaged first when stale. */
 export function ensureVsix(): string {
   if (process.env.ATTACK_LENS_VSIX) return path.resolve(process.env.ATTACK_LENS_VSIX);
-  const inputs = ['package.json', 'dist/extension.js', 'dist/attack-index.json', '.vscodeignore'].map((f) => mtime(path.join(projectRoot, f)));
+  const inputs = ['package.json', 'dist/extension.js', 'dist/parseWorker.js', 'dist/attack-index.json', '.vscodeignore'].map((f) => mtime(path.join(projectRoot, f)));
   if (mtime(defaultVsix) <= Math.max(...inputs)) {
     console.log('  packaging dist/attack-lens.vsix (npm run package)');
     try {

@@ -85,12 +85,15 @@ describe('coverage: a rule folder with a FIFO and 1 MB adversarial files in the 
 
     const stallsMs: number[] = [];
     const durationsMs: number[] = [];
+    const offThreadBefore = api.lens.parsing.offThreadParses;
     for (let i = 0; i < SCANS; i++) {
       stallsMs.push(await longestStall(() => store.rescan()));
       assert.strictEqual(store.lastScan?.cancelled, false, 'the scan completed');
       durationsMs.push(store.lastScan!.durationMs);
     }
 
+    // Every file here is large: each rescan parsed them on the worker thread, none on the host's.
+    assert.strictEqual(api.lens.parsing.offThreadParses - offThreadBefore, SCANS * written.length, 'every large file parsed on the worker thread');
     assert.strictEqual(store.model.skipped.find((s) => s.path === fifo.toString())?.reason, 'not a regular file (a FIFO, socket or device)');
     const skippedRoot = api.coverageTree.getChildren().find((n) => n.kind === 'skippedRoot');
     assert.ok(skippedRoot, 'a Skipped files node');
