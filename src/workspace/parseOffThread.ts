@@ -11,7 +11,7 @@ import { ParsedRuleFile } from '../rules/types';
 // the caller parses on the main thread instead (said once in the log).
 
 /** Files of at least this many characters are parsed off the main thread (SigmaHQ's largest rule is 170 KB). */
-export const OFF_THREAD_MIN_CHARS = 128 * 1024;
+const OFF_THREAD_MIN_CHARS = 128 * 1024;
 
 type Job = Extract<ToParseWorker, { id: number }>;
 
