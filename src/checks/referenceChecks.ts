@@ -7,7 +7,7 @@ import { finding, Finding, FindingCode, replaceFix } from './findings';
 import { checkSigmaRule } from './sigmaChecks';
 import { normalizeId } from '../attack/ids';
 import { sentinelTacticName } from './spelling';
-import { renamedListItem, renamedNameSlot, renamedTactic, techniqueIdsOf } from './renamedTactics';
+import { listedTactics, renamedListItem, renamedNameSlot, renamedTactic, techniqueIdsOf } from './renamedTactics';
 import { closestTactics } from './suggestions';
 import { TextLines } from './textLines';
 
@@ -95,8 +95,7 @@ function checkTacticName(index: AttackIndex, format: RuleFormat, ref: AttackRefe
     const ids = techniqueIdsOf(siblings);
     const spellTactic = (t: { name: string }) => spell(t.name);
     if (sentinel) {
-      const listed = new Set(siblings.filter((r) => r.kind === 'tactic' && r !== ref).flatMap((r) => index.tactic(r.text)?.shortname ?? []));
-      out.push(renamedListItem(index, ref, change, ids, listed, spellTactic, lines));
+      out.push(renamedListItem(index, ref, change, ids, listedTactics(index, siblings), spellTactic, lines));
     } else out.push(renamedNameSlot(index, ref, change, ids, spellTactic));
     return;
   }

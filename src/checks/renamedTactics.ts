@@ -18,9 +18,34 @@ export function renamedTactic(index: AttackIndex, text: string): TacticChange | 
   return changeForTactic(knownTacticChanges(index), text);
 }
 
+// Memos per reference list and per change, so a rule with many renamed tactics (or a Sentinel
+// list of thousands) costs linear time: each renamed reference asked for the same IDs and the
+// same replacements again.
+const idsOf = new WeakMap<readonly AttackReference[], readonly string[]>();
+const replaced = new WeakMap<readonly string[], Map<TacticChange, readonly Tactic[]>>();
+const tacticsOf = new WeakMap<readonly AttackReference[], ReadonlySet<string>>();
+
 /** Technique IDs among references, as written (the replacement follows revocations itself). */
-export function techniqueIdsOf(refs: readonly AttackReference[]): string[] {
-  return refs.filter((r) => r.kind === 'technique' && !r.unreadable && r.id && !r.id.startsWith('TA')).map((r) => r.id!);
+export function techniqueIdsOf(refs: readonly AttackReference[]): readonly string[] {
+  let ids = idsOf.get(refs);
+  if (!ids) idsOf.set(refs, (ids = refs.filter((r) => r.kind === 'technique' && !r.unreadable && r.id && !r.id.startsWith('TA')).map((r) => r.id!)));
+  return ids;
+}
+
+/** The shortnames of the tactics among references that the loaded data knows by their text (Sentinel's `Execution`). */
+export function listedTactics(index: AttackIndex, refs: readonly AttackReference[]): ReadonlySet<string> {
+  let set = tacticsOf.get(refs);
+  if (!set) tacticsOf.set(refs, (set = new Set(refs.filter((r) => r.kind === 'tactic').flatMap((r) => index.tactic(r.text)?.shortname ?? []))));
+  return set;
+}
+
+/** tacticReplacements, once per list of IDs and change. */
+export function replacementsFor(change: TacticChange, index: AttackIndex, ids: readonly string[]): readonly Tactic[] {
+  let byChange = replaced.get(ids);
+  if (!byChange) replaced.set(ids, (byChange = new Map()));
+  let out = byChange.get(change);
+  if (!out) byChange.set(change, (out = tacticReplacements(change, index, ids)));
+  return out;
 }
 
 function message(index: AttackIndex, ref: AttackReference, change: TacticChange, replacements: readonly Tactic[], spell: (t: Tactic) => string): string {
@@ -37,7 +62,7 @@ function message(index: AttackIndex, ref: AttackReference, change: TacticChange,
  * the replacements not already listed (`listed`, shortnames), extra ones as items after it.
  */
 export function renamedListItem(index: AttackIndex, ref: AttackReference, change: TacticChange, techniqueIds: readonly string[], listed: ReadonlySet<string>, spell: (t: Tactic) => string, lines: TextLines): Finding {
-  const replacements = tacticReplacements(change, index, techniqueIds);
+  const replacements = replacementsFor(change, index, techniqueIds);
   const fresh = replacements.filter((t) => !listed.has(t.shortname));
   const fixes: Fix[] = [];
   if (replacements.length) {
@@ -78,7 +103,7 @@ function listItemEdits(lines: TextLines, at: Span, items: readonly string[], fal
 
 /** A tactic written by name in a single slot (YARA-L): a preferred fix only when one tactic replaces it. */
 export function renamedNameSlot(index: AttackIndex, ref: AttackReference, change: TacticChange, techniqueIds: readonly string[], spell: (t: Tactic) => string): Finding {
-  const replacements = tacticReplacements(change, index, techniqueIds);
+  const replacements = replacementsFor(change, index, techniqueIds);
   const fixes = replacements.map((t) => ({ title: `Change to ${spell(t)}`, edits: [{ span: ref.span, newText: spell(t) }], ...(replacements.length === 1 ? { isPreferred: true } : {}) }));
   return finding('attack-lens/renamed-tactic', message(index, ref, change, replacements, spell), ref.span, fixes, { ref });
 }
@@ -99,20 +124,39 @@ export function renamedElasticTactic(index: AttackIndex, ref: AttackReference, t
 export function renamedElasticBlock(index: AttackIndex, ref: AttackReference, change: TacticChange, siblings: readonly AttackReference[], lines: TextLines): Finding {
   const nameSpan = ref.context?.name?.span ?? ref.span;
   const block = threatBlockLines(lines, ref.span.start.line);
-  const inBlock = block ? siblings.filter((r) => r.kind === 'technique' && !r.unreadable && r.span.start.line >= block.start && r.span.start.line <= block.end) : [];
-  const replacements = tacticReplacements(change, index, techniqueIdsOf(inBlock.length ? inBlock : siblings));
+  const inBlock = block ? techniquesBetween(siblings, block.start, block.end) : [];
+  const replacements = inBlock.length ? tacticReplacements(change, index, techniqueIdsOf(inBlock)) : replacementsFor(change, index, techniqueIdsOf(siblings));
   const fixes: Fix[] = [];
   if (block && change.renamedTo) {
     const ids = techniqueIdsOf(inBlock);
-    const text = regroup(index, change, replacements, ids, lines, block);
+    const { text, tactics } = regroup(index, change, replacements, ids, lines, block);
     const revoked = ids.flatMap((id) => {
       const now = index.replacementOf(id);
       return now ? [`${id} → ${now}`] : [];
     });
-    const title = `Regroup under ${replacements.map((t) => `${t.name} (${t.id})`).join(' and ')}${revoked.length ? `, with ${revoked.join(', ')}` : ''}`;
+    const title = `Regroup under ${tactics.map((t) => `${t.name} (${t.id})`).join(' and ')}${revoked.length ? `, with ${revoked.join(', ')}` : ''}`;
     fixes.push({ title, edits: [{ span: { start: { line: block.start, character: 0 }, end: { line: block.end, character: lines.line(block.end).length } }, newText: text }], isPreferred: true });
   }
   return finding('attack-lens/renamed-tactic', message(index, ref, change, replacements, (t) => t.name), nameSpan, fixes, { ref, related: [{ message: 'the tactic ID', span: ref.span }] });
+}
+
+const techniquesByLine = new WeakMap<readonly AttackReference[], readonly AttackReference[]>();
+
+/** The technique references on lines start..end, found by binary search in the rule's techniques sorted by line. */
+function techniquesBetween(siblings: readonly AttackReference[], start: number, end: number): readonly AttackReference[] {
+  let sorted = techniquesByLine.get(siblings);
+  if (!sorted) techniquesByLine.set(siblings, (sorted = siblings.filter((r) => r.kind === 'technique' && !r.unreadable).sort((a, b) => a.span.start.line - b.span.start.line)));
+  const first = (line: number) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid].span.start.line < line) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return sorted.slice(first(start), first(end + 1));
 }
 
 /** The lines of the `[[rule.threat]]` block holding `line`: from its header to its last non-blank line. */
@@ -138,7 +182,7 @@ function table(header: string, id: string, name: string, eol: string): string {
 }
 
 /** The new text of the block: its techniques (revocations followed) sorted into one block per replacement tactic. */
-function regroup(index: AttackIndex, change: TacticChange, replacements: readonly Tactic[], techniqueIds: readonly string[], lines: TextLines, block: { start: number; end: number }): string {
+function regroup(index: AttackIndex, change: TacticChange, replacements: readonly Tactic[], techniqueIds: readonly string[], lines: TextLines, block: { start: number; end: number }): { text: string; tactics: readonly Tactic[] } {
   const eol = lines.eol;
   let framework = 'framework = "MITRE ATT&CK"';
   for (let n = block.start; n <= block.end; n++) if (/^\s*framework\s*=/.test(lines.line(n))) framework = lines.line(n).trim();
@@ -158,7 +202,8 @@ function regroup(index: AttackIndex, change: TacticChange, replacements: readonl
     for (const d of theirs.length ? theirs : [change.renamedTo!]) (under.get(d.id) ?? under.set(d.id, []).get(d.id)!).push(parent);
   }
   const blocks: string[] = [];
-  for (const tactic of change.descendants.filter((d) => under.has(d.id))) {
+  const tactics = change.descendants.filter((d) => under.has(d.id));
+  for (const tactic of tactics) {
     const parts = ['[[rule.threat]]', framework];
     for (const parent of under.get(tactic.id)!) {
       parts.push(table('[[rule.threat.technique]]', parent, index.get(parent)?.name ?? parent, eol));
@@ -167,5 +212,5 @@ function regroup(index: AttackIndex, change: TacticChange, replacements: readonl
     parts.push('', table('[rule.threat.tactic]', tactic.id, tactic.name, eol));
     blocks.push(parts.join(eol));
   }
-  return blocks.join(eol + eol);
+  return { text: blocks.join(eol + eol), tactics };
 }

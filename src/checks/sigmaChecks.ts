@@ -4,10 +4,10 @@ import { Technique } from '../attack/types';
 import { AttackReference, DetectionRule, Span } from '../rules/types';
 import { checkEntry, label } from './entryChecks';
 import { finding, Finding, Fix, replaceFix, TextEdit } from './findings';
-import { renamedListItem, renamedTactic, techniqueIdsOf } from './renamedTactics';
+import { renamedListItem, renamedTactic, replacementsFor, techniqueIdsOf } from './renamedTactics';
 import { closestTactics } from './suggestions';
 import { TextLines } from './textLines';
-import { TacticChange, tacticReplacements } from '../attack/tacticChanges';
+import { TacticChange } from '../attack/tacticChanges';
 
 // Sigma `tags`: canonical tag spelling (attack.t1059.001, attack.defense-evasion), tactic names,
 // the IDs' status, and every technique tag having one of its tactics tagged too.
@@ -61,10 +61,9 @@ export function checkSigmaRule(index: AttackIndex, rule: DetectionRule, lines: T
   if (renamed.length) {
     // A renamed tag becomes the tactics its replacement names: no technique misses those.
     const ids = techniqueIdsOf(rule.references);
-    const listed = new Set(tactics);
     for (const { ref, change } of renamed) {
-      out.push(renamedListItem(index, ref, change, ids, listed, (t) => `attack.${t.shortname}`, lines));
-      for (const t of tacticReplacements(change, index, ids)) tactics.add(t.shortname);
+      out.push(renamedListItem(index, ref, change, ids, tactics, (t) => `attack.${t.shortname}`, lines));
+      for (const t of replacementsFor(change, index, ids)) tactics.add(t.shortname);
     }
   }
   if (techniques.length === 0) return;

@@ -133,7 +133,7 @@ describe('renamed tactics against the newer data only', () => {
   });
 
   it('attack-lens check --fix applies it with the revocation fixes, and a second run has nothing left', () => {
-    const dir = tempDir();
+    const dir = tempDir('renamed-tactic');
     fs.cpSync(STIX_V19_RULES, path.join(dir, 'rules'), { recursive: true });
     const run = (...args: string[]) => spawnSync(process.execPath, [path.join(projectRoot, 'dist', 'cli.js'), 'check', 'rules', '--stix', path.join(STIX_V19_DIR, 'enterprise-attack-19.0.json'), ...args], { cwd: dir, encoding: 'utf8' });
     const r = run('--fix', '--fail-on', 'never');
