@@ -45,7 +45,7 @@ export interface MigrationReport {
 }
 
 /** A tactic reference whose tactic is renamed or removed in `to`: shortnames, old and new. */
-export interface TacticTag extends MigrationReference {
+interface TacticTag extends MigrationReference {
   readonly tactic: string;
   readonly replacements: readonly string[];
 }

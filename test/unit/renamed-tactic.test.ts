@@ -75,6 +75,14 @@ describe('renamed tactics against the newer data only', () => {
     assert.deepStrictEqual(from(fixedLines('sentinel_split.yaml'), 'tactics:'), ['tactics:', '  - DefenseImpairment', '  - Execution', 'relevantTechniques:', '  - T1685', '  - T1059.001', 'query: |', '  SecurityEvent | where EventID == 5001']);
   });
 
+  it('YARA-L: one tactic slot gets a preferred fix only when one tactic replaces it', () => {
+    const index = v19Index('19.0');
+    const rule = (technique: string) => `rule r {\n  meta:\n    mitre_attack_tactic = "Defense Evasion"\n    mitre_attack_technique = "${technique}"\n  condition:\n    $e\n}\n`;
+    const fixesOf = (text: string) => renamed(checkRuleFile(parseRuleFile(text, 'r.yaral', index), text, index)).map((f) => f.fixes.map((x) => [x.title, x.isPreferred ?? false]));
+    assert.deepStrictEqual(fixesOf(rule('T1027')), [[['Change to Stealth', true]]]);
+    assert.deepStrictEqual(fixesOf(rule('T1070.001')), [[['Change to Defense Impairment', true]]]);
+  });
+
   it('Elastic: the Defense Evasion block is regrouped into Stealth and Defense Impairment blocks', () => {
     const { findings } = checked('elastic_split.toml');
     const [f] = renamed(findings);
