@@ -140,7 +140,7 @@ export function compileBundle(bundle: StixBundle): CompiledDomain {
     if (!id) continue;
     switch (o.type) {
       case 'x-mitre-tactic':
-        tacticsByStix.set(o.id, { kind: 'tactic', ...base(o, id), shortname: String(o.x_mitre_shortname ?? '') });
+        tacticsByStix.set(o.id, { kind: 'tactic', ...base(o, id), shortname: String(o.x_mitre_shortname ?? ''), stixId: o.id });
         break;
       case 'attack-pattern': {
         if (!/^T\d{4}(\.\d{3})?$/.test(id)) break;

@@ -32,7 +32,7 @@ const BASE: Readonly<Record<string, Check>> = {
 
 /** Each list of a compiled domain, with the kind its entries carry and their own fields. */
 const LISTS: Readonly<Record<string, { kind: string; fields: Readonly<Record<string, Check>> }>> = {
-  tactics: { kind: 'tactic', fields: { shortname: str } },
+  tactics: { kind: 'tactic', fields: { shortname: str, stixId: optStr } },
   techniques: { kind: 'technique', fields: { parent: optStr, tactics: strList, platforms: strList, isSubtechnique: bool } },
   groups: { kind: 'group', fields: { aliases: strList, techniques: strList, software: strList } },
   software: { kind: 'software', fields: { softwareType: str, aliases: strList, platforms: strList, techniques: strList } },

@@ -33,6 +33,8 @@ interface EntryBase {
 export interface Tactic extends EntryBase {
   readonly kind: 'tactic';
   readonly shortname: string;
+  /** The STIX object id: what stays when ATT&CK renames a tactic (TA0005, `defense-evasion` → `stealth`). Absent in indexes compiled before it was kept. */
+  readonly stixId?: string;
 }
 
 export interface Technique extends EntryBase {

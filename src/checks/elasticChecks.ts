@@ -6,6 +6,7 @@ import { label } from './entryChecks';
 import { finding, Finding, replaceFix, TextEdit } from './findings';
 import { normalizeId } from '../attack/ids';
 import { TextLines } from './textLines';
+import { renamedElasticBlock, renamedElasticTactic } from './renamedTactics';
 
 // Elastic `[[rule.threat]]` blocks: each technique/tactic ID comes with a name and a reference
 // URL that must agree with it, sub-techniques sit under their parent, techniques under their tactics.
@@ -117,11 +118,13 @@ function firstIndex(n: number, reached: (i: number) => boolean): number {
 }
 
 /** Name, URL, parent and tactic agreement for one Elastic ID whose entry is known and current. */
-export function checkElasticSlot(index: AttackIndex, ref: AttackReference, entry: AttackEntry, siblings: readonly AttackReference[], out: Finding[]): void {
+export function checkElasticSlot(index: AttackIndex, ref: AttackReference, entry: AttackEntry, siblings: readonly AttackReference[], lines: TextLines, out: Finding[]): void {
   const ctx = ref.context;
   if (!ctx) return;
   const what = entry.kind === 'tactic' ? 'tactic' : 'technique';
-  if (ctx.name && ctx.name.text !== entry.name) {
+  const renamed = entry.kind === 'tactic' ? renamedElasticTactic(index, ref, entry) : undefined;
+  if (renamed) out.push(renamedElasticBlock(index, ref, renamed, siblings, lines));
+  else if (ctx.name && ctx.name.text !== entry.name) {
     out.push(
       finding('attack-lens/name-mismatch', `${entry.id} is "${entry.name}" in ${index.versionLabel}, not "${ctx.name.text}"`, ctx.name.span, [replaceFix(`Change ${what} name to "${entry.name}"`, ctx.name.span, entry.name, true)], {
         ref,

@@ -6,7 +6,9 @@ import { Finding, FindingCode, TextEdit } from './findings';
 // the canonical spelling a tag-format fix would); identical insertions (two techniques missing
 // the same tactic) are made once.
 
+// A renamed tactic's Elastic fix rewrites its whole threat block, revoked techniques included.
 const PRIORITY: readonly FindingCode[] = [
+  'attack-lens/renamed-tactic',
   'attack-lens/revoked',
   'attack-lens/unknown-id',
   'attack-lens/unknown-tactic',

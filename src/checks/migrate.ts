@@ -1,7 +1,8 @@
 import { AttackIndex } from '../attack/index';
 import { normalizeId, parentOf } from '../attack/ids';
+import { tacticChanges, tacticReplacements } from '../attack/tacticChanges';
 import { Domain, Technique } from '../attack/types';
-import { ParsedRuleFile } from '../rules/types';
+import { DetectionRule, ParsedRuleFile } from '../rules/types';
 
 // What changes for a set of rules when ATT&CK moves from one version to another (17.1 → 18.1):
 // only techniques the rules name are reported. Both sides are single-version indexes, compiled
@@ -14,7 +15,9 @@ import { ParsedRuleFile } from '../rules/types';
 // - renamed: active in both, the name differs;
 // - tactics: active in both, tactics added or removed;
 // - newSubtechniques: active sub-techniques in `to` that `from` does not have, under a parent
-//   the rules name (directly, or through one of its sub-techniques).
+//   the rules name (directly, or through one of its sub-techniques);
+// - tacticTags: each tactic reference whose tactic `to` renames or removes, with what replaces
+//   it for that rule (src/attack/tacticChanges.ts: decided by the rule's own techniques).
 
 interface MigrationReference {
   /** The ParsedRuleFile path (a file system path in the CLI, a URI string in the extension). */
@@ -38,6 +41,39 @@ export interface MigrationReport {
   readonly renamed: readonly { readonly id: string; readonly from: string; readonly to: string; readonly references: readonly MigrationReference[] }[];
   readonly tactics: readonly { readonly id: string; readonly name: string; readonly added: readonly string[]; readonly removed: readonly string[]; readonly references: readonly MigrationReference[] }[];
   readonly newSubtechniques: readonly { readonly parent: string; readonly parentName: string; readonly id: string; readonly name: string; readonly references: readonly MigrationReference[] }[];
+  readonly tacticTags: readonly TacticTag[];
+}
+
+/** A tactic reference whose tactic is renamed or removed in `to`: shortnames, old and new. */
+interface TacticTag extends MigrationReference {
+  readonly tactic: string;
+  readonly replacements: readonly string[];
+}
+
+/** The rule's tactic references whose tactic is renamed or removed between the versions. */
+function tacticTags(from: AttackIndex, to: AttackIndex, files: readonly ParsedRuleFile[], domain: Domain): TacticTag[] {
+  const changes = tacticChanges(from, to, domain);
+  if (!changes.length) return [];
+  const out: TacticTag[] = [];
+  for (const file of files) {
+    for (const rule of file.rules) {
+      for (const r of rule.references) {
+        if (r.kind !== 'tactic' || r.unreadable || !r.id) continue;
+        const change = changes.find((c) => c.former.id === r.id);
+        if (!change) continue;
+        const replacements = tacticReplacements(change, to, techniquesFor(rule, file.format === 'elastic' ? r.id : undefined));
+        out.push({ file: file.path, line: r.span.start.line + 1, rule: rule.title, text: r.text, tactic: change.former.shortname, replacements: replacements.map((t) => t.shortname) });
+      }
+    }
+  }
+  return out;
+}
+
+/** The technique IDs a rule names; only those under one tactic block when `tacticId` is given (Elastic), all when the block has none. */
+function techniquesFor(rule: DetectionRule, tacticId?: string): string[] {
+  const all = rule.references.filter((r) => r.kind === 'technique' && !r.unreadable && r.id).map((r) => ({ id: r.id!, tactic: r.context?.tacticId }));
+  const under = tacticId ? all.filter((t) => t.tactic === tacticId) : [];
+  return (under.length ? under : all).map((t) => t.id);
 }
 
 /** Technique ID (canonical, as written) → where the rules name it. */
@@ -73,6 +109,7 @@ export function migrationReport(from: AttackIndex, to: AttackIndex, files: reado
     renamed: [] as MigrationReport['renamed'][number][],
     tactics: [] as MigrationReport['tactics'][number][],
     newSubtechniques: [] as MigrationReport['newSubtechniques'][number][],
+    tacticTags: tacticTags(from, to, files, domain),
   };
   const parents = new Map<string, MigrationReference[]>();
   const active = (t: Technique | undefined): t is Technique => !!t && !t.revoked && !t.deprecated;
@@ -115,7 +152,7 @@ export function migrationReport(from: AttackIndex, to: AttackIndex, files: reado
 
 /** Whether the report lists anything. */
 function hasChanges(r: MigrationReport): boolean {
-  return r.revoked.length + r.deprecated.length + r.removed.length + r.renamed.length + r.tactics.length + r.newSubtechniques.length > 0;
+  return r.revoked.length + r.deprecated.length + r.removed.length + r.renamed.length + r.tactics.length + r.newSubtechniques.length + r.tacticTags.length > 0;
 }
 
 /** The report for people: one section per kind of change, each technique with where the rules name it. */
@@ -140,6 +177,18 @@ export function renderMigrationText(r: MigrationReport, displayPath: (p: string)
   section('Renamed', r.renamed, (x) => `${x.id} "${x.from}" → "${x.to}"`);
   section('Tactics changed', r.tactics, (x) => `${x.id} ${x.name}: ${[...x.added.map((t) => `+${t}`), ...x.removed.map((t) => `-${t}`)].join(' ')}`);
   section('New sub-techniques under techniques the rules use', r.newSubtechniques, (x) => `${x.id} ${x.name} (under ${x.parent} ${x.parentName}, named by ${x.references.length} reference${x.references.length === 1 ? '' : 's'})`, false);
+  if (r.tacticTags.length) {
+    out.push('', `Tactics renamed or removed (${r.tacticTags.length} reference${r.tacticTags.length === 1 ? '' : 's'}):`);
+    const byRule = new Map<string, TacticTag[]>();
+    for (const t of r.tacticTags) {
+      const key = `${displayPath(t.file)}\u0000${t.rule}`;
+      byRule.set(key, [...(byRule.get(key) ?? []), t]);
+    }
+    for (const tags of byRule.values()) {
+      out.push(`  ${tags[0].rule}  (${displayPath(tags[0].file)})`);
+      for (const t of tags) out.push(`      line ${t.line}: ${t.text} (${t.tactic}) → ${t.replacements.length ? t.replacements.join(', ') : 'no replacement'}`);
+    }
+  }
   if (!hasChanges(r)) out.push('', 'Nothing the rules name changed.');
   return out.join('\n') + '\n';
 }

@@ -7,6 +7,7 @@ import { finding, Finding, FindingCode, replaceFix } from './findings';
 import { checkSigmaRule } from './sigmaChecks';
 import { normalizeId } from '../attack/ids';
 import { sentinelTacticName } from './spelling';
+import { listedTactics, renamedListItem, renamedNameSlot, renamedTactic, techniqueIdsOf } from './renamedTactics';
 import { closestTactics } from './suggestions';
 import { TextLines } from './textLines';
 
@@ -54,7 +55,7 @@ function problemFinding(p: RuleProblem): Finding {
 function checkReference(index: AttackIndex, format: RuleFormat, ref: AttackReference, siblings: readonly AttackReference[], lines: TextLines, out: Finding[]): void {
   const spelled = normalizeId(ref.text, 'any');
   if (!spelled) {
-    if (ref.kind === 'tactic') checkTacticName(index, format, ref, out);
+    if (ref.kind === 'tactic') checkTacticName(index, format, ref, siblings, lines, out);
     // A name the parser resolved (YARA-L meta may say "PowerShell"): only its status matters.
     else if (ref.id) checkEntry(index, ref, ref.id, () => [], out);
     return;
@@ -68,7 +69,7 @@ function checkReference(index: AttackIndex, format: RuleFormat, ref: AttackRefer
     out.push(finding('attack-lens/wrong-kind', `${entry.id} is ${article(entry.kind)} ${entry.kind} (${entry.name}), but this field takes ${article(ref.kind)} ${ref.kind}`, ref.span, [], { ref }));
     return;
   }
-  if (format === 'elastic' && entry && !entry.revoked) checkElasticSlot(index, ref, entry, siblings, out);
+  if (format === 'elastic' && entry && !entry.revoked) checkElasticSlot(index, ref, entry, siblings, lines, out);
 }
 
 function article(word: string): string {
@@ -76,7 +77,7 @@ function article(word: string): string {
 }
 
 /** Tactics written as names: Sentinel's `DefenseEvasion`, YARA-L's `Defense Evasion`. */
-function checkTacticName(index: AttackIndex, format: RuleFormat, ref: AttackReference, out: Finding[]): void {
+function checkTacticName(index: AttackIndex, format: RuleFormat, ref: AttackReference, siblings: readonly AttackReference[], lines: TextLines, out: Finding[]): void {
   const sentinel = format === 'sentinel';
   if (sentinel && ref.text === 'PreAttack') return; // Sentinel's own tactic for pre-compromise activity.
   const spell = sentinel ? (name: string) => sentinelTacticName(name) : (name: string) => name;
@@ -87,6 +88,15 @@ function checkTacticName(index: AttackIndex, format: RuleFormat, ref: AttackRefe
       out.push(finding('attack-lens/malformed-id', `Sentinel writes this tactic as ${want}`, ref.span, [replaceFix(`Change to ${want}`, ref.span, want, true)], { ref }));
     }
     if (tactic.deprecated || tactic.revoked) checkEntry(index, ref, tactic.id, () => [], out);
+    return;
+  }
+  const change = renamedTactic(index, ref.text);
+  if (change) {
+    const ids = techniqueIdsOf(siblings);
+    const spellTactic = (t: { name: string }) => spell(t.name);
+    if (sentinel) {
+      out.push(renamedListItem(index, ref, change, ids, listedTactics(index, siblings), spellTactic, lines));
+    } else out.push(renamedNameSlot(index, ref, change, ids, spellTactic));
     return;
   }
   const close = closestTactics(index, ref.text.replace(/[\s_-]+/g, sentinel ? '' : ' '), (t) => spell(t.name));

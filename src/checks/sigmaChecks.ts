@@ -4,8 +4,10 @@ import { Technique } from '../attack/types';
 import { AttackReference, DetectionRule, Span } from '../rules/types';
 import { checkEntry, label } from './entryChecks';
 import { finding, Finding, Fix, replaceFix, TextEdit } from './findings';
+import { renamedListItem, renamedTactic, replacementsFor, techniqueIdsOf } from './renamedTactics';
 import { closestTactics } from './suggestions';
 import { TextLines } from './textLines';
+import { TacticChange } from '../attack/tacticChanges';
 
 // Sigma `tags`: canonical tag spelling (attack.t1059.001, attack.defense-evasion), tactic names,
 // the IDs' status, and every technique tag having one of its tactics tagged too.
@@ -15,6 +17,7 @@ export function checkSigmaRule(index: AttackIndex, rule: DetectionRule, lines: T
   const techniques: { ref: AttackReference; technique: Technique }[] = [];
   const tagRefs = rule.references.filter((r) => r.field.startsWith('tags'));
   let tagCounts: ReadonlyMap<string, number> | undefined;
+  const renamed: { ref: AttackReference; change: TacticChange }[] = [];
   for (const ref of rule.references) {
     const tag = readSigmaTag(ref.text, 'any');
     if (!tag || tag.kind === 'other') continue;
@@ -24,6 +27,11 @@ export function checkSigmaRule(index: AttackIndex, rule: DetectionRule, lines: T
     }
     if (tag.kind === 'tactic') {
       const t = index.tactic(tag.shortname);
+      const change = t ? undefined : renamedTactic(index, tag.shortname);
+      if (change) {
+        renamed.push({ ref, change });
+        continue;
+      }
       if (!t) {
         const close = closestTactics(index, tag.shortname, (x) => x.shortname);
         const fixes = close.map((c) => replaceFix(`Change to attack.${c.shortname}`, ref.span, `attack.${c.shortname}`, close.length === 1));
@@ -49,6 +57,14 @@ export function checkSigmaRule(index: AttackIndex, rule: DetectionRule, lines: T
     if (ref.text !== canonical) out.push(tagFormat(ref, canonical));
     const entry = checkEntry(index, ref, tag.id, (id) => rewriteTag(lines, (tagCounts ??= countTagIds(rule)), ref, id), out);
     if (entry?.kind === 'technique' && index.isActive(entry)) techniques.push({ ref, technique: entry });
+  }
+  if (renamed.length) {
+    // A renamed tag becomes the tactics its replacement names: no technique misses those.
+    const ids = techniqueIdsOf(rule.references);
+    for (const { ref, change } of renamed) {
+      out.push(renamedListItem(index, ref, change, ids, tactics, (t) => `attack.${t.shortname}`, lines));
+      for (const t of replacementsFor(change, index, ids)) tactics.add(t.shortname);
+    }
   }
   if (techniques.length === 0) return;
   const insertAt = techniques.map((t) => t.ref).concat(tagRefs.filter((r) => readSigmaTag(r.text, 'any')?.kind === 'id')).sort(byPosition)[0];

@@ -32,6 +32,7 @@ const CATEGORY_OF: Partial<Record<Finding['code'], StaleCategory>> = {
   'attack-lens/unknown-id': 'unknown',
   'attack-lens/unknown-tactic': 'unknown',
   'attack-lens/name-mismatch': 'renamed',
+  'attack-lens/renamed-tactic': 'renamed',
 };
 
 /** The stale references of one parsed file, in file order. */

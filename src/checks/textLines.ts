@@ -14,4 +14,9 @@ export class TextLines {
     this.split ??= this.text.split(/\r\n|\r|\n/);
     return this.split[n] ?? '';
   }
+
+  get count(): number {
+    this.split ??= this.text.split(/\r\n|\r|\n/);
+    return this.split.length;
+  }
 }

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { compileBundle } from '../attack/compile';
 import { AttackIndex } from '../attack/index';
 import { DOMAINS, Domain } from '../attack/types';
-import { migrationReport, renderMigrationText } from '../checks/migrate';
+import { MigrationReport, migrationReport, renderMigrationText } from '../checks/migrate';
 import { scanRuleFiles } from '../coverage/scan';
 import { readStixBundleFile } from '../node/bundles';
 import { malformedWarning } from '../attack/stix';
@@ -57,14 +57,15 @@ export async function migrateCommand(argv: readonly string[], ctx: CliContext): 
   return 0;
 }
 
-/** The report with every reference's file shown relative to the working directory. */
-function mapFiles<T extends object>(report: T, show: (p: string) => string): Partial<T> {
+/** The report with every reference's file shown relative to the working directory; tactic tags in their documented shape. */
+function mapFiles(report: MigrationReport, show: (p: string) => string): Partial<Record<keyof MigrationReport, unknown>> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(report)) {
-    if (!Array.isArray(v)) continue;
+    if (!Array.isArray(v) || k === 'tacticTags') continue;
     out[k] = v.map((item: { references?: { file: string }[] }) => (item.references ? { ...item, references: item.references.map((r) => ({ ...r, file: show(r.file) })) } : item));
   }
-  return out as Partial<T>;
+  out.tacticTags = report.tacticTags.map((t) => ({ file: show(t.file), line: t.line, text: t.text, tactic: t.tactic, replacements: t.replacements }));
+  return out;
 }
 
 /** Where bundles are looked for, in order. */
