@@ -12,8 +12,8 @@ import { miniIndex } from './helpers/miniAttack';
 
 const FIXTURES = path.join(projectRoot, 'test', 'fixtures', 'checks');
 
-function check(rel: string, format: RuleFormat, index: AttackIndex = index18()): { text: string; findings: Finding[] } {
-  const text = fs.readFileSync(path.join(FIXTURES, rel), 'utf8');
+function check(rel: string, format: RuleFormat, index: AttackIndex = index18(), edit: (text: string) => string = (t) => t): { text: string; findings: Finding[] } {
+  const text = edit(fs.readFileSync(path.join(FIXTURES, rel), 'utf8'));
   return { text, findings: checkRuleFile(stubParse(text, rel, format), text, index) };
 }
 
@@ -92,6 +92,18 @@ describe('ATT&CK reference checks', () => {
       const { text, findings } = check('sigma/already-tagged.yml', 'sigma', index());
       const revoked = one(findings, 'attack-lens/revoked', 'attack.t1086');
       assert.ok(fixed(text, revoked).endsWith('tags:\n    - attack.execution\n    - attack.t1059.001\n'));
+    });
+
+    for (const { name: data, index } of DATA) it(`titles that fix as a removal, naming the tag already there, on ${data}`, () => {
+      const { findings } = check('sigma/already-tagged.yml', 'sigma', index());
+      const revoked = one(findings, 'attack-lens/revoked', 'attack.t1086');
+      assert.deepStrictEqual(
+        revoked.fixes.map((f) => f.title),
+        ['Remove attack.t1086 (its replacement attack.t1059.001 is already tagged)'],
+      );
+      // Without the replacement tagged, the fix replaces, and says so.
+      const lone = check('sigma/already-tagged.yml', 'sigma', index(), (t) => t.replace('    - attack.t1059.001\n', ''));
+      assert.match(one(lone.findings, 'attack-lens/revoked', 'attack.t1086').fixes[0].title, /^Replace with T1059\.001 \(PowerShell\)$/);
     });
 
     it('suggests only close IDs for unknown ones (needs ../shared)', () => {
