@@ -145,14 +145,18 @@ export function completionCandidateFor(index: AttackIndex, slot: Slot, entry: At
 /**
  * The IDs the slot's rule names outside the slot itself (the value being typed there does not
  * count): the rule whose start is the last one at or above the slot, for files holding several.
+ * When the slot's line holds references, only their field counts: YARA-L names a technique in a
+ * name field and again in an ID field, and each list is completed on its own.
  */
 export function namedElsewhere(parsed: ParsedRuleFile, slot: Span): Set<string> {
   const line = slot.start.line;
   let rule: DetectionRule | undefined;
   for (const r of parsed.rules) if (r.span.start.line <= line && (!rule || r.span.start.line >= rule.span.start.line)) rule = r;
+  const refs = rule?.references ?? [];
+  const fields = new Set(refs.filter((r) => r.span.start.line <= line && r.span.end.line >= line).map((r) => r.field));
   const out = new Set<string>();
-  for (const ref of rule?.references ?? []) {
-    if (ref.id && !ref.unreadable && !overlaps(ref.span, slot)) out.add(ref.id);
+  for (const ref of refs) {
+    if (ref.id && !ref.unreadable && !overlaps(ref.span, slot) && (!fields.size || fields.has(ref.field))) out.add(ref.id);
   }
   return out;
 }

@@ -253,6 +253,19 @@ describe('ATT&CK reference checks', () => {
     assert.deepStrictEqual(findings.map((f) => [f.code, f.span.start.line, f.message]), [['attack-lens/wrong-kind', 8, 'TA0002 is a tactic (Execution), but this field takes a technique']]);
   });
 
+  for (const { name: data, index } of DATA) it(`flags a group or tactic ID in Splunk's mitre_attack_id and Sentinel's relevantTechniques as wrong-kind on ${data}`, () => {
+    const splunk = 'name: x\nsearch: y\ntags:\n  mitre_attack_id:\n  - G0016\n  - TA0002\n  - T1059.001\n';
+    const g = index().group('G0016');
+    const findings = checkRuleFile(parseRuleFile(splunk, 'x.yml', index(), { format: 'splunk' }), splunk, index());
+    assert.deepStrictEqual(findings.map((f) => [f.code, f.span.start.line, f.message]), [
+      ['attack-lens/wrong-kind', 4, `G0016 is a group (${g!.name}), but this field takes a technique`],
+      ['attack-lens/wrong-kind', 5, 'TA0002 is a tactic (Execution), but this field takes a technique'],
+    ]);
+    const sentinel = 'name: x\nquery: y\ntactics:\n  - Execution\nrelevantTechniques:\n  - G0016\n';
+    const inSentinel = checkRuleFile(parseRuleFile(sentinel, 'x.yaml', index(), { format: 'sentinel' }), sentinel, index());
+    assert.deepStrictEqual(inSentinel.map((f) => [f.code, f.span.start.line]), [['attack-lens/wrong-kind', 5]]);
+  });
+
   describe('YARA-L meta', () => {
     for (const { name: data, index } of DATA) it(`checks IDs in meta fields on ${data}`, () => {
       const { findings } = check('yaral/meta.yaral', 'yaral', index());
