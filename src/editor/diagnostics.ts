@@ -113,7 +113,7 @@ export function registerDiagnostics(lens: LensContext, store?: RuleStore): { dis
   // The parse and its findings are cached per document version, ATT&CK data and ID pattern.
   const updateAll = () => {
     for (const d of vscode.workspace.textDocuments) update(d);
-    workspace?.publishAll();
+    void workspace?.publishAll();
   };
 
   const disposable = vscode.Disposable.from(

@@ -4,6 +4,9 @@ import { Finding } from '../checks/findings';
 import { LensContext } from '../context';
 import { noticeText } from '../outsideText';
 import { RuleStore } from '../workspace/ruleStore';
+import { AttackIndex } from '../attack/index';
+import { yieldToEventLoop } from '../coverage/scan';
+import { ParsedRuleFile } from '../rules/types';
 import { publishCapped } from './findingsCap';
 
 // attackLens.diagnostics.scope = "workspace": the findings of the rule files the store has parsed
@@ -14,6 +17,8 @@ import { publishCapped } from './findingsCap';
 
 /** At most this many files with findings are listed; a message says how many were left out. */
 export const MAX_WORKSPACE_FILES_WITH_FINDINGS = 5000;
+/** How long one turn of publishAll may check files before it lets the event loop run (as the scan does). */
+const SLICE_MS = 12;
 
 export interface WorkspaceFindingsSink {
   /** Whether the document is open (its diagnostics are the open-document feature's). */
@@ -26,9 +31,14 @@ export interface WorkspaceFindingsSink {
 export class WorkspaceDiagnostics implements vscode.Disposable {
   /** URI strings whose diagnostics come from the store. */
   private readonly shown = new Set<string>();
+  /** URI strings shown before the publishAll under way. */
+  private readonly stale = new Set<string>();
   /** Files with findings left out by the cap (the last full publish). */
   private leftOut = 0;
   private readonly subscription: vscode.Disposable;
+  private readonly checked = new WeakMap<ParsedRuleFile, { readonly index: AttackIndex; readonly findings: readonly Finding[] }>();
+  /** Counts publishAll calls: a newer one stops an older one between slices. */
+  private generation = 0;
 
   constructor(
     private readonly lens: LensContext,
@@ -37,7 +47,7 @@ export class WorkspaceDiagnostics implements vscode.Disposable {
     private readonly cap = MAX_WORKSPACE_FILES_WITH_FINDINGS,
   ) {
     this.subscription = store.onDidChange((change) => {
-      if (change.kind === 'scan') this.publishAll();
+      if (change.kind === 'scan') void this.publishAll();
       else if (change.kind === 'files') this.publishSome(change.uris);
     });
   }
@@ -46,30 +56,52 @@ export class WorkspaceDiagnostics implements vscode.Disposable {
     return this.lens.config.diagnosticsScope === 'workspace';
   }
 
-  /** Every stored file again (a scan, the scope, severities or the ATT&CK data changed). */
-  publishAll(): void {
-    const previously = [...this.shown];
+  /**
+   * Every stored file again (a scan, the scope, severities or the ATT&CK data changed), a slice at
+   * a time so a large workspace does not stall the host; a newer call supersedes a running one.
+   */
+  publishAll(): Promise<void> {
+    const generation = ++this.generation;
+    // What was shown (by this call's predecessors too, if one was stopped) is cleared at the end unless shown again.
+    for (const key of this.shown) this.stale.add(key);
     this.shown.clear();
-    let leftOut = 0;
-    if (this.enabled) {
-      const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
-      const files = this.store
-        .files()
-        .map((f) => f.path)
-        .filter((path) => !open.has(path))
-        .sort();
-      const found = new Map<string, readonly Finding[]>();
-      const findings = (path: string) => {
-        let f = found.get(path);
-        if (!f) found.set(path, (f = this.findingsOf(path)));
-        return f;
-      };
-      const result = publishCapped(files, this.cap, (path) => findings(path).length > 0, (path) => this.sink.publish(this.store.uriOf(path), findings(path)) > 0);
-      for (const path of result.published) this.shown.add(path);
-      leftOut = result.leftOut;
-    }
-    for (const key of previously) if (!this.shown.has(key) && !this.sink.isOpen(vscode.Uri.parse(key, true))) this.sink.clear(vscode.Uri.parse(key, true));
-    this.announceCap(leftOut, this.shown.size);
+    const run = async () => {
+      let leftOut = 0;
+      if (this.enabled) {
+        const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
+        const files = this.store
+          .files()
+          .map((f) => f.path)
+          .filter((path) => !open.has(path))
+          .sort();
+        // Worked out a slice at a time first (the checks are what costs), then published in one go.
+        const found = new Map<string, readonly Finding[]>();
+        let sliceStart = Date.now();
+        for (const path of files) {
+          found.set(path, this.findingsOf(path));
+          if (Date.now() - sliceStart > SLICE_MS) {
+            await yieldToEventLoop();
+            if (generation !== this.generation) return;
+            sliceStart = Date.now();
+          }
+        }
+        const result = publishCapped(
+          files.filter((path) => !this.sink.isOpen(this.store.uriOf(path))),
+          this.cap,
+          (path) => (found.get(path)?.length ?? 0) > 0,
+          (path) => this.sink.publish(this.store.uriOf(path), found.get(path) ?? []) > 0,
+        );
+        for (const path of result.published) this.shown.add(path);
+        leftOut = result.leftOut;
+      }
+      for (const key of this.stale) {
+        const uri = vscode.Uri.parse(key, true);
+        if (!this.shown.has(key) && !this.sink.isOpen(uri)) this.sink.clear(uri);
+      }
+      this.stale.clear();
+      this.announceCap(leftOut, this.shown.size);
+    };
+    return run().catch((e: unknown) => this.lens.log.error(`ATT&CK workspace diagnostics failed: ${(e as Error)?.stack ?? String(e)}`));
   }
 
   /** Files the watcher re-read, created or removed. */
@@ -103,9 +135,14 @@ export class WorkspaceDiagnostics implements vscode.Disposable {
   private findingsOf(path: string): readonly Finding[] {
     const file = this.store.file(this.store.uriOf(path));
     if (!file) return [];
+    // The store replaces a file's parse when it re-reads it, and rescans when the data changes: a parse's findings stay good.
+    const cached = this.checked.get(file);
+    if (cached && cached.index === this.lens.index) return cached.findings;
     try {
       // No text: the messages and ranges come from the parse; the fixes (which need the lines) are the open document's.
-      return checkRuleFile(file, '', this.lens.index);
+      const findings = checkRuleFile(file, '', this.lens.index);
+      this.checked.set(file, { index: this.lens.index, findings });
+      return findings;
     } catch (e) {
       this.lens.log.error(`ATT&CK checks failed for ${path}: ${(e as Error)?.stack ?? String(e)}`);
       return [];
