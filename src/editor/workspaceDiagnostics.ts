@@ -16,7 +16,7 @@ import { publishCapped } from './findingsCap';
 // is opened (its findings are then the document's).
 
 /** At most this many files with findings are listed; a message says how many were left out. */
-export const MAX_WORKSPACE_FILES_WITH_FINDINGS = 5000;
+const MAX_WORKSPACE_FILES_WITH_FINDINGS = 5000;
 /** How long one turn of publishAll may check files before it lets the event loop run (as the scan does). */
 const SLICE_MS = 12;
 
