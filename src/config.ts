@@ -41,6 +41,7 @@ export const SETTING_KEYS = [
   'coverage.exclude',
   'coverage.includeDeprecatedRules',
   'diagnostics.severity',
+  'diagnostics.scope',
   'threatProfile',
   'atomicsIndex',
 ] as const;
@@ -224,6 +225,10 @@ export class Settings {
   /** Severity for a diagnostic code, or the fallback when the user has not overridden it or wrote something else ("warn", "Error"). */
   severity(code: string, fallback: Severity): Severity {
     return severityFor(this.get<unknown>('diagnostics.severity'), code, fallback);
+  }
+  /** attackLens.diagnostics.scope: every rule file the store read (the default), or only open documents. */
+  get diagnosticsScope(): 'workspace' | 'openFiles' {
+    return this.get<unknown>('diagnostics.scope') === 'openFiles' ? 'openFiles' : 'workspace';
   }
   get threatProfile(): ThreatProfileSetting {
     return this.get<ThreatProfileSetting>('threatProfile') ?? {};

@@ -111,7 +111,7 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
     add('Export Navigator layer', () => registerExportNavigatorLayerCommand(lens, store));
     add('Export coverage report', () => registerExportReportCommand(store));
   }
-  const diagnostics = add('diagnostics', () => registerDiagnostics(lens));
+  const diagnostics = add('diagnostics', () => registerDiagnostics(lens, coverage?.store));
   add('code actions', () => registerCodeActions(lens));
   if (coverage) add('Fix all revoked', () => registerFixAllRevoked(lens, coverage.store));
   const state = coverage ? add('threat profile', () => threatProfileFeature(lens, coverage.store)) : undefined;

@@ -8,7 +8,14 @@ import { closestIds, deprecationReplacements } from './suggestions';
 // Format-specific spelling of replacements comes from `rewrite`, which turns a new ID into the
 // edits for this reference (Sigma writes attack.t1059.001; Elastic also updates name and URL).
 
-export type Rewrite = (newId: string) => readonly TextEdit[];
+/** The edits for one new ID; `alreadyThere` when the rule names it already, so the edits remove this reference instead. */
+export type Rewrite = (newId: string) => readonly TextEdit[] | { readonly edits: readonly TextEdit[]; readonly alreadyThere: string };
+
+/** A fix titled `title`, or "Remove X (Y is already tagged)" when the rewrite removes the reference. */
+function fixTo(ref: AttackReference, rewritten: ReturnType<Rewrite>, title: string, alreadyThere: (spelled: string) => string): Fix {
+  if ('alreadyThere' in rewritten) return { title: `Remove ${ref.text} (${alreadyThere(rewritten.alreadyThere)})`, edits: rewritten.edits };
+  return { title, edits: rewritten };
+}
 
 export function label(e: AttackEntry): string {
   return `${e.id} (${e.name})`;
@@ -18,8 +25,7 @@ export function checkEntry(index: AttackIndex, ref: AttackReference, id: string,
   const entry = index.get(id);
   if (!entry) {
     const fixes: Fix[] = closestIds(index, id, ref.context?.name?.text).map((s) => ({
-      title: `Change to ${s.id} (${s.why})`,
-      edits: rewrite(s.id),
+      ...fixTo(ref, rewrite(s.id), `Change to ${s.id} (${s.why})`, (t) => `${t} is already tagged`),
       ...(s.strong ? { isPreferred: true } : {}),
     }));
     out.push(finding('attack-lens/unknown-id', `${id} is not in ${index.versionLabel}; your data may be older than your rules`, ref.span, fixes, { ref }));
@@ -31,13 +37,13 @@ export function checkEntry(index: AttackIndex, ref: AttackReference, id: string,
     const message = to
       ? `${label(entry)} was revoked in ATT&CK; it is now ${label(to)}`
       : `${label(entry)} was revoked in ATT&CK and has no replacement`;
-    const fixes: Fix[] = to ? [{ title: `Replace with ${label(to)}`, edits: rewrite(to.id), isPreferred: true }] : [];
+    const fixes: Fix[] = to ? [{ ...fixTo(ref, rewrite(to.id), `Replace with ${label(to)}`, (t) => `its replacement ${t} is already tagged`), isPreferred: true }] : [];
     out.push(finding('attack-lens/revoked', message, ref.span, fixes, { ref, retired: true }));
     return entry;
   }
   if (entry.deprecated) {
     const instead = deprecationReplacements(index, entry);
-    const fixes: Fix[] = instead.map((r) => ({ title: `Replace with ${label(index.get(r)!)}`, edits: rewrite(r) }));
+    const fixes: Fix[] = instead.map((r) => fixTo(ref, rewrite(r), `Replace with ${label(index.get(r)!)}`, (t) => `${t}, which ATT&CK suggests instead, is already tagged`));
     const hint = instead.length ? `; ATT&CK suggests ${instead.join(', ')}` : '';
     out.push(finding('attack-lens/deprecated', `${label(entry)} is deprecated in ${index.versionLabel}${hint}`, ref.span, fixes, { ref, retired: true }));
   }

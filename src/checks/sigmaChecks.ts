@@ -2,8 +2,8 @@ import { readSigmaTag, sigmaTagFor } from '../attack/ids';
 import { AttackIndex } from '../attack/index';
 import { Technique } from '../attack/types';
 import { AttackReference, DetectionRule, Span } from '../rules/types';
-import { checkEntry, label } from './entryChecks';
-import { finding, Finding, Fix, replaceFix, TextEdit } from './findings';
+import { checkEntry, label, Rewrite } from './entryChecks';
+import { finding, Finding, Fix, replaceFix } from './findings';
 import { renamedListItem, renamedTactic, replacementsFor, techniqueIdsOf } from './renamedTactics';
 import { closestTactics } from './suggestions';
 import { TextLines } from './textLines';
@@ -100,11 +100,11 @@ function tagId(ref: AttackReference): string | undefined {
 }
 
 /** Edits that make a tag name `id`; when the rule already has that tag, the line goes instead of doubling it. */
-function rewriteTag(lines: TextLines, tagCounts: ReadonlyMap<string, number>, ref: AttackReference, id: string): TextEdit[] {
+function rewriteTag(lines: TextLines, tagCounts: ReadonlyMap<string, number>, ref: AttackReference, id: string): ReturnType<Rewrite> {
   const tagged = (tagCounts.get(id) ?? 0) - (tagId(ref) === id ? 1 : 0) > 0;
   const line = lines.line(ref.span.start.line);
   if (tagged && ref.span.start.line === ref.span.end.line && /^\s*-\s*['"]?$/.test(line.slice(0, ref.span.start.character)) && /^['"]?\s*(#.*)?$/.test(line.slice(ref.span.end.character))) {
-    return [{ span: { start: { line: ref.span.start.line, character: 0 }, end: { line: ref.span.start.line + 1, character: 0 } }, newText: '' }];
+    return { edits: [{ span: { start: { line: ref.span.start.line, character: 0 }, end: { line: ref.span.start.line + 1, character: 0 } }, newText: '' }], alreadyThere: sigmaTagFor(id) };
   }
   return [{ span: ref.span, newText: sigmaTagFor(id) }];
 }

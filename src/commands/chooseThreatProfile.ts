@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import { MAX_SMALL_DATA_FILE_BYTES, readDataText } from '../workspace/readDataFile';
-import { noticeText, pickText } from '../outsideText';
-import { Actor } from '../attack/types';
+import { noticeText } from '../outsideText';
 import { LensContext } from '../context';
 import { isLayerError, parseLayerText } from '../coverage/layerImport';
 import { describeProfile, profileFromActors, profileFromIds, profileFromLayer, profileFromSetting, profileToSetting, ThreatProfile, ThreatProfileJson } from '../coverage/profile';
 import { settingUri } from '../workspace/settingPath';
-import { actorDetail, allActors, readTechniqueList, searchActors, techniqueListMessage } from './threatProfileChoices';
+import { actorProfileName, readTechniqueList, techniqueListMessage } from './threatProfileChoices';
+import { pickThreatProfile } from './threatProfilePicker';
 
 // "ATT&CK Lens: Choose threat profile": the adversaries (groups, campaigns, software, found by
 // name or alias), a Navigator layer, or a list of technique IDs, saved to the workspace setting
@@ -20,16 +20,12 @@ import { actorDetail, allActors, readTechniqueList, searchActors, techniqueListM
 // - IDs: the techniques, weight 1 each.
 // Arguments skip the UI (tests, tasks, keybindings): `{ actors: ['G0016'], name? }`,
 // `{ layer: Uri | path }`, `{ ids: ['T1059.001'] | 'T1059.001, T1003', name? }`; `{ query: 'cozy bear' }`
-// opens the actor picker with that search typed.
+// opens the picker with that search typed.
 
 const CHOOSE_PROFILE_COMMAND = 'attackLens.chooseThreatProfile';
 
 /** @public What the command returns to executeCommand callers. */
 export type ChooseProfileResult = { readonly setting: Record<string, unknown>; readonly profile: ThreatProfile } | { readonly error: string; readonly field?: string } | undefined;
-
-interface ActorItem extends vscode.QuickPickItem {
-  readonly actor: Actor;
-}
 
 async function save(lens: LensContext, setting: Record<string, unknown>, profile: ThreatProfile, announce: boolean): Promise<ChooseProfileResult> {
   const where = await lens.config.update('threatProfile', setting, 'workspaceIfOpen');
@@ -82,102 +78,47 @@ async function saveIds(lens: LensContext, ids: readonly string[] | string, name:
   return save(lens, profileToSetting(profile), profile, announce);
 }
 
-/** The multi-select actor picker, searching names and aliases as the user types; current actors pre-selected. */
-function pickActors(lens: LensContext, current: readonly string[], query = ''): Promise<Actor[] | undefined> {
-  const pick = vscode.window.createQuickPick<ActorItem>();
-  pick.canSelectMany = true;
-  pick.title = 'Threat profile: the adversaries that target you';
-  pick.placeholder = 'Type a group, campaign or software name or alias (Cozy Bear, FIN7, Cobalt Strike); select several';
-  pick.matchOnDescription = true;
-  pick.matchOnDetail = true;
-  const chosen = new Map<string, Actor>();
-  for (const a of current) {
-    const e = lens.index.resolve(a);
-    if (e && (e.kind === 'group' || e.kind === 'campaign' || e.kind === 'software')) chosen.set(e.id, e);
-  }
-  const item = (a: Actor): ActorItem => ({ actor: a, label: pickText(a.name), description: pickText(a.id), detail: pickText(actorDetail(a)), alwaysShow: true });
-  let shown: ActorItem[] = [];
-  let updating = false;
-  const update = (value: string) => {
-    const found = value.trim() ? searchActors(lens.search, value, 60) : allActors(lens.index);
-    const selected = [...chosen.values()];
-    const rest = found.filter((a) => !chosen.has(a.id));
-    shown = [...selected, ...rest].map(item);
-    updating = true;
-    pick.items = shown;
-    pick.selectedItems = shown.filter((i) => chosen.has(i.actor.id));
-    updating = false;
-  };
-  pick.onDidChangeSelection((sel) => {
-    if (updating) return;
-    const ids = new Set(sel.map((i) => i.actor.id));
-    for (const i of shown) {
-      if (ids.has(i.actor.id)) chosen.set(i.actor.id, i.actor);
-      else chosen.delete(i.actor.id);
-    }
-  });
-  pick.onDidChangeValue(update);
-  pick.value = query;
-  update(query);
-  return new Promise((resolve) => {
-    let accepted = false;
-    pick.onDidAccept(() => {
-      accepted = true;
-      resolve([...chosen.values()]);
-      pick.hide();
-    });
-    pick.onDidHide(() => {
-      if (!accepted) resolve(undefined);
-      pick.dispose();
-    });
-    pick.show();
-  });
-}
-
-/** The actor picker (optionally searching for `query` already), then the profile's name. */
-async function chooseActors(lens: LensContext, current: ThreatProfile | undefined, query = ''): Promise<ChooseProfileResult> {
-  const actors = await pickActors(lens, current?.source === 'actors' ? current.actors : [], query);
-  if (!actors?.length) return undefined;
-  const suggested = actors.map((a) => a.name).join(', ');
-  const name = await vscode.window.showInputBox({ title: 'Threat profile name', value: current?.source === 'actors' && current.actors.join() === actors.map((a) => a.id).join() ? current.name : suggested, prompt: 'Shown in the Priority gaps view and exported reports' });
-  if (name === undefined) return undefined;
-  return saveActors(lens, actors.map((a) => a.id), name.trim() || suggested, true);
-}
-
-async function chooseInteractively(lens: LensContext): Promise<ChooseProfileResult> {
+/** The one picker (src/commands/threatProfilePicker.ts), then what the chosen source needs. */
+async function chooseInteractively(lens: LensContext, query?: string): Promise<ChooseProfileResult> {
   const current = profileFromSetting(lens.config.threatProfile as ThreatProfileJson, lens.index);
-  type Source = vscode.QuickPickItem & { readonly source: 'actors' | 'layer' | 'ids' | 'clear' };
-  const sources: Source[] = [
-    { source: 'actors', label: '$(organization) Adversaries', detail: 'Groups, campaigns and software from ATT&CK; each technique weighs how many of them use it' },
-    { source: 'layer', label: '$(file) Navigator layer…', detail: 'An ATT&CK Navigator 4.x layer file (a threat report, a red-team plan); weights are its scores' },
-    { source: 'ids', label: '$(list-flat) Technique IDs…', detail: 'A plain list such as T1059.001, T1003, T1566' },
-  ];
-  if (current) sources.push({ source: 'clear', label: '$(close) Clear threat profile', detail: 'Rank gaps by prevalence (how many ATT&CK groups use each technique)' });
-  const source = await vscode.window.showQuickPick(sources, {
+  const chosen = await pickThreatProfile(lens.index, lens.search, {
     title: current ? `Choose threat profile (now: ${describeProfile(current)})` : 'Choose threat profile (none yet: gaps are ranked by prevalence)',
-    placeHolder: 'Where the techniques that matter come from',
+    current: current?.source === 'actors' ? current.actors : [],
+    canClear: current !== undefined,
+    ...(query ? { query } : {}),
   });
-  if (!source) return undefined;
-  if (source.source === 'clear') {
-    await vscode.commands.executeCommand('attackLens.clearThreatProfile');
-    return undefined;
+  switch (chosen?.kind) {
+    case undefined:
+      return undefined;
+    case 'clear':
+      await vscode.commands.executeCommand('attackLens.clearThreatProfile');
+      return undefined;
+    case 'actors': {
+      const named = actorProfileName(chosen.actors, current?.source === 'actors' ? current : undefined);
+      const name = named.ask ? await vscode.window.showInputBox({ title: 'Threat profile name', value: named.name, prompt: 'Shown in the Priority gaps view and exported reports' }) : named.name;
+      if (name === undefined) return undefined;
+      return saveActors(lens, chosen.actors.map((a) => a.id), name.trim() || named.name, true);
+    }
+    case 'layer': {
+      const file = (await vscode.window.showOpenDialog({ title: 'Threat profile from a Navigator layer', openLabel: 'Use as threat profile', canSelectMany: false, filters: { 'Navigator layer': ['json'], 'All files': ['*'] }, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri }))?.[0];
+      return file ? saveLayer(lens, file, true) : undefined;
+    }
+    case 'ids': {
+      const name = current?.source === 'ids' ? current.name : undefined;
+      if (chosen.typed) return saveIds(lens, chosen.typed.ids, name, true);
+      const text = await vscode.window.showInputBox({
+        title: 'Threat profile: technique IDs',
+        prompt: 'Separated by commas, spaces or semicolons',
+        placeHolder: 'T1059.001, T1003, T1566',
+        value: current?.source === 'ids' ? Object.keys(current.techniques).join(', ') : '',
+        validateInput: (v) => {
+          const m = techniqueListMessage(readTechniqueList(lens.index, v), lens.index.versionLabel);
+          return m ? { message: m.message, severity: m.error ? vscode.InputBoxValidationSeverity.Error : vscode.InputBoxValidationSeverity.Info } : undefined;
+        },
+      });
+      return text === undefined ? undefined : saveIds(lens, text, name, true);
+    }
   }
-  if (source.source === 'actors') return chooseActors(lens, current);
-  if (source.source === 'layer') {
-    const file = (await vscode.window.showOpenDialog({ title: 'Threat profile from a Navigator layer', openLabel: 'Use as threat profile', canSelectMany: false, filters: { 'Navigator layer': ['json'], 'All files': ['*'] }, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri }))?.[0];
-    return file ? saveLayer(lens, file, true) : undefined;
-  }
-  const text = await vscode.window.showInputBox({
-    title: 'Threat profile: technique IDs',
-    prompt: 'Separated by commas, spaces or semicolons',
-    placeHolder: 'T1059.001, T1003, T1566',
-    value: current?.source === 'ids' ? Object.keys(current.techniques).join(', ') : '',
-    validateInput: (v) => {
-      const m = techniqueListMessage(readTechniqueList(lens.index, v), lens.index.versionLabel);
-      return m ? { message: m.message, severity: m.error ? vscode.InputBoxValidationSeverity.Error : vscode.InputBoxValidationSeverity.Info } : undefined;
-    },
-  });
-  return text === undefined ? undefined : saveIds(lens, text, current?.source === 'ids' ? current.name : undefined, true);
 }
 
 async function chooseThreatProfile(lens: LensContext, args?: unknown): Promise<ChooseProfileResult> {
@@ -188,7 +129,7 @@ async function chooseThreatProfile(lens: LensContext, args?: unknown): Promise<C
     if (a.layer instanceof vscode.Uri || typeof a.layer === 'string') return saveLayer(lens, layerUri(lens, a.layer), false);
     if (Array.isArray(a.ids) || typeof a.ids === 'string') return saveIds(lens, a.ids as string[] | string, name, false);
     // The actor picker with a search already typed (a link such as "add APT29 to the threat profile").
-    if (typeof a.query === 'string') return chooseActors(lens, profileFromSetting(lens.config.threatProfile as ThreatProfileJson, lens.index), a.query);
+    if (typeof a.query === 'string') return chooseInteractively(lens, a.query);
     // A Uri from the explorer context menu: a layer file.
     if (args instanceof vscode.Uri) return saveLayer(lens, args, true);
   }

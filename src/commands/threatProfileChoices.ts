@@ -102,3 +102,25 @@ export function techniqueListMessage(r: TechniqueListReading, versionLabel: stri
   if (r.deprecated.length) notes.push(`deprecated: ${r.deprecated.join(', ')}`);
   return notes.length ? { error: false, message: `${r.ids.length} techniques; ${notes.join('; ')}` } : undefined;
 }
+
+/** Actors with more than this many names would make a long profile name: the picker asks for one then. */
+const NAMED_BY_SELECTION = 3;
+
+/**
+ * The profile name for chosen actors: the current name when the same actors were chosen again,
+ * else their names (`APT29, APT28`). `ask` holds a suggestion when the selection is too long to
+ * name itself (`APT29, APT28, FIN7 + 2 more`): saving then asks for a name.
+ */
+export function actorProfileName(actors: readonly Actor[], current?: { readonly name: string; readonly actors: readonly string[] }): { readonly name: string; readonly ask?: true } {
+  if (current && current.actors.join() === actors.map((a) => a.id).join()) return { name: current.name };
+  const names = actors.map((a) => a.name);
+  if (names.length <= NAMED_BY_SELECTION) return { name: names.join(', ') };
+  return { name: `${names.slice(0, NAMED_BY_SELECTION).join(', ')} + ${names.length - NAMED_BY_SELECTION} more`, ask: true };
+}
+
+/** Whether text typed in the picker reads as a technique list (only IDs, at least one, all known): then it is offered as one. */
+export function typedTechniqueList(index: AttackIndex, text: string): TechniqueListReading | undefined {
+  if (!/\d/.test(text)) return undefined;
+  const reading = readTechniqueList(index, text);
+  return reading.ids.length && !reading.notIds.length && !reading.unknown.length ? reading : undefined;
+}

@@ -14,7 +14,8 @@ import { prevalenceProfile, ThreatProfile, weights } from './profile';
 //   its sub-techniques either, else `partial` with how many of its in-scope sub-techniques
 //   are covered. Its weight is weights(profile): max(own, its sub-techniques').
 // - Only techniques in the model's scope (active, selected domains and platforms) are ranked.
-// Order: weight (desc), uncovered before partial, fewer covered sub-techniques first, then ID.
+// Order: weight (desc), uncovered before partial, fewer covered sub-techniques first, then
+// prevalence (groups and campaigns using it, desc), the matrix order of its first tactic, then ID.
 
 export interface PriorityGap {
   readonly technique: Technique;
@@ -102,7 +103,7 @@ export function rankGaps(model: CoverageModel, profile?: ThreatProfile, options:
       reason: reasonFor(used, weight, actors.length),
     });
   }
-  gaps.sort(compareGaps);
+  gaps.sort(tieBreaking(index, compareGaps));
   return {
     profile: used,
     mode: profile ? 'profile' : 'prevalence',
@@ -119,8 +120,38 @@ function compareGaps(a: PriorityGap, b: PriorityGap): number {
   if (a.status !== b.status) return a.status === 'uncovered' ? -1 : 1;
   const fa = a.subtechniques && a.subtechniques.total ? a.subtechniques.covered / a.subtechniques.total : 0;
   const fb = b.subtechniques && b.subtechniques.total ? b.subtechniques.covered / b.subtechniques.total : 0;
-  if (fa !== fb) return fa - fb;
-  return a.technique.id < b.technique.id ? -1 : a.technique.id > b.technique.id ? 1 : 0;
+  return fa - fb;
+}
+
+/**
+ * Equal gaps (one actor makes every gap weigh 1) by prevalence: how many ATT&CK groups and
+ * campaigns use the technique (a parent: or any of its sub-techniques), most first; then by the
+ * matrix order of its first tactic; then by ID. Prevalence is counted once per technique.
+ */
+function tieBreaking(index: AttackIndex, first: (a: PriorityGap, b: PriorityGap) => number): (a: PriorityGap, b: PriorityGap) => number {
+  const prevalence = new Map<string, number>();
+  const prevalenceOf = (t: Technique): number => {
+    let n = prevalence.get(t.id);
+    if (n === undefined) prevalence.set(t.id, (n = usersOf(index, t)));
+    return n;
+  };
+  const tacticOrder = (g: PriorityGap): number => {
+    const t = g.tactics[0];
+    return t ? index.tactics(g.technique.domain).indexOf(t) : Number.MAX_SAFE_INTEGER;
+  };
+  return (a, b) =>
+    first(a, b) ||
+    prevalenceOf(b.technique) - prevalenceOf(a.technique) ||
+    tacticOrder(a) - tacticOrder(b) ||
+    (a.technique.id < b.technique.id ? -1 : a.technique.id > b.technique.id ? 1 : 0);
+}
+
+/** Active groups and campaigns using the technique (a parent: it or any of its sub-techniques). */
+function usersOf(index: AttackIndex, technique: Technique): number {
+  const ids = [technique.id, ...(technique.isSubtechnique ? [] : index.subtechniques(technique.id).map((s) => s.id))];
+  const users = new Set<string>();
+  for (const id of ids) for (const a of index.actorsUsing(id)) if ((a.kind === 'group' || a.kind === 'campaign') && index.isActive(a)) users.add(a.id);
+  return users.size;
 }
 
 /** Actors using a technique (a parent: or any of its sub-techniques); restricted to `only` when given; by name. */

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { EntryKind } from '../attack/types';
 import { LensContext } from '../context';
 import { slotAt } from '../rules/slots';
-import { Candidate, completionCandidates } from './completionCandidates';
+import { Candidate, completionCandidates, namedElsewhere } from './completionCandidates';
 import { registerForAttackDocuments } from './documentSelector';
 import { documentLines, toRange } from './documentPositions';
 import { entryMarkdown } from './entryMarkdown';
@@ -48,8 +48,11 @@ export function registerCompletion(lens: LensContext): vscode.Disposable {
         if (!format || token.isCancellationRequested) return undefined;
         const slot = slotAt(documentLines(document), position, format);
         if (!slot) return undefined;
+        // The document's parse at this version (shared with diagnostics: no extra parse).
+        const parsed = lens.parsing.document(document)?.parsed;
         const list = completionCandidates(lens.index, lens.search, slot, {
           domains: lens.config.domains,
+          ...(parsed ? { named: namedElsewhere(parsed, slot.range) } : {}),
           eol: document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n',
           isCancelled: () => token.isCancellationRequested,
         });

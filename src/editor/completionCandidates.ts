@@ -3,7 +3,7 @@ import { AttackSearch } from '../attack/search';
 import { AttackEntry, Domain, EntryKind, Tactic } from '../attack/types';
 import { sentinelTacticName } from '../checks/spelling';
 import { Slot, SlotKind } from '../rules/slots';
-import { Span } from '../rules/types';
+import { DetectionRule, ParsedRuleFile, Position, Span } from '../rules/types';
 import { fuzzyEntries } from './completionFuzzy';
 import { elasticEdits } from './elasticEdits';
 
@@ -44,6 +44,8 @@ export interface CandidateOptions {
   /** Line break to use in inserted lines (Elastic). */
   readonly eol?: string;
   readonly isCancelled?: () => boolean;
+  /** IDs the rule already names elsewhere (namedElsewhere): left out, so accepting never doubles a tag. */
+  readonly named?: ReadonlySet<string>;
 }
 
 const DEFAULT_LIMIT = 200;
@@ -84,7 +86,9 @@ export function completionCandidates(index: AttackIndex, search: AttackSearch, s
   const domains = options.domains?.length ? options.domains : [index.primary?.domain ?? 'enterprise-attack'];
   const { lead, query } = queryOf(slot);
   const idQuery = ID_LIKE.test(query);
-  const accepts = acceptor(index, slot, kinds, domains);
+  const fits = acceptor(index, slot, kinds, domains);
+  const named = options.named;
+  const accepts = named?.size ? (e: AttackEntry) => !named.has(e.id) && fits(e) : fits;
   const tacticsOnly = kinds.length === 1 && kinds[0] === 'tactic';
 
   const found = new Map<string, { entry: AttackEntry; group: number; matched?: string }>();
@@ -105,12 +109,29 @@ export function completionCandidates(index: AttackIndex, search: AttackSearch, s
   if (options.isCancelled?.()) return { items: [], incomplete: true };
 
   const boost = booster(index, slot);
-  const ranked = [...found.values()]
-    .map((f, order) => ({ ...f, order, boosted: boost(f.entry) ? 0 : 1 }))
-    .sort((a, b) => a.group - b.group || a.boosted - b.boosted || a.order - b.order);
+  const ranked = parentsLead(
+    [...found.values()].map((f, order) => ({ ...f, order, boosted: boost(f.entry) ? 0 : 1 })).sort((a, b) => a.group - b.group || a.boosted - b.boosted || a.order - b.order),
+  );
   const items: Candidate[] = [];
   for (const r of ranked.slice(0, limit)) items.push(candidate(index, slot, r.entry, lead, r.matched, items.length, query, options.eol ?? '\n'));
   return { items, incomplete: !tacticsOnly || ranked.length > limit };
+}
+
+/**
+ * Sub-techniques follow their parent: a technique family takes the place of its best-ranked
+ * member, the parent (when offered) first, then its sub-techniques in their own order
+ * (`kerber`: T1558 Steal or Forge Kerberos Tickets, then T1558.003 Kerberoasting).
+ */
+function parentsLead<T extends { readonly entry: AttackEntry }>(ranked: readonly T[]): T[] {
+  const families = new Map<string, T[]>();
+  for (const r of ranked) {
+    const key = r.entry.kind === 'technique' ? (r.entry.parent ?? r.entry.id) : `${r.entry.kind}:${r.entry.id}`;
+    const family = families.get(key);
+    if (!family) families.set(key, [r]);
+    else if (r.entry.kind === 'technique' && !r.entry.parent) family.unshift(r);
+    else family.push(r);
+  }
+  return [...families.values()].flat();
 }
 
 /** The candidate for one chosen entry (Search ATT&CK), or undefined when the slot cannot hold it. */
@@ -119,6 +140,33 @@ export function completionCandidateFor(index: AttackIndex, slot: Slot, entry: At
   if (!accepts(entry)) return undefined;
   const { lead, query } = queryOf(slot);
   return candidate(index, slot, entry, lead, undefined, 0, query, eol);
+}
+
+/**
+ * The IDs the slot's rule names outside the slot itself (the value being typed there does not
+ * count): the rule whose start is the last one at or above the slot, for files holding several.
+ * When the slot's line holds references, only their field counts: YARA-L names a technique in a
+ * name field and again in an ID field, and each list is completed on its own.
+ */
+export function namedElsewhere(parsed: ParsedRuleFile, slot: Span): Set<string> {
+  const line = slot.start.line;
+  let rule: DetectionRule | undefined;
+  for (const r of parsed.rules) if (r.span.start.line <= line && (!rule || r.span.start.line >= rule.span.start.line)) rule = r;
+  const refs = rule?.references ?? [];
+  const fields = new Set(refs.filter((r) => r.span.start.line <= line && r.span.end.line >= line).map((r) => r.field));
+  const out = new Set<string>();
+  for (const ref of refs) {
+    if (ref.id && !ref.unreadable && !overlaps(ref.span, slot) && (!fields.size || fields.has(ref.field))) out.add(ref.id);
+  }
+  return out;
+}
+
+function before(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+function overlaps(a: Span, b: Span): boolean {
+  return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
 /** Which entries a slot can hold: active, of the slot's kinds and domains, parents or sub-techniques where Elastic separates them. */
@@ -175,7 +223,15 @@ function matchedName(index: AttackIndex, e: AttackEntry, query: string): string 
   const q = query.toLowerCase();
   const names = [e.name, ...('aliases' in e ? e.aliases : [])];
   if (e.kind === 'technique' && e.parent) names.push(index.fullName(e.id));
-  return names.find((n) => n.toLowerCase().startsWith(q)) ?? names.find((n) => n.toLowerCase().includes(q)) ?? e.name;
+  const start = names.find((n) => n.toLowerCase().startsWith(q));
+  if (start) return start;
+  // From the word it matched (`kerber` → `Kerberos Tickets`): VS Code then scores it like a name that starts so,
+  // and the order given here (a parent before its sub-techniques) is the order shown.
+  for (const n of names) {
+    const at = n.toLowerCase().indexOf(q);
+    if (at >= 0) return /[A-Za-z0-9]/.test(n[at - 1] ?? '') ? n : n.slice(at);
+  }
+  return e.name;
 }
 
 /** The entry as the slot's format writes it. */

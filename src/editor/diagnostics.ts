@@ -3,9 +3,12 @@ import { Finding, FINDING_CODES_README_ANCHOR } from '../checks/findings';
 import { Severity } from '../config';
 import { LensContext } from '../context';
 import { toRange } from './documentPositions';
+import { RuleStore } from '../workspace/ruleStore';
+import { WorkspaceDiagnostics } from './workspaceDiagnostics';
 
 // Live ATT&CK diagnostics for open rule documents: immediately on open, debounced while typing,
-// again when the ATT&CK data or the settings change; cleared on close.
+// again when the ATT&CK data or the settings change; on close, the store's findings for the file
+// (attackLens.diagnostics.scope "workspace", src/editor/workspaceDiagnostics.ts) or none.
 
 export const DIAGNOSTIC_SOURCE = 'ATT&CK Lens';
 const DEBOUNCE_MS = 200;
@@ -46,8 +49,29 @@ export interface DiagnosticsFeature {
   settledVersion(uri: vscode.Uri): number | undefined;
 }
 
-export function registerDiagnostics(lens: LensContext): { disposable: vscode.Disposable; ready: Promise<void>; feature: DiagnosticsFeature } {
+export function registerDiagnostics(lens: LensContext, store?: RuleStore): { disposable: vscode.Disposable; ready: Promise<void>; feature: DiagnosticsFeature } {
   const collection = vscode.languages.createDiagnosticCollection('attack-lens');
+  const diagnosticsOf = (uri: vscode.Uri, findings: readonly Finding[]): vscode.Diagnostic[] => {
+    const out: vscode.Diagnostic[] = [];
+    for (const f of findings) {
+      const d = toDiagnostic(lens, uri, f);
+      if (d) out.push(d);
+    }
+    return out;
+  };
+  const isOpen = (uri: vscode.Uri) => vscode.workspace.textDocuments.some((d) => !d.isClosed && d.uri.toString() === uri.toString());
+  const workspace = store
+    ? new WorkspaceDiagnostics(lens, store, {
+        isOpen,
+        publish: (uri, findings) => {
+          const ds = diagnosticsOf(uri, findings);
+          if (ds.length) collection.set(uri, ds);
+          else collection.delete(uri);
+          return ds.length;
+        },
+        clear: (uri) => collection.delete(uri),
+      })
+    : undefined;
   const settledEmitter = new vscode.EventEmitter<DiagnosticsSettled>();
   const settled = new Map<string, number>();
   const settle = (document: vscode.TextDocument) => {
@@ -72,12 +96,8 @@ export function registerDiagnostics(lens: LensContext): { disposable: vscode.Dis
         settle(document);
         return;
       }
-      const diagnostics: vscode.Diagnostic[] = [];
-      for (const f of found) {
-        const d = toDiagnostic(lens, document.uri, f);
-        if (d) diagnostics.push(d);
-      }
-      collection.set(document.uri, diagnostics);
+      workspace?.forget(document.uri);
+      collection.set(document.uri, diagnosticsOf(document.uri, found));
       settle(document);
     } catch (e) {
       lens.log.error(`ATT&CK diagnostics failed for ${document.uri.toString(true)}: ${(e as Error)?.stack ?? String(e)}`);
@@ -93,10 +113,12 @@ export function registerDiagnostics(lens: LensContext): { disposable: vscode.Dis
   // The parse and its findings are cached per document version, ATT&CK data and ID pattern.
   const updateAll = () => {
     for (const d of vscode.workspace.textDocuments) update(d);
+    void workspace?.publishAll();
   };
 
   const disposable = vscode.Disposable.from(
     collection,
+    ...(workspace ? [workspace] : []),
     settledEmitter,
     vscode.workspace.onDidOpenTextDocument(update),
     vscode.workspace.onDidChangeTextDocument((e) => {
@@ -106,6 +128,7 @@ export function registerDiagnostics(lens: LensContext): { disposable: vscode.Dis
       cancel(d.uri.toString());
       collection.delete(d.uri);
       settled.delete(d.uri.toString());
+      workspace?.publishFile(d.uri);
     }),
     lens.onDidChangeIndex(updateAll),
     lens.config.onDidChange(updateAll),

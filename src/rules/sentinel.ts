@@ -29,7 +29,7 @@ export function parseSentinel(text: string, path: string, index: AttackIndex | u
     const start = nameKey?.start ?? root.start;
     const end = nameValue?.kind === 'scalar' && nameValue.end >= 0 ? nameValue.end : start;
     const references: AttackReference[] = YAML_FIELDS.sentinel.flatMap((f) =>
-      f.holds === 'tactic' ? tacticReferences(fieldNode(root, f), ruleIndex, index, lines, limits) : idReferences(fieldNode(root, f), f.path.join('.'), ruleIndex, index, lines, limits),
+      f.holds === 'tactic' ? tacticReferences(fieldNode(root, f), ruleIndex, index, lines, limits) : idReferences(fieldNode(root, f), f.path.join('.'), ruleIndex, lines, limits),
     );
     rules.push({
       index: ruleIndex,

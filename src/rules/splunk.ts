@@ -1,6 +1,6 @@
 import { AttackIndex } from '../attack/index';
 import { normalizeId } from '../attack/ids';
-import { kindOfReference, tacticId } from './refIds';
+import { kindOfReference } from './refIds';
 import { FileLimits } from './limits';
 import { baseName, inDeprecatedFolder, LineMap } from './text';
 import { AttackReference, DetectionRule, ParsedRuleFile } from './types';
@@ -27,7 +27,7 @@ export function parseSplunk(text: string, path: string, index: AttackIndex | und
     const nameValue = get(root, 'name');
     const start = nameKey?.start ?? root.start;
     const end = nameValue?.kind === 'scalar' && nameValue.end >= 0 ? nameValue.end : start;
-    const references = YAML_FIELDS.splunk.flatMap((f) => idReferences(fieldNode(root, f), f.path.join('.'), ruleIndex, index, lines, limits));
+    const references = YAML_FIELDS.splunk.flatMap((f) => idReferences(fieldNode(root, f), f.path.join('.'), ruleIndex, lines, limits));
     rules.push({
       index: ruleIndex,
       id: str(get(root, 'id')),
@@ -54,8 +54,8 @@ function severityOf(root: YNode, tags: YNode | undefined): string | undefined {
   return str(get(root, 'severity')) ?? str(get(tags, 'severity'));
 }
 
-/** References in a slot that takes only IDs; text no ID spelling reads and non-text items are kept, marked unreadable. */
-export function idReferences(node: YNode | undefined, field: string, ruleIndex: number, index: AttackIndex | undefined, lines: LineMap, limits: FileLimits): AttackReference[] {
+/** References in a slot that takes only technique IDs; text no ID spelling reads and non-text items are kept, marked unreadable. */
+export function idReferences(node: YNode | undefined, field: string, ruleIndex: number, lines: LineMap, limits: FileLimits): AttackReference[] {
   const refs: AttackReference[] = [];
   for (const s of scalars(node)) {
     if (!limits.reference(s.start, s.end)) break;
@@ -63,10 +63,11 @@ export function idReferences(node: YNode | undefined, field: string, ruleIndex: 
     const id = normalizeId(s.value, 'lenient');
     const kind = id ? kindOfReference(id) : undefined;
     const unreadable = id ? undefined : unreadableId(s.value);
+    // The slot's kind, not the ID's: a group or tactic ID here is in the wrong place (the checks say so).
     refs.push({
       text,
-      kind: kind ?? 'technique',
-      ...(id && kind ? { id: kind === 'tactic' ? tacticId(id, index) ?? id : id } : {}),
+      kind: 'technique',
+      ...(id && kind ? { id } : {}),
       span: lines.span(s.start, s.end),
       field,
       ruleIndex,

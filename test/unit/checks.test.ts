@@ -12,8 +12,8 @@ import { miniIndex } from './helpers/miniAttack';
 
 const FIXTURES = path.join(projectRoot, 'test', 'fixtures', 'checks');
 
-function check(rel: string, format: RuleFormat, index: AttackIndex = index18()): { text: string; findings: Finding[] } {
-  const text = fs.readFileSync(path.join(FIXTURES, rel), 'utf8');
+function check(rel: string, format: RuleFormat, index: AttackIndex = index18(), edit: (text: string) => string = (t) => t): { text: string; findings: Finding[] } {
+  const text = edit(fs.readFileSync(path.join(FIXTURES, rel), 'utf8'));
   return { text, findings: checkRuleFile(stubParse(text, rel, format), text, index) };
 }
 
@@ -92,6 +92,18 @@ describe('ATT&CK reference checks', () => {
       const { text, findings } = check('sigma/already-tagged.yml', 'sigma', index());
       const revoked = one(findings, 'attack-lens/revoked', 'attack.t1086');
       assert.ok(fixed(text, revoked).endsWith('tags:\n    - attack.execution\n    - attack.t1059.001\n'));
+    });
+
+    for (const { name: data, index } of DATA) it(`titles that fix as a removal, naming the tag already there, on ${data}`, () => {
+      const { findings } = check('sigma/already-tagged.yml', 'sigma', index());
+      const revoked = one(findings, 'attack-lens/revoked', 'attack.t1086');
+      assert.deepStrictEqual(
+        revoked.fixes.map((f) => f.title),
+        ['Remove attack.t1086 (its replacement attack.t1059.001 is already tagged)'],
+      );
+      // Without the replacement tagged, the fix replaces, and says so.
+      const lone = check('sigma/already-tagged.yml', 'sigma', index(), (t) => t.replace('    - attack.t1059.001\n', ''));
+      assert.match(one(lone.findings, 'attack-lens/revoked', 'attack.t1086').fixes[0].title, /^Replace with T1059\.001 \(PowerShell\)$/);
     });
 
     it('suggests only close IDs for unknown ones (needs ../shared)', () => {
@@ -239,6 +251,19 @@ describe('ATT&CK reference checks', () => {
     const text = '[rule]\nname = "x"\nrule_id = "x"\ntype = "query"\n\n[[rule.threat]]\nframework = "MITRE ATT&CK"\n[[rule.threat.technique]]\nid = "TA0002"\nname = "Execution"\nreference = "https://attack.mitre.org/tactics/TA0002/"\n\n[rule.threat.tactic]\nid = "TA0002"\nname = "Execution"\nreference = "https://attack.mitre.org/tactics/TA0002/"\n';
     const findings = checkRuleFile(parseRuleFile(text, 'x.toml', index(), { format: 'elastic' }), text, index());
     assert.deepStrictEqual(findings.map((f) => [f.code, f.span.start.line, f.message]), [['attack-lens/wrong-kind', 8, 'TA0002 is a tactic (Execution), but this field takes a technique']]);
+  });
+
+  for (const { name: data, index } of DATA) it(`flags a group or tactic ID in Splunk's mitre_attack_id and Sentinel's relevantTechniques as wrong-kind on ${data}`, () => {
+    const splunk = 'name: x\nsearch: y\ntags:\n  mitre_attack_id:\n  - G0016\n  - TA0002\n  - T1059.001\n';
+    const g = index().group('G0016');
+    const findings = checkRuleFile(parseRuleFile(splunk, 'x.yml', index(), { format: 'splunk' }), splunk, index());
+    assert.deepStrictEqual(findings.map((f) => [f.code, f.span.start.line, f.message]), [
+      ['attack-lens/wrong-kind', 4, `G0016 is a group (${g!.name}), but this field takes a technique`],
+      ['attack-lens/wrong-kind', 5, 'TA0002 is a tactic (Execution), but this field takes a technique'],
+    ]);
+    const sentinel = 'name: x\nquery: y\ntactics:\n  - Execution\nrelevantTechniques:\n  - G0016\n';
+    const inSentinel = checkRuleFile(parseRuleFile(sentinel, 'x.yaml', index(), { format: 'sentinel' }), sentinel, index());
+    assert.deepStrictEqual(inSentinel.map((f) => [f.code, f.span.start.line]), [['attack-lens/wrong-kind', 5]]);
   });
 
   describe('YARA-L meta', () => {

@@ -3,8 +3,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { AttackIndex } from '../../src/attack/index';
 import { AttackSearch } from '../../src/attack/search';
-import { Candidate, completionCandidates } from '../../src/editor/completionCandidates';
+import { Candidate, completionCandidates, namedElsewhere } from '../../src/editor/completionCandidates';
 import { Slot, slotAt } from '../../src/rules/slots';
+import { parseTreated } from '../../src/rules/treatment';
 import { Position, RuleFormat } from '../../src/rules/types';
 import { index18, projectRoot, rawObjects } from './helpers/attackData';
 import { miniIndex } from './helpers/miniAttack';
@@ -122,6 +123,23 @@ describe('completion candidates: Sigma tags (needs ../shared)', () => {
 
 describe('completion candidates: Splunk, Sentinel, YARA-L, generic (needs ../shared)', () => {
   before(loadRealData);
+  it('Splunk: kerber lists T1558 before its sub-techniques, each family together (sub-techniques follow their parent)', () => {
+    const items = offer('name: x\ntags:\n  mitre_attack_id:\n  - kerber|\n', 'splunk');
+    const ids = items.map((c) => c.entry.id);
+    assert.ok(ids.includes('T1558') && ids.includes('T1558.003'), ids.join());
+    assert.ok(ids.indexOf('T1558') < ids.indexOf('T1558.003'), ids.join());
+    // Every sub-technique offered comes after its parent when the parent is offered, with nothing between the family's members.
+    for (const [i, id] of ids.entries()) {
+      const parent = id.split('.')[0];
+      if (id === parent || !ids.includes(parent)) continue;
+      assert.ok(ids.slice(ids.indexOf(parent), i).every((x) => x.split('.')[0] === parent), `${id} right after ${parent} and its siblings: ${ids.join()}`);
+    }
+    // VS Code scores the parent's filter text like the sub-technique's, so its order (by sortText) is the order shown.
+    const parent = items.find((c) => c.entry.id === 'T1558')!;
+    assert.ok(vscodeKeeps('kerber', parent.filterText));
+    assert.match(parent.filterText, /^Kerber/, parent.filterText);
+  });
+
   it('Splunk: uppercase technique IDs only', () => {
     const items = offer('name: x\ntags:\n  mitre_attack_id:\n  - T1059.0|\n', 'splunk');
     assert.ok(items.length > 5);
@@ -229,6 +247,27 @@ describe('completion candidates on the synthetic bundle', () => {
   it('Sigma: the parent then its sub-techniques for an ID prefix; a revoked ID is not offered', () => {
     assert.deepStrictEqual(values(offerMini(sigma([], 'attack.t1059'), 'sigma').items), ['attack.t1059', 'attack.t1059.001', 'attack.t1059.003', 'attack.t1059.004']);
     assert.ok(!values(offerMini(sigma([], 'attack.t108'), 'sigma').items).includes('attack.t1086'));
+  });
+
+  it('leaves out what the rule already names outside the slot being typed (Sigma, Splunk)', () => {
+    const text = sigma(['attack.execution', 'attack.t1059.001'], 'attack.powersh').replace('|', '');
+    const { slot } = slotIn(sigma(['attack.execution', 'attack.t1059.001'], 'attack.powersh'), 'sigma');
+    const parsed = parseTreated(text, 'file:///r.yml', miniIndex(), { treatment: 'sigma' });
+    const named = namedElsewhere(parsed, slot.range);
+    assert.deepStrictEqual([...named].sort(), ['T1059.001', 'TA0002']);
+    const search = new AttackSearch(miniIndex());
+    const without = values(completionCandidates(miniIndex(), search, slot).items);
+    assert.ok(without.includes('attack.t1059.001'), `offered when not named: ${without.join()}`);
+    const items = values(completionCandidates(miniIndex(), search, slot, { named }).items);
+    assert.ok(!items.includes('attack.t1059.001'), items.join());
+    assert.ok(!values(completionCandidates(miniIndex(), search, slotIn(sigma(['attack.execution'], 'attack.exe'), 'sigma').slot, { named }).items).includes('attack.execution'));
+
+    // The value in the slot itself is not "already named": completing over a full tag still offers it.
+    const splunk = 'name: x\ntags:\n  mitre_attack_id:\n  - T1059.001\n  - T1059.00|\n';
+    const at = slotIn(splunk, 'splunk');
+    const own = namedElsewhere(parseTreated(at.text, 'file:///s.yml', miniIndex(), { treatment: 'splunk' }), at.slot.range);
+    assert.deepStrictEqual([...own], ['T1059.001']);
+    assert.deepStrictEqual([...values(completionCandidates(miniIndex(), search, at.slot, { named: own }).items)].sort(), ['T1059.003', 'T1059.004']);
   });
 
   it('Splunk sub-technique IDs, Sentinel tactics without spaces, YARA-L tactic names', () => {

@@ -47,6 +47,25 @@ describe('priority gaps on the synthetic bundle', () => {
 });
 
 describe('priority gaps (needs ../shared)', () => {
+  it('with one actor every gap weighs 1, ranked by how many groups and campaigns use it, then by tactic order', () => {
+    const index = enterprise18();
+    const r = rankGaps(model([]), profileFromActors(index, ['G0016']));
+    assert.ok(r.gaps.length > 20);
+    assert.ok(r.gaps.every((g) => g.weight === 1));
+    // Prevalence from the raw STIX: active groups (G) and campaigns (C) whose `uses` name the technique (a parent: or one of its sub-techniques).
+    const raw = rawStix(ENTERPRISE);
+    const users = (id: string) => [...raw.uses].filter(([actor, ts]) => /^[GC]\d{4}$/.test(actor) && [...ts].some((t) => t === id || (!id.includes('.') && t.startsWith(`${id}.`)))).length;
+    const order = index.tactics('enterprise-attack').map((t) => t.shortname);
+    const firstTactic = (id: string) => Math.min(...(index.technique(id)?.tactics ?? []).map((t) => order.indexOf(t)));
+    const keyed = r.gaps.filter((g) => g.status === 'uncovered').map((g) => [users(g.technique.id), firstTactic(g.technique.id), g.technique.id] as const);
+    for (let i = 1; i < keyed.length; i++) {
+      const [pa, ta] = keyed[i - 1];
+      const [pb, tb] = keyed[i];
+      assert.ok(pa > pb || (pa === pb && ta <= tb), `${keyed[i - 1].join('/')} before ${keyed[i].join('/')}`);
+    }
+    assert.ok(keyed[0][0] > keyed[keyed.length - 1][0], 'not in ID order: the most used come first');
+  });
+
   it('ranks by weight, uncovered before partial, then by ID; covered techniques drop out', () => {
     const m = model(rules(['T1059.003'], ['T1003.001'], ['T1021.001'], ['T1110']));
     const r = rankGaps(m, profile({ 'T1059.001': 2, T1059: 1, 'T1003.001': 2, T1021: 3, T1110: 1, 'T1566.001': 2 }));

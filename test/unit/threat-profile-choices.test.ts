@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { AttackSearch } from '../../src/attack/search';
-import { actorDetail, allActors, readTechniqueList, searchActors, techniqueListMessage } from '../../src/commands/threatProfileChoices';
+import { actorDetail, actorProfileName, allActors, readTechniqueList, searchActors, techniqueListMessage, typedTechniqueList } from '../../src/commands/threatProfileChoices';
 import { AttackIndex } from '../../src/attack/index';
 import { miniIndex } from './helpers/miniAttack';
 import { enterprise18, isActiveRaw, rawStix } from './helpers/rawStix';
@@ -112,5 +112,29 @@ describe('threat profile choices on the synthetic bundle', () => {
     assert.strictEqual(techniqueListMessage(bad, index.versionLabel)?.error, true);
     const dep = readTechniqueList(index, 'T1064');
     assert.deepStrictEqual([dep.ids, dep.deprecated], [['T1064'], ['T1064']]);
+  });
+});
+
+describe('threat profile choices on the synthetic bundle: names and typed lists', () => {
+  it('names a profile after up to three actors, keeps the name when the same actors are chosen again, and asks beyond three', () => {
+    const index = miniIndex();
+    const actor = (id: string) => {
+      const e = index.resolve(id);
+      assert.ok(e && (e.kind === 'group' || e.kind === 'campaign' || e.kind === 'software'), id);
+      return e;
+    };
+    const [apt29, apt28, mimikatz, c0024] = ['G0016', 'G0007', 'S0002', 'C0024'].map(actor);
+    assert.deepStrictEqual(actorProfileName([apt29]), { name: 'APT29' });
+    assert.deepStrictEqual(actorProfileName([apt29, apt28, mimikatz]), { name: `APT29, APT28, ${mimikatz.name}` });
+    assert.deepStrictEqual(actorProfileName([apt29, apt28], { name: 'Russian services', actors: ['G0016', 'G0007'] }), { name: 'Russian services' });
+    assert.deepStrictEqual(actorProfileName([apt29], { name: 'Russian services', actors: ['G0016', 'G0007'] }), { name: 'APT29' }, 'other actors: named after them');
+    assert.deepStrictEqual(actorProfileName([apt29, apt28, mimikatz, c0024]), { name: `APT29, APT28, ${mimikatz.name} + 1 more`, ask: true });
+  });
+
+  it('reads typed text as a technique list only when it holds nothing but known technique IDs', () => {
+    const index = miniIndex();
+    assert.deepStrictEqual(typedTechniqueList(index, 'T1059.001, t1003')?.ids, ['T1059.001', 'T1003']);
+    assert.deepStrictEqual(typedTechniqueList(index, 'T1086')?.ids, ['T1059.001'], 'revoked: its replacement');
+    for (const text of ['cozy bear', 'G0016', 'T1059.001 cozy', 'T9999', 'APT29']) assert.strictEqual(typedTechniqueList(index, text), undefined, text);
   });
 });

@@ -41,6 +41,21 @@ describe('ATT&CK quick fixes', () => {
   });
   afterEach(removeCopies);
 
+  it('a revoked tag whose replacement is already tagged: the fix says it removes the tag, and does', async () => {
+    const rel = 'scratch/already_tagged.yml';
+    await vscode.workspace.fs.writeFile(workspaceUri(rel), new TextEncoder().encode('title: Both\nlogsource:\n    product: windows\ndetection:\n    sel:\n        EventID: 1\n    condition: sel\ntags:\n    - attack.execution\n    - attack.t1086\n    - attack.t1059.001\n'));
+    copies.push(workspaceUri(rel));
+    const { doc, diagnostics } = await diagnosticsOf(rel, (ds) => ds.some((d) => codeOf(d) === 'attack-lens/revoked'));
+    const revoked = diagnostics.find((d) => codeOf(d) === 'attack-lens/revoked')!;
+    const fixes = await quickFixes(doc.uri, revoked);
+    assert.deepStrictEqual(
+      fixes.map((a) => [a.title, a.isPreferred ?? false]),
+      [['Remove attack.t1086 (its replacement attack.t1059.001 is already tagged)', true]],
+    );
+    assert.ok(await vscode.workspace.applyEdit(fixes[0].edit!));
+    assert.ok(doc.getText().endsWith('tags:\n    - attack.execution\n    - attack.t1059.001\n'), doc.getText());
+  });
+
   it('replaces a revoked tag with its replacement (preferred fix, diagnostic attached)', async () => {
     const rel = await copyOf('sigma/proc_creation_win_problems.yml', 'revoked.yml');
     const { doc, diagnostics } = await diagnosticsOf(rel, (ds) => ds.length >= 5);

@@ -65,6 +65,19 @@ describe('ATT&CK diagnostics', () => {
     assert.strictEqual(diagnostics.find((d) => codeOf(d) === 'attack-lens/malformed-id')!.message, 'ATT&CK IDs are written T1059.001');
   });
 
+  it('reports a group ID in Splunk’s mitre_attack_id as wrong-kind', async () => {
+    const uri = workspaceUri('scratch/group_in_splunk.yml');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('name: Group in the technique list\nsearch: x\ntags:\n  mitre_attack_id:\n  - G0016\n  - T1059.001\n'));
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const ds = await settledDiagnostics(doc);
+      assert.deepStrictEqual(summary(ds), ['4:4-4:9 error attack-lens/wrong-kind']);
+      assert.match(ds[0].message, /^G0016 is a group \(APT29\), but this field takes a technique$/);
+    } finally {
+      await vscode.workspace.fs.delete(uri);
+    }
+  });
+
   it('reports Elastic name, reference, parent, tactic and revocation problems', async () => {
     const { diagnostics } = await diagnosticsOf('elastic/execution_problems.toml', (ds) => ds.length >= 5);
     assert.deepStrictEqual(summary(diagnostics), [

@@ -82,6 +82,35 @@ describe('ATT&CK completion', () => {
     });
   }
 
+  it('Sigma tag: what the rule already tags is not offered again (attack.powersh with attack.t1059.001 tagged)', async () => {
+    const tagged = await typing('tagged.yml', SIGMA_HEAD + '    - attack.t1059.001\n    - attack.powersh|\n');
+    const offered = (await attackCompletions(tagged.doc, tagged.at)).map(labelOf);
+    assert.ok(offered.length > 0, 'something is still offered for powersh');
+    assert.ok(!offered.includes('attack.t1059.001'), `the tag the rule has is left out: ${offered.join()}`);
+    assert.ok(!offered.includes('attack.execution'), 'so is the tactic it has');
+    // The same rule without the tag: offered, first among what VS Code keeps.
+    const untagged = await typing('untagged.yml', SIGMA_HEAD + '    - attack.powersh|\n');
+    assert.strictEqual(labelOf(visible(await attackCompletions(untagged.doc, untagged.at), 'attack.powersh')[0]), 'attack.t1059.001');
+  });
+
+  it('Splunk: kerber shows T1558 first and its sub-technique T1558.003 after it in the suggest widget (sub-techniques follow their parent)', async () => {
+    const { doc, at } = await typing('kerber.yml', 'name: Kerberos\nsearch: x\ntags:\n  mitre_attack_id:\n  - kerber|\n');
+    const ids = visible(await attackCompletions(doc, at), 'kerber').map(labelOf);
+    assert.ok(ids.indexOf('T1558') >= 0 && ids.indexOf('T1558') < ids.indexOf('T1558.003'), ids.join());
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(at, at);
+    try {
+      await vscode.commands.executeCommand('editor.action.triggerSuggest');
+      const list = await waitForUiText('.editor-widget.suggest-widget .monaco-list', /T1558\.003/, { timeoutMs: 15_000 });
+      const first = await waitForUiText('.editor-widget.suggest-widget .monaco-list-row[data-index="0"]', /\S/);
+      assert.match(first.trim(), /^T1558(?!\.)/, `VS Code shows first ${JSON.stringify(first)}`);
+      assert.ok(list.indexOf('T1558.003') > list.search(/T1558(?!\.)/), list.slice(0, 300));
+    } finally {
+      await vscode.commands.executeCommand('hideSuggestWidget');
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+  });
+
   it('Sigma tag: techniques of the tactic the rule names come first', async () => {
     const { doc, at } = await typing('boost.yml', SIGMA_HEAD.replace('attack.execution', 'attack.persistence') + '    - attack.t15|\n');
     const shown = visible(await attackCompletions(doc, at), 'attack.t15');

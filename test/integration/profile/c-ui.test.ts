@@ -4,7 +4,8 @@ import { uiClick, uiScreenshot, uiText, waitForUiText } from '../../host/uiProbe
 import { activateApi, disk, waitFor, workspaceProfileSetting, workspaceUri } from './helpers';
 
 // The pickers themselves, in the real workbench (the runner's page probe reads them): Choose
-// threat profile with the current actors pre-selected, and Check rules' grouped list with Fix all.
+// threat profile's one picker (current actors pre-selected, search, Enter on the highlighted item,
+// the other sources as items), and Check rules' grouped list with Fix all.
 
 const accept = () => vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
 
@@ -13,30 +14,29 @@ describe('Profile and check-rules pickers', () => {
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
   });
 
-  it('Choose threat profile: sources, then the actor picker with the current actors checked first; accepting keeps them', async () => {
+  it('Choose threat profile: one picker with the current actors checked first and the other sources; accepting keeps them', async () => {
     await activateApi();
     await vscode.commands.executeCommand('attackLens.chooseThreatProfile', { actors: ['G0016', 'C0024'], name: 'APT29 and SolarWinds' });
     const done = vscode.commands.executeCommand('attackLens.chooseThreatProfile');
-    const sources = await waitForUiText('.quick-input-widget', /Adversaries[\s\S]*Navigator layer[\s\S]*Technique IDs[\s\S]*Clear threat profile/);
-    assert.match(sources, /now: Threat profile “APT29 and SolarWinds” \(1 group, 1 campaign\): \d+ techniques/);
-    await accept();
+    const picker = await waitForUiText('.quick-input-widget', /Navigator layer[\s\S]*Technique IDs[\s\S]*Clear threat profile/);
+    assert.match(picker, /now: Threat profile “APT29 and SolarWinds” \(1 group, 1 campaign\): \d+ techniques/);
     const rows = await waitForUiText('.quick-input-widget .quick-input-list', /APT29[\s\S]*SolarWinds Compromise/);
-    // The selected actors come first, before the alphabetical list of every group.
+    // The selected actors come first, before the other sources and the alphabetical list of every group.
     assert.ok(rows.indexOf('APT29') < rows.indexOf('admin@338'), rows.slice(0, 400));
+    assert.ok(rows.indexOf('SolarWinds Compromise') < rows.indexOf('Navigator layer'), rows.slice(0, 400));
     const checked = await uiText('.quick-input-widget .quick-input-list .monaco-list-row[aria-checked="true"]');
     assert.match(checked, /APT29/);
     assert.match(checked, /SolarWinds Compromise/);
     assert.match(await uiText('.quick-input-widget .quick-input-list'), /aka .*Cozy Bear/, 'aliases are shown (and matched) in the detail line');
     await uiScreenshot('choose-actors');
     await accept();
-    await waitForUiText('.quick-input-widget', /Threat profile name/);
-    await accept();
     await done;
+    // The same actors again: saved under the name they had, without asking for one.
     assert.deepStrictEqual(workspaceProfileSetting(), { name: 'APT29 and SolarWinds', actors: ['G0016', 'C0024'], source: 'actors' });
     await vscode.commands.executeCommand('attackLens.clearThreatProfile', { quiet: true });
   });
 
-  it('the actor picker finds groups by alias (Cozy Bear → APT29, then Fancy Bear → APT28) and keeps earlier picks checked', async () => {
+  it('the picker finds groups by alias (Cozy Bear → APT29, then Fancy Bear → APT28) and keeps earlier picks checked', async () => {
     await activateApi();
     await vscode.commands.executeCommand('attackLens.clearThreatProfile', { quiet: true });
     let done = vscode.commands.executeCommand('attackLens.chooseThreatProfile', { query: 'Cozy Bear' });
@@ -44,8 +44,6 @@ describe('Profile and check-rules pickers', () => {
     assert.match(rows, /^\s*APT29\s*G0016/, `APT29 is the first row: ${rows.slice(0, 200)}`);
     await uiClick('.quick-input-widget .quick-input-list .monaco-list-row:has-text("G0016")');
     await waitForUiText('.quick-input-widget .quick-input-list .monaco-list-row[aria-checked="true"]', /APT29/);
-    await accept();
-    await waitForUiText('.quick-input-widget', /Threat profile name/);
     await accept();
     await done;
     assert.deepStrictEqual(workspaceProfileSetting(), { name: 'APT29', actors: ['G0016'], source: 'actors' });
@@ -57,11 +55,52 @@ describe('Profile and check-rules pickers', () => {
     const checked = await waitForUiText('.quick-input-widget .quick-input-list .monaco-list-row[aria-checked="true"]', /APT28/);
     assert.match(checked, /APT29/);
     await accept();
-    await waitForUiText('.quick-input-widget', /Threat profile name/);
+    await done;
+    assert.deepStrictEqual(workspaceProfileSetting(), { name: 'APT29, APT28', actors: ['G0016', 'G0007'], source: 'actors' });
+    await vscode.commands.executeCommand('attackLens.clearThreatProfile', { quiet: true });
+  });
+
+  it('Enter on the highlighted search hit selects it: cozy bear alone, then fancy bear added to the profile', async () => {
+    await activateApi();
+    await vscode.commands.executeCommand('attackLens.clearThreatProfile', { quiet: true });
+    let done = vscode.commands.executeCommand('attackLens.chooseThreatProfile', { query: 'cozy bear' });
+    await waitForUiText('.quick-input-widget .quick-input-list .monaco-list-row.focused', /APT29/);
+    assert.strictEqual(await uiText('.quick-input-widget .quick-input-list .monaco-list-row[aria-checked="true"]'), '', 'nothing checked');
+    await accept();
+    await done;
+    assert.deepStrictEqual(workspaceProfileSetting(), { name: 'APT29', actors: ['G0016'], source: 'actors' });
+
+    done = vscode.commands.executeCommand('attackLens.chooseThreatProfile', { query: 'fancy bear' });
+    await waitForUiText('.quick-input-widget .quick-input-list .monaco-list-row.focused', /APT28/);
     await accept();
     await done;
     assert.deepStrictEqual(workspaceProfileSetting(), { name: 'APT29, APT28', actors: ['G0016', 'G0007'], source: 'actors' });
     await vscode.commands.executeCommand('attackLens.clearThreatProfile', { quiet: true });
+  });
+
+  it('technique IDs typed into the picker are an item of it; Enter saves them as the profile', async () => {
+    await activateApi();
+    await vscode.commands.executeCommand('attackLens.clearThreatProfile', { quiet: true });
+    const done = vscode.commands.executeCommand('attackLens.chooseThreatProfile', { query: 'T1059.001, t1003' });
+    const focused = await waitForUiText('.quick-input-widget .quick-input-list .monaco-list-row.focused', /Technique list: T1059\.001, T1003/);
+    assert.match(focused, /2 techniques, weight 1 each/);
+    await accept();
+    await done;
+    assert.deepStrictEqual(workspaceProfileSetting(), { name: 'Technique list', actors: [], techniques: { T1003: 1, 'T1059.001': 1 }, source: 'ids', detail: '2 techniques' });
+    await vscode.commands.executeCommand('attackLens.clearThreatProfile', { quiet: true });
+  });
+
+  it('Navigator layer… is an item of the same picker: Enter on it opens the file dialog', async () => {
+    await activateApi();
+    await vscode.commands.executeCommand('attackLens.clearThreatProfile', { quiet: true });
+    const done = vscode.commands.executeCommand('attackLens.chooseThreatProfile');
+    // No profile, nothing typed: the other sources lead, the layer first.
+    await waitForUiText('.quick-input-widget .quick-input-list .monaco-list-row.focused', /Navigator layer/);
+    await accept();
+    await waitForUiText('.quick-input-widget', /Threat profile from a Navigator layer/);
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.strictEqual(await done, undefined);
+    assert.strictEqual(workspaceProfileSetting(), undefined, 'nothing saved without a file');
   });
 
   it('Check rules: grouped findings with Fix all; accepting Fix all fixes the file and refreshes the list', async () => {
