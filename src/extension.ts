@@ -79,7 +79,7 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   const config = new Config(vscodeConfigSource());
   let loaded: LoadedData;
   try {
-    loaded = await loadAttackData(context.extensionUri, context.globalStorageUri, config.stixBundlePaths, (p) => problems.push(p));
+    loaded = await loadAttackData(context.extensionUri, context.globalStorageUri, config.stixBundlePaths, (p) => problems.push(p), config.attackVersion);
   } catch (e) {
     // Only the shipped index is left to fail here: run without ATT&CK data rather than not at all.
     problems.push({ message: `ATT&CK Lens could not load its built-in ATT&CK data: ${(e as Error)?.message ?? String(e)}`, stack: (e as Error)?.stack });
@@ -97,7 +97,7 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   // --- features (one line each) ---
   add('Restricted Mode notice', () => registerRestrictedModeNotice(lens));
   add('status bar', () => registerStatusBar(lens));
-  add('attackLens.stixBundles watcher', () => registerAttackDataSettingsWatcher(lens));
+  add('ATT&CK data settings watcher', () => registerAttackDataSettingsWatcher(lens));
   add('Show loaded ATT&CK data', () => registerShowAttackInfoCommand(lens));
   add('Update ATT&CK data', () => registerUpdateAttackDataCommand(lens));
   const coverage = add('coverage view', () => registerCoverage(lens));
@@ -165,7 +165,7 @@ function reportDataProblem(lens: LensContext, p: DataProblem): void {
   }
   lens.log.error(p.stack ? `${p.message}\n${p.stack}` : p.message);
   void vscode.window.showErrorMessage(noticeText(p.message), 'Open Settings').then((choice) => {
-    if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'attackLens.stixBundles');
+    if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', p.setting ?? 'attackLens.stixBundles');
   });
 }
 
