@@ -53,6 +53,7 @@ type EditorSettingKey = 'files.exclude' | 'search.followSymlinks' | 'files.assoc
 /** The settings Config writes, with the value each takes (undefined removes it). */
 export interface WritableSettings {
   readonly threatProfile: Readonly<Record<string, unknown>>;
+  readonly attackVersion: string;
   readonly domains: readonly Domain[];
   readonly platforms: readonly string[];
 }

@@ -9,6 +9,7 @@ import { registerRestrictedModeNotice } from './restrictedMode';
 import { noticeText } from './outsideText';
 import { registerStatusBar } from './views/statusBar';
 import { registerAttackDataSettingsWatcher } from './data/watchAttackDataSettings';
+import { registerVersionSuggestion } from './data/versionSuggestion';
 import { registerShowAttackInfoCommand } from './commands/showAttackInfo';
 import { registerUpdateAttackDataCommand } from './commands/updateAttackData';
 import { registerCoverage } from './views/coverageFeature';
@@ -130,6 +131,7 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   add('Choose threat profile', () => registerChooseThreatProfileCommand(lens));
   add('Clear threat profile', () => registerClearThreatProfileCommand(lens));
   if (coverage) add('Check rules against ATT&CK', () => registerCheckRulesAgainstAttack(lens, coverage.store));
+  if (coverage) add('ATT&CK version suggestion', () => registerVersionSuggestion(lens, coverage.store));
   // --- end features ---
   features.reportFailures();
 

@@ -63,6 +63,7 @@ function domainOfCollection(c: { name?: unknown; versions?: unknown }): Domain |
 /**
  * Every stable release per domain that an attack-stix-data index.json lists (pre-releases such as
  * "11.0-beta" are skipped), newest first. URLs point under `base`, whatever host the index names.
+ * @internal Exported for the tests of index.json; the update and fetch-attack use releasesToOffer.
  */
 export function listedReleases(indexText: string, base: string, source = 'index.json'): ReadonlyMap<Domain, readonly Release[]> {
   let parsed: unknown;

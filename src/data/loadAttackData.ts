@@ -26,7 +26,7 @@ function shippedFolder(extensionUri: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(extensionUri, 'dist');
 }
 
-export function cachedIndexUri(globalStorage: vscode.Uri): vscode.Uri {
+function cachedIndexUri(globalStorage: vscode.Uri): vscode.Uri {
   return vscode.Uri.joinPath(globalStorage, LATEST_INDEX_FILE);
 }
 
@@ -148,7 +148,7 @@ export async function loadPinnedVersion(
     }
   }
   return {
-    unavailable: `attackLens.attackVersion pins ${unavailableVersion(version, seen)}. Run "Update ATT&CK data" to download it, list its bundles in attackLens.stixBundles, or set attackLens.attackVersion to "latest".`,
+    unavailable: `attackLens.attackVersion: ${unavailableVersion(version, seen)}. Run "Update ATT&CK data" to download it, list its bundles in attackLens.stixBundles, or set attackLens.attackVersion to "latest".`,
   };
 }
 

@@ -84,12 +84,11 @@ function compileDomains(chosen: ReadonlyMap<string, StixBundle>, compiled = new 
   return { format: COMPILED_FORMAT, domains };
 }
 
-/** Compiles the newest bundle per domain among the given files (skips and failures as readBundles). */
-export function compileNewestPerDomain(files: readonly string[], onSkip?: (file: string, why: string) => void, onWarning?: (message: string) => void): CompiledIndex {
-  return compileDomains(newestPerDomain(readBundles(files, onSkip, onWarning)));
-}
-
-/** compileNewestPerDomain for `version` ("latest" or a release): each domain's bundle at it; an AttackDataError naming the versions at hand when none is. */
+/**
+ * Compiles each domain's bundle at `version` among the given files ("latest": the newest per
+ * domain); skips and failures as readBundles, and an AttackDataError naming the versions at hand
+ * when no bundle is at that version.
+ */
 export function compileAtVersion(files: readonly string[], version: string, onSkip?: (file: string, why: string) => void, onWarning?: (message: string) => void): CompiledIndex {
   const bundles = readBundles(files, onSkip, onWarning);
   const chosen = atVersion(bundles, version);

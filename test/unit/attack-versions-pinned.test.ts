@@ -8,6 +8,7 @@ import { AttackIndex } from '../../src/attack/index';
 import { readStixBundle } from '../../src/attack/stix';
 import { AttackDataError } from '../../src/attack/types';
 import { indexAtVersion, parseVersionManifest, storedIndex, storedIndexFor, versionedIndexFile, versionManifestJson, withStoredIndex } from '../../src/attack/versionStore';
+import { misfitCount, namedIds, suggestVersion } from '../../src/attack/versionFit';
 import { atVersion, parseAttackVersion, pinState, unavailableVersion } from '../../src/attack/versions';
 import { buildIndex } from '../../src/node/buildIndex';
 import { compileEveryVersion, findStixBundleFiles } from '../../src/node/bundles';
@@ -184,5 +185,37 @@ describe('pinned versions: the CLI', () => {
     const bad = run('show', 'T1059', '--attack-version', 'v18');
     assert.strictEqual(bad.code, 2);
     assert.match(bad.err, /--attack-version takes "latest" or a release number such as 18\.1, not "v18"/);
+  });
+});
+
+describe('pinned versions: which release the rules follow', () => {
+  const v90 = () => new AttackIndex([compiled('90.0')]);
+  const v91 = () => new AttackIndex([compiled('91.0')]);
+
+  it('counts the named IDs a release lacks or has revoked', () => {
+    const named = new Set(['T1001', 'T1002', 'T1004', 'T9999']);
+    assert.strictEqual(misfitCount(v91(), named), 3, 'T1001 and T1004 revoked, T9999 unknown');
+    assert.strictEqual(misfitCount(v90(), named), 1, 'only T9999');
+    assert.strictEqual(misfitCount(v90(), new Set(['T1003'])), 1, '90.0 has no T1003 yet');
+  });
+
+  it('reads the IDs the rules name from the coverage model: revoked ones as written, not their replacements', () => {
+    const model = {
+      revoked: [{ id: 'T1001', replacement: 'T1003' }, { id: 'T1004', replacement: 'T1003' }],
+      unknown: new Map([['T9999', []]]),
+      referencedTechniques: () => ['T1002', 'T1003'],
+    };
+    assert.deepStrictEqual([...namedIds(model)].sort(), ['T1001', 'T1002', 'T1004', 'T9999']);
+  });
+
+  it('suggests another release only when the loaded one clearly fits worse', () => {
+    const others = [{ version: '90.0', misfits: 4 }, { version: '89.0', misfits: 9 }];
+    assert.deepStrictEqual(suggestVersion({ version: '91.0', misfits: 40 }, others, 200), { version: '90.0', misfits: 4 });
+    // Few misfits, or few for the number of IDs named: nothing to say.
+    assert.strictEqual(suggestVersion({ version: '91.0', misfits: 9 }, [{ version: '90.0', misfits: 0 }], 50), undefined);
+    assert.strictEqual(suggestVersion({ version: '91.0', misfits: 40 }, [{ version: '90.0', misfits: 0 }], 1000), undefined);
+    // The best other must miss at most half as many.
+    assert.strictEqual(suggestVersion({ version: '91.0', misfits: 40 }, [{ version: '90.0', misfits: 21 }], 200), undefined);
+    assert.strictEqual(suggestVersion({ version: '91.0', misfits: 40 }, [{ version: '91.0', misfits: 0 }], 200), undefined);
   });
 });

@@ -367,4 +367,44 @@ describe('foundation: Update ATT&CK data (local mirror on 127.0.0.1)', () => {
     assert.strictEqual(outcome.status, 'updated', outcome.message);
     assert.strictEqual(api.lens.index.versionLabel, 'ATT&CK v18.1');
   });
+
+  it('downloads the release attackLens.attackVersion pins beside the newest, without the rollback question, and goes back to the newest with "latest"', async () => {
+    const api = await activateApi();
+    const config = () => vscode.workspace.getConfiguration('attackLens');
+    const cached = await cacheBytes(api);
+    const reloaded = () => waitFor('the settings reload', () => api.lens.dataEvents.all.filter((e) => e.origin === 'settings').length > settled);
+    // Enterprise 16.1 is listed but nowhere at hand: the pin cannot load until it is downloaded.
+    let settled = api.lens.dataEvents.all.filter((e) => e.origin === 'settings').length;
+    await config().update('attackVersion', '16.1', vscode.ConfigurationTarget.Workspace);
+    await reloaded();
+    assert.strictEqual(api.lens.index.versionLabel, 'ATT&CK v18.1');
+    try {
+      // Update asks the mirror for the pinned 16.1 only (it has no such file here) and keeps the data.
+      const asked: (readonly OlderRelease[])[] = [];
+      const outcome = await update('older', undefined, {}, { confirmOlder: async (older) => (asked.push(older), true) });
+      assert.deepStrictEqual(requests, ['/older/index.json', '/older/enterprise-attack/enterprise-attack-16.1.json']);
+      assert.strictEqual(outcome.status, 'failed', outcome.message);
+      assert.match(outcome.message, /HTTP 404/);
+      settled = api.lens.dataEvents.all.filter((e) => e.origin === 'settings').length;
+      await config().update('attackVersion', '17.1', vscode.ConfigurationTarget.Workspace);
+      await reloaded();
+      const pinned = await update('older', undefined, {}, { confirmOlder: async (older) => (asked.push(older), true) });
+      assert.strictEqual(pinned.status, 'updated', pinned.message);
+      assert.deepStrictEqual(pinned.versions, { 'enterprise-attack': '17.1' });
+      assert.deepStrictEqual(requests, ['/older/index.json', '/older/enterprise-attack/enterprise-attack-17.1.json']);
+      assert.deepStrictEqual(asked, [], 'a pinned release needs no rollback consent');
+      assert.strictEqual(api.lens.index.versionLabel, 'ATT&CK v17.1');
+      const storage = api.lens.extension.globalStorageUri;
+      const versions = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(storage, 'attack-versions.json')))) as { indexes: { file: string; domains: object }[] };
+      assert.deepStrictEqual(versions.indexes.find((e) => e.file === 'attack-index-17.1.json')?.domains, { 'enterprise-attack': '17.1' });
+      assert.strictEqual(await cacheBytes(api), cached, 'the newest download stays as it was');
+      const again = await update('older');
+      assert.strictEqual(again.status, 'up-to-date', again.message);
+    } finally {
+      settled = api.lens.dataEvents.all.filter((e) => e.origin === 'settings').length;
+      await config().update('attackVersion', undefined, vscode.ConfigurationTarget.Workspace);
+      await reloaded();
+    }
+    assert.deepStrictEqual(api.lens.index.domains.map((d) => `${d.domain} ${d.version}`), ['enterprise-attack 18.1', 'mobile-attack 18.1', 'ics-attack 18.1']);
+  });
 });
