@@ -125,7 +125,7 @@ export async function loadPinnedVersion(
       onProblem(problemOf('ATT&CK Lens could not use attackLens.stixBundles', e));
     }
   }
-  let best: { folder: vscode.Uri; entry: StoredIndex; source: string; count: number } | undefined;
+  const candidates: { folder: vscode.Uri; entry: StoredIndex; source: string; count: number }[] = [];
   for (const [folder, source] of [[globalStorage, DOWNLOADED_SOURCE], [shippedFolder(extensionUri), SHIPPED_SOURCE]] as const) {
     let manifest: VersionManifest | undefined;
     try {
@@ -136,15 +136,15 @@ export async function loadPinnedVersion(
     if (!manifest) continue;
     seen.push(...storedVersions(manifest));
     const entry = storedIndexFor(manifest, version);
-    const count = entry ? Object.values(entry.domains).filter((v) => v === version).length : 0;
-    if (entry && count > (best?.count ?? 0)) best = { folder, entry, source, count };
+    if (entry) candidates.push({ folder, entry, source, count: Object.values(entry.domains).filter((v) => v === version).length });
   }
-  if (best) {
-    const uri = vscode.Uri.joinPath(best.folder, best.entry.file);
+  // Most domains at the version first; the sort is stable, so the downloaded data wins a tie.
+  for (const c of candidates.sort((a, b) => b.count - a.count)) {
+    const uri = vscode.Uri.joinPath(c.folder, c.entry.file);
     try {
-      return { index: indexAtVersion(AttackIndex.fromJson(await readText(uri), uri.fsPath), version), source: best.source };
+      return { index: indexAtVersion(AttackIndex.fromJson(await readText(uri), uri.fsPath), version), source: c.source };
     } catch (e) {
-      onProblem(problemOf(`ATT&CK Lens could not read ATT&CK ${version} from its ${best.source}`, e));
+      onProblem(problemOf(`ATT&CK Lens could not read ATT&CK ${version} from its ${c.source}`, e));
     }
   }
   return {

@@ -14,8 +14,9 @@ import { settingUri } from '../workspace/settingPath';
 export function registerAttackDataSettingsWatcher(lens: LensContext): vscode.Disposable {
   let queue: Promise<void> = Promise.resolve();
   return lens.config.onDidChange((affects) => {
-    if (!affects('stixBundles') && !affects('attackVersion')) return;
-    queue = queue.then(() => reload(lens));
+    const bundlesChanged = affects('stixBundles');
+    if (!bundlesChanged && !affects('attackVersion')) return;
+    queue = queue.then(() => reload(lens, bundlesChanged));
   });
 }
 
@@ -34,7 +35,12 @@ function showWarnings(lens: LensContext, warnings: readonly string[]): void {
   }
 }
 
-async function reload(lens: LensContext): Promise<void> {
+/**
+ * `bundlesChanged`: new attackLens.stixBundles that cannot be used keep the data in use. When only
+ * the version changed, the sources are tried in order as at activation (a bundle that was already
+ * refused does not hold the data back from "latest").
+ */
+async function reload(lens: LensContext, bundlesChanged: boolean): Promise<void> {
   const bundles = lens.config.stixBundlePaths;
   const version = lens.config.attackVersion;
   const before = lens.index.versionLabel;
@@ -42,16 +48,20 @@ async function reload(lens: LensContext): Promise<void> {
     if (version !== LATEST) {
       const problems: DataProblem[] = [];
       const pinned = await loadPinnedVersion(lens.extension.extensionUri, lens.extension.globalStorageUri, bundles, version, (p) => problems.push(p));
-      showWarnings(lens, problems.map((p) => p.message));
+      // A bundle refused before is not reported again for a change of version only.
+      if (bundlesChanged) showWarnings(lens, problems.map((p) => p.message));
+      else for (const p of problems) lens.log.warn(p.stack ?? p.message);
       if ('unavailable' in pinned) return showFailure(lens, `ATT&CK Lens kept ${before}: ${pinned.unavailable}`, 'attackLens.attackVersion');
       lens.setIndex(pinned.index, pinned.source);
-    } else if (bundles.length > 0) {
+    } else if (bundles.length > 0 && bundlesChanged) {
       const warnings: string[] = [];
       const index = await compileBundleUris(bundles.map(settingUri), (w) => warnings.push(w));
       lens.setIndex(index, `attackLens.stixBundles (${bundles.map((b) => b.path).join(', ')})`);
       showWarnings(lens, warnings);
     } else {
-      const loaded = await loadAttackData(lens.extension.extensionUri, lens.extension.globalStorageUri, [], (p) => lens.log.warn(p.stack ?? p.message));
+      const problems: DataProblem[] = [];
+      const loaded = await loadAttackData(lens.extension.extensionUri, lens.extension.globalStorageUri, bundles, (p) => problems.push(p));
+      for (const p of problems) lens.log.warn(p.stack ?? p.message);
       lens.setIndex(loaded.index, loaded.source);
     }
     lens.dataEvents.record('settings', 'loaded', `${before} → ${lens.index.versionLabel} from ${lens.indexSource}`);
