@@ -1,24 +1,14 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { waitForUiText } from '../../host/uiProbe';
-import { activateApi, info, waitFor } from './helpers';
+import { activateApi, setDataSetting } from './helpers';
 
 // attackLens.attackVersion pins the workspace to one ATT&CK release among those available: here
 // the shipped data, which holds 18.1 (the newest) and Enterprise 17.1 beside it (the build compiles
 // both from ../shared/attack). Changing the setting switches the data and the status bar; a release
 // that is not available keeps the data in use and names those that are.
 
-async function setVersion(value: string | undefined): Promise<string> {
-  const before = (await info()).events.length;
-  await vscode.workspace.getConfiguration('attackLens').update('attackVersion', value, vscode.ConfigurationTarget.Workspace);
-  const events = await waitFor('the settings reload to finish', async () => {
-    const e = (await info()).events;
-    return e.length > before ? e : undefined;
-  });
-  const last = events[events.length - 1];
-  assert.strictEqual(last.origin, 'settings');
-  return `${last.outcome}: ${last.message}`;
-}
+const setVersion = (value: string | undefined): Promise<string> => setDataSetting('attackVersion', value);
 
 describe('foundation: attackLens.attackVersion', () => {
   afterEach(async () => {
