@@ -54,6 +54,7 @@ async function main(): Promise<number> {
   const wanted = parseAttackVersion(asked);
   if (wanted === undefined) throw new UsageError(`--version ${asked.slice(0, 40)}: not "latest" or a release number such as 18.1`);
   const discovered = await discoverReleases(base, wanted);
+  // The version named in messages and pinned with --pin: Enterprise's (domains may differ under "latest").
   const version = discovered.offered[0].version;
   const mitre = readBuiltDigests(builtDigests);
   if (mitre.size === 0) console.warn(`fetch-attack: ${path.relative(process.cwd(), builtDigests)} is missing (run \`npm run build\` with release-digests.json beside the bundles); no release is pinned by MITRE's digests`);
@@ -72,10 +73,10 @@ async function main(): Promise<number> {
     pinHint: 'check the digest against a source you trust, then rerun with --accept-sha256 <digest> (add --pin to record it in scripts/attack-release.json).',
   };
   console.log(`fetch-attack: ATT&CK ${wanted === LATEST ? `${version} (the newest listed)` : version} from ${base} into ${path.relative(process.cwd(), outDir) || '.'}`);
-  const newer = discovered.newest.filter((n) => compareVersions(n.version, version) > 0);
+  const newer = discovered.newest.filter((n) => compareVersions(n.version, discovered.offered.find((o) => o.domain === n.domain)?.version ?? n.version) > 0);
   if (newer.length) console.log(`fetch-attack: index.json lists a newer release (${[...new Set(newer.map((n) => n.version))].join(', ')}); fetch it with \`npm run fetch-attack -- --version latest\``);
   let failed = 0;
-  for (const { domain } of discovered.offered) {
+  for (const { domain, version } of discovered.offered) {
     const entry = (release.files[domain] ??= { sha256: null });
     let last = 0;
     try {
