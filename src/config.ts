@@ -3,6 +3,7 @@ import { Domain } from './attack/types';
 import { httpBaseUrl } from './attack/ids';
 import { clip, noticeText } from './outsideText';
 import { compileIdPattern } from './rules/idPattern';
+import { LATEST, parseAttackVersion } from './attack/versions';
 import { Severity, severityFor } from './checks/severity';
 import { FileTreatment } from './rules/fileTreatment';
 import { RESTRICTED_SETTINGS, RestrictedSetting, SECTION } from './restrictedSettings';
@@ -28,6 +29,7 @@ const DEFAULT_UPDATE_BASE_URL = 'https://raw.githubusercontent.com/mitre-attack/
 /** The attackLens.* settings (package.json `contributes.configuration`), by key without the section. @internal Exported for the test that keeps it equal to package.json's settings. */
 export const SETTING_KEYS = [
   'stixBundles',
+  'attackVersion',
   'updateBaseUrl',
   'update.sha256',
   'update.maxDownloadMB',
@@ -52,6 +54,7 @@ type EditorSettingKey = 'files.exclude' | 'search.followSymlinks' | 'files.assoc
 /** The settings Config writes, with the value each takes (undefined removes it). */
 export interface WritableSettings {
   readonly threatProfile: Readonly<Record<string, unknown>>;
+  readonly attackVersion: string;
   readonly domains: readonly Domain[];
   readonly platforms: readonly string[];
 }
@@ -117,6 +120,7 @@ function expandHome(p: string, home: string | undefined): string {
 /** Warnings Config shows once per bad value, shared by the workspace-wide and every per-folder view. */
 interface WarnedValues {
   siteBase?: string;
+  attackVersion?: string;
   idPattern?: { readonly source: string; readonly re?: RegExp };
 }
 
@@ -154,6 +158,18 @@ export class Settings {
   /** attackLens.stixBundles, each with the folder it is relative to (src/workspace/settingPath.ts turns them into URIs). */
   get stixBundlePaths(): readonly SettingPath[] {
     return this.stixBundles.map((p) => this.settingPath('stixBundles', p));
+  }
+  /** attackLens.attackVersion: "latest" or a release number; anything else means "latest", with one warning per bad value. */
+  get attackVersion(): string {
+    const value = this.get<unknown>('attackVersion');
+    const version = parseAttackVersion(value);
+    if (version !== undefined) return version;
+    const shown = typeof value === 'string' ? value : JSON.stringify(value);
+    if (this.warned.attackVersion !== shown) {
+      this.warned.attackVersion = shown;
+      this.source.warn(noticeText(`ATT&CK Lens: attackLens.attackVersion must be "latest" or a release number such as "18.1"; “${clip(shown)}” is ignored and the newest data is used.`), `${SECTION}.attackVersion`);
+    }
+    return LATEST;
   }
   get updateBaseUrl(): string {
     const value = this.restricted('updateBaseUrl');

@@ -9,6 +9,7 @@ import { registerRestrictedModeNotice } from './restrictedMode';
 import { noticeText } from './outsideText';
 import { registerStatusBar } from './views/statusBar';
 import { registerAttackDataSettingsWatcher } from './data/watchAttackDataSettings';
+import { registerVersionSuggestion } from './data/versionSuggestion';
 import { registerShowAttackInfoCommand } from './commands/showAttackInfo';
 import { registerUpdateAttackDataCommand } from './commands/updateAttackData';
 import { registerCoverage } from './views/coverageFeature';
@@ -79,7 +80,7 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   const config = new Config(vscodeConfigSource());
   let loaded: LoadedData;
   try {
-    loaded = await loadAttackData(context.extensionUri, context.globalStorageUri, config.stixBundlePaths, (p) => problems.push(p));
+    loaded = await loadAttackData(context.extensionUri, context.globalStorageUri, config.stixBundlePaths, (p) => problems.push(p), config.attackVersion);
   } catch (e) {
     // Only the shipped index is left to fail here: run without ATT&CK data rather than not at all.
     problems.push({ message: `ATT&CK Lens could not load its built-in ATT&CK data: ${(e as Error)?.message ?? String(e)}`, stack: (e as Error)?.stack });
@@ -97,7 +98,7 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   // --- features (one line each) ---
   add('Restricted Mode notice', () => registerRestrictedModeNotice(lens));
   add('status bar', () => registerStatusBar(lens));
-  add('attackLens.stixBundles watcher', () => registerAttackDataSettingsWatcher(lens));
+  add('ATT&CK data settings watcher', () => registerAttackDataSettingsWatcher(lens));
   add('Show loaded ATT&CK data', () => registerShowAttackInfoCommand(lens));
   add('Update ATT&CK data', () => registerUpdateAttackDataCommand(lens));
   const coverage = add('coverage view', () => registerCoverage(lens));
@@ -130,6 +131,7 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   add('Choose threat profile', () => registerChooseThreatProfileCommand(lens));
   add('Clear threat profile', () => registerClearThreatProfileCommand(lens));
   if (coverage) add('Check rules against ATT&CK', () => registerCheckRulesAgainstAttack(lens, coverage.store));
+  if (coverage) add('ATT&CK version suggestion', () => registerVersionSuggestion(lens, coverage.store));
   // --- end features ---
   features.reportFailures();
 
@@ -165,7 +167,7 @@ function reportDataProblem(lens: LensContext, p: DataProblem): void {
   }
   lens.log.error(p.stack ? `${p.message}\n${p.stack}` : p.message);
   void vscode.window.showErrorMessage(noticeText(p.message), 'Open Settings').then((choice) => {
-    if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'attackLens.stixBundles');
+    if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', p.setting ?? 'attackLens.stixBundles');
   });
 }
 

@@ -1,4 +1,5 @@
 import * as path from 'path';
+import { ATTACK_VERSION_HELP, indexFromFlags } from './attackVersionFlag';
 import { pathToFileURL } from 'url';
 import { AttackIndex } from '../attack/index';
 import { Finding, FindingCode, FindingSeverity } from '../checks/findings';
@@ -21,10 +22,11 @@ import { CODES_HELP_URI, HOMEPAGE, TOOL_VERSION } from './toolInfo';
 import { unifiedDiff } from './unifiedDiff';
 
 export const CHECK_USAGE =
-  'attack-lens check <paths...> [--format text|json|sarif|codequality] [--out FILE] [--fail-on error|warning|information|never] [--severity CODE=LEVEL]... [--settings FILE] [--fix [--dry-run]] [--cache DIR] [--stix PATH]\n' +
+  'attack-lens check <paths...> [--format text|json|sarif|codequality] [--out FILE] [--fail-on error|warning|information|never] [--severity CODE=LEVEL]... [--settings FILE] [--fix [--dry-run]] [--cache DIR] [--stix PATH] [--attack-version V]\n' +
   "      the editor's ATT&CK diagnostics for every rule file given (deprecated rules too); exit 1 when a finding is at or above --fail-on (default error)\n" +
   '      --settings FILE      a VS Code settings file: attackLens.diagnostics.severity, attackLens.files, attackLens.generic.idPattern\n' +
   '      --fix                apply every unambiguous fix in place (as Fix all does), print what changed; --dry-run prints a unified diff instead\n' +
+  ATTACK_VERSION_HELP +
   CACHE_HELP;
 
 const FORMATS = ['text', 'json', 'sarif', 'codequality'] as const;
@@ -96,7 +98,7 @@ function sarif(files: readonly CheckedFile[], cwd: string, settings: CheckSettin
  */
 export async function checkCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
   const severityFlag = listFlag(argv, 'severity');
-  const args = parseArgs(severityFlag.rest, ['format', 'out', 'fail-on', 'settings', 'stix', 'cache'], ['fix', 'dry-run']);
+  const args = parseArgs(severityFlag.rest, ['format', 'out', 'fail-on', 'settings', 'stix', 'attack-version', 'cache'], ['fix', 'dry-run']);
   if (!args.positionals.length) throw new UsageError(`usage: ${CHECK_USAGE}`);
   const format = (stringFlag(args, 'format') ?? 'text') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
@@ -112,7 +114,7 @@ export async function checkCommand(argv: readonly string[], ctx: CliContext): Pr
 
   const walked = filesToCheck(args.positionals, settings);
   if (walked.missing.length) throw new UsageError(`no such file or directory: ${walked.missing.join(', ')}`);
-  const index = ctx.index(stringFlag(args, 'stix'));
+  const { index } = indexFromFlags(args, ctx);
 
   const cacheDir = stringFlag(args, 'cache');
   const cache = cacheDir ? openCache(cacheDir, index, ctx) : undefined;

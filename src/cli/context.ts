@@ -6,7 +6,8 @@ export interface CliContext {
   out(text: string): void;
   err(text: string): void;
   readonly isTty: boolean;
-  index(stix?: string): AttackIndex;
+  /** `version`: "latest" (the default) or a release (--attack-version). */
+  index(stix?: string, version?: string): AttackIndex;
 }
 
 export function processContext(): CliContext {
@@ -16,11 +17,12 @@ export function processContext(): CliContext {
     out: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
     err,
     isTty: !!process.stderr.isTTY,
-    index: (stix) =>
+    index: (stix, version) =>
       (cached ??= loadIndexForCli(
         stix,
         (f, why) => err(`attack-lens: skipping ${why.startsWith(f) ? why : `${f}: ${why}`}`),
         (warning) => err(`attack-lens: ${warning}`),
+        version,
       )),
   };
 }

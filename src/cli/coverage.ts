@@ -1,4 +1,5 @@
 import { AttackIndex } from '../attack/index';
+import { ATTACK_VERSION_HELP, indexFromFlags } from './attackVersionFlag';
 import { DOMAINS, Domain } from '../attack/types';
 import { atomicsCsv, AtomicsIndex, atomicsJson, atomicsMarkdown, atomicTestCount, crossReferenceAtomics, parseAtomicsCsv, testsByTechnique } from '../coverage/atomics';
 import { parentOf } from '../attack/ids';
@@ -19,11 +20,12 @@ import { readProfileFlag } from './profileFlag';
 import { MAX_SMALL_FILE_BYTES, readRegularFile } from '../node/readRegularFile';
 
 export const COVERAGE_USAGE =
-  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--profile SPEC] [--cache DIR] [--stix PATH]\n' +
+  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--profile SPEC] [--cache DIR] [--stix PATH] [--attack-version V]\n' +
   '      --atomics INDEX.csv  an Atomic Red Team index (atomics/Indexes/index.csv): adds atomic tests per technique,\n' +
   '                           "tested but not detected" and "detected but never tested" (summary, json, markdown, csv)\n' +
   '      --profile SPEC       a threat profile: .vscode/settings.json (attackLens.threatProfile), a Navigator layer, or\n' +
   '                           actors / technique IDs (G0016,FIN7 or T1059.001,T1003); adds its ranked gaps, or the overlay to a layer\n' +
+  ATTACK_VERSION_HELP +
   CACHE_HELP;
 
 const SPECIAL_FILE_REASON = /not a regular file/;
@@ -150,7 +152,7 @@ function navigatorText(model: CoverageModel, profile: ThreatProfile | undefined)
 export async function coverageCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
   const platformFlag = listFlag(argv, 'platform');
   const domainFlag = listFlag(platformFlag.rest, 'domain');
-  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix', 'atomics', 'profile', 'cache'], ['include-deprecated']);
+  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix', 'attack-version', 'atomics', 'profile', 'cache'], ['include-deprecated']);
   if (!args.positionals.length) throw new UsageError(`usage: ${COVERAGE_USAGE}`);
   const format = (stringFlag(args, 'format') ?? 'summary') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
@@ -168,7 +170,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
     ctx.err(`attack-lens: no such file or directory: ${walked.missing.join(', ')}`);
     return 2;
   }
-  const index = ctx.index(stringFlag(args, 'stix'));
+  const { index, shippedVersion } = indexFromFlags(args, ctx);
   for (const d of domains) if (!index.domain(d as Domain)) throw new UsageError(`the loaded ATT&CK data has no ${d} domain`);
   checkPlatforms(platformFlag.values, domains.length ? (domains as Domain[]) : [index.primary?.domain ?? 'enterprise-attack'], index);
   const profileSpec = stringFlag(args, 'profile');
@@ -176,7 +178,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
 
   const cacheDir = stringFlag(args, 'cache');
   const cache = cacheDir ? openCache(cacheDir, index, ctx) : undefined;
-  const scanned = await parseWalkedFiles(walked.files, index, ctx, !stringFlag(args, 'stix'), cache);
+  const scanned = await parseWalkedFiles(walked.files, index, ctx, shippedVersion, cache);
   cache?.save();
 
   // A FIFO, socket or device among the paths is worth a word even in formats that do not list skipped files.

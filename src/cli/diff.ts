@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { ATTACK_VERSION_HELP, indexFromFlags } from './attackVersionFlag';
 import * as path from 'path';
 import { DOMAINS, Domain } from '../attack/types';
 import { diffCoverage, DiffSide } from '../coverage/coverageDiff';
@@ -18,9 +19,10 @@ import { parseWalkedFiles } from './parseRules';
 import { readProfileFlag } from './profileFlag';
 
 export const DIFF_USAGE =
-  'attack-lens diff BASE HEAD [--git] [--format text|markdown|json|navigator] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--profile SPEC] [--fail-on-loss] [--cache DIR] [--stix PATH] [-- PATHS...]\n' +
+  'attack-lens diff BASE HEAD [--git] [--format text|markdown|json|navigator] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--profile SPEC] [--fail-on-loss] [--cache DIR] [--stix PATH] [--attack-version V] [-- PATHS...]\n' +
   '      the coverage change between two folders of rules, or with --git two revisions (read with git, the working tree untouched;\n' +
   '      PATHS after -- limit it): techniques gained and lost, rule counts, rules added, removed and retagged\n' +
+  ATTACK_VERSION_HELP +
   CACHE_HELP;
 
 const FORMATS = ['text', 'markdown', 'json', 'navigator'] as const;
@@ -35,7 +37,7 @@ export async function diffCommand(argv: readonly string[], ctx: CliContext): Pro
   const domainFlag = listFlag(platformFlag.rest, 'domain');
   const dashes = domainFlag.rest.indexOf('--');
   const scopePaths = dashes < 0 ? [] : domainFlag.rest.slice(dashes + 1);
-  const args = parseArgs(dashes < 0 ? domainFlag.rest : domainFlag.rest.slice(0, dashes), ['format', 'out', 'stix', 'profile', 'cache'], ['include-deprecated', 'fail-on-loss', 'git']);
+  const args = parseArgs(dashes < 0 ? domainFlag.rest : domainFlag.rest.slice(0, dashes), ['format', 'out', 'stix', 'attack-version', 'profile', 'cache'], ['include-deprecated', 'fail-on-loss', 'git']);
   if (args.positionals.length !== 2) throw new UsageError(`usage: ${DIFF_USAGE}`);
   const useGit = args.flags.has('git');
   if (dashes >= 0 && !useGit) throw new UsageError('-- PATHS limits a --git diff; without --git, name the two folders');
@@ -55,7 +57,7 @@ export async function diffCommand(argv: readonly string[], ctx: CliContext): Pro
     }
     if (!stat.isDirectory()) throw new UsageError(`${dir}: not a folder (diff compares two folders of rules)`);
   }
-  const index = ctx.index(stringFlag(args, 'stix'));
+  const { index, shippedVersion } = indexFromFlags(args, ctx);
   for (const d of domains) if (!index.domain(d as Domain)) throw new UsageError(`the loaded ATT&CK data has no ${d} domain`);
   const profileSpec = stringFlag(args, 'profile');
   const profile = profileSpec ? readProfileFlag(profileSpec, index) : undefined;
@@ -71,7 +73,7 @@ export async function diffCommand(argv: readonly string[], ctx: CliContext): Pro
     });
   const folderSide = async (dir: string): Promise<DiffSide> => {
     const walked = walkRuleFiles([dir]);
-    const scanned = await parseWalkedFiles(walked.files, index, ctx, !stringFlag(args, 'stix'), cache);
+    const scanned = await parseWalkedFiles(walked.files, index, ctx, shippedVersion, cache);
     const root = path.resolve(dir);
     return { model: model(scanned.files, [...walked.skipped, ...scanned.skipped]), files: scanned.files, key: (p) => path.relative(root, path.resolve(p)).split(path.sep).join('/') };
   };

@@ -9,14 +9,14 @@ import { ParsedRuleFile } from '../rules/types';
 import { CliContext } from './context';
 
 /** The files parsed, on worker threads when there are many, with progress on stderr when it is a terminal. */
-async function parseFiles(files: readonly FileToParse[], index: AttackIndex, ctx: CliContext, shippedIndex: boolean): Promise<ScanResult> {
+async function parseFiles(files: readonly FileToParse[], index: AttackIndex, ctx: CliContext, shippedVersion: string | undefined): Promise<ScanResult> {
   const progress = ctx.isTty;
   const onProgress = progress ? (done: number, total: number) => void process.stderr.write(`\rattack-lens: parsed ${done}/${total} files`) : undefined;
   // Worker threads re-run this bundle, so only when it is the program (dist/cli.js), and they
-  // load the shipped index, so not with --stix.
-  const workers = shippedIndex && require.main?.filename === __filename ? workerCount(files.length) : 0;
-  const scanned = workers
-    ? await parseInParallel(files, index, workers, __filename, onProgress)
+  // load the shipped index (at the same --attack-version), so not with --stix.
+  const workers = shippedVersion !== undefined && require.main?.filename === __filename ? workerCount(files.length) : 0;
+  const scanned = workers && shippedVersion !== undefined
+    ? await parseInParallel(files, index, workers, __filename, shippedVersion, onProgress)
     : await scanRuleFiles({
         items: files,
         pathOf: (f) => f.path,
@@ -42,8 +42,8 @@ function statOf(p: string): fs.Stats | undefined {
  * its stat shows unchanged is taken from it unread; every other file is read and looked up by
  * content, and only the misses are parsed (and stored).
  */
-export async function parseWalkedFiles(files: readonly FoundFile[], index: AttackIndex, ctx: CliContext, shippedIndex: boolean, cache?: ParseCache): Promise<ScanResult> {
-  if (!cache) return parseFiles(files, index, ctx, shippedIndex);
+export async function parseWalkedFiles(files: readonly FoundFile[], index: AttackIndex, ctx: CliContext, shippedVersion: string | undefined, cache?: ParseCache): Promise<ScanResult> {
+  if (!cache) return parseFiles(files, index, ctx, shippedVersion);
   const results: ({ file: ParsedRuleFile } | { skipped: SkippedFile } | { miss: number })[] = [];
   const misses: (FileToParse & { readonly text: string; readonly key: string })[] = [];
   for (let i = 0; i < files.length; i++) {
@@ -73,7 +73,7 @@ export async function parseWalkedFiles(files: readonly FoundFile[], index: Attac
     }
     if (i % 512 === 511) await yieldToEventLoop();
   }
-  const parsed = misses.length ? await parseFiles(misses, index, ctx, shippedIndex) : { files: [], skipped: [], cancelled: false };
+  const parsed = misses.length ? await parseFiles(misses, index, ctx, shippedVersion) : { files: [], skipped: [], cancelled: false };
   // Misses carry their text, so none is skipped: their parses come back one for one, in order.
   parsed.files.forEach((p, i) => cache.set(misses[i].key, { parsed: p }));
   cache.counts.parsed += parsed.files.length;

@@ -1,15 +1,16 @@
 import { AttackSearch } from '../attack/search';
-import { intFlag, parseArgs, stringFlag, UsageError } from './args';
+import { indexFromFlags } from './attackVersionFlag';
+import { intFlag, parseArgs, UsageError } from './args';
 import { CliContext } from './context';
 import { entryJson } from './entryJson';
 
-export const SEARCH_USAGE = 'attack-lens search <text> [--json] [--limit N] [--stix PATH]';
+export const SEARCH_USAGE = 'attack-lens search <text> [--json] [--limit N] [--stix PATH] [--attack-version V]';
 
 export function searchCommand(argv: readonly string[], ctx: CliContext): number {
-  const args = parseArgs(argv, ['limit', 'stix'], ['json']);
+  const args = parseArgs(argv, ['limit', 'stix', 'attack-version'], ['json']);
   if (args.positionals.length === 0) throw new UsageError(`usage: ${SEARCH_USAGE}`);
   const limit = intFlag(args, 'limit', 10);
-  const index = ctx.index(stringFlag(args, 'stix'));
+  const { index } = indexFromFlags(args, ctx);
   const hits = new AttackSearch(index).search(args.positionals.join(' '), {
     kinds: ['technique', 'tactic', 'group', 'software'],
     limit,

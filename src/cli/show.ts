@@ -1,14 +1,15 @@
 import { AttackEntry, AttackIndex } from '../attack/index';
-import { parseArgs, stringFlag, UsageError } from './args';
+import { indexFromFlags } from './attackVersionFlag';
+import { parseArgs, UsageError } from './args';
 import { CliContext } from './context';
 import { entryJson } from './entryJson';
 
-export const SHOW_USAGE = 'attack-lens show <ID> [--json] [--stix PATH]';
+export const SHOW_USAGE = 'attack-lens show <ID> [--json] [--stix PATH] [--attack-version V]';
 
 export function showCommand(argv: readonly string[], ctx: CliContext): number {
-  const args = parseArgs(argv, ['stix'], ['json']);
+  const args = parseArgs(argv, ['stix', 'attack-version'], ['json']);
   if (args.positionals.length !== 1) throw new UsageError(`usage: ${SHOW_USAGE}`);
-  const index = ctx.index(stringFlag(args, 'stix'));
+  const { index } = indexFromFlags(args, ctx);
   const id = args.positionals[0];
   const e = index.get(id) ?? index.byExactName(id)[0];
   if (!e) {

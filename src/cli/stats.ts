@@ -1,13 +1,14 @@
 import { domainStats } from '../attack/domainStats';
-import { parseArgs, stringFlag, UsageError } from './args';
+import { indexFromFlags } from './attackVersionFlag';
+import { parseArgs, UsageError } from './args';
 import { CliContext } from './context';
 
-export const STATS_USAGE = 'attack-lens stats [--json] [--stix PATH]';
+export const STATS_USAGE = 'attack-lens stats [--json] [--stix PATH] [--attack-version V]';
 
 export function statsCommand(argv: readonly string[], ctx: CliContext): number {
-  const args = parseArgs(argv, ['stix'], ['json']);
+  const args = parseArgs(argv, ['stix', 'attack-version'], ['json']);
   if (args.positionals.length) throw new UsageError(`usage: ${STATS_USAGE}`);
-  const index = ctx.index(stringFlag(args, 'stix'));
+  const { index } = indexFromFlags(args, ctx);
   const stats = index.domains.map(domainStats);
   if (args.flags.has('json')) {
     ctx.out(JSON.stringify({ domains: stats }, null, 2));

@@ -4,15 +4,19 @@ import { compiledIndexJson, DOMAIN_NAMES } from '../attack/compile';
 import { AttackIndex } from '../attack/index';
 import { AttackDataError, CompiledIndex, Domain, DOMAINS } from '../attack/types';
 import { describeIndex, LensContext } from '../context';
-import { download, DownloadProgress, downloadReleases, isOlderRelease, latestReleases, Release, trimBase, Trust, UnpinnedFile, unpinnedPrompt } from '../data/downloadAttackData';
+import { download, DownloadProgress, downloadReleases, isOlderRelease, Release, releasesToOffer, trimBase, Trust, UnpinnedFile, unpinnedPrompt } from '../data/downloadAttackData';
 import { DownloadLimits } from '../data/httpDownload';
-import { cachedIndexUri } from '../data/loadAttackData';
+import { readVersionManifest } from '../data/loadAttackData';
+import { LATEST_INDEX_FILE, storedIndex, versionedIndexFile, versionManifestJson, VERSIONS_FILE, withStoredIndex } from '../attack/versionStore';
+import { LATEST } from '../attack/versions';
 import { DigestTable, EMPTY_DIGESTS, parseReleaseDigests, parseUserDigests } from '../data/releaseDigests';
 import { noticeText } from '../outsideText';
 
 // "ATT&CK Lens: Update ATT&CK data": reads index.json at attackLens.updateBaseUrl, downloads the
-// newest Enterprise, Mobile and ICS bundles, verifies and compiles them, saves the compiled index
-// to global storage (used at the next start too) and swaps it in. Any failure keeps the old data.
+// newest Enterprise, Mobile and ICS bundles (or those of the release attackLens.attackVersion
+// pins), verifies and compiles them, saves the compiled index to global storage (used at the next
+// start too; a pinned release beside the newest, listed in attack-versions.json) and swaps it in.
+// Any failure keeps the old data.
 // A bundle is accepted only when it matches MITRE's published digest (dist/release-digests.json,
 // embedded by the build), the user's attackLens.update.sha256, or the user confirms it in a modal.
 
@@ -36,19 +40,29 @@ function upToDate(lens: LensContext, releases: readonly Release[]): boolean {
   return releases.length === loaded.size && releases.every((r) => loaded.get(r.domain) === r.version);
 }
 
-async function saveCache(lens: LensContext, compiled: CompiledIndex): Promise<vscode.Uri> {
-  const storage = lens.extension.globalStorageUri;
-  await vscode.workspace.fs.createDirectory(storage);
-  const target = cachedIndexUri(storage);
-  // A name of its own per save: two windows updating at once must not write into one file.
-  const partial = vscode.Uri.joinPath(storage, `attack-index.json.${randomUUID()}.partial`);
+/** Writes a file of global storage under a name of its own first: two windows updating at once must not write into one file. */
+async function writeAtomically(storage: vscode.Uri, name: string, text: string): Promise<vscode.Uri> {
+  const target = vscode.Uri.joinPath(storage, name);
+  const partial = vscode.Uri.joinPath(storage, `${name}.${randomUUID()}.partial`);
   try {
-    await vscode.workspace.fs.writeFile(partial, new TextEncoder().encode(compiledIndexJson(compiled)));
+    await vscode.workspace.fs.writeFile(partial, new TextEncoder().encode(text));
     await vscode.workspace.fs.rename(partial, target, { overwrite: true });
   } catch (e) {
     await Promise.resolve(vscode.workspace.fs.delete(partial)).catch(() => undefined);
     throw e;
   }
+  return target;
+}
+
+/** Saves the compiled index (the newest as attack-index.json, a pinned release as attack-index-<version>.json) and lists it in attack-versions.json. */
+async function saveCache(lens: LensContext, compiled: CompiledIndex, pinned: string): Promise<vscode.Uri> {
+  const storage = lens.extension.globalStorageUri;
+  await vscode.workspace.fs.createDirectory(storage);
+  const name = pinned === LATEST ? LATEST_INDEX_FILE : versionedIndexFile(pinned);
+  const target = await writeAtomically(storage, name, compiledIndexJson(compiled));
+  // An unreadable list is replaced: it only says which files hold which versions.
+  const manifest = await readVersionManifest(storage).catch(() => undefined);
+  await writeAtomically(storage, VERSIONS_FILE, versionManifestJson(withStoredIndex(manifest, storedIndex(name, compiled.domains))));
   return target;
 }
 
@@ -130,12 +144,14 @@ async function update(lens: LensContext, progress: vscode.Progress<{ message?: s
   const limits: Partial<DownloadLimits> = { maxBytes: lens.config.updateMaxDownloadBytes, timeoutMs: lens.config.updateTimeoutMs };
   progress.report({ message: `reading ${base}/index.json` });
   const indexBytes = await download(`${base}/index.json`, { signal, limits });
-  const releases = latestReleases(new TextDecoder().decode(indexBytes), base, `${base}/index.json`).filter((r) => DOMAINS.includes(r.domain));
+  const pinned = lens.config.attackVersion;
+  const releases = releasesToOffer(new TextDecoder().decode(indexBytes), base, pinned, `${base}/index.json`).filter((r) => DOMAINS.includes(r.domain));
   const versions = Object.fromEntries(releases.map((r) => [r.domain, r.version]));
   if (upToDate(lens, releases)) {
     return { status: 'up-to-date', message: `ATT&CK data is up to date (${describeIndex(lens.index)}).`, versions };
   }
-  const older = olderReleases(lens, releases);
+  // A pinned release is saved beside the newest, which stays: asking for it is the consent.
+  const older = pinned === LATEST ? olderReleases(lens, releases) : [];
   if (older.length > 0) await requireConsentForOlder(lens, older, options);
   const share = 100 / releases.length;
   const reported = new Map<string, number>();
@@ -149,7 +165,7 @@ async function update(lens: LensContext, progress: vscode.Progress<{ message?: s
   const compiled = await downloadReleases(releases, { trust, signal, limits, onProgress });
   progress.report({ message: 'saving' });
   const index = AttackIndex.fromCompiled(compiled);
-  const saved = await saveCache(lens, compiled);
+  const saved = await saveCache(lens, compiled, pinned);
   lens.log.info(`Update ATT&CK data: saved ${describeIndex(index)} to ${saved.fsPath}`);
   if (lens.config.stixBundles.length > 0) {
     return {

@@ -12,10 +12,19 @@ export interface AttackDataEvent {
 /** The last 50 events, oldest first. */
 export class AttackDataEventLog {
   private readonly events: AttackDataEvent[] = [];
+  private readonly listeners = new Set<(event: AttackDataEvent) => void>();
 
   record(origin: AttackDataEvent['origin'], outcome: AttackDataEvent['outcome'], message: string): void {
-    this.events.push({ origin, outcome, message, at: new Date().toISOString() });
+    const event = { origin, outcome, message, at: new Date().toISOString() };
+    this.events.push(event);
     if (this.events.length > 50) this.events.shift();
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Hears each event as it is recorded (the status bar, which shows a pin that could not be loaded). */
+  onDidRecord(listener: (event: AttackDataEvent) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
   }
 
   get all(): readonly AttackDataEvent[] {

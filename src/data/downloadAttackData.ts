@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { compileBundle } from '../attack/compile';
 import { readStixBundle } from '../attack/stix';
 import { AttackDataError, COMPILED_FORMAT, CompiledDomain, CompiledIndex, Domain, DOMAINS } from '../attack/types';
-import { compareVersions } from '../attack/versions';
+import { compareVersions, isReleaseVersion, LATEST, versionsAmong } from '../attack/versions';
 import { visibleText } from '../rules/unreadable';
 import { download, DownloadLimits, serverText } from './httpDownload';
 import { DigestTable, releaseFileName } from './releaseDigests';
@@ -48,11 +48,6 @@ export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** A stable release number ("18.1"): digits and dots only, so it is safe in a URL path and a file name. */
-export function isReleaseVersion(v: string): boolean {
-  return /^\d+(\.\d+)*$/.test(v);
-}
-
 /** Whether stable release `version` comes before `than` ("17.1" before "18.1", "18.9" before "18.10"). */
 export function isOlderRelease(version: string, than: string): boolean {
   return isReleaseVersion(version) && isReleaseVersion(than) && compareVersions(version, than) < 0;
@@ -66,10 +61,11 @@ function domainOfCollection(c: { name?: unknown; versions?: unknown }): Domain |
 }
 
 /**
- * The newest stable release per domain in an attack-stix-data index.json (pre-releases such as
- * "11.0-beta" are skipped). URLs point under `base`, whatever host the index names.
+ * Every stable release per domain that an attack-stix-data index.json lists (pre-releases such as
+ * "11.0-beta" are skipped), newest first. URLs point under `base`, whatever host the index names.
+ * @internal Exported for the tests of index.json; the update and fetch-attack use releasesToOffer.
  */
-export function latestReleases(indexText: string, base: string, source = 'index.json'): Release[] {
+export function listedReleases(indexText: string, base: string, source = 'index.json'): ReadonlyMap<Domain, readonly Release[]> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(indexText);
@@ -78,22 +74,42 @@ export function latestReleases(indexText: string, base: string, source = 'index.
   }
   const collections = (parsed as { collections?: unknown })?.collections;
   if (!Array.isArray(collections)) throw new AttackDataError('not an ATT&CK collection index (no "collections" list)', source);
-  const out: Release[] = [];
+  const out = new Map<Domain, Release[]>();
   for (const c of collections as { name?: unknown; versions?: unknown }[]) {
     const domain = c && typeof c === 'object' ? domainOfCollection(c) : undefined;
-    if (!domain || !Array.isArray(c.versions)) continue;
-    let best: { version: string; sha256?: string } | undefined;
+    // A second collection for a domain already read is ignored, as the first one wins.
+    if (!domain || !Array.isArray(c.versions) || out.has(domain)) continue;
+    const releases: Release[] = [];
     for (const v of c.versions as { version?: unknown; sha256?: unknown }[]) {
       const version = typeof v?.version === 'string' && isReleaseVersion(v.version) ? v.version : undefined;
-      if (!version || (best && compareVersions(version, best.version) <= 0)) continue;
-      best = { version, sha256: typeof v.sha256 === 'string' ? v.sha256.toLowerCase() : undefined };
+      if (!version || releases.some((r) => r.version === version)) continue;
+      releases.push({ domain, version, url: bundleUrl(base, domain, version), sha256: typeof v.sha256 === 'string' ? v.sha256.toLowerCase() : undefined });
     }
-    if (best) out.push({ domain, version: best.version, url: bundleUrl(base, domain, best.version), sha256: best.sha256 });
+    if (releases.length) out.set(domain, releases.sort((a, b) => compareVersions(b.version, a.version)));
   }
-  if (out.length === 0) throw new AttackDataError('lists no Enterprise, Mobile or ICS ATT&CK release', source);
-  return DOMAINS.flatMap((d) => out.filter((r) => r.domain === d).slice(0, 1));
+  if (out.size === 0) throw new AttackDataError('lists no Enterprise, Mobile or ICS ATT&CK release', source);
+  return new Map(DOMAINS.filter((d) => out.has(d)).map((d) => [d, out.get(d)!]));
 }
 
+/** The newest stable release per domain in an attack-stix-data index.json. */
+export function latestReleases(indexText: string, base: string, source = 'index.json'): Release[] {
+  return [...listedReleases(indexText, base, source).values()].map((r) => r[0]);
+}
+
+/**
+ * The releases to offer: the newest per domain, or for a pinned `version` each domain's release of
+ * that number; an AttackDataError naming the listed versions when no domain has it.
+ */
+export function releasesToOffer(indexText: string, base: string, version: string, source = 'index.json'): Release[] {
+  const listed = listedReleases(indexText, base, source);
+  if (version === LATEST) return [...listed.values()].map((r) => r[0]);
+  const chosen = [...listed.values()].flatMap((r) => r.filter((x) => x.version === version));
+  if (chosen.length === 0) {
+    const all = versionsAmong([...listed.values()].flatMap((r) => r.map((x) => x.version)));
+    throw new AttackDataError(`lists no ATT&CK ${version} (it lists ${all.slice(0, 8).join(', ')}${all.length > 8 ? ', …' : ''})`, source);
+  }
+  return chosen;
+}
 
 /** A source of digests that do not come from the download server, named for messages. */
 export interface DigestSource {

@@ -4,7 +4,8 @@ import * as path from 'path';
 import { compiledIndexJson } from '../attack/compile';
 import { AttackDataError } from '../attack/types';
 import { buildReleaseDigests, DIGESTS_FILE } from './buildDigests';
-import { compileNewestPerDomain, defaultStixLocation, findStixBundleFiles } from './bundles';
+import { storedIndex, versionedIndexFile, versionManifestJson, VERSIONS_FILE, withStoredIndex } from '../attack/versionStore';
+import { compileEveryVersion, defaultStixLocation, findStixBundleFiles } from './bundles';
 
 // Build step: compile the STIX bundles found for this build into dist/attack-index.json,
 // the index the extension and the CLI load. Skips the work when the inputs have not changed.
@@ -15,6 +16,11 @@ const HELP = `No ATT&CK STIX bundles found. Do one of:
   - run \`npm run fetch-attack\` to download the pinned release into ./data/ (needs network).`;
 
 
+/**
+ * Writes the newest data per domain to outFile (dist/attack-index.json), each older release found
+ * among the bundles to attack-index-<version>.json beside it, and attack-versions.json listing
+ * what each file holds (src/attack/versionStore.ts), so a pinned version loads only its own file.
+ */
 export function buildIndex(projectRoot: string, outFile: string, log: (s: string) => void = console.log): boolean {
   const location = defaultStixLocation(projectRoot);
   if (!location) {
@@ -26,14 +32,25 @@ export function buildIndex(projectRoot: string, outFile: string, log: (s: string
   const compiler = createHash('sha256').update(fs.readFileSync(__filename)).digest('hex');
   const stamp = JSON.stringify([compiler, ...files.map((f) => [path.resolve(f), fs.statSync(f).size, fs.statSync(f).mtimeMs])]);
   const stampFile = outFile + '.stamp';
-  if (fs.existsSync(outFile) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp) return true;
+  const outDir = path.dirname(outFile);
+  const manifestFile = path.join(outDir, VERSIONS_FILE);
+  if (fs.existsSync(outFile) && fs.existsSync(manifestFile) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp) return true;
   const started = Date.now();
-  const index = compileNewestPerDomain(files, (file, why) => log(`attack-lens: skipping ${why.startsWith(file) ? why : `${file}: ${why}`}`), (warning) => log(`attack-lens: ${warning}`));
-  fs.mkdirSync(path.dirname(outFile), { recursive: true });
-  fs.writeFileSync(outFile, compiledIndexJson(index));
+  const { latest, older } = compileEveryVersion(files, (file, why) => log(`attack-lens: skipping ${why.startsWith(file) ? why : `${file}: ${why}`}`), (warning) => log(`attack-lens: ${warning}`));
+  fs.mkdirSync(outDir, { recursive: true });
+  // Older releases of a previous build that this one did not find must not stay listed or shipped.
+  for (const stale of fs.readdirSync(outDir).filter((f) => /^attack-index-[\d.]+\.json$/.test(f))) fs.rmSync(path.join(outDir, stale));
+  fs.writeFileSync(outFile, compiledIndexJson(latest));
+  let manifest = withStoredIndex(undefined, storedIndex(path.basename(outFile), latest.domains));
+  for (const [version, index] of older) {
+    fs.writeFileSync(path.join(outDir, versionedIndexFile(version)), compiledIndexJson(index));
+    manifest = withStoredIndex(manifest, storedIndex(versionedIndexFile(version), index.domains));
+  }
+  fs.writeFileSync(manifestFile, versionManifestJson(manifest));
   fs.writeFileSync(stampFile, stamp);
-  const summary = index.domains.map((d) => `${d.domain} ${d.version}`).join(', ');
-  log(`attack-lens: compiled ${summary} from ${location} in ${Date.now() - started} ms → ${path.relative(projectRoot, outFile)} (${(fs.statSync(outFile).size / 1e6).toFixed(1)} MB)`);
+  const summary = latest.domains.map((d) => `${d.domain} ${d.version}`).join(', ');
+  const also = older.size ? `; also ${[...older].map(([v, i]) => `${v} (${i.domains.map((d) => d.domain).join(', ')})`).join(', ')}` : '';
+  log(`attack-lens: compiled ${summary}${also} from ${location} in ${Date.now() - started} ms → ${path.relative(projectRoot, outFile)} (${(fs.statSync(outFile).size / 1e6).toFixed(1)} MB)`);
   return true;
 }
 

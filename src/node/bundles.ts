@@ -3,7 +3,7 @@ import * as path from 'path';
 import { compileBundle } from '../attack/compile';
 import { malformedWarning, readStixBundle, StixBundle } from '../attack/stix';
 import { AttackDataError, COMPILED_FORMAT, CompiledDomain, CompiledIndex, DOMAINS } from '../attack/types';
-import { newestPerDomain } from '../attack/versions';
+import { atVersion, newestPerDomain, unavailableVersion, versionsAmong } from '../attack/versions';
 import { describeFsError, MAX_BUNDLE_BYTES, readRegularFile, specialFileKind } from './readRegularFile';
 
 // Node-only helpers for finding and compiling STIX bundles on disk: used by the build,
@@ -43,11 +43,11 @@ export function readStixBundleFile(file: string): StixBundle {
 }
 
 /**
- * Compiles the newest bundle per domain among the given files. Files that are not ATT&CK
- * bundles are reported through onSkip and left out; it throws only when nothing usable remains,
- * and then says why in one message (the skips are not reported separately).
+ * Reads the given files as ATT&CK bundles. Files that are not ATT&CK bundles are reported through
+ * onSkip and left out; it throws only when nothing usable remains, and then says why in one
+ * message (the skips are not reported separately).
  */
-export function compileNewestPerDomain(files: readonly string[], onSkip?: (file: string, why: string) => void, onWarning?: (message: string) => void): CompiledIndex {
+function readBundles(files: readonly string[], onSkip?: (file: string, why: string) => void, onWarning?: (message: string) => void): StixBundle[] {
   const bundles: StixBundle[] = [];
   const skips: [string, AttackDataError][] = [];
   const warnings: string[] = [];
@@ -66,15 +66,56 @@ export function compileNewestPerDomain(files: readonly string[], onSkip?: (file:
     if (warning) warnings.push(warning);
     bundles.push(bundle);
   }
-  const newest = newestPerDomain(bundles);
-  if (newest.size === 0) {
+  if (bundles.length === 0) {
     if (files.length === 1 && skips.length === 1) throw skips[0][1];
     throw new AttackDataError(`no ATT&CK STIX bundle among ${files.length} file(s)${skips.length ? ` (first: ${skips[0][1].message})` : ''}`);
   }
   for (const [file, e] of skips) onSkip?.(file, e.message);
   for (const w of warnings) onWarning?.(w);
-  const domains: CompiledDomain[] = DOMAINS.filter((d) => newest.has(d)).map((d) => compileBundle(newest.get(d)!));
+  return bundles;
+}
+
+function compileDomains(chosen: ReadonlyMap<string, StixBundle>, compiled = new Map<StixBundle, CompiledDomain>()): CompiledIndex {
+  const domains = DOMAINS.filter((d) => chosen.has(d)).map((d) => {
+    const bundle = chosen.get(d)!;
+    if (!compiled.has(bundle)) compiled.set(bundle, compileBundle(bundle));
+    return compiled.get(bundle)!;
+  });
   return { format: COMPILED_FORMAT, domains };
+}
+
+/**
+ * Compiles each domain's bundle at `version` among the given files ("latest": the newest per
+ * domain); skips and failures as readBundles, and an AttackDataError naming the versions at hand
+ * when no bundle is at that version.
+ */
+export function compileAtVersion(files: readonly string[], version: string, onSkip?: (file: string, why: string) => void, onWarning?: (message: string) => void): CompiledIndex {
+  const bundles = readBundles(files, onSkip, onWarning);
+  const chosen = atVersion(bundles, version);
+  if (chosen.size === 0) throw new AttackDataError(unavailableVersion(version, bundles.map((b) => b.version)));
+  return compileDomains(chosen);
+}
+
+/** The build's view of a folder of bundles: the newest per domain, and each older release the newest does not hold, compiled once each. */
+export interface CompiledVersions {
+  readonly latest: CompiledIndex;
+  /** Release → the domains at that release, for each release some domain has apart from the newest. */
+  readonly older: ReadonlyMap<string, CompiledIndex>;
+}
+
+export function compileEveryVersion(files: readonly string[], onSkip?: (file: string, why: string) => void, onWarning?: (message: string) => void): CompiledVersions {
+  const bundles = readBundles(files, onSkip, onWarning);
+  const compiled = new Map<StixBundle, CompiledDomain>();
+  const newest = newestPerDomain(bundles);
+  const latest = compileDomains(newest, compiled);
+  const older = new Map<string, CompiledIndex>();
+  for (const version of versionsAmong(bundles.map((b) => b.version))) {
+    const chosen = atVersion(bundles, version);
+    // Held whole by the newest index already (indexAtVersion cuts it down when pinned).
+    if ([...chosen].every(([d, b]) => newest.get(d) === b)) continue;
+    older.set(version, compileDomains(chosen, compiled));
+  }
+  return { latest, older };
 }
 
 /** Where the project's build and tests look for bundles: ATTACK_LENS_STIX, then ./data, then ../shared/attack. */

@@ -1,12 +1,28 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AttackDataError, Domain } from '../attack/types';
-import { bundleUrl, downloadAndVerify, isReleaseVersion, pinnedBy, sha256Hex, Trust, VerifiedRelease } from '../data/downloadAttackData';
+import { isReleaseVersion } from '../attack/versions';
+import { bundleUrl, download, downloadAndVerify, latestReleases, pinnedBy, Release, releasesToOffer, sha256Hex, trimBase, Trust, VerifiedRelease } from '../data/downloadAttackData';
 import { DownloadLimits } from '../data/httpDownload';
 import { releaseFileName } from '../data/releaseDigests';
 
-// fetch-attack's one file: download a release bundle into a folder, verified against trusted
-// digests, written to a temporary file and renamed over the old one only once it passed.
+// fetch-attack's steps: find the releases in the mirror's index.json, then download each bundle
+// into a folder, verified against trusted digests, written to a temporary file and renamed over
+// the old one only once it passed.
+
+export interface DiscoveredReleases {
+  /** Each domain's release of the version asked for ("latest": the newest). */
+  readonly offered: readonly Release[];
+  /** The newest release per domain the index lists, to say when a newer one exists. */
+  readonly newest: readonly Release[];
+}
+
+/** Reads `<base>/index.json` (attack-stix-data's list of collections and versions) and picks the releases of `version`. */
+export async function discoverReleases(base: string, version: string, limits?: Partial<DownloadLimits>): Promise<DiscoveredReleases> {
+  const url = `${trimBase(base)}/index.json`;
+  const text = new TextDecoder().decode(await download(url, { limits }));
+  return { offered: releasesToOffer(text, base, version, url), newest: latestReleases(text, base, url) };
+}
 
 export interface FetchReleaseOptions {
   readonly base: string;

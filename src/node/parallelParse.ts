@@ -18,6 +18,8 @@ const BATCH = 48;
 
 interface WorkerInit {
   readonly kind: typeof JOB;
+  /** The shipped release the main thread loaded (--attack-version). */
+  readonly attackVersion: string;
 }
 type ToWorker = { readonly files: readonly FileToParse[]; readonly first: number } | { readonly done: true };
 type FromWorker = { readonly ready: true } | { readonly first: number; readonly results: readonly Parsed[] } | { readonly error: string };
@@ -51,7 +53,7 @@ export function workerCount(files: number): number {
  * Parses the files with the main thread plus `workers` threads running `script` (the CLI bundle;
  * it must import this module). `index` is the main thread's; workers load the shipped index.
  */
-export async function parseInParallel(files: readonly FileToParse[], index: AttackIndex, workers: number, script: string, onProgress?: (done: number, total: number) => void): Promise<ScanResult> {
+export async function parseInParallel(files: readonly FileToParse[], index: AttackIndex, workers: number, script: string, attackVersion: string, onProgress?: (done: number, total: number) => void): Promise<ScanResult> {
   const results: Parsed[] = new Array(files.length);
   let next = 0;
   let done = 0;
@@ -66,7 +68,7 @@ export async function parseInParallel(files: readonly FileToParse[], index: Atta
     done += batch.length;
     onProgress?.(done, files.length);
   };
-  const threads = Array.from({ length: workers }, () => runWorker(script, take, store));
+  const threads = Array.from({ length: workers }, () => runWorker(script, attackVersion, take, store));
   for (let job = take(); job; job = take()) {
     store(job.first, job.files.map((f) => parseFile(f, index)));
     await yieldToEventLoop();
@@ -80,9 +82,9 @@ export async function parseInParallel(files: readonly FileToParse[], index: Atta
   return out;
 }
 
-function runWorker(script: string, take: () => { files: FileToParse[]; first: number } | undefined, store: (first: number, batch: readonly Parsed[]) => void): Promise<void> {
+function runWorker(script: string, attackVersion: string, take: () => { files: FileToParse[]; first: number } | undefined, store: (first: number, batch: readonly Parsed[]) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const init: WorkerInit = { kind: JOB };
+    const init: WorkerInit = { kind: JOB, attackVersion };
     const worker = new Worker(`require(${JSON.stringify(script)})`, { eval: true, workerData: init });
     const send = () => {
       const job = take();
@@ -106,7 +108,7 @@ function serveAsWorker(): void {
   const port = parentPort!;
   let index: AttackIndex;
   try {
-    index = loadIndexForCli();
+    index = loadIndexForCli(undefined, undefined, undefined, (workerData as WorkerInit).attackVersion);
   } catch (e) {
     port.postMessage({ error: String((e as Error).message) } satisfies FromWorker);
     return;

@@ -58,7 +58,11 @@ describe('attack-lens installed from its npm tarball', function () {
     assert.strictEqual(list.status, 0, list.stderr);
     const files = list.stdout.split('\n').filter(Boolean).sort();
     const extra = files.filter((f) => !/^package\/(LICENSE|CHANGELOG)(\.md|\.txt)?$/.test(f));
-    assert.deepStrictEqual(extra, ['package/README.md', 'package/dist/attack-index.json', 'package/dist/cli.js', 'package/package.json']);
+    // Older ATT&CK releases the build found ship beside the newest, each listed in attack-versions.json.
+    const older = extra.filter((f) => /^package\/dist\/attack-index-[\d.]+\.json$/.test(f));
+    assert.deepStrictEqual(extra.filter((f) => !older.includes(f)), ['package/README.md', 'package/dist/attack-index.json', 'package/dist/attack-versions.json', 'package/dist/cli.js', 'package/package.json']);
+    const versions = JSON.parse(spawnSync('tar', ['-xzOf', tarball, 'package/dist/attack-versions.json'], { encoding: 'utf8' }).stdout) as { indexes: { file: string }[] };
+    assert.deepStrictEqual(versions.indexes.map((e) => `package/dist/${e.file}`).sort(), ['package/dist/attack-index.json', ...older].sort());
     const manifest = JSON.parse(spawnSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }).stdout) as { dependencies?: object; bin: Record<string, string> };
     assert.deepStrictEqual(manifest.dependencies ?? {}, {}, 'everything is bundled: nothing to fetch at install');
     assert.strictEqual(manifest.bin['attack-lens'], './dist/cli.js');

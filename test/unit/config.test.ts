@@ -279,4 +279,15 @@ describe('Config', () => {
     assert.match('see T1059', config.for(uri('/work/detections/y.md')).genericIdRegExp ?? /never/);
     assert.strictEqual(source.warnings.length, 2);
   });
+
+  it('reads attackLens.attackVersion as "latest" by default, a pinned release as written, and anything else as "latest" with one warning', () => {
+    const { source, config } = setup();
+    assert.strictEqual(config.attackVersion, 'latest');
+    source.set('workspaceValue', 'attackLens.attackVersion', '17.1');
+    assert.strictEqual(config.attackVersion, '17.1');
+    source.set('workspaceValue', 'attackLens.attackVersion', 'v17');
+    assert.strictEqual(config.attackVersion, 'latest');
+    assert.strictEqual(config.attackVersion, 'latest');
+    assert.deepStrictEqual(source.warnings.map((w) => /attackLens\.attackVersion must be "latest" or a release number such as "18\.1"; “v17” is ignored/.test(w)), [true]);
+  });
 });

@@ -34,13 +34,13 @@ describe('--cache: files known by their stat', function () {
 
   it('does not read a settled, unchanged file again, and reads one whose content changed at the same size', async () => {
     const cold = later();
-    const first = await parseWalkedFiles(walk(), index18(), ctx, false, cold);
+    const first = await parseWalkedFiles(walk(), index18(), ctx, undefined, cold);
     cold.save();
     assert.deepStrictEqual(cold.counts, { byStat: 0, byContent: 0, parsed: 2 });
     assert.deepStrictEqual(techniques(first), { 'a.yml': ['T1059.001'], 'b.yml': ['T1027'] });
 
     const warmCache = later();
-    const warm = await parseWalkedFiles(walk(), index18(), ctx, false, warmCache);
+    const warm = await parseWalkedFiles(walk(), index18(), ctx, undefined, warmCache);
     assert.deepStrictEqual(warmCache.counts, { byStat: 2, byContent: 0, parsed: 0 }, 'both files known by their stat');
     assert.deepStrictEqual(techniques(warm), techniques(first));
 
@@ -51,17 +51,17 @@ describe('--cache: files known by their stat', function () {
     fs.utimesSync(a, before.atime, before.mtime);
     assert.strictEqual(fs.statSync(a).size, before.size);
     const editedCache = later();
-    const edited = await parseWalkedFiles(walk(), index18(), ctx, false, editedCache);
+    const edited = await parseWalkedFiles(walk(), index18(), ctx, undefined, editedCache);
     assert.deepStrictEqual(editedCache.counts, { byStat: 1, byContent: 0, parsed: 1 });
     assert.deepStrictEqual(techniques(edited), { 'a.yml': ['T1059.003'], 'b.yml': ['T1027'] });
   });
 
   it('does not trust the stat of a file that changed within the last two seconds', async () => {
     const now = ParseCache.open(path.join(dir, 'cache'), 'stamp', () => undefined);
-    await parseWalkedFiles(walk(), index18(), ctx, false, now);
+    await parseWalkedFiles(walk(), index18(), ctx, undefined, now);
     now.save();
     const next = later();
-    await parseWalkedFiles(walk(), index18(), ctx, false, next);
+    await parseWalkedFiles(walk(), index18(), ctx, undefined, next);
     assert.deepStrictEqual(next.counts, { byStat: 0, byContent: 2, parsed: 0 }, 'read again (their stats were not remembered), found by content');
   });
 

@@ -4,6 +4,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { AttackDataInfo } from '../../../src/commands/showAttackInfo';
 
+import { waitFor } from '../../host/inHost';
+
 export { activateApi, EXTENSION_ID, waitFor } from '../../host/inHost';
 export const projectRoot = path.resolve(__dirname, '..', '..', '..', '..');
 /** The shared ATT&CK bundles (the runner passes ATTACK_LENS_STIX through to the extension host). */
@@ -11,6 +13,19 @@ export const stixDir = process.env.ATTACK_LENS_STIX || path.resolve(projectRoot,
 
 export function info(): Promise<AttackDataInfo> {
   return vscode.commands.executeCommand<AttackDataInfo>('attackLens.showAttackInfo', { quiet: true }) as Promise<AttackDataInfo>;
+}
+
+/** Sets a workspace setting that reloads the ATT&CK data, waits for the reload and returns "<outcome>: <message>". */
+export async function setDataSetting(key: 'stixBundles' | 'attackVersion', value: unknown): Promise<string> {
+  const before = (await info()).events.length;
+  await vscode.workspace.getConfiguration('attackLens').update(key, value, vscode.ConfigurationTarget.Workspace);
+  const events = await waitFor('the settings reload to finish', async () => {
+    const e = (await info()).events;
+    return e.length > before ? e : undefined;
+  });
+  const last = events[events.length - 1];
+  assert.strictEqual(last.origin, 'settings');
+  return `${last.outcome}: ${last.message}`;
 }
 
 export function workspaceFolder(): vscode.WorkspaceFolder {

@@ -3,22 +3,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { waitForUiText } from '../../host/uiProbe';
-import { activateApi, info, projectRoot, stixDir, waitFor } from './helpers';
+import { activateApi, projectRoot, setDataSetting, stixDir } from './helpers';
 
 // attackLens.stixBundles is watched: a good bundle replaces the data, a bad one is reported and
 // the data the extension had stays.
 
-async function setBundles(value: string[] | undefined): Promise<string> {
-  const before = (await info()).events.length;
-  await vscode.workspace.getConfiguration('attackLens').update('stixBundles', value, vscode.ConfigurationTarget.Workspace);
-  const events = await waitFor('the settings reload to finish', async () => {
-    const e = (await info()).events;
-    return e.length > before ? e : undefined;
-  });
-  const last = events[events.length - 1];
-  assert.strictEqual(last.origin, 'settings');
-  return `${last.outcome}: ${last.message}`;
-}
+const setBundles = (value: string[] | undefined): Promise<string> => setDataSetting('stixBundles', value);
 
 describe('foundation: attackLens.stixBundles', () => {
   afterEach(async () => {

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { OlderRelease, UpdateOptions, UpdateOutcome } from '../../../src/commands/updateAttackData';
 import type { UnpinnedFile } from '../../../src/data/downloadAttackData';
 import { uiClick, uiScreenshot, waitForUiText } from '../../host/uiProbe';
-import { activateApi, stixDir, waitFor, workspaceFolder } from './helpers';
+import { activateApi, projectRoot, stixDir, waitFor, workspaceFolder } from './helpers';
 
 // "Update ATT&CK data" against a local mirror of attack-stix-data on 127.0.0.1: an index.json in
 // MITRE's format and the shared bundles. Each scenario is a path prefix of the same server. The
@@ -67,7 +67,10 @@ const scenarios: Record<string, string> = {
   unpinned: indexJson([{ version: '18.1' }], { version: '99.0' }),
   // Enterprise only: never "up to date" against three loaded domains.
   slow: indexJson([{ version: '18.1' }], null),
+  // The hand-written releases of test/fixtures/stix/releases (90.0 in STIX 2.0, 91.0 in STIX 2.1), for a pinned download.
+  fixtures: indexJson([{ version: '90.0' }, { version: '91.0' }], null),
 };
+const fixtureRelease = (version: string) => path.join(projectRoot, 'test', 'fixtures', 'stix', 'releases', `enterprise-attack-${version}.json`);
 
 /** Serves a file slowly (64 KB every 100 ms) until the client goes away. */
 function trickle(file: string, res: http.ServerResponse): void {
@@ -105,7 +108,7 @@ const server = http.createServer((req, res) => {
     return;
   }
   const m = /^(enterprise-attack|mobile-attack|ics-attack)\/\1-(\d+\.\d+)\.json$/.exec(file);
-  let served = m ? bundle(m[1], m[2]) : '';
+  let served = m ? (scenario === 'fixtures' ? fixtureRelease(m[2]) : bundle(m[1], m[2])) : '';
   if (scenario === 'wrong-domain' && m?.[1] === 'enterprise-attack') served = bundle('mobile-attack', '18.1');
   if (scenario === 'unpinned' && m?.[2] === '99.0') served = bundle(m[1], '18.1');
   if (m?.[1] === 'enterprise-attack' && hostile(scenario, res)) return;
@@ -366,5 +369,50 @@ describe('foundation: Update ATT&CK data (local mirror on 127.0.0.1)', () => {
     assert.deepStrictEqual(asked.flat().map((o) => `${o.domain} ${o.offered} < ${o.inUse}`), ['mobile-attack 18.1 < 99.0', 'ics-attack 18.1 < 99.0']);
     assert.strictEqual(outcome.status, 'updated', outcome.message);
     assert.strictEqual(api.lens.index.versionLabel, 'ATT&CK v18.1');
+  });
+
+  it('downloads the release attackLens.attackVersion pins beside the newest, without the rollback question, and goes back to the newest with "latest"', async () => {
+    const api = await activateApi();
+    const config = () => vscode.workspace.getConfiguration('attackLens');
+    const cached = await cacheBytes(api);
+    const settingsEvents = () => api.lens.dataEvents.all.filter((e) => e.origin === 'settings').length;
+    const pin = async (version: string | undefined) => {
+      const seen = settingsEvents();
+      await config().update('attackVersion', version, vscode.ConfigurationTarget.Workspace);
+      await waitFor('the settings reload', () => settingsEvents() > seen);
+    };
+    const asked: (readonly OlderRelease[])[] = [];
+    const confirmOlder = async (older: readonly OlderRelease[]) => (asked.push(older), true);
+    // 16.1 is older than the data in use and nowhere at hand: Update goes for it without asking (the mirror lacks the file).
+    await pin('16.1');
+    assert.strictEqual(api.lens.index.versionLabel, 'ATT&CK v18.1');
+    const missing = await update('older', undefined, {}, { confirmOlder });
+    assert.strictEqual(missing.status, 'failed', missing.message);
+    assert.match(missing.message, /kept ATT&CK v18\.1\. .*HTTP 404/);
+    assert.deepStrictEqual(requests, ['/older/index.json', '/older/enterprise-attack/enterprise-attack-16.1.json']);
+    assert.deepStrictEqual(asked, [], 'a pinned release needs no rollback consent');
+    // A release the mirror does not list is named with those it does.
+    await pin('15.0');
+    const unlisted = await update('fixtures');
+    assert.match(unlisted.message, /index\.json: lists no ATT&CK 15\.0 \(it lists 91\.0, 90\.0\)/);
+    await pin('90.0');
+    await config().update('update.sha256', { ...userDigests, 'enterprise-attack-90.0.json': sha256(fixtureRelease('90.0')) }, vscode.ConfigurationTarget.Global);
+    try {
+      const pinned = await update('fixtures');
+      assert.strictEqual(pinned.status, 'updated', pinned.message);
+      assert.deepStrictEqual(pinned.versions, { 'enterprise-attack': '90.0' });
+      assert.deepStrictEqual(requests, ['/fixtures/index.json', '/fixtures/enterprise-attack/enterprise-attack-90.0.json']);
+      assert.strictEqual(api.lens.index.versionLabel, 'ATT&CK v90.0');
+      assert.match(await waitForUiText('.statusbar', /ATT&CK v90\.0 \(pinned\)/), /ATT&CK v90\.0 \(pinned\)/);
+      const storage = api.lens.extension.globalStorageUri;
+      const versions = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(storage, 'attack-versions.json')))) as { indexes: { file: string; domains: object }[] };
+      assert.deepStrictEqual(versions.indexes.find((e) => e.file === 'attack-index-90.0.json')?.domains, { 'enterprise-attack': '90.0' });
+      assert.strictEqual(await cacheBytes(api), cached, 'the newest download stays as it was');
+      assert.strictEqual((await update('fixtures')).status, 'up-to-date');
+    } finally {
+      await config().update('update.sha256', userDigests, vscode.ConfigurationTarget.Global);
+      await pin(undefined);
+    }
+    assert.deepStrictEqual(api.lens.index.domains.map((d) => `${d.domain} ${d.version}`), ['enterprise-attack 18.1', 'mobile-attack 18.1', 'ics-attack 18.1']);
   });
 });
