@@ -90,8 +90,22 @@ export interface Analytic extends EntryBase {
   readonly logSources: readonly LogSourceRef[];
 }
 
+/** A log source a data component lists as its own (`x_mitre_log_sources`), without the component. */
+export interface DataComponentLogSource {
+  readonly name: string;
+  readonly channel: string;
+}
+
 export interface DataComponent extends EntryBase {
   readonly kind: 'data-component';
+  /** The log sources ATT&CK lists for it; absent in an index compiled before they were kept. */
+  readonly logSources?: readonly DataComponentLogSource[];
+  /**
+   * The data source grouping it (`Process`), by name. ATT&CK up to v17 links it (`x_mitre_data_source_ref`);
+   * v18 deprecated data sources and dropped the link, so it is the data source whose name starts the
+   * component's (`Process Creation` → `Process`). Absent when neither says.
+   */
+  readonly dataSource?: string;
 }
 
 export type AttackEntry =
