@@ -42,6 +42,7 @@ export const SETTING_KEYS = [
   'coverage.includeDeprecatedRules',
   'diagnostics.severity',
   'threatProfile',
+  'telemetry',
   'atomicsIndex',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
@@ -51,6 +52,7 @@ type EditorSettingKey = 'files.exclude' | 'search.followSymlinks' | 'files.assoc
 /** The settings Config writes, with the value each takes (undefined removes it). */
 export interface WritableSettings {
   readonly threatProfile: Readonly<Record<string, unknown>>;
+  readonly telemetry: Readonly<Record<string, unknown>>;
   readonly domains: readonly Domain[];
   readonly platforms: readonly string[];
 }
@@ -227,6 +229,11 @@ export class Settings {
   }
   get threatProfile(): ThreatProfileSetting {
     return this.get<ThreatProfileSetting>('threatProfile') ?? {};
+  }
+  /** attackLens.telemetry as written (src/coverage/telemetryProfile.ts reads it); `{}` when unset. */
+  get telemetry(): Readonly<Record<string, unknown>> {
+    const value = this.get<unknown>('telemetry');
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
   }
   get atomicsIndex(): string {
     const value = this.restricted('atomicsIndex');
