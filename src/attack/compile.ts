@@ -5,7 +5,6 @@ import {
   CompiledDomain,
   CompiledIndex,
   DataComponent,
-  DataComponentLogSource,
   DetectionStrategy,
   Domain,
   Group,
@@ -221,7 +220,7 @@ export function compileBundle(bundle: StixBundle): CompiledDomain {
       }
       case 'x-mitre-data-component': {
         const own = Array.isArray(o.x_mitre_log_sources) ? (o.x_mitre_log_sources as Record<string, unknown>[]) : [];
-        const logSources: DataComponentLogSource[] = own.filter((r) => typeof r?.name === 'string' && r.name).map((r) => ({ name: String(r.name), channel: String(r.channel ?? '') }));
+        const logSources = [...new Set(own.map((r) => (typeof r?.name === 'string' ? r.name.trim() : '')).filter(Boolean))];
         const dataSource = dataSourceOf(o, byStixId, dataSourceNames);
         dataComponents.push({ kind: 'data-component', ...base(o, id), logSources, ...(dataSource ? { dataSource } : {}) });
         break;

@@ -102,7 +102,7 @@ export class AttackIndex {
       }
       for (const c of d.dataComponents) {
         this.add(c);
-        if (this.isActive(c)) for (const ls of c.logSources ?? EMPTY) this.addLogSource(ls.name, ls.channel, c.id);
+        if (this.isActive(c)) for (const name of c.logSources ?? EMPTY) this.addLogSource(name, '', c.id);
       }
     }
   }

@@ -90,16 +90,14 @@ export interface Analytic extends EntryBase {
   readonly logSources: readonly LogSourceRef[];
 }
 
-/** A log source a data component lists as its own (`x_mitre_log_sources`), without the component. */
-export interface DataComponentLogSource {
-  readonly name: string;
-  readonly channel: string;
-}
-
 export interface DataComponent extends EntryBase {
   readonly kind: 'data-component';
-  /** The log sources ATT&CK lists for it; absent in an index compiled before they were kept. */
-  readonly logSources?: readonly DataComponentLogSource[];
+  /**
+   * Names of the log sources ATT&CK lists for it (`x_mitre_log_sources`), each once; absent in an index
+   * compiled before they were kept. Their channels are left out (they would add 0.5 MB to the index):
+   * the analytics' log source references carry the channels a rule would read.
+   */
+  readonly logSources?: readonly string[];
   /**
    * The data source grouping it (`Process`), by name. ATT&CK up to v17 links it (`x_mitre_data_source_ref`);
    * v18 deprecated data sources and dropped the link, so it is the data source whose name starts the
