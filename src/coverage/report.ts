@@ -202,7 +202,7 @@ function csvReport(model: CoverageModel, options: ReportOptions): string {
 const DOMAIN_HEADINGS: Readonly<Record<Domain, string>> = { 'enterprise-attack': 'Enterprise ATT&CK', 'mobile-attack': 'Mobile ATT&CK', 'ics-attack': 'ICS ATT&CK' };
 
 /** "12 detected · 3 no telemetry · 40 visible · 100 blind", over the whole scope. */
-export function telemetryTotals(states: TelemetryStates): string {
+function telemetryTotals(states: TelemetryStates): string {
   const l = states.lists;
   return `${l.detected.length} detected · ${l['no-telemetry'].length} no telemetry · ${l.visible.length} visible · ${l.blind.length} blind`;
 }

@@ -21,7 +21,7 @@ import { AttackIndex } from '../attack/index';
 const { load: loadYaml } = require('js-yaml') as typeof JsYaml;
 
 /** DeTT&CT's data quality dimensions (each 0–5), as its file names them. */
-export type DataQuality = Readonly<Record<string, number>>;
+type DataQuality = Readonly<Record<string, number>>;
 
 export interface TelemetryProfile {
   readonly name?: string;
@@ -34,7 +34,7 @@ export interface TelemetryProfile {
 }
 
 /** The setting's shape as JSON (every field optional: people edit settings by hand). */
-export interface TelemetryProfileJson {
+interface TelemetryProfileJson {
   readonly name?: unknown;
   readonly dataComponents?: unknown;
   readonly logSources?: unknown;
@@ -155,7 +155,7 @@ export function allCollected(profile: TelemetryProfile): readonly string[] {
   return [...out].sort();
 }
 
-/** The setting's value for a profile (IDs, the name and quality kept; per-platform lists by ID). */
+/** The setting's value for a profile (IDs, the name and quality kept; per-platform lists by ID). @internal Exported for the test that reads it back. */
 export function telemetryProfileToSetting(profile: TelemetryProfile): Record<string, unknown> {
   const platforms = Object.fromEntries([...profile.byPlatform.entries()].map(([p, ids]) => [p, { dataComponents: [...ids].sort() }]));
   return {

@@ -15,6 +15,7 @@ import { RuleTelemetry, TelemetryState } from './telemetryTypes';
 // platforms in scope, and for an analytic on one of the analytic's platforms in scope (an
 // analytic naming none counts on the technique's).
 
+/** @internal The states in report order; exported for the tests. */
 export const TELEMETRY_STATES: readonly TelemetryState[] = ['detected', 'no-telemetry', 'visible', 'blind'];
 
 /** What a rule reads, by its reference in the model; undefined when not known. */
@@ -46,7 +47,7 @@ export function componentsReadByCoveringRules(model: CoverageModel, readsOf: Rul
 }
 
 /** Every in-scope technique and sub-technique, each once, in tactic order. */
-export function inScopeTechniques(model: CoverageModel): TechniqueCoverage[] {
+function inScopeTechniques(model: CoverageModel): TechniqueCoverage[] {
   const seen = new Map<string, TechniqueCoverage>();
   for (const t of model.tactics()) {
     for (const item of t.items) {
@@ -77,7 +78,7 @@ function isVisible(model: CoverageModel, t: Technique, profile: TelemetryProfile
 }
 
 /** The state of one technique; `read` is what its covering rules read (ignored when not covered). */
-export function telemetryState(model: CoverageModel, c: TechniqueCoverage, profile: TelemetryProfile, read: ReadonlySet<string> | undefined): TelemetryState {
+function telemetryState(model: CoverageModel, c: TechniqueCoverage, profile: TelemetryProfile, read: ReadonlySet<string> | undefined): TelemetryState {
   if (c.covered) {
     const collected = collectedOn(profile, scopedPlatforms(model, c.technique.platforms));
     for (const id of read ?? []) if (collected.has(id)) return 'detected';
