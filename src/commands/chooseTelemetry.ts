@@ -19,6 +19,7 @@ import { settingUri } from '../workspace/settingPath';
 // Names ATT&CK does not know are named in a warning and left out; nothing known is an error.
 
 const CHOOSE_TELEMETRY_COMMAND = 'attackLens.chooseTelemetry';
+const KEPT_KEYS = new Set(['name', 'platforms', 'quality']);
 
 /** @public What the command returns to executeCommand callers. */
 export type ChooseTelemetryResult = { readonly setting: Record<string, unknown>; readonly collected: readonly string[]; readonly warning?: string } | { readonly error: string } | undefined;
@@ -114,8 +115,9 @@ async function chooseInteractively(lens: LensContext, state: TelemetryProfileSta
     const file = (await vscode.window.showOpenDialog({ title: 'Telemetry from a file', openLabel: 'Use as telemetry', canSelectMany: false, filters: { 'Telemetry profile': ['json', 'yaml', 'yml', 'code-workspace'], 'All files': ['*'] }, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri }))?.[0];
     return file ? saveFile(lens, file, true) : undefined;
   }
-  // Per-platform lists, a name and quality scores are kept; the checked components replace the rest.
-  const kept = Object.fromEntries(Object.entries(lens.config.telemetry).filter(([k]) => k !== 'dataComponents' && k !== 'logSources'));
+  // Per-platform lists, a name and quality scores are kept; the checked components replace the rest. Only
+  // these keys: the merged value also holds the keys of settings under it (attackLens.telemetry.mappings).
+  const kept = Object.fromEntries(Object.entries(lens.config.telemetry).filter(([k]) => KEPT_KEYS.has(k)));
   const ids = picked.flatMap((i) => (i.component ? [i.component.id] : []));
   if (!ids.length && !('platforms' in kept)) {
     await lens.config.update('telemetry', undefined, 'workspaceIfOpen');
