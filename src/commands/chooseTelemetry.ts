@@ -108,7 +108,8 @@ function pickComponents(lens: LensContext, checked: ReadonlySet<string>, query: 
 }
 
 async function chooseInteractively(lens: LensContext, state: TelemetryProfileState, rulesRead: RulesRead, query = ''): Promise<ChooseTelemetryResult> {
-  const checked = new Set([...state.collected, ...rulesRead()]);
+  // What is collected everywhere; per-platform lists are kept as they are, not checked here.
+  const checked = new Set([...(state.profile?.collected ?? []), ...rulesRead()]);
   const picked = await pickComponents(lens, checked, query);
   if (!picked) return undefined;
   if (picked.some((i) => i.fromFile)) {

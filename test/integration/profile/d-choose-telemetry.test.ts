@@ -63,8 +63,9 @@ describe('Choose telemetry', () => {
 
   it('the picker: a file item, data components found by log source name, the current ones checked; accepting keeps them', async () => {
     const api = await activateApi();
-    await choose({ dataComponents: ['DC0032'] });
-    await waitFor('the profile', () => api.telemetry!.collected.includes('DC0032'));
+    const linux = { Linux: { logSources: ['auditd:SYSCALL'] } };
+    await choose({ name: 'SOC', dataComponents: ['DC0032'], platforms: linux });
+    await waitFor('the profile', () => api.telemetry!.profile?.collected.has('DC0032'));
     const index = api.lens.index;
     let done = choose({ query: 'WinEventLog:Sysmon' });
     const sysmon = new Set(index.dataComponentsForLogSource('WinEventLog:Sysmon'));
@@ -82,7 +83,7 @@ describe('Choose telemetry', () => {
     await accept();
     const result = await done;
     assert.ok(result && 'setting' in result, JSON.stringify(result));
-    assert.deepStrictEqual(workspaceTelemetry(), { dataComponents: ['DC0032'] });
+    assert.deepStrictEqual(workspaceTelemetry(), { name: 'SOC', platforms: linux, dataComponents: ['DC0032'] }, 'the name and per-platform lists are kept, not checked as collected everywhere');
 
     done = choose();
     const all = await waitForUiText('.quick-input-widget .quick-input-list', /Read from a file/);
