@@ -1,5 +1,8 @@
 import * as assert from 'assert';
-import { AttackIndex } from '../../src/attack/index';
+import * as fs from 'fs';
+import * as path from 'path';
+import { AttackDataError, AttackIndex } from '../../src/attack/index';
+import { projectRoot } from './coverage-helpers';
 import { enterprise18, rawStix } from './helpers/rawStix';
 import { rawTelemetry, RawTelemetry } from './helpers/rawTelemetry';
 
@@ -56,5 +59,22 @@ describe('ATT&CK index telemetry lookups on 18.1 (needs ../shared)', () => {
     const expected = objects.filter((o) => o.type === 'x-mitre-data-component' && o.revoked !== true && o.x_mitre_deprecated !== true && /^Process /.test(String(o.name))).map((o) => String(o.name)).sort();
     assert.deepStrictEqual(process.dataComponents.map((c) => c.name).sort(), expected);
     assert.strictEqual(groups[groups.length - 1].name, undefined, 'components no data source names come last');
+  });
+
+  it('an index compiled before data components kept their log sources still loads; a wrong list is refused with its path', () => {
+    const text = fs.readFileSync(path.join(projectRoot, 'dist', 'attack-index.json'), 'utf8');
+    const older = JSON.parse(text) as { domains: { dataComponents: Record<string, unknown>[] }[] };
+    for (const d of older.domains) {
+      for (const c of d.dataComponents) {
+        delete c.logSources;
+        delete c.dataSource;
+      }
+    }
+    const loaded = AttackIndex.fromJson(JSON.stringify(older));
+    const fromAnalytics = new Set<string>();
+    for (const d of loaded.domains) for (const a of d.analytics) for (const ls of a.logSources) if (ls.name.trim().toLowerCase() === 'wineventlog:sysmon') fromAnalytics.add(ls.dataComponent);
+    assert.deepStrictEqual(loaded.dataComponentsForLogSource('WinEventLog:Sysmon'), [...fromAnalytics].sort(), 'the analytics still name their log sources');
+    older.domains[0].dataComponents[0].logSources = [{ name: 'x' }];
+    assert.throws(() => AttackIndex.fromJson(JSON.stringify(older)), (e: Error) => e instanceof AttackDataError && /dataComponents\[0\]\.logSources: expected a list of strings/.test(e.message));
   });
 });
