@@ -145,7 +145,16 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   lens.log.info(`Activated with ${lens.index.versionLabel} (${lens.indexSource}) in ${Date.now() - started} ms`);
   const ready = features.ready().then(() => lens.log.info(`First coverage scan done ${Date.now() - started} ms after activation`));
   // The coverage and priority members are undefined only when that feature failed to start (logged and shown).
-  return { lens, ready, rules: coverage?.store, coverageTree: coverage?.tree, priorityGaps: priorities?.tree, threatProfile: state?.state, telemetry: telemetry?.state, diagnostics: diagnostics?.feature };
+  return {
+    lens,
+    ready,
+    rules: coverage?.store,
+    coverageTree: coverage?.tree,
+    priorityGaps: priorities?.tree,
+    threatProfile: state?.state,
+    telemetry: telemetry?.state,
+    diagnostics: diagnostics?.feature,
+  };
 }
 
 /** The threat profile, baseline and atomics state the Priority gaps view, the matrix and their commands share; `ready` is the atomics index read. */

@@ -73,7 +73,14 @@ function logSourceDetail(lens: LensContext, id: string): string {
 
 /** The file item, then a separator per data source followed by its data components. */
 function componentItems(lens: LensContext, domains: readonly Domain[]): ComponentItem[] {
-  const items: ComponentItem[] = [{ label: '$(file) Read from a file…', detail: 'JSON or YAML with dataComponents / logSources, a settings file with attackLens.telemetry, or a DeTT&CT data-source administration file', fromFile: true, alwaysShow: true }];
+  const items: ComponentItem[] = [
+    {
+      label: '$(file) Read from a file…',
+      detail: 'JSON or YAML with dataComponents / logSources, a settings file with attackLens.telemetry, or a DeTT&CT data-source administration file',
+      fromFile: true,
+      alwaysShow: true,
+    },
+  ];
   for (const group of lens.index.dataSources(domains)) {
     items.push({ label: group.name ? pickText(group.name) : 'Other data components', kind: vscode.QuickPickItemKind.Separator });
     for (const c of group.dataComponents) items.push({ component: c, label: pickText(c.name), description: c.id, detail: pickText(logSourceDetail(lens, c.id)) });
@@ -113,7 +120,15 @@ async function chooseInteractively(lens: LensContext, state: TelemetryProfileSta
   const picked = await pickComponents(lens, checked, query);
   if (!picked) return undefined;
   if (picked.some((i) => i.fromFile)) {
-    const file = (await vscode.window.showOpenDialog({ title: 'Telemetry from a file', openLabel: 'Use as telemetry', canSelectMany: false, filters: { 'Telemetry profile': ['json', 'yaml', 'yml', 'code-workspace'], 'All files': ['*'] }, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri }))?.[0];
+    const file = (
+      await vscode.window.showOpenDialog({
+        title: 'Telemetry from a file',
+        openLabel: 'Use as telemetry',
+        canSelectMany: false,
+        filters: { 'Telemetry profile': ['json', 'yaml', 'yml', 'code-workspace'], 'All files': ['*'] },
+        defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+      })
+    )?.[0];
     return file ? saveFile(lens, file, true) : undefined;
   }
   // Per-platform lists, a name and quality scores are kept; the checked components replace the rest. Only

@@ -40,10 +40,13 @@ function cliMedian(args: readonly string[], runs: number): number {
 export async function run(report: BenchReport): Promise<void> {
   const text = fs.readFileSync(indexFile, 'utf8');
   const compiled = JSON.parse(text) as { domains: { analytics: { logSources: unknown }[]; dataComponents: { logSources?: unknown; dataSource?: unknown }[] }[] };
-  const added = compiled.domains.reduce((n, d) => n + d.dataComponents.reduce((m, c) => m + (c.logSources ? jsonBytes(c.logSources) + 14 : 0) + (c.dataSource ? jsonBytes(c.dataSource) + 14 : 0), 0), 0);
+  const added = compiled.domains.reduce(
+    (n, d) => n + d.dataComponents.reduce((m, c) => m + (c.logSources ? jsonBytes(c.logSources) + 14 : 0) + (c.dataSource ? jsonBytes(c.dataSource) + 14 : 0), 0),
+    0,
+  );
   const analyticRefs = compiled.domains.reduce((n, d) => n + d.analytics.reduce((m, a) => m + jsonBytes(a.logSources), 0), 0);
-  report.figure('telemetry: index growth, data components\' log sources + data source', added / 1e6, 'MB', 1);
-  report.figure('telemetry: analytics\' log source references in the index', analyticRefs / 1e6, 'MB');
+  report.figure("telemetry: index growth, data components' log sources + data source", added / 1e6, 'MB', 1);
+  report.figure("telemetry: analytics' log source references in the index", analyticRefs / 1e6, 'MB');
   report.figure('telemetry: dist/attack-index.json size', Buffer.byteLength(text) / 1e6, 'MB');
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attack-lens-bench-telemetry-'));
@@ -61,10 +64,25 @@ export async function run(report: BenchReport): Promise<void> {
 
   const index = AttackIndex.fromJson(text);
   const walked = walkRuleFiles([sigma]);
-  const scanned = await scanRuleFiles({ items: walked.files, pathOf: (f) => f.path, read: async (f) => readRuleFileFromDisk(f.path), parse: (t, f) => parseRuleFile(t, f.path, index), batchSize: 256 });
+  const scanned = await scanRuleFiles({
+    items: walked.files,
+    pathOf: (f) => f.path,
+    read: async (f) => readRuleFileFromDisk(f.path),
+    parse: (t, f) => parseRuleFile(t, f.path, index),
+    batchSize: 256,
+  });
   const model = CoverageModel.build(scanned.files, index);
   const profile = readTelemetryProfile({ logSources: ['WinEventLog:Sysmon', 'WinEventLog:Security', 'auditd:SYSCALL'] }, index).profile!;
   // Every rule reads Process Creation: the per-rule lookup is the rules side's, so a constant stands in.
-  const states = () => telemetryStates(model, profile, componentsReadByCoveringRules(model, () => ({ dataComponents: ['DC0032'], unmapped: [] })));
-  report.series('telemetry: rules\' components + four states over the SigmaHQ model (in process)', time(20, () => void states()), { max: 20, stat: 'median' });
+  const states = () =>
+    telemetryStates(
+      model,
+      profile,
+      componentsReadByCoveringRules(model, () => ({ dataComponents: ['DC0032'], unmapped: [] })),
+    );
+  report.series(
+    "telemetry: rules' components + four states over the SigmaHQ model (in process)",
+    time(20, () => void states()),
+    { max: 20, stat: 'median' },
+  );
 }

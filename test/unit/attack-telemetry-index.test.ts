@@ -23,7 +23,14 @@ describe('ATT&CK index telemetry lookups on 18.1 (needs ../shared)', () => {
     let checked = 0;
     for (const id of raw.activeTechniques) {
       const analytics = raw.analyticsOf.get(id) ?? [];
-      assert.deepStrictEqual(index.analyticsFor(id).map((a) => a.id).sort(), analytics.map((a) => a.id).sort(), id);
+      assert.deepStrictEqual(
+        index
+          .analyticsFor(id)
+          .map((a) => a.id)
+          .sort(),
+        analytics.map((a) => a.id).sort(),
+        id,
+      );
       const expected = [...new Set(analytics.flatMap((a) => a.refs.map(([dc]) => dc)))].sort();
       assert.deepStrictEqual(index.dataComponentIdsFor(id), expected, id);
       if (expected.length) checked++;
@@ -56,7 +63,10 @@ describe('ATT&CK index telemetry lookups on 18.1 (needs ../shared)', () => {
     const process = groups.find((g) => g.name === 'Process')!;
     // 18.1 names data sources but no longer links components to them: the names are the grouping.
     const { objects } = rawStix(BUNDLE);
-    const expected = objects.filter((o) => o.type === 'x-mitre-data-component' && o.revoked !== true && o.x_mitre_deprecated !== true && /^Process /.test(String(o.name))).map((o) => String(o.name)).sort();
+    const expected = objects
+      .filter((o) => o.type === 'x-mitre-data-component' && o.revoked !== true && o.x_mitre_deprecated !== true && /^Process /.test(String(o.name)))
+      .map((o) => String(o.name))
+      .sort();
     assert.deepStrictEqual(process.dataComponents.map((c) => c.name).sort(), expected);
     assert.strictEqual(groups[groups.length - 1].name, undefined, 'components no data source names come last');
   });
@@ -75,6 +85,9 @@ describe('ATT&CK index telemetry lookups on 18.1 (needs ../shared)', () => {
     for (const d of loaded.domains) for (const a of d.analytics) for (const ls of a.logSources) if (ls.name.trim().toLowerCase() === 'wineventlog:sysmon') fromAnalytics.add(ls.dataComponent);
     assert.deepStrictEqual(loaded.dataComponentsForLogSource('WinEventLog:Sysmon'), [...fromAnalytics].sort(), 'the analytics still name their log sources');
     older.domains[0].dataComponents[0].logSources = [{ name: 'x' }];
-    assert.throws(() => AttackIndex.fromJson(JSON.stringify(older)), (e: Error) => e instanceof AttackDataError && /dataComponents\[0\]\.logSources: expected a list of strings/.test(e.message));
+    assert.throws(
+      () => AttackIndex.fromJson(JSON.stringify(older)),
+      (e: Error) => e instanceof AttackDataError && /dataComponents\[0\]\.logSources: expected a list of strings/.test(e.message),
+    );
   });
 });

@@ -65,7 +65,10 @@ describe('attack-lens coverage --telemetry (needs ../shared)', function () {
     const json = JSON.parse(run('--format', 'json', '--telemetry', settings).stdout) as { techniques: Record<string, unknown>; telemetryStates: States };
     assertStates(json.telemetryStates, new Set(Object.keys(json.techniques)), raw.componentsOfLogSource.get('auditd:syscall')!);
 
-    const dettect = write('ds.yaml', 'version: 1.2\nfile_type: data-source-administration\ndata_sources:\n  - data_source_name: Process Creation\n    data_source:\n      - applicable_to: [all]\n        data_quality: {device_completeness: 3, data_field_completeness: 3, timeliness: 3, consistency: 3, retention: 3}\n');
+    const dettect = write(
+      'ds.yaml',
+      'version: 1.2\nfile_type: data-source-administration\ndata_sources:\n  - data_source_name: Process Creation\n    data_source:\n      - applicable_to: [all]\n        data_quality: {device_completeness: 3, data_field_completeness: 3, timeliness: 3, consistency: 3, retention: 3}\n',
+    );
     const summary = run('--telemetry', dettect);
     assert.strictEqual(summary.code, 0, summary.stderr);
     const header = summary.stdout.split('\n')[0];
@@ -74,11 +77,21 @@ describe('attack-lens coverage --telemetry (needs ../shared)', function () {
     const counts = execution.trim().split(/\s+/).slice(-4).map(Number);
     const md = run('--format', 'markdown', '--telemetry', dettect).stdout;
     const row = md.split('\n').find((l) => l.startsWith('| Execution |'))!;
-    assert.deepStrictEqual(row.split('|').slice(-5, -1).map((c) => Number(c.trim())), counts, 'markdown and summary agree');
+    assert.deepStrictEqual(
+      row
+        .split('|')
+        .slice(-5, -1)
+        .map((c) => Number(c.trim())),
+      counts,
+      'markdown and summary agree',
+    );
     const jsonStates = (JSON.parse(run('--format', 'json', '--telemetry', dettect).stdout) as { telemetryStates: States }).telemetryStates;
     const index = loadIndex();
     const ofExecution = new Set(index.techniquesForTactic('execution', 'enterprise-attack', true).map((t) => t.id));
-    assert.deepStrictEqual(counts, STATES.map((s) => jsonStates[s].filter((id) => ofExecution.has(id)).length));
+    assert.deepStrictEqual(
+      counts,
+      STATES.map((s) => jsonStates[s].filter((id) => ofExecution.has(id)).length),
+    );
     assert.match(md, /Detected \| No telemetry \| Visible \| Blind \|/);
   });
 
@@ -102,7 +115,9 @@ describe('attack-lens coverage --telemetry (needs ../shared)', function () {
     assert.strictEqual(await coverageCommand([formats, '--format', 'json', '--telemetry', file, '--out', outFile], ctx), 0);
     const out = fs.readFileSync(outFile, 'utf8');
     const report = JSON.parse(out) as { techniques: Record<string, unknown>; telemetryStates: States };
-    const coveredActive = Object.keys(report.techniques).filter((id) => raw.activeTechniques.has(id)).sort();
+    const coveredActive = Object.keys(report.techniques)
+      .filter((id) => raw.activeTechniques.has(id))
+      .sort();
     assert.deepStrictEqual(report.telemetryStates.detected, coveredActive, 'every covering rule reads DC0032, which is collected');
     assert.deepStrictEqual(report.telemetryStates['no-telemetry'], []);
   });

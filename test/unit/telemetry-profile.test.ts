@@ -59,9 +59,18 @@ describe('telemetry profile on ATT&CK 18.1 (needs ../shared)', () => {
     assert.deepStrictEqual(telemetryJsonFromText('dataComponents:\n  - DC0032\n  - Process Creation\nlogSources: [WinEventLog:Sysmon]\n', 'telemetry.yml'), want);
     assert.deepStrictEqual(telemetryJsonFromText(`{\n  // the team's\n  "editor.tabSize": 2,\n  "attackLens.telemetry": ${JSON.stringify(want)},\n}`, 'settings.json'), want);
     assert.deepStrictEqual(telemetryJsonFromText(JSON.stringify({ folders: [], settings: { 'attackLens.telemetry': want } }), 'team.code-workspace'), want);
-    assert.throws(() => telemetryJsonFromText('{"editor.tabSize": 2}', 'settings.json'), (e: Error) => e instanceof TelemetryFileError && /none of dataComponents/.test(e.message));
-    assert.throws(() => telemetryJsonFromText('{"dataComponents": [', 'x.json'), (e: Error) => e instanceof TelemetryFileError && /not valid JSON/.test(e.message));
-    assert.throws(() => telemetryJsonFromText('a: [', 'x.yaml'), (e: Error) => e instanceof TelemetryFileError && /not valid YAML/.test(e.message));
+    assert.throws(
+      () => telemetryJsonFromText('{"editor.tabSize": 2}', 'settings.json'),
+      (e: Error) => e instanceof TelemetryFileError && /none of dataComponents/.test(e.message),
+    );
+    assert.throws(
+      () => telemetryJsonFromText('{"dataComponents": [', 'x.json'),
+      (e: Error) => e instanceof TelemetryFileError && /not valid JSON/.test(e.message),
+    );
+    assert.throws(
+      () => telemetryJsonFromText('a: [', 'x.yaml'),
+      (e: Error) => e instanceof TelemetryFileError && /not valid YAML/.test(e.message),
+    );
   });
 
   it('reads a DeTT&CT data-source administration file: collected entries, quality kept, systems as platforms, unknown names reported', () => {

@@ -57,7 +57,12 @@ function expectedCoverage(raw: RawTelemetry, inScope: (id: string) => boolean): 
 }
 
 /** The expected state of every active technique, `collectedOn(platforms)` giving the collected data components there. */
-function expectedStates(raw: RawTelemetry, inScope: (id: string) => boolean, collectedOn: (platforms: readonly string[]) => ReadonlySet<string>, scope: readonly string[]): Map<string, TelemetryState> {
+function expectedStates(
+  raw: RawTelemetry,
+  inScope: (id: string) => boolean,
+  collectedOn: (platforms: readonly string[]) => ReadonlySet<string>,
+  scope: readonly string[],
+): Map<string, TelemetryState> {
   const covered = expectedCoverage(raw, inScope);
   const lower = (ps: readonly string[]) => ps.filter((p) => !scope.length || scope.some((s) => s.toLowerCase() === p.toLowerCase()));
   const out = new Map<string, TelemetryState>();
@@ -92,7 +97,15 @@ function assertPartition(states: ReturnType<typeof telemetryStates>, expected: R
   assert.deepStrictEqual(new Set(listed), new Set(expected.keys()), 'every active in-scope technique and sub-technique is listed');
   const wrong = [...expected].filter(([id, s]) => states.byTechnique.get(id) !== s).map(([id, s]) => `${id}: expected ${s}, got ${states.byTechnique.get(id)}`);
   assert.deepStrictEqual(wrong.slice(0, 10), []);
-  for (const s of TELEMETRY_STATES) assert.deepStrictEqual(states.lists[s], [...expected].filter(([, x]) => x === s).map(([id]) => id).sort(), s);
+  for (const s of TELEMETRY_STATES)
+    assert.deepStrictEqual(
+      states.lists[s],
+      [...expected]
+        .filter(([, x]) => x === s)
+        .map(([id]) => id)
+        .sort(),
+      s,
+    );
 }
 
 describe('telemetry states on ATT&CK 18.1 (needs ../shared)', function () {
@@ -111,7 +124,12 @@ describe('telemetry states on ATT&CK 18.1 (needs ../shared)', function () {
     const collected = new Set([raw.componentByName.get('process creation')!, 'DC0039', ...raw.componentsOfLogSource.get('wineventlog:sysmon')!]);
     assert.deepStrictEqual(new Set(profile.collected), collected);
     const states = telemetryStates(model, profile, componentsReadByCoveringRules(model, readsOf(raw)));
-    const expected = expectedStates(raw, () => true, () => collected, []);
+    const expected = expectedStates(
+      raw,
+      () => true,
+      () => collected,
+      [],
+    );
     assertPartition(states, expected);
     for (const s of TELEMETRY_STATES) assert.ok(states.lists[s].length > 0, `some technique is ${s}`);
     assert.strictEqual(states.byTechnique.get('T1059'), 'detected', 'a parent covered through its sub-technique takes its rules');
@@ -125,7 +143,10 @@ describe('telemetry states on ATT&CK 18.1 (needs ../shared)', function () {
     const auditd = raw.componentsOfLogSource.get('auditd:syscall')!;
     const onLinux = (platforms: readonly string[]) => (platforms.some((p) => p.toLowerCase() === 'linux') ? auditd : new Set<string>());
     const all = telemetryStates(model, profile, componentsReadByCoveringRules(model, readsOf(raw)));
-    assertPartition(all, expectedStates(raw, () => true, onLinux, []));
+    assertPartition(
+      all,
+      expectedStates(raw, () => true, onLinux, []),
+    );
     assert.ok(all.lists.visible.length > 0 && all.lists.blind.length > 0);
 
     const windows = CoverageModel.build(parsedRules(), index, { platforms: ['windows'] });

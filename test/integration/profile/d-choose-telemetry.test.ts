@@ -48,7 +48,8 @@ describe('Choose telemetry', () => {
   it('reads a DeTT&CT data-source administration file from the workspace, keeping its quality scores', async () => {
     const api = await activateApi();
     const uri = workspaceUri('dettect-data-sources.yaml');
-    const yaml = 'version: 1.2\nfile_type: data-source-administration\nname: SOC\ndata_sources:\n  - data_source_name: Process Creation\n    data_source:\n      - applicable_to: [all]\n        data_quality: {device_completeness: 4, timeliness: 5}\n';
+    const yaml =
+      'version: 1.2\nfile_type: data-source-administration\nname: SOC\ndata_sources:\n  - data_source_name: Process Creation\n    data_source:\n      - applicable_to: [all]\n        data_quality: {device_completeness: 4, timeliness: 5}\n';
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(yaml));
     try {
       const result = await choose({ file: 'dettect-data-sources.yaml' });
