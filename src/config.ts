@@ -45,6 +45,7 @@ export const SETTING_KEYS = [
   'diagnostics.severity',
   'diagnostics.scope',
   'threatProfile',
+  'telemetry',
   'atomicsIndex',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
@@ -55,6 +56,7 @@ type EditorSettingKey = 'files.exclude' | 'search.followSymlinks' | 'files.assoc
 export interface WritableSettings {
   readonly threatProfile: Readonly<Record<string, unknown>>;
   readonly attackVersion: string;
+  readonly telemetry: Readonly<Record<string, unknown>>;
   readonly domains: readonly Domain[];
   readonly platforms: readonly string[];
 }
@@ -248,6 +250,11 @@ export class Settings {
   }
   get threatProfile(): ThreatProfileSetting {
     return this.get<ThreatProfileSetting>('threatProfile') ?? {};
+  }
+  /** attackLens.telemetry as written (src/coverage/telemetryProfile.ts reads it); `{}` when unset. */
+  get telemetry(): Readonly<Record<string, unknown>> {
+    const value = this.get<unknown>('telemetry');
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
   }
   get atomicsIndex(): string {
     const value = this.restricted('atomicsIndex');

@@ -41,6 +41,8 @@ import { registerExportReportCommand } from './commands/exportReport';
 import { registerCreateRuleForGapCommand } from './commands/createRuleForGap';
 import { registerImportBaselineLayerCommand } from './commands/importBaselineLayer';
 import { registerClearBaselineLayerCommand } from './commands/clearBaselineLayer';
+import { TelemetryProfileState } from './state/telemetryProfile';
+import { registerChooseTelemetryCommand } from './commands/chooseTelemetry';
 
 // activate() only wires: it loads the ATT&CK data once into the shared LensContext and
 // registers each feature, pushing every disposable. Features live in their own files; views and
@@ -61,6 +63,8 @@ export interface AttackLensApi {
   /** The Priority gaps view's data provider, and the threat profile / baseline / atomics state it shows. */
   readonly priorityGaps?: PriorityGapsProvider;
   readonly threatProfile?: ThreatProfileState;
+  /** The telemetry profile (attackLens.telemetry) as read against the loaded ATT&CK data. */
+  readonly telemetry?: TelemetryProfileState;
   /** When each open document's ATT&CK diagnostics were last published. */
   readonly diagnostics?: DiagnosticsFeature;
 }
@@ -130,6 +134,9 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   }
   add('Choose threat profile', () => registerChooseThreatProfileCommand(lens));
   add('Clear threat profile', () => registerClearThreatProfileCommand(lens));
+  const telemetry = add('telemetry profile', () => telemetryFeature(lens));
+  // The rules' own telemetry (issue #12 §1) is not reported yet: the picker pre-checks the current profile only.
+  if (telemetry) add('Choose telemetry', () => registerChooseTelemetryCommand(lens, telemetry.state));
   if (coverage) add('Check rules against ATT&CK', () => registerCheckRulesAgainstAttack(lens, coverage.store));
   if (coverage) add('ATT&CK version suggestion', () => registerVersionSuggestion(lens, coverage.store));
   // --- end features ---
@@ -140,13 +147,27 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   lens.log.info(`Activated with ${lens.index.versionLabel} (${lens.indexSource}) in ${Date.now() - started} ms`);
   const ready = features.ready().then(() => lens.log.info(`First coverage scan done ${Date.now() - started} ms after activation`));
   // The coverage and priority members are undefined only when that feature failed to start (logged and shown).
-  return { lens, ready, rules: coverage?.store, coverageTree: coverage?.tree, priorityGaps: priorities?.tree, threatProfile: state?.state, diagnostics: diagnostics?.feature };
+  return {
+    lens,
+    ready,
+    rules: coverage?.store,
+    coverageTree: coverage?.tree,
+    priorityGaps: priorities?.tree,
+    threatProfile: state?.state,
+    telemetry: telemetry?.state,
+    diagnostics: diagnostics?.feature,
+  };
 }
 
 /** The threat profile, baseline and atomics state the Priority gaps view, the matrix and their commands share; `ready` is the atomics index read. */
 function threatProfileFeature(lens: LensContext, store: RuleStore): { readonly disposable: vscode.Disposable; readonly ready: Promise<void>; readonly state: ThreatProfileState } {
   const state = new ThreatProfileState(lens, store);
   return { disposable: state, ready: state.ready, state };
+}
+
+function telemetryFeature(lens: LensContext): { readonly disposable: vscode.Disposable; readonly state: TelemetryProfileState } {
+  const state = new TelemetryProfileState(lens);
+  return { disposable: state, state };
 }
 
 /** Activation itself failed (not one feature): the log says why, and the user gets a way to it. */

@@ -65,6 +65,18 @@ function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
+/**
+ * The data source grouping a data component: its `x_mitre_data_source_ref` (ATT&CK ≤ 17), else the
+ * data source whose name, as whole words, starts the component's (v18 left the ref empty).
+ * `names` are the bundle's data source names, longest first.
+ */
+function dataSourceOf(component: StixObject, byStixId: ReadonlyMap<string, StixObject>, names: readonly string[]): string | undefined {
+  const ref = typeof component.x_mitre_data_source_ref === 'string' ? byStixId.get(component.x_mitre_data_source_ref) : undefined;
+  if (ref?.type === 'x-mitre-data-source' && ref.name) return ref.name.trim();
+  const name = (component.name ?? '').trim();
+  return names.find((n) => name.length > n.length && name.startsWith(n) && name[n.length] === ' ');
+}
+
 /** Compiles one domain's STIX bundle into the records AttackIndex serves. */
 export function compileBundle(bundle: StixBundle): CompiledDomain {
   const byStixId = new Map<string, StixObject>();
@@ -129,6 +141,7 @@ export function compileBundle(bundle: StixBundle): CompiledDomain {
   const dataComponents: DataComponent[] = [];
   const matrices: StixObject[] = [];
   let modified = '';
+  const dataSourceNames = [...new Set(bundle.objects.filter((o) => o.type === 'x-mitre-data-source' && o.name).map((o) => o.name!.trim()))].sort((a, b) => b.length - a.length);
 
   for (const o of bundle.objects) {
     if (o.modified && o.modified > modified) modified = o.modified;
@@ -205,9 +218,13 @@ export function compileBundle(bundle: StixBundle): CompiledDomain {
         analytics.push({ kind: 'analytic', ...base(o, id), platforms: strings(o.x_mitre_platforms), logSources });
         break;
       }
-      case 'x-mitre-data-component':
-        dataComponents.push({ kind: 'data-component', ...base(o, id) });
+      case 'x-mitre-data-component': {
+        const own = Array.isArray(o.x_mitre_log_sources) ? (o.x_mitre_log_sources as Record<string, unknown>[]) : [];
+        const logSources = [...new Set(own.map((r) => (typeof r?.name === 'string' ? r.name.trim() : '')).filter(Boolean))];
+        const dataSource = dataSourceOf(o, byStixId, dataSourceNames);
+        dataComponents.push({ kind: 'data-component', ...base(o, id), logSources, ...(dataSource ? { dataSource } : {}) });
         break;
+      }
     }
   }
 

@@ -16,6 +16,7 @@ const logSources: Check = (v) =>
   Array.isArray(v) && v.every((r) => isRecord(r) && typeof r.dataComponent === 'string' && typeof r.name === 'string' && typeof r.channel === 'string')
     ? undefined
     : 'expected a list of {dataComponent, name, channel}';
+const optStrList: Check = (v) => (v === undefined ? undefined : strList(v));
 
 const BASE: Readonly<Record<string, Check>> = {
   id: str,
@@ -40,7 +41,7 @@ const LISTS: Readonly<Record<string, { kind: string; fields: Readonly<Record<str
   mitigations: { kind: 'mitigation', fields: { techniques: strList } },
   detectionStrategies: { kind: 'detection-strategy', fields: { techniques: strList, analytics: strList } },
   analytics: { kind: 'analytic', fields: { platforms: strList, logSources } },
-  dataComponents: { kind: 'data-component', fields: {} },
+  dataComponents: { kind: 'data-component', fields: { logSources: optStrList, dataSource: optStr } },
 };
 
 type FieldList = readonly (readonly [string, Check])[];

@@ -42,6 +42,12 @@ export class AttackIndex {
   private readonly usersOf = new Map<string, Actor[]>();
   private readonly mitigationsOf = new Map<string, Mitigation[]>();
   private readonly strategiesOf = new Map<string, DetectionStrategy[]>();
+  /** Lower-cased log source name → the data components that list it (analytics' references and the components' own lists). */
+  private readonly componentsByLogSource = new Map<string, Set<string>>();
+  /** Log source names as ATT&CK spells them (first spelling seen), by lower-cased name. */
+  private readonly logSourceSpelling = new Map<string, string>();
+  /** Data component ID → log source name → channels. */
+  private readonly logSourcesByComponent = new Map<string, Map<string, Set<string>>>();
 
   static fromCompiled(compiled: CompiledIndex): AttackIndex {
     if (!compiled || compiled.format !== COMPILED_FORMAT || !Array.isArray(compiled.domains)) {
@@ -90,9 +96,30 @@ export class AttackIndex {
         this.add(s);
         if (!s.revoked && !s.deprecated) for (const tid of s.techniques) push(this.strategiesOf, tid, s);
       }
-      for (const a of d.analytics) this.add(a);
-      for (const c of d.dataComponents) this.add(c);
+      for (const a of d.analytics) {
+        this.add(a);
+        if (!a.revoked && !a.deprecated) for (const ls of a.logSources) this.addLogSource(ls.name, ls.channel, ls.dataComponent);
+      }
+      for (const c of d.dataComponents) {
+        this.add(c);
+        if (this.isActive(c)) for (const name of c.logSources ?? EMPTY) this.addLogSource(name, '', c.id);
+      }
     }
+  }
+
+  private addLogSource(name: string, channel: string, component: string): void {
+    const key = name.trim().toLowerCase();
+    if (!key) return;
+    if (!this.logSourceSpelling.has(key)) this.logSourceSpelling.set(key, name.trim());
+    let components = this.componentsByLogSource.get(key);
+    if (!components) this.componentsByLogSource.set(key, (components = new Set()));
+    components.add(component);
+    let names = this.logSourcesByComponent.get(component);
+    if (!names) this.logSourcesByComponent.set(component, (names = new Map()));
+    const spelled = this.logSourceSpelling.get(key)!;
+    let channels = names.get(spelled);
+    if (!channels) names.set(spelled, (channels = new Set()));
+    if (channel) channels.add(channel);
   }
 
   private add(e: AttackEntry): void {
@@ -246,15 +273,88 @@ export class AttackIndex {
     return this.strategiesOf.get(techniqueId) ?? EMPTY;
   }
 
+  /** The analytics of the detection strategies that `detects` the technique, each once, with their log sources. */
   analyticsFor(techniqueId: string): readonly Analytic[] {
     const out: Analytic[] = [];
+    const seen = new Set<string>();
     for (const s of this.detectionStrategiesFor(techniqueId)) {
       for (const id of s.analytics) {
         const a = this.byId.get(id);
-        if (a?.kind === 'analytic') out.push(a);
+        if (a?.kind === 'analytic' && !seen.has(a.id)) {
+          seen.add(a.id);
+          out.push(a);
+        }
       }
     }
     return out;
+  }
+
+  /**
+   * IDs of the data components the technique's analytics read, sorted. With platforms (case-insensitive),
+   * only analytics for one of them count; an analytic that names no platform counts everywhere.
+   */
+  dataComponentIdsFor(techniqueId: string, platforms: readonly string[] = EMPTY): readonly string[] {
+    const wanted = new Set(platforms.map((p) => p.toLowerCase()));
+    const ids = new Set<string>();
+    for (const a of this.analyticsFor(techniqueId)) {
+      if (wanted.size && a.platforms.length && !a.platforms.some((p) => wanted.has(p.toLowerCase()))) continue;
+      for (const ls of a.logSources) ids.add(ls.dataComponent);
+    }
+    return [...ids].sort();
+  }
+
+  dataComponent(id: string): DataComponent | undefined {
+    const e = this.get(id);
+    return e?.kind === 'data-component' ? e : undefined;
+  }
+
+  /** A data component by ID (`DC0032`) or exact, case-insensitive name (`Process Creation`). */
+  findDataComponent(idOrName: string): DataComponent | undefined {
+    return this.dataComponent(idOrName.trim()) ?? this.byExactName(idOrName).find((e): e is DataComponent => e.kind === 'data-component');
+  }
+
+  /** Data components that list a log source (`WinEventLog:Sysmon`, any case), sorted by ID; empty when ATT&CK names no such log source. */
+  dataComponentsForLogSource(name: string): readonly string[] {
+    const ids = this.componentsByLogSource.get(name.trim().toLowerCase());
+    return ids ? [...ids].sort() : EMPTY;
+  }
+
+  /** The log source name as ATT&CK spells it, for any spelling; undefined when unknown. */
+  logSourceName(name: string): string | undefined {
+    return this.logSourceSpelling.get(name.trim().toLowerCase());
+  }
+
+  /** Every log source name ATT&CK lists, sorted. */
+  logSourceNames(): readonly string[] {
+    return [...this.logSourceSpelling.values()].sort();
+  }
+
+  /** The log sources (name → channels) that list a data component, by name. */
+  logSourcesOf(componentId: string): ReadonlyMap<string, readonly string[]> {
+    const names = this.logSourcesByComponent.get(componentId);
+    if (!names) return new Map();
+    return new Map([...names.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([n, channels]) => [n, [...channels]]));
+  }
+
+  /**
+   * Active data components grouped by their data source (`Process` → Process Creation, Process Access, …),
+   * data sources by name, components by name; those no data source groups come last, under `undefined`.
+   */
+  dataSources(domains: readonly Domain[] = this.domains.map((d) => d.domain)): readonly { readonly name: string | undefined; readonly dataComponents: readonly DataComponent[] }[] {
+    const groups = new Map<string | undefined, Map<string, DataComponent>>();
+    for (const d of domains) {
+      for (const c of this.domain(d)?.dataComponents ?? EMPTY) {
+        if (!this.isActive(c)) continue;
+        const key = c.dataSource;
+        let g = groups.get(key);
+        if (!g) groups.set(key, (g = new Map()));
+        if (!g.has(c.id)) g.set(c.id, c);
+      }
+    }
+    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+    return [...groups.entries()]
+      .sort((a, b) => (a[0] === undefined ? 1 : b[0] === undefined ? -1 : a[0].localeCompare(b[0])))
+      .map(([name, g]) => ({ name, dataComponents: [...g.values()].sort(byName) }));
   }
 
   /** Data components the technique's detection strategies read, most-used first. */

@@ -94,6 +94,18 @@ export interface Analytic extends EntryBase {
 
 export interface DataComponent extends EntryBase {
   readonly kind: 'data-component';
+  /**
+   * Names of the log sources ATT&CK lists for it (`x_mitre_log_sources`), each once; absent in an index
+   * compiled before they were kept. Their channels are left out (they would add 0.5 MB to the index):
+   * the analytics' log source references carry the channels a rule would read.
+   */
+  readonly logSources?: readonly string[];
+  /**
+   * The data source grouping it (`Process`), by name. ATT&CK up to v17 links it (`x_mitre_data_source_ref`);
+   * v18 deprecated data sources and dropped the link, so it is the data source whose name starts the
+   * component's (`Process Creation` → `Process`). Absent when neither says.
+   */
+  readonly dataSource?: string;
 }
 
 export type AttackEntry =

@@ -1,5 +1,6 @@
 import { AttackIndex } from '../attack/index';
 import { loadIndexForCli } from '../node/loadIndex';
+import type { RuleTelemetrySource } from './telemetryFlag';
 
 /** What a CLI command gets: output streams and the ATT&CK index (loaded on first use). */
 export interface CliContext {
@@ -8,6 +9,11 @@ export interface CliContext {
   readonly isTty: boolean;
   /** `version`: "latest" (the default) or a release (--attack-version). */
   index(stix?: string, version?: string): AttackIndex;
+  /**
+   * What each rule reads, as ATT&CK data components, for `coverage --telemetry`. Until the rule
+   * parsers report it (issue #12 §1, the rules side), no rule reads a known data component.
+   */
+  readonly ruleTelemetry?: RuleTelemetrySource;
 }
 
 export function processContext(): CliContext {

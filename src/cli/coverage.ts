@@ -17,14 +17,19 @@ import { CliContext } from './context';
 import { parseWalkedFiles } from './parseRules';
 import { CACHE_HELP, openCache } from './cacheFlag';
 import { readProfileFlag } from './profileFlag';
+import { readTelemetryFlag, telemetryStatesForCli } from './telemetryFlag';
+import { TelemetryStates } from '../coverage/telemetryStates';
 import { MAX_SMALL_FILE_BYTES, readRegularFile } from '../node/readRegularFile';
 
 export const COVERAGE_USAGE =
-  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--profile SPEC] [--cache DIR] [--stix PATH] [--attack-version V]\n' +
+  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--profile SPEC] [--telemetry FILE] [--cache DIR] [--stix PATH] [--attack-version V]\n' +
   '      --atomics INDEX.csv  an Atomic Red Team index (atomics/Indexes/index.csv): adds atomic tests per technique,\n' +
   '                           "tested but not detected" and "detected but never tested" (summary, json, markdown, csv)\n' +
   '      --profile SPEC       a threat profile: .vscode/settings.json (attackLens.threatProfile), a Navigator layer, or\n' +
   '                           actors / technique IDs (G0016,FIN7 or T1059.001,T1003); adds its ranked gaps, or the overlay to a layer\n' +
+  '      --telemetry FILE     what the team collects: {"dataComponents": [...], "logSources": [...]} (JSON or YAML), a settings\n' +
+  '                           file with attackLens.telemetry, or a DeTT&CT data-source administration file; adds the four\n' +
+  '                           telemetry states (detected, no-telemetry, visible, blind) per technique (summary, json, markdown)\n' +
   ATTACK_VERSION_HELP +
   CACHE_HELP;
 
@@ -123,16 +128,19 @@ function withAtomics(text: string, format: Format, model: CoverageModel, atomics
   }
 }
 
-/** The report in its format, with the threat profile's gaps when there is a profile. */
-function withProfile(model: CoverageModel, format: Exclude<Format, 'navigator'>, profile: ThreatProfile | undefined): string {
+/** The report in its format, with the threat profile's gaps when there is a profile, and the telemetry states when there is a telemetry profile. */
+function withProfile(model: CoverageModel, format: Exclude<Format, 'navigator'>, profile: ThreatProfile | undefined, telemetry: TelemetryStates | undefined): string {
   const ranking = profile ? rankGaps(model, profile) : undefined;
   switch (format) {
     case 'summary':
-      return summaryTable(model) + (ranking ? profileSummary(ranking) : '') + '\n';
-    case 'json':
-      return ranking ? JSON.stringify({ ...jsonReport(model), profile: profileJson(ranking) }, null, 2) + '\n' : renderReport(model, 'json');
+      return summaryTable(model, telemetry) + (ranking ? profileSummary(ranking) : '') + '\n';
+    case 'json': {
+      if (!ranking && !telemetry) return renderReport(model, 'json');
+      const extra = { ...(ranking ? { profile: profileJson(ranking) } : {}), ...(telemetry ? { telemetryStates: telemetry.lists } : {}) };
+      return JSON.stringify({ ...jsonReport(model), ...extra }, null, 2) + '\n';
+    }
     case 'markdown':
-      return renderReport(model, 'markdown') + (ranking ? profileMarkdown(ranking).join('\n') + '\n' : '');
+      return renderReport(model, 'markdown', { telemetry }) + (ranking ? profileMarkdown(ranking).join('\n') + '\n' : '');
     case 'csv':
       return renderReport(model, 'csv') + (ranking ? '\r\n' + profileCsv(ranking) : '');
   }
@@ -152,7 +160,7 @@ function navigatorText(model: CoverageModel, profile: ThreatProfile | undefined)
 export async function coverageCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
   const platformFlag = listFlag(argv, 'platform');
   const domainFlag = listFlag(platformFlag.rest, 'domain');
-  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix', 'attack-version', 'atomics', 'profile', 'cache'], ['include-deprecated']);
+  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix', 'attack-version', 'atomics', 'profile', 'telemetry', 'cache'], ['include-deprecated']);
   if (!args.positionals.length) throw new UsageError(`usage: ${COVERAGE_USAGE}`);
   const format = (stringFlag(args, 'format') ?? 'summary') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
@@ -164,6 +172,8 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
   const atomicsFile = stringFlag(args, 'atomics');
   if (atomicsFile && format === 'navigator') throw new UsageError('--atomics adds a section to the summary, json, markdown and csv formats, not to a Navigator layer');
   const atomics = atomicsFile ? readAtomics(atomicsFile, ctx) : undefined;
+  const telemetryFile = stringFlag(args, 'telemetry');
+  if (telemetryFile && (format === 'navigator' || format === 'csv')) throw new UsageError(`--telemetry adds the telemetry states to the summary, json and markdown formats, not to ${format}`);
 
   const walked = walkRuleFiles(args.positionals);
   if (walked.missing.length) {
@@ -175,6 +185,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
   checkPlatforms(platformFlag.values, domains.length ? (domains as Domain[]) : [index.primary?.domain ?? 'enterprise-attack'], index);
   const profileSpec = stringFlag(args, 'profile');
   const profile = profileSpec ? readProfileFlag(profileSpec, index) : undefined;
+  const telemetryProfile = telemetryFile ? readTelemetryFlag(telemetryFile, index, (m) => ctx.err(m)) : undefined;
 
   const cacheDir = stringFlag(args, 'cache');
   const cache = cacheDir ? openCache(cacheDir, index, ctx) : undefined;
@@ -191,7 +202,8 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
     skipped: [...walked.skipped, ...scanned.skipped],
   });
 
-  const text = withAtomics(format === 'navigator' ? navigatorText(model, profile) : withProfile(model, format, profile), format, model, atomics);
+  const telemetry = telemetryProfile ? telemetryStatesForCli(model, scanned.files, telemetryProfile, ctx.ruleTelemetry ?? (() => () => undefined)) : undefined;
+  const text = withAtomics(format === 'navigator' ? navigatorText(model, profile) : withProfile(model, format, profile, telemetry), format, model, atomics);
   if (out) writeOut(out, text);
   // Waits for the pipe to take everything: the caller exits the process right after.
   else await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));

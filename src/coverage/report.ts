@@ -3,6 +3,7 @@ import { visibleText } from '../rules/unreadable';
 import { csvCell } from '../core/csv';
 import { gapStatus, GapStatus } from './gaps';
 import { CoverageModel, percentOf, TacticCoverage, TechniqueCoverage } from './model';
+import { stateCountsForTactic, TelemetryStates } from './telemetryStates';
 
 // Coverage reports for people (markdown, the CLI's summary table) and machines (json, csv).
 // `displayPath` turns a RuleRef path (a URI string in the extension) into what the reader
@@ -14,6 +15,8 @@ export interface ReportOptions {
   readonly displayPath?: (path: string) => string;
   /** How many uncovered techniques the markdown "Top gaps" lists. */
   readonly topGaps?: number;
+  /** The four telemetry states (with a telemetry profile): the markdown's tactic table adds their counts. */
+  readonly telemetry?: TelemetryStates;
 }
 
 /**
@@ -130,11 +133,15 @@ function markdownReport(model: CoverageModel, options: ReportOptions): string {
   out.push('# ATT&CK coverage', '');
   out.push(`${model.ruleCount} rules against ${model.domains.map((d) => `${d} ${model.index.domain(d)?.version ?? '?'}`).join(', ')}${model.platforms.length ? ` (platforms: ${model.platforms.join(', ')})` : ''}.`);
   out.push(`Techniques covered: **${total.techniques.covered}/${total.techniques.total} (${percentOf(total.techniques)}%)**; sub-techniques: **${total.subtechniques.covered}/${total.subtechniques.total} (${percentOf(total.subtechniques)}%)**.`, '');
-  out.push('| Tactic | Techniques | % | Sub-techniques | % |', '| --- | ---: | ---: | ---: | ---: |');
+  const states = options.telemetry;
+  out.push(`| Tactic | Techniques | % | Sub-techniques | % |${states ? ' Detected | No telemetry | Visible | Blind |' : ''}`, `| --- | ---: | ---: | ---: | ---: |${states ? ' ---: | ---: | ---: | ---: |' : ''}`);
   for (const t of model.tactics()) {
     const name = model.domains.length > 1 ? `${t.tactic.name} (${t.tactic.domain})` : t.tactic.name;
-    out.push(`| ${mdCell(name)} | ${t.techniques.covered}/${t.techniques.total} | ${percentOf(t.techniques)} | ${t.subtechniques.covered}/${t.subtechniques.total} | ${percentOf(t.subtechniques)} |`);
+    const c = states ? stateCountsForTactic(model, t.tactic.shortname, t.tactic.domain, states) : undefined;
+    const stateCells = c ? ` ${c.detected} | ${c['no-telemetry']} | ${c.visible} | ${c.blind} |` : '';
+    out.push(`| ${mdCell(name)} | ${t.techniques.covered}/${t.techniques.total} | ${percentOf(t.techniques)} | ${t.subtechniques.covered}/${t.subtechniques.total} | ${percentOf(t.subtechniques)} |${stateCells}`);
   }
+  if (states) out.push('', `Telemetry states count each tactic's techniques and sub-techniques together: ${telemetryTotals(states)}.`);
   const gaps = groupRankedGaps(model, options.topGaps ?? 20);
   if (gaps.length) {
     out.push('', '## Top gaps', '', 'Techniques without rules, and parents with rules for only some of their sub-techniques (partial), ranked by the number of ATT&CK groups known to use them.', '');
@@ -194,11 +201,19 @@ function csvReport(model: CoverageModel, options: ReportOptions): string {
 
 const DOMAIN_HEADINGS: Readonly<Record<Domain, string>> = { 'enterprise-attack': 'Enterprise ATT&CK', 'mobile-attack': 'Mobile ATT&CK', 'ics-attack': 'ICS ATT&CK' };
 
-/** The CLI's default output: one line per tactic with a bar, then the totals. */
-export function summaryTable(model: CoverageModel): string {
+/** "12 detected · 3 no telemetry · 40 visible · 100 blind", over the whole scope. */
+function telemetryTotals(states: TelemetryStates): string {
+  const l = states.lists;
+  return `${l.detected.length} detected · ${l['no-telemetry'].length} no telemetry · ${l.visible.length} visible · ${l.blind.length} blind`;
+}
+
+const STATE_HEADER = '  Detected No-telem Visible  Blind';
+
+/** The CLI's default output: one line per tactic with a bar (and the four telemetry counts with a profile), then the totals. */
+export function summaryTable(model: CoverageModel, telemetry?: TelemetryStates): string {
   const lines: string[] = [];
   const width = Math.max(8, ...model.tactics().map((t) => t.tactic.name.length));
-  lines.push(`${'Tactic'.padEnd(width)}  Techniques       Sub-techniques`);
+  lines.push(`${'Tactic'.padEnd(width)}  Techniques       Sub-techniques${telemetry ? ' '.repeat(22) + STATE_HEADER : ''}`);
   const several = model.domains.length > 1;
   let domain: string | undefined;
   for (const t of model.tactics()) {
@@ -209,7 +224,9 @@ export function summaryTable(model: CoverageModel): string {
     }
     const c = t.techniques;
     const s = t.subtechniques;
-    lines.push(`${t.tactic.name.padEnd(width)}  ${`${c.covered}/${c.total}`.padStart(7)} ${`${percentOf(c)}%`.padStart(6)}   ${`${s.covered}/${s.total}`.padStart(7)} ${`${percentOf(s)}%`.padStart(6)}  ${bar(percentOf(c))}`);
+    const n = telemetry ? stateCountsForTactic(model, t.tactic.shortname, t.tactic.domain, telemetry) : undefined;
+    const stateCells = n ? `  ${String(n.detected).padStart(8)} ${String(n['no-telemetry']).padStart(8)} ${String(n.visible).padStart(7)} ${String(n.blind).padStart(6)}` : '';
+    lines.push(`${t.tactic.name.padEnd(width)}  ${`${c.covered}/${c.total}`.padStart(7)} ${`${percentOf(c)}%`.padStart(6)}   ${`${s.covered}/${s.total}`.padStart(7)} ${`${percentOf(s)}%`.padStart(6)}  ${bar(percentOf(c))}${stateCells}`);
   }
   const total = model.total;
   lines.push('');
@@ -226,6 +243,7 @@ export function summaryTable(model: CoverageModel): string {
     model.deprecatedRuleCount ? `${model.deprecatedRuleCount} deprecated rule${model.deprecatedRuleCount === 1 ? '' : 's'} left out` : '',
   ].filter(Boolean);
   if (notes.length) lines.push(notes.join(' · '));
+  if (telemetry) lines.push(`telemetry (techniques and sub-techniques): ${telemetryTotals(telemetry)}`);
   lines.push(...unreadableLines(model));
   lines.push(...model.partial.slice(0, PARTIAL_LISTED).map((p) => `  ${visibleText(p.path)}:${p.line + 1}: ${p.message}`));
   if (model.partial.length > PARTIAL_LISTED) lines.push(`  … and ${model.partial.length - PARTIAL_LISTED} more files read in part (--format json lists them all)`);
