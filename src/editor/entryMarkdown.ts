@@ -133,7 +133,9 @@ export function entryMarkdown(index: AttackIndex, e: AttackEntry, options: Entry
  */
 export function entryHoverMarkdown(index: AttackIndex, e: AttackEntry, options: EntryMarkdownOptions): string {
   const limit = options.listLimit ?? 3;
-  const out = headingLines(index, e, options);
+  // `attack.t1059.001` is T1059.001 in Sigma's spelling: saying so would only take a line.
+  const spelledOut = options.written && !options.written.toUpperCase().endsWith(e.id.toUpperCase()) ? options.written : undefined;
+  const out = headingLines(index, e, { ...options, written: spelledOut });
   const lead = facts(index, e, limit);
   const parent = e.kind === 'technique' && e.parent ? lead.pop() : undefined;
   out.push(lead.join(' · '));

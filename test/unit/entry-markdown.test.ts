@@ -96,9 +96,11 @@ describe('the hover layout on ATT&CK 18.1 (needs ../shared)', () => {
   it('leads with name, tactics and platforms on one line and one sentence; the rest follows, shorter', () => {
     const stix = raw.find((o) => o.type === 'attack-pattern' && mitreId(o) === 'T1059.001')!;
     const text = entryHoverMarkdown(index, index.get('T1059.001')!, { siteBaseUrl: SITE, written: 'attack.t1059.001' });
-    const [heading, written, facts, sentence, list, link] = blocks(text);
+    const [heading, facts, sentence, list, link] = blocks(text);
     assert.strictEqual(render(heading).trim(), '<p><strong>T1059.001 PowerShell</strong> — Sub-technique</p>');
-    assert.ok(render(written).includes('<code>attack.t1059.001</code>'), written);
+    assert.ok(!text.includes('Written as'), 'attack.t1059.001 is the ID as Sigma spells it: no line for it');
+    const named = entryHoverMarkdown(index, index.get('T1059.001')!, { siteBaseUrl: SITE, written: 'Command and Scripting Interpreter: PowerShell' });
+    assert.ok(render(blocks(named)[1]).includes('<code>Command and Scripting Interpreter: PowerShell</code>'), 'a name as written is shown');
     assert.strictEqual(render(facts).trim(), `<p>Tactics: Execution · Platforms: ${stix.x_mitre_platforms.join(', ')}</p>`);
     // One sentence: the start of the STIX description's first paragraph, ending at its first full stop.
     const plain = render(sentence).replace(/<[^>]+>/g, '').trim();
