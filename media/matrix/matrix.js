@@ -6,6 +6,7 @@
 
   const vscode = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : { postMessage() {}, getState() { return undefined; }, setState() {} };
   const saved = vscode.getState() || {};
+  const ZOOMS = [0.5, 0.67, 0.75, 0.8, 0.9, 1, 1.1, 1.25, 1.5];
   const state = {
     model: undefined,
     platform: saved.platform || '',
@@ -13,6 +14,9 @@
     expanded: new Set(saved.expanded || []),
     selected: saved.selected || '',
     detail: undefined,
+    // Compact (every tactic in the editor's width) unless the user chose the full width.
+    compact: saved.compact !== false,
+    zoom: ZOOMS.includes(saved.zoom) ? saved.zoom : 1,
   };
 
   const app = document.getElementById('app');
@@ -35,7 +39,7 @@
   }
 
   function save() {
-    vscode.setState({ platform: state.platform, profileOnly: state.profileOnly, expanded: [...state.expanded], selected: state.selected });
+    vscode.setState({ platform: state.platform, profileOnly: state.profileOnly, expanded: [...state.expanded], selected: state.selected, compact: state.compact, zoom: state.zoom });
   }
 
   function visible(cell) {
@@ -61,6 +65,21 @@
   profileLabel.append(profileBox, document.createTextNode(' Profile only'));
   const expandAll = el('button', 'secondary', 'Expand all');
   expandAll.type = 'button';
+  const compactLabel = el('label', 'compact-toggle');
+  compactLabel.title = 'Fit every tactic in the width of the editor';
+  const compactBox = el('input');
+  compactBox.type = 'checkbox';
+  compactBox.id = 'compact';
+  compactLabel.append(compactBox, document.createTextNode(' Compact'));
+  const zoomLabel = el('label', 'zoom-label', 'Zoom');
+  const zoomSelect = el('select', 'zoom');
+  zoomSelect.setAttribute('aria-label', 'Zoom');
+  for (const z of ZOOMS) {
+    const o = el('option', '', Math.round(z * 100) + '%');
+    o.value = String(z);
+    zoomSelect.append(o);
+  }
+  zoomLabel.append(zoomSelect);
   const exports = el('div', 'exports');
   exports.setAttribute('role', 'group');
   exports.setAttribute('aria-label', 'Export');
@@ -71,7 +90,7 @@
     b.addEventListener('click', () => vscode.postMessage({ type: 'export', format, platform: state.platform, profileOnly: state.profileOnly }));
     exports.append(b);
   }
-  controls.append(domainSelect, platformSelect, profileLabel, expandAll, exports);
+  controls.append(domainSelect, platformSelect, profileLabel, expandAll, compactLabel, zoomLabel, exports);
   const legend = el('div', 'legend');
   legend.setAttribute('aria-label', 'Legend');
   header.append(title, summary, controls, legend);
@@ -86,6 +105,25 @@
   body.append(matrix, side);
   const empty = el('p', 'empty', 'Scanning rules…');
   app.append(header, empty, body);
+
+  function applyLayout() {
+    body.classList.toggle('compact', state.compact);
+    compactBox.checked = state.compact;
+    matrix.style.setProperty('--zoom', String(state.zoom));
+    zoomSelect.value = String(state.zoom);
+  }
+  applyLayout();
+  compactBox.addEventListener('change', () => {
+    state.compact = compactBox.checked;
+    save();
+    applyLayout();
+  });
+  zoomSelect.addEventListener('change', () => {
+    const z = Number(zoomSelect.value);
+    state.zoom = ZOOMS.includes(z) ? z : 1;
+    save();
+    applyLayout();
+  });
 
   domainSelect.addEventListener('change', () => vscode.postMessage({ type: 'domain', domain: domainSelect.value }));
   platformSelect.addEventListener('change', () => {
@@ -163,7 +201,7 @@
     if (cell.count === 0) label += ', gap';
     if (cell.inProfile) label += ', in threat profile (weight ' + cell.weight + ')';
     b.setAttribute('aria-label', label);
-    b.title = cell.id + ' · ' + plural(cell.count, 'rule') + (cell.direct !== cell.count ? ' (' + cell.direct + ' direct)' : '') + (cell.inProfile ? ' · profile weight ' + cell.weight : '');
+    b.title = cell.id + ' ' + cell.name + ' · ' + plural(cell.count, 'rule') + (cell.direct !== cell.count ? ' (' + cell.direct + ' direct)' : '') + (cell.inProfile ? ' · profile weight ' + cell.weight : '');
     if (cell.id === state.selected) b.classList.add('selected');
     b.setAttribute('aria-pressed', String(cell.id === state.selected));
     return b;
@@ -173,6 +211,7 @@
     const m = state.model;
     if (!m) return;
     const scrollLeft = matrix.scrollLeft;
+    const scrollTop = matrix.scrollTop;
     const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.id : undefined;
     const columns = [];
     for (const col of m.columns) {
@@ -221,6 +260,7 @@
     }
     matrix.replaceChildren(...columns);
     matrix.scrollLeft = scrollLeft;
+    matrix.scrollTop = scrollTop;
     const first = (focused && matrix.querySelector('[data-id="' + CSS.escape(focused) + '"]')) || matrix.querySelector('.cell.selected') || matrix.querySelector('.cell');
     if (first) first.tabIndex = 0;
     if (focused && first && first.dataset.id === focused) first.focus();

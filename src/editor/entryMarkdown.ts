@@ -116,20 +116,80 @@ function tacticNames(index: AttackIndex, t: Technique): string {
 /** The entry as Markdown: heading, status, facts, description, related entries, link. */
 export function entryMarkdown(index: AttackIndex, e: AttackEntry, options: EntryMarkdownOptions): string {
   const limit = options.listLimit ?? 8;
-  const out: string[] = [];
-  out.push(`**${markdownText(e.id)} ${markdownText(e.name)}** — ${kindLabel(e)}`);
-  if (options.written && options.written !== e.id) out.push(`Written as ${codeSpan(options.written)}`);
-  if (e.revoked) {
-    const to = index.replacementOf(e.id);
-    out.push(to ? `**Revoked**: replaced by ${named(index, to)}` : '**Revoked** (no replacement named)');
-  } else if (e.deprecated) out.push('**Deprecated**: no longer part of ATT&CK');
+  const out = headingLines(index, e, options);
   out.push(facts(index, e, limit).join('  \n'));
   const description = descriptionMarkdown(e.description, options.fullDescription ?? false);
   if (description) out.push(description);
   const related = relatedLines(index, e, limit);
   if (related.length) out.push(related.map((l) => `- ${l}`).join('\n'));
-  out.push(`${markdownLink(`Open ${e.id} on the ATT&CK site`, attackUrl(e.id, options.siteBaseUrl))} · ${markdownText(`${e.domain} ${e.version ? `v${e.version}` : ''}`.trim())}`);
+  out.push(siteLine(e, options.siteBaseUrl));
   return out.filter(Boolean).join('\n\n');
+}
+
+/**
+ * The hover: what fits above a line first (heading, tactics and platforms on one line, one
+ * sentence of the description), then the parent and related entries in shorter lists, the site
+ * link last. `fullDescription` shows the whole description instead of the sentence.
+ */
+export function entryHoverMarkdown(index: AttackIndex, e: AttackEntry, options: EntryMarkdownOptions): string {
+  const limit = options.listLimit ?? 3;
+  // `attack.t1059.001` is T1059.001 in Sigma's spelling: saying so would only take a line.
+  const spelledOut = options.written && !options.written.toUpperCase().endsWith(e.id.toUpperCase()) ? options.written : undefined;
+  const out = headingLines(index, e, { ...options, written: spelledOut });
+  const lead = facts(index, e, limit);
+  const parent = e.kind === 'technique' && e.parent ? lead.pop() : undefined;
+  out.push(lead.join(' · '));
+  const description = options.fullDescription ? descriptionMarkdown(e.description, true) : descriptionMarkdown(firstSentence(e.description), false);
+  if (description) out.push(description);
+  const related = [...(parent ? [parent] : []), ...relatedLines(index, e, limit)];
+  if (related.length) out.push(related.map((l) => `- ${l}`).join('\n'));
+  out.push(siteLine(e, options.siteBaseUrl));
+  return out.filter(Boolean).join('\n\n');
+}
+
+function headingLines(index: AttackIndex, e: AttackEntry, options: EntryMarkdownOptions): string[] {
+  const out = [`**${markdownText(e.id)} ${markdownText(e.name)}** — ${kindLabel(e)}`];
+  if (options.written && options.written !== e.id) out.push(`Written as ${codeSpan(options.written)}`);
+  if (e.revoked) {
+    const to = index.replacementOf(e.id);
+    out.push(to ? `**Revoked**: replaced by ${named(index, to)}` : '**Revoked** (no replacement named)');
+  } else if (e.deprecated) out.push('**Deprecated**: no longer part of ATT&CK');
+  return out;
+}
+
+function siteLine(e: AttackEntry, siteBaseUrl: string): string {
+  return `${markdownLink(`Open ${e.id} on the ATT&CK site`, attackUrl(e.id, siteBaseUrl))} · ${markdownText(`${e.domain} ${e.version ? `v${e.version}` : ''}`.trim())}`;
+}
+
+/** Abbreviations whose dot does not end a sentence. */
+const NOT_A_SENTENCE_END = /\b(?:e\.g|i\.e|etc|vs|ex|approx)$/i;
+
+/**
+ * The first sentence of a description's first paragraph (ATT&CK's links and `<code>` kept for
+ * descriptionMarkdown): up to the first `.`, `!` or `?` followed by a capital or the end, outside
+ * `<code>` and not after an abbreviation. One pass over the paragraph. @internal Exported for the hover tests.
+ */
+export function firstSentence(description: string): string {
+  const para = description.split(/\n\s*\n/)[0].trim();
+  // Once a `<code>` has no `</code>` after it, no later one has: stop looking (linear, not quadratic).
+  let closed = true;
+  for (let i = 0; i < para.length; i++) {
+    if (closed && para.startsWith('<code>', i)) {
+      const close = para.indexOf('</code>', i + 6);
+      closed = close >= 0;
+      if (closed) {
+        i = close + 6;
+        continue;
+      }
+    }
+    const c = para[i];
+    if (c !== '.' && c !== '!' && c !== '?') continue;
+    // The end, or a space before a capital, a bracket or a tag: "… for execution. PowerShell is …"
+    if (i + 1 < para.length && !/^\s(?:[A-Z([<]|$)/.test(para.slice(i + 1, i + 3))) continue;
+    if (c === '.' && NOT_A_SENTENCE_END.test(para.slice(Math.max(0, i - 6), i))) continue;
+    return para.slice(0, i + 1);
+  }
+  return para;
 }
 
 function facts(index: AttackIndex, e: AttackEntry, limit: number): string[] {

@@ -1,22 +1,31 @@
 import * as vscode from 'vscode';
-import { untrustedMarkdown } from '../untrustedMarkdown';
+import { commandLinkMarkdown, untrustedMarkdown } from '../untrustedMarkdown';
 import { AttackIndex } from '../attack/index';
 import { LensContext } from '../context';
 import { registerForAttackDocuments } from './documentSelector';
 import { referenceAt, ReferenceTarget } from './documentReferences';
 import { toRange } from './documentPositions';
-import { entryMarkdown, unknownReferenceMarkdown } from './entryMarkdown';
+import { entryHoverMarkdown, unknownReferenceMarkdown } from './entryMarkdown';
 
 // Hover on any ATT&CK reference a rule parser found (and on Elastic's sibling name/reference
-// values): the entry rendered by entryMarkdown. Untrusted Markdown, no HTML: rule text and
-// ATT&CK text are escaped there.
+// values): the entry rendered by entryHoverMarkdown, short enough to fit above a line, then a
+// "More" link to Open technique for the whole entry. Untrusted Markdown, no HTML: rule text and
+// ATT&CK text are escaped there; the link is a separate MarkdownString that trusts only that command.
+
+const OPEN_TECHNIQUE_COMMAND = 'attackLens.openTechnique';
 
 /** The hover Markdown for a reference, vscode-free apart from the config values passed in. */
 function hoverMarkdown(index: AttackIndex, target: ReferenceTarget, siteBaseUrl: string, fullDescription: boolean): string {
   const { ref } = target;
   const entry = ref.id ? index.get(ref.id) : undefined;
   if (!entry) return unknownReferenceMarkdown(index, ref.text, ref.kind, ref.id);
-  return entryMarkdown(index, entry, { siteBaseUrl, fullDescription, written: ref.text });
+  return entryHoverMarkdown(index, entry, { siteBaseUrl, fullDescription, written: ref.text });
+}
+
+/** "More…": the entry in full (all strategies, mitigations, groups) in the Open technique view. */
+function moreLink(index: AttackIndex, target: ReferenceTarget): vscode.MarkdownString | undefined {
+  const id = target.ref.id && index.get(target.ref.id)?.id;
+  return id ? commandLinkMarkdown('More…', OPEN_TECHNIQUE_COMMAND, id, 'Open technique: the whole entry in ATT&CK Lens') : undefined;
 }
 
 export { untrustedMarkdown };
@@ -31,7 +40,8 @@ export function registerHover(lens: LensContext): vscode.Disposable {
         // An unreadable reference names nothing: its diagnostic's hover says why and what it likely means.
         if (!target || target.ref.unreadable) return undefined;
         const markdown = hoverMarkdown(lens.index, target, lens.config.siteBaseUrl, lens.config.hoverFullDescription);
-        return new vscode.Hover(untrustedMarkdown(markdown), toRange(target.span));
+        const more = moreLink(lens.index, target);
+        return new vscode.Hover(more ? [untrustedMarkdown(markdown), more] : untrustedMarkdown(markdown), toRange(target.span));
       } catch (e) {
         lens.log.error(`ATT&CK hover failed: ${(e as Error)?.stack ?? String(e)}`);
         return undefined;

@@ -47,7 +47,7 @@ export function tacticItem(c: TacticCoverage, showDomain: boolean): vscode.TreeI
   const pct = percentOf(c.techniques);
   const item = new vscode.TreeItem(showDomain ? `${c.tactic.name} (${c.tactic.domain.replace('-attack', '')})` : c.tactic.name, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `tactic:${c.tactic.domain}:${c.tactic.shortname}`;
-  item.description = `${c.techniques.covered}/${c.techniques.total} techniques · ${pct}%`;
+  item.description = `${c.techniques.covered}/${c.techniques.total} · ${pct}%`;
   item.iconPath = new vscode.ThemeIcon(pct > 0 ? 'shield' : 'circle-outline', percentColor(pct));
   item.contextValue = 'tactic';
   const md = untrustedMarkdown();

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { AttackIndex } from '../../src/attack/index';
 import { AttackSearch } from '../../src/attack/search';
 import { completionCandidates } from '../../src/editor/completionCandidates';
-import { entryMarkdown, unknownReferenceMarkdown } from '../../src/editor/entryMarkdown';
+import { entryHoverMarkdown, unknownReferenceMarkdown } from '../../src/editor/entryMarkdown';
 import { parseRuleFile } from '../../src/rules/index';
 import { linesOf, slotAt } from '../../src/rules/slots';
 import { AttackReference, RuleFormat } from '../../src/rules/types';
@@ -108,14 +108,14 @@ export async function run(report: BenchReport): Promise<void> {
   }
   const markdown = (ref: AttackReference, fullDescription: boolean) => {
     const entry = ref.id ? index.get(ref.id) : undefined;
-    return entry ? entryMarkdown(index, entry, { siteBaseUrl: 'https://attack.mitre.org', fullDescription, written: ref.text }) : unknownReferenceMarkdown(index, ref.text, ref.kind, ref.id);
+    return entry ? entryHoverMarkdown(index, entry, { siteBaseUrl: 'https://attack.mitre.org', fullDescription, written: ref.text }) : unknownReferenceMarkdown(index, ref.text, ref.kind, ref.id);
   };
   for (const full of [false, true]) {
     let chars = 0;
     const samples = time(refs.length, (i) => {
       chars += markdown(refs[i], full).length;
     }, 50);
-    report.series(`hover content: ${refs.length} references of 400 SigmaHQ rules + fixtures, ${full ? 'full' : 'first-paragraph'} description (avg ${Math.round(chars / refs.length)} chars)`, samples, { max: 2, stat: 'p95' });
+    report.series(`hover content: ${refs.length} references of 400 SigmaHQ rules + fixtures, ${full ? 'full' : 'one-sentence'} description (avg ${Math.round(chars / refs.length)} chars)`, samples, { max: 2, stat: 'p95' });
   }
   reportParsesPerEdit(report);
 }

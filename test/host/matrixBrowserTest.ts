@@ -1,60 +1,24 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
+import { assert, Checks, matrixFrame } from './browserChecks';
 import { CHROMIUM_ARGS, chromiumPath, CodeServer, copyWorkspace, projectRoot, remoteUri, startCodeServer, tempDir, workbenchUrl } from './codeServer';
 import { Cleanup, runCommand, runMain } from './workbench';
 
-// `node out/test/host/matrixBrowserTest.js [--update-screenshot]`
+// `node out/test/host/matrixBrowserTest.js`
 // The coverage matrix as a user meets it: code-server in headless Chromium with ATT&CK Lens
 // loaded from this repository and test/fixtures/workspaces/matrix open. Runs "ATT&CK Lens: Show
 // coverage matrix" from the command palette, finds the webview (nested iframes: the inner
 // `active-frame`), clicks a covered cell, a rule, a gap, and moves with the keyboard. Saves
-// test-results/matrix.png (and media/screenshots/matrix.png with --update-screenshot). Prints a
-// line per check and "N passed, N failed"; exits non-zero on any failure.
+// test-results/matrix.png (the README's picture comes from walkBrowserTest). Prints a line per
+// check and "N passed, N failed"; exits non-zero on any failure.
 
 const resultsDir = path.join(projectRoot, 'test-results');
 const fixture = path.join(projectRoot, 'test', 'fixtures', 'workspaces', 'matrix');
 const verbose = !!process.env.ATTACK_LENS_VERBOSE;
-const showcase = process.argv.includes('--update-screenshot');
-const sharedRoot = process.env.ATTACK_LENS_SHARED || path.resolve(projectRoot, '..', 'shared');
 const cleanups: Cleanup[] = [];
-let passed = 0;
-let failed = 0;
-
-async function check(name: string, fn: () => Promise<void>): Promise<boolean> {
-  const started = Date.now();
-  try {
-    await fn();
-    passed++;
-    console.log(`  ✔ ${name} (${Date.now() - started} ms)`);
-    return true;
-  } catch (e) {
-    failed++;
-    console.log(`  ✖ ${name}\n${String((e as Error).stack ?? e).replace(/^/gm, '      ')}`);
-    return false;
-  }
-}
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-/** The webview's content frame: the nested iframe whose document has the matrix. */
-async function matrixFrame(page: Page, timeoutMs = 30_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if (frame.name() !== 'active-frame' && !frame.url().includes('fake.html')) continue;
-      try {
-        if (await frame.$('.matrix .cell')) return frame;
-      } catch {
-        // the frame navigated meanwhile
-      }
-    }
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`no webview frame with the matrix after ${timeoutMs / 1000} s (frames: ${page.frames().map((f) => f.name() || f.url()).join(', ')})`);
-}
+const checks = new Checks();
+const check = (name: string, fn: () => Promise<void>) => checks.check(name, fn);
 
 async function sideText(frame: Frame): Promise<string> {
   return frame.locator('.side').innerText();
@@ -193,29 +157,6 @@ async function screenshot(page: Page, select: string): Promise<string> {
   return file;
 }
 
-/**
- * `--update-screenshot`: the README picture. The fixture plus SigmaHQ's Windows rules and a
- * two-group threat profile, the matrix alone in the window, T1059.001 selected.
- */
-async function showcaseRun(page: Page, server: CodeServer, workspace: string): Promise<void> {
-  fs.cpSync(path.join(sharedRoot, 'corpora', 'sigma', 'rules', 'windows'), path.join(workspace, 'sigma', 'windows'), { recursive: true });
-  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
-  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'attackLens.threatProfile': { name: 'APT29 + FIN7', actors: ['G0016', 'G0046'] } }, null, 2));
-  await page.goto(workbenchUrl(server.origin, workspace, [['extensionDevelopmentPath', remoteUri(server.port, projectRoot)]]));
-  await check('showcase: the matrix with SigmaHQ Windows rules and a threat profile', async () => {
-    await page.locator('.statusbar').getByText(/ATT&CK v18\.1/).first().waitFor({ timeout: 90_000 });
-    await page.locator('.monaco-workbench').click({ position: { x: 600, y: 400 } }).catch(() => undefined);
-    await runCommand(page, 'View: Close Primary Side Bar');
-    await runCommand(page, 'ATT&CK Lens: Show coverage matrix');
-    const frame = await matrixFrame(page, 60_000);
-    await frame.locator('.summary').getByText(/\d{4} rules .*threat profile: APT29 \+ FIN7/).waitFor({ timeout: 60_000 });
-    const file = await screenshot(page, 'T1059.001');
-    fs.mkdirSync(path.join(projectRoot, 'media', 'screenshots'), { recursive: true });
-    fs.copyFileSync(file, path.join(projectRoot, 'media', 'screenshots', 'matrix.png'));
-    console.log('    copied to media/screenshots/matrix.png');
-  });
-}
-
 async function main(): Promise<number> {
   const started = Date.now();
   console.log('\n## matrix (browser)');
@@ -226,24 +167,24 @@ async function main(): Promise<number> {
   const { chromium } = require('playwright-core') as typeof import('playwright-core');
   const browserData = tempDir('chromium');
   cleanups.push(() => fs.rmSync(browserData, { recursive: true, force: true }));
-  const context: BrowserContext = await chromium.launchPersistentContext(browserData, { executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS, viewport: showcase ? { width: 1920, height: 1080 } : { width: 1600, height: 1000 } });
+  const context: BrowserContext = await chromium.launchPersistentContext(browserData, { executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS, viewport: { width: 1600, height: 1000 } });
   cleanups.push(() => context.close());
   const page = context.pages()[0] ?? (await context.newPage());
   if (verbose) page.on('console', (m) => console.log(`  [page ${m.type()}] ${m.text()}`));
   try {
-    await (showcase ? showcaseRun : run)(page, server, workspace);
+    await run(page, server, workspace);
   } catch (e) {
-    failed++;
+    checks.failed++;
     console.log(`  ✖ the browser test could not run: ${(e as Error).stack ?? e}`);
   }
-  if (failed) {
+  if (checks.failed) {
     fs.mkdirSync(resultsDir, { recursive: true });
     await page.screenshot({ path: path.join(resultsDir, 'matrix-failure.png') }).catch(() => undefined);
     console.log('  screenshot: test-results/matrix-failure.png');
     if (verbose) console.log(server.output());
   }
-  console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)\n\n${passed} passed, ${failed} failed`);
-  return failed > 0 || passed === 0 ? 1 : 0;
+  console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)\n\n${checks.passed} passed, ${checks.failed} failed`);
+  return checks.failed > 0 || checks.passed === 0 ? 1 : 0;
 }
 
 runMain(main, cleanups);

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { AttackIndex } from '../../src/attack/index';
-import { codeSpan, descriptionMarkdown, entryMarkdown, unknownReferenceMarkdown } from '../../src/editor/entryMarkdown';
+import { codeSpan, descriptionMarkdown, entryHoverMarkdown, entryMarkdown, firstSentence, unknownReferenceMarkdown } from '../../src/editor/entryMarkdown';
 import { markdownText as escapeMarkdown } from '../../src/outsideText';
 import { insertionFor } from '../../src/editor/searchInsertion';
 import { linesOf } from '../../src/rules/slots';
@@ -85,6 +85,55 @@ describe('entryMarkdown on ATT&CK 18.1 (needs ../shared)', () => {
     assert.ok(group.includes('APT29') && group.includes('Cozy Bear') && group.includes('/groups/G0016/'));
     const software = render(entryMarkdown(index, index.get('S0154')!, { siteBaseUrl: SITE }));
     assert.ok(software.includes('Cobalt Strike') && software.includes('Software'));
+  });
+});
+
+describe('the hover layout on ATT&CK 18.1 (needs ../shared)', () => {
+  before(loadRealData);
+  /** The rendered blocks of a hover: paragraphs and the list, in order. */
+  const blocks = (text: string): string[] => text.split(/\n\n/);
+
+  it('leads with name, tactics and platforms on one line and one sentence; the rest follows, shorter', () => {
+    const stix = raw.find((o) => o.type === 'attack-pattern' && mitreId(o) === 'T1059.001')!;
+    const text = entryHoverMarkdown(index, index.get('T1059.001')!, { siteBaseUrl: SITE, written: 'attack.t1059.001' });
+    const [heading, facts, sentence, list, link] = blocks(text);
+    assert.strictEqual(render(heading).trim(), '<p><strong>T1059.001 PowerShell</strong> — Sub-technique</p>');
+    assert.ok(!text.includes('Written as'), 'attack.t1059.001 is the ID as Sigma spells it: no line for it');
+    const named = entryHoverMarkdown(index, index.get('T1059.001')!, { siteBaseUrl: SITE, written: 'Command and Scripting Interpreter: PowerShell' });
+    assert.ok(render(blocks(named)[1]).includes('<code>Command and Scripting Interpreter: PowerShell</code>'), 'a name as written is shown');
+    assert.strictEqual(render(facts).trim(), `<p>Tactics: Execution · Platforms: ${stix.x_mitre_platforms.join(', ')}</p>`);
+    // One sentence: the start of the STIX description's first paragraph, ending at its first full stop.
+    const plain = render(sentence).replace(/<[^>]+>/g, '').trim();
+    const paragraph = String(stix.description).split('\n\n')[0];
+    assert.ok(paragraph.startsWith(plain) && plain.endsWith('.') && plain.length < paragraph.length, plain);
+    assert.ok(!plain.slice(0, -1).includes('. '), `more than one sentence: ${plain}`);
+    const items = list.split('\n');
+    assert.ok(items[0].startsWith('- Sub-technique of T1059'), items[0]);
+    for (const [label, type] of [['Detection strategies', 'detects'], ['Mitigations', 'mitigates']] as const) {
+      const line = items.find((l) => l.startsWith(`- ${label}: `));
+      assert.ok(line, label);
+      const ids = line.match(/[A-Z]+\d{4}/g) ?? [];
+      const all = related(type, 'T1059.001', type === 'detects' ? 'x-mitre-detection-strategy' : 'course-of-action');
+      assert.ok(ids.length === Math.min(3, all.length) && ids.every((id) => all.includes(id)), `${label}: ${line}`);
+      if (all.length > 3) assert.ok(line.endsWith(`and ${all.length - 3} more`), line);
+    }
+    assert.ok(items.some((l) => /^- Used by \d+ groups/.test(l)), 'groups');
+    assert.ok(render(link).includes('href="https://attack.mitre.org/techniques/T1059/001/"'), link);
+    assert.ok(text.length < entryMarkdown(index, index.get('T1059.001')!, { siteBaseUrl: SITE }).length, 'shorter than the Open technique view');
+  });
+
+  it('fullDescription shows the whole description; a group keeps its facts on one line', () => {
+    const full = render(entryHoverMarkdown(index, index.get('T1059.001')!, { siteBaseUrl: SITE, fullDescription: true }));
+    assert.ok(full.includes('PSAttack'), 'the later paragraphs');
+    const group = blocks(entryHoverMarkdown(index, index.get('G0016')!, { siteBaseUrl: SITE }));
+    assert.match(group[1], /^Aliases: .+ · Uses \d+ techniques and \d+ software$/);
+  });
+
+  it('the first sentence ends at a full stop before a capital, not inside code, a link or after e.g.', () => {
+    assert.strictEqual(firstSentence('Adversaries may abuse X (e.g. foo). More here.'), 'Adversaries may abuse X (e.g. foo).');
+    assert.strictEqual(firstSentence('Runs <code>a. B.exe</code> as T1059.001. Then [x.y](https://a.example/b. C) more.'), 'Runs <code>a. B.exe</code> as T1059.001.');
+    assert.strictEqual(firstSentence('No full stop at all\n\nSecond paragraph.'), 'No full stop at all');
+    assert.strictEqual(firstSentence('Why? Because.'), 'Why?');
   });
 });
 

@@ -10,7 +10,7 @@ import { CoverageModel } from '../../src/coverage/model';
 import { jsonReport, summaryTable } from '../../src/coverage/report';
 import { profileFromLayer } from '../../src/coverage/profile';
 import { fuzzyEntries } from '../../src/editor/completionFuzzy';
-import { codeSpan, descriptionMarkdown, linkTexts } from '../../src/editor/entryMarkdown';
+import { codeSpan, descriptionMarkdown, firstSentence, linkTexts } from '../../src/editor/entryMarkdown';
 import { detectRuleFormat, parseRuleFile } from '../../src/rules/index';
 import { MAX_REFERENCES_PER_FILE, MAX_RULES_PER_FILE, MAX_TOML_ENTRIES_PER_FILE, MAX_YAML_LINES_PER_FILE } from '../../src/rules/limits';
 import { LineMap } from '../../src/rules/text';
@@ -506,10 +506,11 @@ describe('linear cost: search and text from ATT&CK data', function () {
     }
   });
 
-  it('descriptions full of unclosed `[`, `](` and `<code>`, and 300 000 backtick runs, render', () => {
+  it('descriptions full of unclosed `[`, `](` and `<code>`, and 300 000 backtick runs, render (and give their first sentence)', () => {
     assert.strictEqual(descriptionMarkdown('['.repeat(300_000), true), '\\['.repeat(300_000));
     assert.strictEqual(descriptionMarkdown(`${'[a]('.repeat(100_000)}`, true), '\\[a\\]\\('.repeat(100_000));
     assert.strictEqual(descriptionMarkdown('<code>x '.repeat(100_000), true), '\\<code\\>x '.repeat(100_000).trimEnd());
+    assert.strictEqual(firstSentence('<code>x '.repeat(100_000)), '<code>x '.repeat(100_000).trimEnd(), 'the hover sentence: no `</code>` is searched for twice');
     assert.strictEqual(descriptionMarkdown('see [T1059](https://attack.mitre.org/techniques/T1059) and <code>a*b</code>.', true), 'see T1059 and ` a*b `\\.');
     const ticks = 'a`'.repeat(300_000);
     assert.strictEqual(codeSpan(ticks), `\`\` ${ticks} \`\``);

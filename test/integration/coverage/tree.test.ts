@@ -33,7 +33,7 @@ describe('coverage: tree', () => {
       const parents = index.techniquesForTactic(t.shortname, 'enterprise-attack');
       const covered = parents.filter((p) => named.has(p.id) || [...named].some((id) => id.startsWith(p.id + '.'))).length;
       const shown = description(tree, tacticNode(tree, t.shortname));
-      const m = /^(\d+)\/(\d+) techniques · ([\d.]+)%$/.exec(shown);
+      const m = /^(\d+)\/(\d+) · ([\d.]+)%$/.exec(shown);
       assert.ok(m, `${t.shortname}: ${shown}`);
       assert.deepStrictEqual([Number(m[1]), Number(m[2])], [covered, parents.length], t.shortname);
       assertPercentOf(m[3], covered, parents.length, t.shortname);
@@ -178,7 +178,7 @@ describe('coverage: tree', () => {
       const expected = api.lens.index.techniquesForTactic('execution', 'enterprise-attack').filter((t) => t.platforms.includes('Linux')).length;
       assert.strictEqual(api.rules.model.forTactic('execution')!.techniques.total, expected);
       assert.ok(expected < before);
-      assert.match(description(tree, tacticNode(tree, 'execution')), new RegExp(`/${expected} techniques`));
+      assert.match(description(tree, tacticNode(tree, 'execution')), new RegExp(`/${expected} · `));
       await nextChange(api.rules, () => vscode.commands.executeCommand('attackLens.filterCoverage', { platforms: ['Windwos'] }));
       assert.strictEqual(api.rules.model.total.techniques.total, 0);
       assert.match(tree.viewState.message ?? '', /No active enterprise-attack technique is on Windwos: check attackLens\.platforms/);

@@ -4,7 +4,7 @@ import { uiClick, uiScreenshot, waitForUiText } from '../../host/uiProbe';
 import { activateApi, assertPercentOf, waitFor } from './helpers';
 
 // What the workbench really renders for the Coverage view, read from the page through the
-// runner's UI probe: the tactic rows with their `covered/total techniques · %` descriptions and
+// runner's UI probe: the tactic rows with their `covered/total · %` descriptions and
 // the activity-bar badge.
 
 describe('coverage: the view as rendered', function () {
@@ -15,7 +15,7 @@ describe('coverage: the view as rendered', function () {
     await vscode.commands.executeCommand('attackLens.coverage.focus');
     const model = api.rules.model;
     const execution = model.forTactic('execution')!;
-    const counts = `${execution.techniques.covered}/${execution.techniques.total} techniques · `;
+    const counts = `${execution.techniques.covered}/${execution.techniques.total} · `;
     const row = new RegExp(`Execution\\s*${counts.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}([\\d.]+)%`);
     const rows = await waitForUiText('.part.sidebar .monaco-list-row', row, { timeoutMs: 20_000 });
     const shown = row.exec(rows)![1];
@@ -30,20 +30,27 @@ describe('coverage: the view as rendered', function () {
     await uiScreenshot('coverage-view');
   });
 
-  it('toolbar buttons toggle gaps only and the sort, and show which state is on', async () => {
+  it('the … menu toggles gaps only and the sort, and shows which state is on', async () => {
     const api = await activateApi();
     const tree = api.coverageTree;
     await vscode.commands.executeCommand('attackLens.coverage.focus');
-    const button = (label: string) => `.part.sidebar .pane-header .action-label[aria-label^="${label}"]`;
+    const header = '.part.sidebar .pane-header:has(h3.title:text-is("Coverage"))';
+    const button = (label: string) => `${header} .action-label[aria-label^="${label}"]`;
+    // Secondary actions live in the view's … menu, so the summary beside the title stays in sight.
+    const fromMenu = async (label: string) => {
+      await vscode.commands.executeCommand('attackLens.coverage.focus');
+      await uiClick(button('More Actions'));
+      await uiClick(`.monaco-menu .action-item .action-label:text-is("${label}")`);
+    };
     try {
-      await uiClick(button('Toggle gaps only'));
+      await fromMenu('Toggle gaps only');
       await waitFor('gaps only on', () => tree.gapsOnly);
       await waitForUiText('.part.sidebar .monaco-list-row', /Execution/);
-      await uiClick(button('Show all techniques'));
+      await fromMenu('Show all techniques (gaps only is on)');
       await waitFor('gaps only off', () => !tree.gapsOnly);
-      await uiClick(button('Sort by matrix order or coverage'));
+      await fromMenu('Sort by matrix order or coverage');
       await waitFor('sorted by coverage', () => tree.sort === 'coverage');
-      await uiClick(button('Sort by matrix order (least covered first now)'));
+      await fromMenu('Sort by matrix order (least covered first now)');
       await waitFor('matrix order again', () => tree.sort === 'matrix');
     } finally {
       await vscode.commands.executeCommand('attackLens.toggleGapsOnly', false);

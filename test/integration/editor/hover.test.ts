@@ -32,6 +32,25 @@ describe('ATT&CK hover', () => {
     assert.ok(!md.supportHtml, 'no HTML');
   });
 
+  it('leads with the name, tactics and platforms; "More…" opens the technique through a link trusted for that command only', async () => {
+    const doc = await openFixture('sigma/proc_creation_win_powershell_encoded.yml');
+    const found = await attackHover(doc, positionOf(doc, 'attack.t1059.001', 5));
+    assert.ok(found, 'hover');
+    const [main, more] = found.hover.contents as vscode.MarkdownString[];
+    const lines = main.value.split('\n\n');
+    assert.match(lines[0], /^\*\*T1059\\\.001 PowerShell\*\*/);
+    assert.ok(lines.slice(0, 4).some((l) => /^Tactics: Execution · Platforms: Windows$/.test(l)), lines.slice(0, 4).join(' | '));
+    assert.ok(more, 'a second part with the link');
+    assert.deepStrictEqual(more.isTrusted, { enabledCommands: ['attackLens.openTechnique'] });
+    assert.ok(!more.supportHtml);
+    const link = /\]\(command:attackLens\.openTechnique\?([^ )]+)/.exec(more.value);
+    assert.ok(link, more.value);
+    const args = JSON.parse(decodeURIComponent(link[1])) as unknown[];
+    assert.deepStrictEqual(args, ['T1059.001']);
+    const opened = await vscode.commands.executeCommand<string>('attackLens.openTechnique', ...args);
+    assert.strictEqual(opened, 'attack-lens:/T1059.001.md');
+  });
+
   it('a revoked technique names its replacement', async () => {
     const doc = await openFixture('sigma/proc_creation_win_powershell_encoded.yml');
     const found = await attackHover(doc, positionOf(doc, 'attack.t1086', 8));
