@@ -159,14 +159,14 @@ export class ParseCache {
     return hit;
   }
 
-  /** Remembers that the file, as `st` (taken before it was read) shows it, has content `key`; only once it has settled. */
+  /**
+   * Remembers that the file, as `st` (taken before it was read) shows it, has content `key`;
+   * only once it has settled. Saved with the next parse: a run that parsed nothing leaves the
+   * cache file as it is.
+   */
   rememberStat(file: TreatedFile & { readonly path: string }, st: fs.Stats, key: string): void {
     if (!st.isFile() || Math.max(st.mtimeMs, st.ctimeMs) > this.clock() - SETTLED_MS) return;
-    const name = fileKey(file);
-    const known = { stat: statSignature(st), key };
-    const before = this.usedFiles.get(name) ?? this.storedFiles.get(name);
-    this.usedFiles.set(name, known);
-    if (!isKnownFile(before) || before.stat !== known.stat || before.key !== key) this.dirty = true;
+    this.usedFiles.set(fileKey(file), { stat: statSignature(st), key });
   }
 
   get(key: string): CacheEntry | undefined {
