@@ -2,7 +2,8 @@ import { AttackIndex } from '../attack/index';
 import { AttackReference, DetectionRule, ParsedRuleFile, RuleFormat, RuleProblem, Unreadable } from '../rules/types';
 import { visibleText } from '../rules/unreadable';
 import { checkElasticSlot, elasticRewrite } from './elasticChecks';
-import { checkEntry } from './entryChecks';
+import { checkEntry, newerThanDataFinding } from './entryChecks';
+import { isNewerTacticName } from './newerThanData';
 import { finding, Finding, FindingCode, replaceFix } from './findings';
 import { checkSigmaRule } from './sigmaChecks';
 import { normalizeId } from '../attack/ids';
@@ -87,6 +88,10 @@ function checkTacticName(index: AttackIndex, format: RuleFormat, ref: AttackRefe
       out.push(finding('attack-lens/malformed-id', `Sentinel writes this tactic as ${want}`, ref.span, [replaceFix(`Change to ${want}`, ref.span, want, true)], { ref }));
     }
     if (tactic.deprecated || tactic.revoked) checkEntry(index, ref, tactic.id, () => [], out);
+    return;
+  }
+  if (isNewerTacticName(index, ref.text)) {
+    out.push(newerThanDataFinding(index, ref, ref.text));
     return;
   }
   const close = closestTactics(index, ref.text.replace(/[\s_-]+/g, sentinel ? '' : ' '), (t) => spell(t.name));
