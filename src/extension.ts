@@ -40,6 +40,8 @@ import { registerExportReportCommand } from './commands/exportReport';
 import { registerCreateRuleForGapCommand } from './commands/createRuleForGap';
 import { registerImportBaselineLayerCommand } from './commands/importBaselineLayer';
 import { registerClearBaselineLayerCommand } from './commands/clearBaselineLayer';
+import { registerShowNewerThanDataCommand } from './commands/showNewerThanData';
+import { NewerThanDataNotice, registerNewerThanDataNotice } from './views/newerThanDataNotice';
 
 // activate() only wires: it loads the ATT&CK data once into the shared LensContext and
 // registers each feature, pushing every disposable. Features live in their own files; views and
@@ -62,6 +64,8 @@ export interface AttackLensApi {
   readonly threatProfile?: ThreatProfileState;
   /** When each open document's ATT&CK diagnostics were last published. */
   readonly diagnostics?: DiagnosticsFeature;
+  /** The workspace's notice of references newer than the loaded ATT&CK data. */
+  readonly newerThanData?: NewerThanDataNotice['state'];
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<AttackLensApi> {
@@ -110,7 +114,9 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
     add('Sort coverage', () => registerToggleCoverageSortCommand(tree));
     add('Export Navigator layer', () => registerExportNavigatorLayerCommand(lens, store));
     add('Export coverage report', () => registerExportReportCommand(store));
+    add('Show references newer than the data', () => registerShowNewerThanDataCommand(tree));
   }
+  const newer = coverage ? add('newer-than-data notice', () => registerNewerThanDataNotice(lens, coverage.store)) : undefined;
   const diagnostics = add('diagnostics', () => registerDiagnostics(lens));
   add('code actions', () => registerCodeActions(lens));
   if (coverage) add('Fix all revoked', () => registerFixAllRevoked(lens, coverage.store));
@@ -138,7 +144,7 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   lens.log.info(`Activated with ${lens.index.versionLabel} (${lens.indexSource}) in ${Date.now() - started} ms`);
   const ready = features.ready().then(() => lens.log.info(`First coverage scan done ${Date.now() - started} ms after activation`));
   // The coverage and priority members are undefined only when that feature failed to start (logged and shown).
-  return { lens, ready, rules: coverage?.store, coverageTree: coverage?.tree, priorityGaps: priorities?.tree, threatProfile: state?.state, diagnostics: diagnostics?.feature };
+  return { lens, ready, rules: coverage?.store, coverageTree: coverage?.tree, priorityGaps: priorities?.tree, threatProfile: state?.state, diagnostics: diagnostics?.feature, newerThanData: newer?.state };
 }
 
 /** The threat profile, baseline and atomics state the Priority gaps view, the matrix and their commands share; `ready` is the atomics index read. */
