@@ -18,8 +18,9 @@ import { typoDistance } from './suggestions';
 // A tactic name is newer when the data knows no tactic of that shortname (in any domain: its
 // tactics, deprecated ones included, and the tactics its techniques name, revoked ones included,
 // which keep the tactic a release renamed), no known shortname is within typo distance of it
-// (`defence-evasion` is a typo of `defense-evasion`; the distance the tactic fixes use), no other entry has that name (`attack.powershell` names a technique, not a
-// tactic), and it is shaped like a shortname: one to four hyphenated words of letters.
+// (`defence-evasion` is a typo of `defense-evasion`; the distance the tactic fixes use), no other
+// entry has that name (`attack.powershell` names a technique, not a tactic), and it is shaped like
+// a shortname: one to four hyphenated words of letters.
 
 /**
  * How far above the highest known ID of a kind a newer release's IDs plausibly reach: a release
@@ -38,6 +39,8 @@ interface Highest {
   /** Parent technique → its highest sub-technique number. */
   readonly subs: ReadonlyMap<string, number>;
   readonly tacticShortnames: ReadonlySet<string>;
+  /** Tactic text → whether it reads as newer: a workspace repeats the same few thousand times. */
+  readonly tacticNames: Map<string, boolean>;
 }
 
 const cache = new WeakMap<AttackIndex, Highest>();
@@ -58,7 +61,7 @@ function highest(index: AttackIndex): Highest {
     else ids.set(prefix, Math.max(ids.get(prefix) ?? -1, Number(number)));
   }
   for (const d of index.domains) for (const t of d.tactics) tacticShortnames.add(t.shortname);
-  cache.set(index, (h = { ids, subs, tacticShortnames }));
+  cache.set(index, (h = { ids, subs, tacticShortnames, tacticNames: new Map() }));
   return h;
 }
 
@@ -86,10 +89,23 @@ export function isNewerId(index: AttackIndex, id: string): boolean {
 
 /** Whether a tactic, as written in any format's spelling (`stealth`, `Defense Impairment`, `DefenseImpairment`), reads as one a newer release added. */
 export function isNewerTacticName(index: AttackIndex, text: string): boolean {
-  const shortname = tacticShortname(text.replace(/^attack\./i, ''));
+  const memo = highest(index).tacticNames;
+  let newer = memo.get(text);
+  if (newer === undefined) {
+    if (memo.size >= MAX_MEMO) memo.clear();
+    memo.set(text, (newer = readsAsNewerTactic(index, text)));
+  }
+  return newer;
+}
+
+const MAX_MEMO = 10_000;
+
+function readsAsNewerTactic(index: AttackIndex, text: string): boolean {
+  const written = text.replace(/^attack\./i, '');
+  const shortname = tacticShortname(written);
   if (shortname.length < 5 || !SHORTNAME_SHAPE.test(shortname)) return false;
   const known = highest(index).tacticShortnames;
-  if (known.has(shortname) || index.byExactName(text.replace(/^attack\./i, '')).length || index.byExactName(shortname.replace(/-/g, ' ')).length) return false;
+  if (known.has(shortname) || index.byExactName(written).length || index.byExactName(shortname.replace(/-/g, ' ')).length) return false;
   const limit = typoDistance(shortname);
   for (const k of known) if (editDistance(shortname, k, limit) <= limit) return false;
   return true;

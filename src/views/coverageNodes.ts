@@ -122,7 +122,7 @@ export function unknownItem(id: string, refs: readonly RuleRef[], ctx: NodeConte
   item.description = rules;
   item.iconPath = new vscode.ThemeIcon('question', new vscode.ThemeColor('problemsWarningIcon.foreground'));
   // A plain string: the reference is rule text and is shown as such.
-  item.tooltip = `${id} is not in the loaded ${ctx.attackVersion}, and is no ID or tactic a newer release would add: most likely a typo. ${rules} name it; it counts for nothing.`;
+  item.tooltip = `${id} is not in the loaded ${ctx.attackVersion}: no ID or tactic a newer release would add, most likely a typo. ${rules} name it; it counts for nothing.`;
   return item;
 }
 
