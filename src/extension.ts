@@ -43,6 +43,8 @@ import { registerImportBaselineLayerCommand } from './commands/importBaselineLay
 import { registerClearBaselineLayerCommand } from './commands/clearBaselineLayer';
 import { TelemetryProfileState } from './state/telemetryProfile';
 import { registerChooseTelemetryCommand } from './commands/chooseTelemetry';
+import { registerShowNewerThanDataCommand } from './commands/showNewerThanData';
+import { NewerThanDataNotice, registerNewerThanDataNotice } from './views/newerThanDataNotice';
 
 // activate() only wires: it loads the ATT&CK data once into the shared LensContext and
 // registers each feature, pushing every disposable. Features live in their own files; views and
@@ -67,6 +69,8 @@ export interface AttackLensApi {
   readonly telemetry?: TelemetryProfileState;
   /** When each open document's ATT&CK diagnostics were last published. */
   readonly diagnostics?: DiagnosticsFeature;
+  /** The workspace's notice of references newer than the loaded ATT&CK data. */
+  readonly newerThanData?: NewerThanDataNotice['state'];
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<AttackLensApi> {
@@ -115,7 +119,9 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
     add('Sort coverage', () => registerToggleCoverageSortCommand(tree));
     add('Export Navigator layer', () => registerExportNavigatorLayerCommand(lens, store));
     add('Export coverage report', () => registerExportReportCommand(store));
+    add('Show references newer than the data', () => registerShowNewerThanDataCommand(tree));
   }
+  const newer = coverage ? add('newer-than-data notice', () => registerNewerThanDataNotice(lens, coverage.store)) : undefined;
   const diagnostics = add('diagnostics', () => registerDiagnostics(lens, coverage?.store));
   add('code actions', () => registerCodeActions(lens));
   if (coverage) add('Fix all revoked', () => registerFixAllRevoked(lens, coverage.store));
@@ -156,6 +162,7 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
     threatProfile: state?.state,
     telemetry: telemetry?.state,
     diagnostics: diagnostics?.feature,
+    newerThanData: newer?.state,
   };
 }
 

@@ -7,7 +7,7 @@ import { EntryKind } from './types';
 const ID_PATTERN = /^(?:T\d{4}(?:\.\d{3})?|TA\d{4}|G\d{4}|S\d{4}|C\d{4}|M\d{4}|DET\d{4}|AN\d{4}|DC\d{4})$/;
 
 /** Bare IDs in free text, with word boundaries; global, so reset lastIndex or use matchAll. */
-export const ID_IN_TEXT = /\b(?:T\d{4}(?:\.\d{3})?|TA\d{4}|G\d{4}|S\d{4}|C\d{4}|M\d{4})\b/g;
+export const ID_IN_TEXT = /\b(?:T\d{4}(?:\.\d{3})?|TA\d{4}|G\d{4}|S\d{4}|C\d{4}|M\d{4}|DET\d{4}|DC\d{4}|AN\d{4})\b/g;
 
 /**
  * How far an ID's spelling may stray from the canonical one and still read as that ID:

@@ -3,6 +3,7 @@ import { AttackEntry } from '../attack/types';
 import { AttackReference } from '../rules/types';
 import { finding, Finding, Fix, TextEdit } from './findings';
 import { closestIds, deprecationReplacements } from './suggestions';
+import { isNewerId } from './newerThanData';
 
 // Whether the ID a reference names exists and is current: unknown, revoked, deprecated.
 // Format-specific spelling of replacements comes from `rewrite`, which turns a new ID into the
@@ -21,9 +22,18 @@ export function label(e: AttackEntry): string {
   return `${e.id} (${e.name})`;
 }
 
+/** A reference the data lacks that reads as a newer release's (src/checks/newerThanData.ts): `what` is the ID or tactic as the message names it. */
+export function newerThanDataFinding(index: AttackIndex, ref: AttackReference, what: string): Finding {
+  return finding('attack-lens/newer-than-data', `${what} looks newer than the loaded ${index.versionLabel}: update the ATT&CK data to check it`, ref.span, [], { ref });
+}
+
 export function checkEntry(index: AttackIndex, ref: AttackReference, id: string, rewrite: Rewrite, out: Finding[]): AttackEntry | undefined {
   const entry = index.get(id);
   if (!entry) {
+    if (isNewerId(index, id)) {
+      out.push(newerThanDataFinding(index, ref, id));
+      return undefined;
+    }
     const fixes: Fix[] = closestIds(index, id, ref.context?.name?.text).map((s) => ({
       ...fixTo(ref, rewrite(s.id), `Change to ${s.id} (${s.why})`, (t) => `${t} is already tagged`),
       ...(s.strong ? { isPreferred: true } : {}),

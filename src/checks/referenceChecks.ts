@@ -2,7 +2,8 @@ import { AttackIndex } from '../attack/index';
 import { AttackReference, DetectionRule, ParsedRuleFile, RuleFormat, RuleProblem, Unreadable } from '../rules/types';
 import { visibleText } from '../rules/unreadable';
 import { checkElasticSlot, elasticRewrite } from './elasticChecks';
-import { checkEntry } from './entryChecks';
+import { checkEntry, newerThanDataFinding } from './entryChecks';
+import { isNewerTacticName } from './newerThanData';
 import { finding, Finding, FindingCode, replaceFix } from './findings';
 import { checkSigmaRule } from './sigmaChecks';
 import { normalizeId } from '../attack/ids';
@@ -97,6 +98,10 @@ function checkTacticName(index: AttackIndex, format: RuleFormat, ref: AttackRefe
     if (sentinel) {
       out.push(renamedListItem(index, ref, change, ids, listedTactics(index, siblings), spellTactic, lines));
     } else out.push(renamedNameSlot(index, ref, change, ids, spellTactic));
+    return;
+  }
+  if (isNewerTacticName(index, ref.text)) {
+    out.push(newerThanDataFinding(index, ref, ref.text));
     return;
   }
   const close = closestTactics(index, ref.text.replace(/[\s_-]+/g, sentinel ? '' : ' '), (t) => spell(t.name));

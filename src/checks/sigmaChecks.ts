@@ -2,8 +2,9 @@ import { readSigmaTag, sigmaTagFor } from '../attack/ids';
 import { AttackIndex } from '../attack/index';
 import { Technique } from '../attack/types';
 import { AttackReference, DetectionRule, Span } from '../rules/types';
-import { checkEntry, label, Rewrite } from './entryChecks';
+import { checkEntry, label, newerThanDataFinding, Rewrite } from './entryChecks';
 import { finding, Finding, Fix, replaceFix } from './findings';
+import { isNewerId, isNewerTacticName } from './newerThanData';
 import { renamedListItem, renamedTactic, replacementsFor, techniqueIdsOf } from './renamedTactics';
 import { closestTactics } from './suggestions';
 import { TextLines } from './textLines';
@@ -32,6 +33,11 @@ export function checkSigmaRule(index: AttackIndex, rule: DetectionRule, lines: T
         renamed.push({ ref, change });
         continue;
       }
+      if (!t && isNewerTacticName(index, tag.shortname)) {
+        out.push(newerThanDataFinding(index, ref, `attack.${tag.shortname}`));
+        if (ref.text !== `attack.${tag.shortname}`) out.push(tagFormat(ref, `attack.${tag.shortname}`));
+        continue;
+      }
       if (!t) {
         const close = closestTactics(index, tag.shortname, (x) => x.shortname);
         const fixes = close.map((c) => replaceFix(`Change to attack.${c.shortname}`, ref.span, `attack.${c.shortname}`, close.length === 1));
@@ -45,6 +51,10 @@ export function checkSigmaRule(index: AttackIndex, rule: DetectionRule, lines: T
     }
     if (tag.id.startsWith('TA')) {
       const t = index.tactic(tag.id);
+      if (!t && isNewerId(index, tag.id)) {
+        out.push(newerThanDataFinding(index, ref, tag.id));
+        continue;
+      }
       if (!t) {
         out.push(finding('attack-lens/unknown-id', `${tag.id} is not in ${index.versionLabel}; your data may be older than your rules`, ref.span, [], { ref }));
         continue;

@@ -30,6 +30,7 @@ const CATEGORY_OF: Partial<Record<Finding['code'], StaleCategory>> = {
   'attack-lens/revoked': 'revoked',
   'attack-lens/deprecated': 'deprecated',
   'attack-lens/unknown-id': 'unknown',
+  'attack-lens/newer-than-data': 'unknown',
   'attack-lens/unknown-tactic': 'unknown',
   'attack-lens/name-mismatch': 'renamed',
   'attack-lens/renamed-tactic': 'renamed',

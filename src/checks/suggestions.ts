@@ -77,10 +77,15 @@ function digitNeighbours(index: AttackIndex, id: string): AttackEntry[] {
   return out.sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
+/** The most edits a misspelt tactic name is from the one it meant: 2, or a quarter of its length. */
+export function typoDistance(text: string): number {
+  return Math.max(2, Math.floor(text.length / 4));
+}
+
 /** Active tactics whose spelling (as `spell` writes it) is closest to text, when close enough. */
 export function closestTactics(index: AttackIndex, text: string, spell: (t: Tactic) => string, domains?: readonly Domain[]): Tactic[] {
   const want = text.toLowerCase();
-  const limit = Math.max(2, Math.floor(want.length / 4));
+  const limit = typoDistance(want);
   let best = limit + 1;
   let found: Tactic[] = [];
   const seen = new Set<string>();

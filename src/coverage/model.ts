@@ -1,6 +1,7 @@
 import { AttackIndex } from '../attack/index';
 import { normalizeId, parentOf } from '../attack/ids';
 import { Domain, Tactic, Technique } from '../attack/types';
+import { isNewerId, isNewerTacticName } from '../checks/newerThanData';
 import { AttackReference, DetectionRule, ParsedRuleFile, RuleFormat, Span } from '../rules/types';
 
 // What a set of parsed rule files covers in ATT&CK. A pure function of (files, index, options):
@@ -9,8 +10,9 @@ import { AttackReference, DetectionRule, ParsedRuleFile, RuleFormat, Span } from
 // Semantics: a rule covers each technique ID it names (each once per rule, however often it is
 // written). A rule on T1059.001 also counts for T1059 "via sub-technique"; a rule on T1059 does
 // not cover T1059.001. A revoked ID counts for its replacement and is listed in `revoked`. IDs
-// and names the index does not know are listed in `unknown`, never dropped. Deprecated rules are
-// left out unless `includeDeprecated`.
+// and names the index does not know are listed in `unknown`, never dropped; those shaped like a
+// newer ATT&CK release's are in `newerThanData` too. Deprecated rules are left out unless
+// `includeDeprecated`.
 
 /** One rule's reference to one technique (or unknown ID): where to open it. */
 export interface RuleRef {
@@ -107,6 +109,7 @@ interface Tally {
   deprecated: number;
   files: number;
   readonly unknown: Map<string, RuleRef[]>;
+  readonly newer: Map<string, RuleRef[]>;
   readonly revoked: RevokedReference[];
   readonly unreadable: UnreadableReference[];
   readonly problems: CoverageProblem[];
@@ -114,7 +117,7 @@ interface Tally {
 }
 
 type Resolution =
-  | { readonly kind: 'unknown'; readonly key: string }
+  | { readonly kind: 'unknown'; readonly key: string; readonly newer: boolean }
   | { readonly kind: 'other' }
   | { readonly kind: 'technique'; readonly target?: string; readonly parent?: string; readonly revoked?: string };
 
@@ -145,6 +148,19 @@ export class CoverageModel {
   get unknown(): ReadonlyMap<string, readonly RuleRef[]> {
     return this.tally.unknown;
   }
+  /**
+   * The unknown references that look newer than the loaded data rather than typos
+   * (src/checks/newerThanData.ts): canonical ID, or a tactic as written → the rules naming it.
+   */
+  get newerThanData(): ReadonlyMap<string, readonly RuleRef[]> {
+    return this.tally.newer;
+  }
+  /** How many references `newerThanData` holds (one per rule and reference). */
+  get newerThanDataCount(): number {
+    let n = 0;
+    for (const refs of this.tally.newer.values()) n += refs.length;
+    return n;
+  }
   get revoked(): readonly RevokedReference[] {
     return this.tally.revoked;
   }
@@ -163,7 +179,7 @@ export class CoverageModel {
   readonly skipped: readonly SkippedFile[];
 
   /** What the files add up to; filled by `accumulate`, complete once it has run to the end. */
-  private readonly tally: Tally = { rules: 0, deprecated: 0, files: 0, unknown: new Map(), revoked: [], unreadable: [], problems: [], partial: [] };
+  private readonly tally: Tally = { rules: 0, deprecated: 0, files: 0, unknown: new Map(), newer: new Map(), revoked: [], unreadable: [], problems: [], partial: [] };
 
   private readonly byTechnique = new Map<string, MutableEntry>();
   private readonly resolutions = new Map<string, Resolution>();
@@ -237,7 +253,7 @@ export class CoverageModel {
   }
 
   private *addRule(file: ParsedRuleFile, rule: DetectionRule, serial: number): Generator<void> {
-    const { unknown, revoked, unreadable } = this.tally;
+    const { unknown, newer, revoked, unreadable } = this.tally;
     // A rule names a handful of IDs: arrays beat sets here, and this runs for every rule on every
     // change; past a few dozen (a generated file naming thousands) a Set keeps it linear.
     const seen = smallSet();
@@ -259,9 +275,9 @@ export class CoverageModel {
         const key = '?' + res.key;
         if (seen.has(key)) continue;
         seen.add(key);
-        const list = unknown.get(res.key);
-        if (list) list.push(refOf(r));
-        else unknown.set(res.key, [refOf(r)]);
+        const ref = refOf(r);
+        pushTo(unknown, res.key, ref);
+        if (res.newer) pushTo(newer, res.key, ref);
         continue;
       }
       if (res.revoked) revoked.push({ ref: refOf(r, res.revoked), id: res.revoked, replacement: res.target });
@@ -281,12 +297,13 @@ export class CoverageModel {
 
   /** What a reference counts for; memoised per spelling (a corpus repeats the same few hundred IDs). */
   private resolveReference(r: AttackReference): Resolution {
-    const spelling = r.id ?? r.text;
+    // The kind matters for text that is no ID: "Stealth" may be a newer tactic, never a newer technique name.
+    const spelling = r.id ?? `${r.kind}\u0000${r.text}`;
     let res = this.resolutions.get(spelling);
     if (!res) {
       const id = r.id ?? normalizeId(r.text);
       const entry = id ? this.index.get(id) : undefined;
-      if (!entry) res = { kind: 'unknown', key: id ?? r.text };
+      if (!entry) res = { kind: 'unknown', key: id ?? r.text, newer: id ? isNewerId(this.index, id) : r.kind === 'tactic' && isNewerTacticName(this.index, r.text) };
       else if (entry.kind !== 'technique') res = { kind: 'other' };
       else {
         const target = entry.revoked ? this.index.replacementOf(entry.id) : entry.id;
@@ -399,6 +416,12 @@ export class CoverageModel {
       items,
     };
   }
+}
+
+function pushTo<V>(m: Map<string, V[]>, key: string, v: V): void {
+  const list = m.get(key);
+  if (list) list.push(v);
+  else m.set(key, [v]);
 }
 
 /** A set of strings that is an array while small (cheaper for the usual handful) and a Set past 32. */

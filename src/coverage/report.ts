@@ -1,4 +1,5 @@
 import { Domain, Technique } from '../attack/types';
+import { newerThanDataPhrase } from '../checks/newerThanData';
 import { visibleText } from '../rules/unreadable';
 import { csvCell } from '../core/csv';
 import { gapStatus, GapStatus } from './gaps';
@@ -32,6 +33,8 @@ export interface JsonReport {
   readonly tactics: Readonly<Record<string, { readonly covered: number; readonly total: number; readonly percent: number; readonly domain: string; readonly name: string; readonly subtechniques: CountJson }>>;
   readonly techniques: Readonly<Record<string, { readonly rules: number; readonly viaSubtechniques: number; readonly files: readonly string[] }>>;
   readonly unknown: Readonly<Record<string, number>>;
+  /** The `unknown` references that look newer than the loaded data (src/checks/newerThanData.ts), with their counts. */
+  readonly newerThanData: Readonly<Record<string, number>>;
   readonly platforms: readonly string[];
   readonly deprecatedRulesExcluded: number;
   readonly total: { readonly techniques: CountJson; readonly subtechniques: CountJson };
@@ -72,7 +75,7 @@ export function jsonReport(model: CoverageModel, options: ReportOptions = {}): J
   // `constructor`) is an own property that JSON.stringify writes.
   const tactics = Object.fromEntries(model.tactics().map((t) => [tacticKey(model, t), { covered: t.techniques.covered, total: t.techniques.total, percent: percentOf(t.techniques), domain: t.tactic.domain, name: t.tactic.name, subtechniques: count(t.subtechniques) }]));
   const techniques = Object.fromEntries(coveredTechniques(model).map((c) => [c.technique.id, { rules: c.rules.length, viaSubtechniques: c.viaSubtechniques.length, files: [...new Set(c.rules.map((r) => show(r.path)))].sort() }]));
-  const unknown = Object.fromEntries([...model.unknown.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([id, refs]) => [id, refs.length]));
+  const counts = (m: ReadonlyMap<string, readonly unknown[]>) => Object.fromEntries([...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([id, refs]) => [id, refs.length]));
   return {
     attackVersion: [...new Set(model.domains.map((d) => model.index.domain(d)?.version ?? '?'))].join(', '),
     domains: model.domains,
@@ -81,7 +84,8 @@ export function jsonReport(model: CoverageModel, options: ReportOptions = {}): J
     problems: model.problems.map((p) => ({ file: show(p.path), line: p.line + 1, message: p.message })),
     tactics,
     techniques,
-    unknown,
+    unknown: counts(model.unknown),
+    newerThanData: counts(model.newerThanData),
     platforms: model.platforms,
     deprecatedRulesExcluded: model.deprecatedRuleCount,
     total: { techniques: count(model.total.techniques), subtechniques: count(model.total.subtechniques) },
@@ -244,10 +248,21 @@ export function summaryTable(model: CoverageModel, telemetry?: TelemetryStates):
   ].filter(Boolean);
   if (notes.length) lines.push(notes.join(' · '));
   if (telemetry) lines.push(`telemetry (techniques and sub-techniques): ${telemetryTotals(telemetry)}`);
+  if (model.newerThanData.size) lines.push(newerThanDataLine(model));
   lines.push(...unreadableLines(model));
   lines.push(...model.partial.slice(0, PARTIAL_LISTED).map((p) => `  ${visibleText(p.path)}:${p.line + 1}: ${p.message}`));
   if (model.partial.length > PARTIAL_LISTED) lines.push(`  … and ${model.partial.length - PARTIAL_LISTED} more files read in part (--format json lists them all)`);
   return lines.join('\n');
+}
+
+const NEWER_LISTED = 5;
+
+/** "212 references look newer than the loaded ATT&CK v18.1 (update the ATT&CK data): attack.stealth ×944, T1685 ×157, …", most named first. */
+export function newerThanDataLine(model: CoverageModel): string {
+  const top = [...model.newerThanData.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
+  const listed = top.slice(0, NEWER_LISTED).map(([key, refs]) => `${visibleText(key)} ×${refs.length}`);
+  if (top.length > NEWER_LISTED) listed.push('…');
+  return `${newerThanDataPhrase(model.newerThanDataCount, model.index.versionLabel)} (update the ATT&CK data): ${listed.join(', ')}`;
 }
 
 const UNREADABLE_LISTED = 10;

@@ -1,6 +1,6 @@
 import { AttackIndex } from '../attack/index';
 import { ID_IN_TEXT, normalizeId } from '../attack/ids';
-import { kindOfReference, tacticId } from './refIds';
+import { kindInProse, tacticId } from './refIds';
 import { baseName, inDeprecatedFolder, LineMap } from './text';
 import { AttackReference, ParsedRuleFile, RuleProblem } from './types';
 import { repairedMark, repairReferenceText } from './unreadable';
@@ -25,7 +25,7 @@ export function parseGeneric(text: string, path: string, index: AttackIndex | un
     const found = m[1] ?? m[0];
     const at = matchIndex + Math.max(0, m[0].indexOf(found));
     const id = normalizeId(found, 'lenient');
-    const kind = id ? kindOfReference(id) : undefined;
+    const kind = id ? kindInProse(id, index) : undefined;
     if (!id || !kind) continue;
     if (!limits.reference(at, at + found.length)) break;
     references.push({
@@ -73,7 +73,7 @@ function disguisedIds(text: string, pattern: RegExp, lines: LineMap): AttackRefe
     const m = pattern.exec(repair.text);
     const found = m ? m[1] ?? m[0] : undefined;
     const id = found ? normalizeId(found, 'lenient') : undefined;
-    const kind = id ? kindOfReference(id) : undefined;
+    const kind = id ? kindInProse(id, undefined) : undefined;
     if (!id || !kind || found !== repair.text) continue;
     const at = w.index;
     out.push({ text: word, kind, span: lines.span(at, at + word.length), field: 'text', ruleIndex: 0, unreadable: repairedMark(repair, repair.text) });

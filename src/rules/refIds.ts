@@ -12,6 +12,16 @@ export function kindOfReference(id: string): ReferenceKind | undefined {
   return kind && REFERENCE_KINDS.has(kind) ? (kind as ReferenceKind) : undefined;
 }
 
+/**
+ * The kind of entry an ID names in prose (generic files): what the loaded data says it is, by
+ * lookup in every loaded domain; for an ID the data lacks (a newer release's DET or S9xxx, a
+ * typo), what its prefix says. Any kind ATT&CK has counts, detection strategies, analytics and
+ * data components included; the ID pattern is only the first filter.
+ */
+export function kindInProse(id: string, index: AttackIndex | undefined): ReferenceKind | undefined {
+  return index?.get(id)?.kind ?? kindOfId(id);
+}
+
 /** A tactic's TA ID from a shortname, display name or Sentinel spelling; undefined without an index. */
 export function tacticId(text: string, index: AttackIndex | undefined): string | undefined {
   const byId = normalizeId(text, 'lenient');

@@ -14,7 +14,8 @@ export interface Span {
   readonly end: Position;
 }
 
-export type ReferenceKind = 'technique' | 'tactic' | 'group' | 'software' | 'campaign' | 'mitigation';
+/** What a reference names: rule slots name the first six; prose (generic files) may name any kind of entry, such as DET0001 or DC0001. */
+export type ReferenceKind = 'technique' | 'tactic' | 'group' | 'software' | 'campaign' | 'mitigation' | 'detection-strategy' | 'analytic' | 'data-component';
 
 export interface AttackReference {
   /** The text exactly as written in the file: `attack.t1059.001`, `DefenseEvasion`, `PowerShell`. */

@@ -16,6 +16,8 @@ export type CoverageNode =
   | { readonly kind: 'problem'; readonly problem: CoverageProblem }
   | { readonly kind: 'unknownRoot'; readonly unknown: ReadonlyMap<string, readonly RuleRef[]> }
   | { readonly kind: 'unknown'; readonly id: string; readonly refs: readonly RuleRef[] }
+  | { readonly kind: 'newerRoot'; readonly newer: ReadonlyMap<string, readonly RuleRef[]> }
+  | { readonly kind: 'newer'; readonly id: string; readonly refs: readonly RuleRef[] }
   | { readonly kind: 'revokedRoot'; readonly revoked: readonly RevokedReference[] }
   | { readonly kind: 'unreadableRoot'; readonly unreadable: readonly UnreadableReference[] }
   | { readonly kind: 'skippedRoot'; readonly skipped: readonly SkippedFile[] }
@@ -110,7 +112,7 @@ export function problemItem(p: CoverageProblem, ctx: NodeContext): vscode.TreeIt
 }
 
 export function unknownRootItem(count: number): vscode.TreeItem {
-  return sectionItem('unknown', 'Unknown references', plural(count, 'reference'), new vscode.ThemeIcon('question', new vscode.ThemeColor('problemsWarningIcon.foreground')), 'References the loaded ATT&CK data does not know: a newer ATT&CK version than the data, or a typo. They count for nothing.');
+  return sectionItem('unknown', 'Unknown references', plural(count, 'reference'), new vscode.ThemeIcon('question', new vscode.ThemeColor('problemsWarningIcon.foreground')), 'References the loaded ATT&CK data does not know and that do not look like a newer release\'s: typos, IDs far above the data\'s range, names no tactic or technique has. They count for nothing.');
 }
 
 export function unknownItem(id: string, refs: readonly RuleRef[], ctx: NodeContext): vscode.TreeItem {
@@ -120,7 +122,22 @@ export function unknownItem(id: string, refs: readonly RuleRef[], ctx: NodeConte
   item.description = rules;
   item.iconPath = new vscode.ThemeIcon('question', new vscode.ThemeColor('problemsWarningIcon.foreground'));
   // A plain string: the reference is rule text and is shown as such.
-  item.tooltip = `${id} is not in the loaded ${ctx.attackVersion}: ATT&CK newer than the data, or a typo. ${rules} name it; it counts for nothing.`;
+  item.tooltip = `${id} is not in the loaded ${ctx.attackVersion}: no ID or tactic a newer release would add, most likely a typo. ${rules} name it; it counts for nothing.`;
+  return item;
+}
+
+export function newerRootItem(references: number, attackVersion: string): vscode.TreeItem {
+  return sectionItem('newer', `Newer than ${attackVersion}`, plural(references, 'reference'), new vscode.ThemeIcon('cloud-download', new vscode.ThemeColor('problemsInfoIcon.foreground')), `References the loaded ${attackVersion} does not know but that look like a newer ATT&CK release's (an ID just above the data's highest, a tactic it lacks). They count for nothing until "Update ATT&CK data" loads a release that has them.`);
+}
+
+export function newerItem(id: string, refs: readonly RuleRef[], ctx: NodeContext): vscode.TreeItem {
+  const item = new vscode.TreeItem(id, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `newer:${id}`;
+  const files = plural(new Set(refs.map((r) => r.path)).size, 'file');
+  item.description = `${plural(refs.length, 'reference')} · ${files}`;
+  item.iconPath = new vscode.ThemeIcon('cloud-download', new vscode.ThemeColor('problemsInfoIcon.foreground'));
+  // A plain string: the reference is rule text and is shown as such.
+  item.tooltip = `${id} looks newer than the loaded ${ctx.attackVersion}: ${plural(refs.length, 'reference')} in ${files}. It counts for nothing until the ATT&CK data has it.`;
   return item;
 }
 

@@ -15,13 +15,15 @@ import {
   skippedRootItem,
   tacticItem,
   techniqueItem,
+  newerItem,
+  newerRootItem,
   unknownItem,
   unknownRootItem,
   unreadableRootItem,
 } from './coverageNodes';
 
 // The Coverage view (attackLens.coverage): tactics in matrix order → techniques → their
-// sub-techniques and the rules naming them, plus "Problems", "Unknown references", "Revoked
+// sub-techniques and the rules naming them, plus "Problems", "Newer than ATT&CK vX", "Unknown references", "Revoked
 // references", "Unreadable references" and "Skipped files" nodes. The view's description carries the total and the rule
 // count, its badge what needs a look. Everything comes from the RuleStore's model; the tree only
 // arranges it.
@@ -111,6 +113,10 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
         return unknownRootItem(node.unknown.size);
       case 'unknown':
         return unknownItem(node.id, node.refs, ctx);
+      case 'newerRoot':
+        return newerRootItem(this.model.newerThanDataCount, ctx.attackVersion);
+      case 'newer':
+        return newerItem(node.id, node.refs, ctx);
       case 'revokedRoot':
         return revokedRootItem(node.revoked.length);
       case 'unreadableRoot':
@@ -137,6 +143,10 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
         return [...node.unknown.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([id, refs]) => ({ kind: 'unknown', id, refs }));
       case 'unknown':
         return node.refs.map((ref) => ({ kind: 'rule', ref, key: `unknown:${node.id}/${ruleKey(ref)}` }));
+      case 'newerRoot':
+        return [...node.newer.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([id, refs]) => ({ kind: 'newer', id, refs }));
+      case 'newer':
+        return node.refs.map((ref) => ({ kind: 'rule', ref, key: `newer:${node.id}/${ruleKey(ref)}` }));
       case 'revokedRoot':
         return node.revoked.map((r) => ({ kind: 'rule', ref: r.ref, key: `revoked:${r.id}/${ruleKey(r.ref)}:${r.ref.span.start.line}:${r.ref.span.start.character}` }));
       case 'unreadableRoot':
@@ -157,7 +167,9 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
     if (this.order === 'coverage') tactics.sort((a, b) => ratio(a) - ratio(b));
     const roots: CoverageNode[] = tactics.map((coverage) => ({ kind: 'tactic', coverage }));
     if (model.problems.length) roots.push({ kind: 'problems', problems: model.problems });
-    if (model.unknown.size) roots.push({ kind: 'unknownRoot', unknown: model.unknown });
+    if (model.newerThanData.size) roots.push({ kind: 'newerRoot', newer: model.newerThanData });
+    const typos = notNewer(model);
+    if (typos.size) roots.push({ kind: 'unknownRoot', unknown: typos });
     if (model.revoked.length) roots.push({ kind: 'revokedRoot', revoked: model.revoked });
     if (model.unreadable.length) roots.push({ kind: 'unreadableRoot', unreadable: model.unreadable });
     if (model.skipped.length) roots.push({ kind: 'skippedRoot', skipped: model.skipped });
@@ -198,21 +210,37 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
           : undefined;
     const total = model.total.techniques;
     view.description = [`${percentOf(total)}%`, plural(model.ruleCount, 'rule'), model.skipped.length ? `${model.skipped.length} skipped` : '', this.order === 'coverage' ? 'least covered first' : ''].filter(Boolean).join(' · ');
-    // The badge counts what needs a look: files that do not parse, unknown, revoked and unreadable references.
+    // The badge counts what needs a look: files that do not parse, unknown (not newer), revoked and
+    // unreadable references. References newer than the data have the status bar's warning instead.
     const problemFiles = new Set(model.problems.map((p) => p.path)).size;
+    const unknown = notNewer(model).size;
     const parts = [
       problemFiles ? plural(problemFiles, 'file') + ' with problems' : '',
-      model.unknown.size ? plural(model.unknown.size, 'unknown reference') : '',
+      unknown ? plural(unknown, 'unknown reference') : '',
       model.revoked.length ? plural(model.revoked.length, 'revoked reference') : '',
       model.unreadable.length ? plural(model.unreadable.length, 'unreadable reference') : '',
     ].filter(Boolean);
-    const attention = problemFiles + model.unknown.size + model.revoked.length + model.unreadable.length;
+    const attention = problemFiles + unknown + model.revoked.length + model.unreadable.length;
     view.badge = attention ? { value: attention, tooltip: `ATT&CK Lens: ${parts.join(', ')}` } : undefined;
+  }
+
+  /** Shows the "Newer than ATT&CK vX" node, expanded; false when there is none. */
+  async revealNewerThanData(): Promise<boolean> {
+    const node = this.getChildren().find((n) => n.kind === 'newerRoot');
+    if (!node || !this.view) return false;
+    await this.view.reveal(node, { expand: true, focus: true, select: true });
+    return true;
   }
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The unknown references that do not look newer than the data: typos and the like. */
+function notNewer(model: CoverageModel): ReadonlyMap<string, readonly RuleRef[]> {
+  if (!model.newerThanData.size) return model.unknown;
+  return new Map([...model.unknown].filter(([key]) => !model.newerThanData.has(key)));
 }
 
 

@@ -105,10 +105,10 @@ describe('ATT&CK quick fixes', () => {
     assert.ok(await vscode.workspace.applyEdit(fixAll[0].edit!));
     assert.deepStrictEqual(
       doc.getText().split('\n').slice(6, 14),
-      ['tags:', '    - attack.execution', '    - attack.credential-access', '    - attack.t1059.001', '    - attack.t1059.003', '    - attack.t1003.001', '    - attack.t1685', '    - attack.defense-evasion'],
+      ['tags:', '    - attack.execution', '    - attack.credential-access', '    - attack.t1059.001', '    - attack.t1059.003', '    - attack.t1003.001', '    - attack.t1999', '    - attack.defense-evasion'],
     );
     const { diagnostics } = await diagnosticsOf(rel, (ds) => ds.length === 1);
-    assert.deepStrictEqual(diagnostics.map(codeOf), ['attack-lens/unknown-id'], 'T1685 has no close match: left for a person');
+    assert.deepStrictEqual(diagnostics.map(codeOf), ['attack-lens/unknown-id'], 'T1999 has no close match: left for a person');
   });
 
   it('fixes Elastic names and references from the ATT&CK data', async () => {

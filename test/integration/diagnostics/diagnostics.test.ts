@@ -21,7 +21,7 @@ describe('ATT&CK diagnostics', () => {
       '12:6-12:28 error attack-lens/unknown-tactic',
     ]);
     const byCode = new Map(diagnostics.map((d) => [codeOf(d), d]));
-    assert.strictEqual(byCode.get('attack-lens/unknown-id')!.message, 'T1685 is not in ATT&CK v18.1; your data may be older than your rules');
+    assert.strictEqual(byCode.get('attack-lens/unknown-id')!.message, 'T1999 is not in ATT&CK v18.1; your data may be older than your rules');
     assert.strictEqual(byCode.get('attack-lens/revoked')!.message, 'T1086 (PowerShell) was revoked in ATT&CK; it is now T1059.001 (PowerShell)');
     assert.match(byCode.get('attack-lens/missing-tactic')!.message, /^T1003\.001 \(LSASS Memory\) belongs to Credential Access/);
     assert.deepStrictEqual(byCode.get('attack-lens/revoked')!.tags, [vscode.DiagnosticTag.Deprecated]);
