@@ -258,7 +258,7 @@ export function summaryTable(model: CoverageModel, telemetry?: TelemetryStates):
 const NEWER_LISTED = 5;
 
 /** "212 references look newer than the loaded ATT&CK v18.1 (update the ATT&CK data): attack.stealth ×944, T1685 ×157, …", most named first. */
-export function newerThanDataLine(model: CoverageModel): string {
+function newerThanDataLine(model: CoverageModel): string {
   const top = [...model.newerThanData.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
   const listed = top.slice(0, NEWER_LISTED).map(([key, refs]) => `${visibleText(key)} ×${refs.length}`);
   if (top.length > NEWER_LISTED) listed.push('…');
