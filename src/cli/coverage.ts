@@ -13,17 +13,19 @@ import { walkRuleFiles } from '../node/scanFiles';
 import { listFlag, ParsedArgs, parseArgs, stringFlag, UsageError } from './args';
 import { checkOutPath, writeOut } from './outFile';
 import { CliContext } from './context';
+import { displayPath } from './displayPath';
 import { parseWalkedFiles } from './parseRules';
 import { CACHE_HELP, openCache } from './cacheFlag';
 import { readProfileFlag } from './profileFlag';
 import { MAX_SMALL_FILE_BYTES, readRegularFile } from '../node/readRegularFile';
 
 export const COVERAGE_USAGE =
-  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--profile SPEC] [--cache DIR] [--stix PATH]\n' +
+  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--profile SPEC] [--verbose] [--cache DIR] [--stix PATH]\n' +
   '      --atomics INDEX.csv  an Atomic Red Team index (atomics/Indexes/index.csv): adds atomic tests per technique,\n' +
   '                           "tested but not detected" and "detected but never tested" (summary, json, markdown, csv)\n' +
   '      --profile SPEC       a threat profile: .vscode/settings.json (attackLens.threatProfile), a Navigator layer, or\n' +
   '                           actors / technique IDs (G0016,FIN7 or T1059.001,T1003); adds its ranked gaps, or the overlay to a layer\n' +
+  '      --verbose            the summary lists every unknown and revoked reference (file:line), not the first ten\n' +
   CACHE_HELP;
 
 const SPECIAL_FILE_REASON = /not a regular file/;
@@ -122,17 +124,17 @@ function withAtomics(text: string, format: Format, model: CoverageModel, atomics
 }
 
 /** The report in its format, with the threat profile's gaps when there is a profile. */
-function withProfile(model: CoverageModel, format: Exclude<Format, 'navigator'>, profile: ThreatProfile | undefined): string {
+function withProfile(model: CoverageModel, format: Exclude<Format, 'navigator'>, profile: ThreatProfile | undefined, verbose: boolean): string {
   const ranking = profile ? rankGaps(model, profile) : undefined;
   switch (format) {
     case 'summary':
-      return summaryTable(model) + (ranking ? profileSummary(ranking) : '') + '\n';
+      return summaryTable(model, { displayPath, verbose }) + (ranking ? profileSummary(ranking) : '') + '\n';
     case 'json':
       return ranking ? JSON.stringify({ ...jsonReport(model), profile: profileJson(ranking) }, null, 2) + '\n' : renderReport(model, 'json');
     case 'markdown':
-      return renderReport(model, 'markdown') + (ranking ? profileMarkdown(ranking).join('\n') + '\n' : '');
+      return renderReport(model, 'markdown', { displayPath }) + (ranking ? profileMarkdown(ranking).join('\n') + '\n' : '');
     case 'csv':
-      return renderReport(model, 'csv') + (ranking ? '\r\n' + profileCsv(ranking) : '');
+      return renderReport(model, 'csv', { displayPath }) + (ranking ? '\r\n' + profileCsv(ranking) : '');
   }
 }
 
@@ -150,7 +152,7 @@ function navigatorText(model: CoverageModel, profile: ThreatProfile | undefined)
 export async function coverageCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
   const platformFlag = listFlag(argv, 'platform');
   const domainFlag = listFlag(platformFlag.rest, 'domain');
-  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix', 'atomics', 'profile', 'cache'], ['include-deprecated']);
+  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix', 'atomics', 'profile', 'cache'], ['include-deprecated', 'verbose']);
   if (!args.positionals.length) throw new UsageError(`usage: ${COVERAGE_USAGE}`);
   const format = (stringFlag(args, 'format') ?? 'summary') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
@@ -180,7 +182,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
   cache?.save();
 
   // A FIFO, socket or device among the paths is worth a word even in formats that do not list skipped files.
-  for (const s of [...walked.skipped, ...scanned.skipped]) if (SPECIAL_FILE_REASON.test(s.reason)) ctx.err(`attack-lens: skipped ${s.path}: ${s.reason}`);
+  for (const s of [...walked.skipped, ...scanned.skipped]) if (SPECIAL_FILE_REASON.test(s.reason)) ctx.err(`attack-lens: skipped ${displayPath(s.path)}: ${s.reason}`);
 
   const model = CoverageModel.build(scanned.files, index, {
     domains: domains.length ? (domains as Domain[]) : undefined,
@@ -189,7 +191,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
     skipped: [...walked.skipped, ...scanned.skipped],
   });
 
-  const text = withAtomics(format === 'navigator' ? navigatorText(model, profile) : withProfile(model, format, profile), format, model, atomics);
+  const text = withAtomics(format === 'navigator' ? navigatorText(model, profile) : withProfile(model, format, profile, args.flags.has('verbose')), format, model, atomics);
   if (out) writeOut(out, text);
   // Waits for the pipe to take everything: the caller exits the process right after.
   else await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
