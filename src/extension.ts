@@ -23,6 +23,7 @@ import { registerSearchAttackCommand } from './commands/searchAttack';
 import { registerOpenTechniqueCommand } from './commands/openTechnique';
 import type { CoverageTreeProvider } from './views/coverageTree';
 import type { RuleStore } from './workspace/ruleStore';
+import type { WorkspaceWelcome } from './views/workspaceWelcome';
 import { registerPriorityGaps } from './views/priorityGapsFeature';
 import type { PriorityGapsProvider } from './views/priorityGapsTree';
 import { ThreatProfileState } from './state/threatProfile';
@@ -37,6 +38,10 @@ import { registerToggleGapsOnlyCommand } from './commands/toggleGapsOnly';
 import { registerToggleCoverageSortCommand } from './commands/toggleCoverageSort';
 import { registerExportNavigatorLayerCommand } from './commands/exportNavigatorLayer';
 import { registerExportReportCommand } from './commands/exportReport';
+import { registerExportFolderLayerCommand } from './commands/exportFolderLayer';
+import { registerShowFolderCoverageCommands } from './commands/showFolderCoverage';
+import { registerOpenSampleRuleCommand } from './commands/openSampleRule';
+import { registerOpenCiWorkflowCommand } from './commands/openCiWorkflow';
 import { registerCreateRuleForGapCommand } from './commands/createRuleForGap';
 import { registerImportBaselineLayerCommand } from './commands/importBaselineLayer';
 import { registerClearBaselineLayerCommand } from './commands/clearBaselineLayer';
@@ -62,6 +67,8 @@ export interface AttackLensApi {
   readonly threatProfile?: ThreatProfileState;
   /** When each open document's ATT&CK diagnostics were last published. */
   readonly diagnostics?: DiagnosticsFeature;
+  /** Which welcome content the Coverage and Priority gaps views show (the context key attackLens.welcome). */
+  readonly welcome?: WorkspaceWelcome;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<AttackLensApi> {
@@ -110,6 +117,8 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
     add('Sort coverage', () => registerToggleCoverageSortCommand(tree));
     add('Export Navigator layer', () => registerExportNavigatorLayerCommand(lens, store));
     add('Export coverage report', () => registerExportReportCommand(store));
+    add('Show coverage for this folder', () => registerShowFolderCoverageCommands(store, tree));
+    add('Export layer for this folder', () => registerExportFolderLayerCommand(lens, store));
   }
   const diagnostics = add('diagnostics', () => registerDiagnostics(lens));
   add('code actions', () => registerCodeActions(lens));
@@ -121,7 +130,7 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   add('document links', () => registerDocumentLinks(lens));
   add('Search ATT&CK', () => registerSearchAttackCommand(lens));
   add('Open technique', () => registerOpenTechniqueCommand(lens));
-  const priorities = state ? add('priority gaps view', () => registerPriorityGaps(lens, state.state)) : undefined;
+  const priorities = coverage && state ? add('priority gaps view', () => registerPriorityGaps(lens, state.state, coverage.welcome)) : undefined;
   if (state) {
     add('Create rule for gap', () => registerCreateRuleForGapCommand(lens, state.state));
     add('Compare with a baseline layer', () => registerImportBaselineLayerCommand(state.state));
@@ -130,6 +139,8 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   add('Choose threat profile', () => registerChooseThreatProfileCommand(lens));
   add('Clear threat profile', () => registerClearThreatProfileCommand(lens));
   if (coverage) add('Check rules against ATT&CK', () => registerCheckRulesAgainstAttack(lens, coverage.store));
+  add('Open a sample rule', () => registerOpenSampleRuleCommand(lens));
+  add('Open the GitHub Actions workflow', () => registerOpenCiWorkflowCommand(lens));
   // --- end features ---
   features.reportFailures();
 
@@ -138,7 +149,7 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   lens.log.info(`Activated with ${lens.index.versionLabel} (${lens.indexSource}) in ${Date.now() - started} ms`);
   const ready = features.ready().then(() => lens.log.info(`First coverage scan done ${Date.now() - started} ms after activation`));
   // The coverage and priority members are undefined only when that feature failed to start (logged and shown).
-  return { lens, ready, rules: coverage?.store, coverageTree: coverage?.tree, priorityGaps: priorities?.tree, threatProfile: state?.state, diagnostics: diagnostics?.feature };
+  return { lens, ready, rules: coverage?.store, coverageTree: coverage?.tree, priorityGaps: priorities?.tree, threatProfile: state?.state, diagnostics: diagnostics?.feature, welcome: coverage?.welcome };
 }
 
 /** The threat profile, baseline and atomics state the Priority gaps view, the matrix and their commands share; `ready` is the atomics index read. */
