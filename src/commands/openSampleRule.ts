@@ -3,8 +3,9 @@ import { LensContext } from '../context';
 import { DIAGNOSTIC_SOURCE } from '../editor/diagnostics';
 
 // "Open a sample rule" (the walkthrough's first steps): the Sigma rule shipped in
-// media/walkthrough/sample-rule.yml as an untitled YAML document. Nothing from the workspace is
-// read or run, and nothing is saved unless the user saves it. The argument says what to show:
+// media/walkthrough/sample-rule.yml as an untitled YAML document, one per step
+// (untitled:sample-rule-<step>.yml, its text set afresh each time). Nothing from the workspace
+// is read or run, and nothing is saved unless the user saves it. The argument says what to show:
 // 'hover' (the default) puts the cursor on a tag and shows its hover, 'complete' adds an
 // `- attack.` tag and opens the suggestions, 'fix' puts the cursor on the revoked tag and opens
 // its quick fixes. Returns the document's URI string.
@@ -22,7 +23,13 @@ export function registerOpenSampleRuleCommand(lens: LensContext): vscode.Disposa
     const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(lens.extension.extensionUri, ...SAMPLE_RULE));
     let content = new TextDecoder().decode(bytes);
     if (step === 'complete') content = `${content.replace(/\n*$/, '')}\n    - attack.`;
-    const document = await vscode.workspace.openTextDocument({ language: 'yaml', content });
+    // A name of its own, not Untitled-N: a just-closed Untitled-1 can come back with its old text.
+    const uri = vscode.Uri.from({ scheme: 'untitled', path: `sample-rule-${step}.yml` });
+    let document = await vscode.workspace.openTextDocument(uri);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), content);
+    await vscode.workspace.applyEdit(edit);
+    if (document.languageId !== 'yaml') document = await vscode.languages.setTextDocumentLanguage(document, 'yaml');
     const editor = await vscode.window.showTextDocument(document);
     const at = step === 'complete' ? document.positionAt(content.length) : document.positionAt(content.indexOf(TAG[step]) + 'attack.'.length);
     editor.selection = new vscode.Selection(at, at);
