@@ -24,6 +24,7 @@ import { registerSearchAttackCommand } from './commands/searchAttack';
 import { registerOpenTechniqueCommand } from './commands/openTechnique';
 import type { CoverageTreeProvider } from './views/coverageTree';
 import type { RuleStore } from './workspace/ruleStore';
+import type { WorkspaceWelcome } from './views/workspaceWelcome';
 import { registerPriorityGaps } from './views/priorityGapsFeature';
 import type { PriorityGapsProvider } from './views/priorityGapsTree';
 import { ThreatProfileState } from './state/threatProfile';
@@ -38,6 +39,10 @@ import { registerToggleGapsOnlyCommand } from './commands/toggleGapsOnly';
 import { registerToggleCoverageSortCommand } from './commands/toggleCoverageSort';
 import { registerExportNavigatorLayerCommand } from './commands/exportNavigatorLayer';
 import { registerExportReportCommand } from './commands/exportReport';
+import { registerExportFolderLayerCommand } from './commands/exportFolderLayer';
+import { registerShowFolderCoverageCommands } from './commands/showFolderCoverage';
+import { registerOpenSampleRuleCommand } from './commands/openSampleRule';
+import { registerOpenCiWorkflowCommand } from './commands/openCiWorkflow';
 import { registerCreateRuleForGapCommand } from './commands/createRuleForGap';
 import { registerImportBaselineLayerCommand } from './commands/importBaselineLayer';
 import { registerClearBaselineLayerCommand } from './commands/clearBaselineLayer';
@@ -71,6 +76,8 @@ export interface AttackLensApi {
   readonly diagnostics?: DiagnosticsFeature;
   /** The workspace's notice of references newer than the loaded ATT&CK data. */
   readonly newerThanData?: NewerThanDataNotice['state'];
+  /** Which welcome content the Coverage and Priority gaps views show (the context key attackLens.welcome). */
+  readonly welcome?: WorkspaceWelcome;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<AttackLensApi> {
@@ -120,6 +127,8 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
     add('Export Navigator layer', () => registerExportNavigatorLayerCommand(lens, store));
     add('Export coverage report', () => registerExportReportCommand(store));
     add('Show references newer than the data', () => registerShowNewerThanDataCommand(tree));
+    add('Show coverage for this folder', () => registerShowFolderCoverageCommands(store, tree));
+    add('Export layer for this folder', () => registerExportFolderLayerCommand(lens, store));
   }
   const newer = coverage ? add('newer-than-data notice', () => registerNewerThanDataNotice(lens, coverage.store)) : undefined;
   const diagnostics = add('diagnostics', () => registerDiagnostics(lens, coverage?.store));
@@ -132,7 +141,7 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   add('document links', () => registerDocumentLinks(lens));
   add('Search ATT&CK', () => registerSearchAttackCommand(lens));
   add('Open technique', () => registerOpenTechniqueCommand(lens));
-  const priorities = state ? add('priority gaps view', () => registerPriorityGaps(lens, state.state)) : undefined;
+  const priorities = coverage && state ? add('priority gaps view', () => registerPriorityGaps(lens, state.state, coverage.welcome)) : undefined;
   if (state) {
     add('Create rule for gap', () => registerCreateRuleForGapCommand(lens, state.state));
     add('Compare with a baseline layer', () => registerImportBaselineLayerCommand(state.state));
@@ -145,6 +154,8 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   if (telemetry) add('Choose telemetry', () => registerChooseTelemetryCommand(lens, telemetry.state));
   if (coverage) add('Check rules against ATT&CK', () => registerCheckRulesAgainstAttack(lens, coverage.store));
   if (coverage) add('ATT&CK version suggestion', () => registerVersionSuggestion(lens, coverage.store));
+  add('Open a sample rule', () => registerOpenSampleRuleCommand(lens));
+  add('Open the GitHub Actions workflow', () => registerOpenCiWorkflowCommand(lens));
   // --- end features ---
   features.reportFailures();
 
@@ -163,6 +174,7 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
     telemetry: telemetry?.state,
     diagnostics: diagnostics?.feature,
     newerThanData: newer?.state,
+    welcome: coverage?.welcome,
   };
 }
 

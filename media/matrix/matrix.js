@@ -148,7 +148,7 @@
   function renderHeader() {
     const m = state.model;
     title.textContent = m.domainName + ' ATT&CK coverage';
-    const parts = [m.attackVersion, plural(m.rules, 'rule'), m.total.covered + '/' + m.total.total + ' techniques covered (' + m.total.percent + '%)', m.subtotal.covered + '/' + m.subtotal.total + ' sub-techniques'];
+    const parts = [m.attackVersion, plural(m.rules, 'rule'), m.coverage];
     parts.push(m.profile ? 'threat profile: ' + m.profile.name : 'no threat profile');
     if (m.scopePlatforms.length) parts.push('scope: ' + m.scopePlatforms.join(', '));
     summary.textContent = parts.join(' · ');

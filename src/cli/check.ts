@@ -17,6 +17,7 @@ import { CheckSettings, effectiveSeverity, readCheckSettings } from './checkSett
 import { CACHE_HELP, openCache } from './cacheFlag';
 import { codeQualityReport } from './codeQuality';
 import { CliContext } from './context';
+import { displayPath } from './displayPath';
 import { checkOutPath, writeOut } from './outFile';
 import { CODES_HELP_URI, HOMEPAGE, TOOL_VERSION } from './toolInfo';
 import { unifiedDiff } from './unifiedDiff';
@@ -126,7 +127,7 @@ export async function checkCommand(argv: readonly string[], ctx: CliContext): Pr
     else checked.push(checkText(read.text, f, index, settings, cache));
   }
   cache?.save();
-  for (const s of skipped) ctx.err(`attack-lens: skipped ${s.path}: ${s.reason}`);
+  for (const s of skipped) ctx.err(`attack-lens: skipped ${displayPath(s.path)}: ${s.reason}`);
 
   const diffs: string[] = [];
   if (fix) {
@@ -140,10 +141,10 @@ export async function checkCommand(argv: readonly string[], ctx: CliContext): Pr
       } else {
         const failed = writeFix(file, plan);
         if (failed) {
-          ctx.err(`attack-lens: --fix ${file.path}: ${failed}; not fixed`);
+          ctx.err(`attack-lens: --fix ${displayPath(file.path)}: ${failed}; not fixed`);
           return file;
         }
-        changes.push(`${file.path}: fixed ${plan.fixed.length}`, ...describeFixes(plan).map((l) => `  ${l}`));
+        changes.push(`${displayPath(file.path)}: fixed ${plan.fixed.length}`, ...describeFixes(plan).map((l) => `  ${l}`));
       }
       return checkText(plan.text, byPath.get(file.path)!, index, settings);
     });
@@ -159,7 +160,7 @@ export async function checkCommand(argv: readonly string[], ctx: CliContext): Pr
         ? codeQualityReport(sarif(checked, cwd, settings) as Parameters<typeof codeQualityReport>[0])
         : format === 'json'
           ? jsonReport(checked, skipped, { version: TOOL_VERSION, attackVersion })
-          : textReport(checked);
+          : textReport(checked, displayPath);
   if (out) writeOut(out, report);
   else if (report) await new Promise<void>((resolve) => process.stdout.write(report, () => resolve()));
 

@@ -32,14 +32,15 @@ function severityCounts(files: readonly CheckedFile[]): Record<FindingSeverity, 
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export function textReport(files: readonly CheckedFile[]): string {
+/** `show` turns a walked path into what is printed (src/cli/displayPath.ts). */
+export function textReport(files: readonly CheckedFile[], show: (path: string) => string = (p) => p): string {
   const out: string[] = [];
   for (const file of files) {
     if (!file.findings.length) continue;
     const rows = file.findings.map(({ finding: f, severity }) => [`${f.span.start.line + 1}:${f.span.start.character + 1}`, severity, visibleText(f.message), f.code]);
     const width = (i: number) => Math.max(...rows.map((r) => r[i].length));
     const [w0, w1] = [width(0), width(1)];
-    out.push(visibleText(file.path));
+    out.push(visibleText(show(file.path)));
     for (const r of rows) out.push(`  ${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}  ${r[3]}`);
     out.push('');
   }
@@ -51,7 +52,7 @@ export function textReport(files: readonly CheckedFile[]): string {
   return out.join('\n') + '\n';
 }
 
-/** `--format json`: 1-based lines and columns (UTF-16 units), the fixes as edits. */
+/** `--format json`: 1-based lines and columns (UTF-16 units), the fixes as edits; paths as walked (a stable interface for scripts). */
 export function jsonReport(files: readonly CheckedFile[], skipped: readonly SkippedRuleFile[], meta: { readonly version: string; readonly attackVersion: string }): string {
   const pos = (p: { line: number; character: number }) => ({ line: p.line + 1, column: p.character + 1 });
   const findings = files.flatMap((file) =>

@@ -14,6 +14,7 @@ import { walkRuleFiles } from '../node/scanFiles';
 import { listFlag, ParsedArgs, parseArgs, stringFlag, UsageError } from './args';
 import { checkOutPath, writeOut } from './outFile';
 import { CliContext } from './context';
+import { displayPath } from './displayPath';
 import { parseWalkedFiles } from './parseRules';
 import { CACHE_HELP, openCache } from './cacheFlag';
 import { readProfileFlag } from './profileFlag';
@@ -22,7 +23,7 @@ import { TelemetryStates } from '../coverage/telemetryStates';
 import { MAX_SMALL_FILE_BYTES, readRegularFile } from '../node/readRegularFile';
 
 export const COVERAGE_USAGE =
-  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--profile SPEC] [--telemetry FILE] [--cache DIR] [--stix PATH] [--attack-version V]\n' +
+  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--profile SPEC] [--telemetry FILE] [--verbose] [--cache DIR] [--stix PATH] [--attack-version V]\n' +
   '      --atomics INDEX.csv  an Atomic Red Team index (atomics/Indexes/index.csv): adds atomic tests per technique,\n' +
   '                           "tested but not detected" and "detected but never tested" (summary, json, markdown, csv)\n' +
   '      --profile SPEC       a threat profile: .vscode/settings.json (attackLens.threatProfile), a Navigator layer, or\n' +
@@ -30,6 +31,7 @@ export const COVERAGE_USAGE =
   '      --telemetry FILE     what the team collects: {"dataComponents": [...], "logSources": [...]} (JSON or YAML), a settings\n' +
   '                           file with attackLens.telemetry, or a DeTT&CT data-source administration file; adds the four\n' +
   '                           telemetry states (detected, no-telemetry, visible, blind) per technique (summary, json, markdown)\n' +
+  '      --verbose            the summary lists every unknown and revoked reference (file:line), not the first ten\n' +
   ATTACK_VERSION_HELP +
   CACHE_HELP;
 
@@ -129,20 +131,20 @@ function withAtomics(text: string, format: Format, model: CoverageModel, atomics
 }
 
 /** The report in its format, with the threat profile's gaps when there is a profile, and the telemetry states when there is a telemetry profile. */
-function withProfile(model: CoverageModel, format: Exclude<Format, 'navigator'>, profile: ThreatProfile | undefined, telemetry: TelemetryStates | undefined): string {
+function withProfile(model: CoverageModel, format: Exclude<Format, 'navigator'>, profile: ThreatProfile | undefined, telemetry: TelemetryStates | undefined, verbose: boolean): string {
   const ranking = profile ? rankGaps(model, profile) : undefined;
   switch (format) {
     case 'summary':
-      return summaryTable(model, telemetry) + (ranking ? profileSummary(ranking) : '') + '\n';
+      return summaryTable(model, { displayPath, verbose, telemetry }) + (ranking ? profileSummary(ranking) : '') + '\n';
     case 'json': {
       if (!ranking && !telemetry) return renderReport(model, 'json');
       const extra = { ...(ranking ? { profile: profileJson(ranking) } : {}), ...(telemetry ? { telemetryStates: telemetry.lists } : {}) };
       return JSON.stringify({ ...jsonReport(model), ...extra }, null, 2) + '\n';
     }
     case 'markdown':
-      return renderReport(model, 'markdown', { telemetry }) + (ranking ? profileMarkdown(ranking).join('\n') + '\n' : '');
+      return renderReport(model, 'markdown', { telemetry, displayPath }) + (ranking ? profileMarkdown(ranking).join('\n') + '\n' : '');
     case 'csv':
-      return renderReport(model, 'csv') + (ranking ? '\r\n' + profileCsv(ranking) : '');
+      return renderReport(model, 'csv', { displayPath }) + (ranking ? '\r\n' + profileCsv(ranking) : '');
   }
 }
 
@@ -160,7 +162,7 @@ function navigatorText(model: CoverageModel, profile: ThreatProfile | undefined)
 export async function coverageCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
   const platformFlag = listFlag(argv, 'platform');
   const domainFlag = listFlag(platformFlag.rest, 'domain');
-  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix', 'attack-version', 'atomics', 'profile', 'telemetry', 'cache'], ['include-deprecated']);
+  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix', 'attack-version', 'atomics', 'profile', 'telemetry', 'cache'], ['include-deprecated', 'verbose']);
   if (!args.positionals.length) throw new UsageError(`usage: ${COVERAGE_USAGE}`);
   const format = (stringFlag(args, 'format') ?? 'summary') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
@@ -193,7 +195,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
   cache?.save();
 
   // A FIFO, socket or device among the paths is worth a word even in formats that do not list skipped files.
-  for (const s of [...walked.skipped, ...scanned.skipped]) if (SPECIAL_FILE_REASON.test(s.reason)) ctx.err(`attack-lens: skipped ${s.path}: ${s.reason}`);
+  for (const s of [...walked.skipped, ...scanned.skipped]) if (SPECIAL_FILE_REASON.test(s.reason)) ctx.err(`attack-lens: skipped ${displayPath(s.path)}: ${s.reason}`);
 
   const model = CoverageModel.build(scanned.files, index, {
     domains: domains.length ? (domains as Domain[]) : undefined,
@@ -203,7 +205,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
   });
 
   const telemetry = telemetryProfile ? telemetryStatesForCli(model, scanned.files, telemetryProfile, ctx.ruleTelemetry ?? (() => () => undefined)) : undefined;
-  const text = withAtomics(format === 'navigator' ? navigatorText(model, profile) : withProfile(model, format, profile, telemetry), format, model, atomics);
+  const text = withAtomics(format === 'navigator' ? navigatorText(model, profile) : withProfile(model, format, profile, telemetry, args.flags.has('verbose')), format, model, atomics);
   if (out) writeOut(out, text);
   // Waits for the pipe to take everything: the caller exits the process right after.
   else await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));

@@ -11,6 +11,7 @@ import { readRuleFileFromDisk, walkRuleFiles } from '../node/scanFiles';
 import { parseTreated } from '../rules/treatment';
 import { parseArgs, stringFlag, UsageError } from './args';
 import { CliContext } from './context';
+import { displayPath } from './displayPath';
 
 export const MIGRATE_USAGE = 'attack-lens migrate <paths...> --from VERSION|FILE --to VERSION|FILE [--json] [--domain D] [--stix DIR]';
 
@@ -46,10 +47,9 @@ export async function migrateCommand(argv: readonly string[], ctx: CliContext): 
     parse: (text, f) => parseTreated(text, f.path, fromIndex, { treatment: f.treatment }),
     batchSize: 256,
   });
-  for (const s of [...walked.skipped, ...scanned.skipped]) if (/not a regular file/.test(s.reason)) ctx.err(`attack-lens: skipped ${s.path}: ${s.reason}`);
+  for (const s of [...walked.skipped, ...scanned.skipped]) if (/not a regular file/.test(s.reason)) ctx.err(`attack-lens: skipped ${displayPath(s.path)}: ${s.reason}`);
   const report = migrationReport(fromIndex, toIndex, scanned.files, domain);
-  const cwd = process.cwd();
-  const show = (p: string) => path.relative(cwd, p) || p;
+  const show = (p: string) => displayPath(p);
   const text = args.flags.has('json')
     ? JSON.stringify({ ...report, ...mapFiles(report, show) }, null, 2) + '\n'
     : renderMigrationText(report, show);

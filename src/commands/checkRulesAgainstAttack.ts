@@ -3,10 +3,12 @@ import { fixAllEdits } from '../checks/fixAll';
 import { Finding } from '../checks/findings';
 import { STALE_CATEGORIES, StaleCategory, StaleReference, staleReferences } from '../checks/staleReferences';
 import { LensContext } from '../context';
+import { noticeText } from '../outsideText';
 import { toRange } from '../editor/documentPositions';
 import { FoundRuleFile } from '../workspace/ruleFiles';
 import { ruleFileTexts } from '../workspace/ruleFileTexts';
 import { RuleStore } from '../workspace/ruleStore';
+import { RuleScope, scopeLabel, scopeOfArguments } from '../workspace/ruleScope';
 import { showStaleReferencesPicker } from './staleReferencesPicker';
 
 // "ATT&CK Lens: Check rules against ATT&CK data": every rule reference in the workspace that the
@@ -16,6 +18,7 @@ import { showStaleReferencesPicker } from './staleReferencesPicker';
 // parses (open documents: their parse at the current version), and re-reads a file only to fix it.
 // Arguments (tests, scripts): `{ show: false }` returns the findings without UI,
 // `{ fixAll: true }` applies every preferred fix, `{ fix: item }` one item's fix, without asking.
+// From the explorer or editor context menu it gets the files and folders picked: it checks those.
 
 const CHECK_RULES_COMMAND = 'attackLens.checkRulesAgainstAttack';
 
@@ -69,11 +72,11 @@ function staleInDocument(lens: LensContext, file: FoundRuleFile, document: vscod
   return now ? staleReferences(now.parsed, now.text, lens.index) : [];
 }
 
-/** Every rule file of the workspace with its stale references (files without any are left out). */
-async function scanWorkspace(lens: LensContext, store: RuleStore, token?: vscode.CancellationToken): Promise<{ reports: FileReport[]; scanned: number }> {
+/** Every rule file of the workspace (or of the scope) with its stale references (files without any are left out). */
+async function scanWorkspace(lens: LensContext, store: RuleStore, token?: vscode.CancellationToken, scope?: RuleScope): Promise<{ reports: FileReport[]; scanned: number }> {
   const reports: FileReport[] = [];
   let scanned = 0;
-  for await (const { file, parsed, text } of ruleFileTexts(lens, store, token)) {
+  for await (const { file, parsed, text } of ruleFileTexts(lens, store, token, scope)) {
     scanned++;
     try {
       const stale = staleReferences(parsed, text, lens.index);
@@ -153,10 +156,10 @@ async function fixItem(lens: LensContext, store: RuleStore, item: StaleItem, fix
   return applyToFile(uri, fix.edits, `${fix.title} in ${item.path}`);
 }
 
-async function checkRulesAgainstAttack(lens: LensContext, store: RuleStore, options: CheckRulesOptions = {}): Promise<CheckRulesResult> {
+async function checkRulesAgainstAttack(lens: LensContext, store: RuleStore, options: CheckRulesOptions = {}, scope?: RuleScope): Promise<CheckRulesResult> {
   const scan = () =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'ATT&CK Lens: checking rules against ATT&CK data', cancellable: true }, async (_p, token) => ({
-      ...(await scanWorkspace(lens, store, token)),
+      ...(await scanWorkspace(lens, store, token, scope)),
       cancelled: token.isCancellationRequested,
     }));
   const fixedItem = options.fix ? await fixItem(lens, store, options.fix, options.fixTitle ?? options.fix.fix ?? options.fix.fixes[0]) : undefined;
@@ -171,17 +174,22 @@ async function checkRulesAgainstAttack(lens: LensContext, store: RuleStore, opti
   const result: CheckRulesResult = { scanned: scanned.scanned, items, ...(fixed ? { fixed } : {}), ...(fixedItem !== undefined ? { fixedItem } : {}), cancelled: false };
   if (options.show === false) return result;
   if (!items.length) {
-    void vscode.window.showInformationMessage(`All ATT&CK references in ${scanned.scanned} rule file${scanned.scanned === 1 ? '' : 's'} are current in ${lens.index.versionLabel}.`);
+    const where = scope ? ` of ${scopeLabel(scope)}` : '';
+    void vscode.window.showInformationMessage(noticeText(`All ATT&CK references in ${scanned.scanned} rule file${scanned.scanned === 1 ? '' : 's'}${where} are current in ${lens.index.versionLabel}.`));
     return result;
   }
   void showStaleReferencesPicker(lens, items, {
-    rescan: async () => toItems((await scanWorkspace(lens, store)).reports),
-    fixAll: async () => fixAllStale(lens, (await scanWorkspace(lens, store)).reports),
+    rescan: async () => toItems((await scanWorkspace(lens, store, undefined, scope)).reports),
+    fixAll: async () => fixAllStale(lens, (await scanWorkspace(lens, store, undefined, scope)).reports),
     fixItem: (item, title) => fixItem(lens, store, item, title),
   });
   return result;
 }
 
 export function registerCheckRulesAgainstAttack(lens: LensContext, store: RuleStore): vscode.Disposable {
-  return vscode.commands.registerCommand(CHECK_RULES_COMMAND, (options?: unknown) => checkRulesAgainstAttack(lens, store, options && typeof options === 'object' && !(options instanceof vscode.Uri) ? (options as CheckRulesOptions) : {}));
+  return vscode.commands.registerCommand(CHECK_RULES_COMMAND, (options?: unknown, selected?: unknown) => {
+    const scope = scopeOfArguments(options, selected);
+    if (scope) return checkRulesAgainstAttack(lens, store, {}, scope);
+    return checkRulesAgainstAttack(lens, store, options && typeof options === 'object' ? (options as CheckRulesOptions) : {});
+  });
 }

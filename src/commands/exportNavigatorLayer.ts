@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { noticeText, pickText } from '../outsideText';
 import { Domain } from '../attack/types';
 import { LensContext } from '../context';
+import { CoverageModel, coverageCountText } from '../coverage/model';
 import { navigatorLayer } from '../coverage/navigator';
 import { profileFromSetting, ThreatProfileJson } from '../coverage/profile';
 import { RuleStore } from '../workspace/ruleStore';
@@ -12,45 +13,68 @@ import { RuleStore } from '../workspace/ruleStore';
 // the first workspace folder). Called with a target URI (and optionally a domain, or 'all') it
 // writes there without asking; returns the URI written. The threat profile of the workspace
 // settings, when there is one, goes into the layer as an overlay (see coverage/navigator).
+// `exportLayer` is shared with "Export layer for this folder" (exportFolderLayer.ts).
 
 export function registerExportNavigatorLayerCommand(lens: LensContext, store: RuleStore): vscode.Disposable {
   return vscode.commands.registerCommand('attackLens.exportNavigatorLayer', async (target?: unknown, domainArg?: unknown) => {
     await store.ready;
-    const model = store.model;
-    let domains: Domain[] | undefined =
-      domainArg === 'all' ? [...model.domains] : typeof domainArg === 'string' && model.domains.includes(domainArg as Domain) ? [domainArg as Domain] : undefined;
-    if (!domains && model.domains.length > 1 && !(target instanceof vscode.Uri)) {
-      const pick = await vscode.window.showQuickPick(
-        [
-          ...model.domains.map((d) => ({ label: pickText(model.index.domain(d)?.name ?? d), description: d, domains: [d] })),
-          { label: 'All of them', description: 'one file with a layer per domain (Navigator opens each as a tab)', domains: [...model.domains] },
-        ],
-        { title: 'Export Navigator layer', placeHolder: 'A Navigator layer covers one domain: which one?' },
-      );
-      if (!pick) return undefined;
-      domains = pick.domains;
-    }
-    domains ??= [model.domains[0]];
-    const uri = target instanceof vscode.Uri ? target : await vscode.window.showSaveDialog({
-      title: 'Export ATT&CK Navigator layer',
-      defaultUri: defaultTarget(`attack-lens-coverage-${domains.length > 1 ? 'all' : domains[0].replace('-attack', '')}.json`),
-      filters: { 'Navigator layer': ['json'] },
-    });
-    if (!uri) return undefined;
-    const folder = vscode.workspace.workspaceFolders?.[0]?.name;
-    const profile = profileFromSetting(lens.config.threatProfile as ThreatProfileJson, lens.index);
-    const layers = domains.map((domain) => navigatorLayer(model, { domain, profile, name: folder ? `${folder} coverage${domains.length > 1 ? ` (${domain})` : ''}` : undefined }));
-    const json = layers.length === 1 ? layers[0] : layers;
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(json, null, 2) + '\n'));
-    if (!(target instanceof vscode.Uri)) {
-      const count = layers.reduce((n, l) => n + l.techniques.filter((t) => t.score !== undefined).length, 0);
-      const overlay = profile ? ` with the gaps of the threat profile “${profile.name}” coloured` : '';
-      void vscode.window.showInformationMessage(noticeText(`Exported ${count} covered techniques${overlay} to ${vscode.workspace.asRelativePath(uri)}. Open it in ATT&CK Navigator with "Open Existing Layer".`), 'Open file').then((a) => {
-        if (a) void vscode.window.showTextDocument(uri);
-      });
-    }
-    return uri;
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    return exportLayer(lens, store.model, { target, domain: domainArg, name: folder ? `${folder.name} coverage` : undefined, folder: folder?.uri });
   });
+}
+
+export interface LayerExport {
+  /** Where to write without asking (a Uri), or anything else to ask. */
+  readonly target?: unknown;
+  /** A domain, 'all', or anything else to ask when the model has several. */
+  readonly domain?: unknown;
+  /** The layer's name (a domain is appended when the file holds several). */
+  readonly name?: string;
+  /** The folder the save dialog starts in. */
+  readonly folder?: vscode.Uri;
+}
+
+/** Writes the model's coverage as a Navigator layer file and says what it counted; the URI written, or undefined when the user cancelled. */
+export async function exportLayer(lens: LensContext, model: CoverageModel, options: LayerExport): Promise<vscode.Uri | undefined> {
+  const { target, domain: domainArg } = options;
+  let domains: Domain[] | undefined =
+    domainArg === 'all' ? [...model.domains] : typeof domainArg === 'string' && model.domains.includes(domainArg as Domain) ? [domainArg as Domain] : undefined;
+  if (!domains && model.domains.length > 1 && !(target instanceof vscode.Uri)) {
+    const pick = await vscode.window.showQuickPick(
+      [
+        ...model.domains.map((d) => ({ label: pickText(model.index.domain(d)?.name ?? d), description: d, domains: [d] })),
+        { label: 'All of them', description: 'one file with a layer per domain (Navigator opens each as a tab)', domains: [...model.domains] },
+      ],
+      { title: 'Export Navigator layer', placeHolder: 'A Navigator layer covers one domain: which one?' },
+    );
+    if (!pick) return undefined;
+    domains = pick.domains;
+  }
+  domains ??= [model.domains[0]];
+  const fileName = `attack-lens-coverage-${domains.length > 1 ? 'all' : domains[0].replace('-attack', '')}.json`;
+  const uri = target instanceof vscode.Uri ? target : await vscode.window.showSaveDialog({
+    title: 'Export ATT&CK Navigator layer',
+    defaultUri: options.folder ? vscode.Uri.joinPath(options.folder, fileName) : undefined,
+    filters: { 'Navigator layer': ['json'] },
+  });
+  if (!uri) return undefined;
+  const profile = profileFromSetting(lens.config.threatProfile as ThreatProfileJson, lens.index);
+  const name = options.name;
+  const layers = domains.map((domain) => navigatorLayer(model, { domain, profile, name: name ? `${name}${domains.length > 1 ? ` (${domain})` : ''}` : undefined }));
+  const json = layers.length === 1 ? layers[0] : layers;
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(json, null, 2) + '\n'));
+  if (!(target instanceof vscode.Uri)) {
+    const overlay = profile ? `, with the gaps of the threat profile “${profile.name}” coloured` : '';
+    void vscode.window.showInformationMessage(noticeText(`Exported ${layerCountText(model, domains)} to ${vscode.workspace.asRelativePath(uri)}${overlay}. Open it in ATT&CK Navigator with "Open Existing Layer".`), 'Open file').then((a) => {
+      if (a) void vscode.window.showTextDocument(uri);
+    });
+  }
+  return uri;
+}
+
+/** What a layer file counts, per domain, in the matrix's words: "Enterprise ATT&CK coverage: 5/216 techniques covered (2.3%) · 2/475 sub-techniques". */
+function layerCountText(model: CoverageModel, domains: readonly Domain[]): string {
+  return domains.map((d) => `${model.index.domain(d)?.name ?? d} coverage: ${coverageCountText(model.totalIn(d))}`).join('; ');
 }
 
 /** A file name in the first workspace folder (or the home of the dialog when there is none). */

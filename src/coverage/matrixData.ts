@@ -1,6 +1,6 @@
 import { attackUrl } from '../attack/ids';
 import { Domain, Technique } from '../attack/types';
-import { CoverageModel, percentOf, RuleRef, TechniqueCoverage } from './model';
+import { Count, CoverageModel, coverageCountText, percentOf, RuleRef, TechniqueCoverage } from './model';
 import { gapStatus } from './gaps';
 import { groupRankedGaps } from './report';
 
@@ -68,6 +68,8 @@ export interface MatrixViewModel {
   readonly profile?: { readonly name: string; readonly techniques: number };
   readonly total: { readonly covered: number; readonly total: number; readonly percent: number };
   readonly subtotal: { readonly covered: number; readonly total: number; readonly percent: number };
+  /** `total` and `subtotal` in the words every surface uses (coverageCountText). */
+  readonly coverage: string;
   /** Highest cell count: the colour scale's top. */
   readonly maxCount: number;
   readonly columns: readonly MatrixColumn[];
@@ -159,18 +161,8 @@ export function buildMatrix(model: CoverageModel, options: MatrixOptions = {}): 
       cells: byName(t.items).map(cellOf),
     }));
 
-  const parents = new Map<string, boolean>();
-  const subs = new Map<string, boolean>();
-  for (const col of columns) {
-    for (const cell of col.cells) {
-      parents.set(cell.id, cell.count > 0);
-      for (const s of cell.subtechniques) subs.set(s.id, s.count > 0);
-    }
-  }
-  const count = (m: Map<string, boolean>) => {
-    const c = { covered: [...m.values()].filter(Boolean).length, total: m.size };
-    return { ...c, percent: percentOf(c) };
-  };
+  const totals = model.totalIn(domain);
+  const withPercent = (c: Count) => ({ ...c, percent: percentOf(c) });
 
   return {
     version: MATRIX_MODEL_VERSION,
@@ -183,8 +175,9 @@ export function buildMatrix(model: CoverageModel, options: MatrixOptions = {}): 
     platforms: [...platforms].sort((a, b) => a.localeCompare(b)),
     scopePlatforms: model.platforms,
     profile: options.profile ? { name: options.profile.name, techniques: [...options.profile.weights.values()].filter((w) => w > 0).length } : undefined,
-    total: count(parents),
-    subtotal: count(subs),
+    total: withPercent(totals.techniques),
+    subtotal: withPercent(totals.subtechniques),
+    coverage: coverageCountText(totals),
     maxCount,
     columns,
     topGaps: rankedGaps(model, domain, options),

@@ -33,7 +33,7 @@ function fit(text: string, chars: number): string {
 }
 
 function subtitle(vm: MatrixViewModel, options: MatrixExportOptions): string {
-  const parts = [`${vm.rules} rules`, `${vm.total.covered}/${vm.total.total} techniques covered (${vm.total.percent}%)`];
+  const parts = [`${vm.rules} rules`, vm.coverage];
   if (vm.profile) parts.push(`threat profile: ${vm.profile.name}`);
   if (options.platform) parts.push(`platform: ${options.platform}`);
   if (options.profileOnly) parts.push('profile techniques only');

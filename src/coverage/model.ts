@@ -381,17 +381,12 @@ export class CoverageModel {
 
   /** Distinct in-scope techniques across all selected tactics (a technique in two tactics counts once). */
   get total(): { readonly techniques: Count; readonly subtechniques: Count } {
-    if (this.totalCache) return this.totalCache;
-    const parents = new Map<string, boolean>();
-    const subs = new Map<string, boolean>();
-    for (const t of this.tactics()) {
-      for (const item of t.items) {
-        parents.set(item.technique.id, item.covered);
-        for (const s of item.subtechniques) subs.set(s.technique.id, s.covered);
-      }
-    }
-    const count = (m: Map<string, boolean>): Count => ({ covered: [...m.values()].filter(Boolean).length, total: m.size });
-    return (this.totalCache = { techniques: count(parents), subtechniques: count(subs) });
+    return (this.totalCache ??= distinctCounts(this.tactics()));
+  }
+
+  /** The same counts for one domain's tactics (the matrix, a Navigator layer). */
+  totalIn(domain: Domain): { readonly techniques: Count; readonly subtechniques: Count } {
+    return distinctCounts(this.tactics().filter((t) => t.tactic.domain === domain));
   }
 
   /** Parent-technique coverage in percent (0–100, one decimal); 0 when nothing is in scope. */
@@ -438,6 +433,30 @@ function smallSet(): { has(s: string): boolean; add(s: string): void } {
       }
     },
   };
+}
+
+/** Distinct techniques and sub-techniques of these tactics, covered and in scope (a technique in two tactics counts once). */
+function distinctCounts(tactics: readonly TacticCoverage[]): { readonly techniques: Count; readonly subtechniques: Count } {
+  const parents = new Map<string, boolean>();
+  const subs = new Map<string, boolean>();
+  for (const t of tactics) {
+    for (const item of t.items) {
+      parents.set(item.technique.id, item.covered);
+      for (const s of item.subtechniques) subs.set(s.technique.id, s.covered);
+    }
+  }
+  const count = (m: Map<string, boolean>): Count => ({ covered: [...m.values()].filter(Boolean).length, total: m.size });
+  return { techniques: count(parents), subtechniques: count(subs) };
+}
+
+/**
+ * What a coverage count says, in the words every surface uses (the matrix header and its
+ * exports, the layer export's message): techniques are parent techniques, each counted once
+ * however many tactics list it; sub-techniques are counted apart.
+ */
+export function coverageCountText(total: { readonly techniques: Count; readonly subtechniques: Count }): string {
+  const { techniques, subtechniques } = total;
+  return `${techniques.covered}/${techniques.total} techniques covered (${percentOf(techniques)}%) · ${subtechniques.covered}/${subtechniques.total} sub-techniques`;
 }
 
 /** The one rounding of coverage for every surface (tree, tooltips, header, reports, matrix, CLI): percent with one decimal, 0 when nothing is in scope. */

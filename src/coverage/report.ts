@@ -214,7 +214,14 @@ function telemetryTotals(states: TelemetryStates): string {
 const STATE_HEADER = '  Detected No-telem Visible  Blind';
 
 /** The CLI's default output: one line per tactic with a bar (and the four telemetry counts with a profile), then the totals. */
-export function summaryTable(model: CoverageModel, telemetry?: TelemetryStates): string {
+/**
+ * The CLI's default output: one line per tactic with a bar, then the totals, then where the
+ * unknown, revoked and unreadable references are (the first ten of each; `verbose`: all).
+ */
+export function summaryTable(model: CoverageModel, options: ReportOptions & { readonly verbose?: boolean; readonly telemetry?: TelemetryStates } = {}): string {
+  const telemetry = options.telemetry;
+  const show = options.displayPath ?? ((p: string) => p);
+  const listed = options.verbose ? Infinity : REFERENCES_LISTED;
   const lines: string[] = [];
   const width = Math.max(8, ...model.tactics().map((t) => t.tactic.name.length));
   lines.push(`${'Tactic'.padEnd(width)}  Techniques       Sub-techniques${telemetry ? ' '.repeat(22) + STATE_HEADER : ''}`);
@@ -249,8 +256,11 @@ export function summaryTable(model: CoverageModel, telemetry?: TelemetryStates):
   if (notes.length) lines.push(notes.join(' · '));
   if (telemetry) lines.push(`telemetry (techniques and sub-techniques): ${telemetryTotals(telemetry)}`);
   if (model.newerThanData.size) lines.push(newerThanDataLine(model));
-  lines.push(...unreadableLines(model));
-  lines.push(...model.partial.slice(0, PARTIAL_LISTED).map((p) => `  ${visibleText(p.path)}:${p.line + 1}: ${p.message}`));
+  const unknown = [...model.unknown].sort((a, b) => (a[0] < b[0] ? -1 : 1)).flatMap(([id, refs]) => refs.map((ref) => ({ id, ref })));
+  lines.push(...listLines(unknown.map((u) => `  ${visibleText(show(u.ref.path))}:${u.ref.span.start.line + 1}: ${visibleText(u.ref.text)}: ${u.id} is not in ${model.index.versionLabel}`), listed, 'unknown references'));
+  lines.push(...listLines(model.revoked.map((r) => `  ${visibleText(show(r.ref.path))}:${r.ref.span.start.line + 1}: ${visibleText(r.ref.text)}: ${r.id} is revoked${r.replacement ? `, replaced by ${r.replacement}` : ''}`), listed, 'revoked references'));
+  lines.push(...listLines(unreadableLines(model, show), options.verbose ? Infinity : UNREADABLE_LISTED, '', '--format json lists them all'));
+  lines.push(...model.partial.slice(0, PARTIAL_LISTED).map((p) => `  ${visibleText(show(p.path))}:${p.line + 1}: ${p.message}`));
   if (model.partial.length > PARTIAL_LISTED) lines.push(`  … and ${model.partial.length - PARTIAL_LISTED} more files read in part (--format json lists them all)`);
   return lines.join('\n');
 }
@@ -265,14 +275,19 @@ function newerThanDataLine(model: CoverageModel): string {
   return `${newerThanDataPhrase(model.newerThanDataCount, model.index.versionLabel)} (update the ATT&CK data): ${listed.join(', ')}`;
 }
 
+const REFERENCES_LISTED = 10;
 const UNREADABLE_LISTED = 10;
 const PARTIAL_LISTED = 10;
 
+/** The first `limit` lines, and how many more there are. */
+function listLines(lines: readonly string[], limit: number, what: string, more = '--verbose lists them all'): string[] {
+  if (lines.length <= limit) return [...lines];
+  return [...lines.slice(0, limit), `  … and ${lines.length - limit} more${what ? ` ${what}` : ''} (${more})`];
+}
+
 /** Where the unreadable references are, for the summary: they are few and each is a fix to make. */
-function unreadableLines(model: CoverageModel): string[] {
-  const out = model.unreadable.slice(0, UNREADABLE_LISTED).map((u) => `  ${visibleText(u.ref.path)}:${u.ref.span.start.line + 1}: ${visibleText(u.ref.text)} cannot be read as an ATT&CK reference: ${u.reason}${u.repaired ? ` (meant ${u.repaired}?)` : ''}`);
-  if (model.unreadable.length > UNREADABLE_LISTED) out.push(`  … and ${model.unreadable.length - UNREADABLE_LISTED} more (--format json lists them all)`);
-  return out;
+function unreadableLines(model: CoverageModel, show: (path: string) => string): string[] {
+  return model.unreadable.map((u) => `  ${visibleText(show(u.ref.path))}:${u.ref.span.start.line + 1}: ${visibleText(u.ref.text)} cannot be read as an ATT&CK reference: ${u.reason}${u.repaired ? ` (meant ${u.repaired}?)` : ''}`);
 }
 
 function bar(percent: number): string {

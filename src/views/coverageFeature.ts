@@ -2,21 +2,25 @@ import * as vscode from 'vscode';
 import { LensContext } from '../context';
 import { RuleStore } from '../workspace/ruleStore';
 import { CoverageTreeProvider, registerCoverageTree } from './coverageTree';
+import { WorkspaceWelcome } from './workspaceWelcome';
 
 // Workspace coverage, wired: the RuleStore (scan + watch) and the Coverage view; its commands
 // register in extension.ts with the store and the tree. `ready` is the store's first scan;
-// `store` and `tree` are handed to the extension's API.
+// `store` and `tree` are handed to the extension's API. `welcome` decides when the views show
+// their welcome content instead (no folder, first scan, no rule files).
 
 export interface CoverageFeature {
   readonly disposable: vscode.Disposable;
   readonly ready: Promise<void>;
   readonly store: RuleStore;
   readonly tree: CoverageTreeProvider;
+  readonly welcome: WorkspaceWelcome;
 }
 
 export function registerCoverage(lens: LensContext): CoverageFeature {
   const store = new RuleStore(lens);
-  const tree = registerCoverageTree(lens, store);
-  const disposable = vscode.Disposable.from(store, tree.disposable);
-  return { disposable, ready: store.ready, store, tree: tree.provider };
+  const welcome = new WorkspaceWelcome(store);
+  const tree = registerCoverageTree(lens, store, welcome);
+  const disposable = vscode.Disposable.from(store, welcome, tree.disposable);
+  return { disposable, ready: store.ready, store, tree: tree.provider, welcome };
 }

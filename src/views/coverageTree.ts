@@ -4,6 +4,8 @@ import { LensContext } from '../context';
 import { CoverageModel, percentOf, RuleRef, TacticCoverage, TechniqueCoverage } from '../coverage/model';
 import { RuleStore } from '../workspace/ruleStore';
 import { plural } from '../core/words';
+import { RuleScope, scopeLabel } from '../workspace/ruleScope';
+import type { WorkspaceWelcome } from './workspaceWelcome';
 import {
   CoverageNode,
   NodeContext,
@@ -25,7 +27,8 @@ import {
 // The Coverage view (attackLens.coverage): tactics in matrix order → techniques → their
 // sub-techniques and the rules naming them, plus "Problems", "Newer than ATT&CK vX", "Unknown references", "Revoked
 // references", "Unreadable references" and "Skipped files" nodes. The view's description carries the total and the rule
-// count, its badge what needs a look. Everything comes from the RuleStore's model; the tree only
+// count, its badge what needs a look. Everything comes from the RuleStore's model (or, scoped to
+// folders by "Show coverage for this folder", the store's model of those); the tree only
 // arranges it.
 
 export type CoverageSort = 'matrix' | 'coverage';
@@ -37,6 +40,7 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
   readonly onDidChangeTreeData = this.changed.event;
   private gaps = false;
   private order: CoverageSort = 'matrix';
+  private scoped?: { readonly uris: RuleScope; readonly label: string };
   private view?: vscode.TreeView<CoverageNode>;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly nodeContext: NodeContext;
@@ -44,6 +48,7 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
   constructor(
     lens: LensContext,
     private readonly store: RuleStore,
+    private readonly welcome: WorkspaceWelcome,
   ) {
     this.nodeContext = {
       uriOf: (p) => store.uriOf(p),
@@ -53,7 +58,7 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
         return lens.index.versionLabel;
       },
     };
-    this.disposables.push(this.changed, store.onDidChange(() => this.refresh()));
+    this.disposables.push(this.changed, store.onDidChange(() => this.refresh()), welcome.onDidChange(() => this.refresh()));
   }
 
   /** Attaches the TreeView whose message, description and badge this provider keeps current. */
@@ -63,8 +68,8 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
   }
 
   /** What the view shows above and on the tree: its message, description and badge (tests). */
-  get viewState(): { readonly message?: string; readonly description?: string; readonly badge?: vscode.ViewBadge } {
-    return { message: this.view?.message, description: this.view?.description, badge: this.view?.badge };
+  get viewState(): { readonly message?: string; readonly description?: string; readonly badge?: vscode.ViewBadge; readonly visible?: boolean } {
+    return { message: this.view?.message, description: this.view?.description, badge: this.view?.badge, visible: this.view?.visible };
   }
 
     get gapsOnly(): boolean {
@@ -87,13 +92,24 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
     this.refresh();
   }
 
+  /** The folders the view is limited to ("Show coverage for this folder"), or undefined for the whole workspace. */
+  get scope(): RuleScope | undefined {
+    return this.scoped?.uris;
+  }
+
+  set scope(uris: RuleScope | undefined) {
+    this.scoped = uris ? { uris, label: scopeLabel(uris) } : undefined;
+    void vscode.commands.executeCommand('setContext', 'attackLens.coverage.scoped', uris !== undefined);
+    this.refresh();
+  }
+
   refresh(): void {
     this.updateView();
     this.changed.fire(undefined);
   }
 
   private get model(): CoverageModel {
-    return this.store.model;
+    return this.scoped ? this.store.modelFor(this.scoped.uris) : this.store.model;
   }
 
   getTreeItem(node: CoverageNode): vscode.TreeItem {
@@ -129,7 +145,8 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
   }
 
   getChildren(node?: CoverageNode): CoverageNode[] {
-    if (!this.store.lastScan && !node) return [];
+    // No folder, the first scan, no rule files: the view's welcome content shows instead (package.json viewsWelcome).
+    if (!node && this.welcome.state) return [];
     const model = this.model;
     if (!node) return this.roots(model);
     switch (node.kind) {
@@ -191,8 +208,9 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
   private updateView(): void {
     const view = this.view;
     if (!view) return;
-    if (!this.store.lastScan) {
-      view.message = 'Scanning the workspace for rule files…';
+    if (this.welcome.state || !this.store.lastScan) {
+      // A message would hide the welcome content.
+      view.message = undefined;
       view.description = undefined;
       view.badge = undefined;
       return;
@@ -203,6 +221,8 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
         ? 'The rule scan was cancelled: coverage may be incomplete. Run "Refresh coverage" to scan again.'
         : model.total.techniques.total === 0 && model.platforms.length
         ? `No active ${model.domains.join(', ')} technique is on ${model.platforms.join(', ')}: check attackLens.platforms ("Filter coverage by platform and domain").`
+        : this.scoped
+        ? `Coverage of ${this.scoped.label} only${model.ruleCount === 0 ? ': no detection rules there' : ''}. "Show coverage for the whole workspace" (in the … menu) shows all of it again.`
         : model.ruleCount === 0 && model.problems.length === 0
         ? 'No detection rules found in this workspace. Sigma, Splunk ESCU, Elastic, Sentinel and YARA-L rules are picked up by the attackLens.files globs.'
         : this.gaps
@@ -258,8 +278,8 @@ function ruleKey(ref: RuleRef): string {
 }
 
 /** Creates the provider and its TreeView. */
-export function registerCoverageTree(lens: LensContext, store: RuleStore): { provider: CoverageTreeProvider; disposable: vscode.Disposable } {
-  const provider = new CoverageTreeProvider(lens, store);
+export function registerCoverageTree(lens: LensContext, store: RuleStore, welcome: WorkspaceWelcome): { provider: CoverageTreeProvider; disposable: vscode.Disposable } {
+  const provider = new CoverageTreeProvider(lens, store, welcome);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   provider.attach(view);
   void vscode.commands.executeCommand('setContext', 'attackLens.coverage.gapsOnly', false);

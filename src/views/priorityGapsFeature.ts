@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { LensContext } from '../context';
 import { PriorityGapsProvider, registerPriorityGapsTree } from './priorityGapsTree';
 import { ThreatProfileState } from '../state/threatProfile';
+import type { WorkspaceWelcome } from './workspaceWelcome';
 
 // Threat-informed priorities, wired: the Priority gaps view over the shared ThreatProfileState
 // (src/state/); its commands (create a rule for a gap, compare with / clear a baseline layer)
@@ -12,8 +13,8 @@ export interface PriorityGapsFeature {
   readonly tree: PriorityGapsProvider;
 }
 
-export function registerPriorityGaps(lens: LensContext, state: ThreatProfileState): PriorityGapsFeature {
-  const tree = registerPriorityGapsTree(lens, state);
+export function registerPriorityGaps(lens: LensContext, state: ThreatProfileState, welcome: WorkspaceWelcome): PriorityGapsFeature {
+  const tree = registerPriorityGapsTree(lens, state, welcome);
   void vscode.commands.executeCommand('setContext', 'attackLens.priorityGaps.hasBaseline', state.baseline !== undefined);
   return { disposable: tree.disposable, tree: tree.provider };
 }

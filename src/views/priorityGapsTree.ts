@@ -7,6 +7,7 @@ import { LensContext } from '../context';
 import { atomicItem, attackItem, detailItem, entryItem, gapItem, GapNode, sectionItem, SectionKind, tacticsItem, TechniqueFacts } from './priorityGapsNodes';
 import { ThreatProfileState } from '../state/threatProfile';
 import { plural } from '../core/words';
+import type { WorkspaceWelcome } from './workspaceWelcome';
 
 // The Priority gaps view (attackLens.priorityGaps): the cross-reference sections ("Tested but
 // not detected", "Detected but never tested" with an atomics index, "Baseline covers, we
@@ -24,8 +25,9 @@ export class PriorityGapsProvider implements vscode.TreeDataProvider<GapNode>, v
   constructor(
     private readonly lens: LensContext,
     readonly state: ThreatProfileState,
+    private readonly welcome: WorkspaceWelcome,
   ) {
-    this.disposables.push(this.changed, state.onDidChange(() => this.refresh()));
+    this.disposables.push(this.changed, state.onDidChange(() => this.refresh()), welcome.onDidChange(() => this.refresh()));
   }
 
   attach(view: vscode.TreeView<GapNode>): void {
@@ -49,7 +51,8 @@ export class PriorityGapsProvider implements vscode.TreeDataProvider<GapNode>, v
 
   getChildren(node?: GapNode): GapNode[] {
     if (!this.state.store.lastScan) return [];
-    if (!node) return this.roots();
+    // No folder, the first scan, no rule files: the view's welcome content shows instead (package.json viewsWelcome).
+    if (!node) return this.welcome.state ? [] : this.roots();
     switch (node.kind) {
       case 'gap':
         return this.details(node.gap.technique, `gap:${node.gap.technique.id}`, node.gap.actors);
@@ -185,8 +188,9 @@ export class PriorityGapsProvider implements vscode.TreeDataProvider<GapNode>, v
   private updateView(): void {
     const view = this.view;
     if (!view) return;
-    if (!this.state.store.lastScan) {
-      view.message = 'Scanning the workspace for rule files…';
+    if (this.welcome.state || !this.state.store.lastScan) {
+      // A message would hide the welcome content.
+      view.message = undefined;
       view.description = undefined;
       return;
     }
@@ -216,8 +220,8 @@ export class PriorityGapsProvider implements vscode.TreeDataProvider<GapNode>, v
 
 
 /** Creates the provider and its TreeView. */
-export function registerPriorityGapsTree(lens: LensContext, state: ThreatProfileState): { provider: PriorityGapsProvider; view: vscode.TreeView<GapNode>; disposable: vscode.Disposable } {
-  const provider = new PriorityGapsProvider(lens, state);
+export function registerPriorityGapsTree(lens: LensContext, state: ThreatProfileState, welcome: WorkspaceWelcome): { provider: PriorityGapsProvider; view: vscode.TreeView<GapNode>; disposable: vscode.Disposable } {
+  const provider = new PriorityGapsProvider(lens, state, welcome);
   const view = vscode.window.createTreeView(PRIORITY_GAPS_VIEW, { treeDataProvider: provider, showCollapseAll: true });
   provider.attach(view);
   return { provider, view, disposable: vscode.Disposable.from(view, provider) };

@@ -4,6 +4,7 @@ import { ParsedRuleFile } from '../rules/types';
 import { readRuleFile } from './readRuleFile';
 import { FoundRuleFile } from './ruleFiles';
 import { RuleStore } from './ruleStore';
+import { RuleScope } from './ruleScope';
 
 // The RuleStore's files with their text, for the commands that check the whole workspace (the
 // checks' fixes need the text a parse was made from): the store's parses, not parsed again.
@@ -22,9 +23,10 @@ const BATCH = 32;
  * document as its parse at its current version (unsaved changes included), any other file with
  * its text read from disk again and the store's parse of it, parsed only when the file changed
  * since the store read it (the watcher has not reported it yet). Unreadable files are left out.
+ * With a scope, only the files in it.
  */
-export async function* ruleFileTexts(lens: LensContext, store: RuleStore, token?: vscode.CancellationToken): AsyncGenerator<RuleFileText> {
-  const files = await store.ruleFilesNow(token);
+export async function* ruleFileTexts(lens: LensContext, store: RuleStore, token?: vscode.CancellationToken, scope?: RuleScope): AsyncGenerator<RuleFileText> {
+  const files = await store.ruleFilesNow(token, scope);
   const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
   const parse = lens.parsing.fileParser();
   try {

@@ -8,6 +8,7 @@ import { ParsedRuleFile } from '../rules/types';
 import { readRuleFile, ReadResult } from './readRuleFile';
 import { FileParser, RuleParsing } from './ruleParsing';
 import { ScanStatus } from './scanStatus';
+import { inScope, RuleScope } from './ruleScope';
 import { isMalformedGlob } from '../core/glob';
 import { currentSelection, discoverRuleFiles, selectionAt, folderExcluded, FoundRuleFile, topmostFolders, relativeToWorkspace, RuleFileSelection, treatmentOf } from './ruleFiles';
 
@@ -55,6 +56,8 @@ export class RuleStore implements vscode.Disposable {
   private readonly taken: vscode.Uri[] = [];
   private skippedFiles = new Map<string, SkippedFile>();
   private currentModel?: CoverageModel;
+  /** The last model `modelFor` built, for the scope and the model epoch it was built for. */
+  private scopedModel?: { readonly key: string; readonly epoch: number; readonly model: CoverageModel };
   /** Counts model invalidations, so a model built in slices is dropped if the files changed meanwhile. */
   private modelEpoch = 0;
   private selection: RuleFileSelection;
@@ -72,10 +75,13 @@ export class RuleStore implements vscode.Disposable {
   private watchers: vscode.Disposable[] = [];
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<RuleStoreChange>();
+  private readonly scanningChanged = new vscode.EventEmitter<boolean>();
   private readonly status = new ScanStatus();
 
   /** Fires after the files or the model changed; read `model` then. */
   readonly onDidChange = this.changed.event;
+  /** Fires when a full scan starts and when one ends (`scanning` says which). */
+  readonly onDidChangeScanning = this.scanningChanged.event;
   /** Resolves when a first scan has finished or the user cancelled it; a scan superseded by a rescan does not count. */
   readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
 
@@ -86,6 +92,7 @@ export class RuleStore implements vscode.Disposable {
     this.selection = currentSelection(lens.config);
     this.disposables.push(
       this.changed,
+      this.scanningChanged,
       this.status,
       lens.onDidChangeIndex(() => void this.rescan()),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescan()),
@@ -105,6 +112,18 @@ export class RuleStore implements vscode.Disposable {
   /** The coverage of the current files under the current settings; rebuilt lazily after a change. */
   get model(): CoverageModel {
     return (this.currentModel ??= CoverageModel.build([...this.parsed.values()], this.lens.index, this.modelOptions()));
+  }
+
+  /** The coverage of the rule files in part of the workspace (a folder's, from a context menu); rebuilt after a change. */
+  modelFor(scope: RuleScope): CoverageModel {
+    const key = scope.map(String).join('\n');
+    const last = this.scopedModel;
+    if (last && last.key === key && last.epoch === this.modelEpoch) return last.model;
+    const files = [...this.parsed.values()].filter((f) => inScope(f.path, scope));
+    const skipped = [...this.skippedFiles.values()].filter((f) => inScope(f.path, scope));
+    const model = CoverageModel.build(files, this.lens.index, { ...this.modelOptions(), skipped });
+    this.scopedModel = { key, epoch: this.modelEpoch, model };
+    return model;
   }
 
   private modelOptions(): CoverageOptions {
@@ -150,11 +169,12 @@ export class RuleStore implements vscode.Disposable {
   /**
    * Every rule file on disk now, for a command that checks them all: waits for a running scan
    * and the queued watcher events, then lists the workspace (no parsing; `parsedNow` then
-   * parses only what the watcher has not reported yet).
+   * parses only what the watcher has not reported yet). With a scope, only the files in it.
    */
-  async ruleFilesNow(token?: vscode.CancellationToken): Promise<FoundRuleFile[]> {
+  async ruleFilesNow(token?: vscode.CancellationToken, scope?: RuleScope): Promise<FoundRuleFile[]> {
     await this.flush();
-    return (await discoverRuleFiles(this.selection, token)).files;
+    const files = (await discoverRuleFiles(this.selection, token)).files;
+    return scope ? files.filter((f) => inScope(f.uri.toString(), scope)) : files;
   }
 
   /**
@@ -215,6 +235,7 @@ export class RuleStore implements vscode.Disposable {
     this.warnAboutMalformedGlobs();
     this.rewatch();
     const end = this.status.begin();
+    this.scanningChanged.fire(true);
     const run = this.scan(source).catch((e) => this.lens.log.error(`Coverage scan failed: ${(e as Error)?.stack ?? String(e)}`));
     this.scanRunning = run.finally(() => {
       end();
@@ -222,6 +243,7 @@ export class RuleStore implements vscode.Disposable {
       if (this.scanSource === source || this.scanSource === undefined) this.markReady();
       if (this.scanSource === source) this.scanSource = undefined;
       source.dispose();
+      this.scanningChanged.fire(this.scanning);
     });
     return this.scanRunning;
   }

@@ -8,14 +8,14 @@ import type { AttackLensApi } from '../../src/extension';
 export const EXTENSION_ID = 'attack-lens.attack-lens';
 
 /** The API with every feature started: what the suites expect, asserted rather than assumed. */
-export type StartedApi = AttackLensApi & Required<Pick<AttackLensApi, 'rules' | 'coverageTree' | 'priorityGaps' | 'threatProfile' | 'diagnostics'>>;
+export type StartedApi = AttackLensApi & Required<Pick<AttackLensApi, 'rules' | 'coverageTree' | 'priorityGaps' | 'threatProfile' | 'diagnostics' | 'welcome'>>;
 
 export async function activateApi(): Promise<StartedApi> {
   const ext = vscode.extensions.getExtension<AttackLensApi>(EXTENSION_ID);
   assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
   const api = await ext.activate();
   await api.ready;
-  assert.ok(api.rules && api.coverageTree && api.priorityGaps && api.threatProfile && api.diagnostics, 'every feature started (see the ATT&CK Lens output for the one that did not)');
+  assert.ok(api.rules && api.coverageTree && api.priorityGaps && api.threatProfile && api.diagnostics && api.welcome, 'every feature started (see the ATT&CK Lens output for the one that did not)');
   return api as StartedApi;
 }
 

@@ -3,16 +3,21 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { codeServerEntry, ensureCodeServer } from './installCodeServer';
 import { baseArgs, projectRoot, writeUserSettings } from './codeServer';
+import { startWorkspace } from './startWorkspace';
 
 // `npm start`: code-server with ATT&CK Lens loaded from this repository (a symlink in a
-// project-local extensions folder, so it works from any URL, port forwards included) and the
-// example rule repository open. esbuild watches the sources; reload the window to pick up a
-// change. Runs until Ctrl-C. ATTACK_LENS_PORT / ATTACK_LENS_HOST choose where it listens.
+// project-local extensions folder, so it works from any URL, port forwards included) and a
+// scratch copy of the example rule repository open: code-server saves as you type, and trying
+// the extension must not rewrite the tracked files in examples/. The copy lives in a temp
+// folder, removed on Ctrl-C; a folder named on the command line is opened as it is. esbuild
+// watches the sources; reload the window to pick up a change. ATTACK_LENS_PORT /
+// ATTACK_LENS_HOST choose where it listens.
 
 const cache = path.join(projectRoot, '.attack-lens-cache');
 const host = process.env.ATTACK_LENS_HOST || '127.0.0.1';
 const port = Number(process.env.ATTACK_LENS_PORT) || 8080;
-const workspace = path.resolve(process.argv.find((a, i) => i > 1 && !a.startsWith('--')) ?? path.join(projectRoot, 'examples'));
+const opened = startWorkspace(process.argv.find((a, i) => i > 1 && !a.startsWith('--')), path.join(projectRoot, 'examples'));
+const workspace = opened.path;
 
 function linkExtension(extensionsDir: string): void {
   const manifest = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
@@ -47,7 +52,8 @@ function main(): void {
     if (!announced && /HTTP server listening on/.test(text)) {
       announced = true;
       const url = `http://${host}:${port}/?folder=${encodeURIComponent(workspace)}`;
-      console.log(`\nATT&CK Lens is running in code-server ${require(path.join(path.dirname(codeServerEntry()), '..', '..', 'package.json')).version}:\n\n  ${url}\n\nWorkspace: ${workspace}\nThe extension is linked from ${projectRoot}; esbuild rebuilds on change (reload the window to pick it up).\nPress Ctrl-C to stop.`);
+      const where = opened.copyOf ? `${workspace} (a scratch copy of ${opened.copyOf}: edits stay there, and it is removed on Ctrl-C)` : workspace;
+      console.log(`\nATT&CK Lens is running in code-server ${require(path.join(path.dirname(codeServerEntry()), '..', '..', 'package.json')).version}:\n\n  ${url}\n\nWorkspace: ${where}\nThe extension is linked from ${projectRoot}; esbuild rebuilds on change (reload the window to pick it up).\nPress Ctrl-C to stop.`);
     }
     if (/EADDRINUSE/.test(text)) console.error(`port ${port} is in use: set ATTACK_LENS_PORT`);
   };
@@ -55,6 +61,7 @@ function main(): void {
   server.stderr!.on('data', onOutput);
   const stop = (code: number) => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+    opened.remove();
     process.exit(code);
   };
   server.on('exit', (code) => {

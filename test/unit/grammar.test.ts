@@ -5,7 +5,7 @@ import * as oniguruma from 'vscode-oniguruma';
 import * as textmate from 'vscode-textmate';
 import { projectRoot } from './helpers/attackData';
 
-// The ATT&CK injection grammar and the YARA-L grammar, run by the same TextMate engine VS Code
+// The ATT&CK injection grammar and the YARA-L and TOML grammars, run by the same TextMate engine VS Code
 // uses (vscode-textmate on Oniguruma): which text becomes an ATT&CK constant, and which not.
 
 const syntaxes = path.join(projectRoot, 'syntaxes');
@@ -114,5 +114,48 @@ describe('TextMate grammar: ATT&CK references', () => {
     assert.ok(scopes('    $e.metadata.event_type = "PROCESS_LAUNCH"').some(([t, s]) => t === '$e' && s === 'variable.other.event.yaral'));
     assert.ok(scopes('    $e.target.process.command_line = /-enc\\s/ nocase').some(([t, s]) => t.startsWith('/-enc') && s === 'string.regexp.yaral'));
     assert.ok(scopes('  // a comment').some(([, s]) => s === 'comment.line.double-slash.yaral'));
+  });
+
+  it('works inside the TOML grammar: an Elastic rule highlights its tables, keys and strings, and the references in them', async () => {
+    const text = fs.readFileSync(path.join(projectRoot, 'examples/elastic/rules/windows/credential_access_sam_registry_dump.toml'), 'utf8');
+    const found = await attackTokens('source.toml', text);
+    assert.deepStrictEqual(found.map(([t]) => t), ['T1003', 'T1003', 'T1003.002', 'T1003', 'TA0006', 'TA0006']);
+    const grammar = (await registry.loadGrammar('source.toml'))!;
+    const lines = (...text: string[]) => {
+      const out: [string, string][] = [];
+      let state = textmate.INITIAL;
+      for (const line of text) {
+        const r = grammar.tokenizeLine(line, state);
+        for (const t of r.tokens) out.push([line.slice(t.startIndex, t.endIndex), t.scopes[t.scopes.length - 1]]);
+        state = r.ruleStack;
+      }
+      return out;
+    };
+    const has = (tokens: [string, string][], text: string, scope: string) => assert.ok(tokens.some(([t, s]) => t === text && s === scope), `${text} as ${scope} in ${JSON.stringify(tokens)}`);
+    has(lines('[[rule.threat.technique]]'), 'rule.threat.technique', 'entity.name.section.table.array.toml');
+    has(lines('[rule.threat.tactic]'), 'rule.threat.tactic', 'entity.name.section.table.toml');
+    const scalar = lines('risk_score = 73 # high');
+    has(scalar, 'risk_score', 'variable.other.key.toml');
+    has(scalar, '73', 'constant.numeric.toml');
+    has(scalar, ' high', 'comment.line.number-sign.toml');
+    has(lines('building_block = false'), 'false', 'constant.language.boolean.toml');
+    // A multi-line literal string stays a string to its end, however TOML-like its lines look.
+    const query = lines("query = '''", '[not.a.table]', 'x = "y"', "'''", 'name = "after"');
+    has(query, '[not.a.table]', 'string.quoted.triple.literal.toml');
+    has(query, 'name', 'variable.other.key.toml');
+    // Inline tables, as some Elastic rules write their threat mapping.
+    const inline = lines('threat = [{ framework = "MITRE ATT&CK", technique = [{ id = "T1059", name = "x" }] }]');
+    has(inline, 'technique', 'variable.other.key.toml');
+    has(inline, 'id', 'variable.other.key.toml');
+    has(inline, 'T1059', 'constant.other.attack-technique');
+  });
+
+  it('is contributed as the toml language for .toml files, with the grammar the references are injected into', () => {
+    const toml = manifest.contributes.languages.find((l: { id: string }) => l.id === 'toml');
+    assert.deepStrictEqual(toml?.extensions, ['.toml']);
+    const grammar = manifest.contributes.grammars.find((g: { language?: string }) => g.language === 'toml');
+    assert.strictEqual(grammar?.scopeName, 'source.toml');
+    assert.ok(injection.injectTo.includes(grammar.scopeName));
+    assert.ok(fs.existsSync(path.join(projectRoot, toml.configuration)));
   });
 });

@@ -95,6 +95,17 @@ describe('coverage matrix data on the synthetic bundle', () => {
     assert.deepStrictEqual(cells.get('T1003.001'), [0, 0]);
     assert.deepStrictEqual(vm.columns.map((c) => [c.covered, c.total]), [[1, 2], [0, 1], [0, 1], [1, 1]]);
   });
+
+  it('says what it counts in one wording, in the header and the SVG: distinct techniques, sub-techniques apart', () => {
+    const vm = buildMatrix(CoverageModel.build([rule('a', 't1059.001'), rule('c', 't1003')], miniIndex()));
+    // Counted here from the cells: a technique under two tactics is one technique.
+    const parents = new Map(allCells(vm).filter((c) => !c.id.includes('.')).map((c) => [c.id, c.count > 0]));
+    const subs = new Map(allCells(vm).filter((c) => c.id.includes('.')).map((c) => [c.id, c.count > 0]));
+    const covered = (m: Map<string, boolean>) => [...m.values()].filter(Boolean).length;
+    const percent = Math.round((covered(parents) / parents.size) * 1000) / 10;
+    assert.strictEqual(vm.coverage, `${covered(parents)}/${parents.size} techniques covered (${percent}%) · ${covered(subs)}/${subs.size} sub-techniques`);
+    assert.ok(renderMatrixSvg(vm).includes(escapeXml(vm.coverage)), 'the SVG subtitle');
+  });
 });
 
 describe('coverage matrix data (needs ../shared)', () => {
