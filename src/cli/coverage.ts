@@ -9,6 +9,10 @@ import { rankGaps } from '../coverage/priorities';
 import { ThreatProfile } from '../coverage/profile';
 import { profileCsv, profileJson, profileMarkdown, profileSummary } from '../coverage/profileReport';
 import { jsonReport, renderReport, summaryTable } from '../coverage/report';
+import { shippedMappings } from '../coverage/telemetry';
+import { telemetrySummary } from '../coverage/telemetryReport';
+import { techniqueStrengths } from '../coverage/techniqueStrength';
+import { ParsedRuleFile } from '../rules/types';
 import { walkRuleFiles } from '../node/scanFiles';
 import { listFlag, ParsedArgs, parseArgs, stringFlag, UsageError } from './args';
 import { checkOutPath, writeOut } from './outFile';
@@ -19,17 +23,21 @@ import { readProfileFlag } from './profileFlag';
 import { MAX_SMALL_FILE_BYTES, readRegularFile } from '../node/readRegularFile';
 
 export const COVERAGE_USAGE =
-  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--profile SPEC] [--cache DIR] [--stix PATH]\n' +
+  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--profile SPEC] [--score rules|strength] [--cache DIR] [--stix PATH]\n' +
   '      --atomics INDEX.csv  an Atomic Red Team index (atomics/Indexes/index.csv): adds atomic tests per technique,\n' +
   '                           "tested but not detected" and "detected but never tested" (summary, json, markdown, csv)\n' +
   '      --profile SPEC       a threat profile: .vscode/settings.json (attackLens.threatProfile), a Navigator layer, or\n' +
   '                           actors / technique IDs (G0016,FIN7 or T1059.001,T1003); adds its ranked gaps, or the overlay to a layer\n' +
+  '      --score rules|strength  what a Navigator layer\'s score means: rules naming the technique (default), or its\n' +
+  '                           strength 0-5 (how many rules, how mature, whether their telemetry is collected)\n' +
   CACHE_HELP;
 
 const SPECIAL_FILE_REASON = /not a regular file/;
 
 const FORMATS = ['summary', 'navigator', 'json', 'markdown', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
+const SCORES = ['rules', 'strength'] as const;
+type Score = (typeof SCORES)[number];
 
 /** A plain decimal from 0 to 100 (`60`, `79.5`): no sign, exponent or `%`, which Number() would let through or a shell would mangle. */
 function percentFlag(args: ParsedArgs): number | undefined {
@@ -121,14 +129,25 @@ function withAtomics(text: string, format: Format, model: CoverageModel, atomics
   }
 }
 
+/**
+ * The json report with what the rules read: `telemetry` (rules per data component, rules per
+ * unmapped log source) and each covered technique's `dataComponents`.
+ */
+function jsonWithTelemetry(model: CoverageModel, files: readonly ParsedRuleFile[]): Record<string, unknown> {
+  const report = jsonReport(model);
+  const telemetry = telemetrySummary(files, model, shippedMappings());
+  const techniques = Object.fromEntries(Object.entries(report.techniques).map(([id, entry]) => [id, { ...entry, dataComponents: telemetry.techniqueComponents(model.forTechnique(id)!) }]));
+  return { ...report, techniques, telemetry: telemetry.json };
+}
+
 /** The report in its format, with the threat profile's gaps when there is a profile. */
-function withProfile(model: CoverageModel, format: Exclude<Format, 'navigator'>, profile: ThreatProfile | undefined): string {
+function withProfile(model: CoverageModel, files: readonly ParsedRuleFile[], format: Exclude<Format, 'navigator'>, profile: ThreatProfile | undefined): string {
   const ranking = profile ? rankGaps(model, profile) : undefined;
   switch (format) {
     case 'summary':
       return summaryTable(model) + (ranking ? profileSummary(ranking) : '') + '\n';
     case 'json':
-      return ranking ? JSON.stringify({ ...jsonReport(model), profile: profileJson(ranking) }, null, 2) + '\n' : renderReport(model, 'json');
+      return JSON.stringify({ ...jsonWithTelemetry(model, files), ...(ranking ? { profile: profileJson(ranking) } : {}) }, null, 2) + '\n';
     case 'markdown':
       return renderReport(model, 'markdown') + (ranking ? profileMarkdown(ranking).join('\n') + '\n' : '');
     case 'csv':
@@ -137,8 +156,9 @@ function withProfile(model: CoverageModel, format: Exclude<Format, 'navigator'>,
 }
 
 /** One layer per domain; several domains make a list of layers, which Navigator 4.5 opens as one tab each. */
-function navigatorText(model: CoverageModel, profile: ThreatProfile | undefined): string {
-  const layers = model.domains.map((domain) => navigatorLayer(model, { domain, profile, name: model.domains.length > 1 ? `ATT&CK Lens coverage (${domain})` : undefined }));
+function navigatorText(model: CoverageModel, files: readonly ParsedRuleFile[], profile: ThreatProfile | undefined, score: Score): string {
+  const strength = score === 'strength' ? techniqueStrengths(files, model) : undefined;
+  const layers = model.domains.map((domain) => navigatorLayer(model, { domain, profile, strength, name: model.domains.length > 1 ? `ATT&CK Lens coverage (${domain})` : undefined }));
   return JSON.stringify(layers.length === 1 ? layers[0] : layers, null, 2) + '\n';
 }
 
@@ -150,12 +170,15 @@ function navigatorText(model: CoverageModel, profile: ThreatProfile | undefined)
 export async function coverageCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
   const platformFlag = listFlag(argv, 'platform');
   const domainFlag = listFlag(platformFlag.rest, 'domain');
-  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix', 'atomics', 'profile', 'cache'], ['include-deprecated']);
+  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix', 'atomics', 'profile', 'cache', 'score'], ['include-deprecated']);
   if (!args.positionals.length) throw new UsageError(`usage: ${COVERAGE_USAGE}`);
   const format = (stringFlag(args, 'format') ?? 'summary') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
   const domains = [...new Set(domainFlag.values.map((d) => (d.endsWith('-attack') ? d : `${d}-attack`)))];
   for (const d of domains) if (!DOMAINS.includes(d as Domain)) throw new UsageError(`--domain must be one of ${DOMAINS.join(', ')} (or enterprise, mobile, ics), not "${d}"`);
+  const score = (stringFlag(args, 'score') ?? 'rules') as Score;
+  if (!SCORES.includes(score)) throw new UsageError(`--score must be one of ${SCORES.join(', ')}, not "${score}"`);
+  if (args.flags.has('score') && format !== 'navigator') throw new UsageError('--score says what a Navigator layer\'s score means: use it with --format navigator');
   const failUnder = percentFlag(args);
   const out = stringFlag(args, 'out');
   if (out) checkOutPath(out);
@@ -189,7 +212,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
     skipped: [...walked.skipped, ...scanned.skipped],
   });
 
-  const text = withAtomics(format === 'navigator' ? navigatorText(model, profile) : withProfile(model, format, profile), format, model, atomics);
+  const text = withAtomics(format === 'navigator' ? navigatorText(model, scanned.files, profile, score) : withProfile(model, scanned.files, format, profile), format, model, atomics);
   if (out) writeOut(out, text);
   // Waits for the pipe to take everything: the caller exits the process right after.
   else await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
