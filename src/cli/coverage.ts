@@ -9,7 +9,8 @@ import { rankGaps } from '../coverage/priorities';
 import { ThreatProfile } from '../coverage/profile';
 import { profileCsv, profileJson, profileMarkdown, profileSummary } from '../coverage/profileReport';
 import { jsonReport, renderReport, summaryTable } from '../coverage/report';
-import { shippedMappings } from '../coverage/telemetry';
+import { TelemetryMappings } from '../coverage/telemetry';
+import { readMappingsFlag } from './mappingsFlag';
 import { telemetrySummary } from '../coverage/telemetryReport';
 import { techniqueStrengths } from '../coverage/techniqueStrength';
 import { ParsedRuleFile } from '../rules/types';
@@ -23,13 +24,15 @@ import { readProfileFlag } from './profileFlag';
 import { MAX_SMALL_FILE_BYTES, readRegularFile } from '../node/readRegularFile';
 
 export const COVERAGE_USAGE =
-  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--profile SPEC] [--score rules|strength] [--cache DIR] [--stix PATH]\n' +
+  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--profile SPEC] [--score rules|strength] [--mappings FILE] [--cache DIR] [--stix PATH]\n' +
   '      --atomics INDEX.csv  an Atomic Red Team index (atomics/Indexes/index.csv): adds atomic tests per technique,\n' +
   '                           "tested but not detected" and "detected but never tested" (summary, json, markdown, csv)\n' +
   '      --profile SPEC       a threat profile: .vscode/settings.json (attackLens.threatProfile), a Navigator layer, or\n' +
   '                           actors / technique IDs (G0016,FIN7 or T1059.001,T1003); adds its ranked gaps, or the overlay to a layer\n' +
   '      --score rules|strength  what a Navigator layer\'s score means: rules naming the technique (default), or its\n' +
   '                           strength 0-5 (how many rules, how mature, whether their telemetry is collected)\n' +
+  '      --mappings FILE      telemetry mappings on top of the shipped ones (json): a mappings file, or a settings\n' +
+  '                           file holding attackLens.telemetry.mappings\n' +
   CACHE_HELP;
 
 const SPECIAL_FILE_REASON = /not a regular file/;
@@ -133,21 +136,21 @@ function withAtomics(text: string, format: Format, model: CoverageModel, atomics
  * The json report with what the rules read: `telemetry` (rules per data component, rules per
  * unmapped log source) and each covered technique's `dataComponents`.
  */
-function jsonWithTelemetry(model: CoverageModel, files: readonly ParsedRuleFile[]): Record<string, unknown> {
+function jsonWithTelemetry(model: CoverageModel, files: readonly ParsedRuleFile[], mappings: TelemetryMappings): Record<string, unknown> {
   const report = jsonReport(model);
-  const telemetry = telemetrySummary(files, model, shippedMappings());
+  const telemetry = telemetrySummary(files, model, mappings);
   const techniques = Object.fromEntries(Object.entries(report.techniques).map(([id, entry]) => [id, { ...entry, dataComponents: telemetry.techniqueComponents(model.forTechnique(id)!) }]));
   return { ...report, techniques, telemetry: telemetry.json };
 }
 
 /** The report in its format, with the threat profile's gaps when there is a profile. */
-function withProfile(model: CoverageModel, files: readonly ParsedRuleFile[], format: Exclude<Format, 'navigator'>, profile: ThreatProfile | undefined): string {
+function withProfile(model: CoverageModel, files: readonly ParsedRuleFile[], mappings: TelemetryMappings, format: Exclude<Format, 'navigator'>, profile: ThreatProfile | undefined): string {
   const ranking = profile ? rankGaps(model, profile) : undefined;
   switch (format) {
     case 'summary':
       return summaryTable(model) + (ranking ? profileSummary(ranking) : '') + '\n';
     case 'json':
-      return JSON.stringify({ ...jsonWithTelemetry(model, files), ...(ranking ? { profile: profileJson(ranking) } : {}) }, null, 2) + '\n';
+      return JSON.stringify({ ...jsonWithTelemetry(model, files, mappings), ...(ranking ? { profile: profileJson(ranking) } : {}) }, null, 2) + '\n';
     case 'markdown':
       return renderReport(model, 'markdown') + (ranking ? profileMarkdown(ranking).join('\n') + '\n' : '');
     case 'csv':
@@ -170,7 +173,7 @@ function navigatorText(model: CoverageModel, files: readonly ParsedRuleFile[], p
 export async function coverageCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
   const platformFlag = listFlag(argv, 'platform');
   const domainFlag = listFlag(platformFlag.rest, 'domain');
-  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix', 'atomics', 'profile', 'cache', 'score'], ['include-deprecated']);
+  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix', 'atomics', 'profile', 'cache', 'score', 'mappings'], ['include-deprecated']);
   if (!args.positionals.length) throw new UsageError(`usage: ${COVERAGE_USAGE}`);
   const format = (stringFlag(args, 'format') ?? 'summary') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
@@ -179,6 +182,8 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
   const score = (stringFlag(args, 'score') ?? 'rules') as Score;
   if (!SCORES.includes(score)) throw new UsageError(`--score must be one of ${SCORES.join(', ')}, not "${score}"`);
   if (args.flags.has('score') && format !== 'navigator') throw new UsageError('--score says what a Navigator layer\'s score means: use it with --format navigator');
+  if (args.flags.has('mappings') && format !== 'json') throw new UsageError('--mappings changes the telemetry of the json format: use it with --format json');
+  const mappings = readMappingsFlag(stringFlag(args, 'mappings'));
   const failUnder = percentFlag(args);
   const out = stringFlag(args, 'out');
   if (out) checkOutPath(out);
@@ -212,7 +217,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
     skipped: [...walked.skipped, ...scanned.skipped],
   });
 
-  const text = withAtomics(format === 'navigator' ? navigatorText(model, scanned.files, profile, score) : withProfile(model, scanned.files, format, profile), format, model, atomics);
+  const text = withAtomics(format === 'navigator' ? navigatorText(model, scanned.files, profile, score) : withProfile(model, scanned.files, mappings, format, profile), format, model, atomics);
   if (out) writeOut(out, text);
   // Waits for the pipe to take everything: the caller exits the process right after.
   else await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));

@@ -19,7 +19,7 @@ export interface StrengthWeights {
 export const DEFAULT_STRENGTH_WEIGHTS: StrengthWeights = { rules: 2, maturity: 1.5, telemetry: 1.5, saturation: 5 };
 
 /** The highest maturity rank. */
-export const TOP_MATURITY = 3;
+const TOP_MATURITY = 3;
 
 /**
  * Ranks of the maturity words the formats use (Sigma status, Splunk status, Elastic maturity,

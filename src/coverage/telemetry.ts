@@ -17,7 +17,7 @@ export interface TelemetryMappings {
 }
 
 /** The shape of a mappings file: the shipped one, or a user's extra file (every part optional). */
-export interface MappingsFile {
+interface MappingsFile {
   readonly mappings?: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
   readonly containers?: Readonly<Record<string, readonly string[]>>;
   readonly unmappable?: Readonly<Record<string, string>>;

@@ -8,7 +8,7 @@ import { RuleTelemetry } from './telemetryTypes';
 // technique (those its covering rules read). One pass over the rules; the model supplies which
 // rules count (deprecated ones only when it includes them).
 
-export interface TelemetryJson {
+interface TelemetryJson {
   readonly dataComponents: Readonly<Record<string, { readonly name: string; readonly rules: number }>>;
   readonly unmappedLogSources: Readonly<Record<string, number>>;
 }

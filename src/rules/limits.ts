@@ -24,7 +24,7 @@ export const MAX_YAML_LINES_PER_FILE = 20_000;
  * Log sources read per file (what the rules read: Sigma categories and EventIDs, Splunk data
  * sources, Elastic indices and event categories, Sentinel tables). A rule reads a handful.
  */
-export const MAX_LOG_SOURCES_PER_FILE = 1000;
+const MAX_LOG_SOURCES_PER_FILE = 1000;
 
 type Cap = 'references' | 'rules' | 'tables' | 'lines' | 'logSources';
 

@@ -1,5 +1,7 @@
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { projectRoot } from './helpers/attackData';
 
@@ -55,6 +57,29 @@ describe('attack-lens coverage: telemetry', () => {
     assert.match(strength.description, /strength 0–5/);
     const rules = JSON.parse(run('--format', 'navigator').stdout) as { techniques: { techniqueID: string; score: number }[] };
     assert.deepStrictEqual(Object.fromEntries(rules.techniques.map((t) => [t.techniqueID, t.score])), { 'T1059.001': 2, T1105: 3, 'T1543.003': 1 });
+  });
+
+  it('--mappings adds entries from a settings file (inline, or a mappings file it names) and names bad ones', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attack-lens-mappings-'));
+    try {
+      fs.mkdirSync(path.join(dir, '.vscode'));
+      const settings = path.join(dir, '.vscode', 'settings.json');
+      fs.writeFileSync(settings, '{\n  // the team\'s own category\n  "attackLens.telemetry.mappings": { "sigma:category:my_own_category": ["DC0039"] }\n}\n');
+      const inline = JSON.parse(run('--format', 'json', '--mappings', settings).stdout) as TelemetryJson;
+      assert.deepStrictEqual(inline.telemetry.dataComponents.DC0039, { name: 'File Creation', rules: 3 });
+      assert.deepStrictEqual(inline.telemetry.unmappedLogSources, { 'sigma:service:windows/security:99999': 1 });
+      fs.writeFileSync(path.join(dir, 'extra.json'), JSON.stringify({ mappings: { sigma: { 'service:windows/security:99999': ['DC0032'] } } }));
+      fs.writeFileSync(settings, JSON.stringify({ 'attackLens.telemetry.mappings': 'extra.json' }));
+      const file = JSON.parse(run('--format', 'json', '--mappings', settings).stdout) as TelemetryJson;
+      assert.deepStrictEqual(file.telemetry.dataComponents.DC0032, { name: 'Process Creation', rules: 4 }, 'the file is read against the workspace folder');
+      assert.deepStrictEqual(file.telemetry.unmappedLogSources, { 'sigma:category:my_own_category': 1 });
+      fs.writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ 'sigma:category:x': ['Process Creation'] }));
+      const bad = run('--format', 'json', '--mappings', path.join(dir, 'bad.json'));
+      assert.strictEqual(bad.code, 2);
+      assert.match(bad.stderr, /"sigma:category:x" must map/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--score takes rules or strength, with --format navigator only', () => {
