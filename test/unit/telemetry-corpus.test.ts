@@ -68,7 +68,7 @@ function eventIds(node: unknown, out: Set<string>): Set<string> {
   return out;
 }
 
-describe('telemetry mappings on the real corpora', function () {
+describe('telemetry mappings on the real corpora (needs ../shared)', function () {
   this.timeout(300_000);
 
   it(`every Sigma logsource category used by ${MIN_RULES} or more SigmaHQ rules maps, or is listed as unmappable with a reason`, () => {
