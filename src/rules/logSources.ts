@@ -43,7 +43,7 @@ const EVENT_ID_KEY = /^EventID(?:\|.*)?$/;
 const EVENT_ID = /^\d{1,6}$/;
 
 /**
- * Sigma `logsource`: `category:<category>` when it names one; otherwise `service:<product>/<service>`,
+ * Sigma `logsource`: `category:<category>` when it names one; otherwise `service:<product>/<service>`
  * one per EventID the detection filters on (`service:windows/security:4688`) when it filters on any,
  * since a Windows channel's events say what they record; `product:<product>` alone says least.
  */
@@ -52,10 +52,11 @@ export function sigmaReads(logsource: YNode | undefined, detection: YNode | unde
   const product = str(get(logsource, 'product'))?.toLowerCase();
   const category = str(get(logsource, 'category'))?.toLowerCase();
   const service = str(get(logsource, 'service'))?.toLowerCase();
+  // A category says what is read; a service beside it only says through which channel.
   if (category) reads.add(`category:${category}`, at);
-  if (service) {
+  else if (service) {
     const name = `service:${product ? `${product}/` : ''}${service}`;
-    const ids = category ? [] : eventIds(detection);
+    const ids = eventIds(detection);
     if (ids.length === 0) reads.add(name, at);
     for (const id of ids) reads.add(`${name}:${id.value}`, id.start);
   }

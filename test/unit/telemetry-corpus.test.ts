@@ -110,9 +110,9 @@ describe('telemetry mappings on the real corpora (needs ../shared)', function ()
         const [product, category, service] = [lower(ls.product), lower(ls.category), lower(ls.service)];
         const reads: string[] = [];
         if (category) reads.push(`category:${category}`);
-        if (service) {
+        else if (service) {
           const name = `service:${product ? `${product}/` : ''}${service}`;
-          const ids = category ? [] : [...eventIds(d.detection, new Set())];
+          const ids = [...eventIds(d.detection, new Set())];
           reads.push(...(ids.length ? ids.map((id) => `${name}:${id}`) : [name]));
         }
         if (!category && !service && product) reads.push(`product:${product}`);
