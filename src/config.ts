@@ -7,6 +7,7 @@ import { LATEST, parseAttackVersion } from './attack/versions';
 import { Severity, severityFor } from './checks/severity';
 import { FileTreatment } from './rules/fileTreatment';
 import { RESTRICTED_SETTINGS, RestrictedSetting, SECTION } from './restrictedSettings';
+import { readStrengthWeights, StrengthWeights } from './coverage/strength';
 
 // Every setting the extension reads or writes, in one place with its default. Features ask Config,
 // never vscode.workspace.getConfiguration (an ESLint rule keeps it so): names and defaults live
@@ -42,11 +43,13 @@ export const SETTING_KEYS = [
   'generic.idPattern',
   'coverage.exclude',
   'coverage.includeDeprecatedRules',
+  'coverage.strengthWeights',
   'diagnostics.severity',
   'diagnostics.scope',
   'threatProfile',
   'telemetry',
   'atomicsIndex',
+  'telemetry.mappings',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 /** The editor's own settings whose changes Config reports (onDidChangeEditorSetting). */
@@ -123,6 +126,7 @@ function expandHome(p: string, home: string | undefined): string {
 interface WarnedValues {
   siteBase?: string;
   attackVersion?: string;
+  strengthWeights?: string;
   idPattern?: { readonly source: string; readonly re?: RegExp };
 }
 
@@ -240,6 +244,28 @@ export class Settings {
   get includeDeprecatedRules(): boolean {
     return this.get<boolean>('coverage.includeDeprecatedRules') ?? false;
   }
+  /** attackLens.coverage.strengthWeights over the defaults (src/coverage/strength.ts); bad fields keep theirs, with one warning per value. */
+  get strengthWeights(): StrengthWeights {
+    const value = this.get<unknown>('coverage.strengthWeights');
+    const { weights, problems } = readStrengthWeights(value);
+    const shown = JSON.stringify(value) ?? '';
+    if (problems.length && this.warned.strengthWeights !== shown) {
+      this.warned.strengthWeights = shown;
+      this.source.warn(noticeText(`ATT&CK Lens: attackLens.coverage.strengthWeights: ${clip(problems.join('; '))}; the default is used for those.`), `${SECTION}.coverage.strengthWeights`);
+    }
+    return weights;
+  }
+  /**
+   * attackLens.telemetry.mappings: entries (`"<format>:<value>": ["DC0032"]`) to read with
+   * readMappings (src/coverage/telemetry.ts), or a mappings file with the folder it is relative to.
+   * A file path is restricted: in an untrusted workspace only the user's value counts.
+   */
+  get telemetryMappings(): { readonly inline?: Readonly<Record<string, unknown>>; readonly file?: SettingPath } {
+    const value = this.restricted('telemetry.mappings');
+    if (typeof value === 'string') return value.trim() ? { file: this.settingPath('telemetry.mappings', value.trim()) } : {};
+    if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length) return { inline: value as Record<string, unknown> };
+    return {};
+  }
   /** Severity for a diagnostic code, or the fallback when the user has not overridden it or wrote something else ("warn", "Error"). */
   severity(code: string, fallback: Severity): Severity {
     return severityFor(this.get<unknown>('diagnostics.severity'), code, fallback);
@@ -278,7 +304,7 @@ export class Settings {
    * A path setting's value, `~` expanded, with the folder it is relative to: the workspace folder
    * whose settings set it, else (a workspace or user value) the first workspace folder.
    */
-  private settingPath(key: 'stixBundles' | 'atomicsIndex', value: string): SettingPath {
+  private settingPath(key: 'stixBundles' | 'atomicsIndex' | 'telemetry.mappings', value: string): SettingPath {
     const levels = this.source.isTrusted ? this.source.inspect<unknown>(SECTION, key, this.resource) : undefined;
     const fromFolder = this.resource !== undefined && levels?.workspaceFolderValue !== undefined;
     const base = (fromFolder ? this.source.folderOf(this.resource) : undefined) ?? this.source.folderOf(undefined);

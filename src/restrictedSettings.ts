@@ -10,7 +10,7 @@ export const SECTION = 'attackLens';
  * workspace and folder values are ignored and the user's or the default value is used. Listed in
  * package.json capabilities.untrustedWorkspaces.restrictedConfigurations too (a unit test compares).
  */
-export const RESTRICTED_SETTINGS = ['stixBundles', 'updateBaseUrl', 'siteBaseUrl', 'atomicsIndex', 'generic.idPattern'] as const;
+export const RESTRICTED_SETTINGS = ['stixBundles', 'updateBaseUrl', 'siteBaseUrl', 'atomicsIndex', 'generic.idPattern', 'telemetry.mappings'] as const;
 export type RestrictedSetting = (typeof RESTRICTED_SETTINGS)[number];
 
 /** The restricted attackLens.* settings that a workspace settings file sets (flat keys, nested objects, language blocks). */

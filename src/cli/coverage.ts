@@ -10,6 +10,11 @@ import { rankGaps } from '../coverage/priorities';
 import { ThreatProfile } from '../coverage/profile';
 import { profileCsv, profileJson, profileMarkdown, profileSummary } from '../coverage/profileReport';
 import { jsonReport, renderReport, summaryTable } from '../coverage/report';
+import { ruleTelemetryLookup, TelemetryMappings } from '../coverage/telemetry';
+import { readMappingsFlag } from './mappingsFlag';
+import { telemetrySummary } from '../coverage/telemetryReport';
+import { techniqueStrengths } from '../coverage/techniqueStrength';
+import { ParsedRuleFile } from '../rules/types';
 import { walkRuleFiles } from '../node/scanFiles';
 import { listFlag, ParsedArgs, parseArgs, stringFlag, UsageError } from './args';
 import { checkOutPath, writeOut } from './outFile';
@@ -23,7 +28,7 @@ import { TelemetryStates } from '../coverage/telemetryStates';
 import { MAX_SMALL_FILE_BYTES, readRegularFile } from '../node/readRegularFile';
 
 export const COVERAGE_USAGE =
-  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--profile SPEC] [--telemetry FILE] [--verbose] [--cache DIR] [--stix PATH] [--attack-version V]\n' +
+  'attack-lens coverage <paths...> [--format summary|navigator|json|markdown|csv] [--out FILE] [--platform P]... [--domain D]... [--include-deprecated] [--fail-under PERCENT] [--atomics INDEX.csv] [--profile SPEC] [--telemetry FILE] [--score rules|strength] [--mappings FILE] [--verbose] [--cache DIR] [--stix PATH] [--attack-version V]\n' +
   '      --atomics INDEX.csv  an Atomic Red Team index (atomics/Indexes/index.csv): adds atomic tests per technique,\n' +
   '                           "tested but not detected" and "detected but never tested" (summary, json, markdown, csv)\n' +
   '      --profile SPEC       a threat profile: .vscode/settings.json (attackLens.threatProfile), a Navigator layer, or\n' +
@@ -32,6 +37,10 @@ export const COVERAGE_USAGE =
   '                           file with attackLens.telemetry, or a DeTT&CT data-source administration file; adds the four\n' +
   '                           telemetry states (detected, no-telemetry, visible, blind) per technique (summary, json, markdown)\n' +
   '      --verbose            the summary lists every unknown and revoked reference (file:line), not the first ten\n' +
+  '      --score rules|strength  what a Navigator layer\'s score means: rules naming the technique (default), or its\n' +
+  '                           strength 0-5 (how many rules, how mature, whether their telemetry is collected)\n' +
+  '      --mappings FILE      telemetry mappings on top of the shipped ones (json): a mappings file, or a settings\n' +
+  '                           file holding attackLens.telemetry.mappings\n' +
   ATTACK_VERSION_HELP +
   CACHE_HELP;
 
@@ -39,6 +48,8 @@ const SPECIAL_FILE_REASON = /not a regular file/;
 
 const FORMATS = ['summary', 'navigator', 'json', 'markdown', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
+const SCORES = ['rules', 'strength'] as const;
+type Score = (typeof SCORES)[number];
 
 /** A plain decimal from 0 to 100 (`60`, `79.5`): no sign, exponent or `%`, which Number() would let through or a shell would mangle. */
 function percentFlag(args: ParsedArgs): number | undefined {
@@ -130,16 +141,26 @@ function withAtomics(text: string, format: Format, model: CoverageModel, atomics
   }
 }
 
+/**
+ * The json report with what the rules read: `telemetry` (rules per data component, rules per
+ * unmapped log source) and each covered technique's `dataComponents`.
+ */
+function jsonWithTelemetry(model: CoverageModel, files: readonly ParsedRuleFile[], mappings: TelemetryMappings): Record<string, unknown> {
+  const report = jsonReport(model);
+  const telemetry = telemetrySummary(files, model, mappings);
+  const techniques = Object.fromEntries(Object.entries(report.techniques).map(([id, entry]) => [id, { ...entry, dataComponents: telemetry.techniqueComponents(model.forTechnique(id)!) }]));
+  return { ...report, techniques, telemetry: telemetry.json };
+}
+
 /** The report in its format, with the threat profile's gaps when there is a profile, and the telemetry states when there is a telemetry profile. */
-function withProfile(model: CoverageModel, format: Exclude<Format, 'navigator'>, profile: ThreatProfile | undefined, telemetry: TelemetryStates | undefined, verbose: boolean): string {
+function withProfile(model: CoverageModel, files: readonly ParsedRuleFile[], mappings: TelemetryMappings, format: Exclude<Format, 'navigator'>, profile: ThreatProfile | undefined, telemetry: TelemetryStates | undefined, verbose: boolean): string {
   const ranking = profile ? rankGaps(model, profile) : undefined;
   switch (format) {
     case 'summary':
       return summaryTable(model, { displayPath, verbose, telemetry }) + (ranking ? profileSummary(ranking) : '') + '\n';
     case 'json': {
-      if (!ranking && !telemetry) return renderReport(model, 'json');
       const extra = { ...(ranking ? { profile: profileJson(ranking) } : {}), ...(telemetry ? { telemetryStates: telemetry.lists } : {}) };
-      return JSON.stringify({ ...jsonReport(model), ...extra }, null, 2) + '\n';
+      return JSON.stringify({ ...jsonWithTelemetry(model, files, mappings), ...extra }, null, 2) + '\n';
     }
     case 'markdown':
       return renderReport(model, 'markdown', { telemetry, displayPath }) + (ranking ? profileMarkdown(ranking).join('\n') + '\n' : '');
@@ -149,8 +170,9 @@ function withProfile(model: CoverageModel, format: Exclude<Format, 'navigator'>,
 }
 
 /** One layer per domain; several domains make a list of layers, which Navigator 4.5 opens as one tab each. */
-function navigatorText(model: CoverageModel, profile: ThreatProfile | undefined): string {
-  const layers = model.domains.map((domain) => navigatorLayer(model, { domain, profile, name: model.domains.length > 1 ? `ATT&CK Lens coverage (${domain})` : undefined }));
+function navigatorText(model: CoverageModel, files: readonly ParsedRuleFile[], profile: ThreatProfile | undefined, score: Score): string {
+  const strength = score === 'strength' ? techniqueStrengths(files, model) : undefined;
+  const layers = model.domains.map((domain) => navigatorLayer(model, { domain, profile, strength, name: model.domains.length > 1 ? `ATT&CK Lens coverage (${domain})` : undefined }));
   return JSON.stringify(layers.length === 1 ? layers[0] : layers, null, 2) + '\n';
 }
 
@@ -162,12 +184,17 @@ function navigatorText(model: CoverageModel, profile: ThreatProfile | undefined)
 export async function coverageCommand(argv: readonly string[], ctx: CliContext): Promise<number> {
   const platformFlag = listFlag(argv, 'platform');
   const domainFlag = listFlag(platformFlag.rest, 'domain');
-  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix', 'attack-version', 'atomics', 'profile', 'telemetry', 'cache'], ['include-deprecated', 'verbose']);
+  const args = parseArgs(domainFlag.rest, ['format', 'out', 'fail-under', 'stix', 'attack-version', 'atomics', 'profile', 'telemetry', 'cache', 'score', 'mappings'], ['include-deprecated', 'verbose']);
   if (!args.positionals.length) throw new UsageError(`usage: ${COVERAGE_USAGE}`);
   const format = (stringFlag(args, 'format') ?? 'summary') as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
   const domains = [...new Set(domainFlag.values.map((d) => (d.endsWith('-attack') ? d : `${d}-attack`)))];
   for (const d of domains) if (!DOMAINS.includes(d as Domain)) throw new UsageError(`--domain must be one of ${DOMAINS.join(', ')} (or enterprise, mobile, ics), not "${d}"`);
+  const score = (stringFlag(args, 'score') ?? 'rules') as Score;
+  if (!SCORES.includes(score)) throw new UsageError(`--score must be one of ${SCORES.join(', ')}, not "${score}"`);
+  if (args.flags.has('score') && format !== 'navigator') throw new UsageError('--score says what a Navigator layer\'s score means: use it with --format navigator');
+  if (args.flags.has('mappings') && format !== 'json') throw new UsageError('--mappings changes the telemetry of the json format: use it with --format json');
+  const mappings = readMappingsFlag(stringFlag(args, 'mappings'));
   const failUnder = percentFlag(args);
   const out = stringFlag(args, 'out');
   if (out) checkOutPath(out);
@@ -204,8 +231,8 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
     skipped: [...walked.skipped, ...scanned.skipped],
   });
 
-  const telemetry = telemetryProfile ? telemetryStatesForCli(model, scanned.files, telemetryProfile, ctx.ruleTelemetry ?? (() => () => undefined)) : undefined;
-  const text = withAtomics(format === 'navigator' ? navigatorText(model, profile) : withProfile(model, format, profile, telemetry, args.flags.has('verbose')), format, model, atomics);
+  const telemetry = telemetryProfile ? telemetryStatesForCli(model, scanned.files, telemetryProfile, ctx.ruleTelemetry ?? ((files) => ruleTelemetryLookup(files, mappings))) : undefined;
+  const text = withAtomics(format === 'navigator' ? navigatorText(model, scanned.files, profile, score) : withProfile(model, scanned.files, mappings, format, profile, telemetry, args.flags.has('verbose')), format, model, atomics);
   if (out) writeOut(out, text);
   // Waits for the pipe to take everything: the caller exits the process right after.
   else await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));

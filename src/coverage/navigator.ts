@@ -72,7 +72,15 @@ export interface LayerOptions {
   readonly generated?: Date;
   /** A threat profile to overlay (see above). */
   readonly profile?: ThreatProfile;
+  /**
+   * What a score means: the number of rules naming the technique (the default), or its strength
+   * 0–5 (src/coverage/strength.ts) by technique ID, each covered technique having one.
+   */
+  readonly strength?: ReadonlyMap<string, number>;
 }
+
+/** Strength scores run from 0 to 5. */
+const MAX_STRENGTH = 5;
 
 /** Colours of threat-profile gaps: no rule at all, or (a parent) rules on only some sub-techniques. @internal Exported for the layer colour tests. */
 export const PROFILE_GAP_COLOR = '#fb6a4a';
@@ -92,8 +100,8 @@ export function navigatorLayer(model: CoverageModel, options: LayerOptions = {})
     const titles = distinctTitles(c.rules);
     const entry: NavigatorTechnique = {
       techniqueID: id,
-      score: c.rules.length,
-      comment: `${c.rules.length} rule${c.rules.length === 1 ? '' : 's'}: ${titles.slice(0, MAX_TITLES).join('; ')}${titles.length > MAX_TITLES ? `; + ${titles.length - MAX_TITLES} more` : ''}`,
+      score: options.strength ? options.strength.get(id) ?? 0 : c.rules.length,
+      comment: `${options.strength ? `strength ${options.strength.get(id) ?? 0}/5, ` : ''}${c.rules.length} rule${c.rules.length === 1 ? '' : 's'}: ${titles.slice(0, MAX_TITLES).join('; ')}${titles.length > MAX_TITLES ? `; + ${titles.length - MAX_TITLES} more` : ''}`,
       enabled: true,
       metadata: [
         ...titles.slice(0, MAX_TITLES).map((t) => ({ name: 'rule', value: t })),
@@ -104,7 +112,7 @@ export function navigatorLayer(model: CoverageModel, options: LayerOptions = {})
   }
   const overlay = options.profile ? profileOverlay(model, domain, options.profile, techniques) : undefined;
   if (overlay) techniques.splice(0, techniques.length, ...overlay.techniques);
-  const maxScore = Math.max(1, ...techniques.map((t) => t.score ?? 0));
+  const maxScore = options.strength ? MAX_STRENGTH : Math.max(1, ...techniques.map((t) => t.score ?? 0));
   const platforms = layerPlatforms(model, domain);
   const minValue = 0;
   return {
@@ -112,7 +120,7 @@ export function navigatorLayer(model: CoverageModel, options: LayerOptions = {})
     versions: { attack: version.split('.')[0] || version, navigator: NAVIGATOR_VERSION, layer: LAYER_FORMAT_VERSION },
     domain,
     description:
-      (options.description ?? `Detection coverage of ${model.ruleCount} rule${model.ruleCount === 1 ? '' : 's'}: score = number of rules naming the technique.`) +
+      (options.description ?? `Detection coverage of ${model.ruleCount} rule${model.ruleCount === 1 ? '' : 's'}: score = ${options.strength ? 'strength 0–5 (how many rules, how mature, whether their telemetry is collected)' : 'number of rules naming the technique'}.`) +
       (overlay ? ` Threat profile overlay: ${overlay.summary}.` : ''),
     ...(platforms.length ? { filters: { platforms } } : {}),
     sorting: 3,
@@ -120,7 +128,7 @@ export function navigatorLayer(model: CoverageModel, options: LayerOptions = {})
     hideDisabled: false,
     techniques,
     gradient: { colors: [...GRADIENT_COLORS], minValue, maxValue: maxScore },
-    legendItems: [...legend(minValue, maxScore), ...(overlay ? overlay.legend : [])],
+    legendItems: [...(options.strength ? strengthLegend(minValue, maxScore) : legend(minValue, maxScore)), ...(overlay ? overlay.legend : [])],
     metadata: [
       { name: 'generator', value: 'ATT&CK Lens' },
       { name: 'generated', value: (options.generated ?? new Date()).toISOString() },
@@ -195,6 +203,10 @@ function distinctTitles(rules: readonly RuleRef[]): string[] {
 function legend(min: number, max: number): { label: string; color: string }[] {
   const points = [...new Set([1, Math.round((1 + max) / 2), max])].filter((v) => v >= 1 && v <= max);
   return points.map((v) => ({ label: `${v} rule${v === 1 ? '' : 's'}`, color: gradientColor(v, min, max) }));
+}
+
+function strengthLegend(min: number, max: number): { label: string; color: string }[] {
+  return [1, 3, 5].map((v) => ({ label: `strength ${v}`, color: gradientColor(v, min, max) }));
 }
 
 /** The colour Navigator gives a score: linear interpolation between the gradient's stops. @internal Exported for the gradient end-point tests. */

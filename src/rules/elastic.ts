@@ -7,6 +7,7 @@ import { baseName, inDeprecatedFolder, LineMap, problemAt } from './text';
 import { scanToml, TomlHeader, TomlLine, TomlString } from './tomlScan';
 import { AttackReference, ParsedRuleFile, Span } from './types';
 import { unreadableId } from './unreadable';
+import { elasticReads, RuleReads } from './logSources';
 
 // Elastic detection rules (elastic/detection-rules `rules/**.toml`): one rule per file.
 // ATT&CK is in `[[rule.threat]]` blocks: `[rule.threat.tactic]`, `[[rule.threat.technique]]`
@@ -97,6 +98,8 @@ export function parseElastic(text: string, path: string, index: AttackIndex | un
   }
   const indices = Array.isArray(rule.index) ? rule.index.filter((x): x is string => typeof x === 'string') : [];
   const language = stringOf(rule.language);
+  const reads = new RuleReads('elastic', limits);
+  elasticReads(rule, reads);
   return {
     path,
     format: 'elastic',
@@ -111,6 +114,8 @@ export function parseElastic(text: string, path: string, index: AttackIndex | un
         span: ruleSpan,
         platforms: indices.length > 0 ? indices : language ? [language] : [],
         references,
+        reads: reads.done(),
+        maturity: maturity ? [{ field: 'maturity', value: maturity }] : [],
       },
     ],
     problems: [],

@@ -20,18 +20,25 @@ export const MAX_TOML_ENTRIES_PER_FILE = 5000;
  */
 export const MAX_YAML_LINES_PER_FILE = 20_000;
 
-type Cap = 'references' | 'rules' | 'tables' | 'lines';
+/**
+ * Log sources read per file (what the rules read: Sigma categories and EventIDs, Splunk data
+ * sources, Elastic indices and event categories, Sentinel tables). A rule reads a handful.
+ */
+const MAX_LOG_SOURCES_PER_FILE = 1000;
+
+type Cap = 'references' | 'rules' | 'tables' | 'lines' | 'logSources';
 
 const CAPS: Readonly<Record<Cap, { readonly max: number; readonly message: string }>> = {
   references: { max: MAX_REFERENCES_PER_FILE, message: `This file names over ${fmt(MAX_REFERENCES_PER_FILE)} ATT&CK references; only the first ${fmt(MAX_REFERENCES_PER_FILE)} are read` },
   rules: { max: MAX_RULES_PER_FILE, message: `This file holds over ${fmt(MAX_RULES_PER_FILE)} rules or documents; only the first ${fmt(MAX_RULES_PER_FILE)} are read` },
   tables: { max: MAX_TOML_ENTRIES_PER_FILE, message: `This file has over ${fmt(MAX_TOML_ENTRIES_PER_FILE)} TOML tables and keys; only the first ${fmt(MAX_TOML_ENTRIES_PER_FILE)} are read` },
+  logSources: { max: MAX_LOG_SOURCES_PER_FILE, message: `This file names over ${fmt(MAX_LOG_SOURCES_PER_FILE)} log sources; only the first ${fmt(MAX_LOG_SOURCES_PER_FILE)} are read` },
   lines: { max: MAX_YAML_LINES_PER_FILE, message: `This file has over ${fmt(MAX_YAML_LINES_PER_FILE)} lines of YAML; only the first ${fmt(MAX_YAML_LINES_PER_FILE)} are read` },
 };
 
 /** What one parse of one file has read so far against the caps; the parsers ask before each reference and rule. */
 export class FileLimits {
-  private readonly counts: Record<Cap, number> = { references: 0, rules: 0, tables: 0, lines: 0 };
+  private readonly counts: Record<Cap, number> = { references: 0, rules: 0, tables: 0, lines: 0, logSources: 0 };
   private readonly over: RuleProblem[] = [];
   private readonly cuts = new Map<Cap, number>();
 
@@ -45,6 +52,11 @@ export class FileLimits {
   /** Whether references may still be read (no need to look for more once refused). */
   get referencesFull(): boolean {
     return this.counts.references > MAX_REFERENCES_PER_FILE;
+  }
+
+  /** Whether one more log source a rule reads (at `start`) may be read. */
+  logSource(start: number): boolean {
+    return this.take('logSources', start, start);
   }
 
   /** Whether one more rule (starting at [start, end)) may be read. */

@@ -8,6 +8,7 @@ import { unreadableName } from './unreadable';
 import { fieldNode, YAML_FIELDS } from './yamlFields';
 import { nonTextReferences } from './yamlRefs';
 import { get, keyNode, parseYaml, scalars, str, YNode } from './yamlTree';
+import { RuleReads, sentinelReads, yamlMaturity } from './logSources';
 
 // Microsoft Sentinel analytics rules (Azure/Azure-Sentinel `Detections/**.yaml`): tactics by
 // name (`DefenseEvasion`), techniques by ID in `relevantTechniques` (and `subTechniques`); the
@@ -31,6 +32,8 @@ export function parseSentinel(text: string, path: string, index: AttackIndex | u
     const references: AttackReference[] = YAML_FIELDS.sentinel.flatMap((f) =>
       f.holds === 'tactic' ? tacticReferences(fieldNode(root, f), ruleIndex, index, lines, limits) : idReferences(fieldNode(root, f), f.path.join('.'), ruleIndex, lines, limits),
     );
+    const reads = new RuleReads('sentinel', limits);
+    sentinelReads(root, reads);
     rules.push({
       index: ruleIndex,
       id: str(get(root, 'id')),
@@ -41,6 +44,8 @@ export function parseSentinel(text: string, path: string, index: AttackIndex | u
       span: lines.span(start, end),
       platforms: connectorIds(get(root, 'requiredDataConnectors')),
       references,
+      reads: reads.done(),
+      maturity: yamlMaturity(root, ['status', 'enabled']),
     });
   }
   return { path, format: 'sentinel', rules, problems: [] };

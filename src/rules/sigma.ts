@@ -8,6 +8,7 @@ import { repairedMark, repairReferenceText } from './unreadable';
 import { nonTextReference } from './yamlRefs';
 import { get, keyNode, parseYaml, str, YNode } from './yamlTree';
 import { fieldNode, YAML_FIELDS } from './yamlFields';
+import { RuleReads, sigmaReads, yamlMaturity } from './logSources';
 
 // Sigma rules (https://sigmahq.io): one rule per YAML document, correlation rules included.
 // ATT&CK lives in `tags:` as `attack.t1059.001`, `attack.execution`, `attack.g0016`, `attack.s0154`.
@@ -31,6 +32,8 @@ export function parseSigma(text: string, path: string, index: AttackIndex | unde
     const titleValue = get(root, 'title');
     const start = titleKey?.start ?? root.start;
     const end = titleValue?.kind === 'scalar' && titleValue.end >= 0 ? titleValue.end : start;
+    const reads = new RuleReads('sigma', limits);
+    sigmaReads(get(root, 'logsource'), get(root, 'detection'), reads);
     rules.push({
       index: ruleIndex,
       id: str(get(root, 'id')),
@@ -41,6 +44,8 @@ export function parseSigma(text: string, path: string, index: AttackIndex | unde
       span: lines.span(start, end),
       platforms: logsourcePlatforms(get(root, 'logsource')),
       references: YAML_FIELDS.sigma.flatMap((f) => tagReferences(fieldNode(root, f), ruleIndex, index, lines, limits)),
+      reads: reads.done(),
+      maturity: yamlMaturity(root, ['status', 'level']),
     });
   }
   return { path, format: 'sigma', rules, problems: [] };

@@ -8,6 +8,7 @@ import { unreadableId } from './unreadable';
 import { nonTextReferences } from './yamlRefs';
 import { get, keyNode, parseYaml, scalars, str, YNode } from './yamlTree';
 import { fieldNode, YAML_FIELDS } from './yamlFields';
+import { RuleReads, splunkReads, yamlMaturity } from './logSources';
 
 // Splunk ESCU detections (splunk/security_content): one rule per file, ATT&CK IDs in
 // `tags.mitre_attack_id`; `status: deprecated` or a `deprecated/` folder marks retired ones.
@@ -28,6 +29,8 @@ export function parseSplunk(text: string, path: string, index: AttackIndex | und
     const start = nameKey?.start ?? root.start;
     const end = nameValue?.kind === 'scalar' && nameValue.end >= 0 ? nameValue.end : start;
     const references = YAML_FIELDS.splunk.flatMap((f) => idReferences(fieldNode(root, f), f.path.join('.'), ruleIndex, lines, limits));
+    const reads = new RuleReads('splunk', limits);
+    splunkReads(root, reads);
     rules.push({
       index: ruleIndex,
       id: str(get(root, 'id')),
@@ -38,6 +41,8 @@ export function parseSplunk(text: string, path: string, index: AttackIndex | und
       span: lines.span(start, end),
       platforms: dataSources(root),
       references,
+      reads: reads.done(),
+      maturity: yamlMaturity(root, ['status']),
     });
   }
   return { path, format: 'splunk', rules, problems: [] };

@@ -2,6 +2,8 @@
 // position. Produced by the parsers in src/rules/, read by the editor features, the coverage
 // model and the CLI. Positions are 0-based; `character` counts UTF-16 code units like VS Code.
 
+import type { LogSourceUse } from '../coverage/telemetryTypes';
+
 export type RuleFormat = 'sigma' | 'splunk' | 'elastic' | 'sentinel' | 'yaral' | 'generic';
 
 export interface Position {
@@ -74,6 +76,20 @@ export interface DetectionRule {
   /** Platforms or log sources the format states (Sigma logsource product/service, Elastic index, Sentinel data connectors). */
   readonly platforms: readonly string[];
   readonly references: readonly AttackReference[];
+  /**
+   * The telemetry the rule reads, in its format's words (Sigma `category:process_creation`,
+   * Splunk `Sysmon EventID 1`, Elastic `event.category:process`); src/coverage/telemetry.ts
+   * maps them to ATT&CK data components. Absent for formats that state none (generic).
+   */
+  readonly reads?: readonly LogSourceUse[];
+  /** How mature the rule is, in its format's words: Sigma `status` and `level`, Elastic `maturity`, Splunk `status`, Sentinel `status` and `enabled`. */
+  readonly maturity?: readonly RuleMaturity[];
+}
+
+/** One maturity field of a rule as written: `{ field: 'status', value: 'stable' }`. */
+export interface RuleMaturity {
+  readonly field: string;
+  readonly value: string;
 }
 
 /** A problem with the file a user can fix: broken YAML/TOML, a missing field. */

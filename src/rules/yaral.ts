@@ -6,6 +6,7 @@ import { inDeprecatedFolder, LineMap } from './text';
 import { AttackReference, DetectionRule, ParsedRuleFile, ReferenceKind, RuleProblem, Unreadable } from './types';
 import { repairedMark, repairReferenceText, unreadableName } from './unreadable';
 import { YaralMetaContent, yaralMetaContent } from './yaralMeta';
+import { RuleReads, yaralReads } from './logSources';
 
 // Google SecOps (Chronicle) YARA-L 2.0: `rule name { meta: key = "value" ... events: ...
 // condition: ... }`, several rules per file. ATT&CK sits in meta strings as IDs, names or
@@ -112,6 +113,8 @@ function readRule(text: string, name: string, start: number, bodyStart: number, 
   references.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.character - b.span.start.character);
   const status = value('status');
   const platforms = ['platform', 'product', 'data_source', 'log_source', 'logsource'].map(value).filter((v): v is string => v !== undefined);
+  const reads = new RuleReads('yaral', limits);
+  yaralReads(text.slice(bodyStart, bodyEnd), bodyStart, (k) => first.get(k), reads);
   return {
     index: ruleIndex,
     id: value('id') ?? value('rule_id') ?? name,
@@ -122,6 +125,8 @@ function readRule(text: string, name: string, start: number, bodyStart: number, 
     span: lines.span(start, start + 4 + text.slice(start + 4, bodyStart).indexOf(name) + name.length),
     platforms,
     references,
+    reads: reads.done(),
+    maturity: status ? [{ field: 'status', value: status }] : [],
   };
 }
 

@@ -290,4 +290,26 @@ describe('Config', () => {
     assert.strictEqual(config.attackVersion, 'latest');
     assert.deepStrictEqual(source.warnings.map((w) => /attackLens\.attackVersion must be "latest" or a release number such as "18\.1"; “v17” is ignored/.test(w)), [true]);
   });
+
+  it('attackLens.coverage.strengthWeights: the defaults under what is set; a bad field keeps its default, with one warning per value', () => {
+    const { source, config } = setup();
+    assert.deepStrictEqual(config.strengthWeights, { rules: 2, maturity: 1.5, telemetry: 1.5, saturation: 5 });
+    source.set('workspaceValue', 'attackLens.coverage.strengthWeights', { telemetry: 3, rules: 'many' });
+    assert.deepStrictEqual(config.strengthWeights, { rules: 2, maturity: 1.5, telemetry: 3, saturation: 5 });
+    assert.deepStrictEqual(config.strengthWeights.telemetry, 3);
+    assert.strictEqual(source.warnings.length, 1, 'one warning for the same value');
+    assert.match(source.warnings[0], /strengthWeights: "rules" must be a number/);
+  });
+
+  it('attackLens.telemetry.mappings: inline entries, or a file read against its folder; a workspace path is ignored in Restricted Mode', () => {
+    const { source, config } = setup();
+    assert.deepStrictEqual(config.telemetryMappings, {});
+    source.set('workspaceValue', 'attackLens.telemetry.mappings', { 'sigma:category:x': ['DC0032'] });
+    assert.deepStrictEqual(config.telemetryMappings, { inline: { 'sigma:category:x': ['DC0032'] } });
+    source.setInFolder(hunting, 'attackLens.telemetry.mappings', 'telemetry/extra.json');
+    const file = config.for(uri('/work/hunting/r.yml')).telemetryMappings.file;
+    assert.deepStrictEqual([file?.path, file?.base?.path], ['telemetry/extra.json', '/work/hunting']);
+    source.isTrusted = false;
+    assert.deepStrictEqual(config.for(uri('/work/hunting/r.yml')).telemetryMappings, {}, 'neither the folder nor the workspace value counts untrusted');
+  });
 });

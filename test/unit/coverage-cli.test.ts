@@ -43,8 +43,9 @@ describe('attack-lens coverage', function () {
     assert.strictEqual(j.attackVersion, index.domain('enterprise-attack')!.version);
     assert.deepStrictEqual(j.domains, ['enterprise-attack']);
     assert.strictEqual(j.rules, 7);
-    assert.deepStrictEqual(j.techniques['T1059.001'], { rules: 2, viaSubtechniques: 0, files: [path.join(formats, 'sigma_multi.yml'), path.join(formats, 'sigma_powershell.yml')].sort() });
-    assert.deepStrictEqual(j.techniques['T1059'], { rules: 1, viaSubtechniques: 3, files: [path.join(formats, 'elastic_rule.toml')] });
+    // Both Sigma rules are `category: process_creation`; the Elastic rule reads `logs-endpoint.events.process-*`, as do the sub-technique rules of T1059.
+    assert.deepStrictEqual(j.techniques['T1059.001'], { rules: 2, viaSubtechniques: 0, files: [path.join(formats, 'sigma_multi.yml'), path.join(formats, 'sigma_powershell.yml')].sort(), dataComponents: ['DC0032'] });
+    assert.deepStrictEqual(j.techniques['T1059'], { rules: 1, viaSubtechniques: 3, files: [path.join(formats, 'elastic_rule.toml')], dataComponents: ['DC0032'] });
     assert.deepStrictEqual(j.unknown, { T1999: 1 });
     assert.deepStrictEqual(j.problems.map((p) => path.basename(p.file)), ['broken.yml']);
     assert.ok(j.problems[0].line >= 1, '1-based line');
@@ -65,7 +66,8 @@ describe('attack-lens coverage', function () {
       assert.deepStrictEqual(Object.keys(t).slice(0, 2), ['covered', 'total']);
       assert.ok(Number.isInteger(t.covered) && Number.isInteger(t.total));
     }
-    for (const t of Object.values(j.techniques)) assert.deepStrictEqual(Object.keys(t), ['rules', 'viaSubtechniques', 'files']);
+    // Issue 12 §6 adds each covered technique's data components after the keys issue 4 documents.
+    for (const t of Object.values(j.techniques)) assert.deepStrictEqual(Object.keys(t), ['rules', 'viaSubtechniques', 'files', 'dataComponents']);
     for (const n of Object.values(j.unknown)) assert.ok(Number.isInteger(n));
   });
 
