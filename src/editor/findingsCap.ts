@@ -9,13 +9,20 @@ export interface CappedPublish<T> {
   readonly leftOut: number;
 }
 
-export function publishCapped<T>(files: readonly T[], cap: number, hasFindings: (file: T) => boolean, publish: (file: T) => boolean): CappedPublish<T> {
+/**
+ * `pause`, when given, is awaited after each file published and may stop the run (false): a
+ * workspace of thousands of findings is published a slice at a time, not in one turn.
+ */
+export async function publishCapped<T>(files: readonly T[], cap: number, hasFindings: (file: T) => boolean, publish: (file: T) => boolean, pause?: () => Promise<boolean>): Promise<CappedPublish<T> | undefined> {
   const published: T[] = [];
   let leftOut = 0;
   for (const file of files) {
     if (!hasFindings(file)) continue;
     if (published.length >= cap) leftOut++;
-    else if (publish(file)) published.push(file);
+    else {
+      if (publish(file)) published.push(file);
+      if (pause && !(await pause())) return undefined;
+    }
   }
   return { published, leftOut };
 }

@@ -74,23 +74,27 @@ export class WorkspaceDiagnostics implements vscode.Disposable {
           .map((f) => f.path)
           .filter((path) => !open.has(path))
           .sort();
-        // Worked out a slice at a time first (the checks are what costs), then published in one go.
+        // Worked out a slice at a time first (the checks are what costs), then published a slice at a time.
         const found = new Map<string, readonly Finding[]>();
         let sliceStart = Date.now();
+        const pause = async (): Promise<boolean> => {
+          if (Date.now() - sliceStart <= SLICE_MS) return true;
+          await yieldToEventLoop();
+          sliceStart = Date.now();
+          return generation === this.generation;
+        };
         for (const path of files) {
           found.set(path, this.findingsOf(path));
-          if (Date.now() - sliceStart > SLICE_MS) {
-            await yieldToEventLoop();
-            if (generation !== this.generation) return;
-            sliceStart = Date.now();
-          }
+          if (!(await pause())) return;
         }
-        const result = publishCapped(
+        const result = await publishCapped(
           files.filter((path) => !this.sink.isOpen(this.store.uriOf(path))),
           this.cap,
           (path) => (found.get(path)?.length ?? 0) > 0,
           (path) => this.sink.publish(this.store.uriOf(path), found.get(path) ?? []) > 0,
+          pause,
         );
+        if (!result) return;
         for (const path of result.published) this.shown.add(path);
         leftOut = result.leftOut;
       }

@@ -92,8 +92,9 @@ describe('coverage: a rule folder with a FIFO and 1 MB adversarial files in the 
       durationsMs.push(store.lastScan!.durationMs);
     }
 
-    // Every file here is large: each rescan parsed them on the worker thread, none on the host's.
-    assert.strictEqual(api.lens.parsing.offThreadParses - offThreadBefore, SCANS * written.length, 'every large file parsed on the worker thread');
+    // Every file here is large: each rescan parsed them on the worker thread (the watcher's late re-reads too), none on the host's.
+    const offThread = api.lens.parsing.offThreadParses - offThreadBefore;
+    assert.ok(offThread >= SCANS * written.length, `every large file parsed on the worker thread (${offThread} parses there for ${SCANS} scans of ${written.length} files)`);
     assert.strictEqual(store.model.skipped.find((s) => s.path === fifo.toString())?.reason, 'not a regular file (a FIFO, socket or device)');
     const skippedRoot = api.coverageTree.getChildren().find((n) => n.kind === 'skippedRoot');
     assert.ok(skippedRoot, 'a Skipped files node');
