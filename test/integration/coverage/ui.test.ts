@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { uiClick, uiScreenshot, waitForUiText } from '../../host/uiProbe';
+import { uiClick, uiScreenshot, uiText, waitForUiText } from '../../host/uiProbe';
 import { activateApi, assertPercentOf, waitFor } from './helpers';
 
 // What the workbench really renders for the Coverage view, read from the page through the
@@ -37,10 +37,23 @@ describe('coverage: the view as rendered', function () {
     const header = '.part.sidebar .pane-header:has(h3.title:text-is("Coverage"))';
     const button = (label: string) => `${header} .action-label[aria-label^="${label}"]`;
     // Secondary actions live in the view's … menu, so the summary beside the title stays in sight.
+    // A menu that has only just opened can drop a click on an item (it stays open, nothing runs):
+    // the menu still being open is the signal to click again; a command that ran but did nothing
+    // still fails the wait on the view's state below.
+    const item = (label: string) => `.monaco-menu .action-item .action-label:text-is("${label}")`;
     const fromMenu = async (label: string) => {
       await vscode.commands.executeCommand('attackLens.coverage.focus');
       await uiClick(button('More Actions'));
-      await uiClick(`.monaco-menu .action-item .action-label:text-is("${label}")`);
+      await uiClick(item(label));
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const closed = await waitFor('the menu to close', async () => !(await uiText(item(label))).trim(), 2_000).then(
+          () => true,
+          () => false,
+        );
+        if (closed) return;
+        await uiClick(item(label));
+      }
+      assert.fail(`the … menu did not take the click on "${label}"`);
     };
     try {
       await fromMenu('Toggle gaps only');
