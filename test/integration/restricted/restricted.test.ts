@@ -77,6 +77,8 @@ describe('restricted: an untrusted workspace', () => {
     await uiClick('.workspace-trust-editor .monaco-button:text-matches("^Trust", "")');
     await granted;
     assert.strictEqual(vscode.workspace.isTrusted, true);
+    // VS Code hands out the workspace's restricted settings in a configuration change that can come after the grant.
+    await waitFor('the workspace siteBaseUrl once trusted', () => api.lens.config.siteBaseUrl === 'https://planted.example', 10_000);
     assert.strictEqual(api.lens.config.siteBaseUrl, 'https://planted.example');
     assert.deepStrictEqual(api.lens.config.stixBundles, ['planted/enterprise-attack.json']);
     // The planted bundle is now read (and is missing): the reload says so and keeps the data.
