@@ -1,4 +1,4 @@
-import { DOMAINS } from './types';
+import { DOMAINS, isRecord } from './types';
 
 // Shape checks for a compiled index read back from disk (the global-storage cache, dist/, or
 // ATTACK_LENS_INDEX). The file is ours, but a cache can be truncated, hand-edited or written by
@@ -7,7 +7,6 @@ import { DOMAINS } from './types';
 
 type Check = (v: unknown) => string | undefined;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str: Check = (v) => (typeof v === 'string' ? undefined : 'expected a string');
 const bool: Check = (v) => (typeof v === 'boolean' ? undefined : 'expected true or false');
 const optStr: Check = (v) => (v === undefined ? undefined : str(v));

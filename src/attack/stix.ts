@@ -1,5 +1,5 @@
 import { describeMalformed, MalformedObject, malformedObject } from './stixValidate';
-import { AttackDataError, Domain, DOMAINS } from './types';
+import { AttackDataError, Domain, DOMAINS, parseDataJson } from './types';
 
 // Reading STIX 2.0 / 2.1 bundles into plain records. Only the fields ATT&CK Lens uses are
 // typed; everything else is ignored.
@@ -66,12 +66,7 @@ function versionFromFileName(name: string): string | undefined {
  * JSON, not a STIX bundle, or not ATT&CK data, so callers can keep their previous data.
  */
 export function readStixBundle(text: string, source: string): StixBundle {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new AttackDataError(`not valid JSON (${(e as Error).message})`, source);
-  }
+  const raw = parseDataJson(text, source);
   if (!raw || typeof raw !== 'object' || (raw as { type?: unknown }).type !== 'bundle') {
     throw new AttackDataError('not a STIX bundle (expected an object with "type": "bundle")', source);
   }

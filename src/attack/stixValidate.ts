@@ -2,6 +2,8 @@
 // download, --stix): an object whose fields have the wrong type (`"name": 5`, `x_mitre_domains`
 // not a list) is left out and counted rather than reaching the compiler as a TypeError.
 
+import { isRecord } from './types';
+
 export interface MalformedObject {
   /** The object's STIX id, or its place in `objects` when it has none. */
   readonly id: string;
@@ -10,8 +12,6 @@ export interface MalformedObject {
 }
 
 type Check = (v: unknown) => string | undefined;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const str: Check = (v) => (typeof v === 'string' ? undefined : 'expected a string');
 const bool: Check = (v) => (typeof v === 'boolean' ? undefined : 'expected true or false');

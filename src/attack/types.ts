@@ -5,16 +5,7 @@
 export type Domain = 'enterprise-attack' | 'mobile-attack' | 'ics-attack';
 export const DOMAINS: readonly Domain[] = ['enterprise-attack', 'mobile-attack', 'ics-attack'];
 
-export type EntryKind =
-  | 'tactic'
-  | 'technique'
-  | 'group'
-  | 'software'
-  | 'campaign'
-  | 'mitigation'
-  | 'detection-strategy'
-  | 'analytic'
-  | 'data-component';
+export type EntryKind = 'tactic' | 'technique' | 'group' | 'software' | 'campaign' | 'mitigation' | 'detection-strategy' | 'analytic' | 'data-component';
 
 interface EntryBase {
   readonly id: string;
@@ -108,16 +99,7 @@ export interface DataComponent extends EntryBase {
   readonly dataSource?: string;
 }
 
-export type AttackEntry =
-  | Tactic
-  | Technique
-  | Group
-  | Software
-  | Campaign
-  | Mitigation
-  | DetectionStrategy
-  | Analytic
-  | DataComponent;
+export type AttackEntry = Tactic | Technique | Group | Software | Campaign | Mitigation | DetectionStrategy | Analytic | DataComponent;
 
 /** Entries that `uses` techniques: the actors of a threat profile. */
 export type Actor = Group | Software | Campaign;
@@ -149,8 +131,25 @@ export interface CompiledIndex {
 
 /** A problem with ATT&CK data a user supplied: shown to them, never thrown as a bug. */
 export class AttackDataError extends Error {
-  constructor(message: string, readonly source?: string) {
+  constructor(
+    message: string,
+    readonly source?: string,
+  ) {
     super(source ? `${source}: ${message}` : message);
     this.name = 'AttackDataError';
+  }
+}
+
+/** A JSON object (not null, not an array): what every reader of ATT&CK data files checks first. */
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** JSON.parse for ATT&CK data files: text that is not JSON is an AttackDataError naming `source`. */
+export function parseDataJson(text: string, source: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new AttackDataError(`not valid JSON (${(e as Error).message})`, source);
   }
 }

@@ -1,5 +1,5 @@
 import { AttackIndex } from './index';
-import { AttackDataError, CompiledDomain, Domain, DOMAINS } from './types';
+import { AttackDataError, CompiledDomain, Domain, DOMAINS, isRecord, parseDataJson } from './types';
 import { atVersion, isReleaseVersion, LATEST } from './versions';
 
 // Several ATT&CK versions side by side in one folder (dist/ for the shipped data, global storage
@@ -43,21 +43,12 @@ export function versionManifestJson(manifest: VersionManifest): string {
   return JSON.stringify(manifest, null, 1) + '\n';
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /**
  * Reads attack-versions.json. File names are checked (a manifest may not send the reader to
  * another path), and so are domains and versions; anything else refuses the whole file.
  */
 export function parseVersionManifest(text: string, source: string): VersionManifest {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new AttackDataError(`not valid JSON (${(e as Error).message})`, source);
-  }
+  const parsed = parseDataJson(text, source);
   if (!isRecord(parsed) || parsed.format !== 1 || !Array.isArray(parsed.indexes)) throw new AttackDataError('not an ATT&CK Lens version list (format 1 with "indexes")', source);
   const indexes: StoredIndex[] = [];
   for (const entry of parsed.indexes as unknown[]) {

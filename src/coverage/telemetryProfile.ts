@@ -1,6 +1,7 @@
 import type * as JsYaml from 'js-yaml';
 import { parse as parseJsonc, ParseError, printParseErrorCode } from 'jsonc-parser';
 import { AttackIndex } from '../attack/index';
+import { isRecord } from '../attack/types';
 
 // A telemetry profile: what the organisation collects, as ATT&CK data components. It is plain
 // data, what the `attackLens.telemetry` workspace setting holds (a team shares it like the threat
@@ -51,8 +52,6 @@ export interface TelemetryReading {
   /** Fields that are not what the shape above says, each a sentence naming the field. */
   readonly problems: readonly string[];
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface Collector {
   readonly unknownDataComponents: string[];

@@ -1,4 +1,4 @@
-import { AttackDataError, Domain, DOMAINS } from '../attack/types';
+import { AttackDataError, Domain, DOMAINS, isRecord, parseDataJson } from '../attack/types';
 
 // Digests a downloaded ATT&CK bundle is checked against, from sources other than the server it came
 // from: MITRE's published digests (embedded by the build as dist/release-digests.json) and the
@@ -25,10 +25,6 @@ export function isSha256Hex(value: unknown): value is string {
   return typeof value === 'string' && HEX64.test(value);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * MITRE's release digests (mitreattack-python's release_info.py as JSON): the STIX21 table
  * `{ "<domain>": { "<version>": "<hex>" } }` with domains enterprise, mobile, ics. Only STIX 2.1
@@ -36,12 +32,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * the files the update downloads. Anything malformed refuses the whole file.
  */
 export function parseReleaseDigests(text: string, source: string): DigestTable {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    throw new AttackDataError(`not valid JSON (${(e as Error).message})`, source);
-  }
+  const parsed = parseDataJson(text, source);
   const table = isRecord(parsed) ? parsed.STIX21 : undefined;
   if (!isRecord(table)) throw new AttackDataError('no "STIX21" table of release digests', source);
   const out = new Map<string, string>();
