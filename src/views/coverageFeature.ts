@@ -3,6 +3,7 @@ import { LensContext } from '../context';
 import { RuleStore } from '../workspace/ruleStore';
 import { CoverageTreeProvider, registerCoverageTree } from './coverageTree';
 import { WorkspaceWelcome } from './workspaceWelcome';
+import type { CoverageTelemetry } from '../state/coverageTelemetry';
 
 // Workspace coverage, wired: the RuleStore (scan + watch) and the Coverage view; its commands
 // register in extension.ts with the store and the tree. `ready` is the store's first scan;
@@ -17,10 +18,10 @@ export interface CoverageFeature {
   readonly welcome: WorkspaceWelcome;
 }
 
-export function registerCoverage(lens: LensContext): CoverageFeature {
+export function registerCoverage(lens: LensContext, telemetry?: CoverageTelemetry): CoverageFeature {
   const store = new RuleStore(lens);
   const welcome = new WorkspaceWelcome(store);
-  const tree = registerCoverageTree(lens, store, welcome);
+  const tree = registerCoverageTree(lens, store, welcome, telemetry);
   const disposable = vscode.Disposable.from(store, welcome, tree.disposable);
   return { disposable, ready: store.ready, store, tree: tree.provider, welcome };
 }
