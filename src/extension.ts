@@ -49,8 +49,6 @@ import { registerClearBaselineLayerCommand } from './commands/clearBaselineLayer
 import { TelemetryProfileState } from './state/telemetryProfile';
 import { registerChooseTelemetryCommand } from './commands/chooseTelemetry';
 import { registerFilterCoverageByTelemetryCommand } from './commands/filterCoverageByTelemetry';
-import { CoverageTelemetry } from './state/coverageTelemetry';
-import { workspaceRuleTelemetry } from './workspace/ruleTelemetryLookup';
 import { registerShowNewerThanDataCommand } from './commands/showNewerThanData';
 import { NewerThanDataNotice, registerNewerThanDataNotice } from './views/newerThanDataNotice';
 
@@ -120,7 +118,7 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   add('Show loaded ATT&CK data', () => registerShowAttackInfoCommand(lens));
   add('Update ATT&CK data', () => registerUpdateAttackDataCommand(lens));
   const telemetry = add('telemetry profile', () => telemetryFeature(lens));
-  const coverage = add('coverage view', () => registerCoverage(lens, telemetry && new CoverageTelemetry(telemetry.state, workspaceRuleTelemetry())));
+  const coverage = add('coverage view', () => registerCoverage(lens, telemetry?.state));
   if (coverage) {
     const { store, tree } = coverage;
     add('Refresh coverage', () => registerRefreshCoverageCommand(store));

@@ -14,7 +14,8 @@ export class CoverageTelemetry {
 
   constructor(
     private readonly telemetry: TelemetryProfileState,
-    private readonly readsOf: RuleTelemetryLookup,
+    /** What the rules read, asked once per model. */
+    private readonly readsFor: () => RuleTelemetryLookup,
   ) {
     this.onDidChange = telemetry.onDidChange;
   }
@@ -28,7 +29,7 @@ export class CoverageTelemetry {
     if (!profile) return undefined;
     const c = this.cache.get(model);
     if (c && c.profile === profile) return c.states;
-    const states = telemetryStates(model, profile, componentsReadByCoveringRules(model, this.readsOf));
+    const states = telemetryStates(model, profile, componentsReadByCoveringRules(model, this.readsFor()));
     this.cache.set(model, { profile, states });
     return states;
   }
