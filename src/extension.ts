@@ -48,6 +48,7 @@ import { registerImportBaselineLayerCommand } from './commands/importBaselineLay
 import { registerClearBaselineLayerCommand } from './commands/clearBaselineLayer';
 import { TelemetryProfileState } from './state/telemetryProfile';
 import { registerChooseTelemetryCommand } from './commands/chooseTelemetry';
+import { registerFilterCoverageByTelemetryCommand } from './commands/filterCoverageByTelemetry';
 import { registerShowNewerThanDataCommand } from './commands/showNewerThanData';
 import { NewerThanDataNotice, registerNewerThanDataNotice } from './views/newerThanDataNotice';
 
@@ -116,13 +117,15 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   add('ATT&CK data settings watcher', () => registerAttackDataSettingsWatcher(lens));
   add('Show loaded ATT&CK data', () => registerShowAttackInfoCommand(lens));
   add('Update ATT&CK data', () => registerUpdateAttackDataCommand(lens));
-  const coverage = add('coverage view', () => registerCoverage(lens));
+  const telemetry = add('telemetry profile', () => telemetryFeature(lens));
+  const coverage = add('coverage view', () => registerCoverage(lens, telemetry?.state));
   if (coverage) {
     const { store, tree } = coverage;
     add('Refresh coverage', () => registerRefreshCoverageCommand(store));
     add('Cancel the rule scan', () => registerCancelCoverageScanCommand(store));
     add('Filter coverage', () => registerFilterCoverageCommand(lens));
     add('Toggle gaps only', () => registerToggleGapsOnlyCommand(tree));
+    add('Filter coverage by telemetry state', () => registerFilterCoverageByTelemetryCommand(tree));
     add('Sort coverage', () => registerToggleCoverageSortCommand(tree));
     add('Export Navigator layer', () => registerExportNavigatorLayerCommand(lens, store));
     add('Export coverage report', () => registerExportReportCommand(store));
@@ -134,10 +137,10 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   const diagnostics = add('diagnostics', () => registerDiagnostics(lens, coverage?.store));
   add('code actions', () => registerCodeActions(lens));
   if (coverage) add('Fix all revoked', () => registerFixAllRevoked(lens, coverage.store));
-  const state = coverage ? add('threat profile', () => threatProfileFeature(lens, coverage.store)) : undefined;
+  const state = coverage ? add('threat profile', () => threatProfileFeature(lens, coverage.store, telemetry?.state)) : undefined;
   if (coverage && state) add('coverage matrix', () => registerCoverageMatrix(coverage.store, new MatrixPanels(lens, coverage.store, state.state.matrixInputs), state.state.matrixInputs));
   add('completion', () => registerCompletion(lens));
-  add('hover', () => registerHover(lens));
+  add('hover', () => registerHover(lens, telemetry?.state));
   add('document links', () => registerDocumentLinks(lens));
   add('Search ATT&CK', () => registerSearchAttackCommand(lens));
   add('Open technique', () => registerOpenTechniqueCommand(lens));
@@ -149,7 +152,6 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   }
   add('Choose threat profile', () => registerChooseThreatProfileCommand(lens));
   add('Clear threat profile', () => registerClearThreatProfileCommand(lens));
-  const telemetry = add('telemetry profile', () => telemetryFeature(lens));
   // The rules' own telemetry (issue #12 §1) is not reported yet: the picker pre-checks the current profile only.
   if (telemetry) add('Choose telemetry', () => registerChooseTelemetryCommand(lens, telemetry.state));
   if (coverage) add('Check rules against ATT&CK', () => registerCheckRulesAgainstAttack(lens, coverage.store));
@@ -179,8 +181,8 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
 }
 
 /** The threat profile, baseline and atomics state the Priority gaps view, the matrix and their commands share; `ready` is the atomics index read. */
-function threatProfileFeature(lens: LensContext, store: RuleStore): { readonly disposable: vscode.Disposable; readonly ready: Promise<void>; readonly state: ThreatProfileState } {
-  const state = new ThreatProfileState(lens, store);
+function threatProfileFeature(lens: LensContext, store: RuleStore, telemetry: TelemetryProfileState | undefined): { readonly disposable: vscode.Disposable; readonly ready: Promise<void>; readonly state: ThreatProfileState } {
+  const state = new ThreatProfileState(lens, store, telemetry);
   return { disposable: state, ready: state.ready, state };
 }
 

@@ -1,9 +1,11 @@
 import { AttackIndex } from '../attack/index';
 import { parentOf } from '../attack/ids';
-import { Actor, DataComponent, DetectionStrategy, Tactic, Technique } from '../attack/types';
+import { Actor, DataComponent, DetectionStrategy, LogSourceRef, Tactic, Technique } from '../attack/types';
 import { gapStatus, GapStatus } from './gaps';
 import { CoverageModel } from './model';
 import { prevalenceProfile, ThreatProfile, weights } from './profile';
+import { collectedLogSources } from './telemetryDetectable';
+import { TelemetryProfile } from './telemetryProfile';
 
 // Ranked priority gaps: the techniques of interest (the profile's techniques, or every technique
 // some ATT&CK group uses) that no rule covers, highest weight first.
@@ -14,7 +16,8 @@ import { prevalenceProfile, ThreatProfile, weights } from './profile';
 //   its sub-techniques either, else `partial` with how many of its in-scope sub-techniques
 //   are covered. Its weight is weights(profile): max(own, its sub-techniques').
 // - Only techniques in the model's scope (active, selected domains and platforms) are ranked.
-// Order: weight (desc), uncovered before partial, fewer covered sub-techniques first, then
+// Order: weight (desc), with a telemetry profile visible before blind (a gap is visible when
+// ATT&CK's analytics for it read a collected data component: a rule can be written today), uncovered before partial, fewer covered sub-techniques first, then
 // prevalence (groups and campaigns using it, desc), the matrix order of its first tactic, then ID.
 
 export interface PriorityGap {
@@ -29,6 +32,8 @@ export interface PriorityGap {
   readonly actors: readonly Actor[];
   /** Tactics of the technique, matrix order. */
   readonly tactics: readonly Tactic[];
+  /** With a telemetry profile: the collected log sources ATT&CK's analytics for it read (empty: blind). */
+  readonly collectedLogSources?: readonly LogSourceRef[];
   /** Why it ranks here, for people: "used by 2 of 3 actors", "used by 41 ATT&CK groups", "layer score 3". */
   readonly reason: string;
 }
@@ -52,6 +57,8 @@ export interface PriorityRanking {
 export interface RankOptions {
   /** Keep only the first N gaps (default: all). */
   readonly limit?: number;
+  /** What the organisation collects: visible gaps rank above blind ones of the same weight. */
+  readonly telemetry?: TelemetryProfile;
 }
 
 /** Ranks the gaps of a coverage model against a profile (or, without one, prevalence across ATT&CK groups). */
@@ -101,6 +108,7 @@ export function rankGaps(model: CoverageModel, profile?: ThreatProfile, options:
       actors,
       tactics: tacticsOf(index, technique),
       reason: reasonFor(used, weight, actors.length),
+      ...(options.telemetry ? { collectedLogSources: collectedLogSources(index, technique, options.telemetry, model.platforms) } : {}),
     });
   }
   gaps.sort(tieBreaking(index, compareGaps));
@@ -117,6 +125,9 @@ export function rankGaps(model: CoverageModel, profile?: ThreatProfile, options:
 
 function compareGaps(a: PriorityGap, b: PriorityGap): number {
   if (a.weight !== b.weight) return b.weight - a.weight;
+  const va = a.collectedLogSources?.length ? 1 : 0;
+  const vb = b.collectedLogSources?.length ? 1 : 0;
+  if (va !== vb) return vb - va;
   if (a.status !== b.status) return a.status === 'uncovered' ? -1 : 1;
   const fa = a.subtechniques && a.subtechniques.total ? a.subtechniques.covered / a.subtechniques.total : 0;
   const fb = b.subtechniques && b.subtechniques.total ? b.subtechniques.covered / b.subtechniques.total : 0;

@@ -5,6 +5,7 @@ import { csvCell } from '../core/csv';
 import { gapStatus, GapStatus } from './gaps';
 import { CoverageModel, percentOf, TacticCoverage, TechniqueCoverage } from './model';
 import { stateCountsForTactic, TelemetryStates } from './telemetryStates';
+import { stateCountsText } from './telemetryStateText';
 
 // Coverage reports for people (markdown, the CLI's summary table) and machines (json, csv).
 // `displayPath` turns a RuleRef path (a URI string in the extension) into what the reader
@@ -208,7 +209,7 @@ const DOMAIN_HEADINGS: Readonly<Record<Domain, string>> = { 'enterprise-attack':
 /** "12 detected · 3 no telemetry · 40 visible · 100 blind", over the whole scope. */
 function telemetryTotals(states: TelemetryStates): string {
   const l = states.lists;
-  return `${l.detected.length} detected · ${l['no-telemetry'].length} no telemetry · ${l.visible.length} visible · ${l.blind.length} blind`;
+  return stateCountsText({ detected: l.detected.length, 'no-telemetry': l['no-telemetry'].length, visible: l.visible.length, blind: l.blind.length });
 }
 
 const STATE_HEADER = '  Detected No-telem Visible  Blind';

@@ -1,5 +1,6 @@
 import { Technique } from '../attack/types';
 import { CoverageModel, RuleRef, TechniqueCoverage } from './model';
+import { collectedLogSources, scopedPlatforms } from './telemetryDetectable';
 import { collectedOn, TelemetryProfile } from './telemetryProfile';
 import { RuleTelemetry, TelemetryState } from './telemetryTypes';
 
@@ -58,33 +59,14 @@ function inScopeTechniques(model: CoverageModel): TechniqueCoverage[] {
   return [...seen.values()];
 }
 
-/** The platforms of a technique that are in the model's scope (all of its own without a filter). */
-function scopedPlatforms(model: CoverageModel, platforms: readonly string[]): readonly string[] {
-  if (!model.platforms.length) return platforms;
-  const wanted = new Set(model.platforms.map((p) => p.toLowerCase()));
-  return platforms.filter((p) => wanted.has(p.toLowerCase()));
-}
-
-function isVisible(model: CoverageModel, t: Technique, profile: TelemetryProfile): boolean {
-  const techniquePlatforms = scopedPlatforms(model, t.platforms);
-  for (const a of model.index.analyticsFor(t.id)) {
-    const on = a.platforms.length ? scopedPlatforms(model, a.platforms) : techniquePlatforms;
-    // An analytic for a platform outside the scope says nothing about this scope.
-    if (a.platforms.length && model.platforms.length && !on.length) continue;
-    const collected = collectedOn(profile, on);
-    if (a.logSources.some((ls) => collected.has(ls.dataComponent))) return true;
-  }
-  return false;
-}
-
 /** The state of one technique; `read` is what its covering rules read (ignored when not covered). */
 function telemetryState(model: CoverageModel, c: TechniqueCoverage, profile: TelemetryProfile, read: ReadonlySet<string> | undefined): TelemetryState {
   if (c.covered) {
-    const collected = collectedOn(profile, scopedPlatforms(model, c.technique.platforms));
+    const collected = collectedOn(profile, scopedPlatforms(model.platforms, c.technique.platforms));
     for (const id of read ?? []) if (collected.has(id)) return 'detected';
     return 'no-telemetry';
   }
-  return isVisible(model, c.technique, profile) ? 'visible' : 'blind';
+  return collectedLogSources(model.index, c.technique, profile, model.platforms).length ? 'visible' : 'blind';
 }
 
 /** The four states over the model's scope; `read` as componentsReadByCoveringRules builds it. */

@@ -6,20 +6,26 @@ import { registerForAttackDocuments } from './documentSelector';
 import { referenceAt, ReferenceTarget } from './documentReferences';
 import { toRange } from './documentPositions';
 import { entryHoverMarkdown, unknownReferenceMarkdown } from './entryMarkdown';
+import { telemetryHoverMarkdown } from './telemetryHover';
+import { TelemetryProfile } from '../coverage/telemetryProfile';
+import type { TelemetryProfileState } from '../state/telemetryProfile';
 
 // Hover on any ATT&CK reference a rule parser found (and on Elastic's sibling name/reference
 // values): the entry rendered by entryHoverMarkdown, short enough to fit above a line, then a
-// "More" link to Open technique for the whole entry. Untrusted Markdown, no HTML: rule text and
+// "More" link to Open technique for the whole entry. With a telemetry profile, a technique's hover
+// adds where it is detectable with the collected telemetry. Untrusted Markdown, no HTML: rule text and
 // ATT&CK text are escaped there; the link is a separate MarkdownString that trusts only that command.
 
 const OPEN_TECHNIQUE_COMMAND = 'attackLens.openTechnique';
 
 /** The hover Markdown for a reference, vscode-free apart from the config values passed in. */
-function hoverMarkdown(index: AttackIndex, target: ReferenceTarget, siteBaseUrl: string, fullDescription: boolean): string {
+function hoverMarkdown(index: AttackIndex, target: ReferenceTarget, siteBaseUrl: string, fullDescription: boolean, telemetry?: { readonly profile: TelemetryProfile; readonly platforms: readonly string[] }): string {
   const { ref } = target;
   const entry = ref.id ? index.get(ref.id) : undefined;
   if (!entry) return unknownReferenceMarkdown(index, ref.text, ref.kind, ref.id);
-  return entryHoverMarkdown(index, entry, { siteBaseUrl, fullDescription, written: ref.text });
+  const markdown = entryHoverMarkdown(index, entry, { siteBaseUrl, fullDescription, written: ref.text });
+  const line = telemetry && telemetryHoverMarkdown(index, entry, telemetry.profile, telemetry.platforms);
+  return line ? `${markdown}\n\n${line}` : markdown;
 }
 
 /** "More…": the entry in full (all strategies, mitigations, groups) in the Open technique view. */
@@ -30,7 +36,7 @@ function moreLink(index: AttackIndex, target: ReferenceTarget): vscode.MarkdownS
 
 export { untrustedMarkdown };
 
-export function registerHover(lens: LensContext): vscode.Disposable {
+export function registerHover(lens: LensContext, telemetry?: TelemetryProfileState): vscode.Disposable {
   const provider: vscode.HoverProvider = {
     provideHover(document, position, token) {
       try {
@@ -39,7 +45,8 @@ export function registerHover(lens: LensContext): vscode.Disposable {
         const target = referenceAt(found.parsed, position);
         // An unreadable reference names nothing: its diagnostic's hover says why and what it likely means.
         if (!target || target.ref.unreadable) return undefined;
-        const markdown = hoverMarkdown(lens.index, target, lens.config.siteBaseUrl, lens.config.hoverFullDescription);
+        const profile = telemetry?.profile;
+        const markdown = hoverMarkdown(lens.index, target, lens.config.siteBaseUrl, lens.config.hoverFullDescription, profile && { profile, platforms: lens.config.platforms });
         const more = moreLink(lens.index, target);
         return new vscode.Hover(more ? [untrustedMarkdown(markdown), more] : untrustedMarkdown(markdown), toRange(target.span));
       } catch (e) {

@@ -8,9 +8,11 @@ import { profileFromSetting, ThreatProfile, ThreatProfileJson, weights } from '.
 import { CoverageModel } from '../coverage/model';
 import { RuleStore } from '../workspace/ruleStore';
 import { settingUri } from '../workspace/settingPath';
+import type { TelemetryProfileState } from './telemetryProfile';
+import { TelemetryProfile } from '../coverage/telemetryProfile';
 
 // What the priority-gaps view, the coverage matrix and their commands share: the active threat
-// profile (from the workspace setting), the ranking for the store's current model, the baseline
+// profile (from the workspace setting), the ranking for the store's current model (and telemetry profile), the baseline
 // layer (workspace state) and the Atomic Red Team index (attackLens.atomicsIndex, re-read when the
 // file changes). Each is cached and dropped when its source changes; `onDidChange` then fires.
 
@@ -60,10 +62,10 @@ export interface MatrixInputs {
 
 export class ThreatProfileState implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
-  /** Fires when the profile, the baseline, the atomics index, the ATT&CK data or the coverage changed. */
+  /** Fires when the profile, the baseline, the atomics index, the ATT&CK data, the coverage or the telemetry profile changed. */
   readonly onDidChange = this.changed.event;
   private cachedProfile?: { readonly profile: ThreatProfile | undefined };
-  private cachedRanking?: { readonly model: CoverageModel; readonly profile: ThreatProfile | undefined; readonly ranking: PriorityRanking };
+  private cachedRanking?: { readonly model: CoverageModel; readonly profile: ThreatProfile | undefined; readonly telemetry: TelemetryProfile | undefined; readonly ranking: PriorityRanking };
   private cachedAtomics?: { readonly model: CoverageModel; readonly index: AtomicsIndex; readonly view: AtomicsView };
   private cachedBaseline?: { readonly model: CoverageModel; readonly baseline: Baseline; readonly comparison: BaselineComparison };
   private atomics: AtomicsState;
@@ -75,6 +77,7 @@ export class ThreatProfileState implements vscode.Disposable {
   constructor(
     private readonly lens: LensContext,
     readonly store: RuleStore,
+    private readonly telemetry?: TelemetryProfileState,
   ) {
     this.disposables.push(
       this.changed,
@@ -85,6 +88,7 @@ export class ThreatProfileState implements vscode.Disposable {
       lens.onDidChangeIndex(() => this.invalidateProfile()),
       store.onDidChange(() => this.changed.fire()),
     );
+    if (telemetry) this.disposables.push(telemetry.onDidChange(() => this.changed.fire()));
     this.atomicsLoad = this.loadAtomics(true);
   }
 
@@ -97,10 +101,11 @@ export class ThreatProfileState implements vscode.Disposable {
   get ranking(): PriorityRanking {
     const model = this.store.model;
     const profile = this.profile;
+    const telemetry = this.telemetry?.profile;
     const c = this.cachedRanking;
-    if (c && c.model === model && c.profile === profile) return c.ranking;
-    const ranking = rankGaps(model, profile);
-    this.cachedRanking = { model, profile, ranking };
+    if (c && c.model === model && c.profile === profile && c.telemetry === telemetry) return c.ranking;
+    const ranking = rankGaps(model, profile, telemetry ? { telemetry } : {});
+    this.cachedRanking = { model, profile, telemetry, ranking };
     return ranking;
   }
 

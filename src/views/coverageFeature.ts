@@ -3,6 +3,9 @@ import { LensContext } from '../context';
 import { RuleStore } from '../workspace/ruleStore';
 import { CoverageTreeProvider, registerCoverageTree } from './coverageTree';
 import { WorkspaceWelcome } from './workspaceWelcome';
+import { CoverageTelemetry } from '../state/coverageTelemetry';
+import type { TelemetryProfileState } from '../state/telemetryProfile';
+import { workspaceRuleTelemetry } from '../workspace/ruleTelemetryLookup';
 
 // Workspace coverage, wired: the RuleStore (scan + watch) and the Coverage view; its commands
 // register in extension.ts with the store and the tree. `ready` is the store's first scan;
@@ -17,10 +20,10 @@ export interface CoverageFeature {
   readonly welcome: WorkspaceWelcome;
 }
 
-export function registerCoverage(lens: LensContext): CoverageFeature {
+export function registerCoverage(lens: LensContext, telemetry?: TelemetryProfileState): CoverageFeature {
   const store = new RuleStore(lens);
   const welcome = new WorkspaceWelcome(store);
-  const tree = registerCoverageTree(lens, store, welcome);
+  const tree = registerCoverageTree(lens, store, welcome, telemetry && new CoverageTelemetry(telemetry, workspaceRuleTelemetry(store)));
   const disposable = vscode.Disposable.from(store, welcome, tree.disposable);
   return { disposable, ready: store.ready, store, tree: tree.provider, welcome };
 }

@@ -3,10 +3,16 @@ import { markdownLink, markdownText } from '../outsideText';
 import { untrustedMarkdown } from '../untrustedMarkdown';
 import { CoverageProblem, percentOf, RevokedReference, RuleRef, SkippedFile, TacticCoverage, TechniqueCoverage, UnreadableReference } from '../coverage/model';
 import { firstSentences, plural } from '../core/words';
+import { StateCounts } from '../coverage/telemetryStates';
+import { TelemetryState } from '../coverage/telemetryTypes';
+import { stateIcon } from './telemetryStateLook';
+import { stateCountsText, stateLabel, stateSentence } from '../coverage/telemetryStateText';
 
 // The coverage tree's node kinds and how each looks. Colours by number of rules:
 //   0 → circle-outline, disabled colour · 1 → charts.yellow · 2–3 → charts.blue · 4+ → charts.green.
 // Tactics are coloured the same way by their share of covered techniques: 0 %, < 34 %, < 67 %, ≥ 67 %.
+// With a telemetry profile a technique's icon is its telemetry state's (telemetryStateLook.ts), its
+// description and tooltip name the state, and a tactic's description adds the four counts.
 
 export type CoverageNode =
   | { readonly kind: 'tactic'; readonly coverage: TacticCoverage }
@@ -45,34 +51,37 @@ function percentColor(percent: number): vscode.ThemeColor {
   return new vscode.ThemeColor('disabledForeground');
 }
 
-export function tacticItem(c: TacticCoverage, showDomain: boolean): vscode.TreeItem {
+export function tacticItem(c: TacticCoverage, showDomain: boolean, states?: StateCounts): vscode.TreeItem {
   const pct = percentOf(c.techniques);
   const item = new vscode.TreeItem(showDomain ? `${c.tactic.name} (${c.tactic.domain.replace('-attack', '')})` : c.tactic.name, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `tactic:${c.tactic.domain}:${c.tactic.shortname}`;
-  item.description = `${c.techniques.covered}/${c.techniques.total} · ${pct}%`;
+  item.description = `${c.techniques.covered}/${c.techniques.total} · ${pct}%` + (states ? ` · ${stateCountsText(states)}` : '');
   item.iconPath = new vscode.ThemeIcon(pct > 0 ? 'shield' : 'circle-outline', percentColor(pct));
   item.contextValue = 'tactic';
   const md = untrustedMarkdown();
   md.appendMarkdown(`**${markdownText(`${c.tactic.id} ${c.tactic.name}`)}**\n\n`);
   md.appendMarkdown(markdownText(firstSentences(c.tactic.description)) + '\n\n');
   md.appendMarkdown(markdownText(`Techniques: ${c.techniques.covered}/${c.techniques.total} (${pct}%) · Sub-techniques: ${c.subtechniques.covered}/${c.subtechniques.total} (${percentOf(c.subtechniques)}%)`));
+  if (states) md.appendMarkdown('\n\n' + markdownText(`Telemetry (techniques and sub-techniques): ${stateCountsText(states)}`));
   item.tooltip = md;
   return item;
 }
 
-export function techniqueItem(c: TechniqueCoverage, key: string, hasChildren: boolean, ctx: NodeContext): vscode.TreeItem {
+export function techniqueItem(c: TechniqueCoverage, key: string, hasChildren: boolean, ctx: NodeContext, state?: TelemetryState): vscode.TreeItem {
   const t = c.technique;
   const item = new vscode.TreeItem(`${t.id} ${t.name}`, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = key;
   const direct = c.rules.length;
   const via = c.viaSubtechniques.length;
-  item.description = direct ? plural(direct, 'rule') + (via ? ` · ${via} via sub-techniques` : '') : via ? `${plural(via, 'rule')} via sub-techniques` : 'no rules';
-  item.iconPath = new vscode.ThemeIcon(c.covered ? (direct ? 'pass-filled' : 'pass') : 'circle-outline', countColor(c.ruleCount));
+  const rules = direct ? plural(direct, 'rule') + (via ? ` · ${via} via sub-techniques` : '') : via ? `${plural(via, 'rule')} via sub-techniques` : 'no rules';
+  item.description = state ? `${rules} · ${stateLabel(state)}` : rules;
+  item.iconPath = state ? stateIcon(state) : new vscode.ThemeIcon(c.covered ? (direct ? 'pass-filled' : 'pass') : 'circle-outline', countColor(c.ruleCount));
   item.contextValue = c.covered ? 'technique.covered' : 'technique.gap';
   const md = untrustedMarkdown();
   md.appendMarkdown(`**${markdownText(`${t.id} ${t.name}`)}**\n\n`);
   md.appendMarkdown(markdownText(firstSentences(t.description)) + '\n\n');
   md.appendMarkdown(markdownText(`Rules naming it: ${direct}` + (t.isSubtechnique ? '' : ` · via sub-techniques: ${via}`) + (t.platforms.length ? ` · Platforms: ${t.platforms.join(', ')}` : '')));
+  if (state) md.appendMarkdown('\n\n' + markdownText(stateSentence(state)));
   md.appendMarkdown(`\n\n${markdownLink(`${t.id} on ATT&CK`, ctx.attackUrl(t.id))}`);
   item.tooltip = md;
   return item;

@@ -6,6 +6,10 @@ import { RuleStore } from '../workspace/ruleStore';
 import { plural } from '../core/words';
 import { RuleScope, scopeLabel } from '../workspace/ruleScope';
 import type { WorkspaceWelcome } from './workspaceWelcome';
+import type { CoverageTelemetry } from '../state/coverageTelemetry';
+import { stateCountsForTactic, TelemetryStates } from '../coverage/telemetryStates';
+import { TelemetryState } from '../coverage/telemetryTypes';
+import { stateLabel } from '../coverage/telemetryStateText';
 import {
   CoverageNode,
   NodeContext,
@@ -27,7 +31,8 @@ import {
 // The Coverage view (attackLens.coverage): tactics in matrix order → techniques → their
 // sub-techniques and the rules naming them, plus "Problems", "Newer than ATT&CK vX", "Unknown references", "Revoked
 // references", "Unreadable references" and "Skipped files" nodes. The view's description carries the total and the rule
-// count, its badge what needs a look. Everything comes from the RuleStore's model (or, scoped to
+// count, its badge what needs a look. With a telemetry profile, techniques show their telemetry state
+// and tactics the four counts; the tree can be limited to some states. Everything comes from the RuleStore's model (or, scoped to
 // folders by "Show coverage for this folder", the store's model of those); the tree only
 // arranges it.
 
@@ -41,6 +46,7 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
   private gaps = false;
   private order: CoverageSort = 'matrix';
   private scoped?: { readonly uris: RuleScope; readonly label: string };
+  private states?: ReadonlySet<TelemetryState>;
   private view?: vscode.TreeView<CoverageNode>;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly nodeContext: NodeContext;
@@ -49,6 +55,7 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
     lens: LensContext,
     private readonly store: RuleStore,
     private readonly welcome: WorkspaceWelcome,
+    private readonly telemetry?: CoverageTelemetry,
   ) {
     this.nodeContext = {
       uriOf: (p) => store.uriOf(p),
@@ -59,6 +66,7 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
       },
     };
     this.disposables.push(this.changed, store.onDidChange(() => this.refresh()), welcome.onDidChange(() => this.refresh()));
+    if (telemetry) this.disposables.push(telemetry.onDidChange(() => this.refresh()));
   }
 
   /** Attaches the TreeView whose message, description and badge this provider keeps current. */
@@ -92,6 +100,21 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
     this.refresh();
   }
 
+  /** The telemetry states the view is limited to, or undefined for all (applies with a telemetry profile only). */
+  get stateFilter(): ReadonlySet<TelemetryState> | undefined {
+    return this.states;
+  }
+
+  set stateFilter(states: ReadonlySet<TelemetryState> | undefined) {
+    this.states = states?.size ? states : undefined;
+    this.refresh();
+  }
+
+  /** The telemetry states of the model shown; undefined without a telemetry profile. */
+  get telemetryStates(): TelemetryStates | undefined {
+    return this.telemetry?.statesOf(this.model);
+  }
+
   /** The folders the view is limited to ("Show coverage for this folder"), or undefined for the whole workspace. */
   get scope(): RuleScope | undefined {
     return this.scoped?.uris;
@@ -115,10 +138,13 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
   getTreeItem(node: CoverageNode): vscode.TreeItem {
     const ctx = this.nodeContext;
     switch (node.kind) {
-      case 'tactic':
-        return tacticItem(node.coverage, this.model.domains.length > 1);
+      case 'tactic': {
+        const states = this.telemetryStates;
+        const t = node.coverage.tactic;
+        return tacticItem(node.coverage, this.model.domains.length > 1, states && stateCountsForTactic(this.model, t.shortname, t.domain, states));
+      }
       case 'technique':
-        return techniqueItem(node.coverage, node.key, this.techniqueChildren(node.coverage, node.key).length > 0, ctx);
+        return techniqueItem(node.coverage, node.key, this.techniqueChildren(node.coverage, node.key).length > 0, ctx, this.telemetryStates?.byTechnique.get(node.coverage.technique.id));
       case 'rule':
         return ruleItem(node.ref, node.key, ctx);
       case 'problems':
@@ -151,7 +177,7 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
     if (!node) return this.roots(model);
     switch (node.kind) {
       case 'tactic':
-        return this.sortTechniques(node.coverage.items.filter((i) => !this.gaps || hasGap(i))).map((c) => ({ kind: 'technique', coverage: c, key: `technique:${node.coverage.tactic.domain}:${node.coverage.tactic.shortname}:${c.technique.id}` }));
+        return this.sortTechniques(node.coverage.items.filter((i) => (!this.gaps || hasGap(i)) && this.inStateFilter(i, true))).map((c) => ({ kind: 'technique', coverage: c, key: `technique:${node.coverage.tactic.domain}:${node.coverage.tactic.shortname}:${c.technique.id}` }));
       case 'technique':
         return this.techniqueChildren(node.coverage, node.key);
       case 'problems':
@@ -194,9 +220,18 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
   }
 
   private techniqueChildren(c: TechniqueCoverage, key: string): CoverageNode[] {
-    const subs = this.sortTechniques(c.subtechniques.filter((s) => !this.gaps || !s.covered)).map((s): CoverageNode => ({ kind: 'technique', coverage: s, key: `${key}/${s.technique.id}` }));
+    const subs = this.sortTechniques(c.subtechniques.filter((s) => (!this.gaps || !s.covered) && this.inStateFilter(s, false))).map((s): CoverageNode => ({ kind: 'technique', coverage: s, key: `${key}/${s.technique.id}` }));
     const rules = this.gaps ? [] : c.rules.map((ref): CoverageNode => ({ kind: 'rule', ref, key: `${key}/${ruleKey(ref)}` }));
     return [...subs, ...rules];
+  }
+
+  /** In the state filter (or no filter); a parent is kept for a sub-technique in it when `holdsSubs`. */
+  private inStateFilter(c: TechniqueCoverage, holdsSubs: boolean): boolean {
+    const wanted = this.states;
+    const states = wanted && this.telemetryStates;
+    if (!wanted || !states) return true;
+    const inIt = (x: TechniqueCoverage) => wanted.has(states.byTechnique.get(x.technique.id)!);
+    return inIt(c) || (holdsSubs && c.subtechniques.some(inIt));
   }
 
   /** Matrix order: by name, as the ATT&CK matrix lists them. Coverage: fewest rules first. */
@@ -227,6 +262,8 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
         ? 'No detection rules found in this workspace. Sigma, Splunk ESCU, Elastic, Sentinel and YARA-L rules are picked up by the attackLens.files globs.'
         : this.gaps
           ? 'Showing gaps only: techniques no rule names, and the uncovered sub-techniques of the others.'
+          : this.states && this.telemetryStates
+          ? `Showing telemetry states ${[...this.states].map(stateLabel).join(', ')} only (and the techniques holding such sub-techniques). "Filter coverage by telemetry state" shows all again.`
           : undefined;
     const total = model.total.techniques;
     view.description = [`${percentOf(total)}%`, plural(model.ruleCount, 'rule'), model.skipped.length ? `${model.skipped.length} skipped` : '', this.order === 'coverage' ? 'least covered first' : ''].filter(Boolean).join(' · ');
@@ -278,8 +315,8 @@ function ruleKey(ref: RuleRef): string {
 }
 
 /** Creates the provider and its TreeView. */
-export function registerCoverageTree(lens: LensContext, store: RuleStore, welcome: WorkspaceWelcome): { provider: CoverageTreeProvider; disposable: vscode.Disposable } {
-  const provider = new CoverageTreeProvider(lens, store, welcome);
+export function registerCoverageTree(lens: LensContext, store: RuleStore, welcome: WorkspaceWelcome, telemetry?: CoverageTelemetry): { provider: CoverageTreeProvider; disposable: vscode.Disposable } {
+  const provider = new CoverageTreeProvider(lens, store, welcome, telemetry);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   provider.attach(view);
   void vscode.commands.executeCommand('setContext', 'attackLens.coverage.gapsOnly', false);

@@ -5,11 +5,13 @@ import { markdownLink, markdownText as escapeMarkdown } from '../outsideText';
 import { untrustedMarkdown } from '../untrustedMarkdown';
 import { Actor, DataComponent, DetectionStrategy, Tactic, Technique } from '../attack/types';
 import { firstSentences, plural } from '../core/words';
+import { logSourceText } from '../coverage/telemetryDetectable';
 
 // The Priority gaps view's node kinds and how each looks. A gap (or a technique listed under one
 // of the cross-reference sections) expands into what a rule for it needs: who uses it, its
 // tactics, ATT&CK v18 detection strategies and data components, uncovered sub-techniques and
-// atomic tests. Every tooltip is an untrusted MarkdownString with all text escaped.
+// atomic tests. With a telemetry profile a gap says whether it is visible, and through which
+// collected log source a rule would read it, or blind. Every tooltip is an untrusted MarkdownString with all text escaped.
 
 export type SectionKind = 'testedNotDetected' | 'detectedNotTested' | 'baseline';
 type DetailKind = 'actors' | 'strategies' | 'dataComponents' | 'subtechniques' | 'atomics';
@@ -43,8 +45,8 @@ function names(items: readonly { readonly id: string; readonly name: string }[],
   return shown.join(', ') + (items.length > limit ? ` and ${items.length - limit} more` : '');
 }
 
-/** The tooltip every technique node (gap or section entry) carries. */
-function techniqueTooltip(f: TechniqueFacts, headline: string): vscode.MarkdownString {
+/** The tooltip every technique node (gap or section entry) carries; `telemetry` is a gap's telemetry line. */
+function techniqueTooltip(f: TechniqueFacts, headline: string, telemetry?: string): vscode.MarkdownString {
   const md = untrustedMarkdown();
   md.appendMarkdown(`**${escapeMarkdown(`${f.technique.id} ${f.fullName}`)}**\n\n`);
   md.appendMarkdown(escapeMarkdown(headline) + '\n\n');
@@ -54,6 +56,7 @@ function techniqueTooltip(f: TechniqueFacts, headline: string): vscode.MarkdownS
   if (f.tactics.length) line('Tactics', f.tactics.map((t) => `${t.name} (${t.id})`).join(', '));
   line('Detection strategies', f.strategies.length ? names(f.strategies, 8) : 'none in the loaded ATT&CK data');
   line('Data components (telemetry a rule needs)', f.dataComponents.length ? f.dataComponents.map((d) => d.name).join(', ') : 'none listed');
+  if (telemetry) line('Your telemetry', telemetry);
   if (f.uncoveredSubtechniques.length) line('Sub-techniques without rules', names(f.uncoveredSubtechniques, 10));
   if (f.atomicTests) line('Atomic Red Team tests', String(f.atomicTests.length));
   md.appendMarkdown(markdownLink(`${f.technique.id} on ATT&CK`, f.attackUrl));
@@ -65,7 +68,18 @@ function gapDescription(gap: PriorityGap, atomicTests: number | undefined): stri
   if (gap.status === 'partial') parts.push(gapStatusText(gap));
   else if (gap.parentRules > 0) parts.push(gapStatusText(gap));
   if (atomicTests !== undefined) parts.push(plural(atomicTests, 'atomic test'));
+  const sources = gap.collectedLogSources;
+  if (sources) parts.push(sources.length ? `visible: ${logSourceText(sources[0])}${sources.length > 1 ? ` +${sources.length - 1}` : ''}` : 'blind');
   return parts.join(' · ');
+}
+
+/** "a rule would read WinEventLog:Sysmon EventCode=1 (DC0032), …" or why it is blind; undefined without a telemetry profile. */
+function gapTelemetryLine(gap: PriorityGap): string | undefined {
+  const sources = gap.collectedLogSources;
+  if (!sources) return undefined;
+  if (!sources.length) return 'blind: none of the data components ATT&CK’s analytics for it read is collected';
+  const shown = sources.slice(0, 6).map((ls) => `${logSourceText(ls)} (${ls.dataComponent})`);
+  return `visible: a rule would read ${shown.join(', ')}${sources.length > 6 ? ` and ${sources.length - 6} more` : ''}`;
 }
 
 export function gapItem(node: Extract<GapNode, { kind: 'gap' }>, f: TechniqueFacts, atomicTests: number | undefined, topWeight: number): vscode.TreeItem {
@@ -76,7 +90,7 @@ export function gapItem(node: Extract<GapNode, { kind: 'gap' }>, f: TechniqueFac
   const hot = gap.weight >= topWeight * 0.75;
   item.iconPath = new vscode.ThemeIcon(gap.status === 'partial' ? 'pass' : 'circle-outline', new vscode.ThemeColor(hot ? 'charts.red' : gap.status === 'partial' ? 'charts.yellow' : 'charts.orange'));
   item.contextValue = 'gap';
-  item.tooltip = techniqueTooltip(f, `#${node.rank} · weight ${gap.weight}: ${gap.reason} · ${gapStatusText(gap)}`);
+  item.tooltip = techniqueTooltip(f, `#${node.rank} · weight ${gap.weight}: ${gap.reason} · ${gapStatusText(gap)}`, gapTelemetryLine(gap));
   return item;
 }
 

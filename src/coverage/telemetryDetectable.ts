@@ -1,0 +1,52 @@
+import { AttackIndex } from '../attack/index';
+import { LogSourceRef, Technique } from '../attack/types';
+import { collectedOn, TelemetryProfile } from './telemetryProfile';
+
+// Where a technique is detectable with the collected telemetry: the log source references of
+// ATT&CK's analytics for it whose data component the profile collects — what a rule for it would
+// read today. Platforms as in telemetryStates.ts: a profile's per-platform components count on the
+// technique's in-scope platforms, or on the analytic's own in-scope platforms when it names some;
+// an analytic only for platforms outside the scope says nothing about this scope.
+
+/** The platforms of a technique or analytic in the scope (all of them without a platform filter). */
+export function scopedPlatforms(scope: readonly string[], platforms: readonly string[]): readonly string[] {
+  if (!scope.length) return platforms;
+  const wanted = new Set(scope.map((p) => p.toLowerCase()));
+  return platforms.filter((p) => wanted.has(p.toLowerCase()));
+}
+
+/** The collected log sources of the technique's analytics, each once, by data component ID, name, channel. */
+export function collectedLogSources(index: AttackIndex, t: Technique, profile: TelemetryProfile, scope: readonly string[]): LogSourceRef[] {
+  const techniquePlatforms = scopedPlatforms(scope, t.platforms);
+  const out = new Map<string, LogSourceRef>();
+  for (const a of index.analyticsFor(t.id)) {
+    const on = a.platforms.length ? scopedPlatforms(scope, a.platforms) : techniquePlatforms;
+    if (a.platforms.length && scope.length && !on.length) continue;
+    const collected = collectedOn(profile, on);
+    for (const ls of a.logSources) {
+      if (collected.has(ls.dataComponent)) out.set(`${ls.dataComponent}\u0000${ls.name}\u0000${ls.channel}`, ls);
+    }
+  }
+  const key = (ls: LogSourceRef) => [ls.dataComponent, ls.name, ls.channel];
+  return [...out.values()].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+    return 0;
+  });
+}
+
+/** "WinEventLog:Sysmon EventCode=1" (the name alone when ATT&CK gives no channel). */
+export function logSourceText(ls: LogSourceRef): string {
+  return ls.channel ? `${ls.name} ${ls.channel}` : ls.name;
+}
+
+/** "DC0032 Process Creation (WinEventLog:Sysmon EventCode=1; WinEventLog:Security EventCode=4688)", one per data component. */
+export function detectableWithText(index: AttackIndex, sources: readonly LogSourceRef[], perComponent = 3): string[] {
+  const byComponent = new Map<string, LogSourceRef[]>();
+  for (const ls of sources) (byComponent.get(ls.dataComponent) ?? byComponent.set(ls.dataComponent, []).get(ls.dataComponent)!).push(ls);
+  return [...byComponent].map(([id, list]) => {
+    const name = index.dataComponent(id)?.name;
+    const shown = list.slice(0, perComponent).map(logSourceText).join('; ') + (list.length > perComponent ? `; ${list.length - perComponent} more` : '');
+    return `${id}${name ? ` ${name}` : ''} (${shown})`;
+  });
+}
