@@ -47,6 +47,7 @@ import { registerCreateRuleForGapCommand } from './commands/createRuleForGap';
 import { registerImportBaselineLayerCommand } from './commands/importBaselineLayer';
 import { registerClearBaselineLayerCommand } from './commands/clearBaselineLayer';
 import { TelemetryProfileState } from './state/telemetryProfile';
+import { TelemetryMappingsState } from './state/telemetryMappings';
 import { registerChooseTelemetryCommand } from './commands/chooseTelemetry';
 import { registerFilterCoverageByTelemetryCommand } from './commands/filterCoverageByTelemetry';
 import { registerShowNewerThanDataCommand } from './commands/showNewerThanData';
@@ -118,7 +119,7 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   add('Show loaded ATT&CK data', () => registerShowAttackInfoCommand(lens));
   add('Update ATT&CK data', () => registerUpdateAttackDataCommand(lens));
   const telemetry = add('telemetry profile', () => telemetryFeature(lens));
-  const coverage = add('coverage view', () => registerCoverage(lens, telemetry?.state));
+  const coverage = add('coverage view', () => registerCoverage(lens, telemetry));
   if (coverage) {
     const { store, tree } = coverage;
     add('Refresh coverage', () => registerRefreshCoverageCommand(store));
@@ -186,9 +187,11 @@ function threatProfileFeature(lens: LensContext, store: RuleStore, telemetry: Te
   return { disposable: state, ready: state.ready, state };
 }
 
-function telemetryFeature(lens: LensContext): { readonly disposable: vscode.Disposable; readonly state: TelemetryProfileState } {
+/** The telemetry profile and the mappings that say what each rule reads; `ready` is the mappings setting's file read. */
+function telemetryFeature(lens: LensContext): { readonly disposable: vscode.Disposable; readonly ready: Promise<void>; readonly state: TelemetryProfileState; readonly mappings: TelemetryMappingsState } {
   const state = new TelemetryProfileState(lens);
-  return { disposable: state, state };
+  const mappings = new TelemetryMappingsState(lens);
+  return { disposable: vscode.Disposable.from(state, mappings), ready: mappings.ready, state, mappings };
 }
 
 /** Activation itself failed (not one feature): the log says why, and the user gets a way to it. */

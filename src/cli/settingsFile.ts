@@ -1,4 +1,4 @@
-import { parse as parseJsonc, ParseError, printParseErrorCode } from 'jsonc-parser';
+import { parseJsoncText } from '../core/jsonc';
 import { MAX_SMALL_FILE_BYTES, readRegularFile } from '../node/readRegularFile';
 import { UsageError } from './args';
 
@@ -10,21 +10,9 @@ import { UsageError } from './args';
 export function readJsoncFile(file: string, flag: string): unknown {
   const read = readRegularFile(file, MAX_SMALL_FILE_BYTES);
   if ('refused' in read) throw new UsageError(`${flag} ${file}: cannot read the file: ${read.refused}`);
-  const text = read.bytes.toString('utf8').replace(/^\uFEFF/, '');
-  const errors: ParseError[] = [];
-  let json: unknown;
-  try {
-    json = parseJsonc(text, errors, { allowTrailingComma: true });
-  } catch (e) {
-    // jsonc-parser recurses per level: a file nested thousands deep is refused, not a stack overflow.
-    if (e instanceof RangeError) throw new UsageError(`${flag} ${file}: nested too deeply to read`);
-    throw e;
-  }
-  if (errors.length) {
-    const line = text.slice(0, errors[0].offset).split('\n').length;
-    throw new UsageError(`${flag} ${file}: not valid JSON (${printParseErrorCode(errors[0].error)} on line ${line})`);
-  }
-  return json;
+  const parsed = parseJsoncText(read.bytes.toString('utf8'));
+  if ('error' in parsed) throw new UsageError(`${flag} ${file}: ${parsed.error}`);
+  return parsed.value;
 }
 
 /** The settings object of a settings file, or of a .code-workspace file (its `settings`) when that holds `key`. */

@@ -1,5 +1,5 @@
 import type * as JsYaml from 'js-yaml';
-import { parse as parseJsonc, ParseError, printParseErrorCode } from 'jsonc-parser';
+import { parseJsoncText } from '../core/jsonc';
 import { AttackIndex } from '../attack/index';
 import { isRecord } from '../attack/types';
 
@@ -193,16 +193,9 @@ function settingValue(v: unknown): Record<string, unknown> {
 function parseText(text: string, fileName: string): unknown {
   const jsonLike = /\.(json|jsonc|code-workspace)$/i.test(fileName) || /^\s*[{[]/.test(text);
   if (jsonLike) {
-    const errors: ParseError[] = [];
-    let json: unknown;
-    try {
-      json = parseJsonc(text, errors, { allowTrailingComma: true });
-    } catch (e) {
-      if (e instanceof RangeError) throw new TelemetryFileError('nested too deeply to read');
-      throw e;
-    }
-    if (errors.length) throw new TelemetryFileError(`not valid JSON (${printParseErrorCode(errors[0].error)} on line ${text.slice(0, errors[0].offset).split('\n').length})`);
-    return json;
+    const parsed = parseJsoncText(text);
+    if ('error' in parsed) throw new TelemetryFileError(parsed.error);
+    return parsed.value;
   }
   try {
     return loadYaml(text);

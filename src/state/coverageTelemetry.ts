@@ -2,22 +2,29 @@ import * as vscode from 'vscode';
 import { CoverageModel } from '../coverage/model';
 import { TelemetryProfile } from '../coverage/telemetryProfile';
 import { componentsReadByCoveringRules, RuleTelemetryLookup, telemetryStates, TelemetryStates } from '../coverage/telemetryStates';
+import type { TelemetryMappings } from '../coverage/telemetry';
+import { TelemetryMappingsState } from './telemetryMappings';
 import { TelemetryProfileState } from './telemetryProfile';
 
 // The four telemetry states of a coverage model (the whole workspace's or a folder's) against the
-// telemetry profile, cached per model and profile. Without a profile there are none (issue #12 §3).
+// telemetry profile, cached per model, profile and mappings. Without a profile there are none (issue #12 §3).
 
 export class CoverageTelemetry {
-  private readonly cache = new WeakMap<CoverageModel, { readonly profile: TelemetryProfile; readonly states: TelemetryStates }>();
-  /** Fires when the telemetry profile changed. */
+  private readonly cache = new WeakMap<CoverageModel, { readonly profile: TelemetryProfile; readonly mappings: TelemetryMappings; readonly states: TelemetryStates }>();
+  /** Fires when the telemetry profile or the mappings changed. */
   readonly onDidChange: vscode.Event<void>;
 
   constructor(
     private readonly telemetry: TelemetryProfileState,
-    /** What the rules read, asked once per model. */
-    private readonly readsFor: () => RuleTelemetryLookup,
+    private readonly mappings: TelemetryMappingsState,
+    /** What the rules read under these mappings, asked once per model. */
+    private readonly readsFor: (mappings: TelemetryMappings) => RuleTelemetryLookup,
   ) {
-    this.onDidChange = telemetry.onDidChange;
+    this.onDidChange = (listener, thisArg, disposables) => {
+      const both = vscode.Disposable.from(telemetry.onDidChange(listener, thisArg), mappings.onDidChange(listener, thisArg));
+      disposables?.push(both);
+      return both;
+    };
   }
 
   get profile(): TelemetryProfile | undefined {
@@ -27,10 +34,11 @@ export class CoverageTelemetry {
   statesOf(model: CoverageModel): TelemetryStates | undefined {
     const profile = this.telemetry.profile;
     if (!profile) return undefined;
+    const mappings = this.mappings.current;
     const c = this.cache.get(model);
-    if (c && c.profile === profile) return c.states;
-    const states = telemetryStates(model, profile, componentsReadByCoveringRules(model, this.readsFor()));
-    this.cache.set(model, { profile, states });
+    if (c && c.profile === profile && c.mappings === mappings) return c.states;
+    const states = telemetryStates(model, profile, componentsReadByCoveringRules(model, this.readsFor(mappings)));
+    this.cache.set(model, { profile, mappings, states });
     return states;
   }
 }

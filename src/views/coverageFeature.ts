@@ -5,6 +5,7 @@ import { CoverageTreeProvider, registerCoverageTree } from './coverageTree';
 import { WorkspaceWelcome } from './workspaceWelcome';
 import { CoverageTelemetry } from '../state/coverageTelemetry';
 import type { TelemetryProfileState } from '../state/telemetryProfile';
+import type { TelemetryMappingsState } from '../state/telemetryMappings';
 import { workspaceRuleTelemetry } from '../workspace/ruleTelemetryLookup';
 
 // Workspace coverage, wired: the RuleStore (scan + watch) and the Coverage view; its commands
@@ -20,10 +21,10 @@ export interface CoverageFeature {
   readonly welcome: WorkspaceWelcome;
 }
 
-export function registerCoverage(lens: LensContext, telemetry?: TelemetryProfileState): CoverageFeature {
+export function registerCoverage(lens: LensContext, telemetry?: { readonly state: TelemetryProfileState; readonly mappings: TelemetryMappingsState }): CoverageFeature {
   const store = new RuleStore(lens);
   const welcome = new WorkspaceWelcome(store);
-  const tree = registerCoverageTree(lens, store, welcome, telemetry && new CoverageTelemetry(telemetry, workspaceRuleTelemetry(store)));
+  const tree = registerCoverageTree(lens, store, welcome, telemetry && new CoverageTelemetry(telemetry.state, telemetry.mappings, workspaceRuleTelemetry(store)));
   const disposable = vscode.Disposable.from(store, welcome, tree.disposable);
   return { disposable, ready: store.ready, store, tree: tree.provider, welcome };
 }
