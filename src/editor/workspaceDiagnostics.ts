@@ -39,6 +39,9 @@ export class WorkspaceDiagnostics implements vscode.Disposable {
   private readonly checked = new WeakMap<ParsedRuleFile, { readonly index: AttackIndex; readonly findings: readonly Finding[] }>();
   /** Counts publishAll calls: a newer one stops an older one between slices. */
   private generation = 0;
+  /** Files the watcher reported, waiting to be published a slice at a time (URI string → URI). */
+  private readonly queued = new Map<string, vscode.Uri>();
+  private draining = false;
 
   constructor(
     private readonly lens: LensContext,
@@ -108,10 +111,30 @@ export class WorkspaceDiagnostics implements vscode.Disposable {
     return run().catch((e: unknown) => this.lens.log.error(`ATT&CK workspace diagnostics failed: ${(e as Error)?.stack ?? String(e)}`));
   }
 
-  /** Files the watcher re-read, created or removed. */
+  /** Files the watcher re-read, created or removed: a slice at a time, as publishAll (a burst of large files would stall the host). */
   private publishSome(uris: readonly vscode.Uri[]): void {
     if (!this.enabled) return;
-    for (const uri of uris) this.publishFile(uri);
+    for (const uri of uris) this.queued.set(uri.toString(), uri);
+    if (!this.draining) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      let sliceStart = Date.now();
+      for (const [key, uri] of this.queued) {
+        this.queued.delete(key);
+        this.publishFile(uri);
+        if (Date.now() - sliceStart > SLICE_MS) {
+          await yieldToEventLoop();
+          sliceStart = Date.now();
+        }
+      }
+    } catch (e) {
+      this.lens.log.error(`ATT&CK workspace diagnostics failed: ${(e as Error)?.stack ?? String(e)}`);
+    } finally {
+      this.draining = false;
+    }
   }
 
   /** One file from the store (a document just closed, or re-read from disk). */
@@ -144,7 +167,8 @@ export class WorkspaceDiagnostics implements vscode.Disposable {
     if (cached && cached.index === this.lens.index) return cached.findings;
     try {
       // No text: the messages and ranges come from the parse; the fixes (which need the lines) are the open document's.
-      const findings = checkRuleFile(file, '', this.lens.index);
+      // A large file was checked on the worker thread with its parse.
+      const findings = this.lens.parsing.findingsFromScan(file, this.lens.index) ?? checkRuleFile(file, '', this.lens.index);
       this.checked.set(file, { index: this.lens.index, findings });
       return findings;
     } catch (e) {
@@ -165,6 +189,7 @@ export class WorkspaceDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.queued.clear();
     this.subscription.dispose();
   }
 }
