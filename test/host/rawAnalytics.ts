@@ -4,7 +4,7 @@ import { projectRoot } from './codeServer';
 
 // ATT&CK's analytics per technique read straight from the raw STIX bundle (detection strategy
 // `detects` technique → the strategy's analytics → their log source references), without the
-// project's compiler or index: what the matrix browser test expects the side panel to list.
+// project's compiler or index: what the matrix tests (browser and unit) expect the side panel to list.
 
 const stixDir = process.env.ATTACK_LENS_STIX || path.resolve(projectRoot, '..', 'shared', 'attack');
 
@@ -31,8 +31,12 @@ export interface RawTechnique {
 const active = (o: Stix | undefined) => !!o && o.revoked !== true && o.x_mitre_deprecated !== true;
 const attackId = (o: Stix) => ((o.external_references as { source_name: string; external_id?: string }[] | undefined) ?? []).find((r) => r.source_name === 'mitre-attack')?.external_id;
 
+const cache = new Map<string, ReadonlyMap<string, RawTechnique>>();
+
 /** Active techniques and sub-techniques of a bundle (`enterprise-attack-18.1.json`), by ATT&CK ID, with their analytics. */
-export function rawTechniques(file: string): Map<string, RawTechnique> {
+export function rawTechniques(file: string): ReadonlyMap<string, RawTechnique> {
+  const hit = cache.get(file);
+  if (hit) return hit;
   const objects = (JSON.parse(fs.readFileSync(path.join(stixDir, file), 'utf8')) as { objects: Stix[] }).objects;
   const byStix = new Map(objects.map((o) => [o.id as string, o]));
   const out = new Map<string, { id: string; name: string; analytics: RawAnalytic[]; seen: Set<string> }>();
@@ -54,5 +58,7 @@ export function rawTechniques(file: string): Map<string, RawTechnique> {
       t.analytics.push({ id: attackId(a) ?? '', name: a.name as string, logSources });
     }
   }
-  return new Map([...out.values()].map(({ id, name, analytics }) => [id, { id, name, analytics }]));
+  const techniques = new Map([...out.values()].map(({ id, name, analytics }) => [id, { id, name, analytics }]));
+  cache.set(file, techniques);
+  return techniques;
 }

@@ -7,7 +7,8 @@ import { collectedLogSources } from '../../src/coverage/telemetryDetectable';
 import { readTelemetryProfile, TelemetryProfile } from '../../src/coverage/telemetryProfile';
 import { componentsReadByCoveringRules, TELEMETRY_STATES, telemetryStates, TelemetryStates } from '../../src/coverage/telemetryStates';
 import { AttackReference, DetectionRule, ParsedRuleFile, span } from '../../src/rules/types';
-import { enterprise18, isActiveRaw, rawStix } from './helpers/rawStix';
+import { RawAnalytic, rawTechniques } from '../host/rawAnalytics';
+import { enterprise18, rawStix } from './helpers/rawStix';
 
 // The coverage matrix's telemetry mode on real ATT&CK 18.1: the cells and columns carry the states
 // telemetryStates.ts gives (the states themselves are proven in telemetry-states.test.ts), and the
@@ -35,33 +36,9 @@ function parsedRules(): ParsedRuleFile[] {
 
 const readsOf = (ref: RuleRef) => ({ dataComponents: [...RULES[Number(ref.path.slice(1, -4))].reads], unmapped: [] });
 
-interface RawAnalytic {
-  readonly id: string;
-  readonly name: string;
-  readonly refs: readonly { readonly dc: string; readonly name: string; readonly channel: string }[];
-}
-
 /** Technique ID → the analytics of the active detection strategies that `detect` it, from the raw bundle. */
-function rawAnalyticsOf(technique: string): RawAnalytic[] {
-  const { objects, idOf } = rawStix(BUNDLE);
-  const byStix = new Map(objects.map((o) => [o.id as string, o]));
-  const out = new Map<string, RawAnalytic>();
-  for (const o of objects) {
-    if (o.type !== 'relationship' || o.relationship_type !== 'detects' || !isActiveRaw(o) || idOf.get(o.target_ref as string) !== technique) continue;
-    const strategy = byStix.get(o.source_ref as string);
-    if (!isActiveRaw(strategy)) continue;
-    for (const ref of (strategy!.x_mitre_analytic_refs as string[] | undefined) ?? []) {
-      const a = byStix.get(ref);
-      if (!a || out.has(ref)) continue;
-      const refs = ((a.x_mitre_log_source_references as { x_mitre_data_component_ref: string; name: string; channel?: string }[] | undefined) ?? []).map((r) => ({
-        dc: idOf.get(r.x_mitre_data_component_ref) ?? '',
-        name: r.name,
-        channel: r.channel ?? '',
-      }));
-      out.set(ref, { id: idOf.get(ref) ?? '', name: a.name as string, refs });
-    }
-  }
-  return [...out.values()];
+function rawAnalyticsOf(technique: string): readonly RawAnalytic[] {
+  return rawTechniques(BUNDLE).get(technique)?.analytics ?? [];
 }
 
 /** Data component ID → name, from the raw bundle. */
@@ -127,8 +104,8 @@ describe('coverage matrix telemetry mode on ATT&CK 18.1 (needs ../shared)', func
       .map((a) => ({
         id: a.id,
         name: a.name,
-        logSources: a.refs
-          .filter((r) => r.dc === 'DC0032')
+        logSources: a.logSources
+          .filter((r) => r.dataComponent === 'DC0032')
           .map((r) => `${r.name}|${r.channel}`)
           .sort(),
       }))
@@ -150,16 +127,16 @@ describe('coverage matrix telemetry mode on ATT&CK 18.1 (needs ../shared)', func
   });
 
   it('says a blind gap has no collected analytics and names the data components that would feed it', () => {
-    const id = [...states.lists.blind].find((t) => rawAnalyticsOf(t).some((a) => a.refs.length));
+    const id = [...states.lists.blind].find((t) => rawAnalyticsOf(t).some((a) => a.logSources.length));
     assert.ok(id, 'some blind technique has analytics');
     assert.ok(
-      rawAnalyticsOf(id).every((a) => a.refs.every((r) => r.dc !== 'DC0032')),
+      rawAnalyticsOf(id).every((a) => a.logSources.every((r) => r.dataComponent !== 'DC0032')),
       `${id}: no analytic reads Process Creation`,
     );
     const d = matrixDetail(model, id, { telemetry: { profile, states, readsOf } })!;
     assert.strictEqual(d.telemetry?.state, 'blind');
     assert.deepStrictEqual(d.telemetry.analytics, []);
-    assert.deepStrictEqual(new Set(d.dataComponents.map((c) => c.id)), new Set(rawAnalyticsOf(id).flatMap((a) => a.refs.map((r) => r.dc))));
+    assert.deepStrictEqual(new Set(d.dataComponents.map((c) => c.id)), new Set(rawAnalyticsOf(id).flatMap((a) => a.logSources.map((r) => r.dataComponent))));
   });
 
   it('lists for a covered technique what each of its rules reads, and whether it is collected', () => {
