@@ -283,9 +283,10 @@
       meter.setAttribute('aria-hidden', 'true');
       head.append(meter);
       if (telemetryMode() && col.states) {
-        const counts = m.telemetry.legend.map((k) => k.mark + ' ' + col.states[k.state]).join(' · ');
+        const counts = m.telemetry.legend.map((k) => k.mark + col.states[k.state]).join(' ');
         const line = el('span', 'column-states', counts);
         line.title = m.telemetry.legend.map((k) => col.states[k.state] + ' ' + k.label).join(' · ');
+        line.setAttribute('aria-label', line.title);
         head.append(line);
       }
       column.append(head);
