@@ -24,7 +24,7 @@ export interface MatrixStateKey {
 
 const MARKS: Readonly<Record<TelemetryState, string>> = { detected: 'D', 'no-telemetry': 'N', visible: 'V', blind: 'B' };
 
-/** @internal Exported for the tests. */
+/** The telemetry mode's legend, the states in report order. */
 export const MATRIX_STATE_KEYS: readonly MatrixStateKey[] = TELEMETRY_STATES.map((state) => ({ state, label: stateLabel(state), mark: MARKS[state], meaning: stateSentence(state) }));
 
 /** What the matrix needs to know about telemetry: the profile (if set), its states for the model, what each rule reads. */
