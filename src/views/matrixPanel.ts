@@ -13,8 +13,9 @@ import { RuleStore } from '../workspace/ruleStore';
 // follows the RuleStore (a new model is posted, the page is not reloaded) and the threat
 // profile, and the telemetry states (CoverageTelemetry, when a telemetry profile is set: the page
 // then offers a telemetry colour mode). The page (media/matrix/) only renders: it asks for a cell's
-// rules (with what each reads) and detection strategies, and the extension opens files, links and save dialogs. Messages from the page are
-// checked: only rule files the store knows are opened, ATT&CK links are built here from an ID.
+// rules (with what each reads) and detection strategies, and the extension opens files, links and
+// save dialogs. Messages from the page are checked: only rule files the store knows are opened,
+// ATT&CK links are built here from an ID.
 
 const MATRIX_VIEW_TYPE = 'attackLens.coverageMatrix';
 const MATRIX_TITLE = 'ATT&CK Coverage Matrix';
