@@ -60,6 +60,8 @@ export interface DiagnosticsFeature {
   readonly onDidSettle: vscode.Event<DiagnosticsSettled>;
   /** The last version of an open document whose diagnostics were published. */
   settledVersion(uri: vscode.Uri): number | undefined;
+  /** Settles once the store's files reported so far have their diagnostics published (attackLens.diagnostics.scope "workspace"). */
+  workspaceIdle(): Promise<void>;
 }
 
 export function registerDiagnostics(lens: LensContext, store?: RuleStore): { disposable: vscode.Disposable; ready: Promise<void>; feature: DiagnosticsFeature } {
@@ -146,6 +148,6 @@ export function registerDiagnostics(lens: LensContext, store?: RuleStore): { dis
     { dispose: () => [...pending.keys()].forEach(cancel) },
   );
   updateAll();
-  const feature: DiagnosticsFeature = { onDidSettle: settledEmitter.event, settledVersion: (uri) => settled.get(uri.toString()) };
+  const feature: DiagnosticsFeature = { onDidSettle: settledEmitter.event, settledVersion: (uri) => settled.get(uri.toString()), workspaceIdle: async () => workspace?.idle() };
   return { disposable, ready: Promise.resolve(), feature };
 }

@@ -41,7 +41,8 @@ export class WorkspaceDiagnostics implements vscode.Disposable {
   private generation = 0;
   /** Files the watcher reported, waiting to be published a slice at a time (URI string → URI). */
   private readonly queued = new Map<string, vscode.Uri>();
-  private draining = false;
+  private draining?: Promise<void>;
+  private publishing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly lens: LensContext,
@@ -108,18 +109,23 @@ export class WorkspaceDiagnostics implements vscode.Disposable {
       this.stale.clear();
       this.announceCap(leftOut, this.shown.size);
     };
-    return run().catch((e: unknown) => this.lens.log.error(`ATT&CK workspace diagnostics failed: ${(e as Error)?.stack ?? String(e)}`));
+    this.publishing = run().catch((e: unknown) => this.lens.log.error(`ATT&CK workspace diagnostics failed: ${(e as Error)?.stack ?? String(e)}`));
+    return this.publishing;
   }
 
   /** Files the watcher re-read, created or removed: a slice at a time, as publishAll (a burst of large files would stall the host). */
   private publishSome(uris: readonly vscode.Uri[]): void {
     if (!this.enabled) return;
     for (const uri of uris) this.queued.set(uri.toString(), uri);
-    if (!this.draining) void this.drain();
+    this.draining ??= this.drain();
+  }
+
+  /** Settles once the files reported so far and the last publishAll are published (tests measure a quiet host). */
+  async idle(): Promise<void> {
+    await Promise.all([this.draining, this.publishing]);
   }
 
   private async drain(): Promise<void> {
-    this.draining = true;
     try {
       let sliceStart = Date.now();
       for (const [key, uri] of this.queued) {
@@ -133,7 +139,7 @@ export class WorkspaceDiagnostics implements vscode.Disposable {
     } catch (e) {
       this.lens.log.error(`ATT&CK workspace diagnostics failed: ${(e as Error)?.stack ?? String(e)}`);
     } finally {
-      this.draining = false;
+      this.draining = undefined;
     }
   }
 
