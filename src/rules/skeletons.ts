@@ -139,7 +139,7 @@ function sigma(c: Ctx): string {
     'detection:',
     '    selection:',
     ...(ls?.eventId ? [`        EventID: ${ls.eventId}`] : []),
-    ...(ls && !ls.category ? ["        TODO|contains: 'TODO'"] : ["        CommandLine|contains: 'TODO'"]),
+    ...(ls && ls.category !== 'process_creation' ? ["        TODO|contains: 'TODO' # the field that tells the behaviour"] : ["        CommandLine|contains: 'TODO'"]),
     '    condition: selection',
     'falsepositives:',
     '    - Unknown',
