@@ -49,6 +49,7 @@ import { registerClearBaselineLayerCommand } from './commands/clearBaselineLayer
 import { TelemetryProfileState } from './state/telemetryProfile';
 import { TelemetryMappingsState } from './state/telemetryMappings';
 import { registerChooseTelemetryCommand } from './commands/chooseTelemetry';
+import { workspaceRulesRead } from './workspace/ruleTelemetryLookup';
 import { registerFilterCoverageByTelemetryCommand } from './commands/filterCoverageByTelemetry';
 import { registerShowNewerThanDataCommand } from './commands/showNewerThanData';
 import { NewerThanDataNotice, registerNewerThanDataNotice } from './views/newerThanDataNotice';
@@ -141,20 +142,19 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   const state = coverage ? add('threat profile', () => threatProfileFeature(lens, coverage.store, telemetry?.state)) : undefined;
   if (coverage && state) add('coverage matrix', () => registerCoverageMatrix(coverage.store, new MatrixPanels(lens, coverage.store, state.state.matrixInputs, coverage.telemetry), state.state.matrixInputs));
   add('completion', () => registerCompletion(lens));
-  add('hover', () => registerHover(lens, telemetry?.state));
+  add('hover', () => registerHover(lens, telemetry));
   add('document links', () => registerDocumentLinks(lens));
   add('Search ATT&CK', () => registerSearchAttackCommand(lens));
   add('Open technique', () => registerOpenTechniqueCommand(lens));
   const priorities = coverage && state ? add('priority gaps view', () => registerPriorityGaps(lens, state.state, coverage.welcome)) : undefined;
   if (state) {
-    add('Create rule for gap', () => registerCreateRuleForGapCommand(lens, state.state));
+    add('Create rule for gap', () => registerCreateRuleForGapCommand(lens, state.state, telemetry?.mappings));
     add('Compare with a baseline layer', () => registerImportBaselineLayerCommand(state.state));
     add('Clear baseline layer', () => registerClearBaselineLayerCommand(state.state));
   }
   add('Choose threat profile', () => registerChooseThreatProfileCommand(lens));
   add('Clear threat profile', () => registerClearThreatProfileCommand(lens));
-  // The rules' own telemetry (issue #12 §1) is not reported yet: the picker pre-checks the current profile only.
-  if (telemetry) add('Choose telemetry', () => registerChooseTelemetryCommand(lens, telemetry.state));
+  if (telemetry) add('Choose telemetry', () => registerChooseTelemetryCommand(lens, telemetry.state, coverage && workspaceRulesRead(coverage.store, telemetry.mappings)));
   if (coverage) add('Check rules against ATT&CK', () => registerCheckRulesAgainstAttack(lens, coverage.store));
   if (coverage) add('ATT&CK version suggestion', () => registerVersionSuggestion(lens, coverage.store));
   add('Open a sample rule', () => registerOpenSampleRuleCommand(lens));

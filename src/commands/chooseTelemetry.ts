@@ -24,7 +24,7 @@ const KEPT_KEYS = new Set(['name', 'platforms', 'quality']);
 /** @public What the command returns to executeCommand callers. */
 export type ChooseTelemetryResult = { readonly setting: Record<string, unknown>; readonly collected: readonly string[]; readonly warning?: string } | { readonly error: string } | undefined;
 
-/** The data component IDs the workspace's rules read (issue #12 §1); empty until the rules report them. */
+/** The data component IDs the workspace's rules read (issue #12 §1). */
 export type RulesRead = () => ReadonlySet<string>;
 
 interface ComponentItem extends vscode.QuickPickItem {

@@ -7,6 +7,9 @@ import { LensContext } from '../context';
 import { dominantFormat, ruleSkeleton, SkeletonFormat } from '../rules/skeletons';
 import { ParsedRuleFile } from '../rules/types';
 import { ThreatProfileState } from '../state/threatProfile';
+import type { TelemetryMappingsState } from '../state/telemetryMappings';
+import { LogSourceRef } from '../attack/types';
+import { skeletonLogSource } from '../coverage/skeletonLogSource';
 import { fileExists } from '../workspace/fileExists';
 
 // "Create rule for this gap": a rule skeleton (src/rules/skeletons.ts) in the format most of
@@ -15,7 +18,8 @@ import { fileExists } from '../workspace/fileExists';
 // are closest to the technique (same technique family, then same tactic, then most rules).
 // Ctrl+S writes it there without a dialog. It stays untitled until then on purpose: a skeleton
 // written to disk would count as coverage at once (its tags parse) and hide the gap before
-// the rule has any detection logic.
+// the rule has any detection logic. For a visible gap (a telemetry profile is set) the skeleton reads
+// the collected log source the Priority gaps view names, in the format's words (skeletonLogSource.ts).
 // Argument: a Priority gaps node, a technique ID, or nothing (asks with a QuickPick).
 
 const CREATE_RULE_FOR_GAP_COMMAND = 'attackLens.createRuleForGap';
@@ -25,9 +29,11 @@ export interface CreatedRule {
   readonly document: vscode.TextDocument;
   readonly format: SkeletonFormat;
   readonly techniqueId: string;
+  /** The collected log source the skeleton reads (`WinEventLog:Sysmon EventCode=1`), when it was filled from one. */
+  readonly logSource?: string;
 }
 
-type GapArgument = string | { readonly kind?: string; readonly gap?: { readonly technique: Technique }; readonly id?: string } | undefined;
+type GapArgument = string | { readonly kind?: string; readonly gap?: { readonly technique: Technique; readonly collectedLogSources?: readonly LogSourceRef[] }; readonly id?: string } | undefined;
 
 function techniqueIdOf(arg: GapArgument): string | undefined {
   if (typeof arg === 'string') return arg;
@@ -93,7 +99,13 @@ async function freeUri(folder: vscode.Uri, fileName: string): Promise<vscode.Uri
   }
 }
 
-async function createRuleForGap(lens: LensContext, state: ThreatProfileState, arg?: GapArgument): Promise<CreatedRule | undefined> {
+/** The collected log source the gaps view names for the technique (its first): from the node clicked, else the current ranking. */
+function namedLogSource(state: ThreatProfileState, id: string, arg: GapArgument): LogSourceRef | undefined {
+  const fromNode = typeof arg === 'object' && arg?.gap?.technique.id === id ? arg.gap.collectedLogSources : undefined;
+  return (fromNode ?? state.ranking.gaps.find((g) => g.technique.id === id)?.collectedLogSources)?.[0];
+}
+
+async function createRuleForGap(lens: LensContext, state: ThreatProfileState, mappings: TelemetryMappingsState | undefined, arg?: GapArgument): Promise<CreatedRule | undefined> {
   const id = techniqueIdOf(arg) ?? (await pickTechnique(lens, state));
   if (!id) return undefined;
   const technique = lens.index.technique(id);
@@ -103,7 +115,9 @@ async function createRuleForGap(lens: LensContext, state: ThreatProfileState, ar
   }
   const files = state.store.files();
   const format = dominantFormat(files);
-  const skeleton = ruleSkeleton(lens.index, technique.id, format);
+  const collected = mappings && namedLogSource(state, technique.id, arg);
+  const logSource = collected && skeletonLogSource(format, collected, mappings.current);
+  const skeleton = ruleSkeleton(lens.index, technique.id, format, { logSource });
   if (!skeleton) return undefined;
   const near = folderForRule(files, format, technique, lens.index);
   const root = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -120,10 +134,10 @@ async function createRuleForGap(lens: LensContext, state: ThreatProfileState, ar
     document = await vscode.workspace.openTextDocument({ content: skeleton.text, language: format === 'elastic' ? 'toml' : format === 'yaral' ? 'yaral' : 'yaml' });
     await vscode.window.showTextDocument(document);
   }
-  lens.log.info(`Rule skeleton for ${technique.id} (${format}) at ${document.uri.toString(true)}`);
-  return { document, format, techniqueId: technique.id };
+  lens.log.info(`Rule skeleton for ${technique.id} (${format}) at ${document.uri.toString(true)}${logSource ? ` reading ${logSource.logSource}` : ''}`);
+  return { document, format, techniqueId: technique.id, logSource: logSource?.logSource };
 }
 
-export function registerCreateRuleForGapCommand(lens: LensContext, state: ThreatProfileState): vscode.Disposable {
-  return vscode.commands.registerCommand(CREATE_RULE_FOR_GAP_COMMAND, (arg?: GapArgument) => createRuleForGap(lens, state, arg));
+export function registerCreateRuleForGapCommand(lens: LensContext, state: ThreatProfileState, mappings?: TelemetryMappingsState): vscode.Disposable {
+  return vscode.commands.registerCommand(CREATE_RULE_FOR_GAP_COMMAND, (arg?: GapArgument) => createRuleForGap(lens, state, mappings, arg));
 }

@@ -124,7 +124,7 @@ export function elasticReads(rule: Record<string, unknown>, reads: RuleReads): v
 const KQL_TABLE = /(?:^|[;(=]|\bunion\b(?:\s+\w+\s*=\s*\w+)*)\s*([A-Z][A-Za-z0-9_]*)(?=\s*(?:[|);,]|$))/g;
 const KQL_EVENT_IDS = /\bEventI[Dd]\s*(?:==\s*"?(\d{1,6})|in\s*\(([^)]{0,400})\))/g;
 /** Tables whose rows are Windows events: a query on them says what it reads by its EventIDs. */
-const WINDOWS_EVENT_TABLES = new Set(['SecurityEvent', 'WindowsEvent', 'Event']);
+export const WINDOWS_EVENT_TABLES: ReadonlySet<string> = new Set(['SecurityEvent', 'WindowsEvent', 'Event']);
 
 /** Sentinel: `requiredDataConnectors` (`connector:<id>`) and their `dataTypes`, and the tables the query reads (`table:SecurityEvent:4688` for the EventIDs it filters on). */
 export function sentinelReads(root: YNode, reads: RuleReads): void {

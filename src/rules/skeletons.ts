@@ -27,7 +27,27 @@ export interface SkeletonOptions {
   /** ISO date (default: today). */
   readonly date?: string;
   readonly author?: string;
+  /** What the rule reads (a visible gap's collected log source in the format's words); the format's default otherwise. */
+  readonly logSource?: SkeletonLogSource;
 }
+
+/** Where a skeleton's log source came from: an ATT&CK log source (`WinEventLog:Sysmon EventCode=1`) and its data component. */
+interface LogSourceOrigin {
+  readonly logSource: string;
+  readonly dataComponent: string;
+}
+
+/** A skeleton's log source, per format, in that format's words (src/coverage/skeletonLogSource.ts finds it). */
+export type SkeletonLogSource = LogSourceOrigin &
+  (
+    | { readonly format: 'sigma'; readonly product?: string; readonly category?: string; readonly service?: string; readonly eventId?: string }
+    | { readonly format: 'splunk'; readonly dataSource: string }
+    | { readonly format: 'elastic'; readonly index?: string; readonly eventCategory?: string }
+    | { readonly format: 'sentinel'; readonly table: string; readonly eventId?: string }
+    | { readonly format: 'yaral'; readonly eventType: string }
+  );
+
+type LogSourceOf<F extends SkeletonFormat> = Extract<SkeletonLogSource, { format: F }>;
 
 /** The format most of the workspace's rule files use (ties: the order of SKELETON_FORMATS); Sigma when there are none. */
 export function dominantFormat(files: readonly ParsedRuleFile[]): SkeletonFormat {
@@ -57,6 +77,7 @@ export function ruleSkeleton(index: AttackIndex, techniqueId: string, format: Sk
     date: options.date ?? new Date().toISOString().slice(0, 10),
     author: options.author ?? 'TODO',
     telemetry: index.dataComponentsFor(technique.id).slice(0, 5).map((d) => d.name),
+    logSource: options.logSource?.format === format ? options.logSource : undefined,
   };
   const slug = `${technique.id.toLowerCase().replace('.', '_')}_${technique.name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')}`;
   switch (format) {
@@ -83,7 +104,12 @@ interface Ctx {
   readonly date: string;
   readonly author: string;
   readonly telemetry: readonly string[];
+  readonly logSource?: SkeletonLogSource;
 }
+
+const logSourceOf = <F extends SkeletonFormat>(c: Ctx, format: F) => (c.logSource?.format === format ? (c.logSource as LogSourceOf<F>) : undefined);
+/** "WinEventLog:Sysmon EventCode=1 (DC0032), collected": why the skeleton reads what it reads. */
+const originText = (ls: LogSourceOrigin) => `reads ${ls.logSource} (${ls.dataComponent}), which you collect`;
 
 const yamlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const tomlString = (s: string) => JSON.stringify(s);
@@ -91,7 +117,11 @@ const telemetryLine = (c: Ctx) => (c.telemetry.length ? `Telemetry ATT&CK sugges
 
 function sigma(c: Ctx): string {
   const windows = c.technique.platforms.includes('Windows');
-  const product = windows ? 'windows' : (c.technique.platforms[0] ?? 'windows').toLowerCase().replace(/\s+/g, '_');
+  const ls = logSourceOf(c, 'sigma');
+  const product = ls?.product ?? (windows ? 'windows' : (c.technique.platforms[0] ?? 'windows').toLowerCase().replace(/\s+/g, '_'));
+  const logsource = ls
+    ? [`    product: ${product} # ${originText(ls)}`, ...(ls.category ? [`    category: ${ls.category}`] : []), ...(ls.service ? [`    service: ${ls.service}`] : [])]
+    : [`    product: ${product}`, '    category: process_creation # TODO'];
   return [
     `title: ${yamlString(`TODO ${c.fullName}`)}`,
     `id: ${c.id}`,
@@ -105,11 +135,11 @@ function sigma(c: Ctx): string {
     ...c.tactics.map((t) => `    - attack.${t.shortname}`),
     `    - attack.${c.technique.id.toLowerCase()}`,
     'logsource:',
-    `    product: ${product}`,
-    '    category: process_creation # TODO',
+    ...logsource,
     'detection:',
     '    selection:',
-    "        CommandLine|contains: 'TODO'",
+    ...(ls?.eventId ? [`        EventID: ${ls.eventId}`] : []),
+    ...(ls && ls.category !== 'process_creation' ? ["        TODO|contains: 'TODO' # the field that tells the behaviour"] : ["        CommandLine|contains: 'TODO'"]),
     '    condition: selection',
     'falsepositives:',
     '    - Unknown',
@@ -119,6 +149,7 @@ function sigma(c: Ctx): string {
 }
 
 function splunk(c: Ctx): string {
+  const ls = logSourceOf(c, 'splunk');
   return [
     `name: ${yamlString(`TODO ${c.fullName}`)}`,
     `id: ${c.id}`,
@@ -128,7 +159,7 @@ function splunk(c: Ctx): string {
     'status: experimental',
     'type: TTP',
     `description: ${yamlString(`Detects ${c.fullName} (${c.technique.id}). TODO: describe the behaviour. ${telemetryLine(c)}`)}`,
-    'data_source: []',
+    ...(ls ? [`# ATT&CK Lens: ${originText(ls)}`, 'data_source:', `- ${yamlString(ls.dataSource)}`] : ['data_source: []']),
     "search: '| tstats count from datamodel=Endpoint.Processes where Processes.process=\"*TODO*\" by Processes.dest'",
     'how_to_implement: TODO',
     'known_false_positives: Unknown',
@@ -150,6 +181,8 @@ function splunk(c: Ctx): string {
 
 function elastic(c: Ctx): string {
   const top = c.parent ?? c.technique;
+  const ls = logSourceOf(c, 'elastic');
+  const category = ls ? (ls.eventCategory ?? 'any') : 'process';
   const out = [
     '[metadata]',
     `creation_date = "${c.date.replace(/-/g, '/')}"`,
@@ -160,7 +193,8 @@ function elastic(c: Ctx): string {
     `author = [${tomlString(c.author)}]`,
     `description = ${tomlString(`Detects ${c.fullName} (${c.technique.id}). TODO: describe the behaviour. ${telemetryLine(c)}`)}`,
     'from = "now-9m"',
-    'index = ["logs-endpoint.events.*"]',
+    ...(ls ? [`# ATT&CK Lens: ${originText(ls)}`] : []),
+    `index = [${tomlString(ls?.index ?? 'logs-endpoint.events.*')}]`,
     'language = "eql"',
     'license = "Elastic License v2"',
     `name = ${tomlString(`TODO ${c.fullName}`)}`,
@@ -169,7 +203,7 @@ function elastic(c: Ctx): string {
     'severity = "medium"',
     'type = "eql"',
     "query = '''",
-    'process where process.name : "TODO"',
+    category === 'process' ? 'process where process.name : "TODO"' : `${category} where event.action : "TODO"`,
     "'''",
   ];
   for (const tactic of c.tactics) {
@@ -181,6 +215,7 @@ function elastic(c: Ctx): string {
 }
 
 function sentinel(c: Ctx): string {
+  const ls = logSourceOf(c, 'sentinel');
   return [
     `id: ${c.id}`,
     `name: ${yamlString(`TODO ${c.fullName}`)}`,
@@ -188,7 +223,7 @@ function sentinel(c: Ctx): string {
     `  Detects ${c.fullName} (${c.technique.id}). TODO: describe the behaviour.`,
     `  ${telemetryLine(c)}`,
     'severity: Medium',
-    'requiredDataConnectors: []',
+    ...(ls ? [`# ATT&CK Lens: ${originText(ls)}`, 'requiredDataConnectors:', `  - connectorId: TODO # the connector that fills ${ls.table}`, '    dataTypes:', `      - ${ls.table}`] : ['requiredDataConnectors: []']),
     'queryFrequency: 1h',
     'queryPeriod: 1h',
     'triggerOperator: gt',
@@ -199,8 +234,9 @@ function sentinel(c: Ctx): string {
     `  - ${c.technique.id}`,
     'query: |',
     '  // TODO',
-    '  SecurityEvent',
-    '  | where CommandLine has "TODO"',
+    `  ${ls?.table ?? 'SecurityEvent'}`,
+    ...(ls?.eventId ? [`  | where EventID == ${ls.eventId}`] : []),
+    ls && ls.table !== 'SecurityEvent' ? '  | where TODO' : '  | where CommandLine has "TODO"',
     'kind: Scheduled',
     'version: 1.0.0',
     '',
@@ -209,6 +245,8 @@ function sentinel(c: Ctx): string {
 
 function yaral(c: Ctx, slug: string): string {
   const name = /^[A-Za-z_]/.test(slug) ? slug : `rule_${slug}`;
+  const ls = logSourceOf(c, 'yaral');
+  const eventType = ls?.eventType ?? 'PROCESS_LAUNCH';
   return [
     `rule ${name} {`,
     '  meta:',
@@ -220,8 +258,9 @@ function yaral(c: Ctx, slug: string): string {
     '    severity = "Medium"',
     '',
     '  events:',
-    '    $e.metadata.event_type = "PROCESS_LAUNCH"',
-    '    $e.target.process.command_line = /TODO/ nocase',
+    ...(ls ? [`    // ATT&CK Lens: ${originText(ls)}`] : []),
+    `    $e.metadata.event_type = ${JSON.stringify(eventType)}`,
+    eventType.startsWith('PROCESS_') ? '    $e.target.process.command_line = /TODO/ nocase' : '    $e.principal.hostname = /TODO/ nocase',
     '',
     '  condition:',
     '    $e',

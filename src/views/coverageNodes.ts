@@ -7,6 +7,7 @@ import { StateCounts } from '../coverage/telemetryStates';
 import { TelemetryState } from '../coverage/telemetryTypes';
 import { stateIcon } from './telemetryStateLook';
 import { stateCountsText, stateLabel, stateSentence } from '../coverage/telemetryStateText';
+import type { DetectionRule } from '../rules/types';
 
 // The coverage tree's node kinds and how each looks. Colours by number of rules:
 //   0 → circle-outline, disabled colour · 1 → charts.yellow · 2–3 → charts.blue · 4+ → charts.green.
@@ -27,7 +28,17 @@ export type CoverageNode =
   | { readonly kind: 'revokedRoot'; readonly revoked: readonly RevokedReference[] }
   | { readonly kind: 'unreadableRoot'; readonly unreadable: readonly UnreadableReference[] }
   | { readonly kind: 'skippedRoot'; readonly skipped: readonly SkippedFile[] }
-  | { readonly kind: 'skipped'; readonly file: SkippedFile };
+  | { readonly kind: 'skipped'; readonly file: SkippedFile }
+  | { readonly kind: 'unmappedRoot'; readonly unmapped: readonly UnmappedLogSource[] }
+  | { readonly kind: 'unmapped'; readonly source: UnmappedLogSource }
+  | { readonly kind: 'readingRule'; readonly path: string; readonly rule: DetectionRule; readonly key: string };
+
+/** A log source rules read that maps to no data component: `sigma:category:antivirus`, its rule count, and why when the mappings say. */
+export interface UnmappedLogSource {
+  readonly key: string;
+  readonly rules: number;
+  readonly reason?: string;
+}
 
 export interface NodeContext {
   readonly uriOf: (path: string) => vscode.Uri;
@@ -169,6 +180,49 @@ function sectionItem(id: string, label: string, description: string, icon: vscod
   item.description = description;
   item.iconPath = icon;
   item.tooltip = tooltip;
+  return item;
+}
+
+export function unmappedRootItem(sources: readonly UnmappedLogSource[]): vscode.TreeItem {
+  return sectionItem(
+    'unmapped',
+    'Unmapped log sources',
+    plural(sources.length, 'log source'),
+    new vscode.ThemeIcon('debug-disconnect'),
+    'What rules read that the telemetry mappings map to no ATT&CK data component: those rules count for no data component, so their techniques cannot be detected with any telemetry profile. Add mappings in attackLens.telemetry.mappings.',
+  );
+}
+
+export function unmappedItem(source: UnmappedLogSource): vscode.TreeItem {
+  const item = new vscode.TreeItem(source.key, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `unmapped:${source.key}`;
+  item.description = plural(source.rules, 'rule') + (source.reason ? ' · unmappable' : '');
+  item.iconPath = new vscode.ThemeIcon(source.reason ? 'circle-slash' : 'question');
+  item.contextValue = 'unmappedLogSource';
+  const md = untrustedMarkdown();
+  md.appendMarkdown(`**${markdownText(source.key)}**\n\n`);
+  md.appendMarkdown(
+    markdownText(
+      `${plural(source.rules, 'rule')} read it. ` +
+        (source.reason ? `Cannot be mapped: ${source.reason}` : 'No telemetry mapping names the data components it stands for: add one in attackLens.telemetry.mappings ("<format>:<value>": ["DC…"]).'),
+    ),
+  );
+  item.tooltip = md;
+  return item;
+}
+
+export function readingRuleItem(path: string, rule: DetectionRule, key: string, ctx: NodeContext): vscode.TreeItem {
+  const item = new vscode.TreeItem(rule.title || ctx.relativePath(path), vscode.TreeItemCollapsibleState.None);
+  item.id = key;
+  const line = rule.span.start.line;
+  item.description = `${ctx.relativePath(path)}:${line + 1}`;
+  item.iconPath = new vscode.ThemeIcon('file-code');
+  item.contextValue = 'rule';
+  item.resourceUri = ctx.uriOf(path);
+  const at = new vscode.Position(line, rule.span.start.character);
+  item.command = { command: 'vscode.open', title: 'Open rule', arguments: [ctx.uriOf(path), { selection: new vscode.Range(at, at), preview: true }] };
+  // A plain string: the title is rule text and is shown as such.
+  item.tooltip = `${rule.title} — ${ctx.relativePath(path)}:${line + 1}`;
   return item;
 }
 

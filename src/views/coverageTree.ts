@@ -26,11 +26,19 @@ import {
   unknownItem,
   unknownRootItem,
   unreadableRootItem,
+  readingRuleItem,
+  UnmappedLogSource,
+  unmappedItem,
+  unmappedRootItem,
 } from './coverageNodes';
+import { logSourceKey } from '../coverage/telemetry';
+import { inScope } from '../workspace/ruleScope';
+import type { ParsedRuleFile } from '../rules/types';
 
 // The Coverage view (attackLens.coverage): tactics in matrix order → techniques → their
 // sub-techniques and the rules naming them, plus "Problems", "Newer than ATT&CK vX", "Unknown references", "Revoked
-// references", "Unreadable references" and "Skipped files" nodes. The view's description carries the total and the rule
+// references", "Unreadable references", "Skipped files" and "Unmapped log sources" (what rules read that maps
+// to no data component, each value with its rules) nodes. The view's description carries the total and the rule
 // count, its badge what needs a look. With a telemetry profile, techniques show their telemetry state
 // and tactics the four counts; the tree can be limited to some states. Everything comes from the RuleStore's model (or, scoped to
 // folders by "Show coverage for this folder", the store's model of those); the tree only
@@ -167,6 +175,12 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
         return skippedRootItem(node.skipped.length);
       case 'skipped':
         return skippedItem(node.file, ctx);
+      case 'unmappedRoot':
+        return unmappedRootItem(node.unmapped);
+      case 'unmapped':
+        return unmappedItem(node.source);
+      case 'readingRule':
+        return readingRuleItem(node.path, node.rule, node.key, ctx);
     }
   }
 
@@ -196,6 +210,10 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
         return node.unreadable.map((u) => ({ kind: 'rule', ref: u.ref, key: `unreadable:${ruleKey(u.ref)}:${u.ref.span.start.line}:${u.ref.span.start.character}` }));
       case 'skippedRoot':
         return node.skipped.map((file) => ({ kind: 'skipped', file }));
+      case 'unmappedRoot':
+        return node.unmapped.map((source) => ({ kind: 'unmapped', source }));
+      case 'unmapped':
+        return this.rulesReading(model, node.source.key);
       default:
         return [];
     }
@@ -216,7 +234,39 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
     if (model.revoked.length) roots.push({ kind: 'revokedRoot', revoked: model.revoked });
     if (model.unreadable.length) roots.push({ kind: 'unreadableRoot', unreadable: model.unreadable });
     if (model.skipped.length) roots.push({ kind: 'skippedRoot', skipped: model.skipped });
+    const unmapped = this.unmappedLogSources(model);
+    if (unmapped.length) roots.push({ kind: 'unmappedRoot', unmapped });
     return roots;
+  }
+
+  /** The rule files of the model shown: the folders' when scoped. */
+  private modelFiles(): readonly ParsedRuleFile[] {
+    const scope = this.scoped?.uris;
+    const all = this.store.files();
+    return scope ? all.filter((f) => inScope(f.path, scope)) : all;
+  }
+
+  /** What the model's rules read that maps to no data component, most rules first. */
+  private unmappedLogSources(model: CoverageModel): UnmappedLogSource[] {
+    const telemetry = this.telemetry;
+    if (!telemetry) return [];
+    const counts = telemetry.summaryOf(model, () => this.modelFiles()).json.unmappedLogSources;
+    return Object.entries(counts)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([key, rules]) => ({ key, rules, reason: telemetry.unmappableReason(key) }));
+  }
+
+  /** The rules (the model counts) that read an unmapped log source, in file order. */
+  private rulesReading(model: CoverageModel, key: string): CoverageNode[] {
+    const summary = this.telemetry?.summaryOf(model, () => this.modelFiles());
+    if (!summary) return [];
+    const out: CoverageNode[] = [];
+    for (const f of this.modelFiles()) {
+      for (const rule of f.rules) {
+        if (summary.ruleTelemetry(f.path, rule.index)?.unmapped.some((u) => logSourceKey(u) === key)) out.push({ kind: 'readingRule', path: f.path, rule, key: `unmapped:${key}/rule:${f.path}#${rule.index}` });
+      }
+    }
+    return out;
   }
 
   private techniqueChildren(c: TechniqueCoverage, key: string): CoverageNode[] {

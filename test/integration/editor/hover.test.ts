@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { attackHover, extensionApi, openFixture, positionOf, removeScratch } from './helpers';
+import { attackHover, extensionApi, openFixture, positionOf, removeScratch, scratch } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const MarkdownIt = require('markdown-it');
@@ -93,6 +93,26 @@ describe('ATT&CK hover', () => {
       const md = found.hover.contents[0] as vscode.MarkdownString;
       assert.ok(!md.isTrusted && !md.supportHtml);
     }
+  });
+
+  it('says what the rule reads (no telemetry profile here: no collected or not), its unmapped log sources escaped', async () => {
+    const api = await extensionApi();
+    const doc = await openFixture('sigma/proc_creation_win_powershell_encoded.yml');
+    assert.match(doc.getText(), /^ {4}category: process_creation$/m, 'the fixture is a Sigma process_creation rule');
+    const found = await attackHover(doc, positionOf(doc, 'attack.t1059.001', 5));
+    const processCreation = api.lens.index.findDataComponent('Process Creation')!;
+    const line = found!.text.split('\n').find((l) => l.startsWith('**This rule reads:**'));
+    assert.strictEqual(line?.replace(/\\(.)/g, '$1'), `**This rule reads:** ${processCreation.id} Process Creation`, found!.text);
+
+    const hostile = await scratch('hostile_logsource.yml', "title: Hostile log source\nlogsource:\n    category: '<img src=x>[x](command:attackLens.openTechnique)'\n    product: windows\ndetection:\n    sel:\n        a: b\n    condition: sel\ntags:\n    - attack.t1059.001\n");
+    const h = await attackHover(hostile, positionOf(hostile, 'attack.t1059.001', 5));
+    assert.ok(h, 'hover on the scratch rule');
+    // The rule's own line (the "More…" link after it is the one trusted part of the hover).
+    const reads = h.text.split('\n').find((l) => l.startsWith('**This rule reads:**'))!;
+    const html = render(reads);
+    assert.match(reads, /\*\*This rule reads:\*\* unmapped\\: sigma\\:category\\:/);
+    assert.ok(!/<img|<a\s|href=/.test(html), html);
+    assert.ok(html.toLowerCase().includes('&lt;img src=x&gt;[x](command:attacklens.opentechnique)'), html);
   });
 
   it('no hover outside references', async () => {

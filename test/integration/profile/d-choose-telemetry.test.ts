@@ -84,7 +84,11 @@ describe('Choose telemetry', () => {
     await accept();
     const result = await done;
     assert.ok(result && 'setting' in result, JSON.stringify(result));
-    assert.deepStrictEqual(workspaceTelemetry(), { name: 'SOC', platforms: linux, dataComponents: ['DC0032'] }, 'the name and per-platform lists are kept, not checked as collected everywhere');
+    // Process Access comes checked too: rules/sigma/current_tags.yml reads it (process_access), and the
+    // picker checks what the workspace's rules read (the next test); the auditd:SYSCALL components stay Linux-only.
+    const saved = workspaceTelemetry()!;
+    const processAccess = index.findDataComponent('Process Access')!.id;
+    assert.deepStrictEqual({ ...saved, dataComponents: [...(saved.dataComponents as string[])].sort() }, { name: 'SOC', platforms: linux, dataComponents: ['DC0032', processAccess].sort() }, 'the name and per-platform lists are kept, not checked as collected everywhere');
 
     done = choose();
     const all = await waitForUiText('.quick-input-widget .quick-input-list', /Read from a file/);
@@ -92,5 +96,47 @@ describe('Choose telemetry', () => {
     assert.ok((await uiText('.quick-input-widget')).includes('Telemetry: the data components you collect'));
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     await done;
+  });
+
+  it('the picker comes checked with what the workspace’s rules read, and the current profile', async () => {
+    const api = await activateApi();
+    const index = api.lens.index;
+    // What each rule file of the workspace reads, from its own words (Sigma categories, ESCU data_source, the
+    // Elastic process index, Sentinel's SecurityEvent 4688, YARA-L PROCESS_LAUNCH): process creation, and
+    // LSASS access in current_tags.yml. c-ui adds rules/sigma/ui_stale.yml, a process_creation rule.
+    const reads: Record<string, string> = {
+      'rules/sigma/stale_tags.yml': 'Process Creation',
+      'rules/sigma/current_tags.yml': 'Process Access',
+      'rules/sigma/ui_stale.yml': 'Process Creation',
+      'rules/splunk/stale_ids.yml': 'Process Creation',
+      'rules/elastic/stale_threat.toml': 'Process Creation',
+      'rules/sentinel/stale_techniques.yaml': 'Process Creation',
+      'rules/yaral/stale_meta.yaral': 'Process Creation',
+    };
+    const files = api.rules.files().filter((f) => f.rules.length).map((f) => f.path);
+    const known = new Map(Object.entries(reads).map(([f, name]) => [workspaceUri(f).toString(), name]));
+    for (const f of files) assert.ok(known.has(f), `${f} is one of the rule files this test knows`);
+    const expected = new Set(files.map((f) => index.findDataComponent(known.get(f)!)!.id));
+    assert.deepStrictEqual([...expected].sort(), [index.findDataComponent('Process Access')!.id, index.findDataComponent('Process Creation')!.id].sort());
+
+    // No profile: what the rules read is checked, and accepting saves exactly that.
+    let done = choose({ query: 'Process Access' });
+    const checked = await waitForUiText('.quick-input-widget .quick-input-list .monaco-list-row[aria-checked="true"]', /Process Access/);
+    assert.match(checked, /DC0035/);
+    await accept();
+    let result = await done;
+    assert.ok(result && 'setting' in result, JSON.stringify(result));
+    assert.deepStrictEqual([...((workspaceTelemetry()?.dataComponents as string[]) ?? [])].sort(), [...expected].sort());
+
+    // With a profile: its components are checked too.
+    const fileCreation = index.findDataComponent('File Creation')!.id;
+    await choose({ dataComponents: [fileCreation] });
+    await waitFor('the profile', () => api.telemetry!.profile?.collected.has(fileCreation) && !api.telemetry!.profile?.collected.has([...expected][0]));
+    done = choose({ query: 'File Creation' });
+    await waitForUiText('.quick-input-widget .quick-input-list .monaco-list-row[aria-checked="true"]', /File Creation/);
+    await accept();
+    result = await done;
+    assert.ok(result && 'setting' in result, JSON.stringify(result));
+    assert.deepStrictEqual([...((workspaceTelemetry()?.dataComponents as string[]) ?? [])].sort(), [...expected, fileCreation].sort());
   });
 });
