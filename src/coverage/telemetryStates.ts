@@ -16,7 +16,7 @@ import { RuleTelemetry, TelemetryState } from './telemetryTypes';
 // platforms in scope, and for an analytic on one of the analytic's platforms in scope (an
 // analytic naming none counts on the technique's).
 
-/** @internal The states in report order; exported for the tests. */
+/** The states in report order. */
 export const TELEMETRY_STATES: readonly TelemetryState[] = ['detected', 'no-telemetry', 'visible', 'blind'];
 
 /** What a rule reads, by its reference in the model; undefined when not known. */

@@ -7,6 +7,7 @@
 import type { Finding } from '../checks/findings';
 import type { Severity } from '../config';
 
+/** @internal Exported for the unit test of the cap. */
 export const MAX_DIAGNOSTICS_PER_FILE = 500;
 const RANK: Record<Exclude<Severity, 'off'>, number> = { error: 0, warning: 1, information: 2, hint: 3 };
 
