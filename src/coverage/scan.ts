@@ -5,7 +5,9 @@ import { SkippedFile } from './model';
 // batches that yield to the event loop (how bytes become rule text is src/rules/decodeRuleText.ts).
 
 /** Longest stretch of parsing without giving the event loop a turn. */
-const SLICE_MS = 12;
+const SLICE_MS = 6;
+/** Batches being read while one is parsed. */
+const READ_AHEAD = 6;
 
 export interface ScanInput<T> {
   /** Files to read, in order. */
@@ -27,7 +29,7 @@ export interface ScanResult {
 }
 
 /**
- * Reads and parses every item in batches, reading the next batch while this one is parsed (the
+ * Reads and parses every item in batches, reading the next batches while this one is parsed (the
  * reads are I/O, the parse is CPU: overlapped, a scan costs about the larger of the two, not
  * their sum). A parser that throws is a bug, but one file must not stop the scan: the file is
  * reported as a problem at its first line instead.
@@ -42,11 +44,22 @@ export async function scanRuleFiles<T>(input: ScanInput<T>): Promise<ScanResult>
     reads.catch(() => undefined);
     return reads;
   };
-  let reading = input.items.length > 0 ? readBatch(0) : undefined;
+  // Batches read ahead of the parse: a read takes several turns of the event loop (stat, open,
+  // read, close each answer on it), and a parse slice holds them all back, so one batch ahead
+  // leaves the loop waiting on reads; three keep files arriving while the parse runs.
+  const reading: Promise<Awaited<ReturnType<ScanInput<T>['read']>>[]>[] = [];
+  let next = 0;
+  const readAhead = () => {
+    while (reading.length < READ_AHEAD && next < input.items.length) {
+      reading.push(readBatch(next));
+      next += size;
+    }
+  };
+  readAhead();
   for (let start = 0; start < input.items.length; start += size) {
-    const texts = await reading!;
+    const texts = await reading.shift()!;
     if (input.isCancelled?.()) return { files, skipped, cancelled: true };
-    reading = start + size < input.items.length ? readBatch(start + size) : undefined;
+    readAhead();
     let sliceStart = Date.now();
     const parsed: (ParsedRuleFile | Promise<ParsedRuleFile>)[] = [];
     for (let i = 0; i < texts.length; i++) {

@@ -23,6 +23,8 @@ export interface ScanSummary {
   readonly files: number;
   readonly skipped: number;
   readonly durationMs: number;
+  /** Of which finding the files (the walk of the workspace folders). */
+  readonly discoveredMs: number;
   readonly cancelled: boolean;
 }
 
@@ -315,7 +317,7 @@ export class RuleStore implements vscode.Disposable {
     this.invalidateModel();
     await this.prebuildModel();
     if (superseded()) return;
-    this.summary = { files: result.files.length, skipped: skipped.length, durationMs: Date.now() - started, cancelled };
+    this.summary = { files: result.files.length, skipped: skipped.length, durationMs: Date.now() - started, discoveredMs, cancelled };
     // Listeners asking `scanning` now must hear false: the scan is over.
     this.scanSource = undefined;
     if (cancelled) this.lens.log.info(`Coverage scan cancelled after ${result.files.length} of ${found.length} files`);

@@ -70,6 +70,11 @@ export async function run(report: BenchReport): Promise<void> {
     const host = JSON.parse(fs.readFileSync(hostFile, 'utf8')) as HostFigures & { measuredAt: string; large?: HostFigures };
     console.log(`coverage: host figures from the coverage integration suite, ${host.measuredAt}`);
     if (host.firstScanMs !== undefined) report.figure(`coverage: first scan in the real host, cold code (${host.files} files)`, host.firstScanMs, 'ms', 1200);
+    if (host.firstScanWalkMs !== undefined) report.figure('coverage: of which finding the files (the walk)', host.firstScanWalkMs, 'ms');
+    if (host.ioFloorMs !== undefined) {
+      report.figure('coverage: floor in the same host: stat and read those files through workspace.fs, nothing parsed', host.ioFloorMs, 'ms');
+      if (host.firstScanMs !== undefined) report.figure('coverage: first scan / that floor', host.firstScanMs / host.ioFloorMs, '×');
+    }
     report.series(`coverage: full rescan in the real host (${host.files} files)`, host.durationsMs, { max: 3000, stat: 'median' });
     if (host.longestStallsMs) report.series('coverage: longest event-loop stall during that scan', host.longestStallsMs, { max: 100, stat: 'median' });
     if (host.updateMs) report.series('coverage: host, one file changed → re-read, re-parse, tree', host.updateMs, { max: 20, stat: 'median' });
@@ -105,6 +110,8 @@ function reportAdversarialHost(report: BenchReport): void {
 interface HostFigures {
   readonly files: number;
   readonly firstScanMs?: number;
+  readonly ioFloorMs?: number;
+  readonly firstScanWalkMs?: number;
   readonly durationsMs: number[];
   readonly longestStallsMs: number[];
   readonly updateMs?: number[];
