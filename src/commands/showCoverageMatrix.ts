@@ -4,11 +4,14 @@ import { buildMatrix, MatrixViewModel } from '../coverage/matrixData';
 import { renderMatrixHtml, renderMatrixSvg } from '../coverage/matrixReport';
 import { MatrixInputs } from '../state/threatProfile';
 import { RuleStore } from '../workspace/ruleStore';
+import { stateCountsForTactic } from '../coverage/telemetryStates';
+import type { CoverageTelemetry } from '../state/coverageTelemetry';
 import { defaultTarget } from './exportNavigatorLayer';
 
 // "Show coverage matrix" opens the heatmap webview. "Export coverage matrix" (the panel's export
 // buttons, or a command call with (format, target URI, filters)) writes a self-contained HTML
-// report, an SVG, or a PNG rasterised by the panel; returns the URI written.
+// report (with a telemetry profile, its tactic table has the four telemetry states), an SVG, or a
+// PNG rasterised by the panel; returns the URI written.
 
 type MatrixExportFormat = 'html' | 'svg' | 'png';
 
@@ -35,7 +38,7 @@ export interface MatrixSurfaces extends vscode.Disposable {
   show(): MatrixSurface;
 }
 
-export function registerCoverageMatrix(store: RuleStore, panels: MatrixSurfaces, inputs: MatrixInputs): vscode.Disposable {
+export function registerCoverageMatrix(store: RuleStore, panels: MatrixSurfaces, inputs: MatrixInputs, telemetry?: CoverageTelemetry): vscode.Disposable {
   const show = () => panels.show();
   return vscode.Disposable.from(
     panels,
@@ -59,7 +62,7 @@ export function registerCoverageMatrix(store: RuleStore, panels: MatrixSurfaces,
       const vm = panel ? panel.build() : buildMatrix(store.model, { profile: inputs.profile(), gaps: inputs.gaps() });
       const options = { platform: typeof filters.platform === 'string' ? filters.platform : undefined, profileOnly: filters.profileOnly === true };
       let bytes: Uint8Array;
-      if (format === 'html') bytes = new TextEncoder().encode(renderMatrixHtml(vm, options));
+      if (format === 'html') bytes = new TextEncoder().encode(renderMatrixHtml(vm, { ...options, telemetry: tacticStates(store, vm, telemetry) }));
       else {
         const svg = renderMatrixSvg(vm, options);
         if (format === 'svg') bytes = new TextEncoder().encode(svg);
@@ -77,4 +80,16 @@ export function registerCoverageMatrix(store: RuleStore, panels: MatrixSurfaces,
       return uri;
     }),
   );
+}
+
+/** The four telemetry states per matrix column, for the HTML report; none without a telemetry profile. */
+function tacticStates(store: RuleStore, vm: MatrixViewModel, telemetry: CoverageTelemetry | undefined) {
+  const model = store.model;
+  const states = telemetry?.statesOf(model);
+  if (!states) return undefined;
+  const name = telemetry?.profile?.name;
+  return {
+    profile: name ? `the telemetry profile “${name}”` : 'attackLens.telemetry',
+    byColumn: new Map(vm.columns.map((c) => [c.id, stateCountsForTactic(model, c.shortname, vm.domain, states)])),
+  };
 }

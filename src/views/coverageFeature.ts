@@ -19,12 +19,15 @@ export interface CoverageFeature {
   readonly store: RuleStore;
   readonly tree: CoverageTreeProvider;
   readonly welcome: WorkspaceWelcome;
+  /** The telemetry states of the workspace's and folders' models (none without a telemetry profile); the exports colour by them. */
+  readonly telemetry?: CoverageTelemetry;
 }
 
 export function registerCoverage(lens: LensContext, telemetry?: { readonly state: TelemetryProfileState; readonly mappings: TelemetryMappingsState }): CoverageFeature {
   const store = new RuleStore(lens);
   const welcome = new WorkspaceWelcome(store);
-  const tree = registerCoverageTree(lens, store, welcome, telemetry && new CoverageTelemetry(telemetry.state, telemetry.mappings, workspaceRuleTelemetry(store)));
+  const states = telemetry && new CoverageTelemetry(telemetry.state, telemetry.mappings, workspaceRuleTelemetry(store));
+  const tree = registerCoverageTree(lens, store, welcome, states);
   const disposable = vscode.Disposable.from(store, welcome, tree.disposable);
-  return { disposable, ready: store.ready, store, tree: tree.provider, welcome };
+  return { disposable, ready: store.ready, store, tree: tree.provider, welcome, telemetry: states };
 }
