@@ -6,7 +6,8 @@ import { profileFromActors } from '../../src/coverage/profile';
 import { readTelemetryProfile } from '../../src/coverage/telemetryProfile';
 import { componentsReadByCoveringRules, telemetryStates } from '../../src/coverage/telemetryStates';
 import { AttackReference, DetectionRule, ParsedRuleFile, span } from '../../src/rules/types';
-import { layerViolations, loadIndex } from './coverage-helpers';
+import { ruleTelemetryLookup, shippedMappings } from '../../src/coverage/telemetry';
+import { layerViolations, loadIndex, parseCorpusForTest } from './coverage-helpers';
 import { rawTelemetry, RawTelemetry } from './helpers/rawTelemetry';
 
 // A Navigator layer coloured by telemetry state (issue #12 §4): one entry per active Enterprise
@@ -107,6 +108,22 @@ describe('coverage navigator layer coloured by telemetry state (needs ../shared)
     assert.ok(layer.legendItems.every((l) => l.label.startsWith('Telemetry: ')));
     assert.match(layer.description, /Threat profile overlay: APT29.*the threat profile is in comments and metadata/);
     assert.strictEqual(new Set(layer.techniques.map((t) => t.techniqueID)).size, layer.techniques.length, 'a gap and its state are one entry');
+  });
+
+  it('the SigmaHQ corpus with what its rules read: a valid 4.5 layer, every technique once, the scores as without states', async () => {
+    const files = await parseCorpusForTest(index);
+    const sigma = CoverageModel.build(files, index);
+    const profile = readTelemetryProfile({ logSources: ['WinEventLog:Sysmon'] }, index).profile!;
+    const s = telemetryStates(sigma, profile, componentsReadByCoveringRules(sigma, ruleTelemetryLookup(files, shippedMappings())));
+    const layer = navigatorLayer(sigma, { telemetry: s });
+    assert.deepStrictEqual(layerViolations(layer), []);
+    assert.deepStrictEqual(new Set(layer.techniques.map((t) => t.techniqueID)), raw.activeTechniques);
+    assert.strictEqual(layer.techniques.length, raw.activeTechniques.size);
+    const scored = (l: NavigatorLayer) => l.techniques.filter((t) => t.score !== undefined).map((t) => `${t.techniqueID}=${t.score}`);
+    assert.deepStrictEqual(scored(layer), scored(navigatorLayer(sigma)));
+    const counts = new Map<string, number>();
+    for (const t of layer.techniques) counts.set(stateOf(t)[0], (counts.get(stateOf(t)[0]) ?? 0) + 1);
+    for (const st of STATES) assert.ok(counts.get(st)! > 0, `${st}: ${JSON.stringify([...counts])}`);
   });
 
   it('a layer of another domain takes only that domain’s states', () => {
