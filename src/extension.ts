@@ -139,7 +139,7 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
   add('code actions', () => registerCodeActions(lens));
   if (coverage) add('Fix all revoked', () => registerFixAllRevoked(lens, coverage.store));
   const state = coverage ? add('threat profile', () => threatProfileFeature(lens, coverage.store, telemetry?.state)) : undefined;
-  if (coverage && state) add('coverage matrix', () => registerCoverageMatrix(coverage.store, new MatrixPanels(lens, coverage.store, state.state.matrixInputs), state.state.matrixInputs, coverage.telemetry));
+  if (coverage && state) add('coverage matrix', () => registerCoverageMatrix(coverage.store, new MatrixPanels(lens, coverage.store, state.state.matrixInputs, coverage.telemetry), state.state.matrixInputs, coverage.telemetry));
   add('completion', () => registerCompletion(lens));
   add('hover', () => registerHover(lens, telemetry?.state));
   add('document links', () => registerDocumentLinks(lens));

@@ -17,6 +17,8 @@
     // Compact (every tactic in the editor's width) unless the user chose the full width.
     compact: saved.compact !== false,
     zoom: ZOOMS.includes(saved.zoom) ? saved.zoom : 1,
+    // 'rules' (rules per technique) or 'telemetry' (the four states; only with a telemetry profile).
+    colourMode: saved.colourMode === 'telemetry' ? 'telemetry' : 'rules',
   };
 
   const app = document.getElementById('app');
@@ -39,7 +41,16 @@
   }
 
   function save() {
-    vscode.setState({ platform: state.platform, profileOnly: state.profileOnly, expanded: [...state.expanded], selected: state.selected, compact: state.compact, zoom: state.zoom });
+    vscode.setState({ platform: state.platform, profileOnly: state.profileOnly, expanded: [...state.expanded], selected: state.selected, compact: state.compact, zoom: state.zoom, colourMode: state.colourMode });
+  }
+
+  /** The colour mode on screen: telemetry only while the model has a telemetry profile. */
+  function telemetryMode() {
+    return state.colourMode === 'telemetry' && !!(state.model && state.model.telemetry);
+  }
+
+  function stateKey(s) {
+    return state.model && state.model.telemetry ? state.model.telemetry.legend.find((k) => k.state === s) : undefined;
   }
 
   function visible(cell) {
@@ -80,6 +91,15 @@
     zoomSelect.append(o);
   }
   zoomLabel.append(zoomSelect);
+  const modeLabel = el('label', 'mode-label', 'Colour by');
+  const modeSelect = el('select', 'colour-mode');
+  modeSelect.setAttribute('aria-label', 'Colour cells by');
+  const rulesOption = el('option', '', 'Rules per technique');
+  rulesOption.value = 'rules';
+  const telemetryOption = el('option', '', 'Telemetry state');
+  telemetryOption.value = 'telemetry';
+  modeSelect.append(rulesOption, telemetryOption);
+  modeLabel.append(modeSelect);
   const exports = el('div', 'exports');
   exports.setAttribute('role', 'group');
   exports.setAttribute('aria-label', 'Export');
@@ -90,7 +110,7 @@
     b.addEventListener('click', () => vscode.postMessage({ type: 'export', format, platform: state.platform, profileOnly: state.profileOnly }));
     exports.append(b);
   }
-  controls.append(domainSelect, platformSelect, profileLabel, expandAll, compactLabel, zoomLabel, exports);
+  controls.append(domainSelect, platformSelect, profileLabel, modeLabel, expandAll, compactLabel, zoomLabel, exports);
   const legend = el('div', 'legend');
   legend.setAttribute('aria-label', 'Legend');
   header.append(title, summary, controls, legend);
@@ -125,6 +145,12 @@
     applyLayout();
   });
 
+  modeSelect.addEventListener('change', () => {
+    state.colourMode = modeSelect.value === 'telemetry' ? 'telemetry' : 'rules';
+    save();
+    renderHeader();
+    renderMatrix();
+  });
   domainSelect.addEventListener('change', () => vscode.postMessage({ type: 'domain', domain: domainSelect.value }));
   platformSelect.addEventListener('change', () => {
     state.platform = platformSelect.value;
@@ -151,7 +177,6 @@
     const parts = [m.attackVersion, plural(m.rules, 'rule'), m.coverage];
     parts.push(m.profile ? 'threat profile: ' + m.profile.name : 'no threat profile');
     if (m.scopePlatforms.length) parts.push('scope: ' + m.scopePlatforms.join(', '));
-    summary.textContent = parts.join(' · ');
 
     domainSelect.replaceChildren(...m.domains.map((d) => {
       const o = el('option', '', d);
@@ -176,11 +201,33 @@
     profileBox.checked = state.profileOnly;
     profileLabel.title = m.profile ? 'Show only techniques in the threat profile' : 'Choose a threat profile first (ATT&CK Lens: Choose threat profile)';
 
-    legend.replaceChildren(el('span', 'legend-title', 'Rules per technique'));
-    for (const b of m.legend) {
-      const item = el('span', 'legend-item');
-      item.append(el('span', 'swatch c' + b.index), document.createTextNode(b.label));
-      legend.append(item);
+    telemetryOption.disabled = !m.telemetry;
+    telemetryOption.textContent = m.telemetry ? 'Telemetry state' : 'Telemetry state (no telemetry profile)';
+    modeSelect.value = telemetryMode() ? 'telemetry' : 'rules';
+    modeLabel.title = m.telemetry
+      ? 'Colour cells by rule count, or by telemetry state against the telemetry profile'
+      : 'No telemetry profile is set: choose one with "ATT&CK Lens: Choose telemetry" (the attackLens.telemetry setting) to colour by telemetry state';
+    if (m.telemetry) parts.push('telemetry profile' + (m.telemetry.profileName ? ': ' + m.telemetry.profileName : ''));
+    summary.textContent = parts.join(' · ');
+
+    if (telemetryMode()) {
+      legend.replaceChildren(el('span', 'legend-title', 'Telemetry state'));
+      for (const k of m.telemetry.legend) {
+        const item = el('span', 'legend-item legend-state');
+        item.dataset.state = k.state;
+        item.title = k.meaning;
+        const swatch = el('span', 'swatch state-swatch t-' + k.state, k.mark);
+        swatch.setAttribute('aria-hidden', 'true');
+        item.append(swatch, document.createTextNode(k.label));
+        legend.append(item);
+      }
+    } else {
+      legend.replaceChildren(el('span', 'legend-title', 'Rules per technique'));
+      for (const b of m.legend) {
+        const item = el('span', 'legend-item');
+        item.append(el('span', 'swatch c' + b.index), document.createTextNode(b.label));
+        legend.append(item);
+      }
     }
     if (m.profile) {
       const item = el('span', 'legend-item');
@@ -190,18 +237,27 @@
   }
 
   function cellButton(cell, isSub) {
-    const b = el('button', 'cell c' + bucketOf(cell.count) + (cell.inProfile ? ' profile' : '') + (isSub ? ' sub' : ''));
+    const key = telemetryMode() && cell.telemetry ? stateKey(cell.telemetry) : undefined;
+    const colour = telemetryMode() ? (key ? 't-' + key.state : 't-none') : 'c' + bucketOf(cell.count);
+    const b = el('button', 'cell ' + colour + (cell.inProfile ? ' profile' : '') + (isSub ? ' sub' : ''));
     b.type = 'button';
     b.dataset.id = cell.id;
+    if (cell.telemetry) b.dataset.state = cell.telemetry;
     b.tabIndex = -1;
     const name = el('span', 'name', cell.name);
     const count = el('span', 'count', cell.count);
+    if (key) {
+      const mark = el('span', 'mark', key.mark);
+      mark.setAttribute('aria-hidden', 'true');
+      b.append(mark);
+    }
     b.append(name, count);
     let label = cell.id + ' ' + cell.name + ': ' + plural(cell.count, 'rule');
     if (cell.count === 0) label += ', gap';
     if (cell.inProfile) label += ', in threat profile (weight ' + cell.weight + ')';
+    if (key) label += ', telemetry: ' + key.label;
     b.setAttribute('aria-label', label);
-    b.title = cell.id + ' ' + cell.name + ' · ' + plural(cell.count, 'rule') + (cell.direct !== cell.count ? ' (' + cell.direct + ' direct)' : '') + (cell.inProfile ? ' · profile weight ' + cell.weight : '');
+    b.title = cell.id + ' ' + cell.name + ' · ' + plural(cell.count, 'rule') + (cell.direct !== cell.count ? ' (' + cell.direct + ' direct)' : '') + (cell.inProfile ? ' · profile weight ' + cell.weight : '') + (key ? ' · ' + key.meaning : '');
     if (cell.id === state.selected) b.classList.add('selected');
     b.setAttribute('aria-pressed', String(cell.id === state.selected));
     return b;
@@ -226,6 +282,13 @@
       meter.value = col.percent;
       meter.setAttribute('aria-hidden', 'true');
       head.append(meter);
+      if (telemetryMode() && col.states) {
+        const counts = m.telemetry.legend.map((k) => k.mark + col.states[k.state]).join(' ');
+        const line = el('span', 'column-states', counts);
+        line.title = m.telemetry.legend.map((k) => col.states[k.state] + ' ' + k.label).join(' · ');
+        line.setAttribute('aria-label', line.title);
+        head.append(line);
+      }
       column.append(head);
       const list = el('div', 'cells');
       for (const cell of col.cells) {
@@ -283,9 +346,51 @@
       b.setAttribute('aria-label', 'Open ' + (r.title || 'rule') + ' at ' + r.display + ' line ' + (r.line + 1));
       b.addEventListener('click', () => vscode.postMessage({ type: 'openRule', path: r.path, line: r.line, character: r.character, endLine: r.endLine, endCharacter: r.endCharacter }));
       li.append(b);
+      if (r.reads) li.append(readsList(r.reads));
       ul.append(li);
     }
     return ul;
+  }
+
+  // What a covering rule reads: each data component by ID and name, collected or not (with a profile).
+  function readsList(reads) {
+    const ul = el('ul', 'reads');
+    ul.setAttribute('aria-label', 'Reads');
+    for (const c of reads.dataComponents) {
+      const status = c.collected === true ? 'collected' : c.collected === false ? 'not collected' : '';
+      const li = el('li', 'read' + (c.collected === true ? ' collected' : c.collected === false ? ' not-collected' : ''));
+      li.dataset.component = c.id;
+      li.append(el('span', 'read-mark', c.collected === true ? '✓' : c.collected === false ? '✗' : '·'), document.createTextNode(' reads ' + c.id + ' ' + c.name + (status ? ' — ' + status : '')));
+      ul.append(li);
+    }
+    for (const u of reads.unmapped) ul.append(el('li', 'read unmapped', 'reads ' + u + ' — maps to no data component'));
+    if (!reads.dataComponents.length && !reads.unmapped.length) ul.append(el('li', 'read unknown', 'reads nothing ATT&CK Lens can name'));
+    return ul;
+  }
+
+  // The analytics whose log sources the team collects: what a rule for this technique would read.
+  function collectedAnalyticsSection(t, isGap) {
+    const s = section((isGap ? 'What a new rule would read' : 'Analytics on telemetry you collect') + ' (' + plural(t.analytics.length, 'analytic') + ')');
+    s.classList.add('collected-analytics');
+    const ul = el('ul', 'analytics');
+    for (const a of t.analytics) {
+      const li = el('li', 'collected-analytic');
+      li.dataset.id = a.id;
+      const name = el('span', 'analytic-name');
+      name.append(el('span', 'detail-id', a.id), document.createTextNode(' ' + a.name + (a.platforms.length ? ' (' + a.platforms.join(', ') + ')' : '')));
+      li.append(name);
+      const ls = el('ul', 'log-sources');
+      for (const x of a.logSources) {
+        const item = el('li', 'log-source', x.name + (x.channel ? ' · ' + x.channel : '') + ' — ' + x.dataComponent + ' ' + x.dataComponentName);
+        item.dataset.name = x.name;
+        item.dataset.channel = x.channel;
+        ls.append(item);
+      }
+      li.append(ls);
+      ul.append(li);
+    }
+    s.append(ul);
+    return s;
   }
 
   function topGaps() {
@@ -327,6 +432,14 @@
     if (d.weight > 0) facts.push('threat profile weight ' + d.weight);
     parts.push(el('p', 'detail-meta', facts.join(' · ')));
     if (d.platforms.length) parts.push(el('p', 'detail-meta', 'Platforms: ' + d.platforms.join(', ')));
+    if (d.telemetry) {
+      const p = el('p', 'detail-state t-' + d.telemetry.state);
+      p.dataset.state = d.telemetry.state;
+      const mark = el('span', 'mark', d.telemetry.mark);
+      mark.setAttribute('aria-hidden', 'true');
+      p.append(mark, document.createTextNode(' ' + d.telemetry.sentence));
+      parts.push(p);
+    }
     const actions = el('div', 'detail-actions');
     const back = el('button', 'secondary', 'Top gaps');
     back.type = 'button';
@@ -358,6 +471,9 @@
       parts.push(s);
     }
     if (d.count === 0) parts.push(el('p', 'gap-note', 'No rule covers this technique.'));
+    const t = d.telemetry;
+    if (t && t.analytics.length) parts.push(collectedAnalyticsSection(t, d.count === 0));
+    if (t && t.state === 'blind') parts.push(el('p', 'blind-note', d.dataComponents.length ? 'Nothing you collect feeds it: collecting one of the data components listed below would.' : 'Nothing you collect feeds it, and ATT&CK names no data component for it.'));
     if (d.count === 0 || d.strategies.length) {
       const s = section('Detection strategies (' + d.strategies.length + ')');
       s.classList.add('strategies');
@@ -385,7 +501,7 @@
       parts.push(s);
     }
     if (d.dataComponents.length) {
-      const s = section('Data components');
+      const s = section(t && t.state === 'blind' ? 'Data components that would feed it' : 'Data components');
       s.classList.add('components');
       const ul = el('ul', 'components-list');
       for (const c of d.dataComponents) ul.append(el('li', '', c.id + ' ' + c.name));

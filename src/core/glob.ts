@@ -153,6 +153,8 @@ function characterClass(body: string): (c: string) => boolean {
 interface StateSet {
   readonly pcs: readonly number[];
   readonly accepting: boolean;
+  /** Transitions on ASCII characters, by char code (most paths are ASCII: one array index per character). */
+  readonly ascii: (StateSet | undefined)[];
   readonly next: Map<string, StateSet>;
 }
 
@@ -160,10 +162,19 @@ interface StateSet {
 const MAX_STATE_SETS = 2048;
 const MAX_TRANSITIONS = 256;
 
+/** Where the automaton stood after a path's folder part (the walk classifies a folder's files one after another). */
+interface FolderState {
+  readonly folder: string;
+  readonly state: StateSet;
+  /** With `ancestors`: the folder or one above it matched already. */
+  readonly matched: boolean;
+}
+
 /**
  * Runs the program over a path keeping the set of states it can be in. Each set met is kept with
- * the set each character leads to (a DFA built lazily), so matching a path costs one map lookup
- * per character once the usual paths have been seen; a scan classifies thousands of paths.
+ * the set each character leads to (a DFA built lazily), so matching a path costs one lookup per
+ * character once the usual paths have been seen, and a path in the folder of the one before
+ * starts after that folder; a scan classifies thousands of paths.
  */
 class Automaton implements GlobMatcher {
   readonly malformed = false;
@@ -171,6 +182,7 @@ class Automaton implements GlobMatcher {
   private generation = 0;
   private readonly sets = new Map<string, StateSet>();
   private readonly start: StateSet;
+  private lastFolder: [FolderState | undefined, FolderState | undefined] = [undefined, undefined];
 
   constructor(private readonly program: readonly Instruction[]) {
     this.marks = new Int32Array(program.length);
@@ -190,19 +202,36 @@ class Automaton implements GlobMatcher {
 
   /** Runs the automaton; with `ancestors`, also accepts when the text before any inner `/` matches. */
   private run(path: string, ancestors: boolean): boolean {
-    let current = this.start;
-    for (let k = 0; k < path.length; k++) {
-      if (current.pcs.length === 0) return false;
-      const c = path[k];
-      if (ancestors && c === '/' && k > 0 && current.accepting) return true;
-      let next = current.next.get(c);
+    const end = path.lastIndexOf('/') + 1;
+    const slot = ancestors ? 1 : 0;
+    let at: FolderState | undefined = this.lastFolder[slot];
+    if (!at || end === 0 || at.folder.length !== end || !path.startsWith(at.folder)) {
+      const folder = path.slice(0, end);
+      const walked = this.walk(this.start, folder, 0, ancestors);
+      at = { folder, state: walked ?? this.start, matched: walked === undefined };
+      if (end > 0) this.lastFolder[slot] = at;
+    }
+    if (at.matched) return true;
+    const last = this.walk(at.state, path, end, ancestors);
+    return last === undefined || last.accepting;
+  }
+
+  /** The state after reading path[from…]; undefined when `ancestors` and a folder along the way matched. */
+  private walk(start: StateSet, path: string, from: number, ancestors: boolean): StateSet | undefined {
+    let current = start;
+    for (let k = from; k < path.length; k++) {
+      if (current.pcs.length === 0) return current;
+      const code = path.charCodeAt(k);
+      if (ancestors && code === 47 /* / */ && k > 0 && current.accepting) return undefined;
+      let next = code < 128 ? current.ascii[code] : current.next.get(path[k]);
       if (!next) {
-        next = this.step(current, c);
-        if (current.next.size < MAX_TRANSITIONS) current.next.set(c, next);
+        next = this.step(current, path[k]);
+        if (code < 128) current.ascii[code] = next;
+        else if (current.next.size < MAX_TRANSITIONS) current.next.set(path[k], next);
       }
       current = next;
     }
-    return current.accepting;
+    return current;
   }
 
   private step(from: StateSet, c: string): StateSet {
@@ -220,7 +249,7 @@ class Automaton implements GlobMatcher {
     const key = pcs.join(',');
     const known = this.sets.get(key);
     if (known) return known;
-    const set: StateSet = { pcs, accepting: pcs.some((pc) => this.program[pc].op === 'match'), next: new Map() };
+    const set: StateSet = { pcs, accepting: pcs.some((pc) => this.program[pc].op === 'match'), ascii: [], next: new Map() };
     if (this.sets.size < MAX_STATE_SETS) this.sets.set(key, set);
     return set;
   }
@@ -249,7 +278,8 @@ export function compileGlob(glob: string): GlobMatcher {
   let m = cache.get(glob);
   if (!m) {
     try {
-      m = new Automaton(new Compiler(glob.replace(/^\.\//, '')).compile());
+      const source = glob.replace(/^\.\//, '');
+      m = withRequiredText(new Automaton(new Compiler(source).compile()), requiredText(source));
     } catch (e) {
       if (!(e instanceof Malformed)) throw e;
       m = NOTHING;
@@ -257,6 +287,23 @@ export function compileGlob(glob: string): GlobMatcher {
     cache.set(glob, m);
   }
   return m;
+}
+
+/**
+ * Text every match holds: the longest run of plain characters in a glob without alternatives or
+ * classes (`node_modules` in `**\/node_modules/**`), or '' when there is none worth looking for.
+ */
+function requiredText(glob: string): string {
+  if (/[{}[\]]/.test(glob)) return '';
+  // `**/` matches no folder at all: the slashes beside `**` are not required.
+  const longest = glob.split(/\/?\*\*\/?|[*?]+/).reduce((a, b) => (b.length > a.length ? b : a), '');
+  return longest.length >= 3 ? longest : '';
+}
+
+/** Most paths a files.exclude glob is tried on do not hold its name: a native search turns them away before the automaton runs. */
+function withRequiredText(m: GlobMatcher, text: string): GlobMatcher {
+  if (!text) return m;
+  return { malformed: false, test: (p) => p.includes(text) && m.test(p), testPathOrAncestor: (p) => p.includes(text) && m.testPathOrAncestor(p) };
 }
 
 /** Whether the glob is malformed, and so matches nothing. */
@@ -269,7 +316,8 @@ export function isMalformedGlob(glob: string): boolean {
  * excludes everything under node_modules, as files.exclude does.
  */
 export function matchesPathOrAncestor(glob: string, relativePath: string): boolean {
-  return compileGlob(glob).testPathOrAncestor(relativePath.replace(/\\/g, '/'));
+  // Each path is tested against every glob: the copy is made only for a Windows path.
+  return compileGlob(glob).testPathOrAncestor(relativePath.includes('\\') ? relativePath.replace(/\\/g, '/') : relativePath);
 }
 
 /** files.exclude style object (`{ "**\/.git": true }`) → the globs that are switched on. */

@@ -3,6 +3,9 @@ import { Domain, Technique } from '../attack/types';
 import { Count, CoverageModel, coverageCountText, percentOf, RuleRef, TechniqueCoverage } from './model';
 import { gapStatus } from './gaps';
 import { groupRankedGaps } from './report';
+import { MATRIX_STATE_KEYS, MatrixRuleReads, MatrixStateKey, MatrixTelemetry, MatrixTelemetryDetail, ruleReadsFor, telemetryDetail } from './matrixTelemetry';
+import { StateCounts, stateCountsForTactic, TelemetryStates } from './telemetryStates';
+import { TelemetryState } from './telemetryTypes';
 
 // The coverage matrix as plain, serialisable data: what the webview draws, what the HTML/SVG
 // exports render. One domain at a time; tactics are columns in matrix order, techniques are
@@ -23,6 +26,8 @@ export interface MatrixCell {
   /** Threat-profile weight; for a parent the larger of its own and its sub-techniques'. 0 = not in the profile. */
   readonly weight: number;
   readonly inProfile: boolean;
+  /** The telemetry state (telemetryStates.ts), when a telemetry profile is set. */
+  readonly telemetry?: TelemetryState;
   /** In-scope sub-techniques, alphabetical; empty for sub-techniques. */
   readonly subtechniques: readonly MatrixCell[];
 }
@@ -37,6 +42,8 @@ export interface MatrixColumn {
   readonly percent: number;
   readonly subCovered: number;
   readonly subTotal: number;
+  /** The four telemetry states over the tactic's techniques and sub-techniques, when a telemetry profile is set. */
+  readonly states?: StateCounts;
   readonly cells: readonly MatrixCell[];
 }
 
@@ -76,6 +83,8 @@ export interface MatrixViewModel {
   readonly topGaps: readonly MatrixGap[];
   /** The colour scale: cells whose count is in [min, max] get bucket `index`. */
   readonly legend: readonly MatrixBucket[];
+  /** The telemetry colour mode's legend; absent without a telemetry profile (the mode is then not offered). */
+  readonly telemetry?: { readonly legend: readonly MatrixStateKey[]; readonly profileName?: string };
 }
 
 interface MatrixBucket {
@@ -128,6 +137,8 @@ export interface MatrixOptions {
   /** How many gaps to keep (default 10). */
   readonly topGaps?: number;
   readonly now?: Date;
+  /** The telemetry states of the model (CoverageTelemetry.statesOf), with the profile's name. */
+  readonly telemetry?: { readonly states: TelemetryStates; readonly profileName?: string };
 }
 
 export function buildMatrix(model: CoverageModel, options: MatrixOptions = {}): MatrixViewModel {
@@ -135,6 +146,7 @@ export function buildMatrix(model: CoverageModel, options: MatrixOptions = {}): 
   const compiled = model.index.domain(domain);
   const weights = options.profile?.weights;
   const weightOf = (id: string) => weights?.get(id) ?? 0;
+  const states = options.telemetry?.states;
   const platforms = new Set<string>();
   let maxCount = 0;
 
@@ -143,7 +155,8 @@ export function buildMatrix(model: CoverageModel, options: MatrixOptions = {}): 
     const weight = Math.max(weightOf(c.technique.id), ...subtechniques.map((s) => s.weight));
     for (const p of c.technique.platforms) platforms.add(p);
     if (c.ruleCount > maxCount) maxCount = c.ruleCount;
-    return { id: c.technique.id, name: c.technique.name, count: c.ruleCount, direct: c.rules.length, platforms: c.technique.platforms, weight, inProfile: weight > 0, subtechniques };
+    const telemetry = states?.byTechnique.get(c.technique.id);
+    return { id: c.technique.id, name: c.technique.name, count: c.ruleCount, direct: c.rules.length, platforms: c.technique.platforms, weight, inProfile: weight > 0, ...(telemetry && { telemetry }), subtechniques };
   };
 
   const columns: MatrixColumn[] = model
@@ -158,6 +171,7 @@ export function buildMatrix(model: CoverageModel, options: MatrixOptions = {}): 
       percent: percentOf(t.techniques),
       subCovered: t.subtechniques.covered,
       subTotal: t.subtechniques.total,
+      ...(states && { states: stateCountsForTactic(model, t.tactic.shortname, domain, states) }),
       cells: byName(t.items).map(cellOf),
     }));
 
@@ -182,6 +196,7 @@ export function buildMatrix(model: CoverageModel, options: MatrixOptions = {}): 
     columns,
     topGaps: rankedGaps(model, domain, options),
     legend: MATRIX_LEGEND,
+    ...(options.telemetry && { telemetry: { legend: MATRIX_STATE_KEYS, profileName: options.telemetry.profileName } }),
   };
 }
 
@@ -223,6 +238,8 @@ interface MatrixRuleEntry {
   readonly character: number;
   readonly endLine: number;
   readonly endCharacter: number;
+  /** What the rule reads, when the rules' telemetry is known. */
+  readonly reads?: MatrixRuleReads;
 }
 
 interface MatrixStrategy {
@@ -249,12 +266,15 @@ export interface MatrixDetail {
   /** For gaps (and covered cells too): how ATT&CK suggests detecting it. */
   readonly strategies: readonly MatrixStrategy[];
   readonly dataComponents: readonly { readonly id: string; readonly name: string }[];
+  /** The telemetry state and the analytics a new rule could read, with a telemetry profile set. */
+  readonly telemetry?: MatrixTelemetryDetail;
 }
 
 export interface DetailOptions {
   readonly profile?: MatrixProfile;
   readonly displayPath?: (path: string) => string;
   readonly siteBaseUrl?: string;
+  readonly telemetry?: MatrixTelemetry;
 }
 
 export function matrixDetail(model: CoverageModel, techniqueId: string, options: DetailOptions = {}): MatrixDetail | undefined {
@@ -263,6 +283,7 @@ export function matrixDetail(model: CoverageModel, techniqueId: string, options:
   const index = model.index;
   const t = c.technique;
   const show = options.displayPath ?? ((p: string) => p);
+  const readsOf = ruleReadsFor(model, c, options.telemetry);
   const entry = (r: RuleRef): MatrixRuleEntry => ({
     path: r.path,
     display: show(r.path),
@@ -274,8 +295,10 @@ export function matrixDetail(model: CoverageModel, techniqueId: string, options:
     character: r.span.start.character,
     endLine: r.span.end.line,
     endCharacter: r.span.end.character,
+    ...(readsOf && { reads: readsOf(r) }),
   });
   const weights = options.profile?.weights;
+  const telemetry = telemetryDetail(model, c, options.telemetry);
   const weight = Math.max(weights?.get(t.id) ?? 0, ...c.subtechniques.map((s) => weights?.get(s.technique.id) ?? 0));
   return {
     id: t.id,
@@ -300,5 +323,6 @@ export function matrixDetail(model: CoverageModel, techniqueId: string, options:
       }),
     })),
     dataComponents: index.dataComponentsFor(t.id).map((d) => ({ id: d.id, name: d.name })),
+    ...(telemetry && { telemetry }),
   };
 }

@@ -1,5 +1,5 @@
 import { AttackIndex } from '../attack/index';
-import { LogSourceRef, Technique } from '../attack/types';
+import { Analytic, LogSourceRef, Technique } from '../attack/types';
 import { collectedOn, TelemetryProfile } from './telemetryProfile';
 
 // Where a technique is detectable with the collected telemetry: the log source references of
@@ -15,24 +15,42 @@ export function scopedPlatforms(scope: readonly string[], platforms: readonly st
   return platforms.filter((p) => wanted.has(p.toLowerCase()));
 }
 
-/** The collected log sources of the technique's analytics, each once, by data component ID, name, channel. */
-export function collectedLogSources(index: AttackIndex, t: Technique, profile: TelemetryProfile, scope: readonly string[]): LogSourceRef[] {
+/** One of ATT&CK's analytics for a technique, with those of its log source references whose data component is collected. */
+export interface CollectedAnalytic {
+  readonly analytic: Analytic;
+  readonly logSources: readonly LogSourceRef[];
+}
+
+/** The technique's analytics with a collected log source, each with those log sources, all in ATT&CK's order. */
+export function collectedAnalytics(index: AttackIndex, t: Technique, profile: TelemetryProfile, scope: readonly string[]): CollectedAnalytic[] {
   const techniquePlatforms = scopedPlatforms(scope, t.platforms);
-  const out = new Map<string, LogSourceRef>();
+  const out: CollectedAnalytic[] = [];
   for (const a of index.analyticsFor(t.id)) {
     const on = a.platforms.length ? scopedPlatforms(scope, a.platforms) : techniquePlatforms;
     if (a.platforms.length && scope.length && !on.length) continue;
     const collected = collectedOn(profile, on);
-    for (const ls of a.logSources) {
-      if (collected.has(ls.dataComponent)) out.set(`${ls.dataComponent}\u0000${ls.name}\u0000${ls.channel}`, ls);
-    }
+    const logSources = a.logSources.filter((ls) => collected.has(ls.dataComponent));
+    if (logSources.length) out.push({ analytic: a, logSources });
   }
-  const key = (ls: LogSourceRef) => [ls.dataComponent, ls.name, ls.channel];
-  return [...out.values()].sort((a, b) => {
-    const [x, y] = [key(a), key(b)];
-    for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
-    return 0;
-  });
+  return out;
+}
+
+/** The collected log sources of the technique's analytics, each once, by data component ID, name, channel. */
+export function collectedLogSources(index: AttackIndex, t: Technique, profile: TelemetryProfile, scope: readonly string[]): LogSourceRef[] {
+  const out = new Map<string, LogSourceRef>();
+  for (const { logSources } of collectedAnalytics(index, t, profile, scope)) {
+    for (const ls of logSources) out.set(`${ls.dataComponent}\u0000${ls.name}\u0000${ls.channel}`, ls);
+  }
+  return [...out.values()].sort(byLogSource);
+}
+
+function byLogSource(a: LogSourceRef, b: LogSourceRef): number {
+  const [x, y] = [
+    [a.dataComponent, a.name, a.channel],
+    [b.dataComponent, b.name, b.channel],
+  ];
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return 0;
 }
 
 /** "WinEventLog:Sysmon EventCode=1" (the name alone when ATT&CK gives no channel). */

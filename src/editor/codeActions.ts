@@ -34,9 +34,9 @@ export class AttackCodeActions implements vscode.CodeActionProvider {
 
   constructor(private readonly lens: LensContext) {}
 
-  provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext, token: vscode.CancellationToken): vscode.CodeAction[] {
+  async provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext, token: vscode.CancellationToken): Promise<vscode.CodeAction[]> {
     try {
-      const findings = this.lens.parsing.findings(document);
+      const findings = await this.lens.parsing.findingsOffThread(document);
       if (!findings || token.isCancellationRequested) return [];
       const actions: vscode.CodeAction[] = [];
       if (!context.only || context.only.contains(vscode.CodeActionKind.QuickFix)) actions.push(...this.quickFixes(document, findings, context.diagnostics));

@@ -42,14 +42,15 @@ function toItem(c: Candidate, replacing: vscode.Range, inserting: vscode.Range):
 
 export function registerCompletion(lens: LensContext): vscode.Disposable {
   const provider: vscode.CompletionItemProvider<AttackCompletionItem> = {
-    provideCompletionItems(document, position, token) {
+    async provideCompletionItems(document, position, token) {
       try {
         const format = lens.parsing.formatOf(document);
         if (!format || token.isCancellationRequested) return undefined;
         const slot = slotAt(documentLines(document), position, format);
         if (!slot) return undefined;
         // The document's parse at this version (shared with diagnostics: no extra parse).
-        const parsed = lens.parsing.document(document)?.parsed;
+        const parsed = (await lens.parsing.documentOffThread(document))?.parsed;
+        if (token.isCancellationRequested) return undefined;
         const list = completionCandidates(lens.index, lens.search, slot, {
           domains: lens.config.domains,
           ...(parsed ? { named: namedElsewhere(parsed, slot.range) } : {}),

@@ -3,6 +3,7 @@ import { Finding, FINDING_CODES_README_ANCHOR } from '../checks/findings';
 import { Severity } from '../config';
 import { LensContext } from '../context';
 import { toRange } from './documentPositions';
+import { findingsToShow } from './findingsCap';
 import { RuleStore } from '../workspace/ruleStore';
 import { WorkspaceDiagnostics } from './workspaceDiagnostics';
 
@@ -26,12 +27,24 @@ function codeTarget(lens: LensContext): vscode.Uri {
   return vscode.Uri.joinPath(lens.extension.extensionUri, 'README.md').with({ fragment: FINDING_CODES_README_ANCHOR });
 }
 
-function toDiagnostic(lens: LensContext, uri: vscode.Uri, f: Finding): vscode.Diagnostic | undefined {
-  const severity = lens.config.for(uri).severity(f.code, f.defaultSeverity);
-  if (severity === 'off') return undefined;
-  const d = new vscode.Diagnostic(toRange(f.span), f.message, SEVERITY[severity]);
+/** A file's findings as diagnostics under its severity settings, capped per file (findingsCap.ts). */
+function diagnosticsOf(lens: LensContext, uri: vscode.Uri, findings: readonly Finding[]): vscode.Diagnostic[] {
+  const settings = lens.config.for(uri);
+  const { shown, total } = findingsToShow(findings, (code, fallback) => settings.severity(code, fallback));
+  const target = codeTarget(lens);
+  const out = shown.map(({ finding, severity }) => toDiagnostic(uri, finding, SEVERITY[severity], target));
+  if (shown.length < total) {
+    const more = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `ATT&CK Lens shows ${shown.length.toLocaleString('en-US')} of this file's ${total.toLocaleString('en-US')} findings, the most severe first; ${(total - shown.length).toLocaleString('en-US')} more are not shown. Run "ATT&CK Lens: Check rules against ATT&CK data" for all of them.`, vscode.DiagnosticSeverity.Information);
+    more.source = DIAGNOSTIC_SOURCE;
+    out.push(more);
+  }
+  return out;
+}
+
+function toDiagnostic(uri: vscode.Uri, f: Finding, severity: vscode.DiagnosticSeverity, target: vscode.Uri): vscode.Diagnostic {
+  const d = new vscode.Diagnostic(toRange(f.span), f.message, severity);
   d.source = DIAGNOSTIC_SOURCE;
-  d.code = { value: f.code, target: codeTarget(lens) };
+  d.code = { value: f.code, target };
   if (f.related?.length) d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toRange(r.span)), r.message));
   if (f.retired) d.tags = [vscode.DiagnosticTag.Deprecated];
   return d;
@@ -47,24 +60,18 @@ export interface DiagnosticsFeature {
   readonly onDidSettle: vscode.Event<DiagnosticsSettled>;
   /** The last version of an open document whose diagnostics were published. */
   settledVersion(uri: vscode.Uri): number | undefined;
+  /** Settles once the store's files reported so far have their diagnostics published (attackLens.diagnostics.scope "workspace"). */
+  workspaceIdle(): Promise<void>;
 }
 
 export function registerDiagnostics(lens: LensContext, store?: RuleStore): { disposable: vscode.Disposable; ready: Promise<void>; feature: DiagnosticsFeature } {
   const collection = vscode.languages.createDiagnosticCollection('attack-lens');
-  const diagnosticsOf = (uri: vscode.Uri, findings: readonly Finding[]): vscode.Diagnostic[] => {
-    const out: vscode.Diagnostic[] = [];
-    for (const f of findings) {
-      const d = toDiagnostic(lens, uri, f);
-      if (d) out.push(d);
-    }
-    return out;
-  };
   const isOpen = (uri: vscode.Uri) => vscode.workspace.textDocuments.some((d) => !d.isClosed && d.uri.toString() === uri.toString());
   const workspace = store
     ? new WorkspaceDiagnostics(lens, store, {
         isOpen,
         publish: (uri, findings) => {
-          const ds = diagnosticsOf(uri, findings);
+          const ds = diagnosticsOf(lens, uri, findings);
           if (ds.length) collection.set(uri, ds);
           else collection.delete(uri);
           return ds.length;
@@ -86,18 +93,22 @@ export function registerDiagnostics(lens: LensContext, store?: RuleStore): { dis
     pending.delete(key);
   };
 
-  const update = (document: vscode.TextDocument) => {
+  // A large document is parsed and checked on the worker thread: a later version's update may
+  // answer first, and then this one publishes nothing.
+  const update = async (document: vscode.TextDocument) => {
     cancel(document.uri.toString());
     if (document.isClosed || !SCHEMES.has(document.uri.scheme)) return;
+    const version = document.version;
     try {
-      const found = lens.parsing.findings(document);
+      const found = await lens.parsing.findingsOffThread(document);
+      if (document.isClosed || document.version !== version) return;
       if (!found) {
         collection.delete(document.uri);
         settle(document);
         return;
       }
       workspace?.forget(document.uri);
-      collection.set(document.uri, diagnosticsOf(document.uri, found));
+      collection.set(document.uri, diagnosticsOf(lens, document.uri, found));
       settle(document);
     } catch (e) {
       lens.log.error(`ATT&CK diagnostics failed for ${document.uri.toString(true)}: ${(e as Error)?.stack ?? String(e)}`);
@@ -107,12 +118,12 @@ export function registerDiagnostics(lens: LensContext, store?: RuleStore): { dis
   const schedule = (document: vscode.TextDocument) => {
     const key = document.uri.toString();
     cancel(key);
-    pending.set(key, setTimeout(() => update(document), DEBOUNCE_MS));
+    pending.set(key, setTimeout(() => void update(document), DEBOUNCE_MS));
   };
 
   // The parse and its findings are cached per document version, ATT&CK data and ID pattern.
   const updateAll = () => {
-    for (const d of vscode.workspace.textDocuments) update(d);
+    for (const d of vscode.workspace.textDocuments) void update(d);
     void workspace?.publishAll();
   };
 
@@ -120,7 +131,7 @@ export function registerDiagnostics(lens: LensContext, store?: RuleStore): { dis
     collection,
     ...(workspace ? [workspace] : []),
     settledEmitter,
-    vscode.workspace.onDidOpenTextDocument(update),
+    vscode.workspace.onDidOpenTextDocument((d) => void update(d)),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.contentChanges.length) schedule(e.document);
     }),
@@ -137,6 +148,6 @@ export function registerDiagnostics(lens: LensContext, store?: RuleStore): { dis
     { dispose: () => [...pending.keys()].forEach(cancel) },
   );
   updateAll();
-  const feature: DiagnosticsFeature = { onDidSettle: settledEmitter.event, settledVersion: (uri) => settled.get(uri.toString()) };
+  const feature: DiagnosticsFeature = { onDidSettle: settledEmitter.event, settledVersion: (uri) => settled.get(uri.toString()), workspaceIdle: async () => workspace?.idle() };
   return { disposable, ready: Promise.resolve(), feature };
 }

@@ -11,9 +11,9 @@ const MAX_LINKS = 5000;
 
 export function registerDocumentLinks(lens: LensContext): vscode.Disposable {
   const provider: vscode.DocumentLinkProvider = {
-    provideDocumentLinks(document, token) {
+    async provideDocumentLinks(document, token) {
       try {
-        const found = lens.parsing.document(document);
+        const found = await lens.parsing.documentOffThread(document);
         if (!found) return [];
         const base = lens.config.siteBaseUrl;
         const links: vscode.DocumentLink[] = [];

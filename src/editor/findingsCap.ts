@@ -1,6 +1,39 @@
-// The cap on files listed in the Problems panel (attackLens.diagnostics.scope "workspace"), without
-// vscode so the unit tests hold it to its word: files in the order given, the first `cap` that show
-// something are published, the others with findings are only counted.
+// The caps on what reaches the Problems panel, without vscode so the unit tests hold them to their
+// word: per file, at most MAX_DIAGNOSTICS_PER_FILE findings, the most severe first, and a note
+// saying how many more (VS Code keeps 1,000 of a file's diagnostics, but only once they are built
+// and sent: a hostile file has tens of thousands, and sending them stalls the host); per workspace (attackLens.diagnostics.scope "workspace"), files in the order given,
+// the first `cap` that show something are published, the others with findings are only counted.
+
+import type { Finding } from '../checks/findings';
+import type { Severity } from '../config';
+
+export const MAX_DIAGNOSTICS_PER_FILE = 500;
+const RANK: Record<Exclude<Severity, 'off'>, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
+export interface ShownFinding {
+  readonly finding: Finding;
+  readonly severity: Exclude<Severity, 'off'>;
+}
+
+/**
+ * A file's findings under its severity settings: those not turned off, at most `cap` of them,
+ * the most severe first and each severity in the file's order; `total` counts all not turned off.
+ * `severityOf` is asked once per code and default severity, not per finding (each ask walks the
+ * configuration).
+ */
+export function findingsToShow(findings: readonly Finding[], severityOf: (code: string, fallback: Finding['defaultSeverity']) => Severity, cap = MAX_DIAGNOSTICS_PER_FILE): { readonly shown: readonly ShownFinding[]; readonly total: number } {
+  const severities = new Map<string, Severity>();
+  const on: ShownFinding[] = [];
+  for (const f of findings) {
+    const key = `${f.code}\0${f.defaultSeverity}`;
+    let severity = severities.get(key);
+    if (severity === undefined) severities.set(key, (severity = severityOf(f.code, f.defaultSeverity)));
+    if (severity !== 'off') on.push({ finding: f, severity });
+  }
+  if (on.length <= cap) return { shown: on, total: on.length };
+  // Array.prototype.sort is stable: each severity keeps the file's order.
+  return { shown: [...on].sort((a, b) => RANK[a.severity] - RANK[b.severity]).slice(0, cap), total: on.length };
+}
 
 export interface CappedPublish<T> {
   /** The files published, in order. */

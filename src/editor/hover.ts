@@ -38,9 +38,9 @@ export { untrustedMarkdown };
 
 export function registerHover(lens: LensContext, telemetry?: TelemetryProfileState): vscode.Disposable {
   const provider: vscode.HoverProvider = {
-    provideHover(document, position, token) {
+    async provideHover(document, position, token) {
       try {
-        const found = lens.parsing.document(document);
+        const found = await lens.parsing.documentOffThread(document);
         if (!found || token.isCancellationRequested) return undefined;
         const target = referenceAt(found.parsed, position);
         // An unreadable reference names nothing: its diagnostic's hover says why and what it likely means.

@@ -39,6 +39,10 @@ export class WorkspaceDiagnostics implements vscode.Disposable {
   private readonly checked = new WeakMap<ParsedRuleFile, { readonly index: AttackIndex; readonly findings: readonly Finding[] }>();
   /** Counts publishAll calls: a newer one stops an older one between slices. */
   private generation = 0;
+  /** Files the watcher reported, waiting to be published a slice at a time (URI string → URI). */
+  private readonly queued = new Map<string, vscode.Uri>();
+  private draining?: Promise<void>;
+  private publishing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly lens: LensContext,
@@ -105,13 +109,38 @@ export class WorkspaceDiagnostics implements vscode.Disposable {
       this.stale.clear();
       this.announceCap(leftOut, this.shown.size);
     };
-    return run().catch((e: unknown) => this.lens.log.error(`ATT&CK workspace diagnostics failed: ${(e as Error)?.stack ?? String(e)}`));
+    this.publishing = run().catch((e: unknown) => this.lens.log.error(`ATT&CK workspace diagnostics failed: ${(e as Error)?.stack ?? String(e)}`));
+    return this.publishing;
   }
 
-  /** Files the watcher re-read, created or removed. */
+  /** Files the watcher re-read, created or removed: a slice at a time, as publishAll (a burst of large files would stall the host). */
   private publishSome(uris: readonly vscode.Uri[]): void {
     if (!this.enabled) return;
-    for (const uri of uris) this.publishFile(uri);
+    for (const uri of uris) this.queued.set(uri.toString(), uri);
+    this.draining ??= this.drain();
+  }
+
+  /** Settles once the files reported so far and the last publishAll are published (tests measure a quiet host). */
+  async idle(): Promise<void> {
+    await Promise.all([this.draining, this.publishing]);
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      let sliceStart = Date.now();
+      for (const [key, uri] of this.queued) {
+        this.queued.delete(key);
+        this.publishFile(uri);
+        if (Date.now() - sliceStart > SLICE_MS) {
+          await yieldToEventLoop();
+          sliceStart = Date.now();
+        }
+      }
+    } catch (e) {
+      this.lens.log.error(`ATT&CK workspace diagnostics failed: ${(e as Error)?.stack ?? String(e)}`);
+    } finally {
+      this.draining = undefined;
+    }
   }
 
   /** One file from the store (a document just closed, or re-read from disk). */
@@ -144,7 +173,8 @@ export class WorkspaceDiagnostics implements vscode.Disposable {
     if (cached && cached.index === this.lens.index) return cached.findings;
     try {
       // No text: the messages and ranges come from the parse; the fixes (which need the lines) are the open document's.
-      const findings = checkRuleFile(file, '', this.lens.index);
+      // A large file was checked on the worker thread with its parse.
+      const findings = this.lens.parsing.findingsFromScan(file, this.lens.index) ?? checkRuleFile(file, '', this.lens.index);
       this.checked.set(file, { index: this.lens.index, findings });
       return findings;
     } catch (e) {
@@ -165,6 +195,7 @@ export class WorkspaceDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.queued.clear();
     this.subscription.dispose();
   }
 }

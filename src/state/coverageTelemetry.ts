@@ -11,6 +11,7 @@ import { TelemetryProfileState } from './telemetryProfile';
 
 export class CoverageTelemetry {
   private readonly cache = new WeakMap<CoverageModel, { readonly profile: TelemetryProfile; readonly mappings: TelemetryMappings; readonly states: TelemetryStates }>();
+  private readonly reads = new WeakMap<CoverageModel, { readonly mappings: TelemetryMappings; readonly lookup: RuleTelemetryLookup }>();
   /** Fires when the telemetry profile or the mappings changed. */
   readonly onDidChange: vscode.Event<void>;
 
@@ -31,13 +32,23 @@ export class CoverageTelemetry {
     return this.telemetry.profile;
   }
 
+  /** What each rule of the model reads under the mappings in use (with or without a profile). */
+  readsOf(model: CoverageModel): RuleTelemetryLookup {
+    const mappings = this.mappings.current;
+    const r = this.reads.get(model);
+    if (r && r.mappings === mappings) return r.lookup;
+    const lookup = this.readsFor(mappings);
+    this.reads.set(model, { mappings, lookup });
+    return lookup;
+  }
+
   statesOf(model: CoverageModel): TelemetryStates | undefined {
     const profile = this.telemetry.profile;
     if (!profile) return undefined;
     const mappings = this.mappings.current;
     const c = this.cache.get(model);
     if (c && c.profile === profile && c.mappings === mappings) return c.states;
-    const states = telemetryStates(model, profile, componentsReadByCoveringRules(model, this.readsFor(mappings)));
+    const states = telemetryStates(model, profile, componentsReadByCoveringRules(model, this.readsOf(model)));
     this.cache.set(model, { profile, mappings, states });
     return states;
   }

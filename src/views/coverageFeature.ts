@@ -18,16 +18,16 @@ export interface CoverageFeature {
   readonly ready: Promise<void>;
   readonly store: RuleStore;
   readonly tree: CoverageTreeProvider;
-  readonly welcome: WorkspaceWelcome;
-  /** The telemetry states of the workspace's and folders' models (none without a telemetry profile); the exports colour by them. */
+  /** The telemetry states of the coverage models (undefined when the telemetry profile feature did not start). */
   readonly telemetry?: CoverageTelemetry;
+  readonly welcome: WorkspaceWelcome;
 }
 
 export function registerCoverage(lens: LensContext, telemetry?: { readonly state: TelemetryProfileState; readonly mappings: TelemetryMappingsState }): CoverageFeature {
   const store = new RuleStore(lens);
   const welcome = new WorkspaceWelcome(store);
-  const states = telemetry && new CoverageTelemetry(telemetry.state, telemetry.mappings, workspaceRuleTelemetry(store));
-  const tree = registerCoverageTree(lens, store, welcome, states);
+  const coverageTelemetry = telemetry && new CoverageTelemetry(telemetry.state, telemetry.mappings, workspaceRuleTelemetry(store));
+  const tree = registerCoverageTree(lens, store, welcome, coverageTelemetry);
   const disposable = vscode.Disposable.from(store, welcome, tree.disposable);
-  return { disposable, ready: store.ready, store, tree: tree.provider, welcome, telemetry: states };
+  return { disposable, ready: store.ready, store, tree: tree.provider, welcome, telemetry: coverageTelemetry };
 }

@@ -4,14 +4,18 @@ import { attackUrl } from '../attack/ids';
 import { Domain } from '../attack/types';
 import { LensContext } from '../context';
 import { buildMatrix, MatrixDetail, matrixDetail, MatrixViewModel } from '../coverage/matrixData';
+import type { MatrixTelemetry } from '../coverage/matrixTelemetry';
+import type { CoverageTelemetry } from '../state/coverageTelemetry';
 import type { MatrixInputs } from '../state/threatProfile';
 import { RuleStore } from '../workspace/ruleStore';
 
 // The coverage matrix webview ("ATT&CK Lens: Show coverage matrix"). One panel at a time; it
 // follows the RuleStore (a new model is posted, the page is not reloaded) and the threat
-// profile. The page (media/matrix/) only renders: it asks for a cell's rules and detection
-// strategies, and the extension opens files, links and save dialogs. Messages from the page are
-// checked: only rule files the store knows are opened, ATT&CK links are built here from an ID.
+// profile, and the telemetry states (CoverageTelemetry, when a telemetry profile is set: the page
+// then offers a telemetry colour mode). The page (media/matrix/) only renders: it asks for a cell's
+// rules (with what each reads) and detection strategies, and the extension opens files, links and
+// save dialogs. Messages from the page are checked: only rule files the store knows are opened,
+// ATT&CK links are built here from an ID.
 
 const MATRIX_VIEW_TYPE = 'attackLens.coverageMatrix';
 const MATRIX_TITLE = 'ATT&CK Coverage Matrix';
@@ -31,6 +35,7 @@ export class MatrixPanels implements vscode.Disposable {
     private readonly lens: LensContext,
     private readonly store: RuleStore,
     private readonly inputs: MatrixInputs,
+    private readonly telemetry?: CoverageTelemetry,
   ) {}
 
   get active(): MatrixPanel | undefined {
@@ -49,7 +54,7 @@ export class MatrixPanels implements vscode.Disposable {
       localResourceRoots: [media],
     });
     panel.iconPath = vscode.Uri.joinPath(media, 'attack-lens.svg');
-    const opened = new MatrixPanel(panel, this.lens, this.store, this.inputs, () => {
+    const opened = new MatrixPanel(panel, this.lens, this.store, this.inputs, this.telemetry, () => {
       if (this.current === opened) this.current = undefined;
     });
     return (this.current = opened);
@@ -77,6 +82,7 @@ export class MatrixPanel implements vscode.Disposable {
     private readonly lens: LensContext,
     private readonly store: RuleStore,
     private readonly inputs: MatrixInputs,
+    private readonly telemetry: CoverageTelemetry | undefined,
     private readonly onClosed: () => void,
   ) {
     this.resetReady();
@@ -97,6 +103,7 @@ export class MatrixPanel implements vscode.Disposable {
       }),
       store.onDidChange(() => this.invalidate()),
       inputs.onDidChange(() => this.invalidate()),
+      ...(telemetry ? [telemetry.onDidChange(() => this.invalidate())] : []),
       lens.onDidChangeIndex(() => this.invalidate()),
       lens.config.onDidChange((affects) => affects('siteBaseUrl') && this.invalidate()),
     );
@@ -131,7 +138,18 @@ export class MatrixPanel implements vscode.Disposable {
 
   /** The matrix for the current store, profile and domain. */
   build(): MatrixViewModel {
-    return buildMatrix(this.store.model, { domain: this.domain, profile: this.inputs.profile(), gaps: this.inputs.gaps() });
+    const model = this.store.model;
+    const states = this.telemetry?.statesOf(model);
+    const telemetry = states && { states, profileName: this.telemetry?.profile?.name };
+    return buildMatrix(model, { domain: this.domain, profile: this.inputs.profile(), gaps: this.inputs.gaps(), telemetry });
+  }
+
+  /** The telemetry the side panel shows for the current model: what each rule reads, and the states with a profile. */
+  private detailTelemetry(): MatrixTelemetry | undefined {
+    const t = this.telemetry;
+    if (!t) return undefined;
+    const model = this.store.model;
+    return { profile: t.profile, states: t.statesOf(model), readsOf: t.readsOf(model) };
   }
 
   private async postModel(): Promise<void> {
@@ -147,6 +165,7 @@ export class MatrixPanel implements vscode.Disposable {
       profile: this.inputs.profile(),
       displayPath: (p) => vscode.workspace.asRelativePath(this.store.uriOf(p), (vscode.workspace.workspaceFolders?.length ?? 0) > 1),
       siteBaseUrl: this.lens.config.siteBaseUrl,
+      telemetry: this.detailTelemetry(),
     });
   }
 

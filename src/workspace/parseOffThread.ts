@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Worker } from 'worker_threads';
 import { AttackIndex } from '../attack/index';
 import { FromParseWorker, ToParseWorker } from '../node/parseWorker';
+import { Finding } from '../checks/findings';
 import { ParsedRuleFile } from '../rules/types';
 
 // Large rule files are parsed on one worker thread (dist/parseWorker.js), so that however a file
@@ -14,6 +15,11 @@ import { ParsedRuleFile } from '../rules/types';
 const OFF_THREAD_MIN_CHARS = 128 * 1024;
 
 type Job = Extract<ToParseWorker, { id: number }>;
+/** A parse from the worker, with its findings when the job asked for the checks. */
+export interface OffThreadParse {
+  readonly parsed: ParsedRuleFile;
+  readonly findings?: readonly Finding[];
+}
 
 export class ParseWorker implements vscode.Disposable {
   private worker?: Worker;
@@ -23,7 +29,7 @@ export class ParseWorker implements vscode.Disposable {
   private nextId = 1;
   /** Files the worker has parsed (tests: the host's scan of large files went through it). */
   parsedCount = 0;
-  private readonly pending = new Map<number, { resolve: (p: ParsedRuleFile) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (p: OffThreadParse) => void; reject: (e: Error) => void }>();
 
   constructor(
     private readonly script: string,
@@ -36,7 +42,7 @@ export class ParseWorker implements vscode.Disposable {
   }
 
   /** The parse of one file against `index`; rejects when the worker fails (then parse on the main thread). */
-  parse(index: AttackIndex, job: Omit<Job, 'id'>): Promise<ParsedRuleFile> {
+  parse(index: AttackIndex, job: Omit<Job, 'id'>): Promise<OffThreadParse> {
     const worker = this.start();
     if (!worker) return Promise.reject(new Error('the parse worker is not running'));
     if (this.sentIndex !== index) {
@@ -59,7 +65,7 @@ export class ParseWorker implements vscode.Disposable {
         this.pending.delete(m.id);
         if ('parsed' in m) {
           this.parsedCount++;
-          waiting?.resolve(m.parsed);
+          waiting?.resolve({ parsed: m.parsed, findings: m.findings });
         }
         else waiting?.reject(new Error(m.error));
       });

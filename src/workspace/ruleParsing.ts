@@ -7,14 +7,16 @@ import { DocumentFormats } from '../editor/documentSelector';
 import { textOverLimit, TOO_LARGE } from '../rules/fileSize';
 import { parseTreated, Treatment } from '../rules/treatment';
 import { ParsedRuleFile, RuleFormat, RuleProblem, span } from '../rules/types';
-import { ParseWorker } from './parseOffThread';
+import { OffThreadParse, ParseWorker } from './parseOffThread';
 
 // The one way the extension parses a rule: which treatment (attackLens.files, or the document's
 // language), which ID pattern (attackLens.generic.idPattern), which root (the folder above the
 // file's workspace folder) and which size limit. Open documents are parsed once per version,
 // and the parse (and its findings) is shared by completion, hover, links, diagnostics, code
 // actions and the commands; workspace files on disk are parsed for the RuleStore, which owns
-// those results. Paths are URI strings (ParsedRuleFile.path).
+// those results. Paths are URI strings (ParsedRuleFile.path). A large file (an open document or
+// one the scan reads) is parsed and checked on the worker thread; the async getters answer for
+// a large document without holding the host, the sync ones parse here when nothing is cached.
 
 /** An open document as the editor features see it. */
 export interface ParsedDocument {
@@ -23,12 +25,20 @@ export interface ParsedDocument {
   readonly text: string;
 }
 
-interface Entry {
+/** What a document's parse depends on. */
+interface EntryKey {
   readonly version: number;
   /** attackLens.files or the language can change a document's format without changing the document. */
   readonly format: RuleFormat;
   readonly index: AttackIndex;
   readonly pattern: string;
+}
+
+function sameKey(a: EntryKey, b: EntryKey): boolean {
+  return a.version === b.version && a.format === b.format && a.index === b.index && a.pattern === b.pattern;
+}
+
+interface Entry extends EntryKey {
   /** Undefined when the parse failed (a bug, logged); a document over the size limit has no rules and one problem. */
   readonly document?: ParsedDocument;
   findings?: readonly Finding[];
@@ -44,11 +54,18 @@ export class RuleParsing implements vscode.Disposable {
   private readonly formats = new DocumentFormats();
   private readonly closing: vscode.Disposable;
   private worker?: ParseWorker;
+  /** Large documents being parsed on the worker thread, by URI string. */
+  private readonly inFlight = new Map<string, { readonly key: EntryKey; readonly entry: Promise<Entry | undefined> }>();
+  /** The findings the worker worked out with a workspace file's parse (without its text). */
+  private readonly checkedOffThread = new WeakMap<ParsedRuleFile, { readonly index: AttackIndex; readonly findings: readonly Finding[] }>();
   /** How many times an open document was parsed (the bench's parses per edit). */
   documentParses = 0;
 
   constructor(private readonly lens: LensContext) {
-    this.closing = vscode.workspace.onDidCloseTextDocument((d) => this.documents.delete(d.uri.toString()));
+    this.closing = vscode.workspace.onDidCloseTextDocument((d) => {
+      this.documents.delete(d.uri.toString());
+      this.inFlight.delete(d.uri.toString());
+    });
   }
 
   /** The document's format for the editor features, or undefined when it gets none (no size limit: completion reads lines). */
@@ -61,9 +78,28 @@ export class RuleParsing implements vscode.Disposable {
     return this.entry(document)?.document;
   }
 
+  /** document(), with a large document parsed on the worker thread (the host goes on meanwhile). Never rejects. */
+  async documentOffThread(document: vscode.TextDocument): Promise<ParsedDocument | undefined> {
+    return (await this.entryOffThread(document))?.document;
+  }
+
   /** The ATT&CK findings of the document at its current version (diagnostics and code actions must agree on them). Never throws. */
   findings(document: vscode.TextDocument): readonly Finding[] | undefined {
-    const entry = this.entry(document);
+    return this.findingsOf(document, this.entry(document));
+  }
+
+  /** findings(), with a large document parsed and checked on the worker thread. Never rejects. */
+  async findingsOffThread(document: vscode.TextDocument): Promise<readonly Finding[] | undefined> {
+    return this.findingsOf(document, await this.entryOffThread(document));
+  }
+
+  /** What the worker found in a workspace file the scan had it parse, if it was checked against this data. */
+  findingsFromScan(file: ParsedRuleFile, index: AttackIndex): readonly Finding[] | undefined {
+    const checked = this.checkedOffThread.get(file);
+    return checked?.index === index ? checked.findings : undefined;
+  }
+
+  private findingsOf(document: vscode.TextDocument, entry: Entry | undefined): readonly Finding[] | undefined {
     if (!entry?.document) return undefined;
     if (!entry.findings) {
       try {
@@ -111,15 +147,25 @@ export class RuleParsing implements vscode.Disposable {
     const index = this.lens.index;
     const pattern = this.lens.config.genericIdRegExp;
     const genericPattern = pattern && { source: pattern.source, flags: pattern.flags };
-    const worker = (this.worker ??= new ParseWorker(vscode.Uri.joinPath(this.lens.extension.extensionUri, 'dist', 'parseWorker.js').fsPath, this.lens.log));
+    const worker = this.offThread();
     return (text, uri, treatment) => {
       if (!worker.wants(text)) return parse(text, uri, treatment);
-      return worker.parse(index, { text, path: uri.toString(), treatment, genericPattern, root: folderParent(uri) }).catch(() => parse(text, uri, treatment));
+      return worker.parse(index, { text, path: uri.toString(), treatment, genericPattern, root: folderParent(uri), check: 'withoutText' }).then(
+        ({ parsed, findings }) => {
+          if (findings) this.checkedOffThread.set(parsed, { index, findings });
+          return parsed;
+        },
+        () => parse(text, uri, treatment),
+      );
     };
   }
 
-  private entry(document: vscode.TextDocument): Entry | undefined {
-    const key = document.uri.toString();
+  private offThread(): ParseWorker {
+    return (this.worker ??= new ParseWorker(vscode.Uri.joinPath(this.lens.extension.extensionUri, 'dist', 'parseWorker.js').fsPath, this.lens.log));
+  }
+
+  /** The document's format and the settings its parse depends on, or undefined when it gets no ATT&CK features. */
+  private keyOf(document: vscode.TextDocument): EntryKey | undefined {
     let format: RuleFormat | undefined;
     try {
       format = this.formats.formatOf(document, this.lens.config);
@@ -127,15 +173,52 @@ export class RuleParsing implements vscode.Disposable {
       this.lens.log.error(`ATT&CK Lens could not tell the format of ${document.uri.toString(true)}: ${(e as Error)?.stack ?? String(e)}`);
     }
     if (!format) {
-      this.documents.delete(key);
+      this.documents.delete(document.uri.toString());
       return undefined;
     }
-    const index = this.lens.index;
-    const pattern = this.lens.config.genericIdPattern;
-    const hit = this.documents.get(key);
-    if (hit && hit.version === document.version && hit.format === format && hit.index === index && hit.pattern === pattern) return hit;
-    const entry: Entry = { version: document.version, format, index, pattern, document: this.parse(document, format, index) };
-    this.documents.set(key, entry);
+    return { version: document.version, format, index: this.lens.index, pattern: this.lens.config.genericIdPattern };
+  }
+
+  private cached(document: vscode.TextDocument, key: EntryKey): Entry | undefined {
+    const hit = this.documents.get(document.uri.toString());
+    return hit && sameKey(hit, key) ? hit : undefined;
+  }
+
+  private entry(document: vscode.TextDocument): Entry | undefined {
+    const key = this.keyOf(document);
+    if (!key) return undefined;
+    const hit = this.cached(document, key);
+    if (hit) return hit;
+    const entry: Entry = { ...key, document: this.parse(document, key.format, key.index) };
+    this.documents.set(document.uri.toString(), entry);
+    return entry;
+  }
+
+  /** entry(), a large document parsed and checked on the worker thread; one job per document version. */
+  private async entryOffThread(document: vscode.TextDocument): Promise<Entry | undefined> {
+    const key = this.keyOf(document);
+    if (!key) return undefined;
+    const hit = this.cached(document, key);
+    if (hit) return hit;
+    const uri = document.uri.toString();
+    const flying = this.inFlight.get(uri);
+    if (flying && sameKey(flying.key, key)) return flying.entry;
+    const text = document.getText();
+    const worker = this.offThread();
+    if (!worker.wants(text) || textOverLimit(text)) return this.entry(document);
+    this.documentParses++;
+    const pattern = this.lens.config.genericIdRegExp;
+    const job = worker.parse(key.index, { text, path: uri, treatment: key.format, genericPattern: pattern && { source: pattern.source, flags: pattern.flags }, root: folderParent(document.uri), check: 'withText' });
+    const entry = job.then(
+      (done: OffThreadParse): Entry => ({ ...key, document: { format: key.format, parsed: done.parsed, text }, findings: done.findings }),
+      () => undefined,
+    ).then((done) => {
+      if (this.inFlight.get(uri)?.entry === entry) this.inFlight.delete(uri);
+      if (!done) return this.entry(document); // the worker failed: here, as before
+      if (!document.isClosed && document.version === key.version) this.documents.set(uri, done);
+      return done;
+    });
+    this.inFlight.set(uri, { key, entry });
     return entry;
   }
 
@@ -157,6 +240,7 @@ export class RuleParsing implements vscode.Disposable {
     this.worker?.dispose();
     this.closing.dispose();
     this.documents.clear();
+    this.inFlight.clear();
   }
 }
 

@@ -60,6 +60,8 @@ export class RuleStore implements vscode.Disposable {
   private scopedModel?: { readonly key: string; readonly epoch: number; readonly model: CoverageModel };
   /** Counts model invalidations, so a model built in slices is dropped if the files changed meanwhile. */
   private modelEpoch = 0;
+  /** The model build under way, for the files as they were at `epoch`. */
+  private building?: { readonly epoch: number; readonly done: Promise<void> };
   private selection: RuleFileSelection;
   private scanSource?: vscode.CancellationTokenSource;
   private scanRunning: Promise<void> = Promise.resolve();
@@ -143,12 +145,21 @@ export class RuleStore implements vscode.Disposable {
   /**
    * Builds the model a slice at a time before listeners ask for it: built by the getter, in one
    * go, it blocks the host for as long as the references take (a second for a few generated
-   * 1 MB files naming 100 000 IDs each).
+   * 1 MB files naming 100 000 IDs each). Resolves once the model of the files as they are now is
+   * in place: a build the files outran is done again, and a scan and a watcher update that
+   * overlap share one build.
    */
   private async prebuildModel(): Promise<void> {
-    const epoch = this.modelEpoch;
-    const model = await CoverageModel.buildInSlices([...this.parsed.values()], this.lens.index, this.modelOptions(), yieldToEventLoop);
-    if (epoch === this.modelEpoch && !this.currentModel) this.currentModel = model;
+    while (!this.currentModel) {
+      const epoch = this.modelEpoch;
+      if (this.building?.epoch !== epoch) {
+        const done = CoverageModel.buildInSlices([...this.parsed.values()], this.lens.index, this.modelOptions(), yieldToEventLoop).then((model) => {
+          if (epoch === this.modelEpoch && !this.currentModel) this.currentModel = model;
+        });
+        this.building = { epoch, done };
+      }
+      await this.building.done;
+    }
   }
 
   /** Every parsed rule file (including files that failed to parse: they carry problems). */

@@ -6,6 +6,9 @@ import { AttackIndex } from '../../src/attack/index';
 import { buildMatrix, MatrixViewModel } from '../../src/coverage/matrixData';
 import { renderMatrixHtml, renderMatrixSvg } from '../../src/coverage/matrixReport';
 import { CoverageModel } from '../../src/coverage/model';
+import { ruleTelemetryLookup, shippedMappings } from '../../src/coverage/telemetry';
+import { readTelemetryProfile } from '../../src/coverage/telemetryProfile';
+import { componentsReadByCoveringRules, telemetryStates } from '../../src/coverage/telemetryStates';
 import { scanRuleFiles } from '../../src/coverage/scan';
 import { readRuleFileFromDisk, walkRuleFiles } from '../../src/node/scanFiles';
 import { parseRuleFile } from '../../src/rules/index';
@@ -19,6 +22,7 @@ import { BenchReport, median, projectRoot, sharedRoot, time } from './bench';
 //     webview; from the model's arrival (window message, as VS Code delivers it) to the first
 //     frame painted with the matrix (rAF + task), fresh page per sample.
 //   first paint = median(model build) + median(browser)
+//   node: the telemetry colour mode's extra (states on the same model, the view model with them)
 
 const sigma = path.join(sharedRoot, 'corpora', 'sigma', 'rules');
 const BUDGET_MS = 300;
@@ -79,6 +83,21 @@ export async function run(report: BenchReport): Promise<void> {
   });
   report.series('matrix: coverage model + view model + JSON (node)', build);
   report.figure('matrix: view model JSON size', JSON.stringify(vm).length / 1024, 'KB');
+  const model = CoverageModel.build(files, index);
+  const profile = readTelemetryProfile({ dataComponents: ['DC0032'], logSources: ['WinEventLog:Sysmon'] }, index).profile!;
+  const readsOf = ruleTelemetryLookup(files, shippedMappings());
+  let states = telemetryStates(model, profile, componentsReadByCoveringRules(model, readsOf));
+  // The states are CoverageTelemetry's, cached per model: the Coverage tree and the matrix share one computation.
+  report.series('matrix: telemetry states of the model (node, shared with the tree)', time(15, () => (states = telemetryStates(model, profile, componentsReadByCoveringRules(model, readsOf)))));
+  let withStates!: MatrixViewModel;
+  const plain = time(15, () => JSON.stringify(buildMatrix(model)));
+  const telemetryBuild = time(15, () => {
+    withStates = buildMatrix(model, { telemetry: { states } });
+    JSON.stringify(withStates);
+  });
+  report.series('matrix: view model + JSON on a built model (node)', plain);
+  report.series('matrix: the same with the telemetry states (node)', telemetryBuild);
+  report.figure('matrix: view model JSON size with telemetry states', JSON.stringify(withStates).length / 1024, 'KB');
   report.series('matrix: HTML report (node)', time(15, () => renderMatrixHtml(vm)));
   report.series('matrix: SVG export (node)', time(15, () => renderMatrixSvg(vm)));
 

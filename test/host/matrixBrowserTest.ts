@@ -3,18 +3,23 @@ import * as path from 'path';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { assert, Checks, matrixFrame } from './browserChecks';
 import { CHROMIUM_ARGS, chromiumPath, CodeServer, copyWorkspace, projectRoot, remoteUri, startCodeServer, tempDir, workbenchUrl } from './codeServer';
+import { rawTechniques } from './rawAnalytics';
 import { Cleanup, runCommand, runMain } from './workbench';
 
 // `node out/test/host/matrixBrowserTest.js`
 // The coverage matrix as a user meets it: code-server in headless Chromium with ATT&CK Lens
 // loaded from this repository and test/fixtures/workspaces/matrix open. Runs "ATT&CK Lens: Show
 // coverage matrix" from the command palette, finds the webview (nested iframes: the inner
-// `active-frame`), clicks a covered cell, a rule, a gap, and moves with the keyboard. Saves
-// test-results/matrix.png (the README's picture comes from walkBrowserTest). Prints a line per
+// `active-frame`), clicks a covered cell, a rule, a gap, and moves with the keyboard. The workspace
+// collects Process Creation (attackLens.telemetry in its settings): the telemetry colour mode is
+// chosen and a visible gap clicked, its analytics checked against the STIX bundle. Saves
+// test-results/matrix-telemetry.png and test-results/matrix.png (the README's picture comes from walkBrowserTest). Prints a line per
 // check and "N passed, N failed"; exits non-zero on any failure.
 
 const resultsDir = path.join(projectRoot, 'test-results');
 const fixture = path.join(projectRoot, 'test', 'fixtures', 'workspaces', 'matrix');
+/** What the workspace collects (its .vscode/settings.json, written into the copy). */
+const TELEMETRY = { name: 'Browser test', dataComponents: ['DC0032'] };
 const verbose = !!process.env.ATTACK_LENS_VERBOSE;
 const cleanups: Cleanup[] = [];
 const checks = new Checks();
@@ -131,6 +136,34 @@ async function run(page: Page, server: CodeServer, workspace: string): Promise<v
     assert((await frame.locator('#profile-only').isDisabled()) === true, 'profile only is off without a profile');
   });
 
+  await check('telemetry mode: a visible gap lists the analytics that read collected log sources (as the STIX bundle has them)', async () => {
+    const expected = visibleGap(workspace);
+    assert(!(await frame.locator('select.colour-mode option[value="telemetry"]').isDisabled()), 'the telemetry mode is offered with a telemetry profile');
+    await frame.locator('select.colour-mode').selectOption('telemetry');
+    await frame.locator('.legend').getByText('Telemetry state').waitFor({ timeout: 10_000 });
+    const cell = frame.locator(`.cell[data-id="${expected.id}"]`).first();
+    assert((await cell.getAttribute('class'))?.includes('t-visible'), `${expected.id} is coloured visible: ${await cell.getAttribute('class')}`);
+    assert((await cell.locator('.mark').innerText()) === 'V', `${expected.id} shows the letter V`);
+    await cell.click();
+    await frame.locator('.side .detail-title .detail-id').getByText(expected.id, { exact: true }).waitFor({ timeout: 10_000 });
+    await frame.locator('.side .collected-analytics').waitFor({ timeout: 10_000 });
+    const text = await sideText(frame);
+    assert(/Telemetry: visible —/.test(text) && /What a new rule would read/.test(text), `side panel: ${text}`);
+    const listed = await frame.locator('.side .collected-analytic').evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { id: string } }).dataset.id));
+    assert(JSON.stringify([...listed].sort()) === JSON.stringify(expected.analytics.map((a) => a.id).sort()), `analytics listed ${listed.join(', ')}; the bundle has ${expected.analytics.map((a) => a.id).join(', ')}`);
+    for (const a of expected.analytics) {
+      const item = frame.locator(`.side .collected-analytic[data-id="${a.id}"]`);
+      const itemText = await item.innerText();
+      assert(itemText.includes(`${a.id} ${a.name}`), `${a.id} ${a.name}: ${itemText}`);
+      for (const ls of a.logSources) assert(itemText.includes(`${ls.name}${ls.channel ? ` · ${ls.channel}` : ''} — DC0032`), `${a.id}: ${ls.name} ${ls.channel} in ${itemText}`);
+      assert((await item.locator('.log-source').count()) === a.logSources.length, `${a.id}: ${a.logSources.length} log sources`);
+    }
+    fs.mkdirSync(resultsDir, { recursive: true });
+    await page.screenshot({ path: path.join(resultsDir, 'matrix-telemetry.png') });
+    await frame.locator('select.colour-mode').selectOption('rules');
+    await frame.locator('.legend').getByText('Rules per technique').waitFor({ timeout: 10_000 });
+  });
+
   await check('screenshot test-results/matrix.png', async () => {
     // Matrix alone: one editor group, no side bar.
     await runCommand(page, 'View: Single Column Editor Layout');
@@ -139,6 +172,24 @@ async function run(page: Page, server: CodeServer, workspace: string): Promise<v
     const file = await screenshot(page, 'T1059.001');
     assert(fs.statSync(file).size > 50_000, 'screenshot written');
   });
+}
+
+/**
+ * The first Enterprise technique (by ID, a parent: a cell shown unexpanded) that no fixture rule
+ * names and that one of its analytics detects from Process Creation, with those analytics and
+ * their Process Creation log sources, straight from the STIX bundle.
+ */
+function visibleGap(workspace: string): { id: string; analytics: { id: string; name: string; logSources: { name: string; channel: string }[] }[] } {
+  const named = new Set<string>();
+  for (const f of fs.readdirSync(path.join(workspace, 'rules'))) {
+    for (const m of fs.readFileSync(path.join(workspace, 'rules', f), 'utf8').matchAll(/attack\.(t\d{4})(?:\.\d{3})?\b/g)) named.add(m[1].toUpperCase());
+  }
+  const techniques = [...rawTechniques('enterprise-attack-18.1.json').values()].filter((t) => !t.id.includes('.') && !named.has(t.id)).sort((a, b) => (a.id < b.id ? -1 : 1));
+  for (const t of techniques) {
+    const analytics = t.analytics.map((a) => ({ id: a.id, name: a.name, logSources: a.logSources.filter((ls) => TELEMETRY.dataComponents.includes(ls.dataComponent)) })).filter((a) => a.logSources.length);
+    if (analytics.length) return { id: t.id, analytics };
+  }
+  throw new Error('no Enterprise technique is detectable from Process Creation');
 }
 
 /** Expands T1059, selects a cell, and saves test-results/matrix.png. */
@@ -162,6 +213,8 @@ async function main(): Promise<number> {
   console.log('\n## matrix (browser)');
   const workspace = copyWorkspace(fixture, 'matrix');
   cleanups.push(() => fs.rmSync(path.dirname(workspace), { recursive: true, force: true }));
+  fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'attackLens.telemetry': TELEMETRY }, null, 2));
   const server = await startCodeServer();
   cleanups.push(() => server.stop());
   const { chromium } = require('playwright-core') as typeof import('playwright-core');

@@ -181,11 +181,19 @@ async function answerUiProbe(page: Page, req: UiRequest, suite: string): Promise
     return { ok: true, file };
   }
   const selector = req.selector ?? 'body';
-  if (req.kind === 'click') {
-    await page.locator(selector).first().click({ timeout: 10_000 });
+  const frames = req.frames ? page.frames() : [page.mainFrame()];
+  if (req.kind === 'click' || req.kind === 'select') {
+    let target = page.locator(selector).first();
+    for (const frame of frames) {
+      if (await frame.$(selector).catch(() => null)) {
+        target = frame.locator(selector).first();
+        break;
+      }
+    }
+    if (req.kind === 'click') await target.click({ timeout: 10_000 });
+    else await target.selectOption(req.value ?? '', { timeout: 10_000 });
     return { ok: true };
   }
-  const frames = req.frames ? page.frames() : [page.mainFrame()];
   const texts: string[] = [];
   for (const frame of frames) {
     try {

@@ -7,11 +7,13 @@ import * as path from 'path';
 
 export interface UiRequest {
   readonly id: string;
-  readonly kind: 'text' | 'screenshot' | 'click';
-  /** Playwright selector: kind "text" reads the innerText of every match (joined by newlines), kind "click" clicks the first. */
+  readonly kind: 'text' | 'screenshot' | 'click' | 'select';
+  /** Playwright selector: kind "text" reads the innerText of every match (joined by newlines), kind "click" clicks the first, kind "select" picks `value` in the first. */
   readonly selector?: string;
-  /** Also look inside iframes (webviews). */
+  /** Also look inside iframes (webviews): "click" and "select" act in the first frame with a match. */
   readonly frames?: boolean;
+  /** The option value to pick (kind "select"). */
+  readonly value?: string;
   /** Screenshot file name under test-results/ (kind "screenshot"). */
   readonly name?: string;
 }
@@ -69,8 +71,13 @@ export async function waitForUiText(selector: string, pattern: RegExp, options: 
 }
 
 /** Clicks the first element matching a Playwright selector, e.g. `.notifications-toasts .monaco-button:has-text("Cancel")`. */
-export async function uiClick(selector: string): Promise<void> {
-  await ask({ kind: 'click', selector });
+export async function uiClick(selector: string, options: { frames?: boolean } = {}): Promise<void> {
+  await ask({ kind: 'click', selector, frames: options.frames });
+}
+
+/** Picks the option with `value` in the first `<select>` matching `selector` (in a webview with `frames`), as a user does. */
+export async function uiSelect(selector: string, value: string, options: { frames?: boolean } = {}): Promise<void> {
+  await ask({ kind: 'select', selector, value, frames: options.frames });
 }
 
 /** Saves a screenshot of the page to test-results/<name>.png; returns its path. */

@@ -28,6 +28,42 @@ describe('coverage globs', () => {
     assert.ok(matchesPathOrAncestor('**/node_modules/**', 'node_modules/a/b.yml'));
   });
 
+  it('a path in the same folder as the one before, or in another, is matched from its own start', () => {
+    // The automaton resumes after the folder of the path before when the next one shares it.
+    const m = compileGlob('**/deprecated/**');
+    const seq: [string, boolean][] = [
+      ['rules/deprecated/a.yml', true],
+      ['rules/deprecated/b.yml', true],
+      ['rules/deprecatedx/a.yml', false],
+      ['rules/a.yml', false],
+      ['deprecated/a.yml', true],
+      ['x/deprecated/c/d.yml', true],
+      ['x/deprecated/c/e.yml', true],
+      ['x/deprecatee/c/e.yml', false],
+    ];
+    for (const [p, expected] of seq) assert.strictEqual(m.test(p), expected, p);
+    const ancestors = compileGlob('**/node_modules');
+    const seqA: [string, boolean][] = [
+      ['a/node_modules/x.yml', true],
+      ['a/node_modules/y.yml', true],
+      ['a/node_module/y.yml', false],
+      ['a/b/node_modules', true],
+      ['node_modules', true],
+      ['x.yml', false],
+    ];
+    for (const [p, expected] of seqA) assert.strictEqual(ancestors.testPathOrAncestor(p), expected, p);
+  });
+
+  it('text a glob requires is looked for without the slashes beside **, which may match no folder', () => {
+    assert.ok(compileGlob('**/.git/**').test('.git/config'));
+    assert.ok(compileGlob('**/CVS').testPathOrAncestor('CVS/Entries'));
+    assert.ok(compileGlob('rules/**').test('rules/'));
+    assert.ok(compileGlob('**/*.toml').test('a.toml'));
+    assert.ok(!compileGlob('**/*.toml').test('a.tom'));
+    assert.ok(compileGlob('a*b*cde').test('axxbyycde'));
+    assert.ok(!compileGlob('a*b*cde').test('axxbyycd'));
+  });
+
   it('a malformed glob matches nothing instead of throwing, and is reported as malformed', () => {
     for (const glob of ['rules/{a,b', '[z-a].yml', '**/*.(yml']) {
       assert.doesNotThrow(() => compileGlob(glob));

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { publishCapped } from '../../src/editor/findingsCap';
+import { Finding } from '../../src/checks/findings';
+import { findingsToShow, MAX_DIAGNOSTICS_PER_FILE, publishCapped } from '../../src/editor/findingsCap';
 
 // The cap on files listed in the Problems panel for the workspace (attackLens.diagnostics.scope).
 
@@ -33,5 +34,36 @@ describe('Problems for the workspace: the cap on files with findings', () => {
     const r = await publishCapped(files, 5000, (f) => withFindings.has(f), (f) => (asked.push(f), true), async () => ++pauses < 2);
     assert.strictEqual(r, undefined, 'stopped');
     assert.deepStrictEqual(asked, ['a', 'c'], 'nothing published after the pause that stopped it');
+  });
+});
+
+describe('Problems for one file: at most so many findings, the most severe first', () => {
+  const finding = (code: string, line: number, defaultSeverity: Finding['defaultSeverity'] = 'warning'): Finding => ({ code: code as Finding['code'], defaultSeverity, message: `${code} on ${line}`, span: { start: { line, character: 0 }, end: { line, character: 1 } }, fixes: [] });
+
+  it('keeps every finding not turned off when they fit, in the file\'s order', () => {
+    const fs = [finding('attack-lens/revoked', 1), finding('attack-lens/tag-format', 2), finding('attack-lens/revoked', 3)];
+    const r = findingsToShow(fs, (code, fallback) => (code === 'attack-lens/tag-format' ? 'off' : fallback), 5);
+    assert.deepStrictEqual(r.shown.map((s) => s.finding.span.start.line), [1, 3]);
+    assert.strictEqual(r.total, 2, 'a finding turned off is not counted');
+  });
+
+  it('past the cap, the most severe come first and each severity keeps the file\'s order', () => {
+    const fs: Finding[] = [];
+    for (let line = 0; line < 30; line++) fs.push(finding(line % 3 === 0 ? 'attack-lens/unknown-id' : 'attack-lens/revoked', line, line % 3 === 0 ? 'error' : 'warning'));
+    const r = findingsToShow(fs, (_code, fallback) => fallback, 12);
+    assert.strictEqual(r.total, 30);
+    assert.strictEqual(r.shown.length, 12);
+    // Ten errors (lines 0, 3, …, 27), then the first two warnings (lines 1, 2).
+    assert.deepStrictEqual(r.shown.map((s) => s.finding.span.start.line), [0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 1, 2]);
+    assert.ok(r.shown.slice(0, 10).every((s) => s.severity === 'error'));
+  });
+
+  it('asks for a severity once per code and default, not once per finding', () => {
+    const fs = Array.from({ length: 5000 }, (_, i) => finding(i % 2 ? 'attack-lens/revoked' : 'attack-lens/deprecated', i));
+    let asked = 0;
+    const r = findingsToShow(fs, (_code, fallback) => (asked++, fallback));
+    assert.strictEqual(asked, 2);
+    assert.strictEqual(r.shown.length, MAX_DIAGNOSTICS_PER_FILE);
+    assert.strictEqual(r.total, 5000);
   });
 });

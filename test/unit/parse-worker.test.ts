@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
+import { checkRuleFile } from '../../src/checks/referenceChecks';
 import { FromParseWorker, ToParseWorker } from '../../src/node/parseWorker';
 import { parseTreated, Treatment } from '../../src/rules/treatment';
 import { ADVERSARIAL_FORMATS, adversarialFile, INPUT_CLASSES, SIZES } from './helpers/adversarialCorpus';
@@ -24,11 +25,11 @@ describe('the parse worker (dist/parseWorker.js) (needs ../shared)', function ()
   });
   after(() => worker.terminate());
 
-  const parseThere = (text: string, p: string, treatment: Treatment, root?: string) =>
+  const parseThere = (text: string, p: string, treatment: Treatment, root?: string, check?: 'withText' | 'withoutText') =>
     new Promise<FromParseWorker>((resolve) => {
       const id = next++;
       answers.set(id, resolve);
-      worker.postMessage({ id, text, path: p, treatment, root } satisfies ToParseWorker);
+      worker.postMessage({ id, text, path: p, treatment, root, check } satisfies ToParseWorker);
     });
 
   it('parses SigmaHQ and Splunk rules as the main thread does', async () => {
@@ -57,5 +58,26 @@ describe('the parse worker (dist/parseWorker.js) (needs ../shared)', function ()
         assert.deepStrictEqual(answer.parsed, parseTreated(file.text, file.path, index18(), { treatment }), `${format} ${inputClass}`);
       }
     }
+  });
+
+  it('checks what it parsed when asked, as the main thread does: with the text (fixes) or without it', async () => {
+    const cases = [
+      { format: 'sigma', inputClass: 'revoked-tags' },
+      { format: 'elastic', inputClass: 'revoked-tags' },
+      { format: 'splunk', inputClass: 'many-keys' },
+    ] as const;
+    for (const { format, inputClass } of cases) {
+      const file = adversarialFile(format, inputClass, SIZES.large);
+      const parsed = parseTreated(file.text, file.path, index18(), { treatment: 'auto' });
+      for (const check of ['withText', 'withoutText'] as const) {
+        const answer = await parseThere(file.text, file.path, 'auto', undefined, check);
+        assert.ok('parsed' in answer, `${format} ${inputClass}`);
+        const expected = checkRuleFile(parsed, check === 'withText' ? file.text : '', index18());
+        assert.ok(expected.length > 0, `${format} ${inputClass}: the file has findings`);
+        assert.deepStrictEqual(answer.findings, expected, `${format} ${inputClass} ${check}`);
+      }
+    }
+    const unasked = await parseThere('title: x\n', '/x.yml', 'auto');
+    assert.ok('parsed' in unasked && unasked.findings === undefined, 'no checks unless asked');
   });
 });

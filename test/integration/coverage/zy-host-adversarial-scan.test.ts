@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { CoverageModel } from '../../../src/coverage/model';
+import { checkRuleFile } from '../../../src/checks/referenceChecks';
 import { parseRuleFile } from '../../../src/rules/index';
 import type { RuleStore } from '../../../src/workspace/ruleStore';
 import { adversarialFile, AdversarialFile, InputClass, SIZES } from '../../unit/helpers/adversarialCorpus';
@@ -123,6 +124,7 @@ describe('coverage: a rule folder with a FIFO and 1 MB adversarial files in the 
     const revoked = written.find((w) => w.file.format === 'sigma' && w.file.inputClass === 'revoked-tags')!;
     let diagnostics: vscode.Diagnostic[] = [];
     let hovers: vscode.Hover[] | undefined;
+    const offThreadBeforeOpen = api.lens.parsing.offThreadParses;
     const editorStallMs = await longestStall(async () => {
       const doc = await vscode.workspace.openTextDocument(revoked.uri);
       await vscode.window.showTextDocument(doc);
@@ -133,6 +135,16 @@ describe('coverage: a rule folder with a FIFO and 1 MB adversarial files in the 
       hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, new vscode.Position(12, line.indexOf('t1059') + 2));
     });
     assert.ok(diagnostics.length > 0, 'diagnostics arrived');
+    assert.ok(api.lens.parsing.offThreadParses > offThreadBeforeOpen, 'the open 1 MB document was parsed on the worker thread');
+    // Thousands of revoked tags: 500 diagnostics, the most severe first, and one that says how many more there are.
+    const all = checkRuleFile(parseRuleFile(revoked.file.text, revoked.uri.toString(), api.lens.index), revoked.file.text, api.lens.index);
+    assert.ok(all.length > 500, `the core's checks find ${all.length} findings in the file`);
+    assert.strictEqual(diagnostics.length, 501, 'at most 500 findings and the note');
+    const note = diagnostics.find((d) => /more are not shown/.test(d.message));
+    assert.ok(note, 'a diagnostic says findings were left out');
+    const m = /shows 500 of this file's ([\d,]+) findings[^;]*; ([\d,]+) more/.exec(note.message);
+    assert.ok(m, note.message);
+    assert.deepStrictEqual([Number(m[1].replace(/,/g, '')), Number(m[2].replace(/,/g, ''))], [all.length, all.length - 500], `the note counts every finding: ${note.message}`);
     assert.ok(hovers && hovers.length > 0, 'a hover on the technique');
     const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
     // Markdown-escaped: `T1059\.001`.

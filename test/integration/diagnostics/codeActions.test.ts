@@ -70,7 +70,7 @@ describe('ATT&CK quick fixes', () => {
       ],
     );
     const actions = offered.slice(0, 1);
-    const direct = new AttackCodeActions((await extensionApi()).lens).provideCodeActions(doc, revoked.range, { diagnostics: [revoked], only: undefined, triggerKind: vscode.CodeActionTriggerKind.Invoke }, new vscode.CancellationTokenSource().token);
+    const direct = await new AttackCodeActions((await extensionApi()).lens).provideCodeActions(doc, revoked.range, { diagnostics: [revoked], only: undefined, triggerKind: vscode.CodeActionTriggerKind.Invoke }, new vscode.CancellationTokenSource().token);
     assert.deepStrictEqual(direct.filter((a) => a.title.startsWith('Replace')).map((a) => a.diagnostics), [[revoked]], 'the fix names the diagnostic it fixes');
     assert.ok(await vscode.workspace.applyEdit(actions[0].edit!));
     assert.strictEqual(doc.lineAt(8).text, '    - attack.t1059.001');
