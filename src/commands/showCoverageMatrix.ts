@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import { noticeText } from '../outsideText';
-import { buildMatrix, MatrixViewModel } from '../coverage/matrixData';
+import { buildMatrix, MatrixOptions, MatrixViewModel } from '../coverage/matrixData';
 import { renderMatrixHtml, renderMatrixSvg } from '../coverage/matrixReport';
 import { MatrixInputs } from '../state/threatProfile';
 import { RuleStore } from '../workspace/ruleStore';
-import { stateCountsForTactic } from '../coverage/telemetryStates';
 import type { CoverageTelemetry } from '../state/coverageTelemetry';
 import { defaultTarget } from './exportNavigatorLayer';
 
@@ -59,10 +58,10 @@ export function registerCoverageMatrix(store: RuleStore, panels: MatrixSurfaces,
       if (!uri) return undefined;
       await store.ready;
       const panel = panels.active ?? (format === 'png' ? show() : undefined);
-      const vm = panel ? panel.build() : buildMatrix(store.model, { profile: inputs.profile(), gaps: inputs.gaps() });
+      const vm = panel ? panel.build() : buildMatrix(store.model, { profile: inputs.profile(), gaps: inputs.gaps(), telemetry: telemetryOf(store, telemetry) });
       const options = { platform: typeof filters.platform === 'string' ? filters.platform : undefined, profileOnly: filters.profileOnly === true };
       let bytes: Uint8Array;
-      if (format === 'html') bytes = new TextEncoder().encode(renderMatrixHtml(vm, { ...options, telemetry: tacticStates(store, vm, telemetry) }));
+      if (format === 'html') bytes = new TextEncoder().encode(renderMatrixHtml(vm, options));
       else {
         const svg = renderMatrixSvg(vm, options);
         if (format === 'svg') bytes = new TextEncoder().encode(svg);
@@ -82,14 +81,8 @@ export function registerCoverageMatrix(store: RuleStore, panels: MatrixSurfaces,
   );
 }
 
-/** The four telemetry states per matrix column, for the HTML report; none without a telemetry profile. */
-function tacticStates(store: RuleStore, vm: MatrixViewModel, telemetry: CoverageTelemetry | undefined) {
-  const model = store.model;
-  const states = telemetry?.statesOf(model);
-  if (!states) return undefined;
-  const name = telemetry?.profile?.name;
-  return {
-    profile: name ? `the telemetry profile “${name}”` : 'attackLens.telemetry',
-    byColumn: new Map(vm.columns.map((c) => [c.id, stateCountsForTactic(model, c.shortname, vm.domain, states)])),
-  };
+/** The model's telemetry states for the matrix (as the panel passes them), none without a telemetry profile. */
+function telemetryOf(store: RuleStore, telemetry: CoverageTelemetry | undefined): MatrixOptions['telemetry'] {
+  const states = telemetry?.statesOf(store.model);
+  return states && { states, profileName: telemetry?.profile?.name };
 }

@@ -1,5 +1,4 @@
 import { bucketOf, MatrixCell, MatrixColumn, MatrixViewModel } from './matrixData';
-import { StateCounts } from './telemetryStates';
 
 // Exports of the coverage matrix for people who do not run VS Code: an SVG (slides; the panel
 // rasterises the same SVG to PNG) and a self-contained HTML report (the SVG inline, coverage
@@ -16,8 +15,6 @@ export interface MatrixExportOptions {
   readonly platform?: string;
   /** Only cells in the threat profile. */
   readonly profileOnly?: boolean;
-  /** The HTML report's four telemetry states per tactic (by column ID), with the telemetry profile's name. */
-  readonly telemetry?: { readonly profile: string; readonly byColumn: ReadonlyMap<string, StateCounts> };
 }
 
 /** @internal Exported so the test finds its hostile input escaped in the output. */
@@ -127,16 +124,17 @@ code { font-family: Consolas, "Courier New", monospace; }
 export function renderMatrixHtml(vm: MatrixViewModel, options: MatrixExportOptions = {}): string {
   const e = escapeXml;
   const title = `${vm.domainName} ATT&CK coverage`;
-  const telemetry = options.telemetry;
+  // With a telemetry profile the view model carries each tactic's four states (matrixData.ts).
+  const telemetry = vm.telemetry;
   const stateCells = (c: MatrixColumn) => {
-    const n = telemetry?.byColumn.get(c.id);
+    const n = telemetry && c.states;
     return n ? [n.detected, n['no-telemetry'], n.visible, n.blind].map((v) => `<td class="num">${v}</td>`).join('') : '';
   };
   const tacticRows = vm.columns
     .map((c) => `<tr><td>${e(c.name)} <code>${e(c.id)}</code></td><td class="num">${c.covered}/${c.total}</td><td class="num">${c.percent}%</td><td class="num">${c.subCovered}/${c.subTotal}</td>${stateCells(c)}</tr>`)
     .join('\n');
   const stateHeads = telemetry ? '<th class="num">Detected</th><th class="num">No telemetry</th><th class="num">Visible</th><th class="num">Blind</th>' : '';
-  const stateNote = telemetry ? `\n<p class="meta">Telemetry states against ${e(telemetry.profile)}, each tactic's techniques and sub-techniques counted together: detected (a covering rule reads collected telemetry), no telemetry (covered, but no covering rule reads collected telemetry), visible (no rule, but ATT&amp;CK's analytics for it read collected telemetry), blind (no rule, no collected telemetry).</p>` : '';
+  const stateNote = telemetry ? `\n<p class="meta">Telemetry states against ${telemetry.profileName ? `the telemetry profile “${e(telemetry.profileName)}”` : 'attackLens.telemetry'}, each tactic's techniques and sub-techniques counted together: detected (a covering rule reads collected telemetry), no telemetry (covered, but no covering rule reads collected telemetry), visible (no rule, but ATT&amp;CK's analytics for it read collected telemetry), blind (no rule, no collected telemetry).</p>` : '';
   const gapRows = vm.topGaps
     .map((g, i) => `<tr><td class="num">${i + 1}</td><td><code>${e(g.id)}</code></td><td>${e(g.name)}</td><td>${e(g.tactics.join(', '))}</td><td>${e(g.reason)}</td></tr>`)
     .join('\n');
