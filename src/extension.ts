@@ -129,18 +129,18 @@ async function start(context: vscode.ExtensionContext): Promise<AttackLensApi> {
     add('Toggle gaps only', () => registerToggleGapsOnlyCommand(tree));
     add('Filter coverage by telemetry state', () => registerFilterCoverageByTelemetryCommand(tree));
     add('Sort coverage', () => registerToggleCoverageSortCommand(tree));
-    add('Export Navigator layer', () => registerExportNavigatorLayerCommand(lens, store));
-    add('Export coverage report', () => registerExportReportCommand(store));
+    add('Export Navigator layer', () => registerExportNavigatorLayerCommand(lens, store, coverage.telemetry));
+    add('Export coverage report', () => registerExportReportCommand(store, coverage.telemetry));
     add('Show references newer than the data', () => registerShowNewerThanDataCommand(tree));
     add('Show coverage for this folder', () => registerShowFolderCoverageCommands(store, tree));
-    add('Export layer for this folder', () => registerExportFolderLayerCommand(lens, store));
+    add('Export layer for this folder', () => registerExportFolderLayerCommand(lens, store, coverage.telemetry));
   }
   const newer = coverage ? add('newer-than-data notice', () => registerNewerThanDataNotice(lens, coverage.store)) : undefined;
   const diagnostics = add('diagnostics', () => registerDiagnostics(lens, coverage?.store));
   add('code actions', () => registerCodeActions(lens));
   if (coverage) add('Fix all revoked', () => registerFixAllRevoked(lens, coverage.store));
   const state = coverage ? add('threat profile', () => threatProfileFeature(lens, coverage.store, telemetry?.state)) : undefined;
-  if (coverage && state) add('coverage matrix', () => registerCoverageMatrix(coverage.store, new MatrixPanels(lens, coverage.store, state.state.matrixInputs, coverage.telemetry), state.state.matrixInputs));
+  if (coverage && state) add('coverage matrix', () => registerCoverageMatrix(coverage.store, new MatrixPanels(lens, coverage.store, state.state.matrixInputs, coverage.telemetry), state.state.matrixInputs, coverage.telemetry));
   add('completion', () => registerCompletion(lens));
   add('hover', () => registerHover(lens, telemetry));
   add('document links', () => registerDocumentLinks(lens));

@@ -35,10 +35,12 @@ export const COVERAGE_USAGE =
   '                           actors / technique IDs (G0016,FIN7 or T1059.001,T1003); adds its ranked gaps, or the overlay to a layer\n' +
   '      --telemetry FILE     what the team collects: {"dataComponents": [...], "logSources": [...]} (JSON or YAML), a settings\n' +
   '                           file with attackLens.telemetry, or a DeTT&CT data-source administration file; adds the four\n' +
-  '                           telemetry states (detected, no-telemetry, visible, blind) per technique (summary, json, markdown)\n' +
+  '                           telemetry states (detected, no-telemetry, visible, blind) per technique (summary, json, markdown);\n' +
+  '                           a Navigator layer is coloured by state, with a legend and the state in each technique\'s metadata\n' +
   '      --verbose            the summary lists every unknown and revoked reference (file:line), not the first ten\n' +
   '      --score rules|strength  what a Navigator layer\'s score means: rules naming the technique (default), or its\n' +
-  '                           strength 0-5 (how many rules, how mature, whether their telemetry is collected)\n' +
+  '                           strength 0-5 (how many rules, how mature, whether their telemetry is collected); with\n' +
+  '                           --telemetry the score keeps this meaning and the colours show the states\n' +
   '      --mappings FILE      telemetry mappings on top of the shipped ones (json): a mappings file, or a settings\n' +
   '                           file holding attackLens.telemetry.mappings\n' +
   ATTACK_VERSION_HELP +
@@ -170,9 +172,9 @@ function withProfile(model: CoverageModel, files: readonly ParsedRuleFile[], map
 }
 
 /** One layer per domain; several domains make a list of layers, which Navigator 4.5 opens as one tab each. */
-function navigatorText(model: CoverageModel, files: readonly ParsedRuleFile[], profile: ThreatProfile | undefined, score: Score): string {
+function navigatorText(model: CoverageModel, files: readonly ParsedRuleFile[], profile: ThreatProfile | undefined, score: Score, telemetry: TelemetryStates | undefined, telemetryName: string | undefined): string {
   const strength = score === 'strength' ? techniqueStrengths(files, model) : undefined;
-  const layers = model.domains.map((domain) => navigatorLayer(model, { domain, profile, strength, name: model.domains.length > 1 ? `ATT&CK Lens coverage (${domain})` : undefined }));
+  const layers = model.domains.map((domain) => navigatorLayer(model, { domain, profile, strength, telemetry, telemetryName, name: model.domains.length > 1 ? `ATT&CK Lens coverage (${domain})` : undefined }));
   return JSON.stringify(layers.length === 1 ? layers[0] : layers, null, 2) + '\n';
 }
 
@@ -202,7 +204,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
   if (atomicsFile && format === 'navigator') throw new UsageError('--atomics adds a section to the summary, json, markdown and csv formats, not to a Navigator layer');
   const atomics = atomicsFile ? readAtomics(atomicsFile, ctx) : undefined;
   const telemetryFile = stringFlag(args, 'telemetry');
-  if (telemetryFile && (format === 'navigator' || format === 'csv')) throw new UsageError(`--telemetry adds the telemetry states to the summary, json and markdown formats, not to ${format}`);
+  if (telemetryFile && format === 'csv') throw new UsageError('--telemetry adds the telemetry states to the summary, json, markdown and navigator formats, not to csv');
 
   const walked = walkRuleFiles(args.positionals);
   if (walked.missing.length) {
@@ -232,7 +234,7 @@ export async function coverageCommand(argv: readonly string[], ctx: CliContext):
   });
 
   const telemetry = telemetryProfile ? telemetryStatesForCli(model, scanned.files, telemetryProfile, ctx.ruleTelemetry ?? ((files) => ruleTelemetryLookup(files, mappings))) : undefined;
-  const text = withAtomics(format === 'navigator' ? navigatorText(model, scanned.files, profile, score) : withProfile(model, scanned.files, mappings, format, profile, telemetry, args.flags.has('verbose')), format, model, atomics);
+  const text = withAtomics(format === 'navigator' ? navigatorText(model, scanned.files, profile, score, telemetry, telemetryProfile?.name) : withProfile(model, scanned.files, mappings, format, profile, telemetry, args.flags.has('verbose')), format, model, atomics);
   if (out) writeOut(out, text);
   // Waits for the pipe to take everything: the caller exits the process right after.
   else await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));

@@ -6,20 +6,24 @@ import { CoverageModel, coverageCountText } from '../coverage/model';
 import { navigatorLayer } from '../coverage/navigator';
 import { profileFromSetting, ThreatProfileJson } from '../coverage/profile';
 import { RuleStore } from '../workspace/ruleStore';
+import type { CoverageTelemetry } from '../state/coverageTelemetry';
+import { layerStates } from './layerColouring';
 
 // "Export coverage as ATT&CK Navigator layer": the current coverage as a layer file (format 4.5)
 // for one domain, or all selected domains as a list of layers in one file. Asks for the domain
 // when several are selected, then where to save (default: attack-lens-coverage-<domain>.json in
 // the first workspace folder). Called with a target URI (and optionally a domain, or 'all') it
 // writes there without asking; returns the URI written. The threat profile of the workspace
-// settings, when there is one, goes into the layer as an overlay (see coverage/navigator).
+// settings, when there is one, goes into the layer as an overlay (see coverage/navigator). With a
+// telemetry profile (attackLens.telemetry) the layer is coloured by telemetry state or by rule
+// count, as the user picks (layerColouring.ts); a third argument, 'telemetry' or 'rules', skips the pick.
 // `exportLayer` is shared with "Export layer for this folder" (exportFolderLayer.ts).
 
-export function registerExportNavigatorLayerCommand(lens: LensContext, store: RuleStore): vscode.Disposable {
-  return vscode.commands.registerCommand('attackLens.exportNavigatorLayer', async (target?: unknown, domainArg?: unknown) => {
+export function registerExportNavigatorLayerCommand(lens: LensContext, store: RuleStore, telemetry?: CoverageTelemetry): vscode.Disposable {
+  return vscode.commands.registerCommand('attackLens.exportNavigatorLayer', async (target?: unknown, domainArg?: unknown, colouring?: unknown) => {
     await store.ready;
     const folder = vscode.workspace.workspaceFolders?.[0];
-    return exportLayer(lens, store.model, { target, domain: domainArg, name: folder ? `${folder.name} coverage` : undefined, folder: folder?.uri });
+    return exportLayer(lens, store.model, { target, domain: domainArg, colouring, telemetry, name: folder ? `${folder.name} coverage` : undefined, folder: folder?.uri });
   });
 }
 
@@ -32,6 +36,10 @@ export interface LayerExport {
   readonly name?: string;
   /** The folder the save dialog starts in. */
   readonly folder?: vscode.Uri;
+  /** The telemetry states of the models, when the feature runs. */
+  readonly telemetry?: CoverageTelemetry;
+  /** 'telemetry' or 'rules' to colour by without asking (layerColouring.ts). */
+  readonly colouring?: unknown;
 }
 
 /** Writes the model's coverage as a Navigator layer file and says what it counted; the URI written, or undefined when the user cancelled. */
@@ -51,6 +59,8 @@ export async function exportLayer(lens: LensContext, model: CoverageModel, optio
     domains = pick.domains;
   }
   domains ??= [model.domains[0]];
+  const states = await layerStates(options.telemetry, model, options.colouring, !(target instanceof vscode.Uri));
+  if (states === 'cancelled') return undefined;
   const fileName = `attack-lens-coverage-${domains.length > 1 ? 'all' : domains[0].replace('-attack', '')}.json`;
   const uri = target instanceof vscode.Uri ? target : await vscode.window.showSaveDialog({
     title: 'Export ATT&CK Navigator layer',
@@ -60,11 +70,12 @@ export async function exportLayer(lens: LensContext, model: CoverageModel, optio
   if (!uri) return undefined;
   const profile = profileFromSetting(lens.config.threatProfile as ThreatProfileJson, lens.index);
   const name = options.name;
-  const layers = domains.map((domain) => navigatorLayer(model, { domain, profile, name: name ? `${name}${domains.length > 1 ? ` (${domain})` : ''}` : undefined }));
+  const telemetryName = options.telemetry?.profile?.name;
+  const layers = domains.map((domain) => navigatorLayer(model, { domain, profile, telemetry: states, telemetryName, name: name ? `${name}${domains.length > 1 ? ` (${domain})` : ''}` : undefined }));
   const json = layers.length === 1 ? layers[0] : layers;
   await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(json, null, 2) + '\n'));
   if (!(target instanceof vscode.Uri)) {
-    const overlay = profile ? `, with the gaps of the threat profile “${profile.name}” coloured` : '';
+    const overlay = states ? ', coloured by telemetry state' + (profile ? ` (the threat profile “${profile.name}” in comments and metadata)` : '') : profile ? `, with the gaps of the threat profile “${profile.name}” coloured` : '';
     void vscode.window.showInformationMessage(noticeText(`Exported ${layerCountText(model, domains)} to ${vscode.workspace.asRelativePath(uri)}${overlay}. Open it in ATT&CK Navigator with "Open Existing Layer".`), 'Open file').then((a) => {
       if (a) void vscode.window.showTextDocument(uri);
     });

@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
 import { noticeText } from '../outsideText';
-import { buildMatrix, MatrixViewModel } from '../coverage/matrixData';
+import { buildMatrix, MatrixOptions, MatrixViewModel } from '../coverage/matrixData';
 import { renderMatrixHtml, renderMatrixSvg } from '../coverage/matrixReport';
 import { MatrixInputs } from '../state/threatProfile';
 import { RuleStore } from '../workspace/ruleStore';
+import type { CoverageTelemetry } from '../state/coverageTelemetry';
 import { defaultTarget } from './exportNavigatorLayer';
 
 // "Show coverage matrix" opens the heatmap webview. "Export coverage matrix" (the panel's export
 // buttons, or a command call with (format, target URI, filters)) writes a self-contained HTML
-// report, an SVG, or a PNG rasterised by the panel; returns the URI written.
+// report (with a telemetry profile, its tactic table has the four telemetry states), an SVG, or a
+// PNG rasterised by the panel; returns the URI written.
 
 type MatrixExportFormat = 'html' | 'svg' | 'png';
 
@@ -35,7 +37,7 @@ export interface MatrixSurfaces extends vscode.Disposable {
   show(): MatrixSurface;
 }
 
-export function registerCoverageMatrix(store: RuleStore, panels: MatrixSurfaces, inputs: MatrixInputs): vscode.Disposable {
+export function registerCoverageMatrix(store: RuleStore, panels: MatrixSurfaces, inputs: MatrixInputs, telemetry?: CoverageTelemetry): vscode.Disposable {
   const show = () => panels.show();
   return vscode.Disposable.from(
     panels,
@@ -56,7 +58,7 @@ export function registerCoverageMatrix(store: RuleStore, panels: MatrixSurfaces,
       if (!uri) return undefined;
       await store.ready;
       const panel = panels.active ?? (format === 'png' ? show() : undefined);
-      const vm = panel ? panel.build() : buildMatrix(store.model, { profile: inputs.profile(), gaps: inputs.gaps() });
+      const vm = panel ? panel.build() : buildMatrix(store.model, { profile: inputs.profile(), gaps: inputs.gaps(), telemetry: telemetryOf(store, telemetry) });
       const options = { platform: typeof filters.platform === 'string' ? filters.platform : undefined, profileOnly: filters.profileOnly === true };
       let bytes: Uint8Array;
       if (format === 'html') bytes = new TextEncoder().encode(renderMatrixHtml(vm, options));
@@ -77,4 +79,10 @@ export function registerCoverageMatrix(store: RuleStore, panels: MatrixSurfaces,
       return uri;
     }),
   );
+}
+
+/** The model's telemetry states for the matrix (as the panel passes them), none without a telemetry profile. */
+function telemetryOf(store: RuleStore, telemetry: CoverageTelemetry | undefined): MatrixOptions['telemetry'] {
+  const states = telemetry?.statesOf(store.model);
+  return states && { states, profileName: telemetry?.profile?.name };
 }

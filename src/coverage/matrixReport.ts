@@ -2,7 +2,8 @@ import { bucketOf, MatrixCell, MatrixColumn, MatrixViewModel } from './matrixDat
 
 // Exports of the coverage matrix for people who do not run VS Code: an SVG (slides; the panel
 // rasterises the same SVG to PNG) and a self-contained HTML report (the SVG inline, coverage
-// per tactic, the top ranked gaps). Nothing is fetched: no scripts, no fonts, no links out.
+// per tactic — with a telemetry profile, the four telemetry states too — the top ranked gaps).
+// Nothing is fetched: no scripts, no fonts, no links out.
 // Every string that comes from rules or ATT&CK data goes through `escapeXml`.
 
 /** Cell fill per colour bucket (light, print-friendly): gaps white, then greens. */
@@ -123,9 +124,17 @@ code { font-family: Consolas, "Courier New", monospace; }
 export function renderMatrixHtml(vm: MatrixViewModel, options: MatrixExportOptions = {}): string {
   const e = escapeXml;
   const title = `${vm.domainName} ATT&CK coverage`;
+  // With a telemetry profile the view model carries each tactic's four states (matrixData.ts).
+  const telemetry = vm.telemetry;
+  const stateCells = (c: MatrixColumn) => {
+    const n = telemetry && c.states;
+    return n ? [n.detected, n['no-telemetry'], n.visible, n.blind].map((v) => `<td class="num">${v}</td>`).join('') : '';
+  };
   const tacticRows = vm.columns
-    .map((c) => `<tr><td>${e(c.name)} <code>${e(c.id)}</code></td><td class="num">${c.covered}/${c.total}</td><td class="num">${c.percent}%</td><td class="num">${c.subCovered}/${c.subTotal}</td></tr>`)
+    .map((c) => `<tr><td>${e(c.name)} <code>${e(c.id)}</code></td><td class="num">${c.covered}/${c.total}</td><td class="num">${c.percent}%</td><td class="num">${c.subCovered}/${c.subTotal}</td>${stateCells(c)}</tr>`)
     .join('\n');
+  const stateHeads = telemetry ? '<th class="num">Detected</th><th class="num">No telemetry</th><th class="num">Visible</th><th class="num">Blind</th>' : '';
+  const stateNote = telemetry ? `\n<p class="meta">Telemetry states against ${telemetry.profileName ? `the telemetry profile “${e(telemetry.profileName)}”` : 'attackLens.telemetry'}, each tactic's techniques and sub-techniques counted together: detected (a covering rule reads collected telemetry), no telemetry (covered, but no covering rule reads collected telemetry), visible (no rule, but ATT&amp;CK's analytics for it read collected telemetry), blind (no rule, no collected telemetry).</p>` : '';
   const gapRows = vm.topGaps
     .map((g, i) => `<tr><td class="num">${i + 1}</td><td><code>${e(g.id)}</code></td><td>${e(g.name)}</td><td>${e(g.tactics.join(', '))}</td><td>${e(g.reason)}</td></tr>`)
     .join('\n');
@@ -147,11 +156,11 @@ export function renderMatrixHtml(vm: MatrixViewModel, options: MatrixExportOptio
 ${renderMatrixSvg(vm, options)}</div>
 <h2>Coverage per tactic</h2>
 <table>
-<thead><tr><th>Tactic</th><th class="num">Techniques</th><th class="num">Covered</th><th class="num">Sub-techniques</th></tr></thead>
+<thead><tr><th>Tactic</th><th class="num">Techniques</th><th class="num">Covered</th><th class="num">Sub-techniques</th>${stateHeads}</tr></thead>
 <tbody>
 ${tacticRows}
 </tbody>
-</table>
+</table>${stateNote}
 <h2>Top ranked gaps</h2>
 ${vm.topGaps.length ? `<table>\n<thead><tr><th class="num">#</th><th>ID</th><th>Technique</th><th>Tactics</th><th>Why</th></tr></thead>\n<tbody>\n${gapRows}\n</tbody>\n</table>` : '<p>No uncovered techniques.</p>'}
 <p class="meta">Made with ATT&amp;CK Lens. MITRE ATT&amp;CK® is a registered trademark of The MITRE Corporation.</p>

@@ -2,6 +2,8 @@ import { Domain } from '../attack/types';
 import { CoverageModel, RuleRef } from './model';
 import { rankGaps } from './priorities';
 import { describeProfile, ThreatProfile, weights } from './profile';
+import { colourByState } from './navigatorTelemetry';
+import { TelemetryStates } from './telemetryStates';
 
 // Coverage as an ATT&CK Navigator layer, format 4.5 (mitre-attack/attack-navigator,
 // layers/spec/v4.5). One technique entry per technique ID rules name directly, scored with the
@@ -13,6 +15,11 @@ import { describeProfile, ThreatProfile, weights } from './profile';
 // With a threat profile, the layer carries it as an overlay: covered techniques of interest say
 // so in their comment and metadata; the profile's gaps get unscored entries in a colour of their
 // own (a layer has no outlines), so scores, aggregates and the gradient still mean rule counts.
+//
+// With telemetry states, the colours are the states' (src/coverage/navigatorTelemetry.ts): every
+// in-scope technique gets an entry, scores keep their meaning, the profile overlay stays in the
+// comments and metadata, and sub-techniques expand only where a parent asks (every sub-technique
+// being annotated, "annotated" would expand them all).
 
 export const LAYER_FORMAT_VERSION = '4.5';
 export const NAVIGATOR_VERSION = '5.1.0';
@@ -24,7 +31,7 @@ interface NavigatorMetadata {
   readonly value: string;
 }
 
-interface NavigatorTechnique {
+export interface NavigatorTechnique {
   readonly techniqueID: string;
   /** Rule count; absent on threat-profile gaps (they have no rules). */
   readonly score?: number;
@@ -49,7 +56,7 @@ export interface NavigatorLayer {
     readonly showAggregateScores: boolean;
     readonly countUnscored: boolean;
     readonly aggregateFunction: 'max';
-    readonly expandedSubtechniques: 'annotated';
+    readonly expandedSubtechniques: 'annotated' | 'none';
   };
   readonly hideDisabled: boolean;
   readonly techniques: readonly NavigatorTechnique[];
@@ -77,6 +84,10 @@ export interface LayerOptions {
    * 0–5 (src/coverage/strength.ts) by technique ID, each covered technique having one.
    */
   readonly strength?: ReadonlyMap<string, number>;
+  /** Colour by these telemetry states instead of the score (see above). */
+  readonly telemetry?: TelemetryStates;
+  /** The telemetry profile's name, for the layer's metadata. */
+  readonly telemetryName?: string;
 }
 
 /** Strength scores run from 0 to 5. */
@@ -112,6 +123,8 @@ export function navigatorLayer(model: CoverageModel, options: LayerOptions = {})
   }
   const overlay = options.profile ? profileOverlay(model, domain, options.profile, techniques) : undefined;
   if (overlay) techniques.splice(0, techniques.length, ...overlay.techniques);
+  const states = options.telemetry ? colourByState(techniques, options.telemetry, domain, { domainOf: (id) => model.index.technique(id)?.domain, coveredBelow: (id) => (model.forTechnique(id)?.viaSubtechniques.length ?? 0) > 0 }) : undefined;
+  if (states) techniques.splice(0, techniques.length, ...states.techniques);
   const maxScore = options.strength ? MAX_STRENGTH : Math.max(1, ...techniques.map((t) => t.score ?? 0));
   const platforms = layerPlatforms(model, domain);
   const minValue = 0;
@@ -121,20 +134,22 @@ export function navigatorLayer(model: CoverageModel, options: LayerOptions = {})
     domain,
     description:
       (options.description ?? `Detection coverage of ${model.ruleCount} rule${model.ruleCount === 1 ? '' : 's'}: score = ${options.strength ? 'strength 0–5 (how many rules, how mature, whether their telemetry is collected)' : 'number of rules naming the technique'}.`) +
-      (overlay ? ` Threat profile overlay: ${overlay.summary}.` : ''),
+      (overlay ? ` Threat profile overlay: ${overlay.summary}.` : '') +
+      (states ? ` Colours: telemetry states (${states.summary})${overlay ? '; the threat profile is in comments and metadata' : ''}.` : ''),
     ...(platforms.length ? { filters: { platforms } } : {}),
     sorting: 3,
-    layout: { layout: 'side', showID: true, showName: true, showAggregateScores: true, countUnscored: false, aggregateFunction: 'max', expandedSubtechniques: 'annotated' },
+    layout: { layout: 'side', showID: true, showName: true, showAggregateScores: true, countUnscored: false, aggregateFunction: 'max', expandedSubtechniques: states ? 'none' : 'annotated' },
     hideDisabled: false,
     techniques,
     gradient: { colors: [...GRADIENT_COLORS], minValue, maxValue: maxScore },
-    legendItems: [...(options.strength ? strengthLegend(minValue, maxScore) : legend(minValue, maxScore)), ...(overlay ? overlay.legend : [])],
+    legendItems: states ? states.legend : [...(options.strength ? strengthLegend(minValue, maxScore) : legend(minValue, maxScore)), ...(overlay ? overlay.legend : [])],
     metadata: [
       { name: 'generator', value: 'ATT&CK Lens' },
       { name: 'generated', value: (options.generated ?? new Date()).toISOString() },
       { name: 'rules', value: String(model.ruleCount) },
       { name: 'ATT&CK', value: `${domain} ${version}` },
       ...(options.profile ? [{ name: 'threat profile', value: describeProfile(options.profile) }] : []),
+      ...(states ? [{ name: 'telemetry', value: `${options.telemetryName ? `${options.telemetryName}: ` : ''}${states.summary}` }] : []),
     ],
     showTacticRowBackground: false,
     tacticRowBackground: '#dddddd',

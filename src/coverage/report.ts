@@ -17,7 +17,7 @@ export interface ReportOptions {
   readonly displayPath?: (path: string) => string;
   /** How many uncovered techniques the markdown "Top gaps" lists. */
   readonly topGaps?: number;
-  /** The four telemetry states (with a telemetry profile): the markdown's tactic table adds their counts. */
+  /** The four telemetry states (with a telemetry profile): the markdown's tactic table adds their counts, json its `telemetryStates`. */
   readonly telemetry?: TelemetryStates;
 }
 
@@ -54,8 +54,10 @@ interface CountJson {
 
 export function renderReport(model: CoverageModel, format: ReportFormat, options: ReportOptions = {}): string {
   switch (format) {
-    case 'json':
-      return JSON.stringify(jsonReport(model, options), null, 2) + '\n';
+    case 'json': {
+      const report = jsonReport(model, options);
+      return JSON.stringify(options.telemetry ? { ...report, telemetryStates: options.telemetry.lists } : report, null, 2) + '\n';
+    }
     case 'csv':
       return csvReport(model, options);
     case 'markdown':

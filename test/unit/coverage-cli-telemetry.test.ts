@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { coverageCommand } from '../../src/cli/coverage';
 import { CliContext } from '../../src/cli/context';
-import { loadIndex, projectRoot } from './coverage-helpers';
+import { layerViolations, loadIndex, projectRoot } from './coverage-helpers';
 import { rawTelemetry, RawTelemetry } from './helpers/rawTelemetry';
 
 // `attack-lens coverage --telemetry FILE`: the four states over every active Enterprise technique
@@ -102,9 +102,47 @@ describe('attack-lens coverage --telemetry (needs ../shared)', function () {
     const other = run('--telemetry', write('other.json', '{"editor.tabSize": 2}'));
     assert.strictEqual(other.code, 2);
     assert.match(other.stderr, /has none of dataComponents/);
-    const nav = run('--format', 'navigator', '--telemetry', write('ok.json', '{"dataComponents": ["DC0032"]}'));
-    assert.strictEqual(nav.code, 2);
-    assert.match(nav.stderr, /--telemetry adds the telemetry states to the summary, json and markdown formats, not to navigator/);
+    const csv = run('--format', 'csv', '--telemetry', write('ok.json', '{"dataComponents": ["DC0032"]}'));
+    assert.strictEqual(csv.code, 2);
+    assert.match(csv.stderr, /--telemetry adds the telemetry states to the summary, json, markdown and navigator formats, not to csv/);
+  });
+
+  it('--format navigator colours the layer by state: a legend, each state in the metadata, the scores as --score says', () => {
+    const file = write('nav.json', JSON.stringify({ name: 'SOC', logSources: ['WinEventLog:Sysmon'] }));
+    const collected = raw.componentsOfLogSource.get('wineventlog:sysmon')!;
+    type Layer = { metadata: { name: string; value: string }[]; legendItems: { label: string; color: string }[]; techniques: { techniqueID: string; score?: number; color?: string; metadata: { name: string; value: string }[] }[] };
+    const layerOf = (...args: string[]) => {
+      const r = run('--format', 'navigator', ...args);
+      assert.strictEqual(r.code, 0, r.stderr);
+      const layer = JSON.parse(r.stdout) as Layer;
+      assert.deepStrictEqual(layerViolations(layer), []);
+      return layer;
+    };
+    const statesOf = (layer: Layer): States => {
+      const out: States = { detected: [], 'no-telemetry': [], visible: [], blind: [] };
+      for (const t of layer.techniques) {
+        const s = t.metadata.filter((m) => m.name === 'telemetry').map((m) => m.value);
+        assert.strictEqual(s.length, 1, t.techniqueID);
+        out[s[0] as keyof States].push(t.techniqueID);
+      }
+      return out;
+    };
+    const layer = layerOf('--telemetry', file);
+    const json = JSON.parse(run('--format', 'json', '--telemetry', file).stdout) as { techniques: Record<string, unknown>; telemetryStates: States };
+    const states = statesOf(layer);
+    assertStates(states, new Set(Object.keys(json.techniques)), collected);
+    for (const s of STATES) assert.deepStrictEqual([...states[s]].sort(), json.telemetryStates[s], `${s}: the layer and the json agree`);
+    const legend = new Map(layer.legendItems.map((l) => [l.label.replace('Telemetry: ', '').replace(' ', '-'), l.color]));
+    assert.deepStrictEqual([...legend.keys()], [...STATES]);
+    for (const s of STATES) for (const id of states[s]) assert.strictEqual(layer.techniques.find((t) => t.techniqueID === id)!.color, legend.get(s), `${id} ${s}`);
+    assert.match(layer.metadata.find((m) => m.name === 'telemetry')!.value, /^SOC: \d+ detected · \d+ no telemetry · \d+ visible · \d+ blind$/);
+
+    const scores = (l: Layer) => Object.fromEntries(l.techniques.filter((t) => t.score !== undefined).map((t) => [t.techniqueID, t.score]));
+    assert.deepStrictEqual(scores(layer), scores(layerOf()), 'rule counts, as without --telemetry');
+    const strength = layerOf('--telemetry', file, '--score', 'strength');
+    assert.deepStrictEqual(scores(strength), scores(layerOf('--score', 'strength')), 'strength, as without --telemetry');
+    assert.notDeepStrictEqual(scores(strength), scores(layer));
+    assert.deepStrictEqual(statesOf(strength), states, 'the colours stay the states');
   });
 
   it('takes what each rule reads from the context: a covering rule that reads a collected component makes its techniques detected', async () => {
