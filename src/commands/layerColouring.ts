@@ -11,7 +11,7 @@ import type { CoverageTelemetry } from '../state/coverageTelemetry';
 // with no matrix open (and a folder's layer has no matrix at all), and a file handed to others
 // should be coloured by what its author chose, not by how a view happened to be left.
 
-export type LayerColouring = 'telemetry' | 'rules';
+type LayerColouring = 'telemetry' | 'rules';
 
 /** The states to colour by, undefined to colour by score, or 'cancelled' when the pick was closed. */
 export async function layerStates(telemetry: CoverageTelemetry | undefined, model: CoverageModel, colouring: unknown, ask: boolean): Promise<TelemetryStates | undefined | 'cancelled'> {

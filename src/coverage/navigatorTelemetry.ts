@@ -19,7 +19,7 @@ export const STATE_COLORS: Readonly<Record<TelemetryState, string>> = {
 };
 
 /** The metadata name that carries a technique's state. */
-export const STATE_METADATA = 'telemetry';
+const STATE_METADATA = 'telemetry';
 
 export interface StateColouring {
   readonly techniques: NavigatorTechnique[];
