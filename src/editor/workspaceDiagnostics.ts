@@ -117,12 +117,26 @@ export class WorkspaceDiagnostics implements vscode.Disposable {
   private publishSome(uris: readonly vscode.Uri[]): void {
     if (!this.enabled) return;
     for (const uri of uris) this.queued.set(uri.toString(), uri);
-    this.draining ??= this.drain();
+    this.kick();
+  }
+
+  /** Drains the queue unless a drain is under way; files queued while one ends are drained next. */
+  private kick(): void {
+    if (this.draining || !this.queued.size) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      this.kick();
+    });
   }
 
   /** Settles once the files reported so far and the last publishAll are published (tests measure a quiet host). */
   async idle(): Promise<void> {
-    await Promise.all([this.draining, this.publishing]);
+    for (;;) {
+      const draining = this.draining;
+      const publishing = this.publishing;
+      await Promise.all([draining, publishing]);
+      if (draining === this.draining && publishing === this.publishing) return;
+    }
   }
 
   private async drain(): Promise<void> {
@@ -138,8 +152,6 @@ export class WorkspaceDiagnostics implements vscode.Disposable {
       }
     } catch (e) {
       this.lens.log.error(`ATT&CK workspace diagnostics failed: ${(e as Error)?.stack ?? String(e)}`);
-    } finally {
-      this.draining = undefined;
     }
   }
 
