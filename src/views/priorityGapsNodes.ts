@@ -82,7 +82,12 @@ function gapTelemetryLine(gap: PriorityGap): string | undefined {
   return `visible: a rule would read ${shown.join(', ')}${sources.length > 6 ? ` and ${sources.length - 6} more` : ''}`;
 }
 
-export function gapItem(node: Extract<GapNode, { kind: 'gap' }>, f: TechniqueFacts, atomicTests: number | undefined, topWeight: number): vscode.TreeItem {
+/**
+ * A gap's row. Its tooltip comes when the row is hovered (gapTooltip, through the tree's
+ * resolveTreeItem): the extension host parses every Markdown tooltip it sends, and the view lists
+ * hundreds of gaps after each scan.
+ */
+export function gapItem(node: Extract<GapNode, { kind: 'gap' }>, atomicTests: number | undefined, topWeight: number): vscode.TreeItem {
   const { gap } = node;
   const item = new vscode.TreeItem(`${gap.technique.id} ${gap.technique.name}`, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `gap:${gap.technique.id}`;
@@ -90,8 +95,12 @@ export function gapItem(node: Extract<GapNode, { kind: 'gap' }>, f: TechniqueFac
   const hot = gap.weight >= topWeight * 0.75;
   item.iconPath = new vscode.ThemeIcon(gap.status === 'partial' ? 'pass' : 'circle-outline', new vscode.ThemeColor(hot ? 'charts.red' : gap.status === 'partial' ? 'charts.yellow' : 'charts.orange'));
   item.contextValue = 'gap';
-  item.tooltip = techniqueTooltip(f, `#${node.rank} · weight ${gap.weight}: ${gap.reason} · ${gapStatusText(gap)}`, gapTelemetryLine(gap));
   return item;
+}
+
+export function gapTooltip(node: Extract<GapNode, { kind: 'gap' }>, f: TechniqueFacts): vscode.MarkdownString {
+  const { gap } = node;
+  return techniqueTooltip(f, `#${node.rank} · weight ${gap.weight}: ${gap.reason} · ${gapStatusText(gap)}`, gapTelemetryLine(gap));
 }
 
 const SECTION_LABELS: Readonly<Record<SectionKind, string>> = {
@@ -110,15 +119,19 @@ export function sectionItem(section: SectionKind, count: number, tooltip: string
   return item;
 }
 
-export function entryItem(node: Extract<GapNode, { kind: 'entry' }>, f: TechniqueFacts): vscode.TreeItem {
-  const item = new vscode.TreeItem(`${f.technique.id} ${f.fullName}`, vscode.TreeItemCollapsibleState.Collapsed);
+/** A section's technique row; its tooltip comes on hover (entryTooltip), as a gap's. */
+export function entryItem(node: Extract<GapNode, { kind: 'entry' }>, t: Technique, fullName: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(`${t.id} ${fullName}`, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `section:${node.section}/${node.id}`;
   item.description = node.detail;
   item.iconPath = new vscode.ThemeIcon(node.section === 'detectedNotTested' ? 'pass-filled' : 'circle-outline');
   // Tested-not-detected and baseline entries are gaps: a rule can be created for them.
   item.contextValue = node.section === 'detectedNotTested' ? 'technique' : 'gap';
-  item.tooltip = techniqueTooltip(f, `${SECTION_LABELS[node.section]}: ${node.detail}`);
   return item;
+}
+
+export function entryTooltip(node: Extract<GapNode, { kind: 'entry' }>, f: TechniqueFacts): vscode.MarkdownString {
+  return techniqueTooltip(f, `${SECTION_LABELS[node.section]}: ${node.detail}`);
 }
 
 const DETAIL_LABELS: Readonly<Record<DetailKind, [string, string]>> = {

@@ -4,7 +4,7 @@ import { Actor, Technique } from '../attack/types';
 import { atomicTestCount } from '../coverage/atomics';
 import { actorsFor, gapTelemetry } from '../coverage/priorities';
 import { LensContext } from '../context';
-import { atomicItem, attackItem, detailItem, entryItem, gapItem, GapNode, sectionItem, SectionKind, tacticsItem, TechniqueFacts } from './priorityGapsNodes';
+import { atomicItem, attackItem, detailItem, entryItem, entryTooltip, gapItem, gapTooltip, GapNode, sectionItem, SectionKind, tacticsItem, TechniqueFacts } from './priorityGapsNodes';
 import { ThreatProfileState } from '../state/threatProfile';
 import { plural } from '../core/words';
 import type { WorkspaceWelcome } from './workspaceWelcome';
@@ -73,13 +73,13 @@ export class PriorityGapsProvider implements vscode.TreeDataProvider<GapNode>, v
     switch (node.kind) {
       case 'gap': {
         const ranking = this.state.ranking;
-        return gapItem(node, this.facts(node.gap.technique, node.gap.actors), this.atomicCount(node.gap.technique.id), ranking.gaps[0]?.weight ?? 1);
+        return gapItem(node, this.atomicCount(node.gap.technique.id), ranking.gaps[0]?.weight ?? 1);
       }
       case 'section':
         return this.sectionTreeItem(node.section);
       case 'entry': {
         const t = this.lens.index.technique(node.id);
-        return t ? entryItem(node, this.facts(t)) : new vscode.TreeItem(node.id);
+        return t ? entryItem(node, t, this.lens.index.fullName(t.id)) : new vscode.TreeItem(node.id);
       }
       case 'detail': {
         const children = this.detailChildren(node);
@@ -93,6 +93,16 @@ export class PriorityGapsProvider implements vscode.TreeDataProvider<GapNode>, v
       case 'atomic':
         return atomicItem(node);
     }
+  }
+
+  /** A technique row's tooltip, worked out when it is hovered. */
+  resolveTreeItem(item: vscode.TreeItem, node: GapNode): vscode.TreeItem {
+    if (node.kind === 'gap') item.tooltip = gapTooltip(node, this.facts(node.gap.technique, node.gap.actors));
+    else if (node.kind === 'entry') {
+      const t = this.lens.index.technique(node.id);
+      if (t) item.tooltip = entryTooltip(node, this.facts(t));
+    }
+    return item;
   }
 
   private roots(): GapNode[] {

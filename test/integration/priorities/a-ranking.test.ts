@@ -118,7 +118,8 @@ describe('priority gaps: ranking', () => {
       assert.strictEqual(actorItem.command?.command, 'attackLens.openTechnique');
       assert.deepStrictEqual(actorItem.command?.arguments, ['G0016']);
 
-      const tooltip = tree.getTreeItem(node).tooltip;
+      // Worked out when the row is hovered, as VS Code asks for it.
+      const tooltip = tree.resolveTreeItem(tree.getTreeItem(node), node).tooltip;
       assert.ok(tooltip instanceof vscode.MarkdownString, 'a Markdown tooltip');
       assert.strictEqual(tooltip.isTrusted, false);
       assert.match(tooltip.value, /APT29 \\\(G0016\\\)/, 'actor names are escaped');

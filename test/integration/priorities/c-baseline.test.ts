@@ -45,7 +45,7 @@ describe('priority gaps: baseline layer', () => {
     assert.strictEqual(item.description, '3 techniques · Red team plan *Q3* [x](command:workbench.action.quit)');
     assert.strictEqual(typeof item.tooltip, 'string', 'the layer-derived name is shown as plain text');
     assert.match(String(item.tooltip), /1 not in the loaded ATT&CK data/);
-    const tooltip = tree.getTreeItem(entries[1]).tooltip as vscode.MarkdownString;
+    const tooltip = tree.resolveTreeItem(tree.getTreeItem(entries[1]), entries[1]).tooltip as vscode.MarkdownString;
     assert.strictEqual(tooltip.isTrusted, false);
     assert.strictEqual(api.threatProfile.baseline?.source, uri.toString(), 'kept in workspace state');
   });

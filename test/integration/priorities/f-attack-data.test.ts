@@ -37,7 +37,7 @@ describe('priority gaps: ATT&CK data changes', function () {
     await setBundles(api, [path.join(stixDir, 'enterprise-attack-17.1.json')], '17.1');
     await waitFor('the gaps ranked against 17.1', () => gap()?.gap.technique === api.lens.index.technique('T1047'));
     assert.strictEqual(strategies(tree, gap()!), undefined, 'ATT&CK 17.1 has no detection strategies');
-    const tooltip = tree.getTreeItem(gap()!).tooltip as vscode.MarkdownString;
+    const tooltip = tree.resolveTreeItem(tree.getTreeItem(gap()!), gap()!).tooltip as vscode.MarkdownString;
     assert.match(tooltip.value, /Detection strategies:\*\* none in the loaded ATT\\&CK data/);
 
     await setBundles(api, undefined, '18.1');
