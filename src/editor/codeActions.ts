@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { severityPerCode } from './findingsCap';
 import { fixAllEdits } from '../checks/fixAll';
 import { Finding, TextEdit } from '../checks/findings';
 import { LensContext } from '../context';
@@ -81,7 +82,9 @@ export class AttackCodeActions implements vscode.CodeActionProvider {
   }
 
   private fixAll(document: vscode.TextDocument, findings: readonly Finding[], kind: vscode.CodeActionKind): { action: vscode.CodeAction; count: number } | undefined {
-    const { edits, fixed } = fixAllEdits(findings, (f) => this.lens.config.for(document.uri).severity(f.code, f.defaultSeverity) !== 'off');
+    const settings = this.lens.config.for(document.uri);
+    const severity = severityPerCode((code, fallback) => settings.severity(code, fallback));
+    const { edits, fixed } = fixAllEdits(findings, (f) => severity(f) !== 'off');
     if (edits.length === 0) return undefined;
     const action = new vscode.CodeAction(`Fix all ATT&CK issues in this file (${fixed.length})`, kind);
     action.edit = workspaceEdit(document.uri, edits);

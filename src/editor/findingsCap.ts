@@ -16,20 +16,31 @@ export interface ShownFinding {
   readonly severity: Exclude<Severity, 'off'>;
 }
 
+type SeverityOf = (code: string, fallback: Finding['defaultSeverity']) => Severity;
+
+/** A finding's severity under the settings, each code and default asked of `severityOf` once (each ask walks the configuration). */
+export function severityPerCode(severityOf: SeverityOf): (f: Finding) => Severity {
+  const known = new Map<string, Severity>();
+  return (f) => {
+    const key = `${f.code}\0${f.defaultSeverity}`;
+    let severity = known.get(key);
+    if (severity === undefined) known.set(key, (severity = severityOf(f.code, f.defaultSeverity)));
+    return severity;
+  };
+}
+
 /**
  * A file's findings under its severity settings: those not turned off, at most `cap` of them,
  * the most severe first and each severity in the file's order; `total` counts all not turned off.
  * `severityOf` is asked once per code and default severity, not per finding (each ask walks the
  * configuration).
  */
-export function findingsToShow(findings: readonly Finding[], severityOf: (code: string, fallback: Finding['defaultSeverity']) => Severity, cap = MAX_DIAGNOSTICS_PER_FILE): { readonly shown: readonly ShownFinding[]; readonly total: number } {
-  const severities = new Map<string, Severity>();
+export function findingsToShow(findings: readonly Finding[], severityOf: SeverityOf, cap = MAX_DIAGNOSTICS_PER_FILE): { readonly shown: readonly ShownFinding[]; readonly total: number } {
+  const severity = severityPerCode(severityOf);
   const on: ShownFinding[] = [];
   for (const f of findings) {
-    const key = `${f.code}\0${f.defaultSeverity}`;
-    let severity = severities.get(key);
-    if (severity === undefined) severities.set(key, (severity = severityOf(f.code, f.defaultSeverity)));
-    if (severity !== 'off') on.push({ finding: f, severity });
+    const s = severity(f);
+    if (s !== 'off') on.push({ finding: f, severity: s });
   }
   if (on.length <= cap) return { shown: on, total: on.length };
   // Array.prototype.sort is stable: each severity keeps the file's order.

@@ -78,8 +78,8 @@ export class WorkspaceDiagnostics implements vscode.Disposable {
           .map((f) => f.path)
           .filter((path) => !open.has(path))
           .sort();
-        // Worked out a slice at a time first (the checks are what costs), then published a slice at a time.
-        const found = new Map<string, readonly Finding[]>();
+        // Worked out a slice at a time first (the checks are what costs, cached per parse), then
+        // published a slice at a time, looked up again: a file the watcher re-read meanwhile shows its new findings.
         let sliceStart = Date.now();
         const pause = async (): Promise<boolean> => {
           if (Date.now() - sliceStart <= SLICE_MS) return true;
@@ -88,14 +88,14 @@ export class WorkspaceDiagnostics implements vscode.Disposable {
           return generation === this.generation;
         };
         for (const path of files) {
-          found.set(path, this.findingsOf(path));
+          this.findingsOf(path);
           if (!(await pause())) return;
         }
         const result = await publishCapped(
           files.filter((path) => !this.sink.isOpen(this.store.uriOf(path))),
           this.cap,
-          (path) => (found.get(path)?.length ?? 0) > 0,
-          (path) => this.sink.publish(this.store.uriOf(path), found.get(path) ?? []) > 0,
+          (path) => this.findingsOf(path).length > 0,
+          (path) => this.sink.publish(this.store.uriOf(path), this.findingsOf(path)) > 0,
           pause,
         );
         if (!result) return;
@@ -141,6 +141,8 @@ export class WorkspaceDiagnostics implements vscode.Disposable {
 
   private async drain(): Promise<void> {
     try {
+      // Not in the turn that reported the files: the views rebuild in it.
+      await yieldToEventLoop();
       let sliceStart = Date.now();
       for (const [key, uri] of this.queued) {
         this.queued.delete(key);
