@@ -42,15 +42,14 @@ function toItem(c: Candidate, replacing: vscode.Range, inserting: vscode.Range):
 
 export function registerCompletion(lens: LensContext): vscode.Disposable {
   const provider: vscode.CompletionItemProvider<AttackCompletionItem> = {
-    async provideCompletionItems(document, position, token) {
+    provideCompletionItems(document, position, token) {
       try {
         const format = lens.parsing.formatOf(document);
         if (!format || token.isCancellationRequested) return undefined;
         const slot = slotAt(documentLines(document), position, format);
         if (!slot) return undefined;
         // The document's parse at this version (shared with diagnostics: no extra parse).
-        const parsed = (await lens.parsing.documentOffThread(document))?.parsed;
-        if (token.isCancellationRequested) return undefined;
+        const parsed = lens.parsing.documentForCompletion(document)?.parsed;
         const list = completionCandidates(lens.index, lens.search, slot, {
           domains: lens.config.domains,
           ...(parsed ? { named: namedElsewhere(parsed, slot.range) } : {}),

@@ -36,7 +36,7 @@ export class ParseWorker implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  /** Whether a file of this text goes to the worker (false once the worker has failed). */
+  /** Whether a file (on disk or open) of this text goes to the worker (false once the worker has failed). */
   wants(text: string): boolean {
     return !this.failed && text.length >= OFF_THREAD_MIN_CHARS;
   }

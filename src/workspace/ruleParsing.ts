@@ -83,6 +83,17 @@ export class RuleParsing implements vscode.Disposable {
     return (await this.entryOffThread(document))?.document;
   }
 
+  /**
+   * What completion needs of the parse (the references named elsewhere in the rule): a small
+   * document's parse now; for a large one, the last parse the worker gave, even of an earlier
+   * version, and a parse of this version is asked for meanwhile (a keystroke must not wait for it).
+   */
+  documentForCompletion(document: vscode.TextDocument): ParsedDocument | undefined {
+    if (!this.offThread().wants(document.getText())) return this.document(document);
+    void this.documentOffThread(document);
+    return this.documents.get(document.uri.toString())?.document;
+  }
+
   /** The ATT&CK findings of the document at its current version (diagnostics and code actions must agree on them). Never throws. */
   findings(document: vscode.TextDocument): readonly Finding[] | undefined {
     return this.findingsOf(document, this.entry(document));
@@ -194,7 +205,11 @@ export class RuleParsing implements vscode.Disposable {
     return entry;
   }
 
-  /** entry(), a large document parsed and checked on the worker thread; one job per document version. */
+  /**
+   * entry(), a large document parsed and checked on the worker thread. One job per document at a
+   * time: asked again for a newer version while one runs, it waits for that one and then parses
+   * the text as it is by then, so fast typing in a 1 MB file queues one parse, not one per key.
+   */
   private async entryOffThread(document: vscode.TextDocument): Promise<Entry | undefined> {
     const key = this.keyOf(document);
     if (!key) return undefined;
@@ -203,6 +218,10 @@ export class RuleParsing implements vscode.Disposable {
     const uri = document.uri.toString();
     const flying = this.inFlight.get(uri);
     if (flying && sameKey(flying.key, key)) return flying.entry;
+    if (flying) {
+      await flying.entry;
+      return document.isClosed ? undefined : this.entryOffThread(document);
+    }
     const text = document.getText();
     const worker = this.offThread();
     if (!worker.wants(text) || textOverLimit(text)) return this.entry(document);
@@ -214,8 +233,11 @@ export class RuleParsing implements vscode.Disposable {
       () => undefined,
     ).then((done) => {
       if (this.inFlight.get(uri)?.entry === entry) this.inFlight.delete(uri);
+      if (document.isClosed) return undefined;
       if (!done) return this.entry(document); // the worker failed: here, as before
-      if (!document.isClosed && document.version === key.version) this.documents.set(uri, done);
+      // Kept only while nothing it depends on has changed (a newer parse may be cached meanwhile).
+      const now = this.keyOf(document);
+      if (now && sameKey(now, key)) this.documents.set(uri, done);
       return done;
     });
     this.inFlight.set(uri, { key, entry });
