@@ -46,7 +46,7 @@ export async function scanRuleFiles<T>(input: ScanInput<T>): Promise<ScanResult>
   };
   // Batches read ahead of the parse: a read takes several turns of the event loop (stat, open,
   // read, close each answer on it), and a parse slice holds them all back, so one batch ahead
-  // leaves the loop waiting on reads; three keep files arriving while the parse runs.
+  // leaves the loop waiting on reads; several keep files arriving while the parse runs.
   const reading: Promise<Awaited<ReturnType<ScanInput<T>['read']>>[]>[] = [];
   let next = 0;
   const readAhead = () => {

@@ -60,8 +60,9 @@ export function folderExcluded(selection: RuleFileSelection, relativePath: strin
 /**
  * Every rule file in the workspace (or below `folder`), each once, in path order, and the
  * entries the scan had to leave out (symlink loops, broken links, unreadable folders).
+ * `onFile` hears of each file as the walk finds it (a file two folders share, more than once).
  */
-export async function discoverRuleFiles(selection: RuleFileSelection, token?: vscode.CancellationToken, folder?: vscode.Uri): Promise<{ files: FoundRuleFile[]; skipped: SkippedFile[] }> {
+export async function discoverRuleFiles(selection: RuleFileSelection, token?: vscode.CancellationToken, folder?: vscode.Uri, onFile?: (file: FoundRuleFile) => void): Promise<{ files: FoundRuleFile[]; skipped: SkippedFile[] }> {
   const found = new Map<string, FoundRuleFile>();
   const skipped = new Map<string, SkippedFile>();
   const roots: [vscode.Uri, string][] = [];
@@ -78,6 +79,7 @@ export async function discoverRuleFiles(selection: RuleFileSelection, token?: vs
       excludedFolder: (rel) => folderExcluded(rootSelection, rel),
       followSymlinks,
       token,
+      onFile,
     });
     for (const f of walked.files) if (!found.has(f.uri.toString())) found.set(f.uri.toString(), f);
     for (const s of walked.skipped) skipped.set(s.path, s);

@@ -29,6 +29,10 @@ export interface ScanSummary {
 }
 
 const DEBOUNCE_MS = 150;
+/** Builds of the model one change may start before listeners get it built in one go. */
+const MAX_MODEL_BUILDS = 3;
+/** Files read while the walk that finds them is still going (their texts wait for the parse). */
+const READ_DURING_WALK = 1024;
 /** Scans of at least this many files also show a cancellable notification. */
 const LARGE_SCAN = 5000;
 /** Watcher updates read this many files at once. */
@@ -152,12 +156,20 @@ export class RuleStore implements vscode.Disposable {
    * overlap share one build.
    */
   private async prebuildModel(): Promise<void> {
-    while (!this.currentModel) {
+    // Files that keep changing (a command re-reading them one by one) could outrun every build:
+    // after a few, the getter builds what listeners ask for in one go, as before.
+    for (let tries = 0; tries < MAX_MODEL_BUILDS && !this.currentModel; tries++) {
       const epoch = this.modelEpoch;
       if (this.building?.epoch !== epoch) {
-        const done = CoverageModel.buildInSlices([...this.parsed.values()], this.lens.index, this.modelOptions(), yieldToEventLoop).then((model) => {
-          if (epoch === this.modelEpoch && !this.currentModel) this.currentModel = model;
-        });
+        const done = CoverageModel.buildInSlices([...this.parsed.values()], this.lens.index, this.modelOptions(), yieldToEventLoop).then(
+          (model) => {
+            if (epoch === this.modelEpoch && !this.currentModel) this.currentModel = model;
+          },
+          (e: unknown) => {
+            if (this.building?.done === done) this.building = undefined;
+            throw e;
+          },
+        );
         this.building = { epoch, done };
       }
       await this.building.done;
@@ -276,7 +288,13 @@ export class RuleStore implements vscode.Disposable {
     const started = Date.now();
     // Cancelled by a newer rescan: that one reports. Cancelled by the user: keep what was read.
     const superseded = () => this.scanSource !== source;
-    const discovered = await discoverRuleFiles(this.selection, token);
+    // Reading starts while the walk goes on (its folder listings leave the file system idle
+    // between answers); the scan takes these reads when it reaches their files.
+    const early = new Map<string, Promise<ReadResult>>();
+    const readEarly = (f: FoundRuleFile) => {
+      if (early.size < READ_DURING_WALK && !early.has(f.uri.toString())) early.set(f.uri.toString(), readRuleFile(f.uri));
+    };
+    const discovered = await discoverRuleFiles(this.selection, token, undefined, readEarly);
     const discoveredMs = Date.now() - started;
     if (superseded()) return;
     const found = token.isCancellationRequested ? [] : discovered.files;
@@ -289,7 +307,10 @@ export class RuleStore implements vscode.Disposable {
       items: found,
       pathOf: (f) => f.uri.toString(),
       read: async (f) => {
-        const read = await readRuleFile(f.uri);
+        const key = f.uri.toString();
+        const started = early.get(key);
+        early.delete(key);
+        const read = await (started ?? readRuleFile(f.uri));
         if ('stamp' in read && read.stamp !== undefined) stamps.set(f.uri.toString(), read.stamp);
         return read;
       },
@@ -305,8 +326,12 @@ export class RuleStore implements vscode.Disposable {
     const cancelled = result.cancelled || token.isCancellationRequested;
     if (cancelled) {
       // Files not reached keep what an earlier scan read (nothing, for the first scan).
-      for (const f of result.files) this.parsed.set(f.path, f);
-      for (const [k, stamp] of stamps) this.stamps.set(k, stamp);
+      // Only the files parsed carry their stamps over: a file read ahead but never parsed keeps its old parse, and so its old stamp.
+      for (const f of result.files) {
+        this.parsed.set(f.path, f);
+        const stamp = stamps.get(f.path);
+        if (stamp !== undefined) this.stamps.set(f.path, stamp);
+      }
       for (const s of skipped) this.skippedFiles.set(s.path, s);
     } else {
       this.parsed.clear();

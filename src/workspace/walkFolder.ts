@@ -20,9 +20,11 @@ export interface WalkOptions {
   /** search.followSymlinks: when false, symlinked folders are not entered. */
   readonly followSymlinks: boolean;
   readonly token?: vscode.CancellationToken;
+  /** Told of each rule file as it is found (the scan starts reading before the walk ends). */
+  readonly onFile?: (file: WalkedFile) => void;
 }
 
-interface WalkedFile {
+export interface WalkedFile {
   readonly uri: vscode.Uri;
   readonly treatment: Exclude<FileTreatment, 'off'>;
 }
@@ -99,7 +101,10 @@ export async function walkFolder(root: vscode.Uri, rootRel: string, options: Wal
         (link ? links : queue).push({ uri, rel, ancestors, link });
       } else if (type & vscode.FileType.File) {
         const treatment = options.classify(rel);
-        if (treatment) files.push({ uri, treatment });
+        if (treatment) {
+          files.push({ uri, treatment });
+          options.onFile?.({ uri, treatment });
+        }
       } else if (options.classify(rel)) {
         // No file type: a FIFO, socket or device, or a link to one or to nothing. Never read (a FIFO would block the read for good).
         skipped.push({ path: uri.toString(), reason: await withoutFileType(uri, type) });
