@@ -8,6 +8,20 @@ import { activateApi, disk, waitFor, workspaceProfileSetting, workspaceUri } fro
 // the other sources as items), and Check rules' grouped list with Fix all.
 
 const accept = () => vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+const CHECKED_ROWS = '.quick-input-widget .quick-input-list .monaco-list-row[aria-checked="true"]';
+
+/**
+ * Checks a row by clicking it. A list that has only just rendered can drop the click (the row
+ * stays unchecked, nothing else happens): the row not being checked is the signal to click again.
+ */
+async function clickToCheck(id: string, name: RegExp): Promise<string> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await uiClick(`.quick-input-widget .quick-input-list .monaco-list-row:has-text("${id}")`);
+    const checked = await waitForUiText(CHECKED_ROWS, name, { timeoutMs: 3_000 }).catch(() => undefined);
+    if (checked !== undefined) return checked;
+  }
+  assert.fail(`the picker did not take the click on ${id}`);
+}
 
 describe('Profile and check-rules pickers', () => {
   afterEach(async () => {
@@ -42,8 +56,7 @@ describe('Profile and check-rules pickers', () => {
     let done = vscode.commands.executeCommand('attackLens.chooseThreatProfile', { query: 'Cozy Bear' });
     const rows = await waitForUiText('.quick-input-widget .quick-input-list', /APT29/);
     assert.match(rows, /^\s*APT29\s*G0016/, `APT29 is the first row: ${rows.slice(0, 200)}`);
-    await uiClick('.quick-input-widget .quick-input-list .monaco-list-row:has-text("G0016")');
-    await waitForUiText('.quick-input-widget .quick-input-list .monaco-list-row[aria-checked="true"]', /APT29/);
+    await clickToCheck('G0016', /APT29/);
     await accept();
     await done;
     assert.deepStrictEqual(workspaceProfileSetting(), { name: 'APT29', actors: ['G0016'], source: 'actors' });
@@ -51,8 +64,7 @@ describe('Profile and check-rules pickers', () => {
     done = vscode.commands.executeCommand('attackLens.chooseThreatProfile', { query: 'Fancy Bear' });
     const second = await waitForUiText('.quick-input-widget .quick-input-list', /APT28/);
     assert.ok(second.indexOf('APT29') < second.indexOf('APT28'), 'the current actor stays listed first');
-    await uiClick('.quick-input-widget .quick-input-list .monaco-list-row:has-text("G0007")');
-    const checked = await waitForUiText('.quick-input-widget .quick-input-list .monaco-list-row[aria-checked="true"]', /APT28/);
+    const checked = await clickToCheck('G0007', /APT28/);
     assert.match(checked, /APT29/);
     await accept();
     await done;
