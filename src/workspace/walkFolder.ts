@@ -24,7 +24,7 @@ export interface WalkOptions {
   readonly onFile?: (file: WalkedFile) => void;
 }
 
-export interface WalkedFile {
+interface WalkedFile {
   readonly uri: vscode.Uri;
   readonly treatment: Exclude<FileTreatment, 'off'>;
 }
