@@ -32,7 +32,7 @@ export interface PriorityGap {
   readonly actors: readonly Actor[];
   /** Tactics of the technique, matrix order. */
   readonly tactics: readonly Tactic[];
-  /** With a telemetry profile: the collected log sources ATT&CK's analytics for it read (empty: blind). */
+  /** With a telemetry profile, for an uncovered technique: the collected log sources ATT&CK's analytics for it read (empty: blind). */
   readonly collectedLogSources?: readonly LogSourceRef[];
   /** Why it ranks here, for people: "used by 2 of 3 actors", "used by 41 ATT&CK groups", "layer score 3". */
   readonly reason: string;
@@ -108,7 +108,8 @@ export function rankGaps(model: CoverageModel, profile?: ThreatProfile, options:
       actors,
       tactics: tacticsOf(index, technique),
       reason: reasonFor(used, weight, actors.length),
-      ...(options.telemetry ? { collectedLogSources: collectedLogSources(index, technique, options.telemetry, model.platforms) } : {}),
+      // Visible or blind only for a technique no rule covers: a partial one (a sub-technique has rules) is covered, and its state is the tree's.
+      ...(options.telemetry && status === 'uncovered' ? { collectedLogSources: collectedLogSources(index, technique, options.telemetry, model.platforms) } : {}),
     });
   }
   gaps.sort(tieBreaking(index, compareGaps));

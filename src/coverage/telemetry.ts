@@ -87,6 +87,18 @@ export function logSourceKey(use: LogSourceUse): string {
  * rule reads maps, so a rule is never left with neither.
  */
 export function ruleTelemetry(rule: Pick<DetectionRule, 'reads'>, mappings: TelemetryMappings): RuleTelemetry {
+  // Asked for each rule by the states, the summary and the views after every change: a parse's
+  // rules are new objects only when their file was read again.
+  const known = perRule.get(rule);
+  if (known?.mappings === mappings) return known.telemetry;
+  const telemetry = mapReads(rule, mappings);
+  perRule.set(rule, { mappings, telemetry });
+  return telemetry;
+}
+
+const perRule = new WeakMap<Pick<DetectionRule, 'reads'>, { readonly mappings: TelemetryMappings; readonly telemetry: RuleTelemetry }>();
+
+function mapReads(rule: Pick<DetectionRule, 'reads'>, mappings: TelemetryMappings): RuleTelemetry {
   const dataComponents: string[] = [];
   const unmapped: LogSourceUse[] = [];
   const containers: LogSourceUse[] = [];

@@ -23,16 +23,28 @@ export interface CollectedAnalytic {
 
 /** The technique's analytics with a collected log source, each with those log sources, all in ATT&CK's order. */
 export function collectedAnalytics(index: AttackIndex, t: Technique, profile: TelemetryProfile, scope: readonly string[]): CollectedAnalytic[] {
-  const techniquePlatforms = scopedPlatforms(scope, t.platforms);
   const out: CollectedAnalytic[] = [];
-  for (const a of index.analyticsFor(t.id)) {
-    const on = a.platforms.length ? scopedPlatforms(scope, a.platforms) : techniquePlatforms;
-    if (a.platforms.length && scope.length && !on.length) continue;
-    const collected = collectedOn(profile, on);
-    const logSources = a.logSources.filter((ls) => collected.has(ls.dataComponent));
-    if (logSources.length) out.push({ analytic: a, logSources });
+  for (const { analytic, collected } of inScopeAnalytics(index, t, profile, scope)) {
+    const logSources = analytic.logSources.filter((ls) => collected.has(ls.dataComponent));
+    if (logSources.length) out.push({ analytic, logSources });
   }
   return out;
+}
+
+/** Whether any of the technique's analytics reads a collected data component (the states' visible or blind), stopping at the first. */
+export function hasCollectedLogSource(index: AttackIndex, t: Technique, profile: TelemetryProfile, scope: readonly string[]): boolean {
+  for (const { analytic, collected } of inScopeAnalytics(index, t, profile, scope)) if (analytic.logSources.some((ls) => collected.has(ls.dataComponent))) return true;
+  return false;
+}
+
+/** The technique's analytics that apply in the scope, each with what the profile collects on its platforms. */
+function* inScopeAnalytics(index: AttackIndex, t: Technique, profile: TelemetryProfile, scope: readonly string[]): Generator<{ readonly analytic: Analytic; readonly collected: ReadonlySet<string> }> {
+  const techniquePlatforms = scopedPlatforms(scope, t.platforms);
+  for (const analytic of index.analyticsFor(t.id)) {
+    const on = analytic.platforms.length ? scopedPlatforms(scope, analytic.platforms) : techniquePlatforms;
+    if (analytic.platforms.length && scope.length && !on.length) continue;
+    yield { analytic, collected: collectedOn(profile, on) };
+  }
 }
 
 /** The collected log sources of the technique's analytics, each once, by data component ID, name, channel. */

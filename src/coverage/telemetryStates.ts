@@ -1,6 +1,6 @@
 import { Technique } from '../attack/types';
 import { CoverageModel, RuleRef, TechniqueCoverage } from './model';
-import { collectedLogSources, scopedPlatforms } from './telemetryDetectable';
+import { hasCollectedLogSource, scopedPlatforms } from './telemetryDetectable';
 import { collectedOn, TelemetryProfile } from './telemetryProfile';
 import { RuleTelemetry, TelemetryState } from './telemetryTypes';
 
@@ -66,7 +66,7 @@ function telemetryState(model: CoverageModel, c: TechniqueCoverage, profile: Tel
     for (const id of read ?? []) if (collected.has(id)) return 'detected';
     return 'no-telemetry';
   }
-  return collectedLogSources(model.index, c.technique, profile, model.platforms).length ? 'visible' : 'blind';
+  return hasCollectedLogSource(model.index, c.technique, profile, model.platforms) ? 'visible' : 'blind';
 }
 
 /** The four states over the model's scope; `read` as componentsReadByCoveringRules builds it. */

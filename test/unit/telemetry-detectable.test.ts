@@ -121,4 +121,18 @@ describe('priority gaps with a telemetry profile', () => {
     // The same gaps either way: telemetry only reorders.
     assert.deepStrictEqual(ranked.map((g) => g.technique.id).sort(), plain.map((g) => g.technique.id).sort());
   });
+
+  it('a partial gap (a sub-technique has rules) is covered: no visible or blind, as its tree state is detected or no-telemetry', () => {
+    // T1059.001 has a rule, so T1059 is covered through it and ranks as a partial gap; T1105 has none.
+    const model = CoverageModel.build(rules(['T1059.001']), enterprise18(), { domains: ['enterprise-attack'], platforms: [] });
+    const threat = { name: 't', actors: [], techniques: { T1059: 2, T1105: 2 }, source: 'ids' as const };
+    const ranked = rankGaps(model, threat, { telemetry: profileOf({ dataComponents: ['DC0032'] }) }).gaps;
+    const partial = ranked.find((g) => g.technique.id === 'T1059');
+    assert.strictEqual(partial?.status, 'partial');
+    assert.strictEqual(partial.collectedLogSources, undefined);
+    assert.ok(model.forTechnique('T1059')?.covered, 'the model counts it covered');
+    const uncovered = ranked.find((g) => g.technique.id === 'T1105');
+    assert.strictEqual(uncovered?.status, 'uncovered');
+    assert.ok(uncovered.collectedLogSources !== undefined, 'an uncovered gap says visible or blind');
+  });
 });
