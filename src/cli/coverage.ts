@@ -9,7 +9,7 @@ import { navigatorLayer } from '../coverage/navigator';
 import { rankGaps } from '../coverage/priorities';
 import { ThreatProfile } from '../coverage/profile';
 import { profileCsv, profileJson, profileMarkdown, profileSummary } from '../coverage/profileReport';
-import { jsonReport, renderReport, summaryTable } from '../coverage/report';
+import { jsonWithTelemetry, renderReport, summaryTable } from '../coverage/report';
 import { ruleTelemetryLookup, TelemetryMappings } from '../coverage/telemetry';
 import { readMappingsFlag } from './mappingsFlag';
 import { telemetrySummary } from '../coverage/telemetryReport';
@@ -143,17 +143,6 @@ function withAtomics(text: string, format: Format, model: CoverageModel, atomics
   }
 }
 
-/**
- * The json report with what the rules read: `telemetry` (rules per data component, rules per
- * unmapped log source) and each covered technique's `dataComponents`.
- */
-function jsonWithTelemetry(model: CoverageModel, files: readonly ParsedRuleFile[], mappings: TelemetryMappings): Record<string, unknown> {
-  const report = jsonReport(model);
-  const telemetry = telemetrySummary(files, model, mappings);
-  const techniques = Object.fromEntries(Object.entries(report.techniques).map(([id, entry]) => [id, { ...entry, dataComponents: telemetry.techniqueComponents(model.forTechnique(id)!) }]));
-  return { ...report, techniques, telemetry: telemetry.json };
-}
-
 /** The report in its format, with the threat profile's gaps when there is a profile, and the telemetry states when there is a telemetry profile. */
 function withProfile(model: CoverageModel, files: readonly ParsedRuleFile[], mappings: TelemetryMappings, format: Exclude<Format, 'navigator'>, profile: ThreatProfile | undefined, telemetry: TelemetryStates | undefined, verbose: boolean): string {
   const ranking = profile ? rankGaps(model, profile) : undefined;
@@ -161,8 +150,8 @@ function withProfile(model: CoverageModel, files: readonly ParsedRuleFile[], map
     case 'summary':
       return summaryTable(model, { displayPath, verbose, telemetry }) + (ranking ? profileSummary(ranking) : '') + '\n';
     case 'json': {
-      const extra = { ...(ranking ? { profile: profileJson(ranking) } : {}), ...(telemetry ? { telemetryStates: telemetry.lists } : {}) };
-      return JSON.stringify({ ...jsonWithTelemetry(model, files, mappings), ...extra }, null, 2) + '\n';
+      const report = jsonWithTelemetry(model, { reads: telemetrySummary(files, model, mappings), telemetry });
+      return JSON.stringify(ranking ? { ...report, profile: profileJson(ranking) } : report, null, 2) + '\n';
     }
     case 'markdown':
       return renderReport(model, 'markdown', { telemetry, displayPath }) + (ranking ? profileMarkdown(ranking).join('\n') + '\n' : '');

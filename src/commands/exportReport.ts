@@ -29,7 +29,7 @@ export function registerExportReportCommand(store: RuleStore, telemetry?: Covera
     if (!uri) return undefined;
     await store.ready;
     const model = store.model;
-    const text = renderReport(model, choice.format, { displayPath: (p) => vscode.workspace.asRelativePath(store.uriOf(p)), telemetry: telemetry?.statesOf(model) });
+    const text = renderReport(model, choice.format, { displayPath: (p) => vscode.workspace.asRelativePath(store.uriOf(p)), telemetry: telemetry?.statesOf(model), reads: telemetry?.summaryOf(model, () => store.files()) });
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
     if (!(target instanceof vscode.Uri)) {
       void vscode.window.showInformationMessage(noticeText(`Coverage report written to ${vscode.workspace.asRelativePath(uri)}.`), 'Open').then((a) => {

@@ -6,6 +6,7 @@ import { gapStatus, GapStatus } from './gaps';
 import { CoverageModel, percentOf, TacticCoverage, TechniqueCoverage } from './model';
 import { stateCountsForTactic, TelemetryStates } from './telemetryStates';
 import { stateCountsText } from './telemetryStateText';
+import type { TelemetrySummary } from './telemetryReport';
 
 // Coverage reports for people (markdown, the CLI's summary table) and machines (json, csv).
 // `displayPath` turns a RuleRef path (a URI string in the extension) into what the reader
@@ -19,6 +20,8 @@ export interface ReportOptions {
   readonly topGaps?: number;
   /** The four telemetry states (with a telemetry profile): the markdown's tactic table adds their counts, json its `telemetryStates`. */
   readonly telemetry?: TelemetryStates;
+  /** What the rules read (no profile needed): json adds `telemetry` and each technique's `dataComponents`. */
+  readonly reads?: TelemetrySummary;
 }
 
 /**
@@ -54,15 +57,31 @@ interface CountJson {
 
 export function renderReport(model: CoverageModel, format: ReportFormat, options: ReportOptions = {}): string {
   switch (format) {
-    case 'json': {
-      const report = jsonReport(model, options);
-      return JSON.stringify(options.telemetry ? { ...report, telemetryStates: options.telemetry.lists } : report, null, 2) + '\n';
-    }
+    case 'json':
+      return JSON.stringify(jsonWithTelemetry(model, options), null, 2) + '\n';
     case 'csv':
       return csvReport(model, options);
     case 'markdown':
       return markdownReport(model, options);
   }
+}
+
+/**
+ * The json report with what the rules read, when `reads` is given: `telemetry` (rules per data
+ * component, rules per unmapped log source) and each covered technique's `dataComponents`; and the
+ * `telemetryStates` with a telemetry profile. The CLI's `--format json` and the editor's export.
+ */
+export function jsonWithTelemetry(model: CoverageModel, options: ReportOptions = {}): JsonReport & { readonly telemetry?: unknown; readonly telemetryStates?: unknown } {
+  const report = jsonReport(model, options);
+  const { reads, telemetry } = options;
+  const withReads = reads
+    ? {
+        ...report,
+        techniques: Object.fromEntries(Object.entries(report.techniques).map(([id, entry]) => [id, { ...entry, dataComponents: reads.techniqueComponents(model.forTechnique(id)!) }])),
+        telemetry: reads.json,
+      }
+    : report;
+  return telemetry ? { ...withReads, telemetryStates: telemetry.lists } : withReads;
 }
 
 /** Tactic keys: the shortname, prefixed with the domain when two selected domains share it. */
@@ -71,6 +90,7 @@ export function tacticKey(model: CoverageModel, t: TacticCoverage): string {
   return shared && t.tactic.domain !== model.domains[0] ? `${t.tactic.domain}:${t.tactic.shortname}` : t.tactic.shortname;
 }
 
+/** @internal The report without what the rules read; exported for the tests of its parts. */
 export function jsonReport(model: CoverageModel, options: ReportOptions = {}): JsonReport {
   const show = options.displayPath ?? ((p: string) => p);
   const count = (c: { covered: number; total: number }): CountJson => ({ covered: c.covered, total: c.total, percent: percentOf(c) });

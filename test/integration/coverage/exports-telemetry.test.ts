@@ -115,8 +115,17 @@ describe('exports with a telemetry profile', function () {
     const api = await activateApi();
     const md = await read((await vscode.commands.executeCommand<vscode.Uri>('attackLens.exportReport', 'markdown', workspaceUri('out', 'coverage-telemetry.md')))!);
     assert.match(md, /\| Detected \| No telemetry \| Visible \| Blind \|/);
-    const json = JSON.parse(await read((await vscode.commands.executeCommand<vscode.Uri>('attackLens.exportReport', 'json', workspaceUri('out', 'coverage-telemetry.json')))!)) as { telemetryStates: Record<string, string[]> };
+    const json = JSON.parse(await read((await vscode.commands.executeCommand<vscode.Uri>('attackLens.exportReport', 'json', workspaceUri('out', 'coverage-telemetry.json')))!)) as {
+      telemetryStates: Record<string, string[]>;
+      telemetry: { dataComponents: Record<string, { name: string; rules: number }>; unmappedLogSources: Record<string, number> };
+      techniques: Record<string, { rules: number; dataComponents?: string[] }>;
+    };
     assert.deepStrictEqual(Object.keys(json.telemetryStates), STATES);
+    // What the rules read, as `attack-lens coverage --format json` has it: the Sigma rules read process creation.
+    assert.strictEqual(json.telemetry.dataComponents.DC0032?.name, 'Process Creation');
+    assert.ok(json.telemetry.dataComponents.DC0032.rules > 0, 'rules counted for DC0032');
+    assert.ok(Object.values(json.techniques).some((t) => t.rules > 0 && t.dataComponents?.includes('DC0032')), 'a covered technique lists DC0032');
+    assert.ok(Object.values(json.techniques).every((t) => Array.isArray(t.dataComponents)), 'every technique has its dataComponents');
     const listed = STATES.flatMap((s) => json.telemetryStates[s]);
     assert.deepStrictEqual(new Set(listed), inScope(api));
     for (const s of STATES) for (const id of json.telemetryStates[s]) assert.ok(allowedStates(api, id).includes(s), `${id}: ${s}`);
