@@ -61,10 +61,18 @@ interface Box {
   readonly height: number;
 }
 
-async function boxOf(locator: Locator, what: string): Promise<Box> {
-  const box = await locator.boundingBox();
-  assert(box, `${what} has no box (not rendered)`);
-  return box;
+/**
+ * The element's box once it has one: a widget that re-renders as it settles (the suggest list
+ * refiltering as completion answers) can drop the element found a moment ago and draw it again.
+ */
+async function boxOf(locator: Locator, what: string, timeoutMs = 5_000): Promise<Box> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const box = await locator.boundingBox();
+    if (box) return box;
+    assert(Date.now() < deadline, `${what} has no box (not rendered) after ${timeoutMs} ms`);
+    await locator.waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) }).catch(() => undefined);
+  }
 }
 
 const fmt = (b: Box) => `x ${Math.round(b.x)}…${Math.round(b.x + b.width)}, y ${Math.round(b.y)}…${Math.round(b.y + b.height)}`;
