@@ -56,7 +56,12 @@ export function pickThreatProfile(index: AttackIndex, search: AttackSearch, opti
   /** Set once the user checks or unchecks a row: Enter then takes the checked rows, not the highlighted one. */
   let toggled = false;
 
+  let shownFor: string | undefined;
   const update = (value: string) => {
+    // Setting `pick.value` comes back as a change of it: the rows are not made again for the same
+    // text, or the workbench's echo of the old rows' selection would read as the user's toggle.
+    if (value === shownFor) return;
+    shownFor = value;
     const query = value.trim();
     typed = query ? typedTechniqueList(index, query) : undefined;
     const idsRow: Row = typed
