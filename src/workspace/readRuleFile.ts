@@ -29,23 +29,65 @@ export async function withoutFileType(uri: vscode.Uri, type: vscode.FileType): P
 export type ReadResult = { readonly text: string; readonly stamp?: string } | { readonly skipped: string };
 
 /**
- * Stats before every read, also for a file read as a rule before: between two reads a rule file
- * can become a symlink to /dev/zero or a FIFO (a `git pull` can bring the link), and reading
- * either never ends. The stat costs one more file-system round trip per changed file.
+ * Reads rule files in two rounds: every stat, then every read the stats allow. The stat comes
+ * before every read, also of a file read as a rule before: between two reads a rule file can
+ * become a symlink to /dev/zero or a FIFO (a `git pull` can bring the link), and reading either
+ * never ends. Two rounds, because each workspace.fs call is a round trip to the workbench (in
+ * code-server, over its web socket): calls made in one turn travel together, calls made as each
+ * answer arrives travel one by one (SigmaHQ's 3 140 files in code-server: 15–30 % less time).
  */
-export async function readRuleFile(uri: vscode.Uri): Promise<ReadResult> {
-  try {
-    const stat = await vscode.workspace.fs.stat(uri);
-    if (stat.type & vscode.FileType.Directory) return { skipped: 'a directory' };
-    if (!(stat.type & vscode.FileType.File)) return { skipped: await withoutFileType(uri, stat.type) };
-    if (stat.size > MAX_RULE_FILE_BYTES) return { skipped: TOO_LARGE };
-    const bytes = await vscode.workspace.fs.readFile(uri);
-    const decoded = decodeRuleText(bytes);
-    return 'text' in decoded ? { text: decoded.text, stamp: `${stat.mtime}:${stat.size}` } : decoded;
-  } catch (e) {
-    const reason = describeReadError(e);
-    return { skipped: reason === NOT_FOUND && (await isBrokenLink(uri)) ? 'unreadable: broken symlink' : reason };
-  }
+export async function readRuleFiles(uris: readonly vscode.Uri[]): Promise<ReadResult[]> {
+  const stats = await Promise.all(uris.map((uri) => outcome(vscode.workspace.fs.stat(uri))));
+  const reads = await Promise.all(
+    stats.map((stat, k) => (stat.ok && stat.value.type & vscode.FileType.File && stat.value.size <= MAX_RULE_FILE_BYTES ? outcome(vscode.workspace.fs.readFile(uris[k])) : undefined)),
+  );
+  return Promise.all(
+    uris.map(async (uri, k): Promise<ReadResult> => {
+      const stat = stats[k];
+      const read = reads[k];
+      try {
+        if (!stat.ok) throw stat.error;
+        if (stat.value.type & vscode.FileType.Directory) return { skipped: 'a directory' };
+        if (!(stat.value.type & vscode.FileType.File)) return { skipped: await withoutFileType(uri, stat.value.type) };
+        if (!read) return { skipped: TOO_LARGE };
+        if (!read.ok) throw read.error;
+        const decoded = decodeRuleText(read.value);
+        return 'text' in decoded ? { text: decoded.text, stamp: `${stat.value.mtime}:${stat.value.size}` } : decoded;
+      } catch (e) {
+        const reason = describeReadError(e);
+        return { skipped: reason === NOT_FOUND && (await isBrokenLink(uri)) ? 'unreadable: broken symlink' : reason };
+      }
+    }),
+  );
+}
+
+/**
+ * readRuleFiles one file at a time for a caller that finds its files one by one (the walk, entry
+ * by entry of a folder listing): the calls made in one turn of the event loop are read together.
+ */
+export function readInGroups(): (uri: vscode.Uri) => Promise<ReadResult> {
+  type Waiting = { readonly uri: vscode.Uri; readonly resolve: (r: ReadResult) => void };
+  let group: Waiting[] | undefined;
+  return (uri) =>
+    new Promise((resolve) => {
+      if (!group) {
+        const taken: Waiting[] = (group = []);
+        queueMicrotask(() => {
+          group = undefined;
+          void readRuleFiles(taken.map((g) => g.uri)).then((results) => taken.forEach((g, k) => g.resolve(results[k])));
+        });
+      }
+      group.push({ uri, resolve });
+    });
+}
+
+type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+function outcome<T>(call: Thenable<T>): Promise<Outcome<T>> {
+  return Promise.resolve(call).then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
 }
 
 const NOT_FOUND = 'unreadable: not found';

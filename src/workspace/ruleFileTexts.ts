@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { LensContext } from '../context';
 import { ParsedRuleFile } from '../rules/types';
-import { readRuleFile } from './readRuleFile';
+import { readRuleFiles, ReadResult } from './readRuleFile';
 import { FoundRuleFile } from './ruleFiles';
 import { RuleStore } from './ruleStore';
 import { RuleScope } from './ruleScope';
@@ -33,7 +33,9 @@ export async function* ruleFileTexts(lens: LensContext, store: RuleStore, token?
     for (let i = 0; i < files.length; i += BATCH) {
       if (token?.isCancellationRequested) return;
       const batch = files.slice(i, i + BATCH).map((file) => ({ file, document: open.get(file.uri.toString()) }));
-      const reads = await Promise.all(batch.map((f) => (f.document && !f.document.isClosed ? undefined : readRuleFile(f.file.uri))));
+      const fromDisk = batch.filter((f) => !f.document || f.document.isClosed);
+      const read = await readRuleFiles(fromDisk.map((f) => f.file.uri));
+      const reads: (ReadResult | undefined)[] = batch.map((f) => (fromDisk.includes(f) ? read[fromDisk.indexOf(f)] : undefined));
       for (let k = 0; k < batch.length; k++) {
         const { file, document } = batch[k];
         const read = reads[k];

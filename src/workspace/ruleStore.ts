@@ -5,7 +5,7 @@ import { LensContext } from '../context';
 import { CoverageModel, CoverageOptions, SkippedFile } from '../coverage/model';
 import { parseSafely, scanRuleFiles, yieldToEventLoop } from '../coverage/scan';
 import { ParsedRuleFile } from '../rules/types';
-import { readRuleFile, ReadResult } from './readRuleFile';
+import { readInGroups, readRuleFiles, ReadResult } from './readRuleFile';
 import { FileParser, RuleParsing } from './ruleParsing';
 import { ScanStatus } from './scanStatus';
 import { inScope, RuleScope } from './ruleScope';
@@ -290,9 +290,10 @@ export class RuleStore implements vscode.Disposable {
     const superseded = () => this.scanSource !== source;
     // Reading starts while the walk goes on (its folder listings leave the file system idle
     // between answers); the scan takes these reads when it reaches their files.
+    const read = readInGroups();
     const early = new Map<string, Promise<ReadResult>>();
     const readEarly = (f: FoundRuleFile) => {
-      if (early.size < READ_DURING_WALK && !early.has(f.uri.toString())) early.set(f.uri.toString(), readRuleFile(f.uri));
+      if (early.size < READ_DURING_WALK && !early.has(f.uri.toString())) early.set(f.uri.toString(), read(f.uri));
     };
     const discovered = await discoverRuleFiles(this.selection, token, undefined, readEarly);
     const discoveredMs = Date.now() - started;
@@ -310,9 +311,9 @@ export class RuleStore implements vscode.Disposable {
         const key = f.uri.toString();
         const started = early.get(key);
         early.delete(key);
-        const read = await (started ?? readRuleFile(f.uri));
-        if ('stamp' in read && read.stamp !== undefined) stamps.set(f.uri.toString(), read.stamp);
-        return read;
+        const done = await (started ?? read(f.uri));
+        if ('stamp' in done && done.stamp !== undefined) stamps.set(f.uri.toString(), done.stamp);
+        return done;
       },
       parse: (text, f) => parse(text, f.uri, f.treatment),
       isCancelled: () => token.isCancellationRequested,
@@ -428,7 +429,7 @@ export class RuleStore implements vscode.Disposable {
       const batch = list.slice(i, i + UPDATE_BATCH);
       // Read together, parse one at a time: reads that complete in one turn must not run their
       // parses back to back in it (35 large files took the host over a second without a break).
-      const reads = await Promise.all(batch.map((f) => readRuleFile(f.uri)));
+      const reads = await readRuleFiles(batch.map((f) => f.uri));
       let slice = performance.now();
       for (let k = 0; k < batch.length; k++) {
         if (performance.now() - slice > UPDATE_SLICE_MS) {
