@@ -1,7 +1,7 @@
 import { AttackIndex } from '../attack/index';
 import { CoverageModel, RuleRef, TechniqueCoverage } from './model';
-import { collectedAnalytics, scopedPlatforms } from './telemetryDetectable';
-import { collectedOn, TelemetryProfile } from './telemetryProfile';
+import { collectedAnalytics, collectedForTechnique } from './telemetryDetectable';
+import { TelemetryProfile } from './telemetryProfile';
 import { logSourceKey } from './telemetry';
 import { stateLabel, stateSentence } from './telemetryStateText';
 import { RuleTelemetryLookup, TELEMETRY_STATES, TelemetryStates } from './telemetryStates';
@@ -66,16 +66,11 @@ export interface MatrixTelemetryDetail {
   readonly analytics: readonly MatrixAnalytic[];
 }
 
-/** The data components collected for a technique: on its in-scope platforms, as the states count them. */
-function collectedFor(model: CoverageModel, c: TechniqueCoverage, profile: TelemetryProfile | undefined): ReadonlySet<string> | undefined {
-  return profile && collectedOn(profile, scopedPlatforms(model.platforms, c.technique.platforms));
-}
-
 /** What each rule behind a cell reads, by rule reference; undefined without a lookup. */
 export function ruleReadsFor(model: CoverageModel, c: TechniqueCoverage, telemetry: MatrixTelemetry | undefined): ((ref: RuleRef) => MatrixRuleReads | undefined) | undefined {
   const readsOf = telemetry?.readsOf;
   if (!readsOf) return undefined;
-  const collected = collectedFor(model, c, telemetry.profile);
+  const collected = telemetry.profile && collectedForTechnique(telemetry.profile, model.platforms, c.technique);
   return (ref) => {
     const t = readsOf(ref);
     if (!t) return undefined;

@@ -9,10 +9,15 @@ import { collectedOn, TelemetryProfile } from './telemetryProfile';
 // an analytic only for platforms outside the scope says nothing about this scope.
 
 /** The platforms of a technique or analytic in the scope (all of them without a platform filter). */
-export function scopedPlatforms(scope: readonly string[], platforms: readonly string[]): readonly string[] {
+function scopedPlatforms(scope: readonly string[], platforms: readonly string[]): readonly string[] {
   if (!scope.length) return platforms;
   const wanted = new Set(scope.map((p) => p.toLowerCase()));
   return platforms.filter((p) => wanted.has(p.toLowerCase()));
+}
+
+/** The data components the profile collects for a technique: on its platforms in the scope (what its telemetry state counts). */
+export function collectedForTechnique(profile: TelemetryProfile, scope: readonly string[], technique: { readonly platforms: readonly string[] }): ReadonlySet<string> {
+  return collectedOn(profile, scopedPlatforms(scope, technique.platforms));
 }
 
 /** One of ATT&CK's analytics for a technique, with those of its log source references whose data component is collected. */

@@ -1,7 +1,7 @@
 import { Technique } from '../attack/types';
 import { CoverageModel, RuleRef, TechniqueCoverage } from './model';
-import { hasCollectedLogSource, scopedPlatforms } from './telemetryDetectable';
-import { collectedOn, TelemetryProfile } from './telemetryProfile';
+import { collectedForTechnique, hasCollectedLogSource } from './telemetryDetectable';
+import { TelemetryProfile } from './telemetryProfile';
 import { RuleTelemetry, TelemetryState } from './telemetryTypes';
 
 // The four states of a technique against a telemetry profile (issue #12 §3), for every active
@@ -62,7 +62,7 @@ function inScopeTechniques(model: CoverageModel): TechniqueCoverage[] {
 /** The state of one technique; `read` is what its covering rules read (ignored when not covered). */
 function telemetryState(model: CoverageModel, c: TechniqueCoverage, profile: TelemetryProfile, read: ReadonlySet<string> | undefined): TelemetryState {
   if (c.covered) {
-    const collected = collectedOn(profile, scopedPlatforms(model.platforms, c.technique.platforms));
+    const collected = collectedForTechnique(profile, model.platforms, c.technique);
     for (const id of read ?? []) if (collected.has(id)) return 'detected';
     return 'no-telemetry';
   }

@@ -2,7 +2,7 @@ import { clip, markdownText } from '../outsideText';
 import { AttackIndex } from '../attack/index';
 import { AttackEntry } from '../attack/types';
 import { logSourceKey } from '../coverage/telemetry';
-import { scopedPlatforms } from '../coverage/telemetryDetectable';
+import { collectedForTechnique } from '../coverage/telemetryDetectable';
 import { collectedOn, TelemetryProfile } from '../coverage/telemetryProfile';
 import { RuleTelemetry } from '../coverage/telemetryTypes';
 
@@ -16,7 +16,7 @@ const MAX_UNMAPPED = 3;
 
 export function ruleReadsMarkdown(index: AttackIndex, reads: RuleTelemetry, entry: AttackEntry | undefined, telemetry?: { readonly profile: TelemetryProfile; readonly platforms: readonly string[] }): string | undefined {
   if (!reads.dataComponents.length && !reads.unmapped.length) return undefined;
-  const collected = telemetry && collectedOn(telemetry.profile, entry?.kind === 'technique' ? scopedPlatforms(telemetry.platforms, entry.platforms) : telemetry.platforms);
+  const collected = telemetry && (entry?.kind === 'technique' ? collectedForTechnique(telemetry.profile, telemetry.platforms, entry) : collectedOn(telemetry.profile, telemetry.platforms));
   const parts = reads.dataComponents.map((id) => {
     const name = index.dataComponent(id)?.name;
     const text = `${id}${name ? ` ${name}` : ''}`;
