@@ -32,7 +32,6 @@ import {
   unmappedRootItem,
 } from './coverageNodes';
 import { logSourceKey } from '../coverage/telemetry';
-import { inScope } from '../workspace/ruleScope';
 import type { ParsedRuleFile } from '../rules/types';
 
 // The Coverage view (attackLens.coverage): tactics in matrix order → techniques → their
@@ -241,9 +240,7 @@ export class CoverageTreeProvider implements vscode.TreeDataProvider<CoverageNod
 
   /** The rule files of the model shown: the folders' when scoped. */
   private modelFiles(): readonly ParsedRuleFile[] {
-    const scope = this.scoped?.uris;
-    const all = this.store.files();
-    return scope ? all.filter((f) => inScope(f.path, scope)) : all;
+    return this.store.files(this.scoped?.uris);
   }
 
   /** What the model's rules read that maps to no data component, most rules first. */

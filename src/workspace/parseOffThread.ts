@@ -37,7 +37,7 @@ export class ParseWorker implements vscode.Disposable {
   ) {}
 
   /** Whether a file (on disk or open) of this text goes to the worker (false once the worker has failed). */
-  wants(text: string): boolean {
+  wants(text: string | { readonly length: number }): boolean {
     return !this.failed && text.length >= OFF_THREAD_MIN_CHARS;
   }
 

@@ -89,7 +89,9 @@ export class RuleParsing implements vscode.Disposable {
    * version, and a parse of this version is asked for meanwhile (a keystroke must not wait for it).
    */
   documentForCompletion(document: vscode.TextDocument): ParsedDocument | undefined {
-    if (!this.offThread().wants(document.getText())) return this.document(document);
+    // The length without building the text (a keystroke in a 1 MB file would copy it for nothing).
+    const length = document.offsetAt(document.lineAt(document.lineCount - 1).range.end);
+    if (!this.offThread().wants({ length })) return this.document(document);
     void this.documentOffThread(document);
     return this.documents.get(document.uri.toString())?.document;
   }

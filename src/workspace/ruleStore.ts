@@ -127,7 +127,7 @@ export class RuleStore implements vscode.Disposable {
     const key = scope.map(String).join('\n');
     const last = this.scopedModel;
     if (last && last.key === key && last.epoch === this.modelEpoch) return last.model;
-    const files = [...this.parsed.values()].filter((f) => inScope(f.path, scope));
+    const files = this.files(scope);
     const skipped = [...this.skippedFiles.values()].filter((f) => inScope(f.path, scope));
     const model = CoverageModel.build(files, this.lens.index, { ...this.modelOptions(), skipped });
     this.scopedModel = { key, epoch: this.modelEpoch, model };
@@ -176,9 +176,10 @@ export class RuleStore implements vscode.Disposable {
     }
   }
 
-  /** Every parsed rule file (including files that failed to parse: they carry problems). */
-  files(): readonly ParsedRuleFile[] {
-    return [...this.parsed.values()];
+  /** Every parsed rule file (including files that failed to parse: they carry problems); with a scope, those in it. */
+  files(scope?: RuleScope): readonly ParsedRuleFile[] {
+    const all = [...this.parsed.values()];
+    return scope ? all.filter((f) => inScope(f.path, scope)) : all;
   }
 
   file(uri: vscode.Uri): ParsedRuleFile | undefined {

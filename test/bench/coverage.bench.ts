@@ -72,7 +72,7 @@ export async function run(report: BenchReport): Promise<void> {
     if (host.firstScanMs !== undefined) report.figure(`coverage: first scan in the real host, cold code (${host.files} files)`, host.firstScanMs, 'ms', 1200);
     if (host.firstScanWalkMs !== undefined) report.figure('coverage: of which finding the files (the walk)', host.firstScanWalkMs, 'ms');
     if (host.ioFloorMs !== undefined) {
-      report.figure('coverage: floor in the same host: stat and read those files through workspace.fs, nothing parsed', host.ioFloorMs, 'ms');
+      report.figure('coverage: floor in the same host: stat and read those files through workspace.fs as the scan does (a batch\'s stats, then its reads), nothing parsed', host.ioFloorMs, 'ms');
       if (host.firstScanMs !== undefined) report.figure('coverage: first scan / that floor', host.firstScanMs / host.ioFloorMs, '×');
     }
     report.series(`coverage: full rescan in the real host (${host.files} files)`, host.durationsMs, { max: 3000, stat: 'median' });
