@@ -38,27 +38,23 @@ export type ReadResult = { readonly text: string; readonly stamp?: string } | { 
  */
 export async function readRuleFiles(uris: readonly vscode.Uri[]): Promise<ReadResult[]> {
   const stats = await Promise.all(uris.map((uri) => outcome(vscode.workspace.fs.stat(uri))));
-  const reads = await Promise.all(
-    stats.map((stat, k) => (stat.ok && stat.value.type & vscode.FileType.File && stat.value.size <= MAX_RULE_FILE_BYTES ? outcome(vscode.workspace.fs.readFile(uris[k])) : undefined)),
-  );
-  return Promise.all(
-    uris.map(async (uri, k): Promise<ReadResult> => {
-      const stat = stats[k];
-      const read = reads[k];
-      try {
-        if (!stat.ok) throw stat.error;
-        if (stat.value.type & vscode.FileType.Directory) return { skipped: 'a directory' };
-        if (!(stat.value.type & vscode.FileType.File)) return { skipped: await withoutFileType(uri, stat.value.type) };
-        if (!read) return { skipped: TOO_LARGE };
-        if (!read.ok) throw read.error;
-        const decoded = decodeRuleText(read.value);
-        return 'text' in decoded ? { text: decoded.text, stamp: `${stat.value.mtime}:${stat.value.size}` } : decoded;
-      } catch (e) {
-        const reason = describeReadError(e);
-        return { skipped: reason === NOT_FOUND && (await isBrokenLink(uri)) ? 'unreadable: broken symlink' : reason };
-      }
-    }),
-  );
+  // Every read is asked for in this turn; each file is decoded when its bytes arrive (a batch of
+  // 1 MB files decoded in one turn would hold the host).
+  return Promise.all(uris.map((uri, k) => readAfterStat(uri, stats[k])));
+}
+
+async function readAfterStat(uri: vscode.Uri, stat: Outcome<vscode.FileStat>): Promise<ReadResult> {
+  try {
+    if (!stat.ok) throw stat.error;
+    if (stat.value.type & vscode.FileType.Directory) return { skipped: 'a directory' };
+    if (!(stat.value.type & vscode.FileType.File)) return { skipped: await withoutFileType(uri, stat.value.type) };
+    if (stat.value.size > MAX_RULE_FILE_BYTES) return { skipped: TOO_LARGE };
+    const decoded = decodeRuleText(await vscode.workspace.fs.readFile(uri));
+    return 'text' in decoded ? { text: decoded.text, stamp: `${stat.value.mtime}:${stat.value.size}` } : decoded;
+  } catch (e) {
+    const reason = describeReadError(e);
+    return { skipped: reason === NOT_FOUND && (await isBrokenLink(uri)) ? 'unreadable: broken symlink' : reason };
+  }
 }
 
 /**
