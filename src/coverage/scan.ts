@@ -8,6 +8,12 @@ import { SkippedFile } from './model';
 const SLICE_MS = 6;
 /** Batches being read while one is parsed. */
 const READ_AHEAD = 6;
+/**
+ * Files per batch. Reads through workspace.fs wait on round trips to the workbench, so more in
+ * flight keeps the host busy: in code-server, SigmaHQ's first scan took a median 1.6 s with 128
+ * against 1.9 s with 64 (six runs each, alternated); 256 was no better.
+ */
+const BATCH_SIZE = 128;
 
 export interface ScanInput<T> {
   /** Files to read, in order. */
@@ -37,7 +43,7 @@ export interface ScanResult {
 export async function scanRuleFiles<T>(input: ScanInput<T>): Promise<ScanResult> {
   const files: ParsedRuleFile[] = [];
   const skipped: SkippedFile[] = [];
-  const size = input.batchSize ?? 64;
+  const size = input.batchSize ?? BATCH_SIZE;
   const readBatch = (start: number) => {
     const reads = Promise.all(input.items.slice(start, start + size).map((item) => input.read(item)));
     // A read that fails while the batch before is parsed is rethrown when awaited, not reported unhandled before.
