@@ -6,9 +6,19 @@ import * as vscode from 'vscode';
 
 export const CANCEL_SCAN_COMMAND = 'attackLens.cancelCoverageScan';
 
+/**
+ * Shortest time between two progress texts. Each change is a message to the workbench and a
+ * repaint there, and the workbench also answers the scan's file reads: in code-server, updating
+ * once per batch made SigmaHQ's first scan take a median 1.8 s against 1.56 s (six runs each).
+ */
+const PROGRESS_INTERVAL_MS = 250;
+
 export class ScanStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('attackLens.coverageScan', vscode.StatusBarAlignment.Left, 10);
   private active = 0;
+  private shownAt = 0;
+  /** The latest progress text, shown when the interval is over. */
+  private pending?: ReturnType<typeof setTimeout>;
 
   constructor() {
     this.item.name = 'ATT&CK Lens rule scan';
@@ -19,6 +29,7 @@ export class ScanStatus implements vscode.Disposable {
   /** Shows the item; returns a function that hides it again (scans may overlap while one is cancelled). */
   begin(): () => void {
     this.active++;
+    this.cancelPending();
     this.item.text = '$(sync~spin) ATT&CK rules';
     this.item.show();
     void vscode.commands.executeCommand('setContext', 'attackLens.coverage.scanning', true);
@@ -27,13 +38,28 @@ export class ScanStatus implements vscode.Disposable {
       if (ended) return;
       ended = true;
       if (--this.active > 0) return;
+      this.cancelPending();
       this.item.hide();
       void vscode.commands.executeCommand('setContext', 'attackLens.coverage.scanning', false);
     };
   }
 
+  /** Shows how far the scan is, at most once per PROGRESS_INTERVAL_MS (the last report is shown when the interval ends). */
   report(done: number, total: number): void {
-    this.item.text = `$(sync~spin) ATT&CK rules ${done}/${total}`;
+    const show = () => {
+      this.pending = undefined;
+      this.shownAt = Date.now();
+      this.item.text = `$(sync~spin) ATT&CK rules ${done}/${total}`;
+    };
+    this.cancelPending();
+    const wait = this.shownAt + PROGRESS_INTERVAL_MS - Date.now();
+    if (wait <= 0) show();
+    else this.pending = setTimeout(show, wait);
+  }
+
+  private cancelPending(): void {
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = undefined;
   }
 
   /** A notification with a progress bar and a Cancel button, for scans long enough to deserve one. */
@@ -59,6 +85,7 @@ export class ScanStatus implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.cancelPending();
     this.item.dispose();
   }
 }
