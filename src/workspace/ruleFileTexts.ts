@@ -35,7 +35,8 @@ export async function* ruleFileTexts(lens: LensContext, store: RuleStore, token?
       const batch = files.slice(i, i + BATCH).map((file) => ({ file, document: open.get(file.uri.toString()) }));
       const fromDisk = batch.filter((f) => !f.document || f.document.isClosed);
       const read = await readRuleFiles(fromDisk.map((f) => f.file.uri));
-      const reads: (ReadResult | undefined)[] = batch.map((f) => (fromDisk.includes(f) ? read[fromDisk.indexOf(f)] : undefined));
+      const readOf = new Map(fromDisk.map((f, k) => [f, read[k]]));
+      const reads: (ReadResult | undefined)[] = batch.map((f) => readOf.get(f));
       for (let k = 0; k < batch.length; k++) {
         const { file, document } = batch[k];
         const read = reads[k];

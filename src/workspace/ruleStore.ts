@@ -310,10 +310,10 @@ export class RuleStore implements vscode.Disposable {
       pathOf: (f) => f.uri.toString(),
       read: async (f) => {
         const key = f.uri.toString();
-        const started = early.get(key);
+        const readDuringWalk = early.get(key);
         early.delete(key);
-        const done = await (started ?? read(f.uri));
-        if ('stamp' in done && done.stamp !== undefined) stamps.set(f.uri.toString(), done.stamp);
+        const done = await (readDuringWalk ?? read(f.uri));
+        if ('stamp' in done && done.stamp !== undefined) stamps.set(key, done.stamp);
         return done;
       },
       parse: (text, f) => parse(text, f.uri, f.treatment),

@@ -13,12 +13,35 @@ export const CANCEL_SCAN_COMMAND = 'attackLens.cancelCoverageScan';
  */
 const PROGRESS_INTERVAL_MS = 250;
 
+/** Passes on at most one value per PROGRESS_INTERVAL_MS; a value that comes too soon waits for the interval's end, unless a newer one replaces it. */
+class Throttled<T> {
+  private shownAt = 0;
+  private pending?: ReturnType<typeof setTimeout>;
+
+  constructor(private readonly show: (value: T) => void) {}
+
+  push(value: T): void {
+    this.cancel();
+    const now = () => {
+      this.pending = undefined;
+      this.shownAt = Date.now();
+      this.show(value);
+    };
+    const wait = this.shownAt + PROGRESS_INTERVAL_MS - Date.now();
+    if (wait <= 0) now();
+    else this.pending = setTimeout(now, wait);
+  }
+
+  cancel(): void {
+    if (this.pending) clearTimeout(this.pending);
+    this.pending = undefined;
+  }
+}
+
 export class ScanStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('attackLens.coverageScan', vscode.StatusBarAlignment.Left, 10);
   private active = 0;
-  private shownAt = 0;
-  /** The latest progress text, shown when the interval is over. */
-  private pending?: ReturnType<typeof setTimeout>;
+  private readonly progress = new Throttled<string>((text) => (this.item.text = text));
 
   constructor() {
     this.item.name = 'ATT&CK Lens rule scan';
@@ -29,7 +52,7 @@ export class ScanStatus implements vscode.Disposable {
   /** Shows the item; returns a function that hides it again (scans may overlap while one is cancelled). */
   begin(): () => void {
     this.active++;
-    this.cancelPending();
+    this.progress.cancel();
     this.item.text = '$(sync~spin) ATT&CK rules';
     this.item.show();
     void vscode.commands.executeCommand('setContext', 'attackLens.coverage.scanning', true);
@@ -38,7 +61,7 @@ export class ScanStatus implements vscode.Disposable {
       if (ended) return;
       ended = true;
       if (--this.active > 0) return;
-      this.cancelPending();
+      this.progress.cancel();
       this.item.hide();
       void vscode.commands.executeCommand('setContext', 'attackLens.coverage.scanning', false);
     };
@@ -46,20 +69,7 @@ export class ScanStatus implements vscode.Disposable {
 
   /** Shows how far the scan is, at most once per PROGRESS_INTERVAL_MS (the last report is shown when the interval ends). */
   report(done: number, total: number): void {
-    const show = () => {
-      this.pending = undefined;
-      this.shownAt = Date.now();
-      this.item.text = `$(sync~spin) ATT&CK rules ${done}/${total}`;
-    };
-    this.cancelPending();
-    const wait = this.shownAt + PROGRESS_INTERVAL_MS - Date.now();
-    if (wait <= 0) show();
-    else this.pending = setTimeout(show, wait);
-  }
-
-  private cancelPending(): void {
-    if (this.pending) clearTimeout(this.pending);
-    this.pending = undefined;
+    this.progress.push(`$(sync~spin) ATT&CK rules ${done}/${total}`);
   }
 
   /** A notification with a progress bar and a Cancel button, for scans long enough to deserve one. */
@@ -70,10 +80,13 @@ export class ScanStatus implements vscode.Disposable {
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `ATT&CK Lens: reading ${total} rule files`, cancellable: true }, (progress, token) => {
       token.onCancellationRequested(onCancel);
       let last = 0;
-      report = (done) => {
+      // Throttled as the status bar text is: each report is a message to the workbench too.
+      const bar = new Throttled<number>((done) => {
         progress.report({ increment: ((done - last) / total) * 100 });
         last = done;
-      };
+      });
+      report = (done) => bar.push(done);
+      void finished.then(() => bar.cancel());
       return finished;
     });
     return { report: (done) => report(done), close: () => close() };
@@ -85,7 +98,7 @@ export class ScanStatus implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.cancelPending();
+    this.progress.cancel();
     this.item.dispose();
   }
 }
