@@ -501,13 +501,19 @@ export class RuleStore implements vscode.Disposable {
     await this.flush();
   }
 
-  /** Applies queued watcher events now instead of after the debounce (tests, refresh). */
+  /**
+   * Applies queued watcher events now instead of after the debounce (tests, refresh), after the
+   * update under way: until that one has told its listeners, its files are not all there yet.
+   */
   async flush(): Promise<void> {
     if (this.debounce) {
       clearTimeout(this.debounce);
       this.debounce = undefined;
     }
-    await this.applyPending();
+    const run = this.applying.then(() => this.applyPending());
+    // The caller hears of a failure; the next update runs anyway.
+    this.applying = run.catch(() => undefined);
+    await run;
   }
 
   dispose(): void {

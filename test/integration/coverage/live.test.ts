@@ -113,6 +113,25 @@ describe('coverage: live updates', () => {
     assert.strictEqual(store.model.forTechnique('T1218.011')!.rules.length, 1);
   });
 
+  it('flush waits for the update under way: its files are there when flush resolves', async () => {
+    const api = await activateApi();
+    const store = api.rules;
+    const uris = Array.from({ length: 40 }, (_, i) => workspaceUri('rules', 'sigma', `live_flush_${i}.yml`));
+    for (const uri of uris) fs.writeFileSync(uri.fsPath, rule(`Flush ${uris.indexOf(uri)}`, 'T1040'));
+    try {
+      // One update takes the 40 files; a flush started while it reads them has nothing queued of its own.
+      const underWay = store.reread(uris);
+      await store.flush();
+      assert.deepStrictEqual(uris.filter((u) => !store.file(u)), [], 'every file of the update under way is in the store');
+      assert.strictEqual(store.model.forTechnique('T1040')!.rules.length, uris.length);
+      await underWay;
+    } finally {
+      for (const uri of uris) fs.rmSync(uri.fsPath, { force: true });
+      await store.reread(uris);
+    }
+    assert.strictEqual(store.model.forTechnique('T1040')!.covered, false);
+  });
+
   it('ignores new files in excluded folders', async () => {
     const api = await activateApi();
     const store = api.rules;
