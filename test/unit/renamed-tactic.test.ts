@@ -38,6 +38,8 @@ function from(lines: readonly string[], first: string): string[] {
 }
 
 describe('renamed tactics against the newer data only', () => {
+  const dirs: string[] = [];
+  after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
   it('Sigma: Defense Evasion becomes the tactics the rule\'s techniques have in v19, not the closest name', () => {
     const { findings } = checked('sigma_split.yml');
     const hits = renamed(findings);
@@ -142,6 +144,7 @@ describe('renamed tactics against the newer data only', () => {
 
   it('attack-lens check --fix applies it with the revocation fixes, and a second run has nothing left', () => {
     const dir = tempDir('renamed-tactic');
+    dirs.push(dir);
     fs.cpSync(STIX_V19_RULES, path.join(dir, 'rules'), { recursive: true });
     const run = (...args: string[]) => spawnSync(process.execPath, [path.join(projectRoot, 'dist', 'cli.js'), 'check', 'rules', '--stix', path.join(STIX_V19_DIR, 'enterprise-attack-19.0.json'), ...args], { cwd: dir, encoding: 'utf8' });
     const r = run('--fix', '--fail-on', 'never');
