@@ -7,14 +7,17 @@ import { CoverageModel } from '../../../src/coverage/model';
 import { checkRuleFile } from '../../../src/checks/referenceChecks';
 import { parseRuleFile } from '../../../src/rules/index';
 import type { RuleStore } from '../../../src/workspace/ruleStore';
+import { OFF_THREAD_MIN_CHARS } from '../../../src/workspace/parseOffThread';
 import { adversarialFile, AdversarialFile, InputClass, SIZES } from '../../unit/helpers/adversarialCorpus';
 import { expectedCounts } from '../../unit/helpers/adversarialExpectations';
 import { activateApi, longestStall, waitFor, workspaceUri } from './helpers';
 
-// A rule folder someone else wrote: a FIFO and a 1 MB hostile file per format for the heaviest
-// input classes (the generated adversarial corpus). The scan must complete, skip the FIFO with
-// its reason, account for every file (parsed with the counts its text implies, or listed with a
-// problem), and an editor on one of the files must still get diagnostics and hovers. The longest
+// A rule folder someone else wrote: a FIFO and, per format for the heaviest input classes (the
+// generated adversarial corpus), a 1 MB hostile file (parsed on the worker thread) and one just
+// below the size that goes there (the worst a parse on the host's own thread gets). The scan must
+// complete, skip the FIFO with its reason, account for every file (parsed with the counts its
+// text implies, or listed with a problem), and an editor on one of the files must still get
+// diagnostics and hovers. The longest
 // event-loop stall and the scan time go to test-results/coverage-host-adversarial.json for
 // `npm run bench` (the budget, ≤ 100 ms, lives there). Asserts correctness, not time.
 
@@ -23,6 +26,8 @@ const projectRoot = path.resolve(__dirname, '..', '..', '..', '..');
 const FORMATS = ['sigma', 'splunk', 'sentinel', 'elastic', 'yaral'] as const;
 const CLASSES: readonly InputClass[] = ['many-headers', 'many-keys', 'revoked-tags', 'repeated-tags', 'long-quoted', 'long-line', 'blank-lines'];
 const SCANS = 2;
+/** Just below the worker's threshold (the generators count bytes; a character is at least one). */
+const BELOW_OFF_THREAD = OFF_THREAD_MIN_CHARS - 8 * 1024;
 
 /** Resolves with the document's ATT&CK Lens diagnostics once `ready` holds for them (now or on a later change). */
 function diagnosticsWhen(uri: vscode.Uri, ready: (d: readonly vscode.Diagnostic[]) => boolean, timeoutMs = 60_000): Promise<vscode.Diagnostic[]> {
@@ -49,19 +54,21 @@ function references(store: RuleStore, uri: vscode.Uri): { rules: number; referen
   return f && { rules: f.rules.length, references: f.rules.reduce((n, r) => n + r.references.length, 0), problems: f.problems.length };
 }
 
-describe('coverage: a rule folder with a FIFO and 1 MB adversarial files in the host', function () {
+describe('coverage: a rule folder with a FIFO and 1 MB and 120 KB adversarial files in the host', function () {
   this.timeout(300_000);
   const dir = workspaceUri('rules', 'adversarial');
   const written: { file: AdversarialFile; uri: vscode.Uri }[] = [];
 
   before(() => {
     fs.mkdirSync(dir.fsPath, { recursive: true });
-    for (const format of FORMATS) {
-      for (const inputClass of CLASSES) {
-        const file = adversarialFile(format, inputClass, SIZES.large);
-        const uri = vscode.Uri.joinPath(dir, `${inputClass}-${path.basename(file.path)}`);
-        fs.writeFileSync(uri.fsPath, file.text);
-        written.push({ file, uri });
+    for (const size of [SIZES.large, BELOW_OFF_THREAD]) {
+      for (const format of FORMATS) {
+        for (const inputClass of CLASSES) {
+          const file = adversarialFile(format, inputClass, size);
+          const uri = vscode.Uri.joinPath(dir, `${inputClass}-${path.basename(file.path)}`);
+          fs.writeFileSync(uri.fsPath, file.text);
+          written.push({ file, uri });
+        }
       }
     }
     // Made at test time (git cannot store one); reading it would block the scan for good.
@@ -93,9 +100,11 @@ describe('coverage: a rule folder with a FIFO and 1 MB adversarial files in the 
       durationsMs.push(store.lastScan!.durationMs);
     }
 
-    // Every file here is large: each rescan parsed them on the worker thread (the watcher's late re-reads too), none on the host's.
+    // Each rescan parsed the 1 MB files on the worker thread (the watcher's late re-reads count too), the smaller ones on the host's.
+    const large = written.filter((w) => w.file.text.length >= OFF_THREAD_MIN_CHARS).length;
+    assert.strictEqual(large, FORMATS.length * CLASSES.length, 'the 1 MB files are at least the threshold');
     const offThread = api.lens.parsing.offThreadParses - offThreadBefore;
-    assert.ok(offThread >= SCANS * written.length, `every large file parsed on the worker thread (${offThread} parses there for ${SCANS} scans of ${written.length} files)`);
+    assert.ok(offThread >= SCANS * large, `every large file parsed on the worker thread (${offThread} parses there for ${SCANS} scans of ${large} files)`);
     assert.strictEqual(store.model.skipped.find((s) => s.path === fifo.toString())?.reason, 'not a regular file (a FIFO, socket or device)');
     const skippedRoot = api.coverageTree.getChildren().find((n) => n.kind === 'skippedRoot');
     assert.ok(skippedRoot, 'a Skipped files node');
