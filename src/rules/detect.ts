@@ -27,9 +27,9 @@ export function detectRuleFormat(text: string, path: string): RuleFormat | undef
 }
 
 function extensionOf(path: string): string {
-  const name = path.split(/[\\/]/).pop() ?? '';
-  const dot = name.lastIndexOf('.');
-  return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+  const start = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1;
+  const dot = path.lastIndexOf('.');
+  return dot > start ? path.slice(dot + 1).toLowerCase() : '';
 }
 
 const keyPatterns = new Map<string, RegExp>();

@@ -119,9 +119,10 @@ export function baseName(path: string): string {
   return dot > 0 ? name.slice(0, dot) : name;
 }
 
+/** A folder (followed by a separator, so never the file's own name) called `deprecated` or `_deprecated`. */
+const DEPRECATED_FOLDER = /(?:^|[\\/])_?deprecated[\\/]/i;
+
 /** True when a folder of the path is named like `deprecated` or `_deprecated`. */
 export function inDeprecatedFolder(path: string): boolean {
-  const parts = path.split(/[\\/]/);
-  parts.pop();
-  return parts.some((p) => /^_?deprecated$/i.test(p));
+  return DEPRECATED_FOLDER.test(path);
 }
