@@ -56,19 +56,25 @@ export interface YamlFile {
 /** A `---` line: where a YAML document starts (inside a block scalar it would be indented). */
 const DOCUMENT_MARKER = /^---(?=[ \t\r\n]|$)/gm;
 
+/** The offset of the text's `n`th `---` document marker (from 1), or undefined when it has fewer. */
+export function documentMarker(text: string, n: number): number | undefined {
+  // Each marker but the last takes a line of at least four characters.
+  if (text.length < (n - 1) * 4 + 3) return undefined;
+  DOCUMENT_MARKER.lastIndex = 0;
+  let markers = 0;
+  for (let m = DOCUMENT_MARKER.exec(text); m; m = DOCUMENT_MARKER.exec(text)) {
+    if (++markers === n) return m.index;
+  }
+  return undefined;
+}
+
 /**
  * The offset of the document marker past which more than MAX_RULES_PER_FILE documents start, or
  * undefined when there are fewer. The marker after that many documents is the cut (one more is
  * read, so the parser's own rule count finds the cap where the first unread document is).
  */
 function documentCut(text: string): number | undefined {
-  if (text.length < MAX_RULES_PER_FILE * 4) return undefined;
-  DOCUMENT_MARKER.lastIndex = 0;
-  let markers = 0;
-  for (let m = DOCUMENT_MARKER.exec(text); m; m = DOCUMENT_MARKER.exec(text)) {
-    if (++markers > MAX_RULES_PER_FILE + 1) return m.index;
-  }
-  return undefined;
+  return documentMarker(text, MAX_RULES_PER_FILE + 2);
 }
 
 /**

@@ -91,7 +91,7 @@ export class RuleParsing implements vscode.Disposable {
   documentForCompletion(document: vscode.TextDocument): ParsedDocument | undefined {
     // The length without building the text (a keystroke in a 1 MB file would copy it for nothing).
     const length = document.offsetAt(document.lineAt(document.lineCount - 1).range.end);
-    if (!this.offThread().wants({ length })) return this.document(document);
+    if (!this.offThread().wants(length, () => document.getText())) return this.document(document);
     void this.documentOffThread(document);
     return this.documents.get(document.uri.toString())?.document;
   }
@@ -162,7 +162,7 @@ export class RuleParsing implements vscode.Disposable {
     const genericPattern = pattern && { source: pattern.source, flags: pattern.flags };
     const worker = this.offThread();
     return (text, uri, treatment) => {
-      if (!worker.wants(text)) return parse(text, uri, treatment);
+      if (!worker.wants(text.length, () => text)) return parse(text, uri, treatment);
       return worker.parse(index, { text, path: uri.toString(), treatment, genericPattern, root: folderParent(uri), check: 'withoutText' }).then(
         ({ parsed, findings }) => {
           if (findings) this.checkedOffThread.set(parsed, { index, findings });
@@ -226,7 +226,7 @@ export class RuleParsing implements vscode.Disposable {
     }
     const text = document.getText();
     const worker = this.offThread();
-    if (!worker.wants(text) || textOverLimit(text)) return this.entry(document);
+    if (!worker.wants(text.length, () => text) || textOverLimit(text)) return this.entry(document);
     this.documentParses++;
     const pattern = this.lens.config.genericIdRegExp;
     const job = worker.parse(key.index, { text, path: uri, treatment: key.format, genericPattern: pattern && { source: pattern.source, flags: pattern.flags }, root: folderParent(document.uri), check: 'withText' });

@@ -105,6 +105,13 @@ describe('coverage: a rule folder with a FIFO and 1 MB and 120 KB adversarial fi
     assert.strictEqual(large, FORMATS.length * CLASSES.length, 'the 1 MB files are at least the threshold');
     const offThread = api.lens.parsing.offThreadParses - offThreadBefore;
     assert.ok(offThread >= SCANS * large, `every large file parsed on the worker thread (${offThread} parses there for ${SCANS} scans of ${large} files)`);
+    // A smaller file of hundreds of rule documents goes there too: its parse costs per rule.
+    const manyRules = written.find((w) => w.file.format === 'sigma' && w.file.inputClass === 'many-headers' && w.file.text.length < OFF_THREAD_MIN_CHARS)!;
+    const beforeReread = api.lens.parsing.offThreadParses;
+    await store.reread([manyRules.uri]);
+    const rules = store.file(manyRules.uri)?.rules.length ?? 0;
+    assert.ok(rules > 400, `the 120 KB Sigma file has hundreds of rules (${rules})`);
+    assert.ok(api.lens.parsing.offThreadParses > beforeReread, `the 120 KB file of ${rules} rules was parsed on the worker thread`);
     assert.strictEqual(store.model.skipped.find((s) => s.path === fifo.toString())?.reason, 'not a regular file (a FIFO, socket or device)');
     const skippedRoot = api.coverageTree.getChildren().find((n) => n.kind === 'skippedRoot');
     assert.ok(skippedRoot, 'a Skipped files node');
