@@ -26,6 +26,8 @@ export interface ScanSummary {
   /** Of which finding the files (the walk of the workspace folders). */
   readonly discoveredMs: number;
   readonly cancelled: boolean;
+  /** The store's first full scan: nothing read before it, the code never run (the scan at activation). */
+  readonly first: boolean;
 }
 
 const DEBOUNCE_MS = 150;
@@ -344,7 +346,7 @@ export class RuleStore implements vscode.Disposable {
     this.invalidateModel();
     await this.prebuildModel();
     if (superseded()) return;
-    this.summary = { files: result.files.length, skipped: skipped.length, durationMs: Date.now() - started, discoveredMs, cancelled };
+    this.summary = { files: result.files.length, skipped: skipped.length, durationMs: Date.now() - started, discoveredMs, cancelled, first: this.summary === undefined };
     // Listeners asking `scanning` now must hear false: the scan is over.
     this.scanSource = undefined;
     if (cancelled) this.lens.log.info(`Coverage scan cancelled after ${result.files.length} of ${found.length} files`);

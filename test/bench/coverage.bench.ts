@@ -13,8 +13,8 @@ import { BenchReport, projectRoot, sharedRoot, time } from './bench';
 //   CLI over the whole SigmaHQ corpus, whole process        ≤ 0.8 s (median)
 //   heap for index + parsed corpus + model (after gc)        ≤ 150 MB
 //   re-parse one changed file + rebuild the model            ≤ 20 ms (median)
-//   first scan in the real host (3 140 files), cold code     ≤ 1.2 s } written by the coverage
-//   full rescan in the real host, same files                 ≤ 3 s   }
+//   first scan in the real host, at activation (SigmaHQ)    ≤ 1.2 s   test-results/firstscan-host.json
+//   full rescan in the real host (3 140 files)               ≤ 3 s   } written by the coverage
 //   one changed file in the host (re-read, parse, tree)      ≤ 20 ms } integration suite to
 //   10 000 rule files: scan, longest event-loop stall ≤ 100 ms       } test-results/coverage-host-scan.json
 //     (responsiveness), one changed file                              } and reported here when present.
@@ -66,15 +66,17 @@ export async function run(report: BenchReport): Promise<void> {
   report.series('coverage: model build only (SigmaHQ)', time(20, () => void CoverageModel.build(files, index).tactics()));
   void model;
 
+  reportActivationScan(report);
   const hostFile = path.join(projectRoot, 'test-results', 'coverage-host-scan.json');
   if (fs.existsSync(hostFile)) {
     const host = JSON.parse(fs.readFileSync(hostFile, 'utf8')) as HostFigures & { measuredAt: string; large?: HostFigures };
     console.log(`coverage: host figures from the coverage integration suite, ${host.measuredAt}`);
-    if (host.firstScanMs !== undefined) report.figure(`coverage: first scan in the real host, cold code (${host.files} files)`, host.firstScanMs, 'ms', 1200);
+    // A second store's first scan once the host is quiet: cold code, without the workbench's start beside it.
+    if (host.firstScanMs !== undefined) report.figure(`coverage: a second store's first scan in a quiet host, cold code (${host.files} files)`, host.firstScanMs, 'ms');
     if (host.firstScanWalkMs !== undefined) report.figure('coverage: of which finding the files (the walk)', host.firstScanWalkMs, 'ms');
     if (host.ioFloorMs !== undefined) {
       report.figure('coverage: floor in the same host: stat and read those files through workspace.fs as the scan does (a batch\'s stats, then its reads), nothing parsed', host.ioFloorMs, 'ms');
-      if (host.firstScanMs !== undefined) report.figure('coverage: first scan / that floor', host.firstScanMs / host.ioFloorMs, '×');
+      if (host.firstScanMs !== undefined) report.figure('coverage: that first scan / that floor', host.firstScanMs / host.ioFloorMs, '×');
     }
     report.series(`coverage: full rescan in the real host (${host.files} files)`, host.durationsMs, { max: 3000, stat: 'median' });
     if (host.longestStallsMs) report.series('coverage: longest event-loop stall during that scan', host.longestStallsMs, { max: 100, stat: 'median' });
@@ -88,6 +90,21 @@ export async function run(report: BenchReport): Promise<void> {
     console.log('coverage: no host figures yet (run `node out/test/host/runCodeServer.js coverage` to measure them)');
   }
   reportAdversarialHost(report);
+}
+
+/** The first scan a user waits for: the extension's own, at activation, over SigmaHQ (the firstscan suite). */
+function reportActivationScan(report: BenchReport): void {
+  const file = path.join(projectRoot, 'test-results', 'firstscan-host.json');
+  if (!fs.existsSync(file)) {
+    console.log(`coverage: MISSING ${path.relative(projectRoot, file)}: no figure for the first scan at activation; run the integration suite first (node out/test/host/runCodeServer.js firstscan)`);
+    return;
+  }
+  const host = JSON.parse(fs.readFileSync(file, 'utf8')) as { files: number; activationScanMs: number; walkMs: number; ioFloorMs: number; measuredAt: string };
+  console.log(`coverage: first-scan figures from the firstscan integration suite, ${host.measuredAt}`);
+  report.figure(`coverage: first scan in the real host, at activation (${host.files} SigmaHQ files)`, host.activationScanMs, 'ms', 1200);
+  report.figure('coverage: of which finding the files (the walk, beside the workbench starting)', host.walkMs, 'ms');
+  report.figure('coverage: floor in that host after it: stat and read the files through workspace.fs, nothing parsed', host.ioFloorMs, 'ms');
+  report.figure('coverage: first scan at activation / that floor', host.activationScanMs / host.ioFloorMs, '×');
 }
 
 /** The coverage suite's scan of adversarial files, 1 MB and just below the worker's threshold (zy-host-adversarial-scan.test.ts). */

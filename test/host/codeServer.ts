@@ -163,5 +163,19 @@ export function copyWorkspace(source: string | undefined, name: string): string 
   const dest = path.join(tempDir('ws'), name);
   if (source && fs.existsSync(source)) fs.cpSync(source, dest, { recursive: true });
   else fs.mkdirSync(dest, { recursive: true });
+  for (const { from, to } of SHARED_IN_WORKSPACE[name] ?? []) {
+    const shared = path.join(sharedRoot, from);
+    if (!fs.existsSync(shared)) throw new Error(`${shared} not found: the ${name} suite needs ../shared (ATTACK_LENS_SHARED)`);
+    fs.cpSync(shared, path.join(dest, to), { recursive: true });
+  }
   return dest;
 }
+
+const sharedRoot = process.env.ATTACK_LENS_SHARED || path.resolve(projectRoot, '..', 'shared');
+/**
+ * Folders of ../shared copied into a suite's workspace before the host opens it (never committed
+ * as fixtures): `firstscan` measures the extension's own scan at activation over SigmaHQ.
+ */
+const SHARED_IN_WORKSPACE: Readonly<Record<string, readonly { readonly from: string; readonly to: string }[]>> = {
+  firstscan: [{ from: path.join('corpora', 'sigma', 'rules'), to: 'sigma' }],
+};

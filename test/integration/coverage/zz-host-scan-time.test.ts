@@ -7,7 +7,7 @@ import { CoverageModel } from '../../../src/coverage/model';
 import { RuleParsing } from '../../../src/workspace/ruleParsing';
 import { RuleStore } from '../../../src/workspace/ruleStore';
 import { uiClick, waitForUiText } from '../../host/uiProbe';
-import { activateApi, longestStall, waitFor, workspaceUri } from './helpers';
+import { activateApi, longestStall, readFloor, waitFor, workspaceUri } from './helpers';
 
 // Measures the RuleStore in the real host over the SigmaHQ corpus copied into the workspace
 // (3 000+ files), then over 10 000 rule files (the corpus copied again), and leaves the figures
@@ -65,27 +65,6 @@ async function settle(store: RuleStore, expected: number): Promise<void> {
   assert.strictEqual(store.files().length, expected);
 }
 
-/**
- * Milliseconds to stat and read every file through workspace.fs, 128 at a time (the scan's
- * batch): the batch's stats, then its reads, as the scan's reads go. The median of three runs.
- */
-async function readFloor(uris: readonly vscode.Uri[]): Promise<number> {
-  const runs: number[] = [];
-  for (let run = 0; run < 3; run++) {
-    const t = performance.now();
-    let bytes = 0;
-    for (let i = 0; i < uris.length; i += 128) {
-      const batch = uris.slice(i, i + 128);
-      await Promise.all(batch.map((uri) => vscode.workspace.fs.stat(uri)));
-      const contents = await Promise.all(batch.map((uri) => vscode.workspace.fs.readFile(uri)));
-      bytes += contents.reduce((a, b) => a + b.byteLength, 0);
-    }
-    assert.ok(bytes > 0, 'the files were read');
-    runs.push(performance.now() - t);
-  }
-  return Math.round(runs.sort((a, b) => a - b)[1]);
-}
-
 /** The figures so far, for `npm run bench` (written after each test: a run of one test leaves its own). */
 function writeFigures(results: object): void {
   const dir = path.join(projectRoot, 'test-results');
@@ -126,6 +105,7 @@ describe('coverage: the SigmaHQ corpus and 10 000 rule files in the host', funct
     const fresh = new RuleStore(api.lens, parsing);
     await fresh.ready;
     assert.strictEqual(fresh.lastScan?.files, base + names.length);
+    assert.strictEqual(fresh.lastScan?.first, true, 'the second store\'s first scan');
     assert.strictEqual(fresh.model.ruleCount, store.model.ruleCount, 'the same coverage as the extension\'s store');
     const firstScanMs = fresh.lastScan!.durationMs;
     const firstScanWalkMs = fresh.lastScan!.discoveredMs;
