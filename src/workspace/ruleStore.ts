@@ -26,7 +26,7 @@ export interface ScanSummary {
   /** Of which finding the files (the walk of the workspace folders). */
   readonly discoveredMs: number;
   readonly cancelled: boolean;
-  /** The store's first full scan: nothing read before it, the code never run (the scan at activation). */
+  /** The store's first full scan, not one after a scan it superseded: nothing read before it, the code never run (the scan at activation). */
   readonly first: boolean;
 }
 
@@ -74,6 +74,7 @@ export class RuleStore implements vscode.Disposable {
   private scanSource?: vscode.CancellationTokenSource;
   private scanRunning: Promise<void> = Promise.resolve();
   private summary?: ScanSummary;
+  private scansStarted = 0;
   private update?: { readonly files: number; readonly durationMs: number };
   /** Watcher events waiting for the debounce: the URI and whether its last event was a delete. */
   private readonly pending = new Map<string, { readonly uri: vscode.Uri; readonly deleted: boolean }>();
@@ -289,6 +290,7 @@ export class RuleStore implements vscode.Disposable {
   private async scan(source: vscode.CancellationTokenSource): Promise<void> {
     const token = source.token;
     const started = Date.now();
+    const first = this.scansStarted++ === 0;
     // Cancelled by a newer rescan: that one reports. Cancelled by the user: keep what was read.
     const superseded = () => this.scanSource !== source;
     // Reading starts while the walk goes on (its folder listings leave the file system idle
@@ -346,7 +348,7 @@ export class RuleStore implements vscode.Disposable {
     this.invalidateModel();
     await this.prebuildModel();
     if (superseded()) return;
-    this.summary = { files: result.files.length, skipped: skipped.length, durationMs: Date.now() - started, discoveredMs, cancelled, first: this.summary === undefined };
+    this.summary = { files: result.files.length, skipped: skipped.length, durationMs: Date.now() - started, discoveredMs, cancelled, first };
     // Listeners asking `scanning` now must hear false: the scan is over.
     this.scanSource = undefined;
     if (cancelled) this.lens.log.info(`Coverage scan cancelled after ${result.files.length} of ${found.length} files`);
