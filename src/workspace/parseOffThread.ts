@@ -19,9 +19,10 @@ import { documentMarker } from '../rules/yamlTree';
  */
 export const OFF_THREAD_MIN_CHARS = 128 * 1024;
 /**
- * Smaller files go there too when they hold this many YAML documents: a parse costs per rule as
- * well as per character, and a 120 KB Sigma file of 464 rules held the host 100–160 ms.
- * Below MANY_DOCUMENTS_MIN_CHARS the documents are too small for that to add up.
+ * Smaller files go there too when they have this many `---` lines (YAML documents, in any
+ * format): a parse costs per rule as well as per character, and a 120 KB Sigma file of 464 rules
+ * held the host 100–160 ms. Below MANY_DOCUMENTS_MIN_CHARS the documents are too small for that
+ * to add up.
  */
 const OFF_THREAD_MIN_DOCUMENTS = 100;
 const MANY_DOCUMENTS_MIN_CHARS = 16 * 1024;

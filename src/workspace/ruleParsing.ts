@@ -89,6 +89,10 @@ export class RuleParsing implements vscode.Disposable {
    * version, and a parse of this version is asked for meanwhile (a keystroke must not wait for it).
    */
   documentForCompletion(document: vscode.TextDocument): ParsedDocument | undefined {
+    const key = this.keyOf(document);
+    if (!key) return undefined;
+    const hit = this.cached(document, key);
+    if (hit) return hit.document;
     // The length without building the text (a keystroke in a 1 MB file would copy it for nothing).
     const length = document.offsetAt(document.lineAt(document.lineCount - 1).range.end);
     if (!this.offThread().wants(length, () => document.getText())) return this.document(document);

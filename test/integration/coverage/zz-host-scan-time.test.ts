@@ -116,6 +116,7 @@ describe('coverage: the SigmaHQ corpus and 10 000 rule files in the host', funct
     // batches as the scan reads them, nothing parsed (the bench sets the first scan against it).
     const ioFloorMs = await readFloor(scanned);
     const scans = await measureScans(store, 3);
+    assert.strictEqual(store.lastScan?.first, false, 'a rescan is not a first scan');
     assert.strictEqual(store.lastScan?.files, base + names.length);
     assert.ok(store.model.ruleCount > 2900, `${store.model.ruleCount} rules`);
     // The same engine: the extension's counts for the corpus equal `attack-lens coverage --format json`.

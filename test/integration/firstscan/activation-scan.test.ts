@@ -34,7 +34,9 @@ describe('first scan: the extension\'s own scan of SigmaHQ at activation', funct
     ) as { rules: number };
     assert.strictEqual(store.model.ruleCount, cli.rules, 'the same rules as attack-lens coverage');
 
-    // The floor a scan through workspace.fs cannot go below here, measured after it in the same host.
+    // The floor a scan through workspace.fs cannot go below here, measured after it in the same
+    // host, once the Problems panel has the findings of the files the scan read.
+    await api.diagnostics.workspaceIdle();
     const ioFloorMs = await readFloor(store.files().map((f) => vscode.Uri.parse(f.path, true)));
     const out = path.join(projectRoot, 'test-results');
     fs.mkdirSync(out, { recursive: true });
