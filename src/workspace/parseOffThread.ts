@@ -10,8 +10,8 @@ import { documentMarker } from '../rules/yamlTree';
 // is made, its parse never holds the extension host's event loop: a hostile 1 MB file costs the
 // parsers up to ~100 ms, and the host's garbage collector more on top; so does a file of
 // hundreds of small rules. Small files stay on the main thread, where a parse costs less than the
-// round trip. If the worker cannot start or dies,
-// the caller parses on the main thread instead (said once in the log).
+// round trip. If the worker cannot start or dies, the caller parses on the main thread instead
+// (said once in the log).
 
 /**
  * Files of at least this many characters are parsed off the main thread (SigmaHQ's largest rule is 295 KB).
