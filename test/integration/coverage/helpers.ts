@@ -1,4 +1,7 @@
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import type { StartedApi } from '../../host/inHost';
 import type { CoverageNode } from '../../../src/views/coverageNodes';
@@ -126,4 +129,15 @@ export async function readFloor(uris: readonly vscode.Uri[]): Promise<number> {
     runs.push(performance.now() - t);
   }
   return Math.round(runs.sort((a, b) => a - b)[1]);
+}
+
+/** The YAML rule files below a folder, as paths relative to it. */
+export function yamlFilesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.ya?ml$/.test(f));
+}
+
+/** What `attack-lens coverage <dir> --format json` (the built CLI) counts: the extension's counts must equal it. */
+export function cliCoverage(dir: string): { rules: number; techniques: Record<string, { rules: number; viaSubtechniques: number }> } {
+  const cli = path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'cli.js');
+  return JSON.parse(execFileSync(process.execPath, [cli, 'coverage', dir, '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }));
 }

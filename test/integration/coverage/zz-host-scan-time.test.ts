@@ -1,5 +1,4 @@
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -7,7 +6,7 @@ import { CoverageModel } from '../../../src/coverage/model';
 import { RuleParsing } from '../../../src/workspace/ruleParsing';
 import { RuleStore } from '../../../src/workspace/ruleStore';
 import { uiClick, waitForUiText } from '../../host/uiProbe';
-import { activateApi, longestStall, readFloor, waitFor, workspaceUri } from './helpers';
+import { activateApi, cliCoverage, longestStall, readFloor, waitFor, workspaceUri, yamlFilesUnder } from './helpers';
 
 // Measures the RuleStore in the real host over the SigmaHQ corpus copied into the workspace
 // (3 000+ files), then over 10 000 rule files (the corpus copied again), and leaves the figures
@@ -72,10 +71,6 @@ function writeFigures(results: object): void {
   fs.writeFileSync(path.join(dir, 'coverage-host-scan.json'), JSON.stringify({ ...results, measuredAt: new Date().toISOString(), vscode: vscode.version }));
 }
 
-function ruleFilesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => /\.ya?ml$/.test(f));
-}
-
 describe('coverage: the SigmaHQ corpus and 10 000 rule files in the host', function () {
   this.timeout(240_000);
   const copies: string[] = [];
@@ -94,7 +89,7 @@ describe('coverage: the SigmaHQ corpus and 10 000 rule files in the host', funct
     const target = workspaceUri('sigma-corpus');
     copies.push(target.fsPath);
     fs.cpSync(sigma, target.fsPath, { recursive: true });
-    const names = ruleFilesUnder(target.fsPath);
+    const names = yamlFilesUnder(target.fsPath);
     const base = store.files().length;
     await settle(store, base + names.length);
     // Measured on a quiet host: the extension's own store has published what the copy brought.
@@ -120,9 +115,7 @@ describe('coverage: the SigmaHQ corpus and 10 000 rule files in the host', funct
     assert.strictEqual(store.lastScan?.files, base + names.length);
     assert.ok(store.model.ruleCount > 2900, `${store.model.ruleCount} rules`);
     // The same engine: the extension's counts for the corpus equal `attack-lens coverage --format json`.
-    const cli = JSON.parse(
-      execFileSync(process.execPath, [path.join(projectRoot, 'dist', 'cli.js'), 'coverage', target.fsPath, '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }),
-    ) as { rules: number; techniques: Record<string, { rules: number; viaSubtechniques: number }> };
+    const cli = cliCoverage(target.fsPath);
     const corpus = CoverageModel.build(store.files().filter((f) => f.path.startsWith(target.toString() + '/')), api.lens.index);
     assert.strictEqual(corpus.ruleCount, cli.rules);
     const differences = Object.entries(cli.techniques).filter(([id, c]) => corpus.forTechnique(id)?.rules.length !== c.rules || corpus.forTechnique(id)?.viaSubtechniques.length !== c.viaSubtechniques);
@@ -155,7 +148,7 @@ describe('coverage: the SigmaHQ corpus and 10 000 rule files in the host', funct
   it('stays responsive with 10 000 rule files', async () => {
     const api = await activateApi();
     const store = api.rules;
-    const names = ruleFilesUnder(sigma);
+    const names = yamlFilesUnder(sigma);
     let need = LARGE - store.files().length;
     const added: vscode.Uri[] = [];
     for (let k = 2; need > 0; k++) {

@@ -1,9 +1,8 @@
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { activateApi, readFloor, workspaceUri } from '../coverage/helpers';
+import { activateApi, cliCoverage, readFloor, workspaceUri, yamlFilesUnder } from '../coverage/helpers';
 
 // The first scan a user waits for: the test runner copied SigmaHQ's rules into this suite's
 // workspace before the host opened it, so the extension's own scan at activation read them, with
@@ -25,14 +24,11 @@ describe('first scan: the extension\'s own scan of SigmaHQ at activation', funct
     assert.strictEqual(scan.first, true, 'the figure is the scan at activation, not a rescan');
     assert.strictEqual(scan.cancelled, false);
     const sigma = workspaceUri('sigma');
-    const names = fs.readdirSync(sigma.fsPath, { recursive: true }).map(String).filter((f) => /\.ya?ml$/.test(f));
+    const names = yamlFilesUnder(sigma.fsPath);
     assert.ok(names.length > 3000, `${names.length} rule files copied in`);
     assert.strictEqual(scan.files, names.length, 'every rule file read, nothing else');
     assert.strictEqual(scan.skipped, 0);
-    const cli = JSON.parse(
-      execFileSync(process.execPath, [path.join(projectRoot, 'dist', 'cli.js'), 'coverage', sigma.fsPath, '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } }),
-    ) as { rules: number };
-    assert.strictEqual(store.model.ruleCount, cli.rules, 'the same rules as attack-lens coverage');
+    assert.strictEqual(store.model.ruleCount, cliCoverage(sigma.fsPath).rules, 'the same rules as attack-lens coverage');
 
     // The floor a scan through workspace.fs cannot go below here, measured after it in the same
     // host, once the Problems panel has the findings of the files the scan read.
